@@ -1,0 +1,121 @@
+import { Command } from 'commander';
+import { ingestPoliceUk, type FileOutcome, type PoliceUkIngestReport } from '../../sources/police-uk/ingestPoliceUk.js';
+import type { PoliceUkDataset } from '../../sources/police-uk/formats.js';
+import { usageError } from '../../core/errors.js';
+import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
+import type { CliIo } from '../io.js';
+import { formatTable } from '../table.js';
+
+interface IngestOptions extends CommonOptions {
+  force?: string[];
+  from?: string;
+  to?: string;
+  dataset?: string[];
+  dryRun?: boolean;
+}
+
+const DATASETS: readonly PoliceUkDataset[] = ['street', 'outcomes', 'stop-and-search'];
+
+const collect = (value: string, previous: string[] = []): string[] => [
+  ...previous,
+  ...value.split(',').map((s) => s.trim()).filter((s) => s !== ''),
+];
+
+function statusText(f: FileOutcome): string {
+  switch (f.status) {
+    case 'ingested':
+      return f.replaced.length > 0 ? `replaced batch ${[...new Set(f.replaced.map((r) => r.oldBatchId))].join(', ')}` : 'stored';
+    case 'already-ingested':
+      return `already in batch ${f.existingBatchId ?? '?'}`;
+    case 'duplicate-in-run':
+      return 'same as another file';
+    case 'checked':
+      return 'checked (dry run)';
+  }
+}
+
+export function renderIngestReport(report: PoliceUkIngestReport): string {
+  const lines: string[] = [];
+  lines.push(
+    formatTable(report.files, [
+      { header: 'file', value: (f) => f.file.split('/').slice(-1)[0] ?? f.file },
+      { header: 'dataset', value: (f) => f.dataset },
+      { header: 'force', value: (f) => f.force },
+      { header: 'months', value: (f) => (f.months.length === 0 ? '' : f.months.length === 1 ? f.months[0] : `${f.months[0]}…${f.months.at(-1)}`) },
+      { header: 'rows', value: (f) => f.rows, align: 'right' },
+      { header: 'LSOAs', value: (f) => (f.lsoaVintage == null ? '' : `${f.lsoaVintage}${f.lsoaVintageBasis === 'assumed' ? '?' : ''}`) },
+      { header: 'batch', value: (f) => f.batchId ?? f.existingBatchId ?? '', align: 'right' },
+      { header: 'result', value: statusText },
+    ]),
+  );
+  for (const f of report.files) {
+    for (const r of f.replaced) {
+      lines.push(
+        `replaced: ${r.force} ${r.month} was re-published; batch ${r.oldBatchId}'s ${r.rowsRemoved.toLocaleString('en-GB')} rows were replaced by ${r.rowsAdded.toLocaleString('en-GB')} rows from ${f.file}`,
+      );
+    }
+    for (const m of f.messages.filter((m) => m.severity === 'warning')) {
+      lines.push(`warning: ${f.file}${m.firstLine === undefined ? '' : `, line ${m.firstLine}`}: ${m.message}${m.exampleValue === undefined ? '' : ` (e.g. ${JSON.stringify(m.exampleValue)})`}`);
+    }
+  }
+  const stored = report.files.filter((f) => f.status === 'ingested').length;
+  const skipped = report.files.filter((f) => f.status === 'already-ingested' || f.status === 'duplicate-in-run').length;
+  if (report.dryRun) {
+    lines.push(`dry run: ${report.files.length} file(s) checked, nothing stored`);
+  } else {
+    lines.push(
+      `${stored} file(s) stored, ${report.rowsStored.toLocaleString('en-GB')} rows in ${report.seconds.toFixed(1)} s${skipped > 0 ? `; ${skipped} already held, skipped` : ''}`,
+    );
+  }
+  if (report.skipped.length > 0) lines.push(`${report.skipped.length} other file(s) in the folders or archives were not taken (not police.uk CSV, or outside --force/--from/--to)`);
+  return lines.join('\n');
+}
+
+export function ingestCommand(io: CliIo): Command {
+  const ingest = new Command('ingest').description('bring data into the workspace');
+  ingest
+    .command('police-uk')
+    .description(
+      'ingest police.uk street, outcomes and stop-and-search CSV files (.csv, .csv.gz, folders, archive .zip)',
+    )
+    .argument('<paths...>', 'files, folders (read recursively) or police.uk archive ZIPs')
+    .option('--db <path>', 'workspace file (default: $SVD_DB, else ./svd.duckdb)')
+    .option('--force <slug>', 'only files of this force, e.g. thames-valley (repeatable)', collect)
+    .option('--from <YYYY-MM>', 'only months from this one (by file name)')
+    .option('--to <YYYY-MM>', 'only months up to this one (by file name)')
+    .option('--dataset <name>', `only these datasets: ${DATASETS.join(', ')} (repeatable)`, collect)
+    .option('--dry-run', 'check everything, store nothing')
+    .option('--json', 'print the report as JSON')
+    .option('--quiet', 'no progress or announcements')
+    .addHelpText(
+      'after',
+      `
+All files of one run are stored together or not at all. A file already ingested (same sha256)
+is skipped; a force-month that police.uk re-published with different contents replaces the
+earlier batch. Example:
+  svd ingest police-uk ../shared/data/police-uk/thames-valley/street`,
+    )
+    .action(async (paths: string[], options: IngestOptions) => {
+      const ctx = commandContext(io, options);
+      const datasets = options.dataset?.map((d) => {
+        if (!(DATASETS as readonly string[]).includes(d)) {
+          throw usageError('BAD_DATASET', `invalid dataset: ${d}`, `use ${DATASETS.join(', ')}`);
+        }
+        return d as PoliceUkDataset;
+      });
+      const report = await withCommandWorkspace(ctx, { create: true, scratchIfMissing: options.dryRun === true }, (ws) =>
+        ingestPoliceUk(ws, paths, {
+          reporter: ctx.reporter,
+          ...(options.force === undefined ? {} : { forces: options.force }),
+          ...(options.from === undefined ? {} : { from: options.from }),
+          ...(options.to === undefined ? {} : { to: options.to }),
+          ...(datasets === undefined ? {} : { datasets }),
+          ...(options.force?.length === 1 ? { defaultForce: options.force[0]! } : {}),
+          dryRun: options.dryRun === true,
+        }),
+      );
+      if (ctx.json) ctx.printJson(report);
+      else if (options.quiet !== true) ctx.print(renderIngestReport(report));
+    });
+  return ingest;
+}

@@ -1,0 +1,48 @@
+/**
+ * The dimensions `svd counts` can group and filter incidents by. Each maps a public name to one
+ * SQL expression over the incidents table; nothing a person types is ever put into SQL except as
+ * a bound parameter.
+ */
+import { usageError } from '../core/errors.js';
+import { isMonth } from '../core/months.js';
+
+export interface Dimension {
+  name: string;
+  description: string;
+  /** SQL over the incidents table (alias-free). */
+  sql: string;
+  /** Whether `A..B` ranges are allowed in --where. */
+  ordered?: boolean;
+  /** Checks a --where value; returns a message when it cannot match. */
+  validate?: (value: string) => string | undefined;
+}
+
+const monthCheck = (value: string): string | undefined =>
+  isMonth(value) ? undefined : `"${value}" is not a month (YYYY-MM)`;
+
+export const DIMENSIONS: readonly Dimension[] = [
+  { name: 'month', description: 'calendar month, YYYY-MM', sql: `strftime(month, '%Y-%m')`, ordered: true, validate: monthCheck },
+  { name: 'year', description: 'calendar year', sql: `CAST(year(month) AS VARCHAR)`, ordered: true },
+  { name: 'force', description: 'police force (police.uk slug, e.g. thames-valley)', sql: 'force' },
+  { name: 'crime_type', description: 'police.uk crime type', sql: 'crime_type' },
+  { name: 'lsoa', description: 'LSOA code as published', sql: 'lsoa_code' },
+  { name: 'lsoa_name', description: 'LSOA name as published', sql: 'lsoa_name' },
+  { name: 'lsoa_vintage', description: 'LSOA vintage of the code (2011 or 2021)', sql: 'CAST(lsoa_vintage AS VARCHAR)' },
+  { name: 'source', description: 'where the record came from (police-uk, …)', sql: 'source' },
+  { name: 'batch', description: 'ingest batch number', sql: 'CAST(batch_id AS VARCHAR)' },
+  { name: 'outcome', description: 'last outcome category', sql: 'outcome' },
+  { name: 'falls_within', description: 'force area named by police.uk', sql: 'falls_within' },
+  { name: 'located', description: 'whether the record has coordinates (yes/no)', sql: `CASE WHEN longitude IS NULL THEN 'no' ELSE 'yes' END` },
+];
+
+export function findDimension(name: string, dimensions: readonly Dimension[] = DIMENSIONS): Dimension {
+  const found = dimensions.find((d) => d.name === name);
+  if (found === undefined) {
+    throw usageError(
+      'UNKNOWN_DIMENSION',
+      `unknown dimension "${name}"`,
+      `use one of: ${dimensions.map((d) => d.name).join(', ')}`,
+    );
+  }
+  return found;
+}

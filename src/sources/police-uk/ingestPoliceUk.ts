@@ -1,0 +1,245 @@
+/**
+ * `svd ingest police-uk`: police.uk street, outcomes and stop-and-search CSV files (plain, gzip,
+ * in folders or in police.uk archive ZIPs) into the workspace, all or nothing.
+ *
+ * The rows are read by DuckDB's CSV reader straight into their table, inside one transaction,
+ * with every value checked on the way (see rowRules.ts). If anything is wrong the transaction is
+ * rolled back, the store is as it was, and the refused files are re-read to name the exact line,
+ * field and value. A file already ingested (same sha256) is skipped; a force-month that police.uk
+ * re-published with different contents replaces the earlier one, and the replacement is logged.
+ */
+import { SvdError, errorMessage, type Problem } from '../../core/errors.js';
+import { systemClock } from '../../core/clock.js';
+import { mapLimit } from '../../core/mapLimit.js';
+import type { Workspace } from '../../store/openWorkspace.js';
+import { collectInputs } from '../inputs/collectInputs.js';
+import { verifyGzip } from '../inputs/inspectFile.js';
+import { diagnoseFile } from './diagnoseFile.js';
+import type {
+  FileOutcome,
+  PoliceUkIngestOptions,
+  PoliceUkIngestReport,
+  PreparedFile,
+  StoredBatch,
+} from './ingestTypes.js';
+import { checkMonthOption, prepareFile, wantedByName } from './prepareFile.js';
+import { replaceRepublished } from './replaceRepublished.js';
+import { storeGroup } from './storeGroup.js';
+import { summariseBatches } from './summariseBatches.js';
+
+export type * from './ingestTypes.js';
+
+const INSPECT_CONCURRENCY = 4;
+
+class DryRunRollback extends Error {}
+
+export async function ingestPoliceUk(
+  ws: Workspace,
+  paths: readonly string[],
+  options: PoliceUkIngestOptions,
+): Promise<PoliceUkIngestReport> {
+  const clock = options.clock ?? systemClock;
+  const started = performance.now();
+  checkMonthOption('from', options.from);
+  checkMonthOption('to', options.to);
+  const inputs = await collectInputs(paths, { wanted: wantedByName(options), extensions: ['.csv', '.csv.gz'] });
+  try {
+    if (inputs.files.length === 0) {
+      throw new SvdError({
+        kind: 'usage',
+        code: 'NO_FILES',
+        message: `no police.uk CSV files found in ${paths.join(', ')}`,
+        fix: 'give street, outcomes or stop-and-search CSV files (.csv or .csv.gz), folders holding them, or police.uk archive ZIPs; check --force/--from/--to',
+      });
+    }
+    const stages: Record<string, number> = {};
+    let mark = performance.now();
+    const stage = (name: string): void => {
+      const now = performance.now();
+      stages[name] = (stages[name] ?? 0) + (now - mark) / 1000;
+      mark = now;
+    };
+    const problems: Problem[] = [];
+    const prepared: PreparedFile[] = [];
+    let inspected = 0;
+    const results = await mapLimit(inputs.files, INSPECT_CONCURRENCY, async (input) => {
+      const result = await prepareFile(input, options);
+      inspected++;
+      options.reporter.progress({ label: 'checking files', done: inspected, total: inputs.files.length, unit: 'files' });
+      return result;
+    });
+    for (const result of results) {
+      if (result.problem !== undefined) problems.push(result.problem);
+      else if (result.file !== undefined) prepared.push(result.file);
+    }
+    options.reporter.endProgress();
+    stage('inspect');
+
+    const outcomes: FileOutcome[] = [];
+    const toStore: PreparedFile[] = [];
+    const seenSha = new Map<string, PreparedFile>();
+    const seenForceMonth = new Map<string, PreparedFile>();
+    for (const file of prepared) {
+      const base: Omit<FileOutcome, 'status'> = {
+        file: file.input.display,
+        sha256: file.sha256,
+        dataset: file.match.format.dataset,
+        force: file.force,
+        rows: 0,
+        months: [],
+        replaced: [],
+        messages: [],
+      };
+      const existing = await ws.db.one<{ batch_id: number; rows_stored: number }>(
+        `SELECT batch_id, rows_stored FROM batches WHERE sha256 = $sha ORDER BY batch_id LIMIT 1`,
+        { sha: file.sha256 },
+      );
+      if (existing !== undefined) {
+        outcomes.push({ ...base, status: 'already-ingested', existingBatchId: existing.batch_id, rows: existing.rows_stored });
+        continue;
+      }
+      const twin = seenSha.get(file.sha256);
+      if (twin !== undefined) {
+        outcomes.push({ ...base, status: 'duplicate-in-run', messages: [{ severity: 'info', code: 'SAME_AS', message: `same bytes as ${twin.input.display}`, count: 1 }] });
+        continue;
+      }
+      seenSha.set(file.sha256, file);
+      const key = `${file.match.format.dataset}|${file.force}|${file.monthHint}`;
+      const rival = seenForceMonth.get(key);
+      if (rival !== undefined && file.hasRows) {
+        problems.push({
+          file: file.input.display,
+          message: `holds ${file.force} ${file.match.format.dataset} for ${file.monthHint}, as does ${rival.input.display}, with different contents (fix: ingest the one you want; a later ingest of the other replaces it)`,
+        });
+        continue;
+      }
+      if (file.hasRows) seenForceMonth.set(key, file);
+      toStore.push(file);
+    }
+    if (problems.length > 0) {
+      throw new SvdError({
+        kind: 'input',
+        code: 'INPUT_REFUSED',
+        message: `${problems.length} problem${problems.length === 1 ? '' : 's'} found; nothing was stored`,
+        problems,
+        fix: 'correct or remove the files named above and run the command again',
+      });
+    }
+
+    // Group files that share a layout so that DuckDB reads each group in one parallel scan.
+    const groups = new Map<string, PreparedFile[]>();
+    for (const file of toStore) {
+      const key = `${file.match.format.dataset}|${file.match.fileColumns.join(',')}`;
+      const list = groups.get(key) ?? [];
+      list.push(file);
+      groups.set(key, list);
+    }
+    const startedAt = clock.now().toISOString();
+    const stored: FileOutcome[] = [];
+    // The gzip streams are read to the end while DuckDB loads them; the commit waits for both.
+    const gzipChecks = mapLimit(
+      toStore.filter((f) => f.gzip),
+      2,
+      async (file) => ({ file, check: await verifyGzip(file.input.localPath) }),
+    );
+    try {
+      await ws.db.transaction(async () => {
+        let nextBatch = ((await ws.db.value<number>(`SELECT coalesce(max(batch_id), 0) FROM batches`)) ?? 0) + 1;
+        for (const files of groups.values()) {
+          const format = files[0]!.match.format;
+          let batches: StoredBatch[];
+          try {
+            batches = await storeGroup(ws, files, nextBatch, options, startedAt);
+          } catch (error) {
+            throw new GroupFailed(files, error);
+          }
+          nextBatch += files.length;
+          stage('load');
+          const replacements = await replaceRepublished(ws, format.table, format.dataset, batches, startedAt);
+          stage('replace');
+          stored.push(...(await summariseBatches(ws, batches, replacements, clock.now().toISOString())));
+          stage('checks');
+        }
+        const damaged = (await gzipChecks).filter((g) => !g.check.ok);
+        stage('gzip');
+        if (damaged.length > 0) {
+          throw new SvdError({
+            kind: 'input',
+            code: 'INPUT_REFUSED',
+            message: `${damaged.length} damaged gzip file${damaged.length === 1 ? '' : 's'}; nothing was stored`,
+            problems: damaged.map((g) => ({
+              file: g.file.input.display,
+              message: `the gzip stream is damaged or cut short (${g.check.error ?? 'unknown'}) after ${g.check.contentBytes} bytes of content (fix: download or copy the file again)`,
+            })),
+            fix: 'correct or remove the files named above and run the command again',
+          });
+        }
+        if (options.dryRun === true) throw new DryRunRollback();
+      });
+      stage('commit');
+    } catch (error) {
+      if (error instanceof DryRunRollback) {
+        for (const s of stored) {
+          s.status = 'checked';
+          delete s.batchId;
+        }
+      } else if (error instanceof GroupFailed) {
+        await gzipChecks;
+        throw await explainFailure(error);
+      } else {
+        await gzipChecks;
+        throw error;
+      }
+    }
+    outcomes.push(...stored);
+    const order = new Map(inputs.files.map((f, i) => [f.display, i]));
+    outcomes.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0));
+    return {
+      dryRun: options.dryRun === true,
+      files: outcomes,
+      skipped: inputs.skipped.map((s) => ({ file: s.display, reason: s.reason })),
+      rowsStored: options.dryRun === true ? 0 : stored.reduce((sum, s) => sum + s.rows, 0),
+      seconds: (performance.now() - started) / 1000,
+      stages,
+    };
+  } finally {
+    await inputs.cleanup();
+  }
+}
+
+class GroupFailed extends Error {
+  constructor(
+    readonly files: PreparedFile[],
+    readonly original: unknown,
+  ) {
+    super('group failed');
+  }
+}
+
+/** After a rollback: re-read the group's files and say exactly what was wrong. */
+async function explainFailure(failure: GroupFailed): Promise<SvdError> {
+  const problems: Problem[] = [];
+  for (const file of failure.files) {
+    problems.push(
+      ...(await diagnoseFile({ display: file.input.display, localPath: file.input.localPath, gzip: file.gzip, match: file.match })),
+    );
+  }
+  if (problems.length === 0) {
+    return new SvdError({
+      kind: 'internal',
+      code: 'INGEST_FAILED',
+      message: `the store refused these files for a reason the checks did not find: ${errorMessage(failure.original).split('\n')[0]}`,
+      problems: failure.files.slice(0, 5).map((f) => ({ file: f.input.display, message: 'read in the refused step' })),
+      fix: 'nothing was stored; please report this with the files named above',
+      cause: failure.original,
+    });
+  }
+  return new SvdError({
+    kind: 'input',
+    code: 'INPUT_REFUSED',
+    message: `${problems.length} problem${problems.length === 1 ? '' : 's'} found; nothing was stored`,
+    problems,
+    fix: 'correct or remove the files named above and run the command again',
+  });
+}
+

@@ -1,0 +1,86 @@
+/** The shapes shared by the police.uk ingest steps. */
+import type { Clock } from '../../core/clock.js';
+import type { Reporter } from '../../core/reporter.js';
+import type { InputFile } from '../inputs/collectInputs.js';
+import type { HeaderMatch, PoliceUkDataset } from './formats.js';
+import type { LsoaVintage, LsoaVintageBasis } from './lsoaVintage.js';
+
+export interface PoliceUkIngestOptions {
+  /** Keep only files of these forces (police.uk slugs) when walking folders and archives. */
+  forces?: readonly string[];
+  /** Keep only months from…to (YYYY-MM, inclusive) when walking folders and archives. */
+  from?: string;
+  to?: string;
+  datasets?: readonly PoliceUkDataset[];
+  /** The force of files whose name and content do not say (stop-and-search files). */
+  defaultForce?: string;
+  /** Check everything, store nothing. */
+  dryRun?: boolean;
+  reporter: Reporter;
+  clock?: Clock;
+}
+
+export interface BatchMessage {
+  severity: 'warning' | 'info';
+  code: string;
+  message: string;
+  count: number;
+  firstLine?: number;
+  field?: string;
+  exampleValue?: string;
+}
+
+export interface Replacement {
+  oldBatchId: number;
+  force: string;
+  month: string;
+  rowsRemoved: number;
+  rowsAdded: number;
+}
+
+export type FileStatus = 'ingested' | 'already-ingested' | 'duplicate-in-run' | 'checked';
+
+export interface FileOutcome {
+  file: string;
+  sha256: string;
+  status: FileStatus;
+  dataset: PoliceUkDataset;
+  force: string;
+  batchId?: number;
+  /** For already-ingested files: the batch that holds them. */
+  existingBatchId?: number;
+  rows: number;
+  months: string[];
+  lsoaVintage?: LsoaVintage | null;
+  lsoaVintageBasis?: LsoaVintageBasis;
+  replaced: Replacement[];
+  messages: BatchMessage[];
+}
+
+export interface PoliceUkIngestReport {
+  dryRun: boolean;
+  files: FileOutcome[];
+  skipped: { file: string; reason: string }[];
+  rowsStored: number;
+  seconds: number;
+  /** Seconds spent in each stage: inspect (hash, gzip check, header), load, checks, commit. */
+  stages: Record<string, number>;
+}
+
+export interface PreparedFile {
+  input: InputFile;
+  sha256: string;
+  bytes: number;
+  gzip: boolean;
+  match: HeaderMatch;
+  force: string;
+  monthHint: string;
+  hasRows: boolean;
+  headerMessages: BatchMessage[];
+}
+
+
+export interface StoredBatch {
+  file: PreparedFile;
+  batchId: number;
+}

@@ -1,0 +1,99 @@
+/**
+ * A thin, typed layer over one DuckDB connection: parameterised queries only, rows returned as
+ * plain JSON-ready objects (BIGINT as number, DATE as 'YYYY-MM-DD'), and transactions that roll
+ * back on any error.
+ */
+import {
+  DuckDBConnection,
+  DuckDBTypeId,
+  type DuckDBResultReader,
+  type DuckDBValue,
+} from '@duckdb/node-api';
+import { SvdError } from '../core/errors.js';
+
+export type SqlParams = Record<string, DuckDBValue> | DuckDBValue[];
+export type Row = Record<string, unknown>;
+
+const NUMERIC_AS_STRING = new Set<DuckDBTypeId>([
+  DuckDBTypeId.BIGINT,
+  DuckDBTypeId.UBIGINT,
+  DuckDBTypeId.HUGEINT,
+  DuckDBTypeId.UHUGEINT,
+  DuckDBTypeId.DECIMAL,
+]);
+
+function toPlainRows(reader: DuckDBResultReader): Row[] {
+  const names = reader.columnNames();
+  const convert = reader.columnTypes().map((type) => NUMERIC_AS_STRING.has(type.typeId));
+  return reader.getRowObjectsJson().map((row) => {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
+      const value = row[name];
+      if (convert[i] && typeof value === 'string') {
+        const n = Number(value);
+        if (!Number.isSafeInteger(n) && Number.isInteger(n)) {
+          throw new SvdError({
+            kind: 'internal',
+            code: 'NUMBER_TOO_LARGE',
+            message: `column ${name} holds ${value}, beyond the range of exact numbers`,
+          });
+        }
+        row[name] = n;
+      }
+    }
+    return row as Row;
+  });
+}
+
+export class Db {
+  private inTransaction = false;
+
+  constructor(readonly connection: DuckDBConnection) {}
+
+  async run(sql: string, params?: SqlParams): Promise<void> {
+    await this.connection.run(sql, params);
+  }
+
+  async all<T = Row>(sql: string, params?: SqlParams): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    return toPlainRows(reader) as T[];
+  }
+
+  async one<T = Row>(sql: string, params?: SqlParams): Promise<T | undefined> {
+    const rows = await this.all<T>(sql, params);
+    return rows[0];
+  }
+
+  async value<T = unknown>(sql: string, params?: SqlParams): Promise<T | undefined> {
+    const row = await this.one(sql, params);
+    if (row === undefined) return undefined;
+    return Object.values(row)[0] as T;
+  }
+
+  /** Runs fn inside BEGIN … COMMIT; any throw rolls everything back and is re-thrown. */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn();
+    await this.run('BEGIN TRANSACTION');
+    this.inTransaction = true;
+    try {
+      const result = await fn();
+      await this.run('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await this.run('ROLLBACK');
+      } catch {
+        // The transaction may already be aborted by DuckDB; the original error matters.
+      }
+      throw error;
+    } finally {
+      this.inTransaction = false;
+    }
+  }
+
+  /** Rows processed so far by the running query, for progress display. */
+  progress(): { rows: number; percentage: number } {
+    const p = this.connection.progress;
+    return { rows: Number(p.rows_processed), percentage: p.percentage };
+  }
+}

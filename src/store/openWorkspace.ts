@@ -1,0 +1,170 @@
+/**
+ * Opening a workspace: one DuckDB file per partnership. The schema is versioned; an older file is
+ * migrated on open (each step in its own transaction), a newer one is refused, and a DuckDB file
+ * that is not an svd workspace is never touched.
+ */
+import { existsSync } from 'node:fs';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { SvdError, errorMessage } from '../core/errors.js';
+import { SOFTWARE_VERSION } from '../core/version.js';
+import type { Clock } from '../core/clock.js';
+import { systemClock } from '../core/clock.js';
+import { Db } from './db.js';
+import { MIGRATIONS, type Migration } from './migrations/index.js';
+
+export interface Workspace {
+  readonly path: string;
+  readonly db: Db;
+  readonly schemaVersion: number;
+  /** Migrations applied while opening, oldest first (empty when the file was current). */
+  readonly migrated: readonly { version: number; name: string }[];
+  readonly created: boolean;
+  close(): void;
+}
+
+export interface OpenOptions {
+  /** Create the file when missing (commands that only read set this to false). */
+  create?: boolean;
+  migrations?: readonly Migration[];
+  clock?: Clock;
+}
+
+const SCHEMA_TABLE = 'svd_schema';
+
+function translateOpenError(path: string, error: unknown): SvdError {
+  const message = errorMessage(error);
+  if (/lock/i.test(message)) {
+    const pid = /PID (\d+)/.exec(message)?.[1];
+    return new SvdError({
+      kind: 'workspace',
+      code: 'WORKSPACE_LOCKED',
+      message: `the workspace is in use by another process${pid === undefined ? '' : ` (PID ${pid})`}`,
+      location: { file: path },
+      fix: 'wait for the other svd command to finish, or stop `svd serve`, then try again',
+      cause: error,
+    });
+  }
+  if (/not a valid DuckDB database|database file|Corrupt|checksum/i.test(message)) {
+    return new SvdError({
+      kind: 'workspace',
+      code: 'WORKSPACE_UNREADABLE',
+      message: `not a readable workspace: ${message.split('\n')[0]}`,
+      location: { file: path },
+      fix: 'pass --db with the path of an svd workspace, or a new file name to start one',
+      cause: error,
+    });
+  }
+  return new SvdError({
+    kind: 'workspace',
+    code: 'WORKSPACE_OPEN_FAILED',
+    message: `cannot open the workspace: ${message.split('\n')[0]}`,
+    location: { file: path },
+    fix: 'check that the path is a writable file on a local disk',
+    cause: error,
+  });
+}
+
+async function currentVersion(db: Db, path: string): Promise<number> {
+  const tables = await db.all<{ table_name: string }>(
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'`,
+  );
+  if (tables.length === 0) return 0;
+  if (!tables.some((t) => t.table_name === SCHEMA_TABLE)) {
+    throw new SvdError({
+      kind: 'workspace',
+      code: 'NOT_A_WORKSPACE',
+      message: `this DuckDB file holds tables (${tables
+        .slice(0, 5)
+        .map((t) => t.table_name)
+        .join(', ')}) but is not an svd workspace; it was left untouched`,
+      location: { file: path },
+      fix: 'pass --db with a new file name to start a workspace',
+    });
+  }
+  return (await db.value<number>(`SELECT coalesce(max(version), 0) FROM ${SCHEMA_TABLE}`)) ?? 0;
+}
+
+export async function openWorkspace(path: string, options: OpenOptions = {}): Promise<Workspace> {
+  const migrations = options.migrations ?? MIGRATIONS;
+  const clock = options.clock ?? systemClock;
+  const existed = path === ':memory:' ? false : existsSync(path);
+  if (!existed && options.create === false) {
+    throw new SvdError({
+      kind: 'workspace',
+      code: 'NO_WORKSPACE',
+      message: 'no workspace here yet',
+      location: { file: path },
+      fix: 'ingest data first (`svd ingest police-uk FILE…`), or pass --db / set SVD_DB to an existing workspace',
+    });
+  }
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path);
+  } catch (error) {
+    throw translateOpenError(path, error);
+  }
+  const connection = await instance.connect();
+  const db = new Db(connection);
+  const close = (): void => {
+    connection.closeSync();
+    instance.closeSync();
+  };
+  try {
+    await db.run(`SET TimeZone = 'UTC'`);
+    const latest = migrations.at(-1)?.version ?? 0;
+    const version = await currentVersion(db, path);
+    if (version > latest) {
+      throw new SvdError({
+        kind: 'workspace',
+        code: 'WORKSPACE_TOO_NEW',
+        message: `this workspace has schema version ${version}, written by a newer svd; this svd (${SOFTWARE_VERSION}) knows versions up to ${latest}. The file was left untouched`,
+        location: { file: path },
+        fix: 'upgrade svd (git pull && npm ci), then run the command again',
+      });
+    }
+    const migrated: { version: number; name: string }[] = [];
+    for (const migration of migrations) {
+      if (migration.version <= version) continue;
+      await db.transaction(async () => {
+        if (migration.version === 1) {
+          await db.run(`CREATE TABLE ${SCHEMA_TABLE} (
+            version INTEGER NOT NULL, name VARCHAR NOT NULL,
+            applied_at TIMESTAMP NOT NULL, software_version VARCHAR NOT NULL)`);
+        }
+        for (const statement of migration.statements) await db.run(statement);
+        await db.run(`INSERT INTO ${SCHEMA_TABLE} VALUES ($version, $name, $at, $software)`, {
+          version: migration.version,
+          name: migration.name,
+          at: clock.now().toISOString(),
+          software: SOFTWARE_VERSION,
+        });
+      });
+      migrated.push({ version: migration.version, name: migration.name });
+    }
+    return {
+      path,
+      db,
+      schemaVersion: Math.max(version, latest),
+      migrated,
+      created: !existed,
+      close,
+    };
+  } catch (error) {
+    close();
+    throw error;
+  }
+}
+
+/** Open, run fn, always close. */
+export async function withWorkspace<T>(
+  path: string,
+  options: OpenOptions,
+  fn: (workspace: Workspace) => Promise<T>,
+): Promise<T> {
+  const workspace = await openWorkspace(path, options);
+  try {
+    return await fn(workspace);
+  } finally {
+    workspace.close();
+  }
+}
