@@ -24,7 +24,7 @@ export interface CommandContext {
 
 export function commandContext(io: CliIo, options: CommonOptions): CommandContext {
   const json = options.json === true;
-  const reporter = createCliReporter(io, { quiet: options.quiet === true || json });
+  const reporter = createCliReporter(io, { quiet: options.quiet === true });
   return {
     io,
     json,

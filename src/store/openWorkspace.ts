@@ -3,7 +3,9 @@
  * migrated on open (each step in its own transaction), a newer one is refused, and a DuckDB file
  * that is not an svd workspace is never touched.
  */
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { basename } from 'node:path';
+import { describeContent } from '../core/describeContent.js';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { SvdError, errorMessage } from '../core/errors.js';
 import { SOFTWARE_VERSION } from '../core/version.js';
@@ -64,6 +66,34 @@ function translateOpenError(path: string, error: unknown): SvdError {
   });
 }
 
+/** DuckDB database files carry "DUCK" at byte 8; anything else is refused before DuckDB opens it. */
+function refuseNonDuckDbFile(path: string): void {
+  const head = Buffer.alloc(64);
+  let read = 0;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      read = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    throw translateOpenError(path, error);
+  }
+  if (read === 0) return; // an empty file: DuckDB initialises it
+  if (read >= 12 && head.subarray(8, 12).toString('latin1') === 'DUCK') return;
+  const guess = describeContent(head.subarray(0, read), basename(path));
+  const looks =
+    guess.kind === 'text-csv' ? 'a CSV file' : guess.kind === 'other' ? guess.description : 'an empty text file';
+  throw new SvdError({
+    kind: 'workspace',
+    code: 'NOT_A_WORKSPACE',
+    message: `this is ${looks}, not a workspace; it was left untouched`,
+    location: { file: path },
+    fix: 'pass --db with the path of an svd workspace (a .duckdb file), or a new file name to start one',
+  });
+}
+
 async function currentVersion(db: Db, path: string): Promise<number> {
   const tables = await db.all<{ table_name: string }>(
     `SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'`,
@@ -97,6 +127,7 @@ export async function openWorkspace(path: string, options: OpenOptions = {}): Pr
       fix: 'ingest data first (`svd ingest police-uk FILE…`), or pass --db / set SVD_DB to an existing workspace',
     });
   }
+  if (existed) refuseNonDuckDbFile(path);
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(path);

@@ -4,7 +4,7 @@
  */
 import { SvdError, type Problem } from '../../core/errors.js';
 import type { InputFile } from '../inputs/collectInputs.js';
-import { describeContent } from '../inputs/describeContent.js';
+import { describeContent } from '../../core/describeContent.js';
 import { inspectFile } from '../inputs/inspectFile.js';
 import { forceSlugFromName, isKnownForceSlug } from './forces.js';
 import { matchHeader, parsePoliceUkFileName } from './formats.js';

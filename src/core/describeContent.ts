@@ -2,7 +2,7 @@
  * Says what a file looks like from its first bytes, so that a file that is not what the command
  * expects is refused with a useful description rather than a parser error.
  */
-import { parseCsvLine } from '../csv/csvRecords.js';
+import { parseCsvLine } from './csvLine.js';
 
 export type ContentGuess =
   | { kind: 'empty' }

@@ -1,0 +1,18 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The shared open data beside the repository (`../shared/data`), used in place. */
+export const SHARED_DATA = path.resolve(REPO, '../shared/data');
+
+export function sharedData(...parts: string[]): string {
+  const p = path.join(SHARED_DATA, ...parts);
+  if (!existsSync(p)) {
+    throw new Error(`the shared open data is missing: ${p} (the tests expect ../shared/data beside the repository)`);
+  }
+  return p;
+}
+
+export const TV_STREET = (): string => sharedData('police-uk', 'thames-valley', 'street');
+export const ALL_FORCES = (): string => sharedData('police-uk', 'all-forces-2019-01');
