@@ -2,7 +2,9 @@
  * Reads parts of a file on a web server with HTTP Range requests, so that the few members of a
  * large police.uk archive that are wanted can be taken without downloading the whole archive.
  */
-import { PassThrough, Readable } from 'node:stream';
+import http from 'node:http';
+import https from 'node:https';
+import { PassThrough, type Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { SvdError, errorMessage } from '../../core/errors.js';
 
@@ -42,18 +44,32 @@ export async function probeRemoteFile(url: string): Promise<RemoteFileInfo | und
   };
 }
 
-/** GET a byte range [start, end) as a Node stream, checking the server honoured the range. */
-export async function fetchRange(url: string, start: number, end: number): Promise<Readable> {
-  const response = await fetch(url, { headers: { Range: `bytes=${start}-${end - 1}` } });
-  if (response.status !== 206 || response.body === null) {
-    throw new SvdError({
-      kind: 'network',
-      code: 'RANGE_REFUSED',
-      message: `${url} did not return the requested byte range (status ${response.status})`,
-      fix: 'try again; the server may not allow partial downloads',
-    });
-  }
-  return Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
+/**
+ * GET a byte range [start, end) as a Node stream, checking the server honoured the range. Plain
+ * node:http(s) is used so that a stream abandoned part-way aborts its request at once.
+ */
+export function rangeStream(url: string, start: number, end: number): Readable {
+  const out = new PassThrough();
+  const get = url.startsWith('https:') ? https.get : http.get;
+  const request = get(url, { headers: { Range: `bytes=${start}-${end - 1}` } }, (response) => {
+    if (response.statusCode !== 206) {
+      response.resume();
+      out.destroy(
+        new SvdError({
+          kind: 'network',
+          code: 'RANGE_REFUSED',
+          message: `${url} did not return the requested byte range (status ${response.statusCode})`,
+          fix: 'try again; the server may not allow partial downloads',
+        }),
+      );
+      return;
+    }
+    response.on('error', (error) => out.destroy(error));
+    response.pipe(out);
+  });
+  request.on('error', (error) => out.destroy(error));
+  out.on('close', () => request.destroy());
+  return out;
 }
 
 export class HttpRangeReader extends yauzl.RandomAccessReader {
@@ -62,14 +78,7 @@ export class HttpRangeReader extends yauzl.RandomAccessReader {
   }
 
   override _readStreamForRange(start: number, end: number): Readable {
-    const out = new PassThrough();
-    fetchRange(this.url, start, end)
-      .then((stream) => {
-        stream.on('error', (error) => out.destroy(error));
-        stream.pipe(out);
-      })
-      .catch((error: unknown) => out.destroy(error instanceof Error ? error : new Error(String(error))));
-    return out;
+    return rangeStream(this.url, start, end);
   }
 }
 

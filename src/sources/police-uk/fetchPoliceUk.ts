@@ -151,7 +151,8 @@ async function downloadWhole(
   let lastError: unknown;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const have = existsSync(part) ? (await stat(part)).size : 0;
-    const resume = have > 0 && info.acceptsRanges && have < info.size;
+    // Ask to resume even when ranges are not advertised; a 200 answer means starting again.
+    const resume = have > 0 && (!Number.isFinite(info.size) || have < info.size);
     try {
       const response = await fetch(info.url, resume ? { headers: { Range: `bytes=${have}-` } } : {});
       if (!response.ok || response.body === null) throw new Error(`status ${response.status}`);
@@ -166,11 +167,17 @@ async function downloadWhole(
           cb(null, chunk);
         },
       });
-      await pipeline(
-        Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>),
-        counter,
-        createWriteStream(part, { flags: appending ? 'a' : 'w' }),
-      );
+      const sink = createWriteStream(part, { flags: appending ? 'a' : 'w' });
+      try {
+        await pipeline(
+          Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>),
+          counter,
+          sink,
+        );
+      } finally {
+        // The next attempt measures the .part file: let this one's writes settle first.
+        if (!sink.closed) await new Promise<void>((resolve) => sink.once('close', () => resolve()));
+      }
       reporter.endProgress();
       const size = (await stat(part)).size;
       if (Number.isFinite(info.size) && size !== info.size) throw new Error(`got ${size} of ${info.size} bytes`);
