@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 
 const main = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(fileURLToPath(main))) {
-  process.stderr.write('svd: the compiled program is missing (dist/). Run `npm run build` first.\n');
+  process.stderr.write(
+    'svd: the compiled program is missing (dist/). Run `npm run build` first.\n',
+  );
   process.exit(1);
 }
 const { runMain } = await import(main.href);

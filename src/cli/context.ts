@@ -42,7 +42,8 @@ export function commandContext(io: CliIo, options: CommonOptions): CommandContex
         );
       }
       for (const m of ws.migrated) {
-        if (!ws.created) reporter.info(`workspace upgraded to schema version ${m.version} (${m.name})`);
+        if (!ws.created)
+          reporter.info(`workspace upgraded to schema version ${m.version} (${m.name})`);
       }
       return ws;
     },

@@ -22,7 +22,10 @@ export function processIo(): CliIo {
   };
 }
 
-export function bufferIo(env: NodeJS.ProcessEnv = {}, cwd: string = process.cwd()): CliIo & {
+export function bufferIo(
+  env: NodeJS.ProcessEnv = {},
+  cwd: string = process.cwd(),
+): CliIo & {
   out: () => string;
   err: () => string;
 } {

@@ -7,6 +7,7 @@ import { EXIT_CODES, SvdError, errorMessage, formatError } from '../core/errors.
 import { SOFTWARE_VERSION } from '../core/version.js';
 import { batchesCommand } from './commands/batches.js';
 import { countsCommand } from './commands/counts.js';
+import { demoCommand } from './commands/demo.js';
 import { coverageCommand } from './commands/coverage.js';
 import { fetchCommand } from './commands/fetch.js';
 import { ingestCommand } from './commands/ingest.js';
@@ -38,6 +39,7 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(countsCommand(io));
   program.addCommand(batchesCommand(io));
   program.addCommand(fetchCommand(io));
+  program.addCommand(demoCommand(io));
   const exitOverride = (command: Command): void => {
     command.exitOverride();
     command.configureOutput({
@@ -74,7 +76,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stderr.write(
       `error[INTERNAL]: ${errorMessage(error)}\n  this is a fault in svd; nothing was stored by the failed step. Please report it with the command you ran.\n`,
     );
-    if (io.env['SVD_DEBUG'] !== undefined && error instanceof Error) io.stderr.write(`${error.stack ?? ''}\n`);
+    if (io.env['SVD_DEBUG'] !== undefined && error instanceof Error)
+      io.stderr.write(`${error.stack ?? ''}\n`);
     return EXIT_CODES.internal;
   }
 }

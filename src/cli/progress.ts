@@ -44,7 +44,9 @@ export function createCliReporter(io: CliIo, options: { quiet: boolean }): Repor
         const full = Math.round(share * width);
         bar = ` [${'#'.repeat(full)}${' '.repeat(width - full)}] ${Math.round(share * 100)}%`;
       }
-      io.stderr.write(`\r\x1b[2K${state.label}: ${formatQuantity(state.done, state.unit)}${rate}${bar}`);
+      io.stderr.write(
+        `\r\x1b[2K${state.label}: ${formatQuantity(state.done, state.unit)}${rate}${bar}`,
+      );
       drawn = true;
     },
     endProgress() {

@@ -16,8 +16,8 @@ export function cell(value: string | number | null | undefined): string {
 export function formatTable<T>(rows: readonly T[], columns: readonly Column<T>[]): string {
   const text = rows.map((row) => columns.map((c) => cell(c.value(row))));
   const widths = columns.map((c, i) => Math.max(c.header.length, ...text.map((r) => r[i]!.length)));
-  const align = columns.map((c, i) =>
-    c.align ?? (rows.length > 0 && typeof c.value(rows[0]!) === 'number' ? 'right' : 'left'),
+  const align = columns.map(
+    (c) => c.align ?? (rows.length > 0 && typeof c.value(rows[0]!) === 'number' ? 'right' : 'left'),
   );
   const line = (cells: string[]): string =>
     cells

@@ -21,7 +21,9 @@ export function monthRange(first: string, last: string): string[] {
 }
 
 /** Collapses sorted months into runs: ['2019-01…2019-03', '2019-06']. */
-export function monthRuns(months: readonly string[]): { first: string; last: string; count: number }[] {
+export function monthRuns(
+  months: readonly string[],
+): { first: string; last: string; count: number }[] {
   const runs: { first: string; last: string; count: number }[] = [];
   for (const m of months) {
     const run = runs.at(-1);

@@ -29,12 +29,19 @@ export interface CountsResult {
 }
 
 /** Parses `--where` arguments into filters, merging repeats of one dimension. */
-export function parseWhere(args: readonly string[], dimensions: readonly Dimension[] = DIMENSIONS): CountFilter[] {
+export function parseWhere(
+  args: readonly string[],
+  dimensions: readonly Dimension[] = DIMENSIONS,
+): CountFilter[] {
   const filters = new Map<string, CountFilter>();
   for (const arg of args) {
     const eq = arg.indexOf('=');
     if (eq <= 0) {
-      throw usageError('BAD_WHERE', `--where ${JSON.stringify(arg)} is not DIM=VALUE`, 'write e.g. --where force=thames-valley or --where month=2024-01..2024-03');
+      throw usageError(
+        'BAD_WHERE',
+        `--where ${JSON.stringify(arg)} is not DIM=VALUE`,
+        'write e.g. --where force=thames-valley or --where month=2024-01..2024-03',
+      );
     }
     const name = arg.slice(0, eq).trim();
     const value = arg.slice(eq + 1);
@@ -58,10 +65,15 @@ export function parseWhere(args: readonly string[], dimensions: readonly Dimensi
 }
 
 export function parseBy(text: string, dimensions: readonly Dimension[] = DIMENSIONS): string[] {
-  const names = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (names.length === 0) throw usageError('BAD_BY', '--by needs at least one dimension', `e.g. --by month,crime_type`);
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (names.length === 0)
+    throw usageError('BAD_BY', '--by needs at least one dimension', `e.g. --by month,crime_type`);
   for (const name of names) findDimension(name, dimensions);
-  if (new Set(names).size !== names.length) throw usageError('BAD_BY', `--by names a dimension twice: ${text}`);
+  if (new Set(names).size !== names.length)
+    throw usageError('BAD_BY', `--by names a dimension twice: ${text}`);
   return names;
 }
 

@@ -21,21 +21,48 @@ const monthCheck = (value: string): string | undefined =>
   isMonth(value) ? undefined : `"${value}" is not a month (YYYY-MM)`;
 
 export const DIMENSIONS: readonly Dimension[] = [
-  { name: 'month', description: 'calendar month, YYYY-MM', sql: `strftime(month, '%Y-%m')`, ordered: true, validate: monthCheck },
-  { name: 'year', description: 'calendar year', sql: `CAST(year(month) AS VARCHAR)`, ordered: true },
+  {
+    name: 'month',
+    description: 'calendar month, YYYY-MM',
+    sql: `strftime(month, '%Y-%m')`,
+    ordered: true,
+    validate: monthCheck,
+  },
+  {
+    name: 'year',
+    description: 'calendar year',
+    sql: `CAST(year(month) AS VARCHAR)`,
+    ordered: true,
+  },
   { name: 'force', description: 'police force (police.uk slug, e.g. thames-valley)', sql: 'force' },
   { name: 'crime_type', description: 'police.uk crime type', sql: 'crime_type' },
   { name: 'lsoa', description: 'LSOA code as published', sql: 'lsoa_code' },
   { name: 'lsoa_name', description: 'LSOA name as published', sql: 'lsoa_name' },
-  { name: 'lsoa_vintage', description: 'LSOA vintage of the code (2011 or 2021)', sql: 'CAST(lsoa_vintage AS VARCHAR)' },
+  {
+    name: 'lsoa_district',
+    description: 'district named in the published LSOA name ("Oxford 005A" → Oxford)',
+    sql: `regexp_replace(lsoa_name, ' [0-9]{3}[A-Z]$', '')`,
+  },
+  {
+    name: 'lsoa_vintage',
+    description: 'LSOA vintage of the code (2011 or 2021)',
+    sql: 'CAST(lsoa_vintage AS VARCHAR)',
+  },
   { name: 'source', description: 'where the record came from (police-uk, …)', sql: 'source' },
   { name: 'batch', description: 'ingest batch number', sql: 'CAST(batch_id AS VARCHAR)' },
   { name: 'outcome', description: 'last outcome category', sql: 'outcome' },
   { name: 'falls_within', description: 'force area named by police.uk', sql: 'falls_within' },
-  { name: 'located', description: 'whether the record has coordinates (yes/no)', sql: `CASE WHEN longitude IS NULL THEN 'no' ELSE 'yes' END` },
+  {
+    name: 'located',
+    description: 'whether the record has coordinates (yes/no)',
+    sql: `CASE WHEN longitude IS NULL THEN 'no' ELSE 'yes' END`,
+  },
 ];
 
-export function findDimension(name: string, dimensions: readonly Dimension[] = DIMENSIONS): Dimension {
+export function findDimension(
+  name: string,
+  dimensions: readonly Dimension[] = DIMENSIONS,
+): Dimension {
   const found = dimensions.find((d) => d.name === name);
   if (found === undefined) {
     throw usageError(

@@ -3,8 +3,8 @@
  * migrated on open (each step in its own transaction), a newer one is refused, and a DuckDB file
  * that is not an svd workspace is never touched.
  */
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
-import { basename } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { describeContent } from '../core/describeContent.js';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { SvdError, errorMessage } from '../core/errors.js';
@@ -69,7 +69,7 @@ function translateOpenError(path: string, error: unknown): SvdError {
 /** DuckDB database files carry "DUCK" at byte 8; anything else is refused before DuckDB opens it. */
 function refuseNonDuckDbFile(path: string): void {
   const head = Buffer.alloc(64);
-  let read = 0;
+  let read: number;
   try {
     const fd = openSync(path, 'r');
     try {
@@ -84,7 +84,11 @@ function refuseNonDuckDbFile(path: string): void {
   if (read >= 12 && head.subarray(8, 12).toString('latin1') === 'DUCK') return;
   const guess = describeContent(head.subarray(0, read), basename(path));
   const looks =
-    guess.kind === 'text-csv' ? 'a CSV file' : guess.kind === 'other' ? guess.description : 'an empty text file';
+    guess.kind === 'text-csv'
+      ? 'a CSV file'
+      : guess.kind === 'other'
+        ? guess.description
+        : 'an empty text file';
   throw new SvdError({
     kind: 'workspace',
     code: 'NOT_A_WORKSPACE',
@@ -128,6 +132,7 @@ export async function openWorkspace(path: string, options: OpenOptions = {}): Pr
     });
   }
   if (existed) refuseNonDuckDbFile(path);
+  else if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(path);

@@ -15,7 +15,8 @@ export function resolveDbPath(
   env: NodeJS.ProcessEnv = process.env,
   cwd: string = process.cwd(),
 ): ResolvedDbPath {
-  if (option !== undefined && option !== '') return { path: path.resolve(cwd, option), source: 'option' };
+  if (option !== undefined && option !== '')
+    return { path: path.resolve(cwd, option), source: 'option' };
   const fromEnv = env['SVD_DB'];
   if (fromEnv !== undefined && fromEnv !== '') {
     return { path: path.resolve(cwd, fromEnv), source: 'environment' };

@@ -25,7 +25,10 @@ export async function buildArchive(file: string, members: ArchiveMember[]): Prom
   }
   zip.end();
   await new Promise<void>((resolve, reject) => {
-    zip.outputStream.pipe(createWriteStream(file)).on('close', () => resolve()).on('error', reject);
+    zip.outputStream
+      .pipe(createWriteStream(file))
+      .on('close', () => resolve())
+      .on('error', reject);
   });
 }
 
@@ -80,7 +83,11 @@ export async function serveArchives(root: string, options: ServerOptions): Promi
     if (range !== null && options.honourRanges) {
       const start = Number(range[1]);
       const end = range[2] === '' ? size - 1 : Math.min(size - 1, Number(range[2]));
-      res.writeHead(206, { ...headers, 'Content-Length': end - start + 1, 'Content-Range': `bytes ${start}-${end}/${size}` });
+      res.writeHead(206, {
+        ...headers,
+        'Content-Length': end - start + 1,
+        'Content-Range': `bytes ${start}-${end}/${size}`,
+      });
       sent += end - start + 1;
       createReadStream(file, { start, end }).pipe(res);
       return;

@@ -8,7 +8,11 @@ export interface CliResult {
 }
 
 /** Runs the command line in-process with captured output. */
-export async function svd(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<CliResult> {
+export async function svd(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  cwd?: string,
+): Promise<CliResult> {
   const io = bufferIo(env, cwd);
   const code = await runCli(args, io);
   return { code, stdout: io.out(), stderr: io.err() };

@@ -9,7 +9,9 @@ export const SHARED_DATA = path.resolve(REPO, '../shared/data');
 export function sharedData(...parts: string[]): string {
   const p = path.join(SHARED_DATA, ...parts);
   if (!existsSync(p)) {
-    throw new Error(`the shared open data is missing: ${p} (the tests expect ../shared/data beside the repository)`);
+    throw new Error(
+      `the shared open data is missing: ${p} (the tests expect ../shared/data beside the repository)`,
+    );
   }
   return p;
 }

@@ -48,24 +48,40 @@ async function refused(file: string | string[], ...expected: RegExp[]): Promise<
 
 describe('refused inputs leave the store unchanged', () => {
   it('a truncated gzip', async () => {
-    const gz = gzipSync(Buffer.from([header(), ...lines('2019-01').slice(1, 4000)].join('\n') + '\n'));
-    const file = write('2019-01-thames-valley-street.csv.gz', gz.subarray(0, Math.floor(gz.length / 2)));
+    const gz = gzipSync(
+      Buffer.from([header(), ...lines('2019-01').slice(1, 4000)].join('\n') + '\n'),
+    );
+    const file = write(
+      '2019-01-thames-valley-street.csv.gz',
+      gz.subarray(0, Math.floor(gz.length / 2)),
+    );
     await refused(file, /2019-01-thames-valley-street\.csv\.gz/, /(cut short|read to the end)/);
   });
 
   it('a gzip whose trailer is missing (content complete, stream not)', async () => {
     const gz = gzipSync(Buffer.from([header(), ...body()].join('\n') + '\n'));
     const file = write('2019-02-thames-valley-street.csv.gz', gz.subarray(0, gz.length - 4));
-    await refused(file, /2019-02-thames-valley-street\.csv\.gz/, /gzip stream is damaged or cut short/);
+    await refused(
+      file,
+      /2019-02-thames-valley-street\.csv\.gz/,
+      /gzip stream is damaged or cut short/,
+    );
   });
 
   it('a header that is not police.uk’s', async () => {
     const file = write('2019-03-thames-valley-street.csv', 'name,address,postcode\nA,B,C\n');
-    await refused(file, /2019-03-thames-valley-street\.csv, line 1/, /header \(name, address, postcode\) is not a police\.uk/);
+    await refused(
+      file,
+      /2019-03-thames-valley-street\.csv, line 1/,
+      /header \(name, address, postcode\) is not a police\.uk/,
+    );
   });
 
   it('a street header that lacks a column', async () => {
-    const file = write('2019-04-thames-valley-street.csv', [header().replace('Longitude', 'Lng'), ...body()].join('\n'));
+    const file = write(
+      '2019-04-thames-valley-street.csv',
+      [header().replace('Longitude', 'Lng'), ...body()].join('\n'),
+    );
     await refused(file, /line 1/, /lacks the column "Longitude"/);
   });
 
@@ -73,7 +89,11 @@ describe('refused inputs leave the store unchanged', () => {
     const rows = body();
     rows[3] = rows[3]!.split(',').slice(0, 11).join(',');
     const file = write('2019-05-thames-valley-street.csv', [header(), ...rows].join('\n') + '\n');
-    await refused(file, /2019-05-thames-valley-street\.csv, line 5/, /has 11 fields where the header has 12/);
+    await refused(
+      file,
+      /2019-05-thames-valley-street\.csv, line 5/,
+      /has 11 fields where the header has 12/,
+    );
   });
 
   it('unparseable coordinates', async () => {
@@ -86,7 +106,10 @@ describe('refused inputs leave the store unchanged', () => {
   });
 
   it('an empty file', async () => {
-    await refused(write('2019-07-thames-valley-street.csv', ''), /2019-07-thames-valley-street\.csv: the file is empty \(0 bytes\)/);
+    await refused(
+      write('2019-07-thames-valley-street.csv', ''),
+      /2019-07-thames-valley-street\.csv: the file is empty \(0 bytes\)/,
+    );
   });
 
   it('a binary file', async () => {
@@ -116,22 +139,46 @@ describe('refused inputs leave the store unchanged', () => {
 describe('accepted inputs', () => {
   it('a byte order mark, CRLF line endings and a gzip of a CSV are all read', async () => {
     const text = [header(), ...body()].join('\r\n') + '\r\n';
-    const bom = write('2019-01-thames-valley-street.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]));
-    const r = await svd(['ingest', 'police-uk', bom, '--db', path.join(dir, 'bom.duckdb'), '--json']);
+    const bom = write(
+      '2019-01-thames-valley-street.csv',
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]),
+    );
+    const r = await svd([
+      'ingest',
+      'police-uk',
+      bom,
+      '--db',
+      path.join(dir, 'bom.duckdb'),
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as { files: { rows: number; status: string }[] };
     expect(report.files[0]).toMatchObject({ rows: 30, status: 'ingested' });
     const gz = write('2019-01-thames-valley-street.csv.gz', gzipSync(Buffer.from(text)));
     const g = await svd(['ingest', 'police-uk', gz, '--db', path.join(dir, 'gz.duckdb'), '--json']);
     expect(g.code, g.stderr).toBe(0);
-    const first = JSON.parse((await svd(['counts', '--by', 'crime_type', '--db', path.join(dir, 'gz.duckdb'), '--json'])).stdout) as { n: number }[];
+    const first = JSON.parse(
+      (await svd(['counts', '--by', 'crime_type', '--db', path.join(dir, 'gz.duckdb'), '--json']))
+        .stdout,
+    ) as { n: number }[];
     expect(first.reduce((s, x) => s + x.n, 0)).toBe(30);
   });
 
   it('--dry-run checks without storing', async () => {
-    const r = await svd(['ingest', 'police-uk', street('2024-03'), '--db', db, '--dry-run', '--json']);
+    const r = await svd([
+      'ingest',
+      'police-uk',
+      street('2024-03'),
+      '--db',
+      db,
+      '--dry-run',
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    const report = JSON.parse(r.stdout) as { dryRun: boolean; files: { status: string; rows: number }[] };
+    const report = JSON.parse(r.stdout) as {
+      dryRun: boolean;
+      files: { status: string; rows: number }[];
+    };
     expect(report.dryRun).toBe(true);
     expect(report.files[0]).toMatchObject({ status: 'checked', rows: 16_160 });
     expect(await storeFingerprint(db)).toEqual(before);

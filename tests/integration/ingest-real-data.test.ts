@@ -25,7 +25,10 @@ function independentCount(dirs: string[]): RawCount {
     for (const name of readdirSync(dir).sort()) {
       const raw = readFileSync(path.join(dir, name));
       const text = (name.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
-      const records = parse(text, { columns: true, bom: true, skip_empty_lines: true }) as Record<string, string>[];
+      const records = parse(text, { columns: true, bom: true, skip_empty_lines: true }) as Record<
+        string,
+        string
+      >[];
       const force = /^\d{4}-\d{2}-(.+)-street\.csv/.exec(name)![1]!;
       for (const r of records) {
         const key = `${r['Month']}|${r['Crime type']}`;
@@ -45,7 +48,15 @@ describe('ingesting every shared police.uk street file', () => {
 
   beforeAll(async () => {
     expected = independentCount([TV_STREET(), ALL_FORCES()]);
-    const result = await svd(['ingest', 'police-uk', TV_STREET(), ALL_FORCES(), '--db', db, '--json']);
+    const result = await svd([
+      'ingest',
+      'police-uk',
+      TV_STREET(),
+      ALL_FORCES(),
+      '--db',
+      db,
+      '--json',
+    ]);
     expect(result.stderr).toBe('created workspace ' + db + '\n');
     expect(result.code).toBe(0);
   });
@@ -74,35 +85,82 @@ describe('ingesting every shared police.uk street file', () => {
 
   it('keeps the quirks: ASB without Crime ID, No Location rows, shared Crime IDs, BTP', async () => {
     const noId = JSON.parse(
-      (await svd(['counts', '--by', 'crime_type', '--where', 'force=thames-valley', '--where', 'month=2018-10', '--where', 'located=no', '--db', db, '--json'])).stdout,
+      (
+        await svd([
+          'counts',
+          '--by',
+          'crime_type',
+          '--where',
+          'force=thames-valley',
+          '--where',
+          'month=2018-10',
+          '--where',
+          'located=no',
+          '--db',
+          db,
+          '--json',
+        ])
+      ).stdout,
     ) as { crime_type: string; n: number }[];
     expect(noId.reduce((s, r) => s + r.n, 0)).toBe(1_762);
-    const batches = JSON.parse((await svd(['batches', '--db', db, '--json'])).stdout) as { batch_id: number; file_name: string; lsoa_vintage: number; lsoa_vintage_basis: string }[];
+    const batches = JSON.parse((await svd(['batches', '--db', db, '--json'])).stdout) as {
+      batch_id: number;
+      file_name: string;
+      lsoa_vintage: number;
+      lsoa_vintage_basis: string;
+    }[];
     expect(batches).toHaveLength(46);
-    const vintage = (name: string): number | undefined => batches.find((b) => b.file_name === name)?.lsoa_vintage;
+    const vintage = (name: string): number | undefined =>
+      batches.find((b) => b.file_name === name)?.lsoa_vintage;
     expect(vintage('2018-10-thames-valley-street.csv')).toBe(2011);
     expect(vintage('2024-01-thames-valley-street.csv')).toBe(2021);
-    const btp = JSON.parse((await svd(['counts', '--by', 'crime_type', '--where', 'force=btp', '--db', db, '--json'])).stdout) as { n: number }[];
+    const btp = JSON.parse(
+      (await svd(['counts', '--by', 'crime_type', '--where', 'force=btp', '--db', db, '--json']))
+        .stdout,
+    ) as { n: number }[];
     expect(btp.reduce((s, r) => s + r.n, 0)).toBe(expected.byForce.get('btp'));
   });
 
   it('reads the Welsh forces’ non-ASCII text as UTF-8', async () => {
-    const { stdout } = await svd(['counts', '--by', 'lsoa_name', '--where', 'force=south-wales', '--db', db, '--json']);
+    const { stdout } = await svd([
+      'counts',
+      '--by',
+      'lsoa_name',
+      '--where',
+      'force=south-wales',
+      '--db',
+      db,
+      '--json',
+    ]);
     const names = (JSON.parse(stdout) as { lsoa_name: string | null }[]).map((r) => r.lsoa_name);
     expect(names.some((n) => n !== null && /Cardiff|Swansea/.test(n))).toBe(true);
   });
 
   it('shows coverage with never-ingested months as missing, not zero', async () => {
     const { stdout } = await svd(['coverage', '--db', db, '--json']);
-    const coverage = JSON.parse(stdout) as { months: string[]; cells: { force: string; month: string; rows: number | null; status: string }[] };
+    const coverage = JSON.parse(stdout) as {
+      months: string[];
+      cells: { force: string; month: string; rows: number | null; status: string }[];
+    };
     expect(coverage.months[0]).toBe('2018-10');
     expect(coverage.months.at(-1)).toBe('2024-03');
     expect(coverage.months).toHaveLength(66);
     const tv = coverage.cells.filter((c) => c.force === 'thames-valley');
     expect(tv.filter((c) => c.status === 'present').map((c) => c.month)).toEqual([
-      '2018-10', '2018-11', '2018-12', '2019-01', '2024-01', '2024-02', '2024-03',
+      '2018-10',
+      '2018-11',
+      '2018-12',
+      '2019-01',
+      '2024-01',
+      '2024-02',
+      '2024-03',
     ]);
-    expect(tv.find((c) => c.month === '2020-06')).toEqual({ force: 'thames-valley', month: '2020-06', rows: null, status: 'missing' });
+    expect(tv.find((c) => c.month === '2020-06')).toEqual({
+      force: 'thames-valley',
+      month: '2020-06',
+      rows: null,
+      status: 'missing',
+    });
     const kent = coverage.cells.filter((c) => c.force === 'kent' && c.status === 'present');
     expect(kent.map((c) => c.month)).toEqual(['2019-01']);
     expect(kent[0]!.rows).toBe(expected.byForce.get('kent'));

@@ -15,12 +15,18 @@ export function renderCoverage(c: Coverage): string {
     const n = at.get(`${force}|${month}`);
     return n === null || n === undefined ? MISSING : cell(n);
   };
-  const lines: string[] = [`police.uk ${c.dataset}: rows held per force and month ("${MISSING}" = never ingested, not zero)`];
+  const lines: string[] = [
+    `police.uk ${c.dataset}: rows held per force and month ("${MISSING}" = never ingested, not zero)`,
+  ];
   if (c.months.length <= 12) {
     lines.push(
       formatTable(c.forces, [
         { header: 'force', value: (f) => f },
-        ...c.months.map((m) => ({ header: m, value: (f: string) => show(f, m), align: 'right' as const })),
+        ...c.months.map((m) => ({
+          header: m,
+          value: (f: string) => show(f, m),
+          align: 'right' as const,
+        })),
       ]),
     );
   } else if (c.forces.length <= 8) {
@@ -49,7 +55,11 @@ export function renderCoverage(c: Coverage): string {
     lines.push(
       formatTable(rows, [
         { header: 'month', value: (r) => r.label },
-        ...c.forces.map((f, i) => ({ header: f, value: (r: Line) => r.values[i], align: 'right' as const })),
+        ...c.forces.map((f, i) => ({
+          header: f,
+          value: (r: Line) => r.values[i],
+          align: 'right' as const,
+        })),
       ]),
     );
   } else {
@@ -77,7 +87,9 @@ export function renderCoverage(c: Coverage): string {
     );
     lines.push('(use --json for every force × month cell)');
   }
-  lines.push(`${c.totalRows.toLocaleString('en-GB')} rows in ${c.forces.length} force(s), ${c.months[0]}…${c.months.at(-1)}`);
+  lines.push(
+    `${c.totalRows.toLocaleString('en-GB')} rows in ${c.forces.length} force(s), ${c.months[0]}…${c.months.at(-1)}`,
+  );
   return lines.join('\n');
 }
 
@@ -90,7 +102,9 @@ export function coverageCommand(io: CliIo): Command {
     .action(async (options: CommonOptions & { dataset: string }) => {
       const ctx = commandContext(io, options);
       const dataset = parseCoverageDataset(options.dataset);
-      const coverage = await withCommandWorkspace(ctx, { create: false }, (ws) => getCoverage(ws, dataset));
+      const coverage = await withCommandWorkspace(ctx, { create: false }, (ws) =>
+        getCoverage(ws, dataset),
+      );
       if (ctx.json) ctx.printJson(coverage);
       else ctx.print(renderCoverage(coverage));
     });

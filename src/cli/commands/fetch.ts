@@ -30,16 +30,24 @@ export function fetchCommand(io: CliIo): Command {
     .requiredOption('--to <YYYY-MM>', 'last month')
     .option('--dest <dir>', 'where to put the files', 'police-uk-data')
     .option('--base-url <url>', 'archive location', POLICE_UK_ARCHIVE_URL)
-    .option('--dataset <name>', `street (default), outcomes, stop-and-search (repeatable)`, (v: string, prev: string[] = []) => [...prev, v])
+    .option(
+      '--dataset <name>',
+      `street (default), outcomes, stop-and-search (repeatable)`,
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('--ingest', 'ingest the files into the workspace once they are here')
     .option('--db <path>', 'workspace file for --ingest (default: $SVD_DB, else ./svd.duckdb)')
     .option('--json', 'print the report as JSON')
     .option('--quiet', 'no progress or announcements')
-    .addHelpText('after', '\nA second run takes only what is still missing; each file is checked against the archive.')
+    .addHelpText(
+      'after',
+      '\nA second run takes only what is still missing; each file is checked against the archive.',
+    )
     .action(async (options: FetchOptions) => {
       const ctx = commandContext(io, options);
       const datasets = (options.dataset ?? ['street']).map((d) => {
-        if (!(DATASETS as readonly string[]).includes(d)) throw usageError('BAD_DATASET', `invalid dataset: ${d}`, `use ${DATASETS.join(', ')}`);
+        if (!(DATASETS as readonly string[]).includes(d))
+          throw usageError('BAD_DATASET', `invalid dataset: ${d}`, `use ${DATASETS.join(', ')}`);
         return d as PoliceUkDataset;
       });
       const dest = path.resolve(io.cwd, options.dest ?? 'police-uk-data');
@@ -55,7 +63,11 @@ export function fetchCommand(io: CliIo): Command {
       const ingested =
         options.ingest === true && report.files.length > 0
           ? await withCommandWorkspace(ctx, { create: true }, (ws) =>
-              ingestPoliceUk(ws, report.files.map((f) => f.path), { reporter: ctx.reporter }),
+              ingestPoliceUk(
+                ws,
+                report.files.map((f) => f.path),
+                { reporter: ctx.reporter },
+              ),
             )
           : undefined;
       if (ctx.json) {
@@ -67,7 +79,9 @@ export function fetchCommand(io: CliIo): Command {
       const had = report.files.length - got;
       ctx.print(`${got} file(s) downloaded, ${had} already here, into ${dest}`);
       if (report.missing.length > 0) {
-        ctx.print(`not in the archive (police.uk did not publish them): ${report.missing.map((m) => `${m.month} ${m.dataset}`).join(', ')}`);
+        ctx.print(
+          `not in the archive (police.uk did not publish them): ${report.missing.map((m) => `${m.month} ${m.dataset}`).join(', ')}`,
+        );
       }
       if (ingested !== undefined) ctx.print(renderIngestReport(ingested));
     });

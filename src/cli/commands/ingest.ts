@@ -1,5 +1,9 @@
 import { Command } from 'commander';
-import { ingestPoliceUk, type FileOutcome, type PoliceUkIngestReport } from '../../sources/police-uk/ingestPoliceUk.js';
+import {
+  ingestPoliceUk,
+  type FileOutcome,
+  type PoliceUkIngestReport,
+} from '../../sources/police-uk/ingestPoliceUk.js';
 import type { PoliceUkDataset } from '../../sources/police-uk/formats.js';
 import { usageError } from '../../core/errors.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
@@ -18,13 +22,18 @@ const DATASETS: readonly PoliceUkDataset[] = ['street', 'outcomes', 'stop-and-se
 
 const collect = (value: string, previous: string[] = []): string[] => [
   ...previous,
-  ...value.split(',').map((s) => s.trim()).filter((s) => s !== ''),
+  ...value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== ''),
 ];
 
 function statusText(f: FileOutcome): string {
   switch (f.status) {
     case 'ingested':
-      return f.replaced.length > 0 ? `replaced batch ${[...new Set(f.replaced.map((r) => r.oldBatchId))].join(', ')}` : 'stored';
+      return f.replaced.length > 0
+        ? `replaced batch ${[...new Set(f.replaced.map((r) => r.oldBatchId))].join(', ')}`
+        : 'stored';
     case 'already-ingested':
       return `already in batch ${f.existingBatchId ?? '?'}`;
     case 'duplicate-in-run':
@@ -41,9 +50,23 @@ export function renderIngestReport(report: PoliceUkIngestReport): string {
       { header: 'file', value: (f) => f.file.split('/').slice(-1)[0] ?? f.file },
       { header: 'dataset', value: (f) => f.dataset },
       { header: 'force', value: (f) => f.force },
-      { header: 'months', value: (f) => (f.months.length === 0 ? '' : f.months.length === 1 ? f.months[0] : `${f.months[0]}…${f.months.at(-1)}`) },
+      {
+        header: 'months',
+        value: (f) =>
+          f.months.length === 0
+            ? ''
+            : f.months.length === 1
+              ? f.months[0]
+              : `${f.months[0]}…${f.months.at(-1)}`,
+      },
       { header: 'rows', value: (f) => f.rows, align: 'right' },
-      { header: 'LSOAs', value: (f) => (f.lsoaVintage == null ? '' : `${f.lsoaVintage}${f.lsoaVintageBasis === 'assumed' ? '?' : ''}`) },
+      {
+        header: 'LSOAs',
+        value: (f) =>
+          f.lsoaVintage == null
+            ? ''
+            : `${f.lsoaVintage}${f.lsoaVintageBasis === 'assumed' ? '?' : ''}`,
+      },
       { header: 'batch', value: (f) => f.batchId ?? f.existingBatchId ?? '', align: 'right' },
       { header: 'result', value: statusText },
     ]),
@@ -55,11 +78,15 @@ export function renderIngestReport(report: PoliceUkIngestReport): string {
       );
     }
     for (const m of f.messages.filter((m) => m.severity === 'warning')) {
-      lines.push(`warning: ${f.file}${m.firstLine === undefined ? '' : `, line ${m.firstLine}`}: ${m.message}${m.exampleValue === undefined ? '' : ` (e.g. ${JSON.stringify(m.exampleValue)})`}`);
+      lines.push(
+        `warning: ${f.file}${m.firstLine === undefined ? '' : `, line ${m.firstLine}`}: ${m.message}${m.exampleValue === undefined ? '' : ` (e.g. ${JSON.stringify(m.exampleValue)})`}`,
+      );
     }
   }
   const stored = report.files.filter((f) => f.status === 'ingested').length;
-  const skipped = report.files.filter((f) => f.status === 'already-ingested' || f.status === 'duplicate-in-run').length;
+  const skipped = report.files.filter(
+    (f) => f.status === 'already-ingested' || f.status === 'duplicate-in-run',
+  ).length;
   if (report.dryRun) {
     lines.push(`dry run: ${report.files.length} file(s) checked, nothing stored`);
   } else {
@@ -67,7 +94,10 @@ export function renderIngestReport(report: PoliceUkIngestReport): string {
       `${stored} file(s) stored, ${report.rowsStored.toLocaleString('en-GB')} rows in ${report.seconds.toFixed(1)} s${skipped > 0 ? `; ${skipped} already held, skipped` : ''}`,
     );
   }
-  if (report.skipped.length > 0) lines.push(`${report.skipped.length} other file(s) in the folders or archives were not taken (not police.uk CSV, or outside --force/--from/--to)`);
+  if (report.skipped.length > 0)
+    lines.push(
+      `${report.skipped.length} other file(s) in the folders or archives were not taken (not police.uk CSV, or outside --force/--from/--to)`,
+    );
   return lines.join('\n');
 }
 
@@ -103,16 +133,19 @@ earlier batch. Example:
         }
         return d as PoliceUkDataset;
       });
-      const report = await withCommandWorkspace(ctx, { create: true, scratchIfMissing: options.dryRun === true }, (ws) =>
-        ingestPoliceUk(ws, paths, {
-          reporter: ctx.reporter,
-          ...(options.force === undefined ? {} : { forces: options.force }),
-          ...(options.from === undefined ? {} : { from: options.from }),
-          ...(options.to === undefined ? {} : { to: options.to }),
-          ...(datasets === undefined ? {} : { datasets }),
-          ...(options.force?.length === 1 ? { defaultForce: options.force[0]! } : {}),
-          dryRun: options.dryRun === true,
-        }),
+      const report = await withCommandWorkspace(
+        ctx,
+        { create: true, scratchIfMissing: options.dryRun === true },
+        (ws) =>
+          ingestPoliceUk(ws, paths, {
+            reporter: ctx.reporter,
+            ...(options.force === undefined ? {} : { forces: options.force }),
+            ...(options.from === undefined ? {} : { from: options.from }),
+            ...(options.to === undefined ? {} : { to: options.to }),
+            ...(datasets === undefined ? {} : { datasets }),
+            ...(options.force?.length === 1 ? { defaultForce: options.force[0]! } : {}),
+            dryRun: options.dryRun === true,
+          }),
       );
       if (ctx.json) ctx.printJson(report);
       else if (options.quiet !== true) ctx.print(renderIngestReport(report));

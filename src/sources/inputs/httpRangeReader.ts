@@ -40,7 +40,8 @@ export async function probeRemoteFile(url: string): Promise<RemoteFileInfo | und
   return {
     url: response.url || url,
     size,
-    acceptsRanges: (response.headers.get('accept-ranges') ?? '').includes('bytes') && Number.isFinite(size),
+    acceptsRanges:
+      (response.headers.get('accept-ranges') ?? '').includes('bytes') && Number.isFinite(size),
   };
 }
 

@@ -1,12 +1,15 @@
 /**
- * A first look at a file before it is read into the store: its sha256 (of the bytes as given),
- * whether it is gzip (by its magic number, not its name), and its first decompressed bytes, from
- * which its kind is told. `verifyGzip` reads a gzip stream to the end to prove it is complete
- * (DuckDB's reader does not check the gzip trailer, so a cut-short file could pass unnoticed).
+ * A first look at a file before it is read into the store, in one pass over its bytes: the
+ * sha256 of the bytes as given; whether it is gzip (by its magic number, not its name) and, if
+ * so, that the gzip stream is complete — DuckDB's reader does not check the gzip trailer, so a
+ * file cut short could otherwise pass unnoticed; and the first decompressed bytes, from which
+ * its kind is told.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { createGunzip, gunzipSync, constants as zlibConstants } from 'node:zlib';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { Transform, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
 import { errorMessage } from '../../core/errors.js';
 
 export interface FileInspection {
@@ -15,59 +18,68 @@ export interface FileInspection {
   gzip: boolean;
   /** The first bytes of the content (decompressed). */
   head: Buffer;
+  /** Bytes of content (decompressed; up to the fault when the gzip stream is damaged). */
+  contentBytes: number;
+  /** Set when the gzip stream is damaged or cut short. */
+  gzipError?: string;
 }
 
 export const HEAD_BYTES = 64 * 1024;
 
-/** Decompresses as much of a gzip prefix as it can (a prefix is never a complete stream). */
-function gunzipPrefix(prefix: Buffer): Buffer {
+function isGzip(path: string): boolean {
+  const magic = Buffer.alloc(2);
+  const fd = openSync(path, 'r');
   try {
-    return gunzipSync(prefix, { finishFlush: zlibConstants.Z_SYNC_FLUSH }).subarray(0, HEAD_BYTES);
-  } catch {
-    return Buffer.alloc(0);
+    return readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  } finally {
+    closeSync(fd);
   }
 }
 
 export async function inspectFile(path: string): Promise<FileInspection> {
+  const gzip = isGzip(path);
   const hash = createHash('sha256');
   let bytes = 0;
-  const prefix: Buffer[] = [];
-  let prefixLength = 0;
-  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    bytes += chunk.length;
-    if (prefixLength < HEAD_BYTES) {
-      prefix.push(chunk);
-      prefixLength += chunk.length;
+  let contentBytes = 0;
+  const head: Buffer[] = [];
+  let headLength = 0;
+  const hashing = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      done(null, chunk);
+    },
+  });
+  const keepHead = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      contentBytes += chunk.length;
+      if (headLength < HEAD_BYTES) {
+        const part = chunk.subarray(0, HEAD_BYTES - headLength);
+        head.push(part);
+        headLength += part.length;
+      }
+      done();
+    },
+  });
+  let gzipError: string | undefined;
+  try {
+    if (gzip) await pipeline(createReadStream(path), hashing, createGunzip(), keepHead);
+    else await pipeline(createReadStream(path), hashing, keepHead);
+  } catch (error) {
+    if (!gzip) throw error;
+    gzipError = errorMessage(error);
+    // Hash the rest so that the file is still identified by all of its bytes.
+    for await (const chunk of createReadStream(path, { start: bytes }) as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      bytes += chunk.length;
     }
   }
-  const start = Buffer.concat(prefix);
-  const gzip = start.length >= 2 && start[0] === 0x1f && start[1] === 0x8b;
   return {
     sha256: hash.digest('hex'),
     bytes,
     gzip,
-    head: gzip ? gunzipPrefix(start) : start.subarray(0, HEAD_BYTES),
+    head: Buffer.concat(head),
+    contentBytes,
+    ...(gzipError === undefined ? {} : { gzipError }),
   };
-}
-
-export interface GzipCheck {
-  ok: boolean;
-  /** Bytes of content decompressed (up to the fault, when there is one). */
-  contentBytes: number;
-  error?: string;
-}
-
-/** Decompresses the whole file, discarding the output, to prove the stream is complete. */
-export async function verifyGzip(path: string): Promise<GzipCheck> {
-  let contentBytes = 0;
-  try {
-    const gunzip = createGunzip();
-    const source = createReadStream(path);
-    source.on('error', (error) => gunzip.destroy(error));
-    for await (const chunk of source.pipe(gunzip) as AsyncIterable<Buffer>) contentBytes += chunk.length;
-    return { ok: true, contentBytes };
-  } catch (error) {
-    return { ok: false, contentBytes, error: errorMessage(error) };
-  }
 }

@@ -27,7 +27,8 @@ function structuralProblem(display: string, problem: CsvProblem): Problem {
       return {
         file: display,
         line: problem.line,
-        message: 'a quoted field opened here is never closed (fix: the file is cut short or a quote is missing)',
+        message:
+          'a quoted field opened here is never closed (fix: the file is cut short or a quote is missing)',
       };
     case 'stray-quote':
       return {

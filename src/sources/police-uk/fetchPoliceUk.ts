@@ -73,7 +73,11 @@ const memberName = (month: string, force: string, dataset: PoliceUkDataset): str
   `${month}/${month}-${force}-${dataset}.csv`;
 
 /** Counts bytes and CRC-32 of what flows through, and reports progress. */
-function checking(onBytes: (n: number) => void): { stream: Transform; crc: Crc32; size: () => number } {
+function checking(onBytes: (n: number) => void): {
+  stream: Transform;
+  crc: Crc32;
+  size: () => number;
+} {
   const crc = new Crc32();
   let size = 0;
   const stream = new Transform({
@@ -154,16 +158,25 @@ async function downloadWhole(
     // Ask to resume even when ranges are not advertised; a 200 answer means starting again.
     const resume = have > 0 && (!Number.isFinite(info.size) || have < info.size);
     try {
-      const response = await fetch(info.url, resume ? { headers: { Range: `bytes=${have}-` } } : {});
+      const response = await fetch(
+        info.url,
+        resume ? { headers: { Range: `bytes=${have}-` } } : {},
+      );
       if (!response.ok || response.body === null) throw new Error(`status ${response.status}`);
       const appending = resume && response.status === 206;
-      if (resume && !appending) reporter.info('the server ignored the resume request; starting again');
+      if (resume && !appending)
+        reporter.info('the server ignored the resume request; starting again');
       let done = appending ? have : 0;
       const counter = new Transform({
         transform(chunk: Buffer, _e, cb) {
           done += chunk.length;
           downloaded += chunk.length;
-          reporter.progress({ label: `downloading ${path.basename(target)}`, done, total: info.size, unit: 'bytes' });
+          reporter.progress({
+            label: `downloading ${path.basename(target)}`,
+            done,
+            total: info.size,
+            unit: 'bytes',
+          });
           cb(null, chunk);
         },
       });
@@ -180,13 +193,16 @@ async function downloadWhole(
       }
       reporter.endProgress();
       const size = (await stat(part)).size;
-      if (Number.isFinite(info.size) && size !== info.size) throw new Error(`got ${size} of ${info.size} bytes`);
+      if (Number.isFinite(info.size) && size !== info.size)
+        throw new Error(`got ${size} of ${info.size} bytes`);
       await rename(part, target);
       return downloaded;
     } catch (error) {
       reporter.endProgress();
       lastError = error;
-      reporter.info(`download interrupted (${errorMessage(error)}); ${attempt < attempts ? 'resuming' : 'giving up'}`);
+      reporter.info(
+        `download interrupted (${errorMessage(error)}); ${attempt < attempts ? 'resuming' : 'giving up'}`,
+      );
     }
   }
   throw new SvdError({
@@ -207,18 +223,40 @@ async function entriesOf(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>> 
 
 export async function fetchPoliceUk(options: FetchPoliceUkOptions): Promise<FetchReport> {
   const { force, from, to, reporter } = options;
-  for (const [name, value] of [['from', from], ['to', to]] as const) {
-    if (!isMonth(value)) throw usageError('BAD_MONTH_OPTION', `--${name} ${JSON.stringify(value)} is not a month`, `give --${name} as YYYY-MM`);
+  for (const [name, value] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
+    if (!isMonth(value))
+      throw usageError(
+        'BAD_MONTH_OPTION',
+        `--${name} ${JSON.stringify(value)} is not a month`,
+        `give --${name} as YYYY-MM`,
+      );
   }
-  if (from > to) throw usageError('BAD_MONTH_RANGE', `--from ${from} is after --to ${to}`, 'swap them');
+  if (from > to)
+    throw usageError('BAD_MONTH_RANGE', `--from ${from} is after --to ${to}`, 'swap them');
   if (!/^[a-z0-9-]+$/.test(force)) {
-    throw usageError('BAD_FORCE', `--force ${JSON.stringify(force)} is not a police.uk force slug`, 'use e.g. thames-valley');
+    throw usageError(
+      'BAD_FORCE',
+      `--force ${JSON.stringify(force)} is not a police.uk force slug`,
+      'use e.g. thames-valley',
+    );
   }
-  if (!isKnownForceSlug(force)) reporter.warn(`"${force}" is not a force police.uk lists today; trying anyway`);
+  if (!isKnownForceSlug(force))
+    reporter.warn(`"${force}" is not a force police.uk lists today; trying anyway`);
   const datasets = options.datasets ?? ['street'];
   const attempts = options.attempts ?? 3;
   const base = (options.baseUrl ?? POLICE_UK_ARCHIVE_URL).replace(/\/?$/, '/');
-  const report: FetchReport = { force, from, to, files: [], missing: [], mode: 'ranges', bytesDownloaded: 0 };
+  const report: FetchReport = {
+    force,
+    from,
+    to,
+    files: [],
+    missing: [],
+    mode: 'ranges',
+    bytesDownloaded: 0,
+  };
   for (const { archive, months } of planArchives(from, to)) {
     const url = `${base}${archive}.zip`;
     const info = await probeRemoteFile(url);
@@ -236,11 +274,15 @@ export async function fetchPoliceUk(options: FetchPoliceUkOptions): Promise<Fetc
     let zip: yauzl.ZipFile;
     let wholeArchive: string | undefined;
     if (info.acceptsRanges) {
-      reporter.info(`reading ${archive}.zip (${(info.size / 1e6).toFixed(0)} MB) in parts: only ${force}'s files are downloaded`);
+      reporter.info(
+        `reading ${archive}.zip (${(info.size / 1e6).toFixed(0)} MB) in parts: only ${force}'s files are downloaded`,
+      );
       zip = await openRemoteZip(info);
     } else {
       report.mode = 'whole-archive';
-      reporter.info(`the server does not allow partial downloads: downloading all of ${archive}.zip`);
+      reporter.info(
+        `the server does not allow partial downloads: downloading all of ${archive}.zip`,
+      );
       wholeArchive = path.join(options.dest, `archive-${archive}.zip`);
       report.bytesDownloaded += await downloadWhole(info, wholeArchive, reporter, attempts);
       zip = await yauzl.openPromise(wholeArchive, { lazyEntries: true, autoClose: false });
@@ -254,12 +296,22 @@ export async function fetchPoliceUk(options: FetchPoliceUkOptions): Promise<Fetc
         }
         return true;
       });
-      const total = todo.reduce((s, w) => s + entries.get(memberName(w.month, force, w.dataset))!.uncompressedSize, 0);
+      const total = todo.reduce(
+        (s, w) => s + entries.get(memberName(w.month, force, w.dataset))!.uncompressedSize,
+        0,
+      );
       let done = 0;
       for (const { month, dataset } of todo) {
         const entry = entries.get(memberName(month, force, dataset))!;
         const target = targetOf(month, dataset);
-        const record: FetchedFile = { month, dataset, path: target, bytes: entry.uncompressedSize, status: 'downloaded', archive };
+        const record: FetchedFile = {
+          month,
+          dataset,
+          path: target,
+          bytes: entry.uncompressedSize,
+          status: 'downloaded',
+          archive,
+        };
         if (existsSync(target)) {
           const have = await fileCrc(target);
           if (have.size === entry.uncompressedSize && have.crc === entry.crc32) {
@@ -276,7 +328,12 @@ export async function fetchPoliceUk(options: FetchPoliceUkOptions): Promise<Fetc
           target,
           (n) => {
             done += n;
-            reporter.progress({ label: `fetching ${force} ${archive}`, done, total, unit: 'bytes' });
+            reporter.progress({
+              label: `fetching ${force} ${archive}`,
+              done,
+              total,
+              unit: 'bytes',
+            });
           },
           attempts,
         );

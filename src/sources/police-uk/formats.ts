@@ -22,7 +22,11 @@ export interface PoliceUkFormat {
   signature: string;
 }
 
-const col = (header: string, name: string, required = true): ColumnSpec => ({ header, name, required });
+const col = (header: string, name: string, required = true): ColumnSpec => ({
+  header,
+  name,
+  required,
+});
 
 export const STREET: PoliceUkFormat = {
   dataset: 'street',
@@ -115,7 +119,11 @@ export const HISTORIC_CRIME_TYPES: readonly string[] = [
   'Other crime',
 ];
 
-export const normaliseHeader = (h: string): string => h.replace(/^\uFEFF/, '').trim().toLowerCase();
+export const normaliseHeader = (h: string): string =>
+  h
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .toLowerCase();
 
 export interface HeaderMatch {
   format: PoliceUkFormat;
@@ -162,5 +170,9 @@ export function parsePoliceUkFileName(
 ): { month: string; force: string; dataset: PoliceUkDataset } | undefined {
   const m = /^(\d{4}-\d{2})-(.+)-(street|outcomes|stop-and-search)\.csv(?:\.gz)?$/i.exec(name);
   if (m === null) return undefined;
-  return { month: m[1]!, force: m[2]!.toLowerCase(), dataset: m[3]!.toLowerCase() as PoliceUkDataset };
+  return {
+    month: m[1]!,
+    force: m[2]!.toLowerCase(),
+    dataset: m[3]!.toLowerCase() as PoliceUkDataset,
+  };
 }

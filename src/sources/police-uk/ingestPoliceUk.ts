@@ -13,7 +13,6 @@ import { systemClock } from '../../core/clock.js';
 import { mapLimit } from '../../core/mapLimit.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import { collectInputs } from '../inputs/collectInputs.js';
-import { verifyGzip } from '../inputs/inspectFile.js';
 import { diagnoseFile } from './diagnoseFile.js';
 import type {
   FileOutcome,
@@ -42,7 +41,10 @@ export async function ingestPoliceUk(
   const started = performance.now();
   checkMonthOption('from', options.from);
   checkMonthOption('to', options.to);
-  const inputs = await collectInputs(paths, { wanted: wantedByName(options), extensions: ['.csv', '.csv.gz'] });
+  const inputs = await collectInputs(paths, {
+    wanted: wantedByName(options),
+    extensions: ['.csv', '.csv.gz'],
+  });
   try {
     if (inputs.files.length === 0) {
       throw new SvdError({
@@ -65,7 +67,12 @@ export async function ingestPoliceUk(
     const results = await mapLimit(inputs.files, INSPECT_CONCURRENCY, async (input) => {
       const result = await prepareFile(input, options);
       inspected++;
-      options.reporter.progress({ label: 'checking files', done: inspected, total: inputs.files.length, unit: 'files' });
+      options.reporter.progress({
+        label: 'checking files',
+        done: inspected,
+        total: inputs.files.length,
+        unit: 'files',
+      });
       return result;
     });
     for (const result of results) {
@@ -95,12 +102,28 @@ export async function ingestPoliceUk(
         { sha: file.sha256 },
       );
       if (existing !== undefined) {
-        outcomes.push({ ...base, status: 'already-ingested', existingBatchId: existing.batch_id, rows: existing.rows_stored });
+        outcomes.push({
+          ...base,
+          status: 'already-ingested',
+          existingBatchId: existing.batch_id,
+          rows: existing.rows_stored,
+        });
         continue;
       }
       const twin = seenSha.get(file.sha256);
       if (twin !== undefined) {
-        outcomes.push({ ...base, status: 'duplicate-in-run', messages: [{ severity: 'info', code: 'SAME_AS', message: `same bytes as ${twin.input.display}`, count: 1 }] });
+        outcomes.push({
+          ...base,
+          status: 'duplicate-in-run',
+          messages: [
+            {
+              severity: 'info',
+              code: 'SAME_AS',
+              message: `same bytes as ${twin.input.display}`,
+              count: 1,
+            },
+          ],
+        });
         continue;
       }
       seenSha.set(file.sha256, file);
@@ -136,15 +159,10 @@ export async function ingestPoliceUk(
     }
     const startedAt = clock.now().toISOString();
     const stored: FileOutcome[] = [];
-    // The gzip streams are read to the end while DuckDB loads them; the commit waits for both.
-    const gzipChecks = mapLimit(
-      toStore.filter((f) => f.gzip),
-      2,
-      async (file) => ({ file, check: await verifyGzip(file.input.localPath) }),
-    );
     try {
       await ws.db.transaction(async () => {
-        let nextBatch = ((await ws.db.value<number>(`SELECT coalesce(max(batch_id), 0) FROM batches`)) ?? 0) + 1;
+        let nextBatch =
+          ((await ws.db.value<number>(`SELECT coalesce(max(batch_id), 0) FROM batches`)) ?? 0) + 1;
         for (const files of groups.values()) {
           const format = files[0]!.match.format;
           let batches: StoredBatch[];
@@ -155,24 +173,18 @@ export async function ingestPoliceUk(
           }
           nextBatch += files.length;
           stage('load');
-          const replacements = await replaceRepublished(ws, format.table, format.dataset, batches, startedAt);
+          const replacements = await replaceRepublished(
+            ws,
+            format.table,
+            format.dataset,
+            batches,
+            startedAt,
+          );
           stage('replace');
-          stored.push(...(await summariseBatches(ws, batches, replacements, clock.now().toISOString())));
+          stored.push(
+            ...(await summariseBatches(ws, batches, replacements, clock.now().toISOString())),
+          );
           stage('checks');
-        }
-        const damaged = (await gzipChecks).filter((g) => !g.check.ok);
-        stage('gzip');
-        if (damaged.length > 0) {
-          throw new SvdError({
-            kind: 'input',
-            code: 'INPUT_REFUSED',
-            message: `${damaged.length} damaged gzip file${damaged.length === 1 ? '' : 's'}; nothing was stored`,
-            problems: damaged.map((g) => ({
-              file: g.file.input.display,
-              message: `the gzip stream is damaged or cut short (${g.check.error ?? 'unknown'}) after ${g.check.contentBytes} bytes of content (fix: download or copy the file again)`,
-            })),
-            fix: 'correct or remove the files named above and run the command again',
-          });
         }
         if (options.dryRun === true) throw new DryRunRollback();
       });
@@ -184,12 +196,8 @@ export async function ingestPoliceUk(
           delete s.batchId;
         }
       } else if (error instanceof GroupFailed) {
-        await gzipChecks;
         throw await explainFailure(error);
-      } else {
-        await gzipChecks;
-        throw error;
-      }
+      } else throw error;
     }
     outcomes.push(...stored);
     const order = new Map(inputs.files.map((f, i) => [f.display, i]));
@@ -221,7 +229,12 @@ async function explainFailure(failure: GroupFailed): Promise<SvdError> {
   const problems: Problem[] = [];
   for (const file of failure.files) {
     problems.push(
-      ...(await diagnoseFile({ display: file.input.display, localPath: file.input.localPath, gzip: file.gzip, match: file.match })),
+      ...(await diagnoseFile({
+        display: file.input.display,
+        localPath: file.input.localPath,
+        gzip: file.gzip,
+        match: file.match,
+      })),
     );
   }
   if (problems.length === 0) {
@@ -229,7 +242,9 @@ async function explainFailure(failure: GroupFailed): Promise<SvdError> {
       kind: 'internal',
       code: 'INGEST_FAILED',
       message: `the store refused these files for a reason the checks did not find: ${errorMessage(failure.original).split('\n')[0]}`,
-      problems: failure.files.slice(0, 5).map((f) => ({ file: f.input.display, message: 'read in the refused step' })),
+      problems: failure.files
+        .slice(0, 5)
+        .map((f) => ({ file: f.input.display, message: 'read in the refused step' })),
       fix: 'nothing was stored; please report this with the files named above',
       cause: failure.original,
     });
@@ -242,4 +257,3 @@ async function explainFailure(failure: GroupFailed): Promise<SvdError> {
     fix: 'correct or remove the files named above and run the command again',
   });
 }
-

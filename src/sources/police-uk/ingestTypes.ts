@@ -79,7 +79,6 @@ export interface PreparedFile {
   headerMessages: BatchMessage[];
 }
 
-
 export interface StoredBatch {
   file: PreparedFile;
   batchId: number;

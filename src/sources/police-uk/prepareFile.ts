@@ -27,7 +27,11 @@ export function wantedByName(options: PoliceUkIngestOptions): (name: string) => 
   return (name) => {
     const parsed = parsePoliceUkFileName(name);
     if (parsed === undefined) return true;
-    if (options.forces !== undefined && options.forces.length > 0 && !options.forces.includes(parsed.force)) {
+    if (
+      options.forces !== undefined &&
+      options.forces.length > 0 &&
+      !options.forces.includes(parsed.force)
+    ) {
       return false;
     }
     if (options.datasets !== undefined && !options.datasets.includes(parsed.dataset)) return false;
@@ -45,11 +49,23 @@ export async function prepareFile(
   const at = { file: input.display };
   const inspection = await inspectFile(input.localPath);
   if (inspection.bytes === 0) {
-    return { problem: { ...at, message: 'the file is empty (0 bytes) (fix: download or copy it again)' } };
+    return {
+      problem: { ...at, message: 'the file is empty (0 bytes) (fix: download or copy it again)' },
+    };
+  }
+  if (inspection.gzipError !== undefined) {
+    return {
+      problem: {
+        ...at,
+        message: `the gzip stream is damaged or cut short (${inspection.gzipError}) after ${inspection.contentBytes} bytes of content (fix: download or copy the file again)`,
+      },
+    };
   }
   const guess = describeContent(inspection.head, input.name);
   if (guess.kind === 'empty') {
-    return { problem: { ...at, message: 'the file holds no text (fix: download or copy it again)' } };
+    return {
+      problem: { ...at, message: 'the file holds no text (fix: download or copy it again)' },
+    };
   }
   if (guess.kind === 'other') {
     return {
@@ -77,9 +93,13 @@ export async function prepareFile(
   if (match.missingRequired.length > 0 || match.duplicated.length > 0) {
     const parts = [
       ...(match.missingRequired.length > 0
-        ? [`lacks the column${match.missingRequired.length > 1 ? 's' : ''} ${match.missingRequired.map((c) => `"${c}"`).join(', ')}`]
+        ? [
+            `lacks the column${match.missingRequired.length > 1 ? 's' : ''} ${match.missingRequired.map((c) => `"${c}"`).join(', ')}`,
+          ]
         : []),
-      ...(match.duplicated.length > 0 ? [`repeats ${match.duplicated.map((c) => `"${c}"`).join(', ')}`] : []),
+      ...(match.duplicated.length > 0
+        ? [`repeats ${match.duplicated.map((c) => `"${c}"`).join(', ')}`]
+        : []),
     ];
     return {
       problem: {
@@ -128,7 +148,9 @@ export async function prepareFile(
   let monthHint = named?.month;
   if (monthHint === undefined) {
     const fromRow =
-      match.format.dataset === 'stop-and-search' ? (first['date'] ?? '').slice(0, 7) : (first['month'] ?? '');
+      match.format.dataset === 'stop-and-search'
+        ? (first['date'] ?? '').slice(0, 7)
+        : (first['month'] ?? '');
     if (MONTH_RE.test(fromRow)) monthHint = fromRow;
   }
   // A malformed first month is named by the full check; the hint only keys the file.
@@ -147,4 +169,3 @@ export async function prepareFile(
     },
   };
 }
-

@@ -16,7 +16,14 @@ export async function replaceRepublished(
   const byBatch = new Map<number, Replacement[]>();
   const newIds = stored.map((s) => s.batchId);
   const sourceFilter = table === 'incidents' ? `AND source = 'police-uk'` : '';
-  const rows = await db.all<{ new_batch: number; old_batch: number; force: string; month: string; removed: number; added: number }>(
+  const rows = await db.all<{
+    new_batch: number;
+    old_batch: number;
+    force: string;
+    month: string;
+    removed: number;
+    added: number;
+  }>(
     `WITH fresh AS (
        SELECT batch_id AS new_batch, force, month, count(*) AS added FROM ${table}
         WHERE batch_id BETWEEN $lo AND $hi GROUP BY ALL)
@@ -27,22 +34,41 @@ export async function replaceRepublished(
     { lo: Math.min(...newIds), hi: Math.max(...newIds) },
   );
   for (const r of rows) {
-    await db.run(`DELETE FROM ${table} WHERE batch_id = $old AND force = $force AND month = $month`, {
-      old: r.old_batch,
-      force: r.force,
-      month: r.month,
-    });
+    await db.run(
+      `DELETE FROM ${table} WHERE batch_id = $old AND force = $force AND month = $month`,
+      {
+        old: r.old_batch,
+        force: r.force,
+        month: r.month,
+      },
+    );
     await db.run(
       `INSERT INTO batch_replacements VALUES ($new, $old, $dataset, $force, $month, $removed, $added, $at)`,
-      { new: r.new_batch, old: r.old_batch, dataset, force: r.force, month: r.month, removed: r.removed, added: r.added, at: replacedAt },
+      {
+        new: r.new_batch,
+        old: r.old_batch,
+        dataset,
+        force: r.force,
+        month: r.month,
+        removed: r.removed,
+        added: r.added,
+        at: replacedAt,
+      },
     );
     const list = byBatch.get(r.new_batch) ?? [];
-    list.push({ oldBatchId: r.old_batch, force: r.force, month: monthText(r.month), rowsRemoved: r.removed, rowsAdded: r.added });
+    list.push({
+      oldBatchId: r.old_batch,
+      force: r.force,
+      month: monthText(r.month),
+      rowsRemoved: r.removed,
+      rowsAdded: r.added,
+    });
     byBatch.set(r.new_batch, list);
   }
   const oldIds = [...new Set(rows.map((r) => r.old_batch))];
   for (const old of oldIds) {
-    const left = (await db.value<number>(`SELECT count(*) FROM ${table} WHERE batch_id = $old`, { old })) ?? 0;
+    const left =
+      (await db.value<number>(`SELECT count(*) FROM ${table} WHERE batch_id = $old`, { old })) ?? 0;
     await db.run(`UPDATE batches SET status = $status WHERE batch_id = $old`, {
       old,
       status: left === 0 ? 'superseded' : 'partly-superseded',
@@ -50,4 +76,3 @@ export async function replaceRepublished(
   }
   return byBatch;
 }
-

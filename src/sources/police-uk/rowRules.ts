@@ -19,6 +19,13 @@ const TIMESTAMP =
   /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$/;
 const BOOLEAN = /^(true|false)$/i;
 
+/** 2019-02-30 matches the pattern but is no date. */
+function isCalendarDate(text: string): boolean {
+  const [y, m, d] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
 type Fields = Readonly<Record<string, string | undefined>>;
 
 const present = (v: string | undefined): v is string => v !== undefined && v !== '';
@@ -72,14 +79,24 @@ function checkMonth(row: Fields, problems: RowProblem[]): void {
 
 function required(row: Fields, name: string, header: string, problems: RowProblem[]): void {
   if (!present(row[name])) {
-    problems.push({ field: header, value: '', message: 'is empty', fix: `every row needs a ${header}` });
+    problems.push({
+      field: header,
+      value: '',
+      message: 'is empty',
+      fix: `every row needs a ${header}`,
+    });
   }
 }
 
 function checkBoolean(row: Fields, name: string, header: string, problems: RowProblem[]): void {
   const value = row[name];
   if (present(value) && !BOOLEAN.test(value)) {
-    problems.push({ field: header, value, message: 'is not True or False', fix: 'use True, False or leave it empty' });
+    problems.push({
+      field: header,
+      value,
+      message: 'is not True or False',
+      fix: 'use True, False or leave it empty',
+    });
   }
 }
 
@@ -96,7 +113,7 @@ export function checkRow(dataset: PoliceUkDataset, row: Fields): RowProblem[] {
     }
   } else {
     const date = row['date'] ?? '';
-    if (!TIMESTAMP.test(date)) {
+    if (!TIMESTAMP.test(date) || !isCalendarDate(date)) {
       problems.push({
         field: 'Date',
         value: date,

@@ -22,55 +22,143 @@ interface InsertPlan {
   expressions: string[];
 }
 
+/**
+ * Ids come from a sequence rather than row_number(): a window over the CSV scan would force the
+ * read onto one thread. A rolled-back ingest leaves a gap in the ids, never a change in the data.
+ */
+const ID_SEQUENCES: Record<PoliceUkFormat['table'], string> = {
+  incidents: 'incident_id_seq',
+  police_uk_outcomes: 'outcome_id_seq',
+  police_uk_stop_searches: 'stop_search_id_seq',
+};
+
 function insertPlan(format: PoliceUkFormat, match: HeaderMatch): InsertPlan {
   const present = new Set(match.fileColumns.filter((c): c is string => c !== undefined));
   const c = (name: string): string => (present.has(name) ? name : 'NULL');
   const latitudePaired = `CASE WHEN (${c('longitude')} IS NULL) <> (${c('latitude')} IS NULL)
       THEN error('unpaired coordinates') ELSE ${sqlCoordinate(c('latitude'), 90)} END`;
-  const id = `$base + row_number() OVER ()`;
+  const id = `nextval('${ID_SEQUENCES[format.table]}')`;
   const batch = `($batchIds)[CAST(file_index AS BIGINT) + 1]`;
   const force = `($forces)[CAST(file_index AS BIGINT) + 1]`;
   switch (format.dataset) {
     case 'street':
       return {
-        columns: ['id', 'source', 'batch_id', 'source_record_id', 'month', 'force', 'falls_within',
-          'crime_type', 'location_text', 'longitude', 'latitude', 'lsoa_code', 'lsoa_name',
-          'lsoa_vintage', 'outcome', 'context'],
-        expressions: [id, `'police-uk'`, batch, c('crime_id'), sqlMonth(c('month')), force,
-          c('falls_within'), sqlRequired(c('crime_type')), c('location'),
-          sqlCoordinate(c('longitude'), 180), latitudePaired, c('lsoa_code'), c('lsoa_name'),
-          `CASE WHEN ${c('lsoa_code')} IS NULL THEN NULL ELSE 2011 END`, c('last_outcome'),
-          c('context')],
+        columns: [
+          'id',
+          'source',
+          'batch_id',
+          'source_record_id',
+          'month',
+          'force',
+          'falls_within',
+          'crime_type',
+          'location_text',
+          'longitude',
+          'latitude',
+          'lsoa_code',
+          'lsoa_name',
+          'lsoa_vintage',
+          'outcome',
+          'context',
+        ],
+        expressions: [
+          id,
+          `'police-uk'`,
+          batch,
+          c('crime_id'),
+          sqlMonth(c('month')),
+          force,
+          c('falls_within'),
+          sqlRequired(c('crime_type')),
+          c('location'),
+          sqlCoordinate(c('longitude'), 180),
+          latitudePaired,
+          c('lsoa_code'),
+          c('lsoa_name'),
+          `CASE WHEN ${c('lsoa_code')} IS NULL THEN NULL ELSE 2011 END`,
+          c('last_outcome'),
+          c('context'),
+        ],
       };
     case 'outcomes':
       return {
-        columns: ['id', 'batch_id', 'crime_id', 'month', 'force', 'falls_within', 'longitude',
-          'latitude', 'location_text', 'lsoa_code', 'lsoa_name', 'lsoa_vintage', 'outcome_type'],
-        expressions: [id, batch, sqlRequired(c('crime_id')), sqlMonth(c('month')), force,
-          c('falls_within'), sqlCoordinate(c('longitude'), 180), latitudePaired, c('location'),
-          c('lsoa_code'), c('lsoa_name'),
+        columns: [
+          'id',
+          'batch_id',
+          'crime_id',
+          'month',
+          'force',
+          'falls_within',
+          'longitude',
+          'latitude',
+          'location_text',
+          'lsoa_code',
+          'lsoa_name',
+          'lsoa_vintage',
+          'outcome_type',
+        ],
+        expressions: [
+          id,
+          batch,
+          sqlRequired(c('crime_id')),
+          sqlMonth(c('month')),
+          force,
+          c('falls_within'),
+          sqlCoordinate(c('longitude'), 180),
+          latitudePaired,
+          c('location'),
+          c('lsoa_code'),
+          c('lsoa_name'),
           `CASE WHEN ${c('lsoa_code')} IS NULL THEN NULL ELSE 2011 END`,
-          sqlRequired(c('outcome_type'))],
+          sqlRequired(c('outcome_type')),
+        ],
       };
     case 'stop-and-search':
       return {
-        columns: ['id', 'batch_id', 'month', 'force', 'search_type', 'occurred_at',
-          'part_of_policing_operation', 'policing_operation', 'latitude', 'longitude', 'gender',
-          'age_range', 'self_defined_ethnicity', 'officer_defined_ethnicity', 'legislation',
-          'object_of_search', 'outcome', 'outcome_linked_to_object',
-          'removal_of_more_than_outer_clothing'],
-        expressions: [id, batch, `CAST(($months)[CAST(file_index AS BIGINT) + 1] || '-01' AS DATE)`, force,
-          sqlRequired(c('search_type')), sqlTimestamp(c('date')), sqlBoolean(c('part_of_operation')),
-          c('policing_operation'), latitudePaired, sqlCoordinate(c('longitude'), 180), c('gender'),
-          c('age_range'), c('self_defined_ethnicity'), c('officer_defined_ethnicity'),
-          c('legislation'), c('object_of_search'), c('outcome'), sqlBoolean(c('outcome_linked')),
-          sqlBoolean(c('removal_of_clothing'))],
+        columns: [
+          'id',
+          'batch_id',
+          'month',
+          'force',
+          'search_type',
+          'occurred_at',
+          'part_of_policing_operation',
+          'policing_operation',
+          'latitude',
+          'longitude',
+          'gender',
+          'age_range',
+          'self_defined_ethnicity',
+          'officer_defined_ethnicity',
+          'legislation',
+          'object_of_search',
+          'outcome',
+          'outcome_linked_to_object',
+          'removal_of_more_than_outer_clothing',
+        ],
+        expressions: [
+          id,
+          batch,
+          `CAST(($months)[CAST(file_index AS BIGINT) + 1] || '-01' AS DATE)`,
+          force,
+          sqlRequired(c('search_type')),
+          sqlTimestamp(c('date')),
+          sqlBoolean(c('part_of_operation')),
+          c('policing_operation'),
+          latitudePaired,
+          sqlCoordinate(c('longitude'), 180),
+          c('gender'),
+          c('age_range'),
+          c('self_defined_ethnicity'),
+          c('officer_defined_ethnicity'),
+          c('legislation'),
+          c('object_of_search'),
+          c('outcome'),
+          sqlBoolean(c('outcome_linked')),
+          sqlBoolean(c('removal_of_clothing')),
+        ],
       };
   }
-}
-
-async function nextId(ws: Workspace, table: string): Promise<number> {
-  return ((await ws.db.value<number>(`SELECT coalesce(max(id), 0) FROM ${table}`)) ?? 0) + 1;
 }
 
 export async function storeGroup(
@@ -104,7 +192,6 @@ export async function storeGroup(
   }
   const withRows = stored.filter((s) => s.file.hasRows);
   if (withRows.length === 0) return stored;
-  const base = (await nextId(ws, format.table)) - 1;
   const sql = `INSERT INTO ${format.table} (${plan.columns.join(', ')})
     SELECT ${plan.expressions.join(',\n      ')}
     FROM read_csv($files, header = true, auto_detect = false, delim = ',', quote = '"',
@@ -117,7 +204,6 @@ export async function storeGroup(
   try {
     await db.run(sql, {
       files: listValue(withRows.map((s) => s.file.input.localPath)),
-      base,
       batchIds: listValue(withRows.map((s) => s.batchId)),
       forces: listValue(withRows.map((s) => s.file.force)),
       ...(format.dataset === 'stop-and-search'
@@ -130,4 +216,3 @@ export async function storeGroup(
   }
   return stored;
 }
-

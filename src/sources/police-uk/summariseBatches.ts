@@ -7,7 +7,12 @@ import { DuckDBDateValue, listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { Workspace } from '../../store/openWorkspace.js';
 import { HISTORIC_CRIME_TYPES, STREET_CRIME_TYPES, type PoliceUkDataset } from './formats.js';
 import type { BatchMessage, FileOutcome, Replacement, StoredBatch } from './ingestTypes.js';
-import { decideVintage, sqlIs2021OnlyCode, type LsoaVintage, type LsoaVintageBasis } from './lsoaVintage.js';
+import {
+  decideVintage,
+  sqlIs2021OnlyCode,
+  type LsoaVintage,
+  type LsoaVintageBasis,
+} from './lsoaVintage.js';
 
 interface RowCheck {
   code: string;
@@ -98,7 +103,6 @@ function dateValue(month: string): DuckDBValue {
 type SummaryRow = Record<string, unknown> & {
   batch_id: number;
   n: number;
-  first_id: number | null;
   coded: number;
   new_codes: number;
   latest: string | null;
@@ -119,8 +123,7 @@ export async function summariseBatches(
   const firstBatch = batches[0]!.batchId;
   const aggregates = checks.map(
     (c, i) => `count(*) FILTER (WHERE ${c.where}) AS c${i}_n,
-       min(id) FILTER (WHERE ${c.where}) AS c${i}_first,
-       ${c.example === undefined ? 'NULL' : `arg_min(${c.example}, id) FILTER (WHERE ${c.where})`} AS c${i}_example`,
+       ${c.example === undefined ? 'NULL' : `any_value(${c.example}) FILTER (WHERE ${c.where})`} AS c${i}_example`,
   );
   const params: Record<string, DuckDBValue> = {
     firstBatch,
@@ -131,7 +134,7 @@ export async function summariseBatches(
     params['hints'] = listValue(batches.map((b) => dateValue(b.file.monthHint)));
   }
   const rows = await db.all<SummaryRow>(
-    `SELECT batch_id, count(*) AS n, min(id) AS first_id,
+    `SELECT batch_id, count(*) AS n,
             ${hasLsoa ? 'count(lsoa_code)' : '0'} AS coded,
             ${hasLsoa ? `count(*) FILTER (WHERE ${sqlIs2021OnlyCode('lsoa_code')})` : '0'} AS new_codes,
             max(month) AS latest,
@@ -165,7 +168,6 @@ export async function summariseBatches(
     const { file, batchId } = batch;
     const row = byBatch.get(batchId);
     const n = row?.n ?? 0;
-    const firstId = row?.first_id ?? null;
     const messages: BatchMessage[] = [...file.headerMessages];
     let vintage: LsoaVintage | null = null;
     let basis: LsoaVintageBasis = 'none';
@@ -197,14 +199,12 @@ export async function summariseBatches(
       checks.forEach((check, i) => {
         const count = Number(row[`c${i}_n`] ?? 0);
         if (count === 0) return;
-        const first = row[`c${i}_first`];
         const example = row[`c${i}_example`];
         messages.push({
           severity: check.severity,
           code: check.code,
           message: check.message(count, batch),
           count,
-          ...(typeof first === 'number' && firstId !== null ? { firstLine: first - firstId + 2 } : {}),
           ...(check.field === undefined ? {} : { field: check.field }),
           ...(example === null || example === undefined ? {} : { exampleValue: String(example) }),
         });
@@ -219,7 +219,7 @@ export async function summariseBatches(
         });
       }
     }
-    finished.push({ batchId, n, firstId, vintage, basis: hasLsoa ? basis : null });
+    finished.push({ batchId, n, vintage, basis: hasLsoa ? basis : null });
     pending.push(...messages.map((m) => ({ batchId, message: m })));
     outcomes.push({
       file: file.input.display,
@@ -250,7 +250,6 @@ export async function summariseBatches(
 interface FinishedBatch {
   batchId: number;
   n: number;
-  firstId: number | null;
   vintage: LsoaVintage | null;
   basis: LsoaVintageBasis | null;
 }
@@ -263,16 +262,15 @@ async function recordFinished(
 ): Promise<void> {
   await ws.db.run(
     `UPDATE batches SET rows_read = v.n, rows_stored = v.n, rows_rejected = 0,
-       first_id = nullif(v.first_id, -1), finished_at = $at,
+       finished_at = $at,
        lsoa_vintage = nullif(v.vintage, 0), lsoa_vintage_basis = nullif(v.basis, '')
-     FROM (SELECT unnest($ids) AS id, unnest($ns) AS n, unnest($firsts) AS first_id,
+     FROM (SELECT unnest($ids) AS id, unnest($ns) AS n,
                   unnest($vintages) AS vintage, unnest($bases) AS basis) AS v
      WHERE batches.batch_id = v.id`,
     {
       at: finishedAt,
       ids: listValue(finished.map((f) => f.batchId)),
       ns: listValue(finished.map((f) => f.n)),
-      firsts: listValue(finished.map((f) => f.firstId ?? -1)),
       vintages: listValue(finished.map((f) => f.vintage ?? 0)),
       bases: listValue(finished.map((f) => f.basis ?? '')),
     },

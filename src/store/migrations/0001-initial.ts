@@ -8,6 +8,10 @@ export const initial: Migration = {
   version: 1,
   name: 'initial',
   statements: [
+    // Record ids come from sequences: unique across batches, never reused.
+    `CREATE SEQUENCE incident_id_seq START 1`,
+    `CREATE SEQUENCE outcome_id_seq START 1`,
+    `CREATE SEQUENCE stop_search_id_seq START 1`,
     `CREATE TABLE batches (
       batch_id INTEGER PRIMARY KEY,
       source_kind VARCHAR NOT NULL,
@@ -18,7 +22,6 @@ export const initial: Migration = {
       rows_read BIGINT NOT NULL DEFAULT 0,
       rows_stored BIGINT NOT NULL DEFAULT 0,
       rows_rejected BIGINT NOT NULL DEFAULT 0,
-      first_id BIGINT,
       started_at TIMESTAMP NOT NULL,
       finished_at TIMESTAMP,
       status VARCHAR NOT NULL,

@@ -1,0 +1,13 @@
+/** `npm run bench`: every benchmark, each a ratio against a reference measured in the same run. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { benchIngest } from './ingest.js';
+
+const results: Record<string, unknown> = {};
+const only = process.argv[2];
+if (only === undefined || only === 'ingest') results['ingest'] = await benchIngest();
+mkdirSync('bench-results', { recursive: true });
+writeFileSync(
+  'bench-results/latest.json',
+  `${JSON.stringify({ at: new Date().toISOString(), results }, null, 2)}\n`,
+);
+console.log('\nresults written to bench-results/latest.json');
