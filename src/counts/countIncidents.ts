@@ -77,12 +77,25 @@ export function parseBy(text: string, dimensions: readonly Dimension[] = DIMENSI
   return names;
 }
 
+export interface CountsContext {
+  dimensions?: readonly Dimension[];
+  /** Values for parameters that dimensions' SQL or joins refer to (e.g. a definition hash). */
+  params?: Record<string, DuckDBValue>;
+}
+
 export async function countIncidents(
   ws: Workspace,
   query: CountsQuery,
-  dimensions: readonly Dimension[] = DIMENSIONS,
+  context: CountsContext = {},
 ): Promise<CountsResult> {
-  const params: Record<string, DuckDBValue> = {};
+  const dimensions = context.dimensions ?? DIMENSIONS;
+  const params: Record<string, DuckDBValue> = { ...context.params };
+  const used = [...query.by, ...query.where.map((w) => w.dimension)].map((n) =>
+    findDimension(n, dimensions),
+  );
+  const joins = new Map<string, string>();
+  for (const d of used)
+    for (const [key, join] of Object.entries(d.joins ?? {})) joins.set(key, join);
   const select = query.by.map((name) => `${findDimension(name, dimensions).sql} AS "${name}"`);
   const conditions = query.where.map((filter, i) => {
     const sql = findDimension(filter.dimension, dimensions).sql;
@@ -98,7 +111,7 @@ export async function countIncidents(
     });
     return `(${parts.join(' OR ')})`;
   });
-  const sql = `SELECT ${select.join(', ')}, count(*) AS n FROM incidents
+  const sql = `SELECT ${select.join(', ')}, count(*) AS n FROM incidents i ${[...joins.values()].join(' ')}
     ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
     GROUP BY ALL ORDER BY ${query.by.map((_, i) => `${i + 1} NULLS LAST`).join(', ')}`;
   const rows = await ws.db.all<CountRow>(sql, params);
