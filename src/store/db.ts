@@ -91,9 +91,8 @@ export class Db {
     }
   }
 
-  /** Rows processed so far by the running query, for progress display. */
-  progress(): { rows: number; percentage: number } {
-    const p = this.connection.progress;
-    return { rows: Number(p.rows_processed), percentage: p.percentage };
+  /** Progress of the running query as DuckDB estimates it (0–100, or -1 when unknown). */
+  progress(): { percentage: number } {
+    return { percentage: this.connection.progress.percentage };
   }
 }

@@ -147,6 +147,9 @@ export async function openWorkspace(path: string, options: OpenOptions = {}): Pr
   };
   try {
     await db.run(`SET TimeZone = 'UTC'`);
+    // Track query progress for our own progress bar; DuckDB prints nothing itself.
+    await db.run(`SET enable_progress_bar = true`);
+    await db.run(`SET enable_progress_bar_print = false`);
     const latest = migrations.at(-1)?.version ?? 0;
     const version = await currentVersion(db, path);
     if (version > latest) {

@@ -76,6 +76,8 @@ export interface PreparedFile {
   force: string;
   monthHint: string;
   hasRows: boolean;
+  /** Rows estimated from the content size, for progress only. */
+  estimatedRows: number;
   headerMessages: BatchMessage[];
 }
 

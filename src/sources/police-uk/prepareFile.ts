@@ -12,6 +12,14 @@ import type { BatchMessage, PoliceUkIngestOptions, PreparedFile } from './ingest
 
 const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
 
+/** Rows in the file, estimated from the mean line length of its first bytes (for progress). */
+function estimateRows(head: Buffer, contentBytes: number): number {
+  let lines = 0;
+  for (let i = head.indexOf(0x0a); i !== -1; i = head.indexOf(0x0a, i + 1)) lines++;
+  if (lines === 0) return 0;
+  return Math.max(0, Math.round(contentBytes / (head.length / lines)) - 1);
+}
+
 export function checkMonthOption(name: string, value: string | undefined): void {
   if (value !== undefined && !MONTH_RE.test(value)) {
     throw new SvdError({
@@ -165,6 +173,7 @@ export async function prepareFile(
       force,
       monthHint,
       hasRows: guess.firstRecord !== undefined,
+      estimatedRows: estimateRows(inspection.head, inspection.contentBytes),
       headerMessages,
     },
   };

@@ -196,10 +196,16 @@ export async function storeGroup(
     SELECT ${plan.expressions.join(',\n      ')}
     FROM read_csv($files, header = true, auto_detect = false, delim = ',', quote = '"',
                   escape = '"', columns = ${csvColumns(files[0]!.match)})`;
+  const estimatedRows = withRows.reduce((sum, s) => sum + s.file.estimatedRows, 0);
   const label = `${format.dataset}: ${withRows.length} file${withRows.length === 1 ? '' : 's'}`;
+  options.reporter.progress({ label, done: 0, total: estimatedRows, unit: 'rows' });
   const timer = setInterval(() => {
-    const p = db.progress();
-    if (p.rows > 0) options.reporter.progress({ label, done: p.rows, unit: 'rows' });
+    // DuckDB reports a percentage; rows are estimated from the files' sizes.
+    const { percentage } = db.progress();
+    if (percentage > 0) {
+      const done = Math.round((percentage / 100) * estimatedRows);
+      options.reporter.progress({ label, done, total: estimatedRows, unit: 'rows' });
+    }
   }, 200);
   try {
     await db.run(sql, {
