@@ -469,11 +469,12 @@ async function buildMemberships(
 
   type Acc = Map<string, Map<string, { share: number; method: string }>>; // level → code → …
   const up = (level: string, code: string, share: number, method: string, acc: Acc): void => {
-    // From a district (or partnership) up to partnerships and forces.
+    // From a district to its partnerships and force. Every partnership lists its own districts
+    // (nesting is checked when the configuration is read), so partnership → partnership links
+    // are not followed: they would count a nested partnership's districts twice.
     for (const l of links.get(`${level}|${code}`) ?? []) {
       if (l.parentLevel !== 'csp' && l.parentLevel !== 'force') continue;
       put(acc, l.parentLevel, l.parentCode, share * l.share, method);
-      up(l.parentLevel, l.parentCode, share * l.share, method, acc);
     }
   };
   const put = (acc: Acc, level: string, code: string, share: number, method: string): void => {
