@@ -3,6 +3,7 @@
  * (LSOAs of either vintage) through the hierarchy, with the LSOA 2011 ↔ 2021 crosswalk where the
  * vintages differ, and restricted to an age range made of whole bands (e.g. 0-24 = 0-15 + 16-24).
  */
+import { listValue } from '@duckdb/node-api';
 import { SvdError } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
 import type { Workspace } from '../store/openWorkspace.js';
@@ -69,7 +70,13 @@ export async function chooseDataset(
 
 export async function populationByArea(
   ws: Workspace,
-  options: { level: AreaLevel; dataset: PopulationDataset; age?: AgeBand },
+  options: {
+    level: AreaLevel;
+    dataset: PopulationDataset;
+    age?: AgeBand;
+    /** Only LSOAs within these areas count. */
+    within?: { level: string; codes: string[] };
+  },
 ): Promise<AreaPopulation> {
   const { dataset, level } = options;
   const bands = await ws.db.all<{ age_min: number; age_max: number | null }>(
@@ -114,8 +121,13 @@ export async function populationByArea(
         `(p.age_min = ${b.age_min} AND p.age_max ${b.age_max === null ? 'IS NULL' : `= ${b.age_max}`})`,
     )
     .join(' OR ');
-  const where = `p.dataset = $d AND p.year = $year AND ${sexSql} AND (${bandSql})`;
   const vintage = dataset.level === 'lsoa21' ? 2021 : dataset.level === 'lsoa11' ? 2011 : null;
+  const withinSql =
+    options.within === undefined || vintage === null
+      ? ''
+      : ` AND EXISTS (SELECT 1 FROM geo_memberships w WHERE w.lsoa_vintage = ${vintage} AND w.lsoa_code = p.area_code
+            AND w.level = $wl AND list_contains($wc, w.area_code))`;
+  const where = `p.dataset = $d AND p.year = $year AND ${sexSql} AND (${bandSql})${withinSql}`;
   let sql: string;
   let method: string;
   if (level === dataset.level) {
@@ -145,6 +157,9 @@ export async function populationByArea(
     d: dataset.dataset,
     year,
     ...(sql.includes('$level') ? { level } : {}),
+    ...(withinSql === ''
+      ? {}
+      : { wl: options.within!.level, wc: listValue(options.within!.codes) }),
   });
   return {
     dataset,
