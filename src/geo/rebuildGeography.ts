@@ -240,19 +240,32 @@ export async function rebuildGeography(
         );
         if (needed.length === 0) continue;
         const fits = bestFit(children, parents);
+        // ONS names each LSOA after its district ("Oxford 017A"): where that name is a loaded
+        // district's, it decides, as generalised district outlines can put an LSOA on the edge in
+        // the neighbouring district.
+        const districtByName =
+          level === 'district'
+            ? new Map(parents.codes.map((c, i) => [parents.names[i] ?? '', c]))
+            : undefined;
+        let byName = 0;
         for (const code of needed) {
-          const fit = fits.get(code);
+          const named = districtByName?.get(
+            (children.names[children.byCode.get(code)!] ?? '').replace(/ \d{3}[A-Z]$/, ''),
+          );
+          const fit = named ?? fits.get(code)?.code;
           if (fit === undefined) continue;
-          await db.run(`INSERT INTO geo_links VALUES ($cl, $c, $pl, $p, 1, 'best-fit', NULL)`, {
+          await db.run(`INSERT INTO geo_links VALUES ($cl, $c, $pl, $p, 1, $method, NULL)`, {
             cl: children.level,
             c: code,
             pl: level,
-            p: fit.code,
+            p: fit,
+            method: named === undefined ? 'best-fit' : 'name',
           });
-          bestFitCount++;
+          if (named === undefined) bestFitCount++;
+          else byName++;
         }
         reporter.info(
-          `${needed.length.toLocaleString('en-GB')} ${children.level} → ${level} links by best fit (the ${level} holding most of each LSOA's area)`,
+          `${children.level} → ${level}: ${byName > 0 ? `${byName.toLocaleString('en-GB')} links by the district named in the LSOA name, ` : ''}${(needed.length - byName).toLocaleString('en-GB')} by best fit (the ${level} holding most of each LSOA's area)`,
         );
       }
     }
@@ -323,7 +336,48 @@ async function buildCrosswalk(
     const byPolygon = changed.filter((z) => lsoa21.byCode.has(z));
     const byRecords = changed.filter((z) => !lsoa21.byCode.has(z));
     const weights = new Map<string, Map<string, number>>();
+    // ONS names an LSOA after its district and MSOA ("Oxford 008F"), and MSOA numbers mostly carry
+    // over from 2011 to 2021: a 2021 LSOA is related only to 2011 LSOAs of the same district and
+    // MSOA number when there are such, else of the same district. This keeps points snapped just
+    // across a boundary from relating LSOAs of different districts.
+    const names21 = new Map(
+      (
+        await db.all<{ code: string; name: string | null }>(
+          `SELECT code, name FROM geo_area_list WHERE level = 'lsoa21'`,
+        )
+      ).map((r) => [r.code, r.name]),
+    );
+    const msoaOf = (name: string | null | undefined): string | undefined =>
+      name == null ? undefined : /^(.*) (\d{3})[A-Z]$/.exec(name)?.slice(1, 3).join(' ');
+    const districtOf = (name: string | null | undefined): string | undefined =>
+      name == null ? undefined : /^(.*) \d{3}[A-Z]$/.exec(name)?.[1];
+    const candidates11 = new Map<string, string[]>();
+    lsoa11.codes.forEach((c, i) => {
+      const name = lsoa11.names[i];
+      for (const key of [`m|${msoaOf(name)}`, `d|${districtOf(name)}`]) {
+        const list = candidates11.get(key) ?? [];
+        list.push(c);
+        candidates11.set(key, list);
+      }
+    });
+    const allowed = new Map<string, Set<string> | undefined>();
+    const allowedFor = (z: string): Set<string> | undefined => {
+      if (allowed.has(z)) return allowed.get(z);
+      const name = names21.get(z);
+      const byMsoa = candidates11.get(`m|${msoaOf(name)}`)?.filter(ended);
+      const byDistrict = candidates11.get(`d|${districtOf(name)}`)?.filter(ended);
+      const set =
+        byMsoa !== undefined && byMsoa.length > 0
+          ? new Set(byMsoa)
+          : byDistrict !== undefined && byDistrict.length > 0
+            ? new Set(byDistrict)
+            : undefined;
+      allowed.set(z, set);
+      return set;
+    };
     const add = (z: string, c: string, w: number): void => {
+      const ok = allowedFor(z);
+      if (ok !== undefined && !ok.has(c)) return;
       const m = weights.get(z) ?? new Map<string, number>();
       m.set(c, (m.get(c) ?? 0) + w);
       weights.set(z, m);

@@ -198,29 +198,31 @@ export async function computeRates(
       message: `no ${query.level} areas have a population or incidents`,
       fix: `load boundaries, a lookup or a partnership configuration that defines ${query.level} (svd geo --help)`,
     });
-  const rows: RateRow[] = [...codes].sort().map((code) => {
-    const count = countBy.get(code) ?? 0;
-    const pop = population.values.get(code) ?? null;
-    const usable = pop !== null && pop > 0;
-    const ci = exactPoissonInterval(count);
-    return {
-      code,
-      name: names.get(code) ?? null,
-      count,
-      population: pop === null ? null : Math.round(pop * 10) / 10,
-      rate: usable ? (count / pop) * per : null,
-      lower: usable ? (ci.lower / pop) * per : null,
-      upper: usable ? (ci.upper / pop) * per : null,
-      small: count < smallCount,
-    };
-  });
+  const rows: RateRow[] = [...codes]
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+    .map((code) => {
+      const count = countBy.get(code) ?? 0;
+      const pop = population.values.get(code) ?? null;
+      const usable = pop !== null && pop > 0;
+      const ci = exactPoissonInterval(count);
+      return {
+        code,
+        name: names.get(code) ?? null,
+        count,
+        population: pop === null ? null : Math.round(pop * 10) / 10,
+        rate: usable ? (count / pop) * per : null,
+        lower: usable ? (ci.lower / pop) * per : null,
+        upper: usable ? (ci.upper / pop) * per : null,
+        small: count < smallCount,
+      };
+    });
   if (query.level === 'csp')
     notes.push(
       'partnerships nest (a district partnership lies within the county-wide one): do not add their rows together',
     );
   if (unplaced > 0)
     notes.push(
-      `${unplaced.toLocaleString('en-GB')} matching incidents could not be placed in a ${query.level} (no location, or outside the loaded areas)`,
+      `${unplaced.toLocaleString('en-GB')} matching incidents are in no ${query.level} (without a location, outside the loaded areas, or in areas of no ${query.level})`,
     );
   const months = await countIncidents(ws, { by: ['month'], where }, { dimensions: dims, params });
   const methods = await ws.db.all<{ m: string; n: number }>(
