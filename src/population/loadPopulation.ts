@@ -164,7 +164,10 @@ async function detectMapping(
   header: string[],
 ): Promise<PopulationMapping> {
   const codeColumn = await (async () => {
-    for (const h of header.filter((h) => /code|cd$/i.test(h))) {
+    for (const h of [
+      ...header.filter((h) => /code|cd$/i.test(h)),
+      ...header.filter((h) => !/code|cd$/i.test(h)),
+    ]) {
       const values = await sampleValues(ws, file, h, 50);
       if (values.length > 0 && values.every((v) => ONS.test(v.trim()))) return h;
     }

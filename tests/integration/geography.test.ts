@@ -34,29 +34,54 @@ beforeAll(async () => {
   ws = await openWorkspace(db);
   await ingestPoliceUk(
     ws,
-    ['2019-01', '2024-01', '2024-02', '2024-03'].map((m) => path.join(TV_STREET(), `${m}-thames-valley-street.csv`)),
+    ['2019-01', '2024-01', '2024-02', '2024-03'].map((m) =>
+      path.join(TV_STREET(), `${m}-thames-valley-street.csv`),
+    ),
     { reporter },
   );
   await loadBoundaries(ws, TV_LSOA11_FILES(), { level: 'lsoa11', reporter });
-  await loadBoundaries(ws, [sharedData('boundaries', 'lad', 'lad-2019-uk.topojson')], { level: 'district', reporter });
+  await loadBoundaries(ws, [sharedData('boundaries', 'lad', 'lad-2019-uk.topojson')], {
+    level: 'district',
+    reporter,
+  });
   await loadPartnershipConfig(ws, OXFORDSHIRE_CONFIG, { reporter });
-  await loadPopulation(ws, sharedData('population', 'census2021-lsoa21-usual-residents-age6-ew.csv.gz'), { reporter });
-  await loadDeprivation(ws, sharedData('imd', 'File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz'), { reporter });
+  await loadPopulation(
+    ws,
+    sharedData('population', 'census2021-lsoa21-usual-residents-age6-ew.csv.gz'),
+    { reporter },
+  );
+  await loadDeprivation(
+    ws,
+    sharedData('imd', 'File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz'),
+    { reporter },
+  );
   placement = await placeIncidents(ws, { reporter });
   return () => ws.close();
 });
 
 describe('boundaries', () => {
   it('announce the code and name properties and the coordinate system chosen', () => {
-    expect(reporter.infos).toContainEqual(expect.stringMatching(/E07000178\.geojson: 83 lsoa11 areas \(geojson, WGS84 per its crs member\); codes from property LSOA11CD, names from LSOA11NM/));
-    expect(reporter.infos).toContainEqual(expect.stringMatching(/lad-2019-uk\.topojson: 382 district areas \(topojson, WGS84, judged from the coordinates\); codes from property AREACD, names from AREANM/));
-    expect(reporter.infos).toContainEqual("lsoa11 → district: 1,415 links by the district named in the LSOA name, 0 by best fit (the district holding most of each LSOA's area)");
+    expect(reporter.infos).toContainEqual(
+      expect.stringMatching(
+        /E07000178\.geojson: 83 lsoa11 areas \(geojson, WGS84 per its crs member\); codes from property LSOA11CD, names from LSOA11NM/,
+      ),
+    );
+    expect(reporter.infos).toContainEqual(
+      expect.stringMatching(
+        /lad-2019-uk\.topojson: 382 district areas \(topojson, WGS84, judged from the coordinates\); codes from property AREACD, names from AREANM/,
+      ),
+    );
+    expect(reporter.infos).toContainEqual(
+      "lsoa11 → district: 1,415 links by the district named in the LSOA name, 0 by best fit (the district holding most of each LSOA's area)",
+    );
   });
 
   it('hold the 1,415 Thames Valley LSOAs, 8 of them MultiPolygons', async () => {
     const shapes = await levelShapes(ws, 'lsoa11');
     expect(shapes.codes).toHaveLength(1415);
-    const multi = await ws.db.value<number>(`SELECT count(*) FROM geo_areas WHERE level = 'lsoa11' AND geojson LIKE '{"type":"MultiPolygon"%'`);
+    const multi = await ws.db.value<number>(
+      `SELECT count(*) FROM geo_areas WHERE level = 'lsoa11' AND geojson LIKE '{"type":"MultiPolygon"%'`,
+    );
     expect(multi).toBe(8);
   });
 
@@ -64,14 +89,19 @@ describe('boundaries', () => {
     const scratch = await openWorkspace(':memory:');
     try {
       const r = recordingReporter();
-      await loadBoundaries(scratch, [sharedData('boundaries', 'lsoa-2011-by-lad-topojson', 'E07000178.topojson')], { level: 'lsoa11', reporter: r });
+      await loadBoundaries(
+        scratch,
+        [sharedData('boundaries', 'lsoa-2011-by-lad-topojson', 'E07000178.topojson')],
+        { level: 'lsoa11', reporter: r },
+      );
       const topo = await levelShapes(scratch, 'lsoa11');
       const geo = await levelShapes(ws, 'lsoa11');
       expect(topo.codes).toHaveLength(83);
       for (const [i, code] of topo.codes.entries()) {
         const other = geo.shapes[geo.byCode.get(code)!]!;
         const s = topo.shapes[i]!;
-        for (let k = 0; k < s.rings[0]!.length; k += 40) expect(distanceToShape(other, s.rings[0]![k]!, s.rings[0]![k + 1]!)).toBeLessThan(25);
+        for (let k = 0; k < s.rings[0]!.length; k += 40)
+          expect(distanceToShape(other, s.rings[0]![k]!, s.rings[0]![k + 1]!)).toBeLessThan(25);
       }
     } finally {
       scratch.close();
@@ -79,14 +109,34 @@ describe('boundaries', () => {
   });
 
   it('refuse a file of the wrong level, naming it and the fix', async () => {
-    const r = await svd(['geo', 'load', sharedData('boundaries', 'lad', 'lad-2022-england-wales.topojson'), '--level', 'lsoa11', '--db', path.join(dir, 'other.duckdb')]);
+    const r = await svd([
+      'geo',
+      'load',
+      sharedData('boundaries', 'lad', 'lad-2022-england-wales.topojson'),
+      '--level',
+      'lsoa11',
+      '--db',
+      path.join(dir, 'other.duckdb'),
+    ]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/error\[LEVEL_MISMATCH\]: .*lad-2022-england-wales\.topojson.*do not look like lsoa11 codes/);
+    expect(r.stderr).toMatch(
+      /error\[LEVEL_MISMATCH\]: .*lad-2022-england-wales\.topojson.*do not look like lsoa11 codes/,
+    );
     expect(r.stderr).toContain('fix: give the --level that matches the file');
   });
 
   it('refuse an unknown code property, listing those that exist', async () => {
-    const r = await svd(['geo', 'load', TV_LSOA11_FILES()[0]!, '--level', 'lsoa11', '--code-property', 'CODE', '--db', path.join(dir, 'other.duckdb')]);
+    const r = await svd([
+      'geo',
+      'load',
+      TV_LSOA11_FILES()[0]!,
+      '--level',
+      'lsoa11',
+      '--code-property',
+      'CODE',
+      '--db',
+      path.join(dir, 'other.duckdb'),
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('no feature property is called "CODE"');
     expect(r.stderr).toContain('fix: choose one of: LSOA11CD, LSOA11NM');
@@ -95,7 +145,12 @@ describe('boundaries', () => {
 
 describe('placement', () => {
   it('on 2019-01, point in polygon reproduces the published LSOA for at least 97% of located rows, and every disagreement lies within 200 m of the published polygon', async () => {
-    const rows = await ws.db.all<{ longitude: number; latitude: number; lsoa_code: string; pip: string | null }>(
+    const rows = await ws.db.all<{
+      longitude: number;
+      latitude: number;
+      lsoa_code: string;
+      pip: string | null;
+    }>(
       `SELECT i.longitude, i.latitude, i.lsoa_code, p.lsoa11_pip AS pip FROM incidents i JOIN incident_places p ON p.incident_id = i.id
         WHERE i.month = DATE '2019-01-01' AND i.longitude IS NOT NULL`,
     );
@@ -158,16 +213,24 @@ describe('population and hierarchy', () => {
     expect(five.every((v) => v > 100_000)).toBe(true);
     expect(five.reduce((s, v) => s + v, 0)).toBe(725_275);
     // Each district equals an independent sum of the Census rows whose LSOA name begins with it.
-    const text = gunzipSync(readFileSync(sharedData('population', 'census2021-lsoa21-usual-residents-age6-ew.csv.gz'))).toString('utf8');
+    const text = gunzipSync(
+      readFileSync(sharedData('population', 'census2021-lsoa21-usual-residents-age6-ew.csv.gz')),
+    ).toString('utf8');
     const byDistrict = new Map<string, number>();
     for (const line of text.split('\n').slice(1)) {
       const m = /^E\d{8},"?(.*?) \d{3}[A-Z]"?,.*,(\d+)$/.exec(line.trim());
       if (m !== null) byDistrict.set(m[1]!, (byDistrict.get(m[1]!) ?? 0) + Number(m[2]));
     }
-    expect(five).toEqual(['Cherwell', 'Oxford', 'South Oxfordshire', 'Vale of White Horse', 'West Oxfordshire'].map((d) => byDistrict.get(d)));
+    expect(five).toEqual(
+      ['Cherwell', 'Oxford', 'South Oxfordshire', 'Vale of White Horse', 'West Oxfordshire'].map(
+        (d) => byDistrict.get(d),
+      ),
+    );
     expect(csp.values.get('oxford')).toBe(byDistrict.get('Oxford'));
     // South and Vale shares a district partnership.
-    expect(csp.values.get('south-and-vale')).toBe(districts.values.get('E07000179')! + districts.values.get('E07000180')!);
+    expect(csp.values.get('south-and-vale')).toBe(
+      districts.values.get('E07000179')! + districts.values.get('E07000180')!,
+    );
     const force = await populationByArea(ws, { level: 'force', dataset });
     expect(force.values.get('thames-valley')).toBe(2_515_179);
   });
@@ -178,29 +241,87 @@ describe('population and hierarchy', () => {
     expect(u25.bands).toEqual(['0-15', '16-24']);
     const all = await populationByArea(ws, { level: 'csp', dataset });
     expect(u25.values.get('oxford')!).toBeLessThan(all.values.get('oxford')!);
-    await expect(populationByArea(ws, { level: 'csp', dataset, age: { min: 0, max: 20 } })).rejects.toThrow(/cannot be made from the age bands/);
+    await expect(
+      populationByArea(ws, { level: 'csp', dataset, age: { min: 0, max: 20 } }),
+    ).rejects.toThrow(/cannot be made from the age bands/);
   });
 });
 
 describe('command line', () => {
   it('svd counts gains the area levels as dimensions', async () => {
-    const r = await svd(['counts', '--by', 'district', '--where', 'csp=Safer Oxfordshire Partnership', '--where', 'month=2024-01..2024-03', '--db', db, '--json']);
+    const r = await svd([
+      'counts',
+      '--by',
+      'district',
+      '--where',
+      'csp=Safer Oxfordshire Partnership',
+      '--where',
+      'month=2024-01..2024-03',
+      '--db',
+      db,
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.stdout) as { district: string; n: number }[];
-    expect(rows.map((x) => x.district).sort()).toEqual(['Cherwell', 'Oxford', 'South Oxfordshire', 'Vale of White Horse', 'West Oxfordshire']);
+    expect(rows.map((x) => x.district).sort()).toEqual([
+      'Cherwell',
+      'Oxford',
+      'South Oxfordshire',
+      'Vale of White Horse',
+      'West Oxfordshire',
+    ]);
     // Independent count: published LSOA names of the Oxfordshire districts.
-    const byName = await svd(['counts', '--by', 'lsoa_district', '--where', 'month=2024-01..2024-03', '--db', db, '--json']);
+    const byName = await svd([
+      'counts',
+      '--by',
+      'lsoa_district',
+      '--where',
+      'month=2024-01..2024-03',
+      '--db',
+      db,
+      '--json',
+    ]);
     const named = JSON.parse(byName.stdout) as { lsoa_district: string; n: number }[];
-    const oxon = named.filter((x) => ['Cherwell', 'Oxford', 'South Oxfordshire', 'Vale of White Horse', 'West Oxfordshire'].includes(x.lsoa_district));
+    const oxon = named.filter((x) =>
+      [
+        'Cherwell',
+        'Oxford',
+        'South Oxfordshire',
+        'Vale of White Horse',
+        'West Oxfordshire',
+      ].includes(x.lsoa_district),
+    );
     const total = rows.reduce((s, x) => s + x.n, 0);
     const expected = oxon.reduce((s, x) => s + x.n, 0);
     expect(Math.abs(total - expected) / expected).toBeLessThan(0.002);
   });
 
   it('svd rates gives count, population, rate per 1,000, exact interval and the small-number flag', async () => {
-    const r = await svd(['rates', '--by', 'csp', '--where', 'crime_type=Violence and sexual offences', '--where', 'month=2024-01..2024-03', '--db', db, '--json']);
+    const r = await svd([
+      'rates',
+      '--by',
+      'csp',
+      '--where',
+      'crime_type=Violence and sexual offences',
+      '--where',
+      'month=2024-01..2024-03',
+      '--db',
+      db,
+      '--json',
+    ]);
     expect(r.code).toBe(0);
-    const result = JSON.parse(r.stdout) as { rows: { code: string; count: number; population: number; rate: number; lower: number; upper: number; small: boolean }[]; metadata: { population: { dataset: string }; notes: string[]; within: { codes: string[] } } };
+    const result = JSON.parse(r.stdout) as {
+      rows: {
+        code: string;
+        count: number;
+        population: number;
+        rate: number;
+        lower: number;
+        upper: number;
+        small: boolean;
+      }[];
+      metadata: { population: { dataset: string }; notes: string[]; within: { codes: string[] } };
+    };
     const oxford = result.rows.find((x) => x.code === 'oxford')!;
     expect(oxford.population).toBe(162_030); // Oxford's LSOAs in the Census 2021 file
     expect(oxford.rate).toBeCloseTo((oxford.count / oxford.population) * 1000, 10);
@@ -209,12 +330,28 @@ describe('command line', () => {
     expect(result.metadata.within.codes).toEqual(['thames-valley']);
     expect(result.metadata.notes.join(' ')).toMatch(/partnerships nest/);
     const county = result.rows.find((x) => x.code === 'safer-oxfordshire')!;
-    expect(county.count).toBe(result.rows.filter((x) => x.code !== 'safer-oxfordshire').reduce((s, x) => s + x.count, 0));
+    expect(county.count).toBe(
+      result.rows.filter((x) => x.code !== 'safer-oxfordshire').reduce((s, x) => s + x.count, 0),
+    );
   });
 
   it('svd rates by LSOA flags small counts and keeps LSOAs without incidents as 0', async () => {
-    const r = await svd(['rates', '--by', 'lsoa21', '--where', 'crime_type=Robbery', '--where', 'month=2024-01', '--db', db, '--json', '--quiet']);
-    const rows = (JSON.parse(r.stdout) as { rows: { count: number; small: boolean; upper: number | null }[] }).rows;
+    const r = await svd([
+      'rates',
+      '--by',
+      'lsoa21',
+      '--where',
+      'crime_type=Robbery',
+      '--where',
+      'month=2024-01',
+      '--db',
+      db,
+      '--json',
+      '--quiet',
+    ]);
+    const rows = (
+      JSON.parse(r.stdout) as { rows: { count: number; small: boolean; upper: number | null }[] }
+    ).rows;
     expect(rows).toHaveLength(1485);
     expect(rows.filter((x) => x.count === 0).length).toBeGreaterThan(1300);
     expect(rows.every((x) => x.small === x.count < 10)).toBe(true);
@@ -222,16 +359,34 @@ describe('command line', () => {
 
   it('svd areas list shows LSOAs with population and IMD decile carried to 2021', async () => {
     const r = await svd(['areas', 'list', '--level', 'lsoa21', '--db', db, '--json', '--quiet']);
-    const rows = JSON.parse(r.stdout) as { code: string; within: string | null; imdDecile: number | null; population: number | null }[];
+    const rows = JSON.parse(r.stdout) as {
+      code: string;
+      within: string | null;
+      imdDecile: number | null;
+      population: number | null;
+    }[];
     const oxford005a = rows.find((x) => x.code === 'E01028513')!;
     expect(oxford005a.within).toBe('E07000178');
     expect(oxford005a.imdDecile).not.toBeNull();
   });
 
   it('svd areas records answers which records lie in an area', async () => {
-    const r = await svd(['areas', 'records', '--level', 'lsoa11', '--code', 'E01028513', '--db', db, '--json', '--quiet']);
+    const r = await svd([
+      'areas',
+      'records',
+      '--level',
+      'lsoa11',
+      '--code',
+      'E01028513',
+      '--db',
+      db,
+      '--json',
+      '--quiet',
+    ]);
     const rows = JSON.parse(r.stdout) as { publishedLsoa: string | null }[];
     expect(rows.length).toBeGreaterThan(10);
-    expect(rows.filter((x) => x.publishedLsoa === 'E01028513').length / rows.length).toBeGreaterThan(0.8);
+    expect(
+      rows.filter((x) => x.publishedLsoa === 'E01028513').length / rows.length,
+    ).toBeGreaterThan(0.8);
   });
 });

@@ -11,7 +11,13 @@
  */
 import proj4 from 'proj4';
 import { describe, expect, it } from 'vitest';
-import { bngToWgs84, gridToOsgb36, osgb36ToGrid, PROJECTION_ACCURACY, wgs84ToBng } from '../../src/geo/projection.js';
+import {
+  bngToWgs84,
+  gridToOsgb36,
+  osgb36ToGrid,
+  PROJECTION_ACCURACY,
+  wgs84ToBng,
+} from '../../src/geo/projection.js';
 
 // PointID: [ETRS89 latitude, longitude, OSGB36 easting, northing] — OS OSTN15 test points.
 const CONTROL: Record<string, [number, number, number, number]> = {
@@ -48,7 +54,9 @@ describe('projection', () => {
     'control point %s within the documented accuracy',
     (_id, [lat, lon, e, n]) => {
       const [x, y] = wgs84ToBng(lon, lat);
-      expect(Math.hypot(x! - e, y! - n)).toBeLessThan(PROJECTION_ACCURACY.helmertEnglandWalesMetres);
+      expect(Math.hypot(x! - e, y! - n)).toBeLessThan(
+        PROJECTION_ACCURACY.helmertEnglandWalesMetres,
+      );
     },
   );
 
