@@ -70,6 +70,13 @@ export async function placeIncidents(
   const db = ws.db;
   await ensureGeography(ws, options);
   return db.transaction(async () => {
+    // Placements made with another snap distance are made again.
+    const lastSnap = await db.value<string>(`SELECT value FROM geo_state WHERE key = 'snap'`);
+    if (lastSnap !== String(snap)) {
+      if (lastSnap !== undefined) await db.run(`DELETE FROM incident_places`);
+      await db.run(`DELETE FROM geo_state WHERE key = 'snap'`);
+      await db.run(`INSERT INTO geo_state VALUES ('snap', $v)`, { v: String(snap) });
+    }
     const before = (await db.value<number>(`SELECT count(*) FROM incident_places`)) ?? 0;
     await db.run(`DELETE FROM incident_places WHERE incident_id NOT IN (SELECT id FROM incidents)`);
     const kept = (await db.value<number>(`SELECT count(*) FROM incident_places`)) ?? 0;

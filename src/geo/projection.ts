@@ -7,7 +7,7 @@
  * Accuracy: the Transverse Mercator step is exact (the OS worked example is reproduced to the
  * millimetre). The Helmert step is the OS's single national approximation of OSGB36, good to a few
  * metres; OSTN15, the definitive 1 mm transformation, needs a 15 MB grid that is not shipped. See
- * docs/decisions/0006-projection-accuracy.md for the measured error against OS control points.
+ * docs/decisions/0005-projection-accuracy.md for the measured error against OS control points.
  */
 
 interface Ellipsoid {

@@ -200,6 +200,12 @@ describe('placement', () => {
     const again = await placeIncidents(ws, { reporter });
     expect(again.placed).toBe(0);
     expect(again.alreadyPlaced).toBe(placement.placed);
+    // Without snapping, the points outside every polygon get no LSOA 2011 unless published.
+    const strict = await placeIncidents(ws, { reporter, snapMetres: 0 });
+    expect(strict.placed).toBe(placement.placed);
+    expect(strict.lsoa11['nearest']).toBeUndefined();
+    expect(strict.lsoa11['outside']).toBe(placement.lsoa11['nearest']);
+    await placeIncidents(ws, { reporter });
   });
 });
 
