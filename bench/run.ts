@@ -1,10 +1,12 @@
 /** `npm run bench`: every benchmark, each a ratio against a reference measured in the same run. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchIngest } from './ingest.js';
+import { benchGeo } from './geo.js';
 
 const results: Record<string, unknown> = {};
 const only = process.argv[2];
 if (only === undefined || only === 'ingest') results['ingest'] = await benchIngest();
+if (only === undefined || only === 'geo') results['geo'] = await benchGeo();
 mkdirSync('bench-results', { recursive: true });
 writeFileSync(
   'bench-results/latest.json',

@@ -11,6 +11,10 @@ import { demoCommand } from './commands/demo.js';
 import { coverageCommand } from './commands/coverage.js';
 import { fetchCommand } from './commands/fetch.js';
 import { ingestCommand } from './commands/ingest.js';
+import { geoCommand } from './commands/geo.js';
+import { deprivationCommand, populationCommand } from './commands/population.js';
+import { areasCommand } from './commands/areas.js';
+import { ratesCommand } from './commands/rates.js';
 import { processIo, type CliIo } from './io.js';
 
 export const EXIT_CODE_HELP = `
@@ -39,6 +43,11 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(countsCommand(io));
   program.addCommand(batchesCommand(io));
   program.addCommand(fetchCommand(io));
+  program.addCommand(geoCommand(io));
+  program.addCommand(populationCommand(io));
+  program.addCommand(deprivationCommand(io));
+  program.addCommand(areasCommand(io));
+  program.addCommand(ratesCommand(io));
   program.addCommand(demoCommand(io));
   const exitOverride = (command: Command): void => {
     command.exitOverride();

@@ -5,6 +5,7 @@
  */
 import { usageError } from '../core/errors.js';
 import { isMonth } from '../core/months.js';
+import { AREA_DIMENSIONS } from '../geo/areaDimensions.js';
 
 export interface Dimension {
   name: string;
@@ -66,6 +67,7 @@ export const DIMENSIONS: readonly Dimension[] = [
     description: 'whether the record has coordinates (yes/no)',
     sql: `CASE WHEN i.longitude IS NULL THEN 'no' ELSE 'yes' END`,
   },
+  ...AREA_DIMENSIONS,
 ];
 
 export function findDimension(

@@ -8,6 +8,14 @@ const TABLES = [
   'police_uk_outcomes',
   'police_uk_stop_searches',
   'svd_schema',
+  'geo_areas',
+  'geo_links',
+  'lsoa_crosswalk',
+  'geo_memberships',
+  'incident_places',
+  'population',
+  'population_datasets',
+  'deprivation',
 ];
 
 /** Every table's row count and an order-independent hash of its rows: equal means unchanged. */

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,3 +18,11 @@ export function sharedData(...parts: string[]): string {
 
 export const TV_STREET = (): string => sharedData('police-uk', 'thames-valley', 'street');
 export const ALL_FORCES = (): string => sharedData('police-uk', 'all-forces-2019-01');
+
+/** The 16 Thames Valley LSOA 2011 boundary files (one per district). */
+export const TV_LSOA11_FILES = (): string[] => {
+  const dir = sharedData('boundaries', 'lsoa-2011-by-lad');
+  return readdirSync(dir)
+    .sort()
+    .map((f) => path.join(dir, f));
+};

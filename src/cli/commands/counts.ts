@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { countIncidents, parseBy, parseWhere } from '../../counts/countIncidents.js';
 import { DIMENSIONS } from '../../counts/dimensions.js';
+import { usesAreas } from '../../geo/areaDimensions.js';
+import { placeIncidents } from '../../geo/placeIncidents.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
@@ -21,16 +23,20 @@ export function countsCommand(io: CliIo): Command {
     )
     .option('--db <path>', 'workspace file (default: $SVD_DB, else ./svd.duckdb)')
     .option('--json', 'print one JSON array of objects with the dimension values and n')
+    .option('--quiet', 'no progress or announcements')
     .addHelpText(
       'after',
-      `\nDimensions:\n${DIMENSIONS.map((d) => `  ${d.name.padEnd(13)} ${d.description}`).join('\n')}\n\nExample:\n  svd counts --by month,crime_type --where force=thames-valley --where month=2024-01..2024-03`,
+      `\nDimensions:\n${DIMENSIONS.map((d) => `  ${d.name.padEnd(18)} ${d.description}`).join('\n')}\n\nExample:\n  svd counts --by month,crime_type --where force=thames-valley --where month=2024-01..2024-03`,
     )
     .action(async (options: CountsOptions) => {
       const ctx = commandContext(io, options);
       const query = { by: parseBy(options.by), where: parseWhere(options.where ?? []) };
-      const result = await withCommandWorkspace(ctx, { create: false }, (ws) =>
-        countIncidents(ws, query),
-      );
+      const result = await withCommandWorkspace(ctx, { create: false }, async (ws) => {
+        // Area dimensions read the records' placement: place any record not yet placed.
+        if (usesAreas([...query.by, ...query.where.map((w) => w.dimension)]))
+          await placeIncidents(ws, { reporter: ctx.reporter });
+        return countIncidents(ws, query);
+      });
       if (ctx.json) {
         ctx.printJson(result.rows);
         return;

@@ -1,0 +1,170 @@
+/**
+ * The partnership configuration: which districts make each community safety partnership (and
+ * which partnership sits within which), and which districts make each police force area. Shipped
+ * for Oxfordshire in config/partnerships/oxfordshire.json.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import type { Clock } from '../core/clock.js';
+import { systemClock } from '../core/clock.js';
+import { SvdError } from '../core/errors.js';
+import type { Reporter } from '../core/reporter.js';
+import type { Workspace } from '../store/openWorkspace.js';
+import { identifyFile, recordReferenceBatch, supersedeBatches } from './referenceBatches.js';
+import { rebuildGeography, type RebuildReport } from './rebuildGeography.js';
+
+const districtCode = z.string().regex(/^[EWSN]\d{8}$/, 'a district code such as E07000178');
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and hyphens');
+
+export const PartnershipConfigSchema = z
+  .object({
+    name: z.string().min(1),
+    note: z.string().optional(),
+    forces: z
+      .array(
+        z.object({ code: slug, name: z.string().min(1), districts: z.array(districtCode).min(1) }),
+      )
+      .default([]),
+    partnerships: z
+      .array(
+        z.object({
+          code: slug,
+          name: z.string().min(1),
+          districts: z.array(districtCode).min(1),
+          within: slug.optional(),
+        }),
+      )
+      .min(1),
+  })
+  .strict();
+
+export type PartnershipConfig = z.infer<typeof PartnershipConfigSchema>;
+
+const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const OXFORDSHIRE_CONFIG = path.join(
+  PACKAGE_ROOT,
+  'config',
+  'partnerships',
+  'oxfordshire.json',
+);
+
+export function readPartnershipConfig(file: string): { config: PartnershipConfig; bytes: Buffer } {
+  let bytes: Buffer;
+  let json: unknown;
+  try {
+    bytes = readFileSync(file);
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw new SvdError({
+      kind: 'input',
+      code: 'BAD_PARTNERSHIP_CONFIG',
+      message: `cannot read the partnership configuration: ${(error as Error).message}`,
+      location: { file },
+      fix: 'give a JSON file like config/partnerships/oxfordshire.json',
+    });
+  }
+  const parsed = PartnershipConfigSchema.safeParse(json);
+  if (!parsed.success)
+    throw new SvdError({
+      kind: 'input',
+      code: 'BAD_PARTNERSHIP_CONFIG',
+      message: 'the partnership configuration is not valid',
+      location: { file },
+      problems: parsed.error.issues.map((i) => ({
+        file,
+        field: i.path.join('.'),
+        message: i.message,
+      })),
+      fix: 'correct the fields named above (see config/partnerships/oxfordshire.json)',
+    });
+  const config = parsed.data;
+  const codes = new Set<string>();
+  for (const p of [...config.partnerships, ...config.forces]) {
+    if (codes.has(p.code))
+      throw new SvdError({
+        kind: 'input',
+        code: 'BAD_PARTNERSHIP_CONFIG',
+        message: `code ${JSON.stringify(p.code)} is used twice`,
+        location: { file, value: p.code },
+        fix: 'give every partnership and force its own code',
+      });
+    codes.add(p.code);
+  }
+  const byCode = new Map(config.partnerships.map((p) => [p.code, p]));
+  for (const p of config.partnerships) {
+    const seen = new Set<string>([p.code]);
+    let up = p.within;
+    while (up !== undefined) {
+      const parent = byCode.get(up);
+      if (parent === undefined)
+        throw new SvdError({
+          kind: 'input',
+          code: 'BAD_PARTNERSHIP_CONFIG',
+          message: `partnership ${p.code} is within ${JSON.stringify(up)}, which is not in the file`,
+          location: { file, field: 'within', value: up },
+          fix: `use one of: ${[...byCode.keys()].join(', ')}`,
+        });
+      if (seen.has(up))
+        throw new SvdError({
+          kind: 'input',
+          code: 'BAD_PARTNERSHIP_CONFIG',
+          message: `partnerships are within each other in a circle (${[...seen, up].join(' → ')})`,
+          location: { file, field: 'within' },
+          fix: 'make the nesting a tree',
+        });
+      const outside = p.districts.filter((d) => !parent.districts.includes(d));
+      if (outside.length > 0)
+        throw new SvdError({
+          kind: 'input',
+          code: 'BAD_PARTNERSHIP_CONFIG',
+          message: `partnership ${p.code} is within ${parent.code} but has districts outside it: ${outside.join(', ')}`,
+          location: { file, field: 'districts' },
+          fix: `add them to ${parent.code}, or correct ${p.code}`,
+        });
+      seen.add(up);
+      up = parent.within;
+    }
+  }
+  return { config, bytes };
+}
+
+export const PARTNERSHIP_KIND = 'partnerships';
+
+export async function loadPartnershipConfig(
+  ws: Workspace,
+  file: string,
+  options: { reporter: Reporter; clock?: Clock },
+): Promise<{ config: PartnershipConfig; batchId: number; geography: RebuildReport }> {
+  const { config, bytes } = readPartnershipConfig(file);
+  const clock = options.clock ?? systemClock;
+  return ws.db.transaction(async () => {
+    await supersedeBatches(ws, PARTNERSHIP_KIND);
+    const batchId = await recordReferenceBatch(ws, {
+      kind: PARTNERSHIP_KIND,
+      file: identifyFile(file, bytes),
+      rowsRead: config.partnerships.length + config.forces.length,
+      rowsStored: config.partnerships.length + config.forces.length,
+      clock,
+    });
+    await ws.db.run(`DELETE FROM geo_state WHERE key = 'partnerships'`);
+    await ws.db.run(`INSERT INTO geo_state VALUES ('partnerships', $json)`, {
+      json: JSON.stringify({ batchId, config }),
+    });
+    options.reporter.info(
+      `partnerships: ${config.partnerships.map((p) => `${p.name} (${p.districts.length} district${p.districts.length === 1 ? '' : 's'}${p.within === undefined ? '' : `, within ${p.within}`})`).join('; ')}`,
+    );
+    const geography = await rebuildGeography(ws, { reporter: options.reporter, clock });
+    return { config, batchId, geography };
+  });
+}
+
+export async function storedPartnershipConfig(
+  ws: Workspace,
+): Promise<{ batchId: number; config: PartnershipConfig } | undefined> {
+  const json = await ws.db.value<string>(`SELECT value FROM geo_state WHERE key = 'partnerships'`);
+  return json === undefined
+    ? undefined
+    : (JSON.parse(json) as { batchId: number; config: PartnershipConfig });
+}
