@@ -6,11 +6,16 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_CODES, SvdError, errorMessage, formatError } from '../core/errors.js';
 import { SOFTWARE_VERSION } from '../core/version.js';
 import { batchesCommand } from './commands/batches.js';
+import { classifyCommand } from './commands/classify.js';
+import { classifyRecordsCommand } from './commands/classifyRecords.js';
 import { countsCommand } from './commands/counts.js';
+import { definitionsCommand } from './commands/definitions.js';
 import { demoCommand } from './commands/demo.js';
+import { explainCommand } from './commands/explain.js';
 import { coverageCommand } from './commands/coverage.js';
 import { fetchCommand } from './commands/fetch.js';
 import { ingestCommand } from './commands/ingest.js';
+import { whatifCommand } from './commands/whatif.js';
 import { processIo, type CliIo } from './io.js';
 
 export const EXIT_CODE_HELP = `
@@ -40,6 +45,11 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(batchesCommand(io));
   program.addCommand(fetchCommand(io));
   program.addCommand(demoCommand(io));
+  program.addCommand(definitionsCommand(io));
+  program.addCommand(classifyCommand(io));
+  program.addCommand(classifyRecordsCommand(io));
+  program.addCommand(explainCommand(io));
+  program.addCommand(whatifCommand(io));
   const exitOverride = (command: Command): void => {
     command.exitOverride();
     command.configureOutput({

@@ -96,12 +96,17 @@ export interface SqlOptions {
   columns?: ReadonlySet<RecordField>;
 }
 
+export interface SqlExpression {
+  sql: string;
+  /** The parameters the expression uses, by name (without the `$`). */
+  params: Record<string, DuckDBValue>;
+}
+
 export interface CompiledSql {
   /** The rule mask: one integer per record (BIGINT or HUGEINT). */
-  mask: string;
+  mask: SqlExpression;
   /** The tier as one CASE expression: a tier id, or none / excluded / no-data. */
-  tier: string;
-  params: Record<string, DuckDBValue>;
+  tier: SqlExpression;
 }
 
 export interface CompiledDefinition {
@@ -635,37 +640,51 @@ export function compileDefinition(
   };
 
   const sql = (options: SqlOptions = {}): CompiledSql => {
-    const w = new SqlWriter(
-      options.alias ?? 'i',
-      options.paramPrefix ?? 'def_',
-      options.columns ?? INCIDENT_COLUMNS,
-    );
-    const present = fieldsRead.filter((f) => w.has(f));
-    const data =
-      present.length === 0
-        ? 'false'
-        : `(${present.map((f) => `${w.col(f)} IS NOT NULL`).join(' OR ')})`;
-    const slotSql = slots.map((s) => w.node(s.node));
+    // Two writers with the same prefix give the shared parts the same parameter names; each
+    // expression carries only the parameters it uses (DuckDB refuses unused ones).
+    const writer = (): SqlWriter =>
+      new SqlWriter(
+        options.alias ?? 'i',
+        options.paramPrefix ?? 'def_',
+        options.columns ?? INCIDENT_COLUMNS,
+      );
+    const parts = (w: SqlWriter): { data: string; slotSql: string[] } => {
+      const present = fieldsRead.filter((f) => w.has(f));
+      return {
+        data:
+          present.length === 0
+            ? 'false'
+            : `(${present.map((f) => `${w.col(f)} IS NOT NULL`).join(' OR ')})`,
+        slotSql: slots.map((s) => w.node(s.node)),
+      };
+    };
+    const m = writer();
+    const mp = parts(m);
     const bit = (k: number): string =>
       maskType === 'BIGINT' ? `${2n ** BigInt(k)}` : `CAST(${2n ** BigInt(k)} AS HUGEINT)`;
     const zero = maskType === 'BIGINT' ? 'CAST(0 AS BIGINT)' : 'CAST(0 AS HUGEINT)';
     const mask = [
-      `CASE WHEN ${data} THEN ${bit(0)} ELSE ${zero} END`,
-      ...slotSql.map((s, i) => `CASE WHEN ${s} THEN ${bit(slots[i]!.bit)} ELSE ${zero} END`),
+      `CASE WHEN ${mp.data} THEN ${bit(0)} ELSE ${zero} END`,
+      ...mp.slotSql.map((s, i) => `CASE WHEN ${s} THEN ${bit(slots[i]!.bit)} ELSE ${zero} END`),
     ].join('\n + ');
+    const t = writer();
+    const tp = parts(t);
     const excluded = slots
-      .map((s, i) => (s.kind === 'exclusion' ? slotSql[i]! : null))
+      .map((s, i) => (s.kind === 'exclusion' ? tp.slotSql[i]! : null))
       .filter((s) => s !== null);
     const whens: string[] = [];
     if (excluded.length > 0) whens.push(`WHEN ${excluded.join(' OR ')} THEN 'excluded'`);
-    file.tiers.forEach((tier, t) => {
+    file.tiers.forEach((tier, k) => {
       const rules = slots
-        .map((s, i) => (s.tierIndex === t ? slotSql[i]! : null))
+        .map((s, i) => (s.tierIndex === k ? tp.slotSql[i]! : null))
         .filter((s) => s !== null);
-      whens.push(`WHEN ${rules.join(' OR ')} THEN ${w.param(tier.id)}`);
+      whens.push(`WHEN ${rules.join(' OR ')} THEN ${t.param(tier.id)}`);
     });
-    const tier = `CASE ${whens.join('\n ')}\n WHEN ${data} THEN 'none' ELSE 'no-data' END`;
-    return { mask: `(${mask})`, tier, params: w.params };
+    const tier = `CASE ${whens.join('\n ')}\n WHEN ${tp.data} THEN 'none' ELSE 'no-data' END`;
+    return {
+      mask: { sql: `(${mask})`, params: m.params },
+      tier: { sql: `(${tier})`, params: t.params },
+    };
   };
 
   return {

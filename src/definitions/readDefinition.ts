@@ -302,10 +302,14 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The content hash: every field but `version` (and the editor's `$schema`), sorted, hashed. */
-export function contentHash(file: DefinitionFile): string {
-  const { version: _version, $schema: _schema, ...content } = file;
-  return createHash('sha256').update(canonicalJson(content)).digest('hex');
+/**
+ * The content hash: every field as written except `version` (and the editor's `$schema`), with
+ * keys sorted, so that layout, comments and key order do not change it and neither do defaults
+ * that a later svd might add.
+ */
+export function contentHash(content: Record<string, unknown>): string {
+  const { version: _version, $schema: _schema, ...rest } = content;
+  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
 }
 
 /** Parses and checks a definition; never throws for problems in the text (see `issues`). */
@@ -345,7 +349,7 @@ export function readDefinitionText(
   return {
     definition: {
       file: parsed.data,
-      contentHash: contentHash(parsed.data),
+      contentHash: contentHash(doc.value as Record<string, unknown>),
       sourceText: text,
       origin,
     },
@@ -375,8 +379,9 @@ export function definitionError(file: string, issues: readonly DefinitionIssue[]
 /** Reads a definition file; throws the problems if it is not valid. */
 export function readDefinitionFile(
   path: string,
-  table: OffenceCodeTable = offenceCodes(),
+  options: { label?: string; table?: OffenceCodeTable } = {},
 ): { definition: Definition; warnings: DefinitionIssue[] } {
+  const label = options.label ?? path;
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -385,11 +390,11 @@ export function readDefinitionFile(
       kind: 'usage',
       code: 'DEFINITION_NOT_FOUND',
       message: `cannot read the definition file: ${errorMessage(error).split('\n')[0]}`,
-      location: { file: path },
+      location: { file: label },
       fix: 'check the path, or name a shipped definition by its id (`svd definitions list`)',
     });
   }
-  return checkedDefinition(readDefinitionText(text, path, table), path);
+  return checkedDefinition(readDefinitionText(text, label, options.table ?? offenceCodes()), label);
 }
 
 export function checkedDefinition(
