@@ -7,9 +7,11 @@ import type { Workspace } from '../store/openWorkspace.js';
 import {
   definitionMeta,
   latestRuns,
+  unavailableTiers,
   type ClassificationRun,
   type DefinitionMeta,
 } from './classifyIncidents.js';
+import { compileDefinition } from './compileDefinition.js';
 import { definitionLabel, resolveDefinition } from './resolveDefinition.js';
 import { loadStoredDefinition } from './storeDefinition.js';
 import { tierParams } from './tierDimensions.js';
