@@ -1,17 +1,21 @@
 /** "Did you mean …?" for names a person typed: the closest known values, few and ranked. */
 
+/** Edits (insert, delete, replace, swap of two neighbours) turning a into b. */
 export function editDistance(a: string, b: string): number {
   if (a === b) return 0;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
-    const row = [i];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost));
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
     }
-    prev = row;
   }
-  return prev[b.length]!;
+  return d[a.length]![b.length]!;
 }
 
 export interface SuggestOptions {
@@ -22,7 +26,8 @@ export interface SuggestOptions {
 }
 
 /**
- * Candidates close to `value`: the same ignoring case first; else those containing it or
+ * Candidates close to `value`: the same ignoring case first; else those starting with it; else
+ * those containing it or
  * contained in it (for values of three or more characters); else those within a small edit
  * distance (one edit for short values, about a third of the length for longer ones).
  */
@@ -39,6 +44,8 @@ export function suggest(
   const lower = value.toLowerCase().trim();
   const same = candidates.filter((c) => c.toLowerCase() === lower);
   if (same.length > 0) return byRank(same).slice(0, limit);
+  const starting = candidates.filter((c) => lower !== '' && c.toLowerCase().startsWith(lower));
+  if (starting.length > 0) return byRank(starting).slice(0, limit);
   if (lower.length >= 3) {
     const near = candidates.filter((c) => {
       const lc = c.toLowerCase();

@@ -44,7 +44,7 @@ function issue(
     severity,
     code,
     path,
-    message: `${formatPath(path)}: ${message}`,
+    message: `${path.length === 0 ? '(top level)' : formatPath(path)}: ${message}`,
     ...(value === undefined ? {} : { value }),
   };
 }
@@ -297,7 +297,11 @@ function checkValues(
     const candidates = table.codes.map((c) => c.code);
     const rank = (code: string): number => {
       const c = table.byCode(code)!;
-      return (c.inForceTo === null ? 0 : 2) + (siblings.has(c.subgroup) ? 0 : 1);
+      return (
+        (c.inForceTo === null ? 0 : 4) +
+        (siblings.has(c.subgroup) ? 0 : 2) +
+        (c.certainty === 'confident' ? 0 : 1)
+      );
     };
     condition.codes.forEach((code, i) => {
       if (table.byCode(code) !== undefined) return;
