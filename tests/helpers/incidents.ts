@@ -67,12 +67,18 @@ export async function insertIncidents(
     );
     return await ws.db.transaction(async () => {
       const batch =
-        ((await ws.db.value<number>(`SELECT coalesce(max(batch_id), 0) + 1 FROM batches`)) ?? 1);
+        (await ws.db.value<number>(`SELECT coalesce(max(batch_id), 0) + 1 FROM batches`)) ?? 1;
       await ws.db.run(
         `INSERT INTO batches (batch_id, source_kind, file_name, file_path, sha256, bytes, rows_read,
            rows_stored, started_at, finished_at, status, synthetic, software_version)
          VALUES ($batch, $source, 'test-rows.jsonl', $file, $sha, 0, $n, $n, now(), now(), 'stored', true, 'test')`,
-        { batch, source: options.source ?? 'force-extract', file, sha: `test-${batch}`, n: rows.length },
+        {
+          batch,
+          source: options.source ?? 'force-extract',
+          file,
+          sha: `test-${batch}`,
+          n: rows.length,
+        },
       );
       const columns = Object.keys(COLUMNS);
       const first = await ws.db.value<number>(`SELECT nextval('incident_id_seq')`);

@@ -25,7 +25,10 @@ export function classifyRecordsCommand(
     .requiredOption('--definition <ID[@VERSION]|FILE>', 'a shipped definition or a definition file')
     .requiredOption('--input <file.jsonl>', 'one JSON object per line ("-" for standard input)')
     .option('--db <path>', 'also look for stored definition versions in this workspace')
-    .option('--json', 'print one JSON object per line: line, id, tier, tiers, rules, excluded_by')
+    .option(
+      '--json',
+      'print one JSON object per line: line, id, tier, status, tiers, rules, excluded_by',
+    )
     .option('--quiet', 'no announcements')
     .addHelpText(
       'after',
@@ -42,7 +45,7 @@ non-canonical values are refused with the line and field.
 Example:
   echo '{"id": "a1", "offence_code": "8N", "statute": "OAPA1861-s20"}' |
     svd classify-records --definition thames-valley-vru --input - --json
-  {"line":1,"id":"a1","tier":"primary","tiers":["primary","monitoring"],"rules":["gbh-without-intent","assault-with-injury"],"excluded_by":[]}`,
+  {"line":1,"id":"a1","tier":"primary","status":"tier","tiers":["primary","monitoring"],"rules":["gbh-without-intent","assault-with-injury"],"excluded_by":[]}`,
     )
     .action(async (options: ClassifyRecordsOptions) => {
       const ctx = commandContext(io, options);

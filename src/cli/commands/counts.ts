@@ -86,7 +86,7 @@ export function countsCommand(io: CliIo): Command {
         const label = `${definition.meta.id}@${definition.meta.version}`;
         if (definition.unclassified > 0)
           ctx.reporter.warn(
-            `${nf.format(definition.unclassified)} records were added after the classification under ${label} and show as "unclassified": run svd classify --definition ${label}`,
+            `${nf.format(definition.unclassified)} record${definition.unclassified === 1 ? ' was' : 's were'} added after the classification under ${label} and show${definition.unclassified === 1 ? 's' : ''} as "unclassified": run svd classify --definition ${label}`,
           );
         for (const t of definition.unavailableTiers)
           ctx.reporter.warn(
