@@ -165,13 +165,22 @@ export async function classifyIncidents(
       clearInterval(timer);
       options.reporter.endProgress();
     }
-    const masks = await ws.db.all<{ mask: string }>(
-      `SELECT DISTINCT CAST(mask AS VARCHAR) AS mask FROM incident_classifications
-        WHERE definition_id = $cls_id AND version = $cls_version`,
+    // One pass over the stored masks; each distinct mask is decoded once, here, and the counts
+    // by tier are added up from the decoded patterns.
+    const masks = await ws.db.all<{ mask: string; n: number }>(
+      `SELECT CAST(mask AS VARCHAR) AS mask, count(*) AS n FROM incident_classifications
+        WHERE definition_id = $cls_id AND version = $cls_version GROUP BY mask`,
       key,
     );
-    for (const { mask } of masks) {
+    const tally = new Map<string, number>();
+    const matchedTally = new Map<string, number>();
+    let multiTier = 0;
+    for (const { mask, n } of masks) {
       const c = compiled.decode(BigInt(mask));
+      const where = c.tier ?? c.status;
+      tally.set(where, (tally.get(where) ?? 0) + n);
+      for (const t of c.tiers) matchedTally.set(t, (matchedTally.get(t) ?? 0) + n);
+      if (c.tiers.length > 1) multiTier += n;
       await ws.db.run(
         `INSERT INTO classification_patterns VALUES ($cls_id, $cls_version, CAST($mask AS HUGEINT),
           $tier, $status, CAST($tiers AS VARCHAR[]), CAST($rules AS VARCHAR[]), CAST($excluded AS VARCHAR[]))`,
@@ -186,25 +195,13 @@ export async function classifyIncidents(
         },
       );
     }
-    const join = `FROM incident_classifications c JOIN classification_patterns p
-      ON p.definition_id = c.definition_id AND p.version = c.version AND p.mask = c.mask
-      WHERE c.definition_id = $cls_id AND c.version = $cls_version`;
-    const byTier = await ws.db.all<{ tier: string; n: number }>(
-      `SELECT coalesce(p.tier, p.status) AS tier, count(*) AS n ${join} GROUP BY 1`,
-      key,
-    );
-    const matched = await ws.db.all<{ tier: string; n: number }>(
-      `SELECT t AS tier, count(*) AS n FROM (SELECT unnest(p.tiers) AS t ${join}) GROUP BY 1`,
-      key,
-    );
-    const multiTier =
-      (await ws.db.value<number>(`SELECT count(*) ${join} AND len(p.tiers) > 1`, key)) ?? 0;
+    const byTier = [...tally].map(([tier, n]) => ({ tier, n }));
+    const matched = [...matchedTally].map(([tier, n]) => ({ tier, n }));
+    // A record is no-data exactly when its mask is 0: no field read, no rule matched.
     const noDataBySource = await ws.db.all<{ source: string; n: number }>(
-      `SELECT i.source, count(*) AS n FROM incidents i
-        JOIN incident_classifications c ON c.incident_id = i.id
-        JOIN classification_patterns p
-          ON p.definition_id = c.definition_id AND p.version = c.version AND p.mask = c.mask
-        WHERE c.definition_id = $cls_id AND c.version = $cls_version AND p.status = 'no-data'
+      `SELECT i.source, count(*) AS n FROM incident_classifications c
+        JOIN incidents i ON i.id = c.incident_id
+        WHERE c.definition_id = $cls_id AND c.version = $cls_version AND c.mask = 0
         GROUP BY 1 ORDER BY 1`,
       key,
     );
