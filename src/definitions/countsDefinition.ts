@@ -24,6 +24,8 @@ export interface CountsDefinition {
   unclassified: number;
   /** Records in more than one tier (the tier dimension shows each once). */
   multiTier: number;
+  /** How the version was chosen, when that was automatic. */
+  notes: string[];
   /** Tiers needing a field that no record carries: missing from the counts, not zero. */
   unavailableTiers: { tier: string; fields: string[] }[];
 }
@@ -72,6 +74,7 @@ export async function countsDefinition(
       params,
     )) ?? 0;
   return {
+    notes: resolved.notes,
     meta: definitionMeta(definition),
     run,
     params,

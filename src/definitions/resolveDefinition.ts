@@ -20,6 +20,8 @@ export interface ResolvedDefinition {
   definition: Definition;
   source: DefinitionSource;
   warnings: DefinitionIssue[];
+  /** How the version was chosen, when that was automatic (to be announced). */
+  notes: string[];
 }
 
 export interface DefinitionRef {
@@ -60,7 +62,7 @@ export async function resolveDefinition(
     const { definition, warnings } = readDefinitionFile(path.resolve(options.cwd, spec), {
       label: spec,
     });
-    return { definition, source: 'file', warnings };
+    return { definition, source: 'file', warnings, notes: [] };
   }
   const ref = parseDefinitionRef(spec);
   const stored = options.ws === undefined ? [] : await storedVersions(options.ws, ref.id);
@@ -68,10 +70,10 @@ export async function resolveDefinition(
   if (ref.version !== null) {
     if (stored.some((s) => s.version === ref.version)) {
       const definition = await loadStoredDefinition(options.ws!, ref.id, ref.version);
-      return { definition: definition!, source: 'workspace', warnings: [] };
+      return { definition: definition!, source: 'workspace', warnings: [], notes: [] };
     }
     if (shipped !== undefined && shipped.file.version === ref.version)
-      return { definition: shipped, source: 'shipped', warnings: [] };
+      return { definition: shipped, source: 'shipped', warnings: [], notes: [] };
     const known = [
       ...stored.map((s) => `${ref.id}@${s.version} (workspace)`),
       ...(shipped === undefined ? [] : [`${ref.id}@${shipped.file.version} (shipped)`]),
@@ -88,9 +90,19 @@ export async function resolveDefinition(
     const newest = stored.at(-1);
     if (newest !== undefined) {
       const definition = await loadStoredDefinition(options.ws!, ref.id, newest.version);
-      return { definition: definition!, source: 'workspace', warnings: [] };
+      const notes: string[] = [];
+      if (stored.length > 1)
+        notes.push(
+          `${ref.id} is ${ref.id}@${newest.version}, the newest of ${stored.length} versions stored in this workspace`,
+        );
+      if (shipped !== undefined && !stored.some((s) => s.content_hash === shipped.contentHash))
+        notes.push(
+          `the ${ref.id} shipped with this svd (${ref.id}@${shipped.file.version}, sha256 ${shortHash(shipped.contentHash)}) differs from every version stored in this workspace`,
+        );
+      return { definition: definition!, source: 'workspace', warnings: [], notes };
     }
-    if (shipped !== undefined) return { definition: shipped, source: 'shipped', warnings: [] };
+    if (shipped !== undefined)
+      return { definition: shipped, source: 'shipped', warnings: [], notes: [] };
   }
   const ids = [
     ...new Set([

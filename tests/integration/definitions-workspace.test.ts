@@ -246,6 +246,19 @@ describe('versions by content hash', () => {
       ['none', 1],
       ['primary', 2],
     ]);
+    const announced = await svd([
+      'counts',
+      '--by',
+      'tier',
+      '--definition',
+      'thames-valley-vru',
+      '--db',
+      db,
+    ]);
+    expect(announced.stderr).toContain(
+      'thames-valley-vru is thames-valley-vru@2, the newest of 2 versions stored in this workspace',
+    );
+    expect(announced.stderr).not.toContain('shipped with this svd');
     const rerun = await svd(['classify', '--definition', 'thames-valley-vru@1', '--db', db]);
     expect(rerun.code).toBe(0);
     expect(rerun.stdout).toContain('already stored as thames-valley-vru@1');

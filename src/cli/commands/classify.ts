@@ -88,6 +88,7 @@ Examples:
       const report = await withCommandWorkspace(ctx, { create: false }, async (ws) => {
         const resolved = await resolveDefinition(options.definition, { ws, cwd: io.cwd });
         for (const w of resolved.warnings) ctx.reporter.warn(w.message);
+        for (const n of resolved.notes) ctx.reporter.info(n);
         return classifyIncidents(ws, resolved.definition, {
           reporter: ctx.reporter,
           source: resolved.source,

@@ -84,6 +84,7 @@ export function countsCommand(io: CliIo): Command {
       );
       if (definition !== undefined) {
         const label = `${definition.meta.id}@${definition.meta.version}`;
+        for (const n of definition.notes) ctx.reporter.info(n);
         if (definition.unclassified > 0)
           ctx.reporter.warn(
             `${nf.format(definition.unclassified)} record${definition.unclassified === 1 ? ' was' : 's were'} added after the classification under ${label} and show${definition.unclassified === 1 ? 's' : ''} as "unclassified": run svd classify --definition ${label}`,

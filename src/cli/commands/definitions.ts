@@ -279,6 +279,7 @@ export function definitionsCommand(io: CliIo): Command {
         resolveDefinition(spec, { ...(ws === undefined ? {} : { ws }), cwd: io.cwd }),
       );
       for (const w of resolved.warnings) ctx.reporter.warn(w.message);
+      for (const n of resolved.notes) ctx.reporter.info(n);
       if (ctx.json) {
         ctx.printJson({
           ...definitionMeta(resolved.definition),

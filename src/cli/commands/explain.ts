@@ -102,6 +102,7 @@ to match, and at least one of its other conditions already holds. Example:
         );
       const result = await withCommandWorkspace(ctx, { create: false }, async (ws) => {
         const resolved = await resolveDefinition(options.definition, { ws, cwd: io.cwd });
+        for (const n of resolved.notes) ctx.reporter.info(n);
         const columns = RECORD_FIELDS.filter((f) => INCIDENT_COLUMNS.has(f));
         const record = await ws.db.one<StoredRecord>(
           `SELECT id, source, force, strftime(month, '%Y-%m-%d') AS month, ${columns.join(', ')}

@@ -132,6 +132,7 @@ Example (promote all ABH into the primary tier):
         const base = await resolveDefinition(options.base, { ws, cwd: io.cwd });
         const proposal = await resolveDefinition(options.proposal, { ws, cwd: io.cwd });
         for (const w of [...base.warnings, ...proposal.warnings]) ctx.reporter.warn(w.message);
+        for (const n of [...base.notes, ...proposal.notes]) ctx.reporter.info(n);
         return whatIf(
           ws,
           compileDefinition(base.definition),
