@@ -9,8 +9,10 @@ import { offenceCodes, type OffenceCodeTable } from './offenceCodes.js';
 
 const LIST_SHOWN = 8;
 
-function list(values: readonly string[], quote = false): string {
-  const shown = values.slice(0, LIST_SHOWN).map((v) => (quote ? JSON.stringify(v) : v));
+function list(values: readonly string[], quote = false, full = false): string {
+  const shown = values
+    .slice(0, full ? values.length : LIST_SHOWN)
+    .map((v) => (quote ? JSON.stringify(v) : v));
   const rest = values.length - shown.length;
   const joined =
     shown.length <= 1 ? (shown[0] ?? '') : `${shown.slice(0, -1).join(', ')} or ${shown.at(-1)!}`;
@@ -28,27 +30,27 @@ const FIELD_NAMES: Record<string, string> = {
 };
 
 /** What a test requires, e.g. `offence code is 8N, 8P or 8S`. */
-export function describeTest(test: Test): string {
+export function describeTest(test: Test, full = false): string {
   switch (test.kind) {
     case 'in':
       switch (test.matcher) {
         case 'offence_groups':
-          return `offence group is ${list(test.given, true)}`;
+          return `offence group is ${list(test.given, true, full)}`;
         case 'offence_subgroups':
-          return `offence subgroup is ${list(test.given, true)}`;
+          return `offence subgroup is ${list(test.given, true, full)}`;
         case 'location_classes':
-          return `location is ${list(test.given)} (${list(test.values)})`;
+          return `location is ${list(test.given, false, full)} (${list(test.values, false, full)})`;
         case 'offence_descriptions':
-          return `offence description is ${list(test.given, true)} (ignoring case)`;
+          return `offence description is ${list(test.given, true, full)} (ignoring case)`;
         case 'crime_types':
-          return `police.uk crime type is ${list(test.given, true)}`;
+          return `police.uk crime type is ${list(test.given, true, full)}`;
         default:
-          return `${FIELD_NAMES[test.matcher] ?? test.matcher} is ${list(test.given)}`;
+          return `${FIELD_NAMES[test.matcher] ?? test.matcher} is ${list(test.given, false, full)}`;
       }
     case 'contains':
-      return `offence description contains ${list(test.terms, true)}`;
+      return `offence description contains ${list(test.terms, true, full)}`;
     case 'prefix':
-      return `ICD-10 cause is ${list(test.prefixes)} (or a subdivision)`;
+      return `ICD-10 cause is ${list(test.prefixes, false, full)} (or a subdivision)`;
     case 'flag':
       return test.value
         ? `flagged ${test.flag.replace(/_/g, ' ')}`
@@ -59,26 +61,35 @@ export function describeTest(test: Test): string {
 }
 
 /** The condition as indented lines. */
-export function describeNode(node: CompiledNode, indent = ''): string[] {
+export function describeNode(node: CompiledNode, indent = '', full = false): string[] {
   switch (node.kind) {
     case 'test':
-      return [`${indent}${describeTest(node.test)}`];
+      return [`${indent}${describeTest(node.test, full)}`];
     case 'all':
-      return [`${indent}all of:`, ...node.children.flatMap((c) => describeNode(c, `${indent}  `))];
+      return [
+        `${indent}all of:`,
+        ...node.children.flatMap((c) => describeNode(c, `${indent}  `, full)),
+      ];
     case 'any':
-      return [`${indent}any of:`, ...node.children.flatMap((c) => describeNode(c, `${indent}  `))];
+      return [
+        `${indent}any of:`,
+        ...node.children.flatMap((c) => describeNode(c, `${indent}  `, full)),
+      ];
     case 'not': {
-      const inner = describeNode(node.child, `${indent}  `);
+      const inner = describeNode(node.child, `${indent}  `, full);
       if (inner.length === 1) return [`${indent}not: ${inner[0]!.trim()}`];
       return [`${indent}not:`, ...inner];
     }
   }
 }
 
-/** A rule's condition: its parts as lines, without the outer "all of" when there are several. */
-export function describeRuleCondition(node: CompiledNode, indent = ''): string[] {
-  if (node.kind === 'all') return node.children.flatMap((c) => describeNode(c, indent));
-  return describeNode(node, indent);
+/**
+ * A rule's condition: its parts as lines, without the outer "all of" when there are several.
+ * Long value lists are shortened unless `full` (as `definitions show` and `diff` ask).
+ */
+export function describeRuleCondition(node: CompiledNode, indent = '', full = false): string[] {
+  if (node.kind === 'all') return node.children.flatMap((c) => describeNode(c, indent, full));
+  return describeNode(node, indent, full);
 }
 
 export function describeCode(code: string, table: OffenceCodeTable = offenceCodes()): string {

@@ -74,7 +74,8 @@ function placedRules(d: Definition): Map<string, Placed> {
   return out;
 }
 
-const words = (p: Placed): string[] => describeRuleCondition(conditionNode(p.rule, p.path));
+const words = (p: Placed): string[] =>
+  describeRuleCondition(conditionNode(p.rule, p.path), '', true);
 
 export function diffDefinitions(a: Definition, b: Definition): DefinitionDiff {
   const fields: FieldChange[] = [];

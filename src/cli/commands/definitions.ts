@@ -67,7 +67,7 @@ export function renderDefinition(resolved: ResolvedDefinition): string {
     lines.push(`  ${t + 1}. ${tier.id} — ${tier.label}`);
     for (const slot of compiled.slots.filter((s) => s.tierIndex === t)) {
       lines.push(`     ${slot.rule.id} — ${slot.rule.label}`);
-      lines.push(...describeRuleCondition(slot.node, '         '));
+      lines.push(...describeRuleCondition(slot.node, '         ', true));
     }
   });
   const exclusions = compiled.slots.filter((s) => s.kind === 'exclusion');
@@ -75,7 +75,7 @@ export function renderDefinition(resolved: ResolvedDefinition): string {
     lines.push('', 'Exclusions (remove a record from every tier, whatever else it matches):');
     for (const slot of exclusions) {
       lines.push(`     ${slot.rule.id} — ${slot.rule.label}`);
-      lines.push(...describeRuleCondition(slot.node, '         '));
+      lines.push(...describeRuleCondition(slot.node, '         ', true));
     }
   }
   const codes = new Set<string>();
