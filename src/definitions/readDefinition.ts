@@ -162,6 +162,15 @@ function schemaIssue(issue: z.core.$ZodIssue, root: unknown): DefinitionIssue[] 
   switch (issue.code) {
     case 'unrecognized_keys': {
       const isFlags = last === 'flags';
+      if (last === 'victim_age' || last === 'suspect_age')
+        return issue.keys.map((key) =>
+          at(
+            [...path, key],
+            'UNKNOWN_FIELD',
+            `unknown field "${key}"${didYouMean(suggest(key, ['min', 'max'], { limit: 1 }))}; an age range has min and max`,
+            key,
+          ),
+        );
       const parent = valueAt(root, path.slice(0, -1)) as Record<string, unknown> | undefined;
       const known = isFlags
         ? [...INCIDENT_FLAGS]

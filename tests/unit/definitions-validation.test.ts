@@ -273,6 +273,42 @@ describe('messages for each problem (bad inputs)', () => {
       ],
     ],
     [
+      'an age beyond the range of ages',
+      rule(`        victim_age: { max: 200 }\n`),
+      [
+        [
+          E,
+          'OUT_OF_RANGE',
+          11,
+          'tiers[0].rules[0].victim_age.max: 200 is above the most allowed, 130',
+        ],
+      ],
+    ],
+    [
+      'an age range with a misspelt bound',
+      rule(`        victim_age: { mx: 24 }\n`),
+      [
+        [
+          E,
+          'UNKNOWN_FIELD',
+          11,
+          'tiers[0].rules[0].victim_age.mx: unknown field "mx" (did you mean "max"?); an age range has min and max',
+        ],
+      ],
+    ],
+    [
+      'a flag that is not true or false',
+      rule(`        flags: { knife: yes }\n`),
+      [
+        [
+          E,
+          'WRONG_TYPE',
+          11,
+          'tiers[0].rules[0].flags.knife: expected true or false, found the text "yes"',
+        ],
+      ],
+    ],
+    [
       'an age range in words',
       rule(`        suspect_age: under 25\n`),
       [
