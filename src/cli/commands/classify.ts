@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { classifyIncidents, type ClassifyReport } from '../../definitions/classifyIncidents.js';
-import { resolveDefinition } from '../../definitions/resolveDefinition.js';
+import { looksLikeFile, resolveDefinition } from '../../definitions/resolveDefinition.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import { definitionTitleLine, proxyNote } from '../definitionText.js';
 import type { CliIo } from '../io.js';
@@ -85,8 +85,12 @@ Examples:
     )
     .action(async (options: ClassifyOptions) => {
       const ctx = commandContext(io, options);
+      // A file is checked before the workspace is opened: its problems come first.
+      const file = looksLikeFile(options.definition)
+        ? await resolveDefinition(options.definition, { cwd: io.cwd })
+        : undefined;
       const report = await withCommandWorkspace(ctx, { create: false }, async (ws) => {
-        const resolved = await resolveDefinition(options.definition, { ws, cwd: io.cwd });
+        const resolved = file ?? (await resolveDefinition(options.definition, { ws, cwd: io.cwd }));
         for (const w of resolved.warnings) ctx.reporter.warn(w.message);
         for (const n of resolved.notes) ctx.reporter.info(n);
         return classifyIncidents(ws, resolved.definition, {
