@@ -1,5 +1,6 @@
 /** `npm run bench`: every benchmark, each a ratio against a reference measured in the same run. */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { benchDefinitions } from './definitions.js';
 import { benchIngest } from './ingest.js';
 import { benchGeo } from './geo.js';
 
@@ -7,6 +8,7 @@ const results: Record<string, unknown> = {};
 const only = process.argv[2];
 if (only === undefined || only === 'ingest') results['ingest'] = await benchIngest();
 if (only === undefined || only === 'geo') results['geo'] = await benchGeo();
+if (only === undefined || only === 'definitions') results['definitions'] = await benchDefinitions();
 mkdirSync('bench-results', { recursive: true });
 writeFileSync(
   'bench-results/latest.json',

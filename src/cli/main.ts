@@ -6,8 +6,12 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_CODES, SvdError, errorMessage, formatError } from '../core/errors.js';
 import { SOFTWARE_VERSION } from '../core/version.js';
 import { batchesCommand } from './commands/batches.js';
+import { classifyCommand } from './commands/classify.js';
+import { classifyRecordsCommand } from './commands/classifyRecords.js';
 import { countsCommand } from './commands/counts.js';
+import { definitionsCommand } from './commands/definitions.js';
 import { demoCommand } from './commands/demo.js';
+import { explainCommand } from './commands/explain.js';
 import { coverageCommand } from './commands/coverage.js';
 import { fetchCommand } from './commands/fetch.js';
 import { ingestCommand } from './commands/ingest.js';
@@ -15,6 +19,7 @@ import { geoCommand } from './commands/geo.js';
 import { deprivationCommand, populationCommand } from './commands/population.js';
 import { areasCommand } from './commands/areas.js';
 import { ratesCommand } from './commands/rates.js';
+import { whatifCommand } from './commands/whatif.js';
 import { processIo, type CliIo } from './io.js';
 
 export const EXIT_CODE_HELP = `
@@ -49,6 +54,11 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(areasCommand(io));
   program.addCommand(ratesCommand(io));
   program.addCommand(demoCommand(io));
+  program.addCommand(definitionsCommand(io));
+  program.addCommand(classifyCommand(io));
+  program.addCommand(classifyRecordsCommand(io));
+  program.addCommand(explainCommand(io));
+  program.addCommand(whatifCommand(io));
   const exitOverride = (command: Command): void => {
     command.exitOverride();
     command.configureOutput({

@@ -1,29 +1,16 @@
 import { openWorkspace } from '../../src/store/openWorkspace.js';
 
-const TABLES = [
-  'batches',
-  'batch_messages',
-  'batch_replacements',
-  'incidents',
-  'police_uk_outcomes',
-  'police_uk_stop_searches',
-  'svd_schema',
-  'geo_areas',
-  'geo_links',
-  'lsoa_crosswalk',
-  'geo_memberships',
-  'incident_places',
-  'population',
-  'population_datasets',
-  'deprivation',
-];
-
 /** Every table's row count and an order-independent hash of its rows: equal means unchanged. */
 export async function storeFingerprint(dbPath: string): Promise<Record<string, string>> {
   const ws = await openWorkspace(dbPath, { create: false });
   try {
     const out: Record<string, string> = {};
-    for (const table of TABLES) {
+    // Every table of the workspace, so that tables added by later schema steps are covered too.
+    const tables = await ws.db.all<{ name: string }>(
+      `SELECT table_name AS name FROM information_schema.tables
+        WHERE table_schema = 'main' AND table_type = 'BASE TABLE' ORDER BY table_name`,
+    );
+    for (const { name: table } of tables) {
       const row = await ws.db.one<{ n: number; h: string | null }>(
         `SELECT count(*) AS n, CAST(sum(hash(t)) AS VARCHAR) AS h FROM ${table} t`,
       );

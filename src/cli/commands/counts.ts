@@ -1,16 +1,33 @@
 import { Command } from 'commander';
-import { countIncidents, parseBy, parseWhere } from '../../counts/countIncidents.js';
+import { usageError } from '../../core/errors.js';
+import {
+  countIncidents,
+  parseBy,
+  parseWhere,
+  type CountsResult,
+} from '../../counts/countIncidents.js';
 import { DIMENSIONS } from '../../counts/dimensions.js';
 import { usesAreas } from '../../geo/areaDimensions.js';
 import { placeIncidents } from '../../geo/placeIncidents.js';
+import { countsDefinition, type CountsDefinition } from '../../definitions/countsDefinition.js';
+import { shortHash } from '../../definitions/resolveDefinition.js';
+import {
+  TIER_DIMENSIONS,
+  TIER_DIMENSION_NAMES,
+  checkTierDimensions,
+} from '../../definitions/tierDimensions.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
+import { definitionTitleLine, proxyNote } from '../definitionText.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
 
 interface CountsOptions extends CommonOptions {
   by: string;
   where?: string[];
+  definition?: string;
 }
+
+const nf = new Intl.NumberFormat('en-GB');
 
 export function countsCommand(io: CliIo): Command {
   return new Command('counts')
@@ -21,25 +38,91 @@ export function countsCommand(io: CliIo): Command {
       'filter (repeatable; DIM=A..B for a range of months; DIM= for no value)',
       (v: string, prev: string[] = []) => [...prev, v],
     )
+    .option(
+      '--definition <ID[@VERSION]|FILE>',
+      'a classified definition: adds the dimensions tier, matched_tier and rule',
+    )
     .option('--db <path>', 'workspace file (default: $SVD_DB, else ./svd.duckdb)')
     .option('--json', 'print one JSON array of objects with the dimension values and n')
     .option('--quiet', 'no progress or announcements')
     .addHelpText(
       'after',
-      `\nDimensions:\n${DIMENSIONS.map((d) => `  ${d.name.padEnd(18)} ${d.description}`).join('\n')}\n\nExample:\n  svd counts --by month,crime_type --where force=thames-valley --where month=2024-01..2024-03`,
+      `\nDimensions:\n${DIMENSIONS.map((d) => `  ${d.name.padEnd(18)} ${d.description}`).join('\n')}\n\nWith --definition (after svd classify):\n${TIER_DIMENSIONS.map((d) => `  ${d.name.padEnd(18)} ${d.description}`).join('\n')}\n\nExamples:\n  svd counts --by month,crime_type --where force=thames-valley --where month=2024-01..2024-03\n  svd counts --by month,tier --definition thames-valley-vru --where tier=primary`,
     )
     .action(async (options: CountsOptions) => {
       const ctx = commandContext(io, options);
-      const query = { by: parseBy(options.by), where: parseWhere(options.where ?? []) };
-      const result = await withCommandWorkspace(ctx, { create: false }, async (ws) => {
-        // Area dimensions read the records' placement: place any record not yet placed.
-        if (usesAreas([...query.by, ...query.where.map((w) => w.dimension)]))
-          await placeIncidents(ws, { reporter: ctx.reporter });
-        return countIncidents(ws, query);
-      });
+      const dimensions =
+        options.definition === undefined ? DIMENSIONS : [...DIMENSIONS, ...TIER_DIMENSIONS];
+      const named = [
+        ...options.by.split(',').map((s) => s.trim()),
+        ...(options.where ?? []).map((w) => w.split('=')[0]!.trim()),
+      ];
+      const needing = named.filter((n) => TIER_DIMENSION_NAMES.includes(n));
+      if (options.definition === undefined && needing.length > 0)
+        throw usageError(
+          'NEEDS_DEFINITION',
+          `${needing[0]} needs --definition: tiers exist only under a definition`,
+          'add e.g. --definition thames-valley-vru (after `svd classify --definition thames-valley-vru`)',
+        );
+      const query = {
+        by: parseBy(options.by, dimensions),
+        where: parseWhere(options.where ?? [], dimensions),
+      };
+      checkTierDimensions([...query.by, ...query.where.map((w) => w.dimension)]);
+      const { result, definition } = await withCommandWorkspace(
+        ctx,
+        { create: false },
+        async (ws) => {
+          const definition: CountsDefinition | undefined =
+            options.definition === undefined
+              ? undefined
+              : await countsDefinition(ws, options.definition, io.cwd);
+          // Area dimensions read the records' placement: place any record not yet placed.
+          if (usesAreas([...query.by, ...query.where.map((w) => w.dimension)]))
+            await placeIncidents(ws, { reporter: ctx.reporter });
+          const result: CountsResult = await countIncidents(ws, query, {
+            dimensions,
+            ...(definition === undefined ? {} : { params: definition.params }),
+          });
+          return { result, definition };
+        },
+      );
+      if (definition !== undefined) {
+        const label = `${definition.meta.id}@${definition.meta.version}`;
+        for (const n of definition.notes) ctx.reporter.info(n);
+        if (definition.unclassified > 0)
+          ctx.reporter.warn(
+            `${nf.format(definition.unclassified)} record${definition.unclassified === 1 ? ' was' : 's were'} added after the classification under ${label} and show${definition.unclassified === 1 ? 's' : ''} as "unclassified": run svd classify --definition ${label}`,
+          );
+        for (const t of definition.unavailableTiers)
+          ctx.reporter.warn(
+            `tier ${t.tier} needs ${t.fields.join(', ')}, which no record in this workspace carries: it is missing from these counts, not zero`,
+          );
+        if (definition.multiTier > 0 && query.by.includes('tier'))
+          ctx.reporter.info(
+            `${nf.format(definition.multiTier)} record${definition.multiTier === 1 ? ' is' : 's are'} in more than one tier; tier counts each once, in its first tier (use --by matched_tier to count every tier)`,
+          );
+      }
       if (ctx.json) {
-        ctx.printJson(result.rows);
+        ctx.printJson(
+          definition === undefined
+            ? result.rows
+            : result.rows.map((r) => ({
+                ...r,
+                definition_id: definition.meta.id,
+                definition_version: definition.meta.version,
+                definition_hash: definition.meta.content_hash,
+                coverage: definition.meta.coverage,
+              })),
+        );
         return;
+      }
+      if (definition !== undefined) {
+        ctx.print(
+          definitionTitleLine(definition.meta, `, classified ${definition.run.classified_at}`),
+        );
+        const note = proxyNote(definition.meta);
+        if (note !== null) ctx.print(note);
       }
       if (result.rows.length === 0) {
         ctx.print('no incidents match');
@@ -54,6 +137,8 @@ export function countsCommand(io: CliIo): Command {
           { header: 'n', value: (r) => r.n, align: 'right' as const },
         ]),
       );
-      ctx.print(`total ${result.total.toLocaleString('en-GB')}`);
+      ctx.print(
+        `total ${result.total.toLocaleString('en-GB')}${definition === undefined ? '' : ` (${definition.meta.id}@${definition.meta.version}, sha256 ${shortHash(definition.meta.content_hash)})`}`,
+      );
     });
 }

@@ -1,0 +1,149 @@
+import { Command } from 'commander';
+import { SvdError, usageError } from '../../core/errors.js';
+import { definitionMeta } from '../../definitions/classifyIncidents.js';
+import { compileDefinition } from '../../definitions/compileDefinition.js';
+import { explainRecord, type Explanation } from '../../definitions/explainRecord.js';
+import {
+  INCIDENT_COLUMNS,
+  RECORD_FIELDS,
+  type IncidentRecord,
+} from '../../definitions/incidentRecord.js';
+import { resolveDefinition } from '../../definitions/resolveDefinition.js';
+import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
+import { definitionTitleLine, proxyNote } from '../definitionText.js';
+import type { CliIo } from '../io.js';
+
+interface ExplainOptions extends CommonOptions {
+  definition: string;
+}
+
+interface StoredRecord extends IncidentRecord {
+  id: number;
+  source: string;
+  force: string;
+  month: string;
+  crime_type: string | null;
+}
+
+export function renderExplanation(
+  record: StoredRecord,
+  explanation: Explanation,
+  stored: { tier: string | null; status: string } | undefined,
+): string {
+  const c = explanation.classification;
+  const lines: string[] = [];
+  const facts = RECORD_FIELDS.filter((f) => record[f] !== null && record[f] !== undefined).map(
+    (f) => `${f}=${String(record[f])}`,
+  );
+  lines.push(
+    `record ${record.id} (${record.source}, ${record.force}, ${record.month.slice(0, 7)})`,
+  );
+  lines.push(
+    `  ${facts.length === 0 ? 'no field that a definition reads is recorded' : facts.join(' · ')}`,
+  );
+  const place =
+    c.status === 'tier'
+      ? `tier ${c.tier}${c.tiers.length > 1 ? ` (also in ${c.tiers.slice(1).join(', ')})` : ''}`
+      : c.status === 'excluded'
+        ? `excluded by ${c.excludedBy.join(', ')}`
+        : c.status === 'no-data'
+          ? 'no-data: it carries none of the fields this definition reads'
+          : 'none: in no tier';
+  lines.push(`result: ${place}`);
+  if (stored !== undefined) {
+    const same = (stored.tier ?? stored.status) === (c.tier ?? c.status);
+    lines.push(
+      same
+        ? '  (the same as the stored classification)'
+        : `  the stored classification says ${stored.tier ?? stored.status}: the record changed since; run svd classify again`,
+    );
+  } else lines.push('  (not classified under this version in the workspace yet)');
+  const section = (title: string, rules: Explanation['rules']): void => {
+    if (rules.length === 0) return;
+    lines.push('', title);
+    for (const r of rules) {
+      lines.push(`  ${r.kind === 'exclusion' ? 'exclusion' : r.tier}/${r.rule} — ${r.label}`);
+      for (const check of r.checks)
+        lines.push(`    ${check.holds ? '✓' : '✗'} needs ${check.needs}; ${check.has}`);
+    }
+  };
+  section(
+    'Matched:',
+    explanation.rules.filter((r) => r.matched),
+  );
+  section(
+    'Nearly matched (one condition short):',
+    explanation.rules.filter((r) => r.nearly),
+  );
+  return lines.join('\n');
+}
+
+export function explainCommand(io: CliIo): Command {
+  return new Command('explain')
+    .description('why a record is in its tier: rules matched, rules nearly matched and why not')
+    .argument('<record-id>', 'the record id (the id column of incidents; see svd counts --by …)')
+    .requiredOption('--definition <ID[@VERSION]|FILE>', 'the definition to explain against')
+    .option('--db <path>', 'workspace file (default: $SVD_DB, else ./svd.duckdb)')
+    .option('--json', 'print the explanation as JSON')
+    .addHelpText(
+      'after',
+      `
+A rule "nearly matched" when it did not match, one of its conditions would have to change for it
+to match, and at least one of its other conditions already holds. Example:
+  svd explain 1234 --definition thames-valley-vru`,
+    )
+    .action(async (recordId: string, options: ExplainOptions) => {
+      const ctx = commandContext(io, options);
+      if (!/^\d+$/.test(recordId))
+        throw usageError(
+          'BAD_RECORD_ID',
+          `record id ${JSON.stringify(recordId)} is not a number`,
+          'give the id column of the incidents table',
+        );
+      const result = await withCommandWorkspace(ctx, { create: false }, async (ws) => {
+        const resolved = await resolveDefinition(options.definition, { ws, cwd: io.cwd });
+        for (const n of resolved.notes) ctx.reporter.info(n);
+        const columns = RECORD_FIELDS.filter((f) => INCIDENT_COLUMNS.has(f));
+        const record = await ws.db.one<StoredRecord>(
+          `SELECT id, source, force, strftime(month, '%Y-%m-%d') AS month, ${columns.join(', ')}
+            FROM incidents WHERE id = $id`,
+          { id: Number(recordId) },
+        );
+        if (record === undefined)
+          throw new SvdError({
+            kind: 'usage',
+            code: 'NO_SUCH_RECORD',
+            message: `there is no record ${recordId} in this workspace`,
+            fix: 'record ids are the id column of incidents; list some with `svd counts` filters or the dashboard',
+          });
+        const stored = await ws.db.one<{ tier: string | null; status: string }>(
+          `SELECT p.tier, p.status FROM incident_classifications c JOIN classification_patterns p
+            ON p.definition_id = c.definition_id AND p.version = c.version AND p.mask = c.mask
+            JOIN definitions d ON d.definition_id = c.definition_id AND d.version = c.version
+            WHERE c.incident_id = $id AND c.definition_id = $def AND d.content_hash = $hash`,
+          {
+            id: Number(recordId),
+            def: resolved.definition.file.id,
+            hash: resolved.definition.contentHash,
+          },
+        );
+        return { resolved, record, stored };
+      });
+      const compiled = compileDefinition(result.resolved.definition);
+      const explanation = explainRecord(compiled, result.record);
+      const meta = definitionMeta(result.resolved.definition);
+      if (ctx.json) {
+        ctx.printJson({
+          definition: meta,
+          record: result.record,
+          stored: result.stored ?? null,
+          ...explanation,
+        });
+        return;
+      }
+      ctx.print(definitionTitleLine(meta));
+      const note = proxyNote(meta);
+      if (note !== null) ctx.print(note);
+      ctx.print(renderExplanation(result.record, explanation, result.stored));
+    });
+}

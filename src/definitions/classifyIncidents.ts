@@ -1,0 +1,274 @@
+/**
+ * `svd classify`: every incident in the workspace classified under one definition version, in one
+ * SQL statement inside DuckDB. The definition is stored first (by content hash), the previous
+ * classification under the same version is replaced, and the run is recorded. Each incident gets
+ * the bit mask of the rules it matched; each distinct mask is decoded once, by the same function
+ * the TypeScript matcher uses, into tier, tiers, rule ids and exclusions.
+ */
+import type { Clock } from '../core/clock.js';
+import { systemClock } from '../core/clock.js';
+import type { Reporter } from '../core/reporter.js';
+import { SOFTWARE_VERSION } from '../core/version.js';
+import type { Workspace } from '../store/openWorkspace.js';
+import {
+  compileDefinition,
+  fieldsOfTest,
+  type CompiledDefinition,
+  type CompiledNode,
+} from './compileDefinition.js';
+import { INCIDENT_COLUMNS, type RecordField } from './incidentRecord.js';
+import type { Definition } from './readDefinition.js';
+import { definitionLabel, shortHash, type DefinitionSource } from './resolveDefinition.js';
+import { storeDefinition } from './storeDefinition.js';
+
+export interface DefinitionMeta {
+  id: string;
+  version: number;
+  content_hash: string;
+  title: string;
+  coverage: 'exact' | 'proxy';
+}
+
+export const definitionMeta = (d: Definition): DefinitionMeta => ({
+  id: d.file.id,
+  version: d.file.version,
+  content_hash: d.contentHash,
+  title: d.file.title,
+  coverage: d.file.coverage,
+});
+
+export interface ClassifyReport {
+  definition: DefinitionMeta & { source: DefinitionSource };
+  /** Whether the definition was added to the workspace by this run. */
+  added: boolean;
+  note?: string;
+  records: number;
+  /** The record fields the definition reads. */
+  fieldsRead: RecordField[];
+  /** Records by tier (each once: its first tier), then none, excluded, no-data. */
+  tiers: { tier: string; n: number }[];
+  /** Records in each tier, counting a record once per tier it is in. */
+  matched: { tier: string; n: number }[];
+  /** Records in more than one tier. */
+  multiTier: number;
+  /** Records that carry none of the fields the definition reads, by source. */
+  noDataBySource: { source: string; n: number }[];
+  /** Tiers that need a field no record in the workspace carries: missing, not zero. */
+  unavailableTiers: { tier: string; fields: RecordField[] }[];
+  classifiedAt: string;
+  seconds: number;
+}
+
+/** Fields without which a node can never hold (a `not` needs none). */
+export function requiredFields(node: CompiledNode): Set<RecordField> {
+  switch (node.kind) {
+    case 'test': {
+      const fields = fieldsOfTest(node.test);
+      // An age test is satisfied by the exact age or the band: neither alone is required.
+      return new Set(node.test.kind === 'age' ? [] : fields);
+    }
+    case 'all':
+      return new Set(node.children.flatMap((c) => [...requiredFields(c)]));
+    case 'any': {
+      const sets = node.children.map(requiredFields);
+      return new Set([...(sets[0] ?? [])].filter((f) => sets.every((s) => s.has(f))));
+    }
+    case 'not':
+      return new Set();
+  }
+}
+
+/** For each tier, the fields every one of its rules needs. */
+export function tierRequirements(
+  compiled: CompiledDefinition,
+): { tier: string; fields: RecordField[] }[] {
+  return compiled.definition.file.tiers.map((tier) => {
+    const sets = compiled.slots
+      .filter((s) => s.tier === tier.id)
+      .map((s) => requiredFields(s.node));
+    const fields = [...(sets[0] ?? [])].filter((f) => sets.every((s) => s.has(f)));
+    return { tier: tier.id, fields };
+  });
+}
+
+/** Non-null values held per field read by the definition (0 for fields that are not columns). */
+export async function fieldAvailability(
+  ws: Workspace,
+  compiled: CompiledDefinition,
+): Promise<Map<RecordField, number>> {
+  const columns = compiled.fieldsRead.filter((f) => INCIDENT_COLUMNS.has(f));
+  const out = new Map<RecordField, number>(compiled.fieldsRead.map((f) => [f, 0]));
+  if (columns.length === 0) return out;
+  const row = await ws.db.one<Record<string, number>>(
+    `SELECT ${columns.map((c) => `count(${c}) AS ${c}`).join(', ')} FROM incidents`,
+  );
+  for (const c of columns) out.set(c, row?.[c] ?? 0);
+  return out;
+}
+
+export async function unavailableTiers(
+  ws: Workspace,
+  compiled: CompiledDefinition,
+): Promise<{ tier: string; fields: RecordField[] }[]> {
+  const available = await fieldAvailability(ws, compiled);
+  return tierRequirements(compiled)
+    .map((t) => ({ tier: t.tier, fields: t.fields.filter((f) => (available.get(f) ?? 0) === 0) }))
+    .filter((t) => t.fields.length > 0);
+}
+
+const STATUS_ORDER = ['none', 'excluded', 'no-data'];
+
+export interface ClassifyOptions {
+  reporter: Reporter;
+  clock?: Clock;
+  source: DefinitionSource;
+}
+
+export async function classifyIncidents(
+  ws: Workspace,
+  input: Definition,
+  options: ClassifyOptions,
+): Promise<ClassifyReport> {
+  const clock = options.clock ?? systemClock;
+  const started = performance.now();
+  return ws.db.transaction(async () => {
+    const stored = await storeDefinition(ws, input, clock);
+    const definition = stored.definition;
+    const compiled = compileDefinition(definition);
+    const key = { cls_id: definition.file.id, cls_version: definition.file.version };
+    const records = (await ws.db.value<number>(`SELECT count(*) FROM incidents`)) ?? 0;
+    options.reporter.info(
+      `classifying ${records.toLocaleString('en-GB')} records under ${definitionLabel(definition)} (sha256 ${shortHash(definition.contentHash)})`,
+    );
+    await ws.db.run(
+      `DELETE FROM incident_classifications WHERE definition_id = $cls_id AND version = $cls_version`,
+      key,
+    );
+    await ws.db.run(
+      `DELETE FROM classification_patterns WHERE definition_id = $cls_id AND version = $cls_version`,
+      key,
+    );
+    const sql = compiled.sql();
+    const label = `classifying under ${definitionLabel(definition)}`;
+    const timer = setInterval(() => {
+      // DuckDB reports a percentage of the scan; rows follow from the table's size.
+      const { percentage } = ws.db.progress();
+      if (percentage > 0)
+        options.reporter.progress({
+          label,
+          done: Math.round((percentage / 100) * records),
+          total: records,
+          unit: 'rows',
+        });
+    }, 200);
+    try {
+      await ws.db.run(
+        `INSERT INTO incident_classifications
+          SELECT $cls_id, $cls_version, i.id, ${sql.mask.sql} FROM incidents i`,
+        { ...sql.mask.params, ...key },
+      );
+    } finally {
+      clearInterval(timer);
+      options.reporter.endProgress();
+    }
+    // One pass over the stored masks; each distinct mask is decoded once, here, and the counts
+    // by tier are added up from the decoded patterns.
+    const masks = await ws.db.all<{ mask: string; n: number }>(
+      `SELECT CAST(mask AS VARCHAR) AS mask, count(*) AS n FROM incident_classifications
+        WHERE definition_id = $cls_id AND version = $cls_version GROUP BY mask`,
+      key,
+    );
+    const tally = new Map<string, number>();
+    const matchedTally = new Map<string, number>();
+    let multiTier = 0;
+    for (const { mask, n } of masks) {
+      const c = compiled.decode(BigInt(mask));
+      const where = c.tier ?? c.status;
+      tally.set(where, (tally.get(where) ?? 0) + n);
+      for (const t of c.tiers) matchedTally.set(t, (matchedTally.get(t) ?? 0) + n);
+      if (c.tiers.length > 1) multiTier += n;
+      await ws.db.run(
+        `INSERT INTO classification_patterns VALUES ($cls_id, $cls_version, CAST($mask AS HUGEINT),
+          $tier, $status, CAST($tiers AS VARCHAR[]), CAST($rules AS VARCHAR[]), CAST($excluded AS VARCHAR[]))`,
+        {
+          ...key,
+          mask,
+          tier: c.tier,
+          status: c.status,
+          tiers: JSON.stringify(c.tiers),
+          rules: JSON.stringify(c.rules),
+          excluded: JSON.stringify(c.excludedBy),
+        },
+      );
+    }
+    const byTier = [...tally].map(([tier, n]) => ({ tier, n }));
+    const matched = [...matchedTally].map(([tier, n]) => ({ tier, n }));
+    // A record is no-data exactly when its mask is 0: no field read, no rule matched.
+    const noDataBySource = await ws.db.all<{ source: string; n: number }>(
+      `SELECT i.source, count(*) AS n FROM incident_classifications c
+        JOIN incidents i ON i.id = c.incident_id
+        WHERE c.definition_id = $cls_id AND c.version = $cls_version AND c.mask = 0
+        GROUP BY 1 ORDER BY 1`,
+      key,
+    );
+    const tierIds = definition.file.tiers.map((t) => t.id);
+    const order = (t: string): number =>
+      tierIds.includes(t) ? tierIds.indexOf(t) : tierIds.length + STATUS_ORDER.indexOf(t);
+    const inTiers = byTier.filter((t) => tierIds.includes(t.tier)).reduce((s, t) => s + t.n, 0);
+    const classifiedAt = clock.now().toISOString();
+    await ws.db.run(
+      `INSERT INTO classification_runs VALUES (nextval('classification_run_seq'), $cls_id,
+        $cls_version, $hash, $at, $records, $inTiers, $software)`,
+      {
+        ...key,
+        hash: definition.contentHash,
+        at: classifiedAt,
+        records,
+        inTiers,
+        software: SOFTWARE_VERSION,
+      },
+    );
+    return {
+      definition: { ...definitionMeta(definition), source: options.source },
+      added: stored.added,
+      ...(stored.note === undefined ? {} : { note: stored.note }),
+      records,
+      fieldsRead: [...compiled.fieldsRead],
+      tiers: [
+        ...tierIds.map((tier) => ({ tier, n: byTier.find((t) => t.tier === tier)?.n ?? 0 })),
+        ...STATUS_ORDER.map((tier) => ({ tier, n: byTier.find((t) => t.tier === tier)?.n ?? 0 })),
+      ].sort((a, b) => order(a.tier) - order(b.tier)),
+      matched: tierIds.map((tier) => ({ tier, n: matched.find((t) => t.tier === tier)?.n ?? 0 })),
+      multiTier,
+      noDataBySource,
+      unavailableTiers: await unavailableTiers(ws, compiled),
+      classifiedAt,
+      seconds: (performance.now() - started) / 1000,
+    };
+  });
+}
+
+export interface ClassificationRun {
+  definition_id: string;
+  version: number;
+  content_hash: string;
+  classified_at: string;
+  records: number;
+  in_tiers: number;
+}
+
+/** The latest classification of each stored definition version (or of one). */
+export async function latestRuns(
+  ws: Workspace,
+  filter?: { id: string; version: number },
+): Promise<ClassificationRun[]> {
+  return ws.db.all<ClassificationRun>(
+    `SELECT definition_id, version, content_hash,
+        strftime(classified_at, '%Y-%m-%dT%H:%M:%SZ') AS classified_at, records, in_tiers
+      FROM classification_runs
+      ${filter === undefined ? '' : 'WHERE definition_id = $id AND version = $version'}
+      QUALIFY row_number() OVER (PARTITION BY definition_id, version ORDER BY run_id DESC) = 1
+      ORDER BY definition_id, version`,
+    filter ?? {},
+  );
+}

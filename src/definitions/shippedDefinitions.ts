@@ -1,0 +1,42 @@
+/**
+ * The definitions shipped with svd, in the package's `definitions/` folder (beside `src/` and
+ * `dist/`, so a checkout and an installed package both find them).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { SvdError, formatProblem } from '../core/errors.js';
+import { packageFile } from '../core/packageFiles.js';
+import { definitionError, readDefinitionText, type Definition } from './readDefinition.js';
+
+export const SHIPPED_DEFINITIONS_DIR = packageFile('definitions');
+export const DEFINITION_SCHEMA_FILE = packageFile('definitions', 'definition.schema.json');
+
+let cached: Definition[] | undefined;
+
+/** Every shipped definition, read and validated once. */
+export function shippedDefinitions(): Definition[] {
+  if (cached !== undefined) return cached;
+  const files = readdirSync(SHIPPED_DEFINITIONS_DIR)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
+  cached = files.map((name) => {
+    const file = path.join(SHIPPED_DEFINITIONS_DIR, name);
+    const result = readDefinitionText(readFileSync(file, 'utf8'), 'shipped');
+    if (result.definition === undefined) {
+      const problem = definitionError(file, result.issues);
+      throw new SvdError({
+        kind: 'internal',
+        code: 'SHIPPED_DEFINITION_INVALID',
+        message: `the shipped definition ${name} does not validate: ${problem.problems.map(formatProblem).join('; ')}`,
+        location: { file },
+        fix: 'reinstall svd (npm ci); if it persists, please report it',
+      });
+    }
+    return result.definition;
+  });
+  return cached;
+}
+
+export function shippedDefinition(id: string): Definition | undefined {
+  return shippedDefinitions().find((d) => d.file.id === id);
+}

@@ -1,0 +1,59 @@
+/**
+ * Dimensions that `svd counts` gains with `--definition`: the tier of each incident under one
+ * classified definition version, every tier it is in, and the rules it matched. They join the
+ * stored classification; incidents ingested after it show as "unclassified".
+ */
+import type { DuckDBValue } from '@duckdb/node-api';
+import { usageError } from '../core/errors.js';
+import type { Dimension } from '../counts/dimensions.js';
+
+const CLASSIFICATION = `LEFT JOIN incident_classifications ic
+    ON ic.incident_id = i.id AND ic.definition_id = $cls_id AND ic.version = $cls_version`;
+const PATTERN = `LEFT JOIN classification_patterns cp
+    ON cp.definition_id = ic.definition_id AND cp.version = ic.version AND cp.mask = ic.mask`;
+const unnested = (alias: string, column: string): string => `LEFT JOIN (
+    SELECT definition_id, version, mask,
+      unnest(CASE WHEN len(${column}) = 0 THEN [NULL] ELSE ${column} END) AS value
+    FROM classification_patterns) ${alias}
+    ON ${alias}.definition_id = cp.definition_id AND ${alias}.version = cp.version
+      AND ${alias}.mask = cp.mask`;
+
+export const TIER_DIMENSIONS: readonly Dimension[] = [
+  {
+    name: 'tier',
+    description:
+      'tier under --definition: the first tier matched, else none, excluded, no-data (carries none of the fields the definition reads) or unclassified',
+    sql: `coalesce(cp.tier, cp.status, 'unclassified')`,
+    joins: { classification: CLASSIFICATION, pattern: PATTERN },
+  },
+  {
+    name: 'matched_tier',
+    description:
+      'every tier a record is in under --definition (a record counts once per tier; totals overlap)',
+    sql: `coalesce(cpt.value, cp.status, 'unclassified')`,
+    joins: { classification: CLASSIFICATION, pattern: PATTERN, tiers: unnested('cpt', 'tiers') },
+  },
+  {
+    name: 'rule',
+    description:
+      'every rule a record matched under --definition, exclusions included (a record counts once per rule)',
+    sql: `coalesce(cpr.value, cp.status, 'unclassified')`,
+    joins: { classification: CLASSIFICATION, pattern: PATTERN, rules: unnested('cpr', 'rules') },
+  },
+];
+
+export const TIER_DIMENSION_NAMES: readonly string[] = TIER_DIMENSIONS.map((d) => d.name);
+
+export function tierParams(id: string, version: number): Record<string, DuckDBValue> {
+  return { cls_id: id, cls_version: version };
+}
+
+/** matched_tier and rule each count a record several times; together they would pair wrongly. */
+export function checkTierDimensions(names: readonly string[]): void {
+  if (names.includes('matched_tier') && names.includes('rule'))
+    throw usageError(
+      'BAD_BY',
+      'matched_tier and rule cannot be used together (each counts a record once per tier or rule)',
+      'count by one of them at a time, e.g. --by rule',
+    );
+}
