@@ -215,12 +215,12 @@ describe('svd whatif', () => {
       '--proposal',
       proposal,
       '--by',
-      'ward',
+      'shoe_size',
       '--db',
       db,
     ]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('error[UNKNOWN_DIMENSION]: unknown dimension "ward"');
+    expect(r.stderr).toContain('error[UNKNOWN_DIMENSION]: unknown dimension "shoe_size"');
     expect(r.stderr).toContain('use one of: offence, month, year');
   });
 });

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { parseWhere } from '../../counts/countIncidents.js';
+import { usesAreas } from '../../geo/areaDimensions.js';
+import { placeIncidents } from '../../geo/placeIncidents.js';
 import { compileDefinition } from '../../definitions/compileDefinition.js';
 import { resolveDefinition } from '../../definitions/resolveDefinition.js';
 import {
@@ -133,6 +135,9 @@ Example (promote all ABH into the primary tier):
         const proposal = await resolveDefinition(options.proposal, { ws, cwd: io.cwd });
         for (const w of [...base.warnings, ...proposal.warnings]) ctx.reporter.warn(w.message);
         for (const n of [...base.notes, ...proposal.notes]) ctx.reporter.info(n);
+        // Area breakdowns read the records' placement: place any record not yet placed.
+        if (usesAreas([...by, ...where.map((w) => w.dimension)]))
+          await placeIncidents(ws, { reporter: ctx.reporter });
         return whatIf(
           ws,
           compileDefinition(base.definition),
