@@ -8,6 +8,11 @@ const TABLES = [
   'police_uk_outcomes',
   'police_uk_stop_searches',
   'svd_schema',
+  'pseudonym_keys',
+  'batch_mappings',
+  'ae_attendances',
+  'ae_attendance_counts',
+  'home_office_csp_counts',
 ];
 
 /** Every table's row count and an order-independent hash of its rows: equal means unchanged. */
