@@ -73,13 +73,17 @@ export function londonToUtc(local: LocalDateTime): { utcMs: number; kind: LocalT
   // Candidate offsets: those in force two hours either side.
   const before = londonOffsetMinutes(wall - 2 * HOUR);
   const after = londonOffsetMinutes(wall + 2 * HOUR);
-  const valid = [...new Set([before, after])]
-    .map((offset) => wall - offset * 60_000)
-    .filter((utc) => utc + londonOffsetMinutes(utc) * 60_000 === wall)
-    .sort((a, b) => a - b);
-  if (valid.length === 1) return { utcMs: valid[0]!, kind: 'normal' };
-  if (valid.length > 1) return { utcMs: valid[0]!, kind: 'overlap' };
-  return { utcMs: wall - before * 60_000, kind: 'gap' };
+  const first = wall - before * 60_000;
+  const firstValid = first + londonOffsetMinutes(first) * 60_000 === wall;
+  if (before === after) {
+    return { utcMs: first, kind: firstValid ? 'normal' : 'gap' };
+  }
+  const second = wall - after * 60_000;
+  const secondValid = second + londonOffsetMinutes(second) * 60_000 === wall;
+  if (firstValid && secondValid) return { utcMs: Math.min(first, second), kind: 'overlap' };
+  if (firstValid) return { utcMs: first, kind: 'normal' };
+  if (secondValid) return { utcMs: second, kind: 'normal' };
+  return { utcMs: first, kind: 'gap' };
 }
 
 /** The London calendar date and time of a UTC instant. */

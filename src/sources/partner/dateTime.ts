@@ -42,8 +42,10 @@ const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 const SERIAL = /^\d{1,7}(?:\.\d+)?$/;
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : MONTH_DAYS[month - 1]!;
 }
 
 function checkDate(year: number, month: number, day: number): Refusal | undefined {
@@ -215,9 +217,26 @@ export function toInstant(
   if (cell.instantMs !== undefined && time === cell.time) {
     return { utcMs: cell.instantMs, kind: 'normal', timeGiven: true, format: cell.format };
   }
-  const clock =
-    time ??
-    (end === 'start' ? { hour: 0, minute: 0, second: 0 } : { hour: 23, minute: 59, second: 59 });
-  const { utcMs, kind } = londonToUtc({ ...cell.date, ...clock });
+  const d = cell.date;
+  const { utcMs, kind } =
+    time !== undefined
+      ? londonToUtc({
+          year: d.year,
+          month: d.month,
+          day: d.day,
+          hour: time.hour,
+          minute: time.minute,
+          second: time.second,
+        })
+      : end === 'start'
+        ? londonToUtc({ year: d.year, month: d.month, day: d.day, hour: 0, minute: 0, second: 0 })
+        : londonToUtc({
+            year: d.year,
+            month: d.month,
+            day: d.day,
+            hour: 23,
+            minute: 59,
+            second: 59,
+          });
   return { utcMs, kind, timeGiven: time !== undefined, format: cell.format };
 }

@@ -75,6 +75,7 @@ const forceFields = z.strictObject({
   location: location.optional(),
   location_type: translated.optional(),
   lsoa: plain.optional(),
+  lsoa_name: plain.optional(),
   outcome: plain.optional(),
 });
 
