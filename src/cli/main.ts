@@ -11,6 +11,8 @@ import { demoCommand } from './commands/demo.js';
 import { coverageCommand } from './commands/coverage.js';
 import { fetchCommand } from './commands/fetch.js';
 import { ingestCommand } from './commands/ingest.js';
+import { mappingsCommand } from './commands/mappings.js';
+import { synthCommand } from './commands/synth.js';
 import { processIo, type CliIo } from './io.js';
 
 export const EXIT_CODE_HELP = `
@@ -39,6 +41,8 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(countsCommand(io));
   program.addCommand(batchesCommand(io));
   program.addCommand(fetchCommand(io));
+  program.addCommand(synthCommand(io));
+  program.addCommand(mappingsCommand(io));
   program.addCommand(demoCommand(io));
   const exitOverride = (command: Command): void => {
     command.exitOverride();

@@ -17,6 +17,7 @@ import { loadMapping, type LoadedMapping, type ForceExtractMapping } from '../pa
 import {
   locateColumns,
   missingColumnsError,
+  hasSyntheticColumn,
   preparePartnerFile,
   runPartnerBatches,
   type PartnerRunOptions,
@@ -269,6 +270,7 @@ export async function ingestForceExtract(
           rowsStored: staged,
           columnsUsed: mapping.columns,
           columnsDropped: unused,
+          synthetic: hasSyntheticColumn(header.fields),
           details: {
             months: [...tally.months].sort(),
             ...(info.sheet === undefined ? {} : { sheet: info.sheet }),

@@ -20,6 +20,7 @@ import {
 import {
   locateColumns,
   missingColumnsError,
+  hasSyntheticColumn,
   preparePartnerFile,
   runPartnerBatches,
   type PartnerRunOptions,
@@ -194,6 +195,7 @@ export async function ingestIstv(
           rowsStored: stored,
           columnsUsed: mapping.columns,
           columnsDropped: unused,
+          synthetic: hasSyntheticColumn(header.fields),
           details: {
             months: [...months].sort(),
             ...(info.sheet === undefined ? {} : { sheet: info.sheet }),

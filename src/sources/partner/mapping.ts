@@ -157,7 +157,7 @@ const DERIVED = new Set(['victim_date_of_birth', 'suspect_date_of_birth']);
 
 /** Column headers that name a person, their birth date or their address. */
 export const PERSONAL_HEADER =
-  /\b(name|names|forename|surname|first ?name|last ?name|full ?name|d\.?o\.?b|date of birth|birth ?date|address|addr|post ?code|house ?number|street ?name|phone|telephone|mobile|e-?mail|nhs ?(no|number)|ni ?number|national insurance)\b/i;
+  /^\s*names?\s*$|\b(victim|suspect|offender|person|witness|patient|informant|complainant|subject|first|last|full|given|family|middle|maiden)[ _-]*names?\b|\b(forenames?|surnames?)\b|\bd\.?o\.?b\b|date[ _-]*of[ _-]*birth|birth[ _-]*date|\baddress(es)?\b|\baddr\b|post[ _-]*code|house[ _-]*(number|no)\b|street[ _-]*(name|address)|\b(tele)?phone\b|\bmobile\b|\be-?mail\b|nhs[ _-]*(no|number)|\bni[ _-]*number|national[ _-]*insurance/i;
 
 const MAPPINGS_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),

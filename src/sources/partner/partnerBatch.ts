@@ -70,6 +70,8 @@ export interface BatchBody {
   columnsUsed?: string[];
   columnsDropped?: string[];
   details?: Record<string, unknown>;
+  /** The file says of itself that it is synthetic (a "Synthetic" column): the batch is marked so. */
+  synthetic?: boolean;
 }
 
 export interface BatchContext {
@@ -259,6 +261,17 @@ export async function runPartnerBatches(
             result.columnsDropped.length,
           );
         }
+        const synthetic = meta.synthetic || result.synthetic === true;
+        if (synthetic && !meta.synthetic) {
+          report.note(
+            'info',
+            'SYNTHETIC',
+            'the file marks itself as synthetic (its "Synthetic" column); the batch is marked synthetic',
+          );
+          await ws.db.run(`UPDATE batches SET synthetic = true WHERE batch_id = $id`, {
+            id: batchId,
+          });
+        }
         const messages = report.messages();
         await ws.db.run(
           `UPDATE batches SET rows_read = $read, rows_stored = $stored, rows_rejected = $rejected,
@@ -293,7 +306,7 @@ export async function runPartnerBatches(
           sha256: input.sha256,
           status: 'ingested',
           batchId,
-          synthetic: meta.synthetic,
+          synthetic,
           rowsRead: result.rowsRead,
           rowsStored: result.rowsStored,
           rowsRejected: rejected,
@@ -373,3 +386,7 @@ export function missingColumnsError(
     fix: `correct the column names in the mapping (${mapping.display}) to match the file's header`,
   });
 }
+
+/** Whether a header carries svd's own "Synthetic" column (written by `svd synth`). */
+export const hasSyntheticColumn = (header: readonly string[]): boolean =>
+  header.some((h) => h.trim().toLowerCase() === 'synthetic');
