@@ -40,7 +40,7 @@ const UK =
   /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/;
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
-const SERIAL = /^\d{1,7}(?:\.\d+)?$/;
+const SERIAL = /^\d+(?:\.\d+)?$/;
 
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 function daysInMonth(year: number, month: number): number {
@@ -183,8 +183,10 @@ export function parseTimeCell(text: string): ClockTime | Refusal {
     };
   }
   // A spreadsheet cell holding date and time where only the time is wanted.
-  const cell = parseDateCell(t);
-  if ('date' in cell && cell.time !== undefined) return cell.time;
+  if (/[/T -]/.test(t)) {
+    const cell = parseDateCell(t);
+    if ('date' in cell && cell.time !== undefined) return cell.time;
+  }
   return { reason: 'is not a time', fix: TIME_FIX };
 }
 

@@ -313,7 +313,7 @@ function describeZodIssue(issue: z.core.$ZodIssue): string {
     if (String(last) === 'location')
       return 'give either { longitude: NAME, latitude: NAME } or { easting: NAME, northing: NAME }';
   }
-  if (issue.code === 'invalid_value' && issue.path.at(-1) === 'kind')
+  if (issue.path.length === 1 && issue.path[0] === 'kind')
     return 'kind must be force-extract, istv or istv-counts';
   return issue.message;
 }
