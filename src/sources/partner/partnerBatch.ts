@@ -4,7 +4,6 @@
  * files of a run with a `batches` row each, the validation report stored with the batch, and the
  * refusal — nothing stored — when a file has more row errors than `--max-errors` allows.
  */
-import { listValue } from '@duckdb/node-api';
 import path from 'node:path';
 import { describeContent } from '../../core/describeContent.js';
 import { SvdError } from '../../core/errors.js';
@@ -290,14 +289,17 @@ export async function runPartnerBatches(
         );
         if (meta.mapping !== undefined) {
           await ws.db.run(
-            `INSERT INTO batch_mappings VALUES ($id, $name, $sha, $text, $used, $dropped)`,
+            `INSERT INTO batch_mappings VALUES ($id, $name, $sha, $text,
+               CASE WHEN $used = '' THEN []::VARCHAR[] ELSE string_split($used, chr(31)) END,
+               CASE WHEN $dropped = '' THEN []::VARCHAR[] ELSE string_split($dropped, chr(31)) END)`,
             {
               id: batchId,
               name: meta.mapping.spec.name,
               sha: meta.mapping.sha256,
               text: meta.mapping.text,
-              used: listValue(result.columnsUsed ?? []),
-              dropped: listValue(result.columnsDropped ?? []),
+              // Lists go in as text joined by the unit separator: an empty list has no item type.
+              used: (result.columnsUsed ?? []).join('\u001f'),
+              dropped: (result.columnsDropped ?? []).join('\u001f'),
             },
           );
         }
