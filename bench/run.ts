@@ -1,10 +1,13 @@
 /** `npm run bench`: every benchmark, each a ratio against a reference measured in the same run. */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { benchForceExtract } from './forceExtract.js';
 import { benchIngest } from './ingest.js';
 
 const results: Record<string, unknown> = {};
 const only = process.argv[2];
 if (only === undefined || only === 'ingest') results['ingest'] = await benchIngest();
+if (only === undefined || only === 'force-extract')
+  results['force-extract'] = await benchForceExtract();
 mkdirSync('bench-results', { recursive: true });
 writeFileSync(
   'bench-results/latest.json',

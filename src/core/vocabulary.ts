@@ -77,10 +77,11 @@ export const STANDARD_AGE_BANDS = [
 ] as const;
 
 /** The standard band of an exact age in whole years ('18-24' for 19). */
+const STANDARD_BAND_LIMITS = STANDARD_AGE_BANDS.map((band) => ({ band, ...parseAgeBand(band)! }));
+
 export function ageBandOf(age: number): (typeof STANDARD_AGE_BANDS)[number] {
-  for (const band of STANDARD_AGE_BANDS) {
-    const parsed = parseAgeBand(band)!;
-    if (age >= parsed.min && (parsed.max === null || age <= parsed.max)) return band;
+  for (const b of STANDARD_BAND_LIMITS) {
+    if (age >= b.min && (b.max === null || age <= b.max)) return b.band;
   }
   return '0-9';
 }
