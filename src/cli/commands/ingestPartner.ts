@@ -210,7 +210,8 @@ stored as untrusted text: never interpreted, shown only as text. Example:
 Columns: Financial Year, Financial Quarter, Force Name (or Police Force), CSP Name, Offence
 Description, Offence Group, Offence Subgroup, Offence Code, and Offence Count or Number of
 Offences. Financial years and quarters are kept as published (Q1 = April–June). "Unassigned"
-rows and negative counts are kept and flagged. Workbooks are streamed, not loaded whole.`,
+rows and negative counts are kept and flagged. Workbooks are streamed, not loaded whole. Example:
+  svd ingest home-office-csp prc-csp-tables.ods --sheet "Table 1"`,
     )
     .action(async (files: string[], options: PartnerOptions) => {
       const ctx = commandContext(io, options);
