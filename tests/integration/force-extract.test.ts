@@ -301,6 +301,15 @@ describe('svd ingest force-extract', () => {
     expect(statSync(`${db}.key`).mode & 0o777).toBe(0o600);
   });
 
+  it('counts say when they include synthetic incidents', async () => {
+    const r = await svd(['counts', '--by', 'source', '--db', db, '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([{ source: 'force-extract', n: records.length }]);
+    expect(r.stderr).toContain(
+      `warning: ${records.length.toLocaleString('en-GB')} of these incidents are SYNTHETIC (generated for tests and demonstrations, not real records)`,
+    );
+  });
+
   it('ingesting the same file again is a no-op', async () => {
     const before = await storeFingerprint(db);
     const r = await svd([

@@ -74,7 +74,7 @@ describe('bad mappings and their messages', () => {
   });
 
   it('a missing required field', () => {
-    const text = BASE.replace(/  crime_reference: .*\n/, '');
+    const text = BASE.replace(/ {2}crime_reference: .*\n/, '');
     expect(problems(text)).toContainEqual(
       expect.objectContaining({
         field: 'fields.crime_reference',

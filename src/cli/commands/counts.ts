@@ -31,6 +31,11 @@ export function countsCommand(io: CliIo): Command {
       const result = await withCommandWorkspace(ctx, { create: false }, (ws) =>
         countIncidents(ws, query),
       );
+      if (result.syntheticTotal > 0) {
+        ctx.reporter.warn(
+          `${result.syntheticTotal.toLocaleString('en-GB')} of these incidents are SYNTHETIC (generated for tests and demonstrations, not real records)`,
+        );
+      }
       if (ctx.json) {
         ctx.printJson(result.rows);
         return;
