@@ -121,6 +121,25 @@ describe('partner commands', () => {
     expect(r.stdout).toMatch(/checked \(dry run\) · SYNTHETIC/);
     expect(existsSync(db)).toBe(false);
     expect(existsSync(`${db}.key`)).toBe(false);
+    // With a workspace: still nothing stored, and no key file created.
+    const held = path.join(dir, 'held.duckdb');
+    expect(
+      (await svd(['ingest', 'police-uk', street('2024-01'), '--db', held, '--quiet'])).code,
+    ).toBe(0);
+    const before = await storeFingerprint(held);
+    const again = await svd([
+      'ingest',
+      'force-extract',
+      out,
+      '--mapping',
+      'svd-synthetic',
+      '--dry-run',
+      '--db',
+      held,
+    ]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(await storeFingerprint(held)).toEqual(before);
+    expect(existsSync(`${held}.key`)).toBe(false);
   });
 });
 

@@ -134,6 +134,7 @@ export async function ingestForceExtract(
           ...(options.newKey === undefined ? {} : { newKey: options.newKey }),
           reporter: options.reporter,
           clock,
+          ...(options.dryRun === true ? { dryRun: true } : {}),
         });
         const info: SheetInfo = { date1904: spec.date_system === 1904 };
         const rows = sheetRows(

@@ -30,6 +30,8 @@ export interface KeyOptions {
   keyFile?: string;
   /** Start a new key although the workspace recorded another (linkage to earlier data is lost). */
   newKey?: boolean;
+  /** A dry run: a missing key file is not created (a throw-away key stands in). */
+  dryRun?: boolean;
   reporter: Reporter;
   clock: Clock;
 }
@@ -91,8 +93,13 @@ export async function workspacePseudonymiser(
   );
   let key: Buffer;
   let created = false;
-  if (file === undefined) {
+  if (file === undefined || (options.dryRun === true && !existsSync(file))) {
     key = randomBytes(32);
+    if (file !== undefined && recorded !== undefined) {
+      options.reporter.warn(
+        `the key file ${file} is missing; a real ingest would be refused (KEY_MISSING)`,
+      );
+    }
   } else if (existsSync(file)) {
     key = readKey(file);
     const mode = statSync(file).mode & 0o077;
@@ -126,7 +133,8 @@ export async function workspacePseudonymiser(
     created = true;
   }
   const p = makePseudonymiser(key);
-  if (recorded !== undefined && recorded !== p.keyId && options.newKey !== true) {
+  const throwAway = file === undefined || (options.dryRun === true && !existsSync(file));
+  if (recorded !== undefined && recorded !== p.keyId && options.newKey !== true && !throwAway) {
     throw new SvdError({
       kind: 'workspace',
       code: 'KEY_MISMATCH',
