@@ -301,6 +301,19 @@ describe('Home Office recorded crime by CSP', () => {
     expect(await storeFingerprint(db)).toEqual(before);
   });
 
+  it('errors name the column as the file calls it', async () => {
+    const file = path.join(dir, 'csp-old-bad.csv');
+    writeFileSync(
+      file,
+      'Financial Year,Financial Quarter,Police Force,CSP Name,Offence Code,Number of Offences\n2019/20,1,Thames Valley,Oxford,8N,12.5\n',
+    );
+    const r = await svd(['ingest', 'home-office-csp', file, '--db', db, '--dry-run']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(
+      `${file}, line 2, field "Number of Offences": "12.5" is not a whole number`,
+    );
+  });
+
   it('a police.uk file given as a CSP table is refused with the reason', async () => {
     const r = await svd(['ingest', 'home-office-csp', street('2024-01'), '--db', db, '--dry-run']);
     expect(r.code).toBe(3);

@@ -120,6 +120,13 @@ export async function ingestHomeOfficeCsp(
         );
         let columns: Map<CspColumn, number> | undefined;
         let headerLine = 0;
+        let headerNames: string[] = [];
+        const nameOf = (c: CspColumn): string => {
+          const i = columns?.get(c);
+          return i === undefined
+            ? CSP_COLUMNS[c][0]
+            : (headerNames[i]?.trim() ?? CSP_COLUMNS[c][0]);
+        };
         let skipped = 0;
         let rowsRead = 0;
         await staging.open();
@@ -134,6 +141,7 @@ export async function ingestHomeOfficeCsp(
               continue;
             }
             headerLine = item.line;
+            headerNames = item.fields;
             const missing = REQUIRED.filter((c) => !columns!.has(c));
             if (missing.length > 0) {
               throw new SvdError({
@@ -166,7 +174,7 @@ export async function ingestHomeOfficeCsp(
             report.error({
               code: 'BAD_FINANCIAL_YEAR',
               line,
-              field: 'Financial Year',
+              field: nameOf('financial_year'),
               value: yearText,
               reason: 'is not a financial year',
               fix: 'financial years look like 2023/24 (April 2023 to March 2024)',
@@ -179,7 +187,7 @@ export async function ingestHomeOfficeCsp(
             report.error({
               code: 'BAD_QUARTER',
               line,
-              field: 'Financial Quarter',
+              field: nameOf('financial_quarter'),
               value: quarterText,
               reason: 'is not a quarter 1–4',
               fix: 'quarters are 1 (April–June) to 4 (January–March)',
@@ -191,7 +199,7 @@ export async function ingestHomeOfficeCsp(
             report.error({
               code: 'EMPTY_CSP',
               line,
-              field: 'CSP Name',
+              field: nameOf('csp_name'),
               value: '',
               reason: 'is empty',
               fix: 'every row needs its Community Safety Partnership (or "Unassigned")',
@@ -204,7 +212,7 @@ export async function ingestHomeOfficeCsp(
             report.error({
               code: 'BAD_COUNT',
               line,
-              field: input.format === 'csv' ? 'Offence Count' : 'Offence Count',
+              field: nameOf('offence_count'),
               value: countText,
               reason: 'is not a whole number',
               fix: 'counts are whole numbers (negative ones are allowed and flagged)',
@@ -216,7 +224,7 @@ export async function ingestHomeOfficeCsp(
               'info',
               'UNASSIGNED_ROWS',
               'rows are "Unassigned" (crimes not given to a CSP); kept and flagged',
-              { line, field: 'CSP Name', example: csp },
+              { line, field: nameOf('csp_name'), example: csp },
             );
           const negative = count < 0;
           if (negative)
@@ -224,7 +232,7 @@ export async function ingestHomeOfficeCsp(
               'warning',
               'NEGATIVE_COUNTS',
               'rows have a negative count (a later reclassification or correction); kept and flagged',
-              { line, field: 'Offence Count', example: countText },
+              { line, field: nameOf('offence_count'), example: countText },
             );
           if (!ok) continue;
           years.add(year!);
