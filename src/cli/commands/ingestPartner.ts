@@ -124,11 +124,12 @@ Columns the mapping does not name are not read. Rows with errors refuse the file
         ctx,
         { create: true, scratchIfMissing: options.dryRun === true },
         (ws) => {
-          const keyFile =
+          const given =
             options.keyFile ??
             (ws.path === ':memory:'
               ? undefined
               : defaultKeyFile(resolveDbPath(options.db, io.env, io.cwd).path, io.env));
+          const keyFile = given === undefined ? undefined : path.resolve(io.cwd, given);
           return ingestForceExtract(
             ws,
             files.map((f) => path.resolve(io.cwd, f)),
