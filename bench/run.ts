@@ -1,6 +1,7 @@
 /** `npm run bench`: every benchmark, each a ratio against a reference measured in the same run. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchDefinitions } from './definitions.js';
+import { benchForceExtract } from './forceExtract.js';
 import { benchIngest } from './ingest.js';
 import { benchGeo } from './geo.js';
 
@@ -9,6 +10,8 @@ const only = process.argv[2];
 if (only === undefined || only === 'ingest') results['ingest'] = await benchIngest();
 if (only === undefined || only === 'geo') results['geo'] = await benchGeo();
 if (only === undefined || only === 'definitions') results['definitions'] = await benchDefinitions();
+if (only === undefined || only === 'force-extract')
+  results['force-extract'] = await benchForceExtract();
 mkdirSync('bench-results', { recursive: true });
 writeFileSync(
   'bench-results/latest.json',

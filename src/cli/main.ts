@@ -20,6 +20,8 @@ import { deprivationCommand, populationCommand } from './commands/population.js'
 import { areasCommand } from './commands/areas.js';
 import { ratesCommand } from './commands/rates.js';
 import { whatifCommand } from './commands/whatif.js';
+import { mappingsCommand } from './commands/mappings.js';
+import { synthCommand } from './commands/synth.js';
 import { processIo, type CliIo } from './io.js';
 
 export const EXIT_CODE_HELP = `
@@ -53,6 +55,8 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(deprivationCommand(io));
   program.addCommand(areasCommand(io));
   program.addCommand(ratesCommand(io));
+  program.addCommand(synthCommand(io));
+  program.addCommand(mappingsCommand(io));
   program.addCommand(demoCommand(io));
   program.addCommand(definitionsCommand(io));
   program.addCommand(classifyCommand(io));

@@ -60,3 +60,43 @@ export const STATUTES = {
   'OAPA1861-s20': 'Offences Against the Person Act 1861 s.20 (wounding / inflicting GBH)',
   'OAPA1861-s47': 'Offences Against the Person Act 1861 s.47 (assault occasioning ABH)',
 } as const;
+
+/**
+ * Age bands used when svd derives a band from an exact age (or from a date of birth); the break
+ * at 18 and 25 serves the Home Office's "under 25" measures.
+ */
+export const STANDARD_AGE_BANDS = [
+  '0-9',
+  '10-17',
+  '18-24',
+  '25-34',
+  '35-44',
+  '45-54',
+  '55-64',
+  '65+',
+] as const;
+
+/** The standard band of an exact age in whole years ('18-24' for 19). */
+const STANDARD_BAND_LIMITS = STANDARD_AGE_BANDS.map((band) => ({ band, ...parseAgeBand(band)! }));
+
+export function ageBandOf(age: number): (typeof STANDARD_AGE_BANDS)[number] {
+  for (const b of STANDARD_BAND_LIMITS) {
+    if (age >= b.min && (b.max === null || age <= b.max)) return b.band;
+  }
+  return '0-9';
+}
+
+/**
+ * How an assault was carried out, as recorded in emergency departments (the ISTV minimum data
+ * set's "assault method"), stored in `ae_attendances.assault_method`.
+ */
+export const ASSAULT_METHODS = [
+  'body-part',
+  'knife-sharp',
+  'blunt-object',
+  'glass-bottle',
+  'firearm',
+  'other',
+  'unknown',
+] as const;
+export type AssaultMethod = (typeof ASSAULT_METHODS)[number];

@@ -26,6 +26,8 @@ export interface CountsResult {
   by: string[];
   rows: CountRow[];
   total: number;
+  /** How many of the counted incidents come from synthetic (generated) batches. */
+  syntheticTotal: number;
 }
 
 /** Parses `--where` arguments into filters, merging repeats of one dimension. */
@@ -115,5 +117,16 @@ export async function countIncidents(
     ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
     GROUP BY ALL ORDER BY ${query.by.map((_, i) => `${i + 1} NULLS LAST`).join(', ')}`;
   const rows = await ws.db.all<CountRow>(sql, params);
-  return { by: query.by, rows, total: rows.reduce((s, r) => s + r.n, 0) };
+  const synthetic = await ws.db.value<number>(
+    `SELECT count(*) FROM incidents i ${[...joins.values()].join(' ')}
+      WHERE i.batch_id IN (SELECT batch_id FROM batches WHERE synthetic)
+      ${conditions.length > 0 ? `AND ${conditions.join(' AND ')}` : ''}`,
+    params,
+  );
+  return {
+    by: query.by,
+    rows,
+    total: rows.reduce((s, r) => s + r.n, 0),
+    syntheticTotal: synthetic ?? 0,
+  };
 }

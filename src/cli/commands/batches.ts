@@ -27,7 +27,7 @@ export function batchesCommand(io: CliIo): Command {
           { header: 'file', value: (b) => b.file_name },
           { header: 'sha256', value: (b) => b.sha256.slice(0, 12) },
           { header: 'rows', value: (b) => b.rows_stored },
-          { header: 'status', value: (b) => b.status },
+          { header: 'status', value: (b) => b.status + (b.synthetic ? ' · SYNTHETIC' : '') },
           { header: 'warnings', value: (b) => b.warnings },
           { header: 'ingested', value: (b) => b.finished_at ?? b.started_at },
         ]),

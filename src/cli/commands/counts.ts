@@ -103,6 +103,11 @@ export function countsCommand(io: CliIo): Command {
             `${nf.format(definition.multiTier)} record${definition.multiTier === 1 ? ' is' : 's are'} in more than one tier; tier counts each once, in its first tier (use --by matched_tier to count every tier)`,
           );
       }
+      if (result.syntheticTotal > 0) {
+        ctx.reporter.warn(
+          `${result.syntheticTotal.toLocaleString('en-GB')} of these incidents are SYNTHETIC (generated for tests and demonstrations, not real records)`,
+        );
+      }
       if (ctx.json) {
         ctx.printJson(
           definition === undefined

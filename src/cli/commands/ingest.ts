@@ -9,6 +9,7 @@ import { usageError } from '../../core/errors.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
+import { addPartnerIngestCommands } from './ingestPartner.js';
 
 interface IngestOptions extends CommonOptions {
   force?: string[];
@@ -150,5 +151,6 @@ earlier batch. Example:
       if (ctx.json) ctx.printJson(report);
       else if (options.quiet !== true) ctx.print(renderIngestReport(report));
     });
+  addPartnerIngestCommands(ingest, io);
   return ingest;
 }

@@ -86,6 +86,11 @@ export async function* csvRecords(
         field = '';
         fieldWasQuoted = false;
         if (text === '') continue; // blank lines carry no record
+        if (!text.includes('"')) {
+          // No quote on the line: its fields are exactly the text between commas.
+          yield { line: recordLine, fields: text.split(',') };
+          continue;
+        }
       } else {
         field += '\n';
       }

@@ -21,7 +21,7 @@ export interface PoliceUkIngestOptions {
 }
 
 export interface BatchMessage {
-  severity: 'warning' | 'info';
+  severity: 'error' | 'warning' | 'info';
   code: string;
   message: string;
   count: number;
