@@ -7,6 +7,7 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import { usageError } from '../core/errors.js';
 import type { Workspace } from '../store/openWorkspace.js';
 import { DIMENSIONS, findDimension, type Dimension } from './dimensions.js';
+import { incidentFilterSql } from './incidentFilter.js';
 
 export interface CountFilter {
   dimension: string;
@@ -91,37 +92,20 @@ export async function countIncidents(
   context: CountsContext = {},
 ): Promise<CountsResult> {
   const dimensions = context.dimensions ?? DIMENSIONS;
-  const params: Record<string, DuckDBValue> = { ...context.params };
-  const used = [...query.by, ...query.where.map((w) => w.dimension)].map((n) =>
-    findDimension(n, dimensions),
-  );
-  const joins = new Map<string, string>();
-  for (const d of used)
-    for (const [key, join] of Object.entries(d.joins ?? {})) joins.set(key, join);
   const select = query.by.map((name) => `${findDimension(name, dimensions).sql} AS "${name}"`);
-  const conditions = query.where.map((filter, i) => {
-    const sql = findDimension(filter.dimension, dimensions).sql;
-    if (filter.range !== undefined) {
-      params[`lo${i}`] = filter.range.from;
-      params[`hi${i}`] = filter.range.to;
-      return `(${sql} BETWEEN $lo${i} AND $hi${i})`;
-    }
-    const parts = filter.values.map((value, j) => {
-      if (value === null) return `${sql} IS NULL`;
-      params[`v${i}_${j}`] = value;
-      return `${sql} = $v${i}_${j}`;
-    });
-    return `(${parts.join(' OR ')})`;
+  const filter = incidentFilterSql(query.where, dimensions, {
+    alsoUsing: query.by,
+    ...(context.params === undefined ? {} : { params: context.params }),
   });
-  const sql = `SELECT ${select.join(', ')}, count(*) AS n FROM incidents i ${[...joins.values()].join(' ')}
-    ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
-    GROUP BY ALL ORDER BY ${query.by.map((_, i) => `${i + 1} NULLS LAST`).join(', ')}`;
-  const rows = await ws.db.all<CountRow>(sql, params);
+  const rows = await ws.db.all<CountRow>(
+    `SELECT ${select.join(', ')}, count(*) AS n FROM ${filter.from} WHERE ${filter.where}
+      GROUP BY ALL ORDER BY ${query.by.map((_, i) => `${i + 1} NULLS LAST`).join(', ')}`,
+    filter.params,
+  );
   const synthetic = await ws.db.value<number>(
-    `SELECT count(*) FROM incidents i ${[...joins.values()].join(' ')}
-      WHERE i.batch_id IN (SELECT batch_id FROM batches WHERE synthetic)
-      ${conditions.length > 0 ? `AND ${conditions.join(' AND ')}` : ''}`,
-    params,
+    `SELECT count(*) FROM ${filter.from}
+      WHERE i.batch_id IN (SELECT batch_id FROM batches WHERE synthetic) AND ${filter.where}`,
+    filter.params,
   );
   return {
     by: query.by,
