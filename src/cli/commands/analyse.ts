@@ -1,0 +1,18 @@
+/**
+ * `svd analyse …`: the Strategic Needs Assessment's analyses on the command line. Each
+ * subcommand calls one core analysis (the same the dashboard and the report call) and prints its
+ * result, or `{ result, params, warnings }` with --json.
+ */
+import { Command } from 'commander';
+import type { CliIo } from '../io.js';
+
+/** Builders of the subcommands; each analysis module adds its own here. */
+const SUBCOMMANDS: ((io: CliIo) => Command)[] = [];
+
+export function analyseCommand(io: CliIo): Command {
+  const analyse = new Command('analyse').description(
+    'analyses of the Strategic Needs Assessment: trends, when, who, where (hotspots), causes, police beside health',
+  );
+  for (const build of SUBCOMMANDS) analyse.addCommand(build(io));
+  return analyse;
+}

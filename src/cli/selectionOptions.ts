@@ -1,0 +1,46 @@
+/** The options every `svd analyse …` command takes to say which incidents it analyses. */
+import type { Command } from 'commander';
+import type { Selection } from '../analysis/selection.js';
+import { parseWhere } from '../counts/countIncidents.js';
+import { DIMENSIONS } from '../counts/dimensions.js';
+import { TIER_DIMENSIONS } from '../definitions/tierDimensions.js';
+import type { CommonOptions } from './context.js';
+
+export interface SelectionOptions extends CommonOptions {
+  from?: string;
+  to?: string;
+  where?: string[];
+  definition?: string;
+  tier?: string;
+}
+
+export function addSelectionOptions(command: Command): Command {
+  return command
+    .option('--from <YYYY-MM>', 'first month (default: the first month held)')
+    .option('--to <YYYY-MM>', 'last month (default: the last month held)')
+    .option(
+      '--where <DIM=VALUE>',
+      'filter on any counts dimension, e.g. district=Oxford, source=force-extract (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option('--definition <ID[@VERSION]|FILE>', 'a classified definition (needed for --tier)')
+    .option('--tier <TIER>', 'only incidents in this tier under --definition, e.g. primary')
+    .option('--db <path>', 'workspace file (default: $SVD_DB, else ./svd.duckdb)')
+    .option('--json', 'print { result, params, warnings } as JSON')
+    .option('--quiet', 'no progress or announcements');
+}
+
+export function selectionFromOptions(options: SelectionOptions): Selection {
+  const dimensions =
+    options.definition === undefined ? DIMENSIONS : [...DIMENSIONS, ...TIER_DIMENSIONS];
+  const where = parseWhere(
+    [...(options.where ?? []), ...(options.tier === undefined ? [] : [`tier=${options.tier}`])],
+    dimensions,
+  );
+  return {
+    ...(options.from === undefined ? {} : { from: options.from }),
+    ...(options.to === undefined ? {} : { to: options.to }),
+    where,
+    ...(options.definition === undefined ? {} : { definition: options.definition }),
+  };
+}
