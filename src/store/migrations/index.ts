@@ -1,9 +1,10 @@
 import { initial } from './0001-initial.js';
 import { geography } from './0002-geography.js';
 import { definitions } from './0003-definitions.js';
+import { strategy } from './0004-strategy.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
 /** Every schema step, oldest first. A new step is appended here and never edited afterwards. */
-export const MIGRATIONS: readonly Migration[] = [initial, geography, definitions];
+export const MIGRATIONS: readonly Migration[] = [initial, geography, definitions, strategy];
