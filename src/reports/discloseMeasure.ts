@@ -114,7 +114,7 @@ export function discloseMeasure(m: MeasureResult, policy: DisclosurePolicy): Sho
       ? null
       : anyWithheld
         ? WITHHELD_PHRASE
-        : `${formatChange(m.metric, m.comparison.change, m.comparison.percentChange)}${exact ? (m.comparison.distinguishable ? ', beyond the play of chance (intervals do not overlap)' : ', within the play of chance (intervals overlap)') : ''}`;
+        : `${formatChange(m.metric, m.comparison.change, m.comparison.percentChange)}${exact ? (m.comparison.distinguishable ? '; beyond chance' : '; within chance') : ''}`;
   const a = m.assessment;
   return {
     id: m.id,

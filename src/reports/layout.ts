@@ -13,7 +13,7 @@ h3 { font-size: 11pt; margin: 5mm 0 1mm; break-after: avoid; }
 p.meta { color: #444; margin: 0 0 1mm; }
 .banner { border: 2px solid #b35900; background: #fff4e5; padding: 2mm 3mm; margin: 3mm 0; font-weight: bold; }
 .draft { border-color: #8a1c1c; background: #fdecec; }
-table { border-collapse: collapse; width: 100%; margin: 2mm 0 3mm; break-inside: auto; }
+table { border-collapse: collapse; width: 100%; margin: 2mm 0 3mm; break-inside: auto; font-size: 8.5pt; }
 tr { break-inside: avoid; }
 th, td { border: 1px solid #c8c8c8; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
 th { background: #eef3f7; }
@@ -76,7 +76,7 @@ export function sparkline(m: ShownMeasure): SafeHtml {
     .map((v, i) =>
       v === null
         ? ''
-        : `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="1.3" fill="#0b3d5c"/>`,
+        : `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="2" fill="#0b3d5c"/>`,
     )
     .join('');
   return trusted(

@@ -102,6 +102,27 @@ export interface EvaluateContext {
 
 const SMALL = 10;
 
+/**
+ * countIncidents with only the parameters its dimensions refer to: DuckDB refuses a named
+ * parameter that the statement does not use.
+ */
+async function count(
+  ws: Workspace,
+  query: { by: string[]; where: CountFilter[] },
+  dimensions: readonly Dimension[],
+  params: Record<string, DuckDBValue>,
+): ReturnType<typeof countIncidents> {
+  const names = new Set([...query.by, ...query.where.map((w) => w.dimension)]);
+  const text = dimensions
+    .filter((d) => names.has(d.name))
+    .map((d) => `${d.sql} ${Object.values(d.joins ?? {}).join(' ')}`)
+    .join(' ');
+  const used = Object.fromEntries(
+    Object.entries(params).filter(([k]) => new RegExp(`\\$${k}\\b`).test(text)),
+  );
+  return countIncidents(ws, query, { dimensions, params: used });
+}
+
 interface Counted {
   byMonth: Map<string, number>;
   covered: Set<string>;
@@ -134,7 +155,7 @@ async function countSelection(
         kind: 'workspace',
         code: 'TIER_UNAVAILABLE',
         message: `tier ${sel.tier} of ${d.meta.id}@${d.meta.version} needs ${missing.fields.join(', ')}, which no record in this workspace carries: the measure is missing, not zero`,
-        fix: 'load the data that carries it (e.g. hospital admissions for ICD-10 causes)',
+        fix: 'load data that carries these fields: a force extract for offence codes and flags, hospital admissions for ICD-10 causes',
       });
     definition = d.meta;
     dimensions = [...dimensions, ...TIER_DIMENSIONS];
@@ -143,10 +164,11 @@ async function countSelection(
   const scope: CountFilter[] = [{ dimension: 'month', values: [], range: months }];
   if (sel.sources !== undefined) scope.push({ dimension: 'source', values: [...sel.sources] });
   // Months with data: any record of the sources that the definition can read.
-  const coverage = await countIncidents(
+  const coverage = await count(
     ws,
     { by: definition === null ? ['month', 'source'] : ['month', 'source', 'tier'], where: scope },
-    { dimensions, params },
+    dimensions,
+    params,
   );
   const covered = new Set<string>();
   const noData = new Map<string, number>();
@@ -176,10 +198,11 @@ async function countSelection(
   if (age !== undefined) {
     params['age_min'] = age.min;
     params['age_max'] = age.max;
-    const unknown = await countIncidents(
+    const unknown = await count(
       ws,
       { by: ['source'], where: [...where, { dimension: 'victim_age_in_range', values: [null] }] },
-      { dimensions, params },
+      dimensions,
+      params,
     );
     if (unknown.total > 0)
       notes.push(
@@ -189,21 +212,22 @@ async function countSelection(
   }
   const unclassified = new Map<string, number>();
   if (definition !== null) {
-    const u = await countIncidents(
+    const u = await count(
       ws,
       { by: ['month'], where: [...where, { dimension: 'tier', values: ['unclassified'] }] },
-      { dimensions, params },
+      dimensions,
+      params,
     );
     for (const r of u.rows) unclassified.set(String(r['month']), r.n);
     where.push({ dimension: 'matched_tier', values: [sel.tier!] });
   }
-  const counted = await countIncidents(ws, { by: ['month'], where }, { dimensions, params });
+  const counted = await count(ws, { by: ['month'], where }, dimensions, params);
   const byMonth = new Map(counted.rows.map((r) => [String(r['month']), r.n]));
   // Provenance: the batches holding records of the sources in the months the figures use.
   const batches =
     provenanceMonths.length === 0
       ? { rows: [] }
-      : await countIncidents(
+      : await count(
           ws,
           {
             by: ['batch', 'source'],
@@ -212,7 +236,8 @@ async function countSelection(
               ...scope.filter((f) => f.dimension === 'source'),
             ],
           },
-          { dimensions, params },
+          dimensions,
+          params,
         );
   return {
     byMonth,
