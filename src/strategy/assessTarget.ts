@@ -53,8 +53,8 @@ const endOfDay = (date: string): number => Date.parse(`${date}T23:59:59.999Z`);
 export function targetValue(direction: Direction, target: Target, baseline: number): number {
   if (direction === 'maintain') return baseline;
   if (target.value !== undefined) return target.value;
-  const p = (target.percent ?? 0) / 100;
-  return direction === 'decrease' ? baseline * (1 - p) : baseline * (1 + p);
+  const p = target.percent ?? 0;
+  return clean(direction === 'decrease' ? (baseline * (100 - p)) / 100 : (baseline * (100 + p)) / 100);
 }
 
 export interface AssessInput {
@@ -63,6 +63,9 @@ export interface AssessInput {
   baseline: { value: number | null; lastMonth: string } | null;
   current: { value: number | null; lastMonth: string } | null;
 }
+
+/** Twelve significant digits: 100 × 1.1 is 110, not 110.00000000000001, when compared. */
+const clean = (v: number): number => Number(v.toPrecision(12));
 
 const fmt = (v: number): string => (Number.isInteger(v) ? String(v) : v.toPrecision(4));
 
@@ -100,7 +103,7 @@ export function assessTarget(input: AssessInput): TargetAssessment {
     reason,
   });
   if (target.direction === 'maintain') {
-    if (Math.abs(V - B) <= tol)
+    if (clean(Math.abs(V - B)) <= tol)
       return result('on-track', `${fmt(V)} is within ${fmt(tol)} of the baseline ${fmt(B)}`);
     return result(
       due ? 'missed' : 'off-track',
@@ -113,7 +116,7 @@ export function assessTarget(input: AssessInput): TargetAssessment {
   if (s * V <= s * T) return result('met', `${fmt(V)} has reached the target ${fmt(T)}`);
   if (s * V <= s * E)
     return result('on-track', `${fmt(V)} is at or better than the expected ${fmt(E)}`);
-  if (s * V <= s * E + tol)
+  if (s * V <= clean(s * E + tol))
     return result(
       'within-tolerance',
       `${fmt(V)} is ${word} the expected ${fmt(E)} by no more than the tolerance ${fmt(tol)}`,
