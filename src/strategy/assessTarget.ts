@@ -54,7 +54,9 @@ export function targetValue(direction: Direction, target: Target, baseline: numb
   if (direction === 'maintain') return baseline;
   if (target.value !== undefined) return target.value;
   const p = target.percent ?? 0;
-  return clean(direction === 'decrease' ? (baseline * (100 - p)) / 100 : (baseline * (100 + p)) / 100);
+  return clean(
+    direction === 'decrease' ? (baseline * (100 - p)) / 100 : (baseline * (100 + p)) / 100,
+  );
 }
 
 export interface AssessInput {

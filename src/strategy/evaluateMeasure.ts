@@ -305,12 +305,16 @@ export async function evaluateMeasure(
     current: null,
     baseline: null,
     comparison: null,
-    assessment: assessTarget({
-      target: spec.target,
-      tolerance: spec.tolerance,
-      baseline: null,
-      current: null,
-    }),
+    assessment: {
+      ...assessTarget({
+        target: spec.target,
+        tolerance: spec.tolerance,
+        baseline: null,
+        current: null,
+      }),
+      status: 'missing',
+      reason: 'the measure could not be computed (see its note)',
+    },
     series: [],
     sources: spec.sources ?? [],
     provenance: { batches: [], definitions, population: null },
