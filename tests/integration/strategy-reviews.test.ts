@@ -361,6 +361,56 @@ describe('a review, closed and frozen', () => {
   });
 });
 
+describe('the strategy file through the command line', () => {
+  it('export writes the strategy as it stands; importing it again changes nothing', async () => {
+    const out = path.join(dir, 'exported.yaml');
+    expect((await run(['strategy', 'export', '--out', out])).code).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    expect(text).toContain('status: completed'); // the action closed during the review
+    expect(text).toContain('text: All talks given');
+    const again = await run(['strategy', 'import', out]);
+    expect(again.stdout).toMatch(
+      /^unchanged: test-strategy is already the strategy held \(revision \d+/,
+    );
+    const revisions = await json<{ reason: string }[]>(['strategy', 'revisions']);
+    expect(revisions.map((r) => r.reason)).toEqual([
+      'imported',
+      'school-talks: status in-progress → completed, RAG amber → green, progress update',
+      'patrols: status not-started → in-progress',
+    ]);
+  });
+
+  it('a bad file is refused (exit 3) with every problem at its place, and nothing stored', async () => {
+    const bad = path.join(dir, 'bad.yaml');
+    writeFileSync(
+      bad,
+      readFileSync(STRATEGY, 'utf8')
+        .replace('due: 2024-03-31', 'due: 2024-02-30x')
+        .replace('kind: police', 'kind: constabulary'),
+    );
+    const before = await storeFingerprint(db);
+    const r = await run(['strategy', 'import', 'bad.yaml']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(
+      'error[STRATEGY_INVALID]: bad.yaml: the strategy has 2 problems; nothing was stored',
+    );
+    expect(r.stderr).toMatch(
+      /bad\.yaml, line 22: priorities\[0\]\.actions\[0\]\.due: "2024-02-30x" is not a date/,
+    );
+    expect(r.stderr).toMatch(
+      /priorities\[0\]\.actions\[1\]\.lead\.kind: unknown kind "constabulary"/,
+    );
+    expect(await storeFingerprint(db)).toEqual(before);
+    expect((await run(['strategy', 'validate', bad])).code).toBe(3);
+  });
+
+  it('help lists the new commands', async () => {
+    const r = await svd(['--help']);
+    for (const c of ['strategy', 'actions', 'measures', 'review', 'report'])
+      expect(r.stdout).toContain(c);
+  });
+});
+
 describe('reports keep partner text inert', () => {
   it('HTML escapes commentary, names and titles; no script anywhere', async () => {
     const r = await run(['report', 'review', '--review', '1']);
