@@ -15,6 +15,8 @@ p.meta { color: #444; margin: 0 0 1mm; }
 .draft { border-color: #8a1c1c; background: #fdecec; }
 table { border-collapse: collapse; width: 100%; margin: 2mm 0 3mm; break-inside: auto; font-size: 8.5pt; }
 tr { break-inside: avoid; }
+table.measures { table-layout: fixed; }
+table.measures td { overflow-wrap: anywhere; }
 th, td { border: 1px solid #c8c8c8; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
 th { background: #eef3f7; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
@@ -25,7 +27,8 @@ td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-n
 .missing, .no-target { color: #555; }
 .small { color: #555; font-size: 8.5pt; }
 blockquote { margin: 1mm 0 2mm; padding: 1mm 3mm; border-left: 3px solid #9bb7cc; background: #f7f9fb; white-space: pre-wrap; overflow-wrap: anywhere; }
-svg.spark { vertical-align: middle; }
+svg.spark { vertical-align: middle; width: 100%; height: auto; max-width: 64px; }
+td.num .small { white-space: normal; }
 ul.tight { margin: 1mm 0; padding-left: 5mm; }
 `);
 
@@ -56,8 +59,8 @@ export function sparkline(m: ShownMeasure): SafeHtml {
   const points = m.series.map((p) => p.plotted);
   const values = points.filter((v): v is number => v !== null);
   if (values.length < 2) return html``;
-  const w = 150;
-  const h = 28;
+  const w = 64;
+  const h = 22;
   const max = Math.max(...values);
   const min = Math.min(0, ...values);
   const x = (i: number): number =>
@@ -85,18 +88,18 @@ export function sparkline(m: ShownMeasure): SafeHtml {
 }
 
 export function measuresTable(measures: readonly ShownMeasure[]): SafeHtml {
-  return html`<table>
+  return html`<table class="measures">
       <thead>
         <tr>
-          <th>Measure</th>
-          <th>Period</th>
-          <th>Value</th>
-          <th>95% interval</th>
-          <th>Baseline</th>
-          <th>Change from baseline</th>
-          <th>Target</th>
-          <th>Status</th>
-          <th>Trend</th>
+          <th style="width:20%">Measure</th>
+          <th style="width:10%">Period</th>
+          <th style="width:7%">Value</th>
+          <th style="width:10%">95% interval</th>
+          <th style="width:9%">Baseline</th>
+          <th style="width:11%">Change from baseline</th>
+          <th style="width:10%">Target</th>
+          <th style="width:13%">Status</th>
+          <th style="width:10%">Trend</th>
         </tr>
       </thead>
       <tbody>
