@@ -7,7 +7,7 @@ import { importStrategy } from '../../strategy/importStrategy.js';
 import { MEASURE_PRESETS } from '../../strategy/presets.js';
 import { readStrategyText, strategyError } from '../../strategy/readStrategy.js';
 import { strategyJsonSchema } from '../../strategy/schema.js';
-import { requireStrategy, strategyRevisions } from '../../strategy/storeStrategy.js';
+import { loadStrategy, requireStrategy, strategyRevisions } from '../../strategy/storeStrategy.js';
 import { strategyContext } from '../../strategy/strategyContext.js';
 import { strategyTree, type StrategyTree } from '../../strategy/strategyTree.js';
 import { strategyToYaml } from '../../strategy/writeStrategy.js';
@@ -91,7 +91,6 @@ export function strategyCommand(io: CliIo): Command {
       const ctx = commandContext(io, options);
       const yaml = await withCommandWorkspace(ctx, { create: false }, async (ws) => {
         if (options.revision !== undefined) {
-          const { loadStrategy } = await import('../../strategy/storeStrategy.js');
           const s = await loadStrategy(ws, Number(options.revision));
           if (s === undefined || s.revision.revision !== Number(options.revision))
             throw new SvdError({
