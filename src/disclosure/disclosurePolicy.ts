@@ -30,6 +30,7 @@ export const HEALTH_SOURCES: readonly string[] = [
   'ae',
   'a-and-e',
   'istv',
+  'istv-counts',
   'ambulance',
 ];
 

@@ -36,6 +36,7 @@ describe('policy', () => {
     expect(minimumFor(publicPolicy, ['police-uk'])).toBe(5);
     expect(minimumFor(publicPolicy, ['police-uk', 'hes'])).toBe(8);
     expect(minimumFor(publicPolicy, [])).toBe(5);
+    expect(minimumFor(publicPolicy, ['istv-counts'])).toBe(8);
   });
   it('refuses unknown audiences and bad numbers with the accepted values', () => {
     expect(() => parseAudience('press')).toThrow(/invalid audience: press/);
