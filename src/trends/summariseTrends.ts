@@ -338,7 +338,10 @@ function trendTest(
   };
 }
 
-function seasonalProfile(months: readonly MonthlyPoint[], notes: TrendNotes): SeasonalPoint[] {
+export function seasonalProfile(
+  months: readonly MonthlyPoint[],
+  notes: TrendNotes,
+): SeasonalPoint[] {
   const held = months.filter((m) => m.status === 'complete');
   const totalDays = held.reduce((s, m) => s + m.days, 0);
   const overall = totalDays === 0 ? 0 : held.reduce((s, m) => s + m.held, 0) / totalDays;
