@@ -3,8 +3,10 @@
  * zero. Coverage is decided per unit — a source and force the selection can include — as:
  * - police.uk: the force-months ingested (the force's monthly file; the same grid as
  *   `svd coverage`);
- * - partner extracts (force extracts): every month from the first to the last month of each
- *   batch's records, so a month inside an extract with no records is a true zero.
+ * - partner extracts (force extracts): the months in which the source holds records for the
+ *   force. A month inside an extract's span with no record at all is taken as not held: for a
+ *   whole force, a month without a single crime is far likelier a gap in the extract than a true
+ *   zero. Such months are listed (`emptyInBatches`) so that the analyses can say so.
  * A month is `complete` when every unit holds it, `partial` when only some do, `missing` when none.
  */
 import type { Workspace } from '../store/openWorkspace.js';
@@ -17,8 +19,10 @@ export interface CoverageUnit {
   source: string;
   force: string;
   /** How the months were decided. */
-  basis: 'force-months ingested' | 'batch spans (first to last month of each batch)';
+  basis: 'force-months ingested' | 'months with records';
   months: string[];
+  /** Months inside a batch's first-to-last span with no record (treated as not held). */
+  emptyInBatches: string[];
 }
 
 export interface SelectionCoverage {
@@ -51,11 +55,9 @@ export async function selectionCoverage(
       u = {
         source,
         force,
-        basis:
-          source === 'police-uk'
-            ? 'force-months ingested'
-            : 'batch spans (first to last month of each batch)',
+        basis: source === 'police-uk' ? 'force-months ingested' : 'months with records',
         months: [],
+        emptyInBatches: [],
       };
       units.set(key, u);
     }
@@ -67,6 +69,12 @@ export async function selectionCoverage(
   );
   for (const r of police)
     if (keep('police-uk', r.force)) unit('police-uk', r.force).months.push(r.month);
+  const partner = await ws.db.all<{ source: string; force: string; month: string }>(
+    `SELECT DISTINCT source, force, strftime(month, '%Y-%m') AS month FROM incidents
+      WHERE source <> 'police-uk' ORDER BY 1, 2, 3`,
+  );
+  for (const r of partner)
+    if (keep(r.source, r.force)) unit(r.source, r.force).months.push(r.month);
   const spans = await ws.db.all<{ source: string; force: string; first: string; last: string }>(
     `SELECT source, force, strftime(min(month), '%Y-%m') AS first, strftime(max(month), '%Y-%m') AS last
        FROM incidents WHERE source <> 'police-uk' GROUP BY source, force, batch_id ORDER BY 1, 2, 3`,
@@ -74,7 +82,9 @@ export async function selectionCoverage(
   for (const r of spans) {
     if (!keep(r.source, r.force)) continue;
     const u = unit(r.source, r.force);
-    u.months = [...new Set([...u.months, ...monthRange(r.first, r.last)])].sort();
+    const held = new Set(u.months);
+    const empty = monthRange(r.first, r.last).filter((m) => !held.has(m));
+    u.emptyInBatches = [...new Set([...u.emptyInBatches, ...empty])].sort();
   }
   const all = [...units.values()].flatMap((u) => u.months).sort();
   return {

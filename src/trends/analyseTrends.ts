@@ -11,6 +11,7 @@ import { resolveSelection, type Selection } from '../analysis/selection.js';
 import { monthStatuses, selectionCoverage } from '../analysis/selectionCoverage.js';
 import { warnAboutSelection } from '../analysis/selectionWarnings.js';
 import { SvdError } from '../core/errors.js';
+import { formatRuns } from '../core/months.js';
 import { summariseTrends, type MonthRange, type TrendsResult } from './summariseTrends.js';
 
 export interface TrendsOptions {
@@ -56,6 +57,14 @@ export async function analyseTrends(
       months: u.months.length,
     })),
   );
+  for (const u of coverage.units) {
+    const empty = u.emptyInBatches.filter((m) => m >= from && m <= to);
+    if (empty.length > 0)
+      warnings.add(
+        'EMPTY_MONTHS_IN_BATCH',
+        `${u.source} (${u.force}) has no record in ${empty.length} month${empty.length === 1 ? '' : 's'} inside the span of its batches (${formatRuns(empty)}): taken as not held, not as zero`,
+      );
+  }
   const confidence = params.resolve('confidence', options.confidence, () => ({
     value: 0.95,
     explanation: 'the usual 95%',
