@@ -218,7 +218,7 @@ export async function analyseDeprivation(
     ...(strongest === undefined
       ? []
       : [
-          `across ${formatCount(strongest.lsoas)} LSOAs the rate is most closely related to ${strongest.domain.replace('_', ' ')} deprivation (Spearman ρ = ${strongest.rho!.toFixed(2)}, 95% interval ${strongest.lower?.toFixed(2) ?? '—'} to ${strongest.upper?.toFixed(2) ?? '—'}; ${formatP(strongest.pValue!)}); a correlation between areas says nothing about individuals or about cause`,
+          `across ${formatCount(strongest.lsoas)} LSOAs the rate is most closely related to ${strongest.domain === 'imd' ? 'overall deprivation (the IMD)' : `${strongest.domain.replace('_', ' ')} deprivation`} (Spearman ρ = ${strongest.rho!.toFixed(2)}, 95% interval ${strongest.lower?.toFixed(2) ?? '—'} to ${strongest.upper?.toFixed(2) ?? '—'}; ${formatP(strongest.pValue!)}); a correlation between areas says nothing about individuals or about cause`,
         ]),
   ];
   return {
