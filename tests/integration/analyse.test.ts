@@ -4,6 +4,7 @@
  * lookup, Census 2021 population and IMD 2019: numbers checked against independent counts in SQL
  * and against the generators' known truth, and the CLI's JSON equal to the core functions'.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyseDeprivation } from '../../src/causes/analyseDeprivation.js';
@@ -20,7 +21,7 @@ import { analyseWhen } from '../../src/when/analyseWhen.js';
 import { analyseWho } from '../../src/who/analyseWho.js';
 import { utcToLondon } from '../../src/core/londonTime.js';
 import { svd } from '../helpers/cli.js';
-import { TV_LSOA11_FILES, TV_STREET, sharedData } from '../helpers/paths.js';
+import { REPO, TV_LSOA11_FILES, TV_STREET, sharedData } from '../helpers/paths.js';
 import { tempDir } from '../helpers/temp.js';
 
 const dir = tempDir();
@@ -327,5 +328,16 @@ describe('the command line', () => {
     expect((await svd(['analyse', 'health-vs-police', '--site-area', 'X', '--db', db])).code).toBe(
       2,
     );
+  });
+
+  it('the README’s analyse examples are accepted as written', async () => {
+    const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    const lines = [...readme.matchAll(/^npx svd (analyse [^#\n]+)/gm)].map((m) => m[1]!.trim());
+    expect(lines.length).toBeGreaterThanOrEqual(5);
+    for (const line of lines) {
+      const args = [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+      const r = await svd([...args, '--db', db, '--quiet']);
+      expect(r.stderr, line).not.toMatch(/unknown (option|command)|error\[BAD_|error\[UNKNOWN/);
+    }
   });
 });
