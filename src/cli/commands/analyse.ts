@@ -5,9 +5,10 @@
  */
 import { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { hotspotsCommand } from './analyseHotspots.js';
 
 /** Builders of the subcommands; each analysis module adds its own here. */
-const SUBCOMMANDS: ((io: CliIo) => Command)[] = [];
+const SUBCOMMANDS: ((io: CliIo) => Command)[] = [hotspotsCommand];
 
 export function analyseCommand(io: CliIo): Command {
   const analyse = new Command('analyse').description(
