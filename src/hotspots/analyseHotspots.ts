@@ -147,7 +147,13 @@ export async function loadHotspotInput(
     ...(context.params === undefined ? {} : { params: context.params }),
     alsoUsing: ['lsoa11'],
   });
-  const found = await resolveHotspotArea(ws, options.area, selection.where ?? [], context.reporter);
+  const found = await resolveHotspotArea(
+    ws,
+    options.area,
+    selection.where ?? [],
+    context.reporter,
+    options.boundary,
+  );
   // The incidents of the area: those placed in an LSOA of the area (as rates count them), and
   // those in no LSOA but with a point, which the boundary then decides.
   const from = resolved.sql.from;
@@ -196,6 +202,7 @@ export async function loadHotspotInput(
     name: found.name,
     boundary: found.boundary,
     boundarySource: found.boundarySource,
+    boundaryChosen: found.boundaryChosen,
     chosen: found.chosen,
   };
   const filters: CountFilter[] = [...(selection.where ?? [])];

@@ -30,6 +30,7 @@ import { autoCellSize, hotspotGrid, type GridShape } from './hotspotGrid.js';
 import { autoBandwidth, hotspotKde } from './hotspotKde.js';
 import { fromLists, gridNeighbours, neighbourCount, type Neighbours } from './hotspotNeighbours.js';
 import { normalTwoSidedPs } from './normalPValue.js';
+import type { BoundaryChoice } from './hotspotArea.js';
 
 export const PERIODS = ['month', 'quarter', 'year'] as const;
 export type Period = (typeof PERIODS)[number];
@@ -42,6 +43,8 @@ export interface MonthRange {
 export interface HotspotOptions {
   /** `LEVEL=NAME` or `LEVEL=CODE`; by default the area the selection names, else the force area. */
   area?: string;
+  /** The outline of the area's LSOAs (default, when all are loaded) or the area's own boundary. */
+  boundary?: BoundaryChoice;
   grid?: GridShape;
   /** Metres; by default about 50 cells across the area's shorter side. */
   cellSize?: number;
@@ -82,6 +85,8 @@ export interface HotspotInput {
     name: string | null;
     boundary: Shape;
     boundarySource: string;
+    /** Why svd chose this boundary (null when asked for). */
+    boundaryChosen: string | null;
     /** Why svd chose this area (null when given). */
     chosen: string | null;
   };
@@ -267,6 +272,8 @@ export function hotspotAnalysis(
   const areaLabel = `${input.area.level} ${input.area.name ?? input.area.code}`;
   if (input.area.chosen === null) params.given('area', `${areaLabel} (${input.area.code})`);
   else params.automatic('area', `${areaLabel} (${input.area.code})`, input.area.chosen);
+  if (input.area.boundaryChosen === null) params.given('boundary', input.area.boundarySource);
+  else params.automatic('boundary', input.area.boundarySource, input.area.boundaryChosen);
 
   // Grid.
   const gridShape = params.resolve('grid', options.grid, () => ({
@@ -279,7 +286,7 @@ export function hotspotAnalysis(
     options.cellSize,
     () => ({
       value: auto.cellSize,
-      explanation: `50 cells across the shorter side of ${input.area.name ?? input.area.code} (${(auto.shorterSide / 1000).toFixed(1)} km), rounded down to a multiple of 100 m, as sfhotspot`,
+      explanation: `50 cells across the shorter side of ${input.area.name ?? input.area.code} (${(auto.shorterSide / 1000).toFixed(1)} km), ${auto.cellSize >= 100 ? 'rounded down to a multiple of 100 m, as sfhotspot' : 'in whole metres: the area is too small for cells of 100 m'}`,
     }),
     'metres',
   );
@@ -705,7 +712,7 @@ export function hotspotAnalysis(
 
   // Announce what svd chose.
   const all = params.all();
-  for (const name of ['area', 'cell size', 'bandwidth', 'LSOA level', 'period', 'seed'])
+  for (const name of ['area', 'boundary', 'cell size', 'bandwidth', 'LSOA level', 'period', 'seed'])
     if (all[name]?.automatic === true) announce(announceParam(name, all[name]));
   announce(
     `method: Gi* with ${String(all['neighbourhood']?.value)}, binary weights, ${String(all['p-values']?.value)} p-values, ${CORRECTION_NAMES[correction]} correction${all['correction']?.automatic === true ? ' (the default; --correction to change)' : ''}, significance ${alpha}`,

@@ -18,7 +18,11 @@ import {
   type MonthRange,
   type Period,
 } from '../../hotspots/hotspotAnalysis.js';
-import { AREA_LEVELS_WITH_BOUNDARIES } from '../../hotspots/hotspotArea.js';
+import {
+  AREA_LEVELS_WITH_BOUNDARIES,
+  BOUNDARIES,
+  type BoundaryChoice,
+} from '../../hotspots/hotspotArea.js';
 import { hotspotGeoJson, lsoaGeoJson } from '../../hotspots/hotspotGeoJson.js';
 import { GRID_SHAPES, type GridShape } from '../../hotspots/hotspotGrid.js';
 import {
@@ -32,6 +36,7 @@ import { formatTable } from '../table.js';
 
 interface HotspotsCliOptions extends SelectionOptions {
   area?: string;
+  boundary?: string;
   grid?: string;
   cellSize?: string;
   bandwidth?: string;
@@ -211,6 +216,10 @@ export function hotspotsCommand(io: CliIo): Command {
       '--area <LEVEL=NAME>',
       `the area to map: ${AREA_LEVELS_WITH_BOUNDARIES.join(', ')} by name or code (default: the area --where names, else the force area with data)`,
     )
+    .option(
+      '--boundary <which>',
+      "lsoas: the outline of the area's LSOAs (default, when loaded); area: the area's own boundary",
+    )
     .option('--grid <shape>', `cell shape: ${GRID_SHAPES.join(' or ')} (default square)`)
     .option(
       '--cell-size <metres>',
@@ -280,6 +289,7 @@ Examples:
         if (value !== undefined) hotspotOptions[key] = value;
       };
       set('area', options.area);
+      set('boundary', oneOf<BoundaryChoice>('boundary', options.boundary, BOUNDARIES));
       set('grid', oneOf<GridShape>('grid', options.grid, GRID_SHAPES));
       set(
         'cellSize',
