@@ -3,7 +3,8 @@
 # which prepares the inputs; see tests/fixtures/hotspots/README.md.
 #
 #   Rscript scripts/reference/spdep-gistar.R grid   INPUT.csv OUTPUT.csv CELL_SIZE
-#   Rscript scripts/reference/spdep-gistar.R lsoa   BOUNDARIES.geojson COUNTS.csv OUTPUT.csv SNAP
+#   Rscript scripts/reference/spdep-gistar.R lsoa   BOUNDARIES.geojson OUTPUT.csv SNAP STREET.csv...
+#   Rscript scripts/reference/spdep-gistar.R bench  CELLS.csv CELL_SIZE REPEATS
 #
 # grid: cells with easting, northing and count; neighbours by spdep::dnearneigh within
 #   1.5 x the cell size (between the diagonal, 1.414, and the next ring, 2: the queen's cells, as
@@ -11,7 +12,8 @@
 #   then include.self, binary weights (style "B") and spdep::localG.
 # lsoa: polygons read with sf, projected to British National Grid (EPSG:27700), queen contiguity
 #   by spdep::poly2nb(queen = TRUE, snap = SNAP metres), include.self, style "B", localG on the
-#   counts (which this script takes from the police.uk files named in COUNTS.csv's header comment).
+#   number of rows of the police.uk street files whose `LSOA code` is the LSOA's (counted here,
+#   independently of svd).
 suppressPackageStartupMessages({
   library(sf)
   library(spdep)
@@ -54,13 +56,14 @@ if (identical(mode, "grid")) {
   code_col <- intersect(c("LSOA11CD", "lsoa11cd", "code"), names(polys))[1]
   polys <- polys[order(polys[[code_col]]), ]
   polys <- st_transform(polys, 27700)
-  counts <- read.csv(args[3], stringsAsFactors = FALSE)
-  x <- counts$count[match(polys[[code_col]], counts$code)]
-  x[is.na(x)] <- 0
-  nb <- poly2nb(polys, queen = TRUE, snap = as.numeric(args[5]))
+  codes <- unlist(lapply(args[-(1:4)], function(f) {
+    read.csv(f, stringsAsFactors = FALSE, check.names = FALSE)[["LSOA code"]]
+  }))
+  x <- vapply(polys[[code_col]], function(code) sum(codes == code, na.rm = TRUE), 0)
+  nb <- poly2nb(polys, queen = TRUE, snap = as.numeric(args[4]))
   out <- gistar_table(polys[[code_col]], as.numeric(x), nb)
   names(out)[1] <- "code"
-  write.csv(out, args[4], row.names = FALSE, quote = FALSE)
+  write.csv(out, args[3], row.names = FALSE, quote = FALSE)
 } else if (identical(mode, "bench")) {
   # Timing for bench/hotspots.ts: neighbours and Gi* on the same grid, timed inside R so that R's
   # start-up and the reading of the file are not counted.
