@@ -23,7 +23,7 @@ import { openWorkspace } from '../../src/store/openWorkspace.js';
 import type { HotspotsResult } from '../../src/hotspots/hotspotAnalysis.js';
 import { close, readFixtureCsv, relativelyClose } from '../helpers/fixtureCsv.js';
 import { OXFORD, oxfordFiles, oxfordWorkspace } from '../helpers/oxfordHotspots.js';
-import { SHARED_DATA } from '../helpers/paths.js';
+import { REPO, SHARED_DATA } from '../helpers/paths.js';
 import { svd } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -255,6 +255,19 @@ describe('svd analyse hotspots', () => {
     expect(res.change!.totalBefore + res.change!.totalAfter).toBe(res.incidents.inArea);
     expect(res.classes!.periods).toEqual(['2018-10', '2018-11', '2018-12', '2019-01']);
     expect(res.cells.every((c) => typeof c.class === 'string')).toBe(true);
+  });
+
+  it('has --help naming every option the README section uses', async () => {
+    const help = await svd(['analyse', 'hotspots', '--help']);
+    expect(help.code).toBe(0);
+    const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    const section = readme.slice(
+      readme.indexOf('### Where: hotspots'),
+      readme.indexOf('### Exit codes'),
+    );
+    const options = new Set(section.match(/--[a-z][a-z-]+/g) ?? []);
+    expect(options.size).toBeGreaterThan(15);
+    for (const o of options) expect(help.stdout, o).toContain(o);
   });
 
   it('refuses bad options with the accepted values', async () => {
