@@ -265,9 +265,10 @@ export function hotspotGrid(boundary: Shape, options: GridOptions): HotspotGrid 
   const signs = ringSigns(boundary);
   const ringBoxes = boundary.rings.map((r) => makeShape([r]));
   const cellAt = new Int32Array(rows * cols).fill(-1);
-  const keptRow: number[] = [];
-  const keptCol: number[] = [];
-  const keptShare: number[] = [];
+  const keptRow = new Int32Array(rows * cols);
+  const keptCol = new Int32Array(rows * cols);
+  const keptShare = new Float64Array(rows * cols);
+  let n = 0;
   const cutRings = new Map<number, Float64Array[]>();
   let area = 0;
   for (let ri = 0; ri < rows; ri++) {
@@ -330,16 +331,15 @@ export function hotspotGrid(boundary: Shape, options: GridOptions): HotspotGrid 
         if ((p - cs) % 2 === 0) continue;
         share = 1;
       }
-      const k = keptRow.length;
+      const k = n++;
       cellAt[base + ci] = k;
-      keptRow.push(r);
-      keptCol.push(c);
-      keptShare.push(share);
+      keptRow[k] = r;
+      keptCol[k] = c;
+      keptShare[k] = share;
       if (pieces !== undefined) cutRings.set(k, pieces);
       area += share * cellAreaWhole;
     }
   }
-  const n = keptRow.length;
   const x = new Float64Array(n);
   const y = new Float64Array(n);
   for (let k = 0; k < n; k++) {
@@ -356,11 +356,11 @@ export function hotspotGrid(boundary: Shape, options: GridOptions): HotspotGrid 
     cols,
     cellAt,
     n,
-    row: Int32Array.from(keptRow),
-    col: Int32Array.from(keptCol),
+    row: keptRow.slice(0, n),
+    col: keptCol.slice(0, n),
     x,
     y,
-    areaShare: Float64Array.from(keptShare),
+    areaShare: keptShare.slice(0, n),
     cutRings,
     area,
   };
