@@ -5,6 +5,8 @@
  * Rscript is installed, neighbours + Gi* against R spdep (dnearneigh + localG) on the same cells,
  * timed inside R with proc.time() so that R's start-up and the reading of the cells are not
  * counted. Then a scaling table from 10,000 to 5,000,000 points and about 1,000 to 1,000,000 cells.
+ * The grid is also built over a real boundary (Oxford's LSOA outline, from the shared open data),
+ * where the brute force — every cell clipped against the whole boundary — has real work to do.
  *
  * BENCH_HOTSPOTS_SCALING=0 skips the scaling table (it takes a few minutes).
  */
@@ -13,6 +15,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dissolve } from '../src/geo/dissolve.js';
+import { wgs84ToBng } from '../src/geo/projection.js';
+import { readBoundaryFile } from '../src/geo/readBoundaryFile.js';
 import { makeShape, type Shape } from '../src/geo/shapes.js';
 import { adjustPValues, adjustPValuesDirect } from '../src/hotspots/adjustPValues.js';
 import { clipRingHalfPlane, ringsContain, signedRingArea } from '../src/hotspots/clipPolygon.js';
@@ -23,7 +28,7 @@ import { hotspotKde, hotspotKdeBruteForce } from '../src/hotspots/hotspotKde.js'
 import { distanceNeighboursBruteForce, gridNeighbours } from '../src/hotspots/hotspotNeighbours.js';
 import { normalTwoSidedPs } from '../src/hotspots/normalPValue.js';
 import { seededRandom } from '../src/synthetic/random.js';
-import { median, printTable } from './support.js';
+import { median, printTable, sharedDataPath } from './support.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const X0 = 440_000;
@@ -122,6 +127,28 @@ function countsBruteForce(grid: HotspotGrid, x: Float64Array, y: Float64Array): 
   return counts;
 }
 
+/** Oxford's outline dissolved from its 83 LSOA 2011 polygons (the shared open data). */
+function oxfordOutline(): Shape {
+  const file = sharedDataPath('boundaries', 'lsoa-2011-by-lad', 'E07000178.geojson');
+  const p = new Float64Array(2);
+  const shapes = readBoundaryFile(file).features.map((f) =>
+    makeShape(
+      f.polygons.flatMap((poly) =>
+        poly.map((ring) => {
+          const r = new Float64Array(ring.length * 2);
+          ring.forEach((pos, k) => {
+            wgs84ToBng(pos[0]!, pos[1]!, p);
+            r[2 * k] = p[0]!;
+            r[2 * k + 1] = p[1]!;
+          });
+          return r;
+        }),
+      ),
+    ),
+  );
+  return dissolve(shapes);
+}
+
 function rTiming(grid: HotspotGrid, counts: Float64Array): { seconds: number; z: number[] } | null {
   try {
     execFileSync('Rscript', ['--version'], { stdio: 'ignore' });
@@ -195,6 +222,11 @@ function mainCase(): Record<string, unknown> {
     kdeDiff = Math.max(kdeDiff, Math.abs(kde.value[k]! - kdeBrute.value[k]!));
   const fdrSame = gistarBrute.value.every((v, k) => Math.abs(v - gistar.value[k]!) < 1e-12);
   if (gridBrute.value !== g.n) throw new Error('brute-force grid disagrees');
+  const oxford = oxfordOutline();
+  const vertices = oxford.rings.reduce((n, r) => n + r.length / 2, 0);
+  const oxGrid = time(() => hotspotGrid(oxford, { shape: 'square', cellSize: 100 }), 15);
+  const oxBrute = time(() => gridBruteForce(oxford, 100), 1);
+  if (oxBrute.value !== oxGrid.value.n) throw new Error('brute-force Oxford grid disagrees');
 
   const rows = [
     {
@@ -203,6 +235,13 @@ function mainCase(): Record<string, unknown> {
       'ms (median)': grid.seconds * 1000,
       'brute force ms': gridBrute.seconds * 1000,
       'speed-up ×': gridBrute.seconds / grid.seconds,
+    },
+    {
+      step: `(grid over Oxford's LSOA outline, ${vertices.toLocaleString('en-GB')} vertices)`,
+      'first run ms': oxGrid.first * 1000,
+      'ms (median)': oxGrid.seconds * 1000,
+      'brute force ms': oxBrute.seconds * 1000,
+      'speed-up ×': oxBrute.seconds / oxGrid.seconds,
     },
     {
       step: 'counts per cell',
