@@ -22,6 +22,7 @@ import { ratesCommand } from './commands/rates.js';
 import { whatifCommand } from './commands/whatif.js';
 import { mappingsCommand } from './commands/mappings.js';
 import { synthCommand } from './commands/synth.js';
+import { serveCommand } from './commands/serve.js';
 import { processIo, type CliIo } from './io.js';
 
 export const EXIT_CODE_HELP = `
@@ -63,6 +64,7 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(classifyRecordsCommand(io));
   program.addCommand(explainCommand(io));
   program.addCommand(whatifCommand(io));
+  program.addCommand(serveCommand(io));
   const exitOverride = (command: Command): void => {
     command.exitOverride();
     command.configureOutput({
