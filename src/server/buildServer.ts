@@ -72,6 +72,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   });
   const routes: RouteDoc[] = [];
+  // Every route Fastify registers, to hold the OpenAPI document to all of them (a test does).
+  const registered: string[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) if (m !== 'HEAD') registered.push(`${m} ${r.url}`);
+  });
+  app.decorate('registeredRoutes', registered);
   const cache = new ResponseCache(options.cache === false ? 0 : 500);
   const staticFiles = new StaticFiles(options.webRoot ?? packageFile('dist', 'web'));
   const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
