@@ -3,7 +3,11 @@
  * configuration (partnerships, their districts, the force area), the definitions classified in
  * the workspace with their tiers, the sources, and whether any synthetic batch is held.
  */
-import { definitionMeta, latestRuns, type DefinitionMeta } from '../definitions/classifyIncidents.js';
+import {
+  definitionMeta,
+  latestRuns,
+  type DefinitionMeta,
+} from '../definitions/classifyIncidents.js';
 import { loadStoredDefinition } from '../definitions/storeDefinition.js';
 import { storedPartnershipConfig } from '../geo/partnershipConfig.js';
 import { SOFTWARE_VERSION } from '../core/version.js';

@@ -13,10 +13,7 @@ import { ingestForceExtract } from '../sources/force-extract/ingestForceExtract.
 import { ingestIstv } from '../sources/istv/ingestIstv.js';
 import type { PartnerRunReport } from '../sources/partner/partnerBatch.js';
 import { defaultKeyFile } from '../sources/partner/pseudonymKey.js';
-import {
-  ingestPoliceUk,
-  type PoliceUkIngestReport,
-} from '../sources/police-uk/ingestPoliceUk.js';
+import { ingestPoliceUk, type PoliceUkIngestReport } from '../sources/police-uk/ingestPoliceUk.js';
 import type { Workspace } from '../store/openWorkspace.js';
 
 export const UPLOAD_KINDS = ['police-uk', 'force-extract', 'istv'] as const;

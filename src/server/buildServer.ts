@@ -57,10 +57,17 @@ export interface RouteContext {
     options?: { bodyLimit?: number },
   ): void;
   /** Streams a raw upload body to a temporary file; removes it after fn. */
-  withUploadedFile<T>(request: FastifyRequest, name: string, fn: (file: string) => Promise<T>): Promise<T>;
+  withUploadedFile<T>(
+    request: FastifyRequest,
+    name: string,
+    fn: (file: string) => Promise<T>,
+  ): Promise<T>;
 }
 
-export function queryObject(properties: Record<string, Record<string, unknown>>, required: string[] = []): JsonObjectSchema {
+export function queryObject(
+  properties: Record<string, Record<string, unknown>>,
+  required: string[] = [],
+): JsonObjectSchema {
   return { type: 'object', properties, required, additionalProperties: false };
 }
 
@@ -130,14 +137,19 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     async withUploadedFile(request, name, fn) {
       const dir = await mkdtemp(path.join(os.tmpdir(), 'svd-upload-'));
       // Only the base name, with anything unusual replaced: the name is shown, never trusted.
-      const safe = path.basename(name).replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 120) || 'upload';
+      const safe =
+        path
+          .basename(name)
+          .replace(/[^A-Za-z0-9._-]/g, '_')
+          .slice(0, 120) || 'upload';
       const file = path.join(dir, safe);
       try {
         let bytes = 0;
         const limit = new Transform({
           transform(chunk: Buffer, _enc, callback) {
             bytes += chunk.length;
-            if (bytes > maxUploadBytes) callback(Object.assign(new Error('too large'), { statusCode: 413 }));
+            if (bytes > maxUploadBytes)
+              callback(Object.assign(new Error('too large'), { statusCode: 413 }));
             else callback(null, chunk);
           },
         });
@@ -165,7 +177,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
   );
   ctx.route(
-    { method: 'GET', url: '/api/openapi.json', summary: 'this document: every route and its parameters' },
+    {
+      method: 'GET',
+      url: '/api/openapi.json',
+      summary: 'this document: every route and its parameters',
+    },
     async () => openApiDocument(routes),
   );
   registerDataRoutes(ctx);
@@ -179,13 +195,18 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         void reply
           .status(503)
           .type('text/plain; charset=utf-8')
-          .send('The web app is not built. Run `npm run build` in the svd folder, then start svd serve again.\n');
+          .send(
+            'The web app is not built. Run `npm run build` in the svd folder, then start svd serve again.\n',
+          );
         return;
       }
       const found = staticFiles.lookup(url);
       if (found !== undefined) {
         void reply
-          .header('Cache-Control', found.immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
+          .header(
+            'Cache-Control',
+            found.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+          )
           .type(found.type)
           .send(found.body);
         return;

@@ -36,14 +36,18 @@ export function openApiDocument(routes: readonly RouteDoc[]): Record<string, unk
         in: 'path',
         required: true,
         schema,
-        ...(typeof schema['description'] === 'string' ? { description: schema['description'] } : {}),
+        ...(typeof schema['description'] === 'string'
+          ? { description: schema['description'] }
+          : {}),
       })),
       ...Object.entries(r.querystring?.properties ?? {}).map(([name, schema]) => ({
         name,
         in: 'query',
         required: r.querystring?.required?.includes(name) ?? false,
         schema,
-        ...(typeof schema['description'] === 'string' ? { description: schema['description'] } : {}),
+        ...(typeof schema['description'] === 'string'
+          ? { description: schema['description'] }
+          : {}),
       })),
     ];
     paths[path] = {

@@ -35,7 +35,9 @@ afterAll(async () => {
   pool?.close();
 });
 
-async function get<T = unknown>(url: string): Promise<{ status: number; body: T; headers: Record<string, unknown> }> {
+async function get<T = unknown>(
+  url: string,
+): Promise<{ status: number; body: T; headers: Record<string, unknown> }> {
   const res = await app.inject({ method: 'GET', url });
   return { status: res.statusCode, body: res.json() as T, headers: res.headers };
 }
@@ -57,7 +59,11 @@ describe('health and the OpenAPI document', () => {
   });
 
   it('lists every route with its parameters', async () => {
-    const doc = (await get<{ openapi: string; paths: Record<string, Record<string, unknown>> }>('/api/openapi.json')).body;
+    const doc = (
+      await get<{ openapi: string; paths: Record<string, Record<string, unknown>> }>(
+        '/api/openapi.json',
+      )
+    ).body;
     expect(doc.openapi).toBe('3.1.0');
     const listed = Object.entries(doc.paths).flatMap(([p, ops]) =>
       Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace(/\{([^}]+)\}/g, ':$1')}`),
@@ -66,13 +72,27 @@ describe('health and the OpenAPI document', () => {
     expect(registered.length).toBeGreaterThan(10);
     expect([...listed].sort()).toEqual([...registered].sort());
     const overview = doc.paths['/api/overview']!['get'] as { parameters: { name: string }[] };
-    expect(overview.parameters.map((p) => p.name)).toEqual(['from', 'to', 'area', 'definition', 'tier', 'source']);
+    expect(overview.parameters.map((p) => p.name)).toEqual([
+      'from',
+      'to',
+      'area',
+      'definition',
+      'tier',
+      'source',
+    ]);
   });
 });
 
 describe('numbers equal the command line', () => {
   it('/api/counts is svd counts --json', async () => {
-    const args = ['--by', 'month,tier', '--where', 'district=Oxford', '--where', 'source=force-extract'];
+    const args = [
+      '--by',
+      'month,tier',
+      '--where',
+      'district=Oxford',
+      '--where',
+      'source=force-extract',
+    ];
     const expected = await cli(['counts', ...args, '--definition', DEF]);
     const r = await get(
       `/api/counts?by=month,tier&where=district%3DOxford&where=source%3Dforce-extract&definition=${DEF}`,
@@ -82,16 +102,37 @@ describe('numbers equal the command line', () => {
   });
 
   it("/api/overview's tiers and months are svd counts by tier and by month", async () => {
-    const where = ['--where', 'district_code=E07000178', '--where', 'source=force-extract', '--where', 'month=2024-02..2024-03'];
-    const byTier = await cli<{ tier: string; n: number }[]>(['counts', '--by', 'tier', ...where, '--definition', DEF]);
-    const byMonth = await cli<{ month: string; n: number }[]>(['counts', '--by', 'month', ...where]);
+    const where = [
+      '--where',
+      'district_code=E07000178',
+      '--where',
+      'source=force-extract',
+      '--where',
+      'month=2024-02..2024-03',
+    ];
+    const byTier = await cli<{ tier: string; n: number }[]>([
+      'counts',
+      '--by',
+      'tier',
+      ...where,
+      '--definition',
+      DEF,
+    ]);
+    const byMonth = await cli<{ month: string; n: number }[]>([
+      'counts',
+      '--by',
+      'month',
+      ...where,
+    ]);
     const r = await get<{
       tiers: { tier: string; n: number | null }[];
       months: { month: string; n: number }[];
       total: number;
       synthetic: { incidents: number };
       definition: { meta: { id: string; version: number } };
-    }>(`/api/overview?area=${OXFORD}&source=force-extract&from=2024-02&to=2024-03&definition=${DEF}`);
+    }>(
+      `/api/overview?area=${OXFORD}&source=force-extract&from=2024-02&to=2024-03&definition=${DEF}`,
+    );
     expect(r.status).toBe(200);
     expect(r.body.definition.meta).toMatchObject({ id: DEF, version: 1 });
     for (const t of byTier) expect(r.body.tiers.find((x) => x.tier === t.tier)?.n).toBe(t.n);
@@ -102,7 +143,9 @@ describe('numbers equal the command line', () => {
   });
 
   it('a filter changes the numbers: a tier narrows the monthly series', async () => {
-    const all = await get<{ total: number }>(`/api/overview?area=${OXFORD}&source=force-extract&definition=${DEF}`);
+    const all = await get<{ total: number }>(
+      `/api/overview?area=${OXFORD}&source=force-extract&definition=${DEF}`,
+    );
     const primary = await get<{ total: number; tiers: { tier: string; n: number }[] }>(
       `/api/overview?area=${OXFORD}&source=force-extract&definition=${DEF}&tier=primary`,
     );
@@ -112,7 +155,13 @@ describe('numbers equal the command line', () => {
 
   it('/api/map is svd rates --by lsoa11 within the area', async () => {
     const expected = await cli<{ rows: unknown[] }>([
-      'rates', '--by', 'lsoa11', '--within', OXFORD, '--where', 'source=force-extract',
+      'rates',
+      '--by',
+      'lsoa11',
+      '--within',
+      OXFORD,
+      '--where',
+      'source=force-extract',
     ]);
     const r = await get<{ rows: unknown[] }>(`/api/map?area=${OXFORD}&source=force-extract`);
     expect(r.status).toBe(200);
@@ -130,24 +179,39 @@ describe('numbers equal the command line', () => {
   });
 
   it('/api/points groups the located incidents by map point', async () => {
-    const r = await get<{ points: { n: number }[]; total: number }>(`/api/points?area=${OXFORD}&source=force-extract`);
+    const r = await get<{ points: { n: number }[]; total: number }>(
+      `/api/points?area=${OXFORD}&source=force-extract`,
+    );
     const counted = await cli<{ located: string; n: number }[]>([
-      'counts', '--by', 'located', '--where', 'district_code=E07000178', '--where', 'source=force-extract',
+      'counts',
+      '--by',
+      'located',
+      '--where',
+      'district_code=E07000178',
+      '--where',
+      'source=force-extract',
     ]);
     expect(r.body.total).toBe(counted.find((c) => c.located === 'yes')?.n);
   });
 
   it('/api/coverage and /api/batches are svd coverage and svd batches', async () => {
-    const coverage = await get<{ policeUk: unknown; sources: { sources: { source: string; months: (number | null)[] }[] } }>(
-      '/api/coverage',
-    );
+    const coverage = await get<{
+      policeUk: unknown;
+      sources: { sources: { source: string; months: (number | null)[] }[] };
+    }>('/api/coverage');
     expect(coverage.body.policeUk).toEqual(await cli(['coverage']));
-    expect(coverage.body.sources.sources.map((s) => s.source)).toEqual(['police-uk', 'force-extract', 'istv']);
+    expect(coverage.body.sources.sources.map((s) => s.source)).toEqual([
+      'police-uk',
+      'force-extract',
+      'istv',
+    ]);
     expect((await get('/api/batches')).body).toEqual(await cli(['batches']));
   });
 
   it('/api/explain is svd explain --json', async () => {
-    const records = await get<{ id: number; tier: string }[]>(`/api/records?area=${OXFORD}&source=force-extract&definition=${DEF}&tier=primary&limit=1`);
+    const records = await get<{ id: number; tier: string }[]>(
+      `/api/records?area=${OXFORD}&source=force-extract&definition=${DEF}&tier=primary&limit=1`,
+    );
     const id = records.body[0]!.id;
     expect(records.body[0]!.tier).toBe('primary');
     const r = await get(`/api/explain/${id}?definition=${DEF}`);
@@ -157,14 +221,19 @@ describe('numbers equal the command line', () => {
   it('/api/whatif is svd whatif --json for the same proposal', async () => {
     const described = await get<{ sourceText: string }>(`/api/definitions/${DEF}`);
     // Promote the monitoring list's assault with injury into the primary tier.
-    const proposal = described.body.sourceText.replace(/^version: 1$/m, 'version: 2').replace(
-      /(tiers:\n)/,
-      '$1',
-    ).replace('id: gbh-without-intent', 'id: gbh-without-intent-all-8n').replace(/statutes: \[OAPA1861-s20\]/, 'statutes: [OAPA1861-s20, OAPA1861-s47]');
+    const proposal = described.body.sourceText
+      .replace(/^version: 1$/m, 'version: 2')
+      .replace(/(tiers:\n)/, '$1')
+      .replace('id: gbh-without-intent', 'id: gbh-without-intent-all-8n')
+      .replace(/statutes: \[OAPA1861-s20\]/, 'statutes: [OAPA1861-s20, OAPA1861-s47]');
     const file = path.join(dir, 'proposal.yaml');
     writeFileSync(file, proposal);
     const expected = await cli<{ headline: string }>(['whatif', '--base', DEF, '--proposal', file]);
-    const res = await app.inject({ method: 'POST', url: '/api/whatif', payload: { base: DEF, proposal } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/whatif',
+      payload: { base: DEF, proposal },
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json() as Record<string, unknown>;
     const { warnings: _w, ...result } = body;
@@ -177,17 +246,32 @@ describe('numbers equal the command line', () => {
 
 describe('errors are the command line errors', () => {
   it('a bad month is refused by the schema with 400', async () => {
-    const r = await get<{ error: { kind: string; code: string; message: string } }>('/api/overview?from=2024-13');
+    const r = await get<{ error: { kind: string; code: string; message: string } }>(
+      '/api/overview?from=2024-13',
+    );
     expect(r.status).toBe(400);
     expect(r.body.error).toMatchObject({ kind: 'usage', code: 'BAD_REQUEST' });
     expect(r.body.error.message).toMatch(/from/);
   });
 
   it('an unknown definition gives the same code and message as the CLI, as 400', async () => {
-    const r = await get<{ error: { code: string; message: string; fix: string } }>('/api/overview?definition=thames-valey-vru');
-    const c = await svd(['counts', '--by', 'tier', '--definition', 'thames-valey-vru', '--db', db, '--json']);
+    const r = await get<{ error: { code: string; message: string; fix: string } }>(
+      '/api/overview?definition=thames-valey-vru',
+    );
+    const c = await svd([
+      'counts',
+      '--by',
+      'tier',
+      '--definition',
+      'thames-valey-vru',
+      '--db',
+      db,
+      '--json',
+    ]);
     expect(c.code).toBe(2);
-    const cliError = (JSON.parse(c.stdout) as { error: { code: string; message: string; fix: string } }).error;
+    const cliError = (
+      JSON.parse(c.stdout) as { error: { code: string; message: string; fix: string } }
+    ).error;
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe(cliError.code);
     expect(r.body.error.message).toBe(cliError.message);
@@ -209,7 +293,10 @@ describe('errors are the command line errors', () => {
     const res = await app.inject({
       method: 'POST',
       url: '/api/whatif',
-      payload: { base: DEF, proposal: 'id: x\nversion: 1\ntitle: t\neffective_from: 2024-01-01\ntiers: []\n' },
+      payload: {
+        base: DEF,
+        proposal: 'id: x\nversion: 1\ntitle: t\neffective_from: 2024-01-01\ntiers: []\n',
+      },
     });
     expect(res.statusCode).toBeGreaterThanOrEqual(400);
     const body = res.json() as { error: { problems: { message: string }[] } };
@@ -258,14 +345,20 @@ describe('uploads', () => {
       });
     const refused = await send('kind=istv&name=bad.csv', Buffer.from(BAD_ISTV));
     expect(refused.statusCode).toBe(422);
-    const error = (refused.json() as { error: { code: string; problems: { line: number; field: string; message: string }[] } }).error;
+    const error = (
+      refused.json() as {
+        error: { code: string; problems: { line: number; field: string; message: string }[] };
+      }
+    ).error;
     expect(error.code).toBe('BATCH_REFUSED');
     expect(error.problems[0]).toMatchObject({ line: 3, field: 'Arrival Date' });
 
     const before = (await get<{ batch_id: number }[]>('/api/batches')).body.length;
     const stored = await send('kind=istv&name=bad.csv&maxErrors=1', Buffer.from(BAD_ISTV));
     expect(stored.statusCode).toBe(200);
-    const report = stored.json() as { report: { files: { batchId: number; rowsStored: number; rowsRejected: number }[] } };
+    const report = stored.json() as {
+      report: { files: { batchId: number; rowsStored: number; rowsRejected: number }[] };
+    };
     expect(report.report.files[0]).toMatchObject({ rowsStored: 2, rowsRejected: 1 });
     const batches = (await get<{ batch_id: number }[]>('/api/batches')).body;
     expect(batches).toHaveLength(before + 1);

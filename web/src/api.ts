@@ -67,7 +67,13 @@ export function uploadFile<T>(
     xhr.setRequestHeader('accept', 'application/json');
     xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
     xhr.onerror = () =>
-      reject(new ApiError(0, { kind: 'network', code: 'NETWORK', message: 'the upload did not reach the server' }));
+      reject(
+        new ApiError(0, {
+          kind: 'network',
+          code: 'NETWORK',
+          message: 'the upload did not reach the server',
+        }),
+      );
     xhr.onload = () => {
       answer<T>(new Response(xhr.responseText, { status: xhr.status })).then(resolve, reject);
     };

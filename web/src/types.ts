@@ -14,7 +14,10 @@ export interface Meta {
   months: { first: string | null; last: string | null };
   areas: { value: string; level: string; code: string; name: string; within: string | null }[];
   defaultArea: string;
-  definitions: (DefinitionMeta & { classifiedAt: string; tiers: { id: string; label: string }[] })[];
+  definitions: (DefinitionMeta & {
+    classifiedAt: string;
+    tiers: { id: string; label: string }[];
+  })[];
   defaultDefinition: string | null;
   defaultSource: string | null;
   sources: { source: string; records: number; synthetic: boolean }[];
@@ -87,7 +90,12 @@ export interface MapAnswer {
 
 export interface FeatureCollection {
   type: 'FeatureCollection';
-  features: { type: 'Feature'; id: string; properties: { code: string; name: string | null }; geometry: unknown }[];
+  features: {
+    type: 'Feature';
+    id: string;
+    properties: { code: string; name: string | null };
+    geometry: unknown;
+  }[];
 }
 
 export interface PointsAnswer {
@@ -154,7 +162,11 @@ export interface SampleRecord {
 
 export interface ExplainAnswer {
   definition: DefinitionMeta;
-  record: Record<string, string | number | boolean | null> & { id: number; source: string; month: string };
+  record: Record<string, string | number | boolean | null> & {
+    id: number;
+    source: string;
+    month: string;
+  };
   stored: { tier: string | null; status: string } | null;
   classification: { tier: string | null; status: string; tiers: string[]; excludedBy: string[] };
   rules: {
@@ -176,7 +188,10 @@ export interface WhatIfAnswer {
   changed: number;
   tiers: { tier: string; base: number; proposal: number; change: number; percent: number | null }[];
   transitions: { from: string; to: string; n: number }[];
-  breakdowns: { by: string; rows: { value: string | null; label?: string; from: string; to: string; n: number }[] }[];
+  breakdowns: {
+    by: string;
+    rows: { value: string | null; label?: string; from: string; to: string; n: number }[];
+  }[];
   headline: string;
   warnings: string[];
 }

@@ -48,7 +48,10 @@ export function filtersFrom(params: URLSearchParams): Filters {
 }
 
 /** The query string of the filters (and any page-specific parameters). */
-export function filterParams(filters: Filters, extra: Record<string, string> = {}): URLSearchParams {
+export function filterParams(
+  filters: Filters,
+  extra: Record<string, string> = {},
+): URLSearchParams {
   const p = new URLSearchParams();
   for (const k of FILTER_KEYS) {
     const v = filters[k];

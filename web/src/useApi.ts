@@ -2,9 +2,7 @@ import { useEffect, useState } from 'react';
 import { ApiError } from './api';
 
 export type Loaded<T> =
-  | { state: 'loading' }
-  | { state: 'error'; error: ApiError }
-  | { state: 'ready'; data: T };
+  { state: 'loading' } | { state: 'error'; error: ApiError } | { state: 'ready'; data: T };
 
 /** Loads data whenever the key changes; the answer of an older key is dropped. */
 export function useApi<T>(key: string | null, load: () => Promise<T>): Loaded<T> {

@@ -15,14 +15,22 @@ interface ServeOptions extends CommonOptions {
 export function parsePort(text: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || n > 65535)
-    throw usageError('BAD_PORT', `--port ${JSON.stringify(text)} is not a port number`, 'e.g. --port 8080 (0 picks a free one)');
+    throw usageError(
+      'BAD_PORT',
+      `--port ${JSON.stringify(text)} is not a port number`,
+      'e.g. --port 8080 (0 picks a free one)',
+    );
   return n;
 }
 
 function parseMegabytes(text: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0)
-    throw usageError('BAD_SIZE', `--max-upload-mb ${JSON.stringify(text)} is not a size`, 'e.g. --max-upload-mb 200');
+    throw usageError(
+      'BAD_SIZE',
+      `--max-upload-mb ${JSON.stringify(text)} is not a size`,
+      'e.g. --max-upload-mb 200',
+    );
   return Math.round(n * 1024 * 1024);
 }
 
@@ -44,7 +52,9 @@ export async function runServer(
     reporter: ctx.reporter,
     cwd: ctx.io.cwd,
   });
-  ctx.print(`svd dashboard: ${server.url}  (workspace ${options.db}${server.pool.writable ? ', uploads allowed' : ', read-only'}; Ctrl-C to stop)`);
+  ctx.print(
+    `svd dashboard: ${server.url}  (workspace ${options.db}${server.pool.writable ? ', uploads allowed' : ', read-only'}; Ctrl-C to stop)`,
+  );
   const stop = (): void => {
     void server.close().then(() => process.exit(0));
   };
@@ -57,9 +67,16 @@ export function serveCommand(io: CliIo): Command {
   return new Command('serve')
     .description('serve the dashboard (web app and JSON API) of a workspace')
     .option('--db <path>', 'workspace file (default: $SVD_DB, else ./svd.duckdb)')
-    .option('--host <address>', 'address to listen on (loopback by default: this computer only)', '127.0.0.1')
+    .option(
+      '--host <address>',
+      'address to listen on (loopback by default: this computer only)',
+      '127.0.0.1',
+    )
     .option('--port <n>', 'port to listen on (0: any free port)', '8080')
-    .option('--allow-upload', 'let people add files from the browser (opens the workspace read-write)')
+    .option(
+      '--allow-upload',
+      'let people add files from the browser (opens the workspace read-write)',
+    )
     .option('--max-upload-mb <n>', 'largest file accepted by an upload, in MB', '200')
     .option('--quiet', 'no announcements')
     .addHelpText(

@@ -75,7 +75,9 @@ export function registerDataRoutes(ctx: RouteContext): void {
           );
         checkTierDimensions(named);
         const definition =
-          q.definition === undefined ? undefined : await countsDefinition(ws, q.definition, ctx.cwd);
+          q.definition === undefined
+            ? undefined
+            : await countsDefinition(ws, q.definition, ctx.cwd);
         const result = await countIncidents(
           ws,
           { by, where },
@@ -101,9 +103,7 @@ export function registerDataRoutes(ctx: RouteContext): void {
       querystring: filters,
     },
     (q) =>
-      pool.read((ws) =>
-        dashboardMap(ws, filtersOf(q), { cwd: ctx.cwd, reporter: ctx.reporter }),
-      ),
+      pool.read((ws) => dashboardMap(ws, filtersOf(q), { cwd: ctx.cwd, reporter: ctx.reporter })),
   );
 
   ctx.get<{ area?: string }>(
@@ -114,7 +114,9 @@ export function registerDataRoutes(ctx: RouteContext): void {
       produces: 'application/geo+json',
     },
     (q) =>
-      pool.read((ws) => areaBoundaries(ws, q.area === undefined || q.area === 'all' ? undefined : q.area)),
+      pool.read((ws) =>
+        areaBoundaries(ws, q.area === undefined || q.area === 'all' ? undefined : q.area),
+      ),
   );
 
   ctx.get<FilterQuery>(
@@ -144,7 +146,10 @@ export function registerDataRoutes(ctx: RouteContext): void {
   );
 
   ctx.get(
-    { url: '/api/batches', summary: 'every ingested file with its provenance, as `svd batches --json`' },
+    {
+      url: '/api/batches',
+      summary: 'every ingested file with its provenance, as `svd batches --json`',
+    },
     () => pool.read((ws) => listBatches(ws)),
   );
 
@@ -154,8 +159,7 @@ export function registerDataRoutes(ctx: RouteContext): void {
       summary: "a batch's validation report: errors, warnings and notes as stored",
       params: queryObject({ id: { type: 'integer', minimum: 1 } }, ['id']),
     },
-    (_q, request) =>
-      pool.read((ws) => batchMessages(ws, (request.params as { id: number }).id)),
+    (_q, request) => pool.read((ws) => batchMessages(ws, (request.params as { id: number }).id)),
   );
 
   ctx.route(
@@ -187,7 +191,12 @@ export function registerDataRoutes(ctx: RouteContext): void {
       bodyType: 'application/octet-stream',
     },
     async (request) => {
-      const q = request.query as { kind: string; name: string; mapping?: string; maxErrors?: number };
+      const q = request.query as {
+        kind: string;
+        name: string;
+        mapping?: string;
+        maxErrors?: number;
+      };
       const kind = parseUploadKind(q.kind);
       if (!pool.writable)
         // The same refusal pool.write gives, before the body is read.

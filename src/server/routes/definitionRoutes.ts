@@ -23,7 +23,8 @@ export function registerDefinitionRoutes(ctx: RouteContext): void {
   ctx.get(
     {
       url: '/api/definitions',
-      summary: 'the shipped definitions and the versions stored in the workspace, as `svd definitions list --json`',
+      summary:
+        'the shipped definitions and the versions stored in the workspace, as `svd definitions list --json`',
     },
     () =>
       pool.read(async (ws) => {
@@ -51,14 +52,19 @@ export function registerDefinitionRoutes(ctx: RouteContext): void {
   ctx.get<{ spec: string }>(
     {
       url: '/api/definitions/:spec',
-      summary: 'a definition in readable form: tiers, rules in plain words, exclusions, offence codes',
+      summary:
+        'a definition in readable form: tiers, rules in plain words, exclusions, offence codes',
       params: queryObject({ spec: DEFINITION_ID }, ['spec']),
     },
     (_q, request) =>
       pool.read(async (ws) => {
         const spec = (request.params as { spec: string }).spec;
         const resolved = await resolveDefinition(spec, { ws, cwd: ctx.cwd });
-        return { ...describeDefinition(resolved.definition), source: resolved.source, notes: resolved.notes };
+        return {
+          ...describeDefinition(resolved.definition),
+          source: resolved.source,
+          notes: resolved.notes,
+        };
       }),
   );
 
@@ -78,13 +84,18 @@ export function registerDefinitionRoutes(ctx: RouteContext): void {
   ctx.get<{ definition: string }>(
     {
       url: '/api/explain/:id',
-      summary: 'why a record is in its tier: rules matched, nearly matched and why not, as `svd explain --json`',
+      summary:
+        'why a record is in its tier: rules matched, nearly matched and why not, as `svd explain --json`',
       params: queryObject({ id: { type: 'integer', minimum: 1 } }, ['id']),
       querystring: queryObject({ definition: DEFINITION_ID }, ['definition']),
     },
     (q, request) =>
       pool.read(async (ws) => {
-        const { notes: _notes, warnings: _warnings, ...shown } = await explainStoredRecord(
+        const {
+          notes: _notes,
+          warnings: _warnings,
+          ...shown
+        } = await explainStoredRecord(
           ws,
           (request.params as { id: number }).id,
           q.definition,
@@ -113,7 +124,12 @@ export function registerDefinitionRoutes(ctx: RouteContext): void {
       },
     },
     async (request) => {
-      const body = request.body as { base: string; proposal: string; by?: string[]; where?: string[] };
+      const body = request.body as {
+        base: string;
+        proposal: string;
+        by?: string[];
+        where?: string[];
+      };
       const read = readDefinitionText(body.proposal, 'proposal');
       if (read.definition === undefined) throw definitionError('the proposal', read.issues);
       const proposal = read.definition;

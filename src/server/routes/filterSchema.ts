@@ -19,7 +19,12 @@ export const FILTER_PROPERTIES: Record<string, Record<string, unknown>> = {
     pattern: '^[a-z0-9]+(-[a-z0-9]+)*(@[0-9]{1,6})?$',
     description: 'a classified definition: ID or ID@VERSION',
   },
-  tier: { type: 'string', maxLength: 100, pattern: '^[a-z0-9-]+$', description: 'a tier of the definition' },
+  tier: {
+    type: 'string',
+    maxLength: 100,
+    pattern: '^[a-z0-9-]+$',
+    description: 'a tier of the definition',
+  },
   source: {
     type: 'string',
     maxLength: 50,
@@ -35,7 +40,8 @@ export function filtersOf(query: FilterQuery): DashboardFilters {
   const out: DashboardFilters = {};
   for (const key of ['from', 'to', 'area', 'definition', 'tier', 'source'] as const) {
     const value = query[key];
-    if (value !== undefined && value !== '' && !(key === 'area' && value === 'all')) out[key] = value;
+    if (value !== undefined && value !== '' && !(key === 'area' && value === 'all'))
+      out[key] = value;
   }
   return out;
 }

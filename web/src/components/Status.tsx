@@ -20,7 +20,11 @@ export function ErrorBox({ error }: { error: ApiError }) {
         <ul>
           {error.body.problems.map((p, i) => (
             <li key={i}>
-              {[p.file?.split('/').at(-1), p.line === undefined ? undefined : `line ${p.line}`, p.field === undefined ? undefined : `field "${p.field}"`]
+              {[
+                p.file?.split('/').at(-1),
+                p.line === undefined ? undefined : `line ${p.line}`,
+                p.field === undefined ? undefined : `field "${p.field}"`,
+              ]
                 .filter((x) => x !== undefined)
                 .join(', ')}
               {p.file !== undefined || p.line !== undefined ? ': ' : ''}

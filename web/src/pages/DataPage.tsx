@@ -10,7 +10,9 @@ import { CoverageGrid } from './CoverageGrid';
 
 export function DataPage(_props: PageProps) {
   const [generation, setGeneration] = useState(0);
-  const coverage = useApi(`coverage|${generation}`, () => getJson<{ sources: SourceCoverage }>('/api/coverage'));
+  const coverage = useApi(`coverage|${generation}`, () =>
+    getJson<{ sources: SourceCoverage }>('/api/coverage'),
+  );
   const batches = useApi(`batches|${generation}`, () => getJson<BatchRow[]>('/api/batches'));
   return (
     <>
@@ -35,7 +37,9 @@ export function DataPage(_props: PageProps) {
 
 function Batches({ rows }: { rows: BatchRow[] }) {
   const [open, setOpen] = useState<number | null>(null);
-  const messages = useApi(open === null ? null : `messages|${open}`, () => getJson<BatchMessage[]>(`/api/batches/${open ?? 0}/messages`));
+  const messages = useApi(open === null ? null : `messages|${open}`, () =>
+    getJson<BatchMessage[]>(`/api/batches/${open ?? 0}/messages`),
+  );
   return (
     <>
       <DataTable
@@ -55,8 +59,14 @@ function Batches({ rows }: { rows: BatchRow[] }) {
           {
             header: 'Report',
             value: (b) => (
-              <button type="button" className="link" aria-expanded={open === b.batch_id} onClick={() => setOpen(open === b.batch_id ? null : b.batch_id)}>
-                {open === b.batch_id ? 'Hide' : 'Show'} report{b.warnings > 0 ? ` (${b.warnings} warnings)` : ''}
+              <button
+                type="button"
+                className="link"
+                aria-expanded={open === b.batch_id}
+                onClick={() => setOpen(open === b.batch_id ? null : b.batch_id)}
+              >
+                {open === b.batch_id ? 'Hide' : 'Show'} report
+                {b.warnings > 0 ? ` (${b.warnings} warnings)` : ''}
               </button>
             ),
           },
@@ -72,7 +82,8 @@ function Batches({ rows }: { rows: BatchRow[] }) {
 }
 
 function Messages({ caption, messages }: { caption: string; messages: BatchMessage[] }) {
-  if (messages.length === 0) return <p className="empty">{caption}: no errors, warnings or notes.</p>;
+  if (messages.length === 0)
+    return <p className="empty">{caption}: no errors, warnings or notes.</p>;
   return (
     <DataTable
       caption={caption}
@@ -80,7 +91,10 @@ function Messages({ caption, messages }: { caption: string; messages: BatchMessa
       rowKey={(m, i) => `${m.code}-${i}`}
       testId="validation-report"
       columns={[
-        { header: 'Severity', value: (m) => <span className={`sev-${m.severity}`}>{m.severity}</span> },
+        {
+          header: 'Severity',
+          value: (m) => <span className={`sev-${m.severity}`}>{m.severity}</span>,
+        },
         { header: 'Line', value: (m) => m.first_line ?? m.firstLine ?? '', numeric: true },
         { header: 'Field', value: (m) => m.field ?? '' },
         { header: 'Message', value: (m) => m.message },
@@ -110,7 +124,11 @@ function Upload({ onStored }: { onStored: () => void }) {
     setResult(null);
     setError(null);
     setPhase('sending');
-    const q = new URLSearchParams({ kind, name: file.name, maxErrors: /^\d+$/.test(maxErrors) ? maxErrors : '0' });
+    const q = new URLSearchParams({
+      kind,
+      name: file.name,
+      maxErrors: /^\d+$/.test(maxErrors) ? maxErrors : '0',
+    });
     uploadFile<UploadAnswer>(`/api/uploads?${q.toString()}`, file, (sent, total) => {
       setProgress({ sent, total });
       if (sent >= total) setPhase('checking');
@@ -121,7 +139,11 @@ function Upload({ onStored }: { onStored: () => void }) {
         onStored();
       },
       (err: unknown) => {
-        setError(err instanceof ApiError ? err : new ApiError(0, { kind: 'internal', code: 'CLIENT', message: String(err) }));
+        setError(
+          err instanceof ApiError
+            ? err
+            : new ApiError(0, { kind: 'internal', code: 'CLIENT', message: String(err) }),
+        );
         setPhase('done');
       },
     );
@@ -141,20 +163,36 @@ function Upload({ onStored }: { onStored: () => void }) {
           </select>
         </label>
         <label>
-          File <input type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} data-testid="upload-file" />
+          File{' '}
+          <input
+            type="file"
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+            data-testid="upload-file"
+          />
         </label>
         <label>
           Rows with errors to leave out{' '}
-          <input value={maxErrors} onChange={(e) => setMaxErrors(e.target.value)} inputMode="numeric" size={6} />
+          <input
+            value={maxErrors}
+            onChange={(e) => setMaxErrors(e.target.value)}
+            inputMode="numeric"
+            size={6}
+          />
         </label>
-        <button type="submit" disabled={file === null || phase === 'sending' || phase === 'checking'} data-testid="upload-submit">
+        <button
+          type="submit"
+          disabled={file === null || phase === 'sending' || phase === 'checking'}
+          data-testid="upload-submit"
+        >
           Upload and check
         </button>
       </form>
       {progress !== null && phase !== 'idle' && (
         <p>
           <label>
-            Sent <progress max={progress.total} value={progress.sent} data-testid="upload-progress" /> {fmtInt(Math.round(progress.sent / 1024))} of{' '}
+            Sent{' '}
+            <progress max={progress.total} value={progress.sent} data-testid="upload-progress" />{' '}
+            {fmtInt(Math.round(progress.sent / 1024))} of{' '}
             {fmtInt(Math.round(progress.total / 1024))} KB
           </label>
           {phase === 'checking' && <span role="status"> Checking and storing the file…</span>}
@@ -172,14 +210,20 @@ function Upload({ onStored }: { onStored: () => void }) {
           {result.report.files.map((f) => (
             <div key={f.file}>
               <p>
-                {f.file.split('/').at(-1)}: {f.status === 'already-ingested' ? `already held in batch ${f.existingBatchId ?? '?'}` : `batch ${f.batchId ?? '?'}`}
-                {f.rowsRead !== undefined && ` · ${fmtInt(f.rowsRead)} rows read, ${fmtInt(f.rowsStored ?? f.rows)} stored, ${fmtInt(f.rowsRejected ?? 0)} left out`}
+                {f.file.split('/').at(-1)}:{' '}
+                {f.status === 'already-ingested'
+                  ? `already held in batch ${f.existingBatchId ?? '?'}`
+                  : `batch ${f.batchId ?? '?'}`}
+                {f.rowsRead !== undefined &&
+                  ` · ${fmtInt(f.rowsRead)} rows read, ${fmtInt(f.rowsStored ?? f.rows)} stored, ${fmtInt(f.rowsRejected ?? 0)} left out`}
                 {f.synthetic ? ' · SYNTHETIC' : ''}
               </p>
               <Messages caption="Validation report" messages={f.messages} />
             </div>
           ))}
-          {result.reclassified.length > 0 && <p>Classified again under {result.reclassified.join(', ')}.</p>}
+          {result.reclassified.length > 0 && (
+            <p>Classified again under {result.reclassified.join(', ')}.</p>
+          )}
         </div>
       )}
     </section>

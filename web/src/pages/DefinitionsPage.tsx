@@ -4,14 +4,23 @@ import { ApiError, getJson, postJson } from '../api';
 import { DataTable } from '../components/DataTable';
 import { ErrorBox, Loading, Show } from '../components/Status';
 import { fmtInt, fmtMonth, fmtPercent } from '../format';
-import type { DescribedDefinition, DescribedRule, ExplainAnswer, SampleRecord, WhatIfAnswer } from '../types';
+import type {
+  DescribedDefinition,
+  DescribedRule,
+  ExplainAnswer,
+  SampleRecord,
+  WhatIfAnswer,
+} from '../types';
 import { filterParams, navigate } from '../url';
 import { useApi } from '../useApi';
 
 export function DefinitionsPage({ filters, params }: PageProps) {
   const spec = filters.definition;
-  const definition = useApi(spec ?? null, () => getJson<DescribedDefinition>(`/api/definitions/${encodeURIComponent(spec ?? '')}`));
-  if (spec === undefined) return <p className="empty">No definition is classified in this workspace.</p>;
+  const definition = useApi(spec ?? null, () =>
+    getJson<DescribedDefinition>(`/api/definitions/${encodeURIComponent(spec ?? '')}`),
+  );
+  if (spec === undefined)
+    return <p className="empty">No definition is classified in this workspace.</p>;
   return (
     <>
       <h1>Definitions</h1>
@@ -48,12 +57,21 @@ function ReadableDefinition({ d }: { d: DescribedDefinition }) {
     <section aria-labelledby="def-h">
       <h2 id="def-h">{d.meta.title}</h2>
       <p>
-        {d.meta.id}@{d.meta.version} · sha256 <code>{d.meta.content_hash.slice(0, 12)}</code> · effective from{' '}
-        {new Date(`${d.effectiveFrom}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })} ·
-        coverage {d.meta.coverage}
+        {d.meta.id}@{d.meta.version} · sha256 <code>{d.meta.content_hash.slice(0, 12)}</code> ·
+        effective from{' '}
+        {new Date(`${d.effectiveFrom}T00:00:00Z`).toLocaleDateString('en-GB', {
+          day: 'numeric',
+          month: 'long',
+          year: 'numeric',
+          timeZone: 'UTC',
+        })}{' '}
+        · coverage {d.meta.coverage}
       </p>
       {d.meta.coverage === 'proxy' && (
-        <p className="warning">This is a PROXY: an approximation from data that cannot apply a definition of serious violence.</p>
+        <p className="warning">
+          This is a PROXY: an approximation from data that cannot apply a definition of serious
+          violence.
+        </p>
       )}
       {d.description !== null && <p>{d.description}</p>}
       <h3>Tiers, in order of precedence</h3>
@@ -100,7 +118,15 @@ function ReadableDefinition({ d }: { d: DescribedDefinition }) {
   );
 }
 
-function ExplainRecord({ filters, spec, params }: { filters: URLSearchParams; spec: string; params: URLSearchParams }) {
+function ExplainRecord({
+  filters,
+  spec,
+  params,
+}: {
+  filters: URLSearchParams;
+  spec: string;
+  params: URLSearchParams;
+}) {
   const records = useApi(`records|${filters.toString()}`, () => {
     const p = new URLSearchParams(filters);
     p.set('limit', '12');
@@ -111,7 +137,10 @@ function ExplainRecord({ filters, spec, params }: { filters: URLSearchParams; sp
   const [typed, setTyped] = useState(chosen ?? '');
   useEffect(() => setTyped(chosen ?? ''), [chosen]);
   const explanation = useApi(chosen === null ? null : `explain|${chosen}|${spec}`, () =>
-    getJson<ExplainAnswer>(`/api/explain/${encodeURIComponent(chosen ?? '')}`, new URLSearchParams({ definition: spec })),
+    getJson<ExplainAnswer>(
+      `/api/explain/${encodeURIComponent(chosen ?? '')}`,
+      new URLSearchParams({ definition: spec }),
+    ),
   );
   const choose = (id: string): void => {
     const next = new URLSearchParams(params);
@@ -128,7 +157,13 @@ function ExplainRecord({ filters, spec, params }: { filters: URLSearchParams; sp
       <form className="inline" onSubmit={submit}>
         <label>
           Record id{' '}
-          <input value={typed} onChange={(e) => setTyped(e.target.value)} inputMode="numeric" pattern="[0-9]+" data-testid="record-id" />
+          <input
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            inputMode="numeric"
+            pattern="[0-9]+"
+            data-testid="record-id"
+          />
         </label>{' '}
         <button type="submit">Explain</button>
       </form>
@@ -142,10 +177,23 @@ function ExplainRecord({ filters, spec, params }: { filters: URLSearchParams; sp
               rows={rows}
               rowKey={(r) => String(r.id)}
               columns={[
-                { header: 'Id', value: (r) => <button type="button" className="link" onClick={() => choose(String(r.id))}>{r.id}</button> },
+                {
+                  header: 'Id',
+                  value: (r) => (
+                    <button type="button" className="link" onClick={() => choose(String(r.id))}>
+                      {r.id}
+                    </button>
+                  ),
+                },
                 { header: 'Source', value: (r) => r.source },
                 { header: 'Month', value: (r) => fmtMonth(r.month) },
-                { header: 'Offence', value: (r) => (r.offence_code === null ? (r.crime_type ?? '—') : `${r.offence_code} ${r.offence_description ?? ''}`) },
+                {
+                  header: 'Offence',
+                  value: (r) =>
+                    r.offence_code === null
+                      ? (r.crime_type ?? '—')
+                      : `${r.offence_code} ${r.offence_description ?? ''}`,
+                },
                 { header: 'Tier', value: (r) => r.tier ?? '—' },
               ]}
             />
@@ -175,7 +223,8 @@ function Explanation({ x }: { x: ExplainAnswer }) {
   return (
     <div className="explanation" data-testid="explanation" aria-live="polite">
       <h3>
-        Record {x.record.id} ({x.record.source}, {fmtMonth(String(x.record.month).slice(0, 7))}): {place}
+        Record {x.record.id} ({x.record.source}, {fmtMonth(String(x.record.month).slice(0, 7))}):{' '}
+        {place}
       </h3>
       {shown.length === 0 ? (
         <p>No rule matched or nearly matched.</p>
@@ -183,11 +232,15 @@ function Explanation({ x }: { x: ExplainAnswer }) {
         <ul>
           {shown.map((r) => (
             <li key={`${r.kind}-${r.rule}`}>
-              <strong>{r.matched ? 'Matched' : 'Nearly matched'}:</strong> {r.label} <code>{r.rule}</code>
+              <strong>{r.matched ? 'Matched' : 'Nearly matched'}:</strong> {r.label}{' '}
+              <code>{r.rule}</code>
               <ul>
                 {r.checks.map((ch, i) => (
                   <li key={i}>
-                    <span aria-label={ch.holds ? 'holds' : 'does not hold'}>{ch.holds ? '✓' : '✗'}</span> needs {ch.needs}; {ch.has}
+                    <span aria-label={ch.holds ? 'holds' : 'does not hold'}>
+                      {ch.holds ? '✓' : '✗'}
+                    </span>{' '}
+                    needs {ch.needs}; {ch.has}
                   </li>
                 ))}
               </ul>
@@ -201,7 +254,9 @@ function Explanation({ x }: { x: ExplainAnswer }) {
 
 function WhatIf({ base, sourceText }: { base: string; sourceText: string }) {
   const [text, setText] = useState(sourceText);
-  const [state, setState] = useState<{ running: boolean; result?: WhatIfAnswer; error?: ApiError }>({ running: false });
+  const [state, setState] = useState<{ running: boolean; result?: WhatIfAnswer; error?: ApiError }>(
+    { running: false },
+  );
   useEffect(() => setText(sourceText), [sourceText]);
   const run = (e: FormEvent): void => {
     e.preventDefault();
@@ -209,17 +264,33 @@ function WhatIf({ base, sourceText }: { base: string; sourceText: string }) {
     postJson<WhatIfAnswer>('/api/whatif', { base, proposal: text }).then(
       (result) => setState({ running: false, result }),
       (error: unknown) =>
-        setState({ running: false, error: error instanceof ApiError ? error : new ApiError(0, { kind: 'internal', code: 'CLIENT', message: String(error) }) }),
+        setState({
+          running: false,
+          error:
+            error instanceof ApiError
+              ? error
+              : new ApiError(0, { kind: 'internal', code: 'CLIENT', message: String(error) }),
+        }),
     );
   };
   const r = state.result;
   return (
     <section aria-labelledby="whatif-h">
       <h2 id="whatif-h">What if the definition changed?</h2>
-      <p>Edit the definition below (YAML) and compare it with {base} over every record held. Nothing is stored.</p>
+      <p>
+        Edit the definition below (YAML) and compare it with {base} over every record held. Nothing
+        is stored.
+      </p>
       <form onSubmit={run}>
         <label htmlFor="proposal">Proposed definition</label>
-        <textarea id="proposal" value={text} onChange={(e) => setText(e.target.value)} rows={14} spellCheck={false} data-testid="proposal" />
+        <textarea
+          id="proposal"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          rows={14}
+          spellCheck={false}
+          data-testid="proposal"
+        />
         <button type="submit" disabled={state.running}>
           Compare with {base}
         </button>
@@ -255,7 +326,11 @@ function WhatIf({ base, sourceText }: { base: string; sourceText: string }) {
                 rows={b.rows.slice(0, 10)}
                 rowKey={(x, i) => `${x.value ?? ''}-${x.from}-${x.to}-${i}`}
                 columns={[
-                  { header: b.by, value: (x) => `${x.value ?? '(none)'}${x.label === undefined ? '' : ` ${x.label}`}` },
+                  {
+                    header: b.by,
+                    value: (x) =>
+                      `${x.value ?? '(none)'}${x.label === undefined ? '' : ` ${x.label}`}`,
+                  },
                   { header: 'From', value: (x) => x.from },
                   { header: 'To', value: (x) => x.to },
                   { header: 'Records', value: (x) => fmtInt(x.n), numeric: true },

@@ -36,14 +36,23 @@ export function MapPage({ filters, params, meta }: PageProps) {
     <>
       <h1>Map</h1>
       {!meta.hasBoundaries ? (
-        <p className="empty">No LSOA boundaries are loaded in this workspace, so there is no map (svd geo load … --level lsoa11).</p>
+        <p className="empty">
+          No LSOA boundaries are loaded in this workspace, so there is no map (svd geo load …
+          --level lsoa11).
+        </p>
       ) : (
         <>
           <fieldset className="measure">
             <legend>Shade the LSOAs by</legend>
             {(['count', 'rate'] as const).map((m) => (
               <label key={m}>
-                <input type="radio" name="measure" value={m} checked={measure === m} onChange={() => setMeasure(m)} />{' '}
+                <input
+                  type="radio"
+                  name="measure"
+                  value={m}
+                  checked={measure === m}
+                  onChange={() => setMeasure(m)}
+                />{' '}
                 {m === 'count' ? 'incidents' : 'incidents per 1,000 residents'}
               </label>
             ))}
@@ -57,7 +66,17 @@ export function MapPage({ filters, params, meta }: PageProps) {
   );
 }
 
-function MapBody({ map, shapes, points, measure }: { map: MapAnswer; shapes: FeatureCollection; points: PointsAnswer; measure: Measure }) {
+function MapBody({
+  map,
+  shapes,
+  points,
+  measure,
+}: {
+  map: MapAnswer;
+  shapes: FeatureCollection;
+  points: PointsAnswer;
+  measure: Measure;
+}) {
   const byCode = useMemo(() => new Map(map.rows.map((r) => [r.code, r])), [map.rows]);
   const value = (r: RateRow): number | null => (measure === 'rate' ? r.rate : r.count);
   const mapName = useMemo(() => {
@@ -153,10 +172,10 @@ function MapBody({ map, shapes, points, measure }: { map: MapAnswer; shapes: Fea
   return (
     <>
       <p className="note">
-        Zoom in (scroll, or pinch) to see the incidents’ map points. police.uk snaps every crime to a nearby anonymous
-        map point, so points are approximate: read them as “near here”. Rates use {map.metadata.population.dataset} (
-        {map.metadata.population.year}) with exact Poisson 95% intervals; counts under {map.metadata.smallCount} are marked
-        as small.
+        Zoom in (scroll, or pinch) to see the incidents’ map points. police.uk snaps every crime to
+        a nearby anonymous map point, so points are approximate: read them as “near here”. Rates use{' '}
+        {map.metadata.population.dataset} ({map.metadata.population.year}) with exact Poisson 95%
+        intervals; counts under {map.metadata.smallCount} are marked as small.
       </p>
       <Chart
         label={`Map of LSOAs shaded by ${measure === 'rate' ? 'incidents per 1,000 residents' : 'incidents'}`}
@@ -176,16 +195,22 @@ function MapBody({ map, shapes, points, measure }: { map: MapAnswer; shapes: Fea
               { header: 'Incidents', value: (r) => fmtInt(r.count), numeric: true },
               { header: 'Residents', value: (r) => fmtInt(r.population), numeric: true },
               { header: 'Per 1,000', value: (r) => fmtRate(r.rate), numeric: true },
-              { header: '95% interval', value: (r) => (r.lower === null ? '—' : `${fmtRate(r.lower)}–${fmtRate(r.upper)}`) },
+              {
+                header: '95% interval',
+                value: (r) => (r.lower === null ? '—' : `${fmtRate(r.lower)}–${fmtRate(r.upper)}`),
+              },
               { header: 'Small number', value: (r) => (r.small ? 'yes' : '') },
             ]}
           />
         }
       />
       <p className="total">
-        {fmtInt(map.rows.reduce((s, r) => s + r.count, 0))} incidents placed in {fmtInt(map.rows.length)} LSOAs
-        {map.unplaced > 0 && <>; {fmtInt(map.unplaced)} without a location or outside these LSOAs</>}.{' '}
-        {points.truncated && 'Only the busiest 20,000 map points are drawn.'}
+        {fmtInt(map.rows.reduce((s, r) => s + r.count, 0))} incidents placed in{' '}
+        {fmtInt(map.rows.length)} LSOAs
+        {map.unplaced > 0 && (
+          <>; {fmtInt(map.unplaced)} without a location or outside these LSOAs</>
+        )}
+        . {points.truncated && 'Only the busiest 20,000 map points are drawn.'}
       </p>
       {map.metadata.notes.map((n) => (
         <p className="note" key={n}>
@@ -200,7 +225,10 @@ function MapBody({ map, shapes, points, measure }: { map: MapAnswer; shapes: Fea
  * Six classes at the sextiles of the LSOAs' values, so that one busy city-centre LSOA does not
  * leave every other area in the lightest colour; the classes and their bounds are in the legend.
  */
-export function classBreaks(values: readonly number[], measure: Measure): { min?: number; max?: number; gte?: number; lt?: number; label: string }[] {
+export function classBreaks(
+  values: readonly number[],
+  measure: Measure,
+): { min?: number; max?: number; gte?: number; lt?: number; label: string }[] {
   const fmt = (v: number): string => (measure === 'rate' ? fmtRate(v) : fmtInt(v));
   const sorted = [...values].sort((a, b) => a - b);
   if (sorted.length === 0) return [{ min: 0, max: 0, label: 'no data' }];

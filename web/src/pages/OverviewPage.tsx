@@ -25,21 +25,38 @@ export function OverviewPage({ filters }: PageProps) {
 }
 
 function OverviewBody({ overview: o }: { overview: Overview }) {
-  const tiersShown = o.tiers.filter((t) => o.definition !== null && !['none', 'excluded', 'no-data', 'unclassified'].includes(t.tier));
+  const tiersShown = o.tiers.filter(
+    (t) =>
+      o.definition !== null && !['none', 'excluded', 'no-data', 'unclassified'].includes(t.tier),
+  );
   const statuses = o.tiers.filter((t) => !tiersShown.includes(t));
   const series = useMemo(() => {
     if (o.months.length === 0) return [];
     const held = new Map(o.months.map((m) => [m.month, m.n]));
-    return monthSpan(o.months[0]!.month, o.months.at(-1)!.month).map((m) => ({ month: m, n: held.get(m) ?? null }));
+    return monthSpan(o.months[0]!.month, o.months.at(-1)!.month).map((m) => ({
+      month: m,
+      n: held.get(m) ?? null,
+    }));
   }, [o.months]);
   const option = useMemo(
     () => ({
       aria: { enabled: true },
       color: CATEGORICAL.slice(0, 1),
       grid: { left: 56, right: 16, top: 16, bottom: 56 },
-      tooltip: { trigger: 'axis' as const, valueFormatter: (v: unknown) => (v === null || v === undefined ? 'no data' : fmtInt(Number(v))) },
-      xAxis: { type: 'category' as const, data: series.map((s) => fmtMonth(s.month)), axisLabel: { color: '#333' } },
-      yAxis: { type: 'value' as const, axisLabel: { color: '#333', formatter: (v: number) => fmtInt(v) } },
+      tooltip: {
+        trigger: 'axis' as const,
+        valueFormatter: (v: unknown) =>
+          v === null || v === undefined ? 'no data' : fmtInt(Number(v)),
+      },
+      xAxis: {
+        type: 'category' as const,
+        data: series.map((s) => fmtMonth(s.month)),
+        axisLabel: { color: '#333' },
+      },
+      yAxis: {
+        type: 'value' as const,
+        axisLabel: { color: '#333', formatter: (v: number) => fmtInt(v) },
+      },
       series: [{ type: 'bar' as const, name: 'Incidents', data: series.map((s) => s.n) }],
     }),
     [series],
@@ -49,25 +66,37 @@ function OverviewBody({ overview: o }: { overview: Overview }) {
       {o.definition !== null && (
         <p className="definition-line" data-testid="definition-in-use">
           Definition in use: <strong>{o.definition.meta.title}</strong> ({o.definition.meta.id}@
-          {o.definition.meta.version}, sha256 <code>{o.definition.meta.content_hash.slice(0, 12)}</code>), classified{' '}
+          {o.definition.meta.version}, sha256{' '}
+          <code>{o.definition.meta.content_hash.slice(0, 12)}</code>), classified{' '}
           {fmtDateTime(o.definition.classifiedAt)}.
           {o.definition.meta.coverage === 'proxy' && (
-            <strong> This is a PROXY: an approximation from open data, not a definition of serious violence.</strong>
+            <strong>
+              {' '}
+              This is a PROXY: an approximation from open data, not a definition of serious
+              violence.
+            </strong>
           )}
           {o.definition.unclassified > 0 && (
-            <strong> {fmtInt(o.definition.unclassified)} records arrived after the classification and are not counted in any tier yet.</strong>
+            <strong>
+              {' '}
+              {fmtInt(o.definition.unclassified)} records arrived after the classification and are
+              not counted in any tier yet.
+            </strong>
           )}
         </p>
       )}
       {o.synthetic.incidents > 0 && (
         <p className="note">
-          {fmtInt(o.synthetic.incidents)} of these {fmtInt(o.total)} incidents come from SYNTHETIC data.
+          {fmtInt(o.synthetic.incidents)} of these {fmtInt(o.total)} incidents come from SYNTHETIC
+          data.
         </p>
       )}
       <section aria-labelledby="tiers-h">
         <h2 id="tiers-h">Serious violence by tier</h2>
         {o.definition === null ? (
-          <Empty>No definition is classified in this workspace (run svd classify --definition ID).</Empty>
+          <Empty>
+            No definition is classified in this workspace (run svd classify --definition ID).
+          </Empty>
         ) : (
           <>
             <ul className="cards" data-testid="tier-cards">
@@ -110,7 +139,11 @@ function OverviewBody({ overview: o }: { overview: Overview }) {
                 rowKey={(s) => s.month}
                 columns={[
                   { header: 'Month', value: (s) => fmtMonth(s.month) },
-                  { header: 'Incidents', value: (s) => (s.n === null ? 'no data' : fmtInt(s.n)), numeric: true },
+                  {
+                    header: 'Incidents',
+                    value: (s) => (s.n === null ? 'no data' : fmtInt(s.n)),
+                    numeric: true,
+                  },
                 ]}
               />
             }
@@ -118,7 +151,10 @@ function OverviewBody({ overview: o }: { overview: Overview }) {
         )}
         <p className="total">
           Total: <strong data-testid="overview-total">{fmtInt(o.total)}</strong> incidents
-          {o.bySource.length > 0 && <> ({o.bySource.map((s) => `${s.source} ${fmtInt(s.n)}`).join(', ')})</>}.
+          {o.bySource.length > 0 && (
+            <> ({o.bySource.map((s) => `${s.source} ${fmtInt(s.n)}`).join(', ')})</>
+          )}
+          .
         </p>
       </section>
       <section aria-labelledby="measures-h">
@@ -135,7 +171,8 @@ function OverviewBody({ overview: o }: { overview: Overview }) {
               { header: 'Measure', value: (m) => m.label },
               {
                 header: 'Incidents',
-                value: (m) => (m.n === null ? 'missing — no record carries the data it needs' : fmtInt(m.n)),
+                value: (m) =>
+                  m.n === null ? 'missing — no record carries the data it needs' : fmtInt(m.n),
                 numeric: true,
               },
             ]}
@@ -150,10 +187,24 @@ function OverviewBody({ overview: o }: { overview: Overview }) {
           rowKey={(s) => s.source}
           columns={[
             { header: 'Source', value: (s) => `${s.label}${s.synthetic ? ' (SYNTHETIC)' : ''}` },
-            { header: 'First month', value: (s) => (s.firstMonth === null ? '—' : fmtMonth(s.firstMonth)) },
-            { header: 'Latest month', value: (s) => (s.lastMonth === null ? '—' : fmtMonth(s.lastMonth)) },
-            { header: 'Months held', value: (s) => fmtInt(s.months.filter((m) => m !== null).length), numeric: true },
-            { header: 'Months missing', value: (s) => fmtInt(s.months.filter((m) => m === null).length), numeric: true },
+            {
+              header: 'First month',
+              value: (s) => (s.firstMonth === null ? '—' : fmtMonth(s.firstMonth)),
+            },
+            {
+              header: 'Latest month',
+              value: (s) => (s.lastMonth === null ? '—' : fmtMonth(s.lastMonth)),
+            },
+            {
+              header: 'Months held',
+              value: (s) => fmtInt(s.months.filter((m) => m !== null).length),
+              numeric: true,
+            },
+            {
+              header: 'Months missing',
+              value: (s) => fmtInt(s.months.filter((m) => m === null).length),
+              numeric: true,
+            },
             { header: 'Last ingested', value: (s) => fmtDateTime(s.lastIngested) },
           ]}
         />
