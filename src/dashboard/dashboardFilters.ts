@@ -9,6 +9,8 @@ import { isMonth } from '../core/months.js';
 import type { Selection } from '../analysis/selection.js';
 import type { CountFilter } from '../counts/countIncidents.js';
 import { TIER_DIMENSION_NAMES } from '../definitions/tierDimensions.js';
+import { countsDefinition, type CountsDefinition } from '../definitions/countsDefinition.js';
+import type { Workspace } from '../store/openWorkspace.js';
 
 export interface DashboardFilters {
   from?: string;
@@ -103,4 +105,24 @@ export function tierParamsIfUsed<P>(
   params: P | undefined,
 ): P | undefined {
   return names.some((n) => TIER_DIMENSION_NAMES.includes(n)) ? params : undefined;
+}
+
+/** What the dashboard's functions need besides the workspace. */
+export interface DashboardContext {
+  cwd: string;
+  /**
+   * The classified definition a spec names (`countsDefinition`). A server passes one that keeps
+   * the answer until the workspace changes: at ten million incidents it costs seconds.
+   */
+  definition?: (ws: Workspace, spec: string) => Promise<CountsDefinition>;
+}
+
+export function definitionFor(
+  ws: Workspace,
+  spec: string,
+  context: DashboardContext,
+): Promise<CountsDefinition> {
+  return context.definition === undefined
+    ? countsDefinition(ws, spec, context.cwd)
+    : context.definition(ws, spec);
 }

@@ -8,7 +8,6 @@ import type { Reporter } from '../core/reporter.js';
 import { SvdError } from '../core/errors.js';
 import { DIMENSIONS } from '../counts/dimensions.js';
 import { incidentFilterSql } from '../counts/incidentFilter.js';
-import { countsDefinition } from '../definitions/countsDefinition.js';
 import type { DefinitionMeta } from '../definitions/classifyIncidents.js';
 import { TIER_DIMENSIONS } from '../definitions/tierDimensions.js';
 import { computeRates, type RateRow, type RatesResult } from '../rates/computeRates.js';
@@ -18,6 +17,8 @@ import {
   parseArea,
   selectionWhere,
   tierParamsIfUsed,
+  definitionFor,
+  type DashboardContext,
   type DashboardFilters,
 } from './dashboardFilters.js';
 
@@ -32,13 +33,13 @@ export interface DashboardMap {
 export async function dashboardMap(
   ws: Workspace,
   filters: DashboardFilters,
-  context: { cwd: string; reporter: Reporter },
+  context: DashboardContext & { reporter: Reporter },
 ): Promise<DashboardMap> {
   const selection = filtersToSelection(filters);
   const definition =
     filters.definition === undefined
       ? undefined
-      : await countsDefinition(ws, filters.definition, context.cwd);
+      : await definitionFor(ws, filters.definition, context);
   const area = filters.area === undefined ? null : parseArea(filters.area);
   const where = selectionWhere(selection);
   const params = tierParamsIfUsed(
@@ -128,13 +129,13 @@ export const MAX_POINTS = 20_000;
 export async function incidentPoints(
   ws: Workspace,
   filters: DashboardFilters,
-  context: { cwd: string },
+  context: DashboardContext,
 ): Promise<{ points: MapPoint[]; total: number; truncated: boolean }> {
   const selection = filtersToSelection(filters);
   const definition =
     filters.definition === undefined
       ? undefined
-      : await countsDefinition(ws, filters.definition, context.cwd);
+      : await definitionFor(ws, filters.definition, context);
   const where = selectionWhere(selection);
   const params = tierParamsIfUsed(
     where.map((w) => w.dimension),

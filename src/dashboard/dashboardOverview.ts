@@ -8,7 +8,7 @@
 import { SvdError } from '../core/errors.js';
 import { countIncidents, type CountFilter } from '../counts/countIncidents.js';
 import { DIMENSIONS } from '../counts/dimensions.js';
-import { countsDefinition, type CountsDefinition } from '../definitions/countsDefinition.js';
+import type { CountsDefinition } from '../definitions/countsDefinition.js';
 import type { DefinitionMeta } from '../definitions/classifyIncidents.js';
 import { resolveDefinition } from '../definitions/resolveDefinition.js';
 import { TIER_DIMENSIONS } from '../definitions/tierDimensions.js';
@@ -18,6 +18,8 @@ import {
   filtersToSelection,
   selectionWhere,
   tierParamsIfUsed,
+  definitionFor,
+  type DashboardContext,
   type DashboardFilters,
 } from './dashboardFilters.js';
 
@@ -78,7 +80,7 @@ function inUse(d: CountsDefinition): DefinitionInUse {
 export async function dashboardOverview(
   ws: Workspace,
   filters: DashboardFilters,
-  context: { cwd: string },
+  context: DashboardContext,
 ): Promise<DashboardOverview> {
   const selection = filtersToSelection(filters);
   const where = selectionWhere(selection);
@@ -87,7 +89,7 @@ export async function dashboardOverview(
   const dimensions = [...DIMENSIONS, ...TIER_DIMENSIONS];
   let tiers: TierCount[] = [];
   if (filters.definition !== undefined) {
-    definition = await countsDefinition(ws, filters.definition, context.cwd);
+    definition = await definitionFor(ws, filters.definition, context);
     const labels = await tierLabels(ws, filters.definition, context.cwd);
     const counts = await countIncidents(
       ws,
@@ -117,7 +119,7 @@ export async function dashboardOverview(
   let successMeasures: DashboardOverview['successMeasures'] = null;
   if (filters.definition?.split('@')[0] !== SUCCESS_MEASURES) {
     try {
-      const measures = await countsDefinition(ws, SUCCESS_MEASURES, context.cwd);
+      const measures = await definitionFor(ws, SUCCESS_MEASURES, context);
       const labels = await tierLabels(ws, SUCCESS_MEASURES, context.cwd);
       const areaWhere: CountFilter[] = withoutTier;
       const counts = await countIncidents(

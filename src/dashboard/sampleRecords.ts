@@ -5,10 +5,15 @@
  */
 import { DIMENSIONS } from '../counts/dimensions.js';
 import { incidentFilterSql } from '../counts/incidentFilter.js';
-import { countsDefinition } from '../definitions/countsDefinition.js';
 import { TIER_DIMENSIONS } from '../definitions/tierDimensions.js';
 import type { Workspace } from '../store/openWorkspace.js';
-import { filtersToSelection, selectionWhere, type DashboardFilters } from './dashboardFilters.js';
+import {
+  definitionFor,
+  filtersToSelection,
+  selectionWhere,
+  type DashboardContext,
+  type DashboardFilters,
+} from './dashboardFilters.js';
 
 export interface SampleRecord {
   id: number;
@@ -23,12 +28,12 @@ export interface SampleRecord {
 export async function sampleRecords(
   ws: Workspace,
   filters: DashboardFilters,
-  options: { cwd: string; limit: number },
+  options: DashboardContext & { limit: number },
 ): Promise<SampleRecord[]> {
   const definition =
     filters.definition === undefined
       ? undefined
-      : await countsDefinition(ws, filters.definition, options.cwd);
+      : await definitionFor(ws, filters.definition, options);
   const dimensions = [...DIMENSIONS, ...TIER_DIMENSIONS];
   const sql = incidentFilterSql(selectionWhere(filtersToSelection(filters)), dimensions, {
     alsoUsing: definition === undefined ? [] : ['tier'],

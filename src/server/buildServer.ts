@@ -15,6 +15,8 @@ import { SvdError } from '../core/errors.js';
 import { packageFile } from '../core/packageFiles.js';
 import { silentReporter, type Reporter } from '../core/reporter.js';
 import { SOFTWARE_VERSION } from '../core/version.js';
+import { countsDefinition, type CountsDefinition } from '../definitions/countsDefinition.js';
+import type { DashboardContext } from '../dashboard/dashboardFilters.js';
 import { errorResponse } from './httpErrors.js';
 import { openApiDocument, type JsonObjectSchema, type RouteDoc } from './openApi.js';
 import { ResponseCache } from './responseCache.js';
@@ -44,6 +46,8 @@ const JSON_BODY_LIMIT = 1024 * 1024;
 export interface RouteContext {
   pool: WorkspacePool;
   cwd: string;
+  /** The dashboard functions' context: definitions kept until the workspace changes. */
+  dashboard: DashboardContext;
   reporter: Reporter;
   maxUploadBytes: number;
   /** Registers a GET whose answer is a pure function of the workspace and the query (cached). */
@@ -110,15 +114,24 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // Uploads arrive as the file's bytes (application/octet-stream), streamed to disk by the route.
   app.addContentTypeParser('application/octet-stream', (_request, _payload, done) => done(null));
 
+  const cwd = options.cwd ?? process.cwd();
+  const definitions = new ResponseCache(options.cache === false ? 0 : 50);
   const ctx: RouteContext = {
     pool: options.pool,
-    cwd: options.cwd ?? process.cwd(),
+    cwd,
+    dashboard: {
+      cwd,
+      definition: (ws, spec) =>
+        definitions.get(`${options.pool.generation}|${spec}`, () =>
+          countsDefinition(ws, spec, cwd),
+        ) as Promise<CountsDefinition>,
+    },
     reporter,
     maxUploadBytes,
     get(doc, handler) {
       routes.push({ ...doc, method: 'GET' });
       app.get(doc.url, { schema: schemaOf(doc) }, async (request, reply) => {
-        const key = `${options.pool.generation}|${request.url}`;
+        const key = `${options.pool.generation}|${cacheKey(request)}`;
         const body = await cache.get(key, () => handler(request.query as never, request));
         void reply.header('Cache-Control', 'no-cache');
         return body;
@@ -223,6 +236,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     void reply.status(404).type('application/json; charset=utf-8').send(body);
   });
   return app;
+}
+
+/** The path and its parameters in a fixed order, so the same question is the same key. */
+function cacheKey(request: FastifyRequest): string {
+  const sorted = (o: unknown): string =>
+    JSON.stringify(
+      Object.entries((o ?? {}) as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+    );
+  return `${request.routeOptions.url ?? request.url}|${sorted(request.params)}|${sorted(request.query)}`;
 }
 
 function schemaOf(doc: Omit<RouteDoc, 'method'>): Record<string, unknown> {

@@ -7,6 +7,7 @@ import { SvdError, errorMessage } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
 import { buildServer, DEFAULT_MAX_UPLOAD_BYTES } from './buildServer.js';
 import { WorkspacePool } from './workspacePool.js';
+import { warmUp } from './warmUp.js';
 
 export interface ServeOptions {
   db: string;
@@ -14,6 +15,8 @@ export interface ServeOptions {
   port: number;
   allowUpload: boolean;
   maxUploadBytes?: number;
+  /** Keep answers of reads until the next write (default true). */
+  cache?: boolean;
   reporter: Reporter;
   webRoot?: string;
   cwd: string;
@@ -39,6 +42,7 @@ export async function serveWorkspace(options: ServeOptions): Promise<RunningServ
       maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
       reporter: options.reporter,
       cwd: options.cwd,
+      ...(options.cache === false ? { cache: false } : {}),
       ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
     });
     try {
@@ -52,6 +56,11 @@ export async function serveWorkspace(options: ServeOptions): Promise<RunningServ
         cause: error,
       });
     }
+    // Answer each page's first questions now, in the background.
+    if (options.cache !== false)
+      warmUp(app, options.reporter).catch((error: unknown) =>
+        options.reporter.warn(`could not prepare the default view: ${String(error)}`),
+      );
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : options.port;
     const host = options.host.includes(':') ? `[${options.host}]` : options.host;

@@ -10,6 +10,7 @@ interface ServeOptions extends CommonOptions {
   port: string;
   allowUpload?: boolean;
   maxUploadMb: string;
+  cache: boolean;
 }
 
 export function parsePort(text: string): number {
@@ -37,7 +38,14 @@ function parseMegabytes(text: string): number {
 /** Starts the server, prints the address, and stops cleanly on Ctrl-C or SIGTERM. */
 export async function runServer(
   ctx: CommandContext,
-  options: { db: string; host: string; port: number; allowUpload: boolean; maxUploadBytes: number },
+  options: {
+    db: string;
+    host: string;
+    port: number;
+    allowUpload: boolean;
+    maxUploadBytes: number;
+    cache?: boolean;
+  },
 ): Promise<RunningServer> {
   if (!LOOPBACK.includes(options.host))
     ctx.reporter.warn(
@@ -49,6 +57,7 @@ export async function runServer(
     port: options.port,
     allowUpload: options.allowUpload,
     maxUploadBytes: options.maxUploadBytes,
+    ...(options.cache === false ? { cache: false } : {}),
     reporter: ctx.reporter,
     cwd: ctx.io.cwd,
   });
@@ -78,6 +87,7 @@ export function serveCommand(io: CliIo): Command {
       'let people add files from the browser (opens the workspace read-write)',
     )
     .option('--max-upload-mb <n>', 'largest file accepted by an upload, in MB', '200')
+    .option('--no-cache', 'answer every request afresh (answers are otherwise kept until a write)')
     .option('--quiet', 'no announcements')
     .addHelpText(
       'after',
@@ -95,6 +105,7 @@ The API is described at /api/openapi.json; /api/health says whether it answers. 
         port: parsePort(options.port),
         allowUpload: options.allowUpload === true,
         maxUploadBytes: parseMegabytes(options.maxUploadMb),
+        cache: options.cache,
       });
       // Keep running until stopped.
       await new Promise<void>(() => undefined);

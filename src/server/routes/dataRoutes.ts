@@ -9,7 +9,7 @@ import { dashboardMeta } from '../../dashboard/dashboardMeta.js';
 import { dashboardOverview } from '../../dashboard/dashboardOverview.js';
 import { areaBoundaries, dashboardMap, incidentPoints } from '../../dashboard/dashboardMap.js';
 import { ingestUpload, parseUploadKind } from '../../dashboard/ingestUpload.js';
-import { countsDefinition } from '../../definitions/countsDefinition.js';
+import { definitionFor } from '../../dashboard/dashboardFilters.js';
 import {
   TIER_DIMENSIONS,
   TIER_DIMENSION_NAMES,
@@ -39,7 +39,7 @@ export function registerDataRoutes(ctx: RouteContext): void {
         'serious violence by tier under the definition, monthly series, success measures, sources and their coverage and freshness',
       querystring: filters,
     },
-    (q) => pool.read((ws) => dashboardOverview(ws, filtersOf(q), { cwd: ctx.cwd })),
+    (q) => pool.read((ws) => dashboardOverview(ws, filtersOf(q), ctx.dashboard)),
   );
 
   ctx.get<{ by: string; where?: string[]; definition?: string }>(
@@ -77,7 +77,7 @@ export function registerDataRoutes(ctx: RouteContext): void {
         const definition =
           q.definition === undefined
             ? undefined
-            : await countsDefinition(ws, q.definition, ctx.cwd);
+            : await definitionFor(ws, q.definition, ctx.dashboard);
         const result = await countIncidents(
           ws,
           { by, where },
@@ -103,7 +103,9 @@ export function registerDataRoutes(ctx: RouteContext): void {
       querystring: filters,
     },
     (q) =>
-      pool.read((ws) => dashboardMap(ws, filtersOf(q), { cwd: ctx.cwd, reporter: ctx.reporter })),
+      pool.read((ws) =>
+        dashboardMap(ws, filtersOf(q), { ...ctx.dashboard, reporter: ctx.reporter }),
+      ),
   );
 
   ctx.get<{ area?: string }>(
@@ -126,7 +128,7 @@ export function registerDataRoutes(ctx: RouteContext): void {
         'located incidents of the selection grouped by map point (police.uk points are snapped: approximate)',
       querystring: filters,
     },
-    (q) => pool.read((ws) => incidentPoints(ws, filtersOf(q), { cwd: ctx.cwd })),
+    (q) => pool.read((ws) => incidentPoints(ws, filtersOf(q), ctx.dashboard)),
   );
 
   ctx.get<{ dataset?: string }>(

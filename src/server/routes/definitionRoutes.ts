@@ -78,7 +78,9 @@ export function registerDefinitionRoutes(ctx: RouteContext): void {
       }),
     },
     (q) =>
-      pool.read((ws) => sampleRecords(ws, filtersOf(q), { cwd: ctx.cwd, limit: q.limit ?? 25 })),
+      pool.read((ws) =>
+        sampleRecords(ws, filtersOf(q), { ...ctx.dashboard, limit: q.limit ?? 25 }),
+      ),
   );
 
   ctx.get<{ definition: string }>(
