@@ -22,6 +22,11 @@ import { ratesCommand } from './commands/rates.js';
 import { whatifCommand } from './commands/whatif.js';
 import { mappingsCommand } from './commands/mappings.js';
 import { synthCommand } from './commands/synth.js';
+import { strategyCommand } from './commands/strategy.js';
+import { actionsCommand } from './commands/actions.js';
+import { measuresCommand } from './commands/measures.js';
+import { reviewCommand } from './commands/review.js';
+import { reportCommand } from './commands/report.js';
 import { serveCommand } from './commands/serve.js';
 import { processIo, type CliIo } from './io.js';
 
@@ -64,6 +69,11 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(classifyRecordsCommand(io));
   program.addCommand(explainCommand(io));
   program.addCommand(whatifCommand(io));
+  program.addCommand(strategyCommand(io));
+  program.addCommand(actionsCommand(io));
+  program.addCommand(measuresCommand(io));
+  program.addCommand(reviewCommand(io));
+  program.addCommand(reportCommand(io));
   program.addCommand(serveCommand(io));
   const exitOverride = (command: Command): void => {
     command.exitOverride();

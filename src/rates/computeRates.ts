@@ -62,7 +62,7 @@ export interface RatesResult {
   };
 }
 
-const VICTIM_AGE: Dimension = {
+export const VICTIM_AGE: Dimension = {
   name: 'victim_age_in_range',
   description: 'whether the victim is within the --age range (yes/no; none when unknown)',
   sql: `CASE
@@ -77,7 +77,7 @@ const VICTIM_AGE: Dimension = {
     ELSE NULL END`,
 };
 
-const WITHIN: Dimension = {
+export const WITHIN: Dimension = {
   name: 'within_areas',
   description: 'whether the incident lies within the areas rates are given for',
   sql: `CASE WHEN EXISTS (SELECT 1 FROM geo_memberships w WHERE w.lsoa_vintage = p.base_vintage

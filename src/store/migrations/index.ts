@@ -2,9 +2,16 @@ import { initial } from './0001-initial.js';
 import { geography } from './0002-geography.js';
 import { definitions } from './0003-definitions.js';
 import { partnerData } from './0004-partner-data.js';
+import { strategy } from './0005-strategy.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
 /** Every schema step, oldest first. A new step is appended here and never edited afterwards. */
-export const MIGRATIONS: readonly Migration[] = [initial, geography, definitions, partnerData];
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  geography,
+  definitions,
+  partnerData,
+  strategy,
+];

@@ -1,0 +1,180 @@
+import { renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Command } from 'commander';
+import { usageError } from '../../core/errors.js';
+import { parseAudience, type DisclosureOptions } from '../../disclosure/index.js';
+import { buildAnnualReport, renderAnnualHtml } from '../../reports/annualReport.js';
+import { printPdf } from '../../reports/printPdf.js';
+import {
+  buildReviewReport,
+  renderReviewCsv,
+  renderReviewHtml,
+} from '../../reports/reviewReport.js';
+import { resolveReview } from '../../strategy/reviews.js';
+import { commandClock } from '../clock.js';
+import {
+  commandContext,
+  withCommandWorkspace,
+  type CommandContext,
+  type CommonOptions,
+} from '../context.js';
+import type { CliIo } from '../io.js';
+import { parseReviewId } from './review.js';
+
+interface ReportOptions extends CommonOptions {
+  format?: string;
+  out?: string;
+  audience?: string;
+  minimum?: string;
+  round?: string;
+  asOf?: string;
+}
+
+const FORMATS = ['html', 'pdf', 'csv'] as const;
+
+function disclosureOptions(ctx: CommandContext, options: ReportOptions): DisclosureOptions {
+  let audience = options.audience;
+  if (audience === undefined) {
+    audience = 'public';
+    ctx.reporter.info(
+      'audience: public — small numbers are withheld (--audience partner or analyst to change)',
+    );
+  }
+  const num = (name: string, v: string | undefined): number | undefined => {
+    if (v === undefined) return undefined;
+    if (!/^\d+$/.test(v)) throw usageError('BAD_NUMBER', `${name} ${v} is not a whole number`);
+    return Number(v);
+  };
+  const minimum = num('--minimum', options.minimum);
+  const rounding = num('--round', options.round);
+  return {
+    audience: parseAudience(audience),
+    ...(minimum === undefined ? {} : { minimum }),
+    ...(rounding === undefined ? {} : { rounding }),
+  };
+}
+
+function outputFormat(options: ReportOptions, allowed: readonly string[]): string {
+  const format =
+    options.format ??
+    (options.out === undefined
+      ? 'html'
+      : path.extname(options.out).slice(1).toLowerCase() || 'html');
+  if (!allowed.includes(format))
+    throw usageError('BAD_FORMAT', `invalid format: ${format}`, `use one of ${allowed.join(', ')}`);
+  return format;
+}
+
+async function write(
+  ctx: CommandContext,
+  io: CliIo,
+  options: ReportOptions,
+  format: string,
+  text: string,
+  name: string,
+): Promise<void> {
+  if (format === 'pdf') {
+    const out = path.resolve(io.cwd, options.out ?? `${name}.pdf`);
+    const { bytes } = await printPdf(text, out);
+    ctx.reporter.info(
+      `PDF written to ${path.relative(io.cwd, out) || out} (${bytes.toLocaleString('en-GB')} bytes)`,
+    );
+    if (ctx.json) ctx.printJson({ file: out, format, bytes });
+    return;
+  }
+  if (options.out === undefined) {
+    io.stdout.write(text);
+    return;
+  }
+  const out = path.resolve(io.cwd, options.out);
+  const temp = `${out}.tmp-${process.pid}`;
+  writeFileSync(temp, text);
+  renameSync(temp, out);
+  ctx.reporter.info(`${format.toUpperCase()} written to ${options.out}`);
+  if (ctx.json) ctx.printJson({ file: out, format, bytes: Buffer.byteLength(text) });
+}
+
+const common = (c: Command): Command =>
+  c
+    .option(
+      '--format <format>',
+      'html, pdf (printed by Chromium) or csv (default: from --out, else html)',
+    )
+    .option('--out <file>', 'write here (default: standard output; PDF: <name>.pdf)')
+    .option(
+      '--audience <who>',
+      'public (default), partner or analyst: what small numbers are withheld',
+    )
+    .option(
+      '--minimum <n>',
+      'public: the smallest count published for data other than health (default 5)',
+    )
+    .option('--round <n>', 'public: round counts to a multiple of this')
+    .option('--db <path>', 'workspace file (default: $SVD_DB, else ./svd.duckdb)')
+    .option('--json', 'print where the report was written as JSON')
+    .option('--quiet', 'no announcements');
+
+export function reportCommand(io: CliIo): Command {
+  const command = new Command('report').description(
+    'reports on the strategy, in HTML, PDF or CSV, disclosure-controlled for their audience',
+  );
+  common(
+    command
+      .command('review')
+      .description(
+        'the report of a review: frozen measures, actions, commentary, consultation, provenance',
+      )
+      .option('--review <id>', 'the review (default: the open one, as a draft)'),
+  ).action(async (options: ReportOptions & { review?: string }) => {
+    const ctx = commandContext(io, options);
+    const format = outputFormat(options, FORMATS);
+    const disclosure = disclosureOptions(ctx, options);
+    const clock = commandClock(options.asOf, io.env);
+    const report = await withCommandWorkspace(ctx, { create: false }, async (ws) => {
+      const review = await resolveReview(ws, parseReviewId(options.review), ctx.reporter);
+      return buildReviewReport(ws, review.review_id, {
+        disclosure,
+        clock,
+        reporter: ctx.reporter,
+        cwd: io.cwd,
+      });
+    });
+    const text = format === 'csv' ? renderReviewCsv(report) : renderReviewHtml(report);
+    await write(ctx, io, options, format, text, `review-${report.detail.review.review_id}`);
+  });
+  common(
+    command
+      .command('annual')
+      .description(
+        'the annual report: measures over the financial year, progress on actions, reviews held',
+      )
+      .option(
+        '--year <YYYY/YY>',
+        'financial year, e.g. 2023/24 (default: the latest ended by the data)',
+      )
+      .option('--as-of <date>', "today's date (default: today, or $SVD_TODAY)"),
+  ).action(async (options: ReportOptions & { year?: string }) => {
+    const ctx = commandContext(io, options);
+    const format = outputFormat(options, ['html', 'pdf']);
+    const disclosure = disclosureOptions(ctx, options);
+    const clock = commandClock(options.asOf, io.env);
+    const report = await withCommandWorkspace(ctx, { create: false }, (ws) =>
+      buildAnnualReport(ws, {
+        ...(options.year === undefined ? {} : { year: options.year }),
+        disclosure,
+        clock,
+        reporter: ctx.reporter,
+        cwd: io.cwd,
+      }),
+    );
+    await write(
+      ctx,
+      io,
+      options,
+      format,
+      renderAnnualHtml(report),
+      `annual-report-${report.year.replace('/', '-')}`,
+    );
+  });
+  return command;
+}

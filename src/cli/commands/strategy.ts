@@ -1,0 +1,221 @@
+import { writeFileSync, renameSync } from 'node:fs';
+import path from 'node:path';
+import { Command } from 'commander';
+import { formatProblem } from '../../core/errors.js';
+import { shortHash } from '../../definitions/resolveDefinition.js';
+import { importStrategy } from '../../strategy/importStrategy.js';
+import { MEASURE_PRESETS } from '../../strategy/presets.js';
+import { readStrategyText, strategyError } from '../../strategy/readStrategy.js';
+import { strategyJsonSchema } from '../../strategy/schema.js';
+import { loadStrategy, requireStrategy, strategyRevisions } from '../../strategy/storeStrategy.js';
+import { strategyContext } from '../../strategy/strategyContext.js';
+import { strategyTree, type StrategyTree } from '../../strategy/strategyTree.js';
+import { strategyToYaml } from '../../strategy/writeStrategy.js';
+import { readFileSync } from 'node:fs';
+import { SvdError, errorMessage } from '../../core/errors.js';
+import { commandClock } from '../clock.js';
+import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
+import type { CliIo } from '../io.js';
+import { formatTable } from '../table.js';
+
+const DB_HELP = 'workspace file (default: $SVD_DB, else ./svd.duckdb)';
+
+export function renderTree(tree: StrategyTree): string {
+  const lines = [
+    `${tree.title}${tree.partnership === null ? '' : ` — ${tree.partnership}`}`,
+    `${tree.period.from} to ${tree.period.to}; reviewed every ${tree.reviewMonths} months`,
+  ];
+  if (tree.illustrative) lines.push("ILLUSTRATIVE EXAMPLE: not a partnership's real strategy");
+  lines.push('', `Vision: ${tree.vision}`);
+  tree.priorities.forEach((p, i) => {
+    lines.push('', `${i + 1}. ${p.title} [${p.id}]`);
+    for (const o of p.objectives) lines.push(`   objective ${o.id}: ${o.title}`);
+    for (const a of p.actions)
+      lines.push(
+        `   action ${a.id}: ${a.title}`,
+        `     lead ${a.leadName} (${a.leadKind}${a.s8_5 ? ', s8(5)' : ''})${a.owner === null ? '' : `; owner ${a.owner}`}; ${a.status}${a.rag === null ? '' : `, ${a.rag}`}${a.due === null ? '' : `; due ${a.due}`}${a.overdue ? ` — OVERDUE by ${a.daysOverdue} days` : ''}`,
+      );
+    for (const m of p.measures)
+      lines.push(
+        `   measure ${m.id}: ${m.title} (${m.metric}, ${m.period}${m.preset === null ? '' : `; preset ${m.preset}`})`,
+      );
+  });
+  return lines.join('\n');
+}
+
+export function strategyCommand(io: CliIo): Command {
+  const command = new Command('strategy').description(
+    "the partnership's strategy: priorities, objectives, actions and measures, kept as a YAML file",
+  );
+  command
+    .command('import <file>')
+    .description(
+      'check a strategy file and store it in the workspace (a new revision when it changed)',
+    )
+    .option('--db <path>', DB_HELP)
+    .option('--json', 'print the import report as JSON')
+    .option('--quiet', 'no announcements')
+    .action(async (file: string, options: CommonOptions) => {
+      const ctx = commandContext(io, options);
+      const report = await withCommandWorkspace(ctx, { create: true }, (ws) =>
+        importStrategy(ws, file, { cwd: io.cwd, clock: commandClock(undefined, io.env) }),
+      );
+      for (const w of report.warnings)
+        ctx.reporter.warn(
+          formatProblem({
+            file,
+            ...(w.line === undefined ? {} : { line: w.line }),
+            message: w.message,
+          }),
+        );
+      if (report.illustrative)
+        ctx.reporter.warn(
+          `${report.id} is marked illustrative: an example, not a partnership's real strategy`,
+        );
+      if (ctx.json) return ctx.printJson(report);
+      const c = report.counts;
+      ctx.print(
+        report.changed
+          ? `stored ${report.id} as revision ${report.revision} (sha256 ${shortHash(report.contentHash)}): ${c.priorities} priorities, ${c.objectives} objectives, ${c.actions} actions, ${c.measures} measures`
+          : `unchanged: ${report.id} is already the strategy held (revision ${report.revision}, sha256 ${shortHash(report.contentHash)})`,
+      );
+    });
+  command
+    .command('export')
+    .description('write the strategy as it stands (with action changes made since) as YAML')
+    .option('--out <file>', 'write to this file (default: standard output)')
+    .option('--revision <n>', 'an earlier revision (svd strategy revisions)')
+    .option('--db <path>', DB_HELP)
+    .option('--quiet', 'no announcements')
+    .action(async (options: CommonOptions & { out?: string; revision?: string }) => {
+      const ctx = commandContext(io, options);
+      const yaml = await withCommandWorkspace(ctx, { create: false }, async (ws) => {
+        if (options.revision !== undefined) {
+          const s = await loadStrategy(ws, Number(options.revision));
+          if (s === undefined || s.revision.revision !== Number(options.revision))
+            throw new SvdError({
+              kind: 'usage',
+              code: 'UNKNOWN_REVISION',
+              message: `no strategy revision ${options.revision}`,
+              fix: 'see svd strategy revisions',
+            });
+          return strategyToYaml(s.file);
+        }
+        return strategyToYaml((await requireStrategy(ws)).file);
+      });
+      if (options.out === undefined) return ctx.print(yaml);
+      const target = path.resolve(io.cwd, options.out);
+      const temp = `${target}.tmp-${process.pid}`;
+      writeFileSync(temp, yaml);
+      renameSync(temp, target);
+      ctx.reporter.info(`strategy written to ${options.out}`);
+    });
+  command
+    .command('show')
+    .description(
+      'the strategy as a tree: priorities, objectives, actions (overdue marked), measures',
+    )
+    .option('--as-of <date>', "today's date for overdue actions (default: today, or $SVD_TODAY)")
+    .option('--db <path>', DB_HELP)
+    .option('--json', 'print the tree as JSON')
+    .option('--quiet', 'no announcements')
+    .action(async (options: CommonOptions & { asOf?: string }) => {
+      const ctx = commandContext(io, options);
+      const clock = commandClock(options.asOf, io.env);
+      const { tree, revision } = await withCommandWorkspace(ctx, { create: false }, async (ws) => {
+        const s = await requireStrategy(ws);
+        return { tree: strategyTree(s.file, clock), revision: s.revision };
+      });
+      if (ctx.json) return ctx.printJson({ ...tree, revision });
+      ctx.print(renderTree(tree));
+      ctx.print(
+        `\nrevision ${revision.revision} (${revision.reason}, ${revision.created_at}; sha256 ${shortHash(revision.content_hash)})`,
+      );
+    });
+  command
+    .command('revisions')
+    .description('every revision of the strategy held: imports and action changes')
+    .option('--db <path>', DB_HELP)
+    .option('--json', 'print as JSON')
+    .option('--quiet', 'no announcements')
+    .action(async (options: CommonOptions) => {
+      const ctx = commandContext(io, options);
+      const rows = await withCommandWorkspace(ctx, { create: false }, (ws) =>
+        strategyRevisions(ws),
+      );
+      if (ctx.json) return ctx.printJson(rows);
+      ctx.print(
+        formatTable(rows, [
+          { header: 'revision', value: (r) => r.revision },
+          { header: 'at', value: (r) => r.created_at },
+          { header: 'sha256', value: (r) => shortHash(r.content_hash) },
+          { header: 'from', value: (r) => r.origin },
+          { header: 'reason', value: (r) => r.reason },
+        ]),
+      );
+    });
+  command
+    .command('validate <file>')
+    .description(
+      'check a strategy file without storing it (against the workspace definitions when there is one)',
+    )
+    .option('--db <path>', DB_HELP)
+    .option('--json', 'print the problems as JSON')
+    .option('--quiet', 'no announcements')
+    .action(async (file: string, options: CommonOptions) => {
+      const ctx = commandContext(io, options);
+      let text: string;
+      try {
+        text = readFileSync(path.resolve(io.cwd, file), 'utf8');
+      } catch (error) {
+        throw new SvdError({
+          kind: 'usage',
+          code: 'STRATEGY_NOT_FOUND',
+          message: `cannot read the strategy file: ${errorMessage(error).split('\n')[0]}`,
+          location: { file },
+        });
+      }
+      const result = await withCommandWorkspace(
+        ctx,
+        { create: false, scratchIfMissing: true },
+        async (ws) => readStrategyText(text, await strategyContext(ws)),
+      );
+      if (ctx.json) ctx.printJson({ valid: result.strategy !== undefined, issues: result.issues });
+      if (result.strategy === undefined) throw strategyError(file, result.issues);
+      for (const w of result.issues)
+        ctx.reporter.warn(
+          formatProblem({
+            file,
+            ...(w.line === undefined ? {} : { line: w.line }),
+            message: w.message,
+          }),
+        );
+      if (!ctx.json)
+        ctx.print(
+          `${file}: valid (${result.strategy.file.id}, sha256 ${shortHash(result.strategy.contentHash)})`,
+        );
+    });
+  command
+    .command('presets')
+    .description('the ready-made measures (the Home Office success measures)')
+    .option('--json', 'print as JSON')
+    .action((options: CommonOptions) => {
+      const ctx = commandContext(io, options);
+      if (ctx.json) return ctx.printJson(MEASURE_PRESETS);
+      ctx.print(
+        formatTable(MEASURE_PRESETS, [
+          { header: 'preset', value: (p) => p.id },
+          { header: 'definition / tier', value: (p) => `${p.fields.definition}: ${p.fields.tier}` },
+          { header: 'title', value: (p) => p.title },
+        ]),
+      );
+      ctx.print(
+        '\nUse in a measure as `preset: ID`; fields the measure sets itself (area, period, baseline, target…) win.',
+      );
+    });
+  command
+    .command('schema')
+    .description('print the JSON Schema of strategy files (for editors)')
+    .action(() => io.stdout.write(`${JSON.stringify(strategyJsonSchema(), null, 2)}\n`));
+  return command;
+}

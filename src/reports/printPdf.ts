@@ -1,0 +1,83 @@
+/**
+ * HTML to PDF with Debian's Chromium, driven by playwright-core (which downloads no browser): a
+ * fresh profile in a temporary folder, no network, no background services, A4 with the report's
+ * own print stylesheet. The HTML is self-contained, so nothing is fetched while printing.
+ */
+import { existsSync, mkdtempSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SvdError, errorMessage } from '../core/errors.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export async function printPdf(
+  htmlText: string,
+  outFile: string,
+  options: { executablePath?: string } = {},
+): Promise<{ bytes: number }> {
+  const executablePath = options.executablePath ?? CHROMIUM;
+  if (!existsSync(executablePath))
+    throw new SvdError({
+      kind: 'workspace',
+      code: 'NO_CHROMIUM',
+      message: `PDF needs Chromium, which is not at ${executablePath}`,
+      fix: 'install it (Debian: apt-get install -y chromium), or write HTML with --format html and print it from a browser',
+    });
+  const { chromium } = await import('playwright-core');
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'svd-chromium-'));
+  const temp = `${outFile}.tmp-${process.pid}`;
+  try {
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      offline: true,
+    });
+    try {
+      const page = await context.newPage();
+      // No request may leave the page: the report is self-contained.
+      await page.route('**/*', (route) =>
+        route.request().url().startsWith('data:') ? route.continue() : route.abort(),
+      );
+      await page.setContent(htmlText, { waitUntil: 'load' });
+      const pdf = await page.pdf({
+        format: 'A4',
+        printBackground: true,
+        preferCSSPageSize: true,
+        displayHeaderFooter: true,
+        headerTemplate: '<span></span>',
+        footerTemplate:
+          '<div style="font-size:8px;width:100%;text-align:center;color:#555"><span class="pageNumber"></span> / <span class="totalPages"></span></div>',
+        margin: { top: '16mm', bottom: '18mm', left: '16mm', right: '16mm' },
+      });
+      writeFileSync(temp, pdf);
+      renameSync(temp, outFile);
+      return { bytes: pdf.length };
+    } finally {
+      await context.close();
+    }
+  } catch (error) {
+    if (error instanceof SvdError) throw error;
+    throw new SvdError({
+      kind: 'internal',
+      code: 'PDF_FAILED',
+      message: `Chromium could not print the PDF: ${errorMessage(error).split('\n')[0]}`,
+      fix: 'write HTML with --format html and print it from a browser; please report the failure',
+      cause: error,
+    });
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+    rmSync(temp, { force: true });
+  }
+}

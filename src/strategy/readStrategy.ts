@@ -1,0 +1,317 @@
+/**
+ * Reading a strategy file (YAML): parsed keeping the line of every value, checked against the
+ * schema and then for meaning (validateStrategy.ts), every problem reported at once with its place
+ * — `priorities[1].actions[0].due: "2024-13-01" is not a date …`, line 42 — and what to do.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import type { z } from 'zod';
+import { SvdError, errorMessage, type Problem } from '../core/errors.js';
+import { didYouMean, suggest } from '../core/suggest.js';
+import { formatPath, type Path } from '../definitions/compileDefinition.js';
+import { canonicalJson } from '../definitions/readDefinition.js';
+import { strategySchema, type StrategyFile } from './schema.js';
+import { validateStrategy, type StrategyContext } from './validateStrategy.js';
+
+export interface StrategyIssue {
+  severity: 'error' | 'warning';
+  code: string;
+  path: Path;
+  /** The whole message, starting with the place: `priorities[1].actions[0].due: …`. */
+  message: string;
+  line?: number;
+}
+
+export interface Strategy {
+  file: StrategyFile;
+  /** sha256 of the content (keys sorted, layout and comments ignored). */
+  contentHash: string;
+}
+
+export interface StrategyReadResult {
+  strategy: Strategy | undefined;
+  issues: StrategyIssue[];
+}
+
+export function strategyHash(file: StrategyFile): string {
+  const { $schema: _schema, ...rest } = file;
+  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
+}
+
+function toPlain(text: string): {
+  value: unknown;
+  lines: Map<string, number>;
+  syntax: StrategyIssue[];
+} {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, {
+    version: '1.2',
+    schema: 'core',
+    lineCounter,
+    uniqueKeys: true,
+    prettyErrors: false,
+  });
+  const syntax: StrategyIssue[] = document.errors.map((e) => ({
+    severity: 'error',
+    code: 'YAML_SYNTAX',
+    path: [],
+    message: `not valid YAML: ${e.message.split('\n')[0]}`,
+    line: lineCounter.linePos(e.pos[0]).line,
+  }));
+  const lines = new Map<string, number>();
+  const walk = (node: Node | null | undefined, path: Path): unknown => {
+    if (node === null || node === undefined) return null;
+    if (isAlias(node)) return walk(node.resolve(document) as Node | undefined, path);
+    if (node.range !== undefined && node.range !== null)
+      lines.set(formatPath(path), lineCounter.linePos(node.range[0]).line);
+    if (isMap(node)) {
+      const out: Record<string, unknown> = {};
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        if (isScalar(pair.key) && pair.key.range)
+          lines.set(formatPath([...path, key]), lineCounter.linePos(pair.key.range[0]).line);
+        out[key] = walk(pair.value as Node | null, [...path, key]);
+      }
+      return out;
+    }
+    if (isSeq(node)) return node.items.map((item, i) => walk(item as Node, [...path, i]));
+    if (isScalar(node)) return node.value;
+    return null;
+  };
+  return { value: walk(document.contents as Node | null, []), lines, syntax };
+}
+
+function valueAt(root: unknown, path: Path): unknown {
+  let v: unknown = root;
+  for (const part of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[part];
+  }
+  return v;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `the text ${JSON.stringify(value)}`;
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+const EXPECTED: Record<string, string> = {
+  array: 'a list',
+  object: 'a mapping',
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  record: 'a mapping',
+};
+
+/** The keys allowed at a place of the file, for "did you mean". */
+function knownKeys(path: Path): string[] {
+  const shape = (s: unknown): string[] =>
+    Object.keys((s as { shape: Record<string, unknown> }).shape);
+  const names = path.filter((p) => typeof p === 'string');
+  const last = names.at(-1);
+  const top = strategySchema.shape;
+  if (path.length === 0) return shape(strategySchema);
+  if (last === 'period' && names.length === 1) return shape(top.period);
+  const pr = top.priorities.element;
+  if (last === 'priorities') return shape(pr);
+  if (last === 'objectives') return shape(pr.shape.objectives.unwrap().element);
+  const action = pr.shape.actions.unwrap().element;
+  if (last === 'actions') return shape(action);
+  if (last === 'lead') return shape(action.shape.lead);
+  if (last === 'updates') return shape(action.shape.updates.unwrap().element);
+  const measure = pr.shape.measures.unwrap().element;
+  if (last === 'measures') return shape(measure);
+  if (last === 'target') return shape(measure.shape.target.unwrap());
+  if (last === 'tolerance') return shape(measure.shape.tolerance.unwrap());
+  if (last === 'area') return shape(measure.shape.area.unwrap());
+  if (last === 'share_of') return shape(measure.shape.share_of.unwrap());
+  return [];
+}
+
+function schemaIssue(issue: z.core.$ZodIssue, root: unknown): StrategyIssue[] {
+  const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  const at = (p: Path, code: string, message: string): StrategyIssue => ({
+    severity: 'error',
+    code,
+    path: p,
+    message: `${formatPath(p) === '' ? '(top level)' : formatPath(p)}: ${message}`,
+  });
+  const last = path.at(-1);
+  const value = valueAt(root, path);
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.map((key) =>
+        at(
+          [...path, key],
+          'UNKNOWN_FIELD',
+          `unknown field "${key}"${didYouMean(suggest(key, knownKeys(path), { limit: 1 }))}`,
+        ),
+      );
+    case 'invalid_type':
+      if (value === undefined && typeof last === 'string')
+        return [at(path.slice(0, -1), 'MISSING_FIELD', `missing "${last}"`)];
+      return [
+        at(
+          path,
+          'WRONG_TYPE',
+          `expected ${EXPECTED[issue.expected] ?? issue.expected}, found ${describeValue(value)}`,
+        ),
+      ];
+    case 'too_small':
+      if (issue.origin === 'array')
+        return [
+          at(
+            path,
+            'EMPTY_LIST',
+            last === 'priorities'
+              ? 'a strategy needs at least one priority'
+              : 'the list is empty; remove it or add an entry',
+          ),
+        ];
+      if (issue.origin === 'string') return [at(path, 'EMPTY_TEXT', 'must not be empty')];
+      return [
+        at(
+          path,
+          'OUT_OF_RANGE',
+          `${JSON.stringify(value)} is below the least allowed, ${String(issue.minimum)}`,
+        ),
+      ];
+    case 'too_big':
+      return [
+        at(
+          path,
+          'OUT_OF_RANGE',
+          `${JSON.stringify(value)} is above the most allowed, ${String(issue.maximum)}`,
+        ),
+      ];
+    case 'invalid_value': {
+      const options = issue.values.map(String);
+      return [
+        at(
+          path,
+          'UNKNOWN_VALUE',
+          `unknown ${String(last).replace(/_/g, ' ')} ${JSON.stringify(value)}${didYouMean(suggest(String(value), options, { limit: 1 }))}; use one of ${options.join(', ')}`,
+        ),
+      ];
+    }
+    case 'invalid_format': {
+      if (
+        typeof value === 'string' &&
+        ['from', 'to', 'start', 'due', 'date', 'by'].includes(String(last))
+      )
+        return [
+          at(
+            path,
+            'BAD_DATE',
+            `${JSON.stringify(value)} is not a date; write YYYY-MM-DD, e.g. 2025-03-31`,
+          ),
+        ];
+      const slug =
+        typeof value === 'string'
+          ? value
+              .toLowerCase()
+              .replace(/[^a-z0-9]+/g, '-')
+              .replace(/^-+|-+$/g, '')
+          : '';
+      return [
+        at(
+          path,
+          'BAD_ID',
+          `${JSON.stringify(value)} is not a valid id: use lower-case letters, digits and hyphens${/^[a-z]/.test(slug) ? ` (e.g. "${slug}")` : ''}`,
+        ),
+      ];
+    }
+    default:
+      return [at(path, 'INVALID', issue.message)];
+  }
+}
+
+function lineOf(lines: Map<string, number>, path: Path): number | undefined {
+  for (let n = path.length; n >= 0; n--) {
+    const line = lines.get(formatPath(path.slice(0, n)));
+    if (line !== undefined) return line;
+  }
+  return undefined;
+}
+
+/** Parses and checks a strategy; never throws for problems in the text (see `issues`). */
+export function readStrategyText(text: string, context: StrategyContext): StrategyReadResult {
+  const { value, lines, syntax } = toPlain(text);
+  if (syntax.length > 0) return { strategy: undefined, issues: syntax };
+  const withLines = (issues: StrategyIssue[]): StrategyIssue[] =>
+    issues.map((i) => {
+      const line = i.line ?? lineOf(lines, i.path);
+      return line === undefined ? i : { ...i, line };
+    });
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return {
+      strategy: undefined,
+      issues: [
+        {
+          severity: 'error',
+          code: 'NOT_A_STRATEGY',
+          path: [],
+          message: `(top level): expected a mapping with id, title, period, vision and priorities; found ${describeValue(value)}`,
+          line: 1,
+        },
+      ],
+    };
+  const parsed = strategySchema.safeParse(value);
+  if (!parsed.success)
+    return {
+      strategy: undefined,
+      issues: withLines(parsed.error.issues.flatMap((i) => schemaIssue(i, value))),
+    };
+  const issues = withLines(validateStrategy(parsed.data, context));
+  if (issues.some((i) => i.severity === 'error')) return { strategy: undefined, issues };
+  return { strategy: { file: parsed.data, contentHash: strategyHash(parsed.data) }, issues };
+}
+
+export function strategyError(file: string, issues: readonly StrategyIssue[]): SvdError {
+  const errors = issues.filter((i) => i.severity === 'error');
+  const problems: Problem[] = errors.map((i) => ({
+    file,
+    ...(i.line === undefined ? {} : { line: i.line }),
+    message: i.message,
+  }));
+  return new SvdError({
+    kind: 'input',
+    code: 'STRATEGY_INVALID',
+    message: `the strategy has ${errors.length} problem${errors.length === 1 ? '' : 's'}; nothing was stored`,
+    location: { file },
+    problems,
+    fix: 'correct the file at the places named, then check it with `svd strategy validate FILE`',
+  });
+}
+
+export function readStrategyFile(
+  path: string,
+  context: StrategyContext,
+  label: string = path,
+): { strategy: Strategy; warnings: StrategyIssue[]; text: string } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new SvdError({
+      kind: 'usage',
+      code: 'STRATEGY_NOT_FOUND',
+      message: `cannot read the strategy file: ${errorMessage(error).split('\n')[0]}`,
+      location: { file: label },
+      fix: 'check the path (an example: examples/oxfordshire-strategy.yaml)',
+    });
+  }
+  const result = readStrategyText(text, context);
+  if (result.strategy === undefined) throw strategyError(label, result.issues);
+  return {
+    strategy: result.strategy,
+    warnings: result.issues.filter((i) => i.severity === 'warning'),
+    text,
+  };
+}
