@@ -10,7 +10,10 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Reporter } from '../core/reporter.js';
 import { SvdError } from '../core/errors.js';
-import { PACKAGE_ROOT } from '../core/packageFiles.js';
+import { PACKAGE_ROOT, packageFile } from '../core/packageFiles.js';
+import { fixedClock } from '../core/clock.js';
+import { importStrategy } from '../strategy/importStrategy.js';
+import { closeReview, startReview } from '../strategy/reviews.js';
 import type { Workspace } from '../store/openWorkspace.js';
 import { getCoverage, type Coverage } from '../coverage/getCoverage.js';
 import { countIncidents, type CountsResult } from '../counts/countIncidents.js';
@@ -91,6 +94,7 @@ export function demoInputFiles(sharedData: string, months?: readonly string[]): 
     path.join(sharedData, ...DEMO_REFERENCE_FILES.population),
     path.join(sharedData, ...DEMO_REFERENCE_FILES.deprivation),
     OXFORDSHIRE_CONFIG,
+    DEMO_STRATEGY,
   ];
 }
 
@@ -102,6 +106,8 @@ export interface DemoResult {
   geography: boolean;
   partner: { forceExtract: PartnerRunReport; istv: PartnerRunReport };
   classified: { id: string; version: number; records: number }[];
+  /** The illustrative strategy and the reviews closed on it. */
+  strategy: { id: string; revision: number; reviews: number[] };
   coverage: Coverage;
   oxfordshire: CountsResult;
 }
@@ -220,6 +226,7 @@ export async function runDemo(ws: Workspace, options: DemoOptions): Promise<Demo
       records: report.records,
     });
   }
+  const strategy = await demoStrategy(ws, reporter);
   return {
     dataSource,
     dataPath,
@@ -227,8 +234,45 @@ export async function runDemo(ws: Workspace, options: DemoOptions): Promise<Demo
     geography,
     partner: { forceExtract, istv },
     classified,
+    strategy,
     ...(await demoSummary(ws)),
   };
+}
+
+/** The illustrative Oxfordshire strategy shipped in examples/, imported as it is. */
+export const DEMO_STRATEGY = packageFile('examples', 'oxfordshire-strategy.yaml');
+
+/**
+ * The illustrative strategy, and two reviews closed on it as if held after the February and the
+ * March 2024 data arrived, so that the review history has something to compare.
+ */
+async function demoStrategy(ws: Workspace, reporter: Reporter): Promise<DemoResult['strategy']> {
+  const imported = await importStrategy(ws, DEMO_STRATEGY, {
+    cwd: PACKAGE_ROOT,
+    clock: fixedClock('2024-03-15T12:00:00Z'),
+  });
+  const reviews: number[] = [];
+  for (const [dataTo, closedOn] of [
+    ['2024-02', '2024-03-15T12:00:00Z'],
+    ['2024-03', '2024-04-15T12:00:00Z'],
+  ] as const) {
+    const clock = fixedClock(closedOn);
+    const months = await ws.db.value<number>(
+      `SELECT count(*) FROM incidents WHERE strftime(month, '%Y-%m') = $m`,
+      { m: dataTo },
+    );
+    if ((months ?? 0) === 0) continue;
+    const review = await startReview(ws, { clock, reporter });
+    await closeReview(ws, review.review_id, {
+      clock,
+      reporter,
+      cwd: PACKAGE_ROOT,
+      to: dataTo,
+      summary: `Illustrative review on the data to ${dataTo} (demo).`,
+    });
+    reviews.push(review.review_id);
+  }
+  return { id: imported.id, revision: imported.revision, reviews };
 }
 
 /** What the demo prints about a workspace, built or reused: coverage and Oxfordshire counts. */

@@ -25,6 +25,8 @@ import type { WorkspacePool } from './workspacePool.js';
 import { registerDataRoutes } from './routes/dataRoutes.js';
 import { registerDefinitionRoutes } from './routes/definitionRoutes.js';
 import { registerAnalysisRoutes } from './routes/analysisRoutes.js';
+import { registerStrategyRoutes } from './routes/strategyRoutes.js';
+import { systemClock, type Clock } from '../core/clock.js';
 
 export interface ServerOptions {
   pool: WorkspacePool;
@@ -37,6 +39,8 @@ export interface ServerOptions {
   reporter?: Reporter;
   /** Keep answers of reads until the next write (default true). */
   cache?: boolean;
+  /** "Today" (default: the system clock). */
+  clock?: Clock;
 }
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
@@ -46,6 +50,8 @@ const JSON_BODY_LIMIT = 1024 * 1024;
 export interface RouteContext {
   pool: WorkspacePool;
   cwd: string;
+  /** "Today", for overdue actions and the strategy's measures. */
+  clock: Clock;
   /** The dashboard functions' context: definitions kept until the workspace changes. */
   dashboard: DashboardContext;
   reporter: Reporter;
@@ -119,6 +125,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const ctx: RouteContext = {
     pool: options.pool,
     cwd,
+    clock: options.clock ?? systemClock,
     dashboard: {
       cwd,
       definition: (ws, spec) =>
@@ -200,6 +207,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerDataRoutes(ctx);
   registerDefinitionRoutes(ctx);
   registerAnalysisRoutes(ctx);
+  registerStrategyRoutes(ctx);
 
   app.setNotFoundHandler((request, reply) => {
     const url = request.url.split('?')[0]!;

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { SvdError, errorMessage } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
+import type { Clock } from '../core/clock.js';
 import { buildServer, DEFAULT_MAX_UPLOAD_BYTES } from './buildServer.js';
 import { WorkspacePool } from './workspacePool.js';
 import { warmUp } from './warmUp.js';
@@ -17,6 +18,8 @@ export interface ServeOptions {
   maxUploadBytes?: number;
   /** Keep answers of reads until the next write (default true). */
   cache?: boolean;
+  /** "Today" (default: the system clock). */
+  clock?: Clock;
   reporter: Reporter;
   webRoot?: string;
   cwd: string;
@@ -43,6 +46,7 @@ export async function serveWorkspace(options: ServeOptions): Promise<RunningServ
       reporter: options.reporter,
       cwd: options.cwd,
       ...(options.cache === false ? { cache: false } : {}),
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
       ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
     });
     try {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentReporter } from '../../src/core/reporter.js';
+import { fixedClock } from '../../src/core/clock.js';
 import { packageFile } from '../../src/core/packageFiles.js';
 import { serveWorkspace, type RunningServer } from '../../src/server/serveWorkspace.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
@@ -32,6 +33,7 @@ beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const db = await buildTestWorkspace(dir);
   server = await serveWorkspace({
+    clock: fixedClock('2025-06-01T12:00:00Z'),
     db,
     host: '127.0.0.1',
     port: 0,
@@ -60,9 +62,10 @@ async function openPage(): Promise<{ page: Page; errors: string[] }> {
 
 async function settled(page: Page): Promise<void> {
   await page.waitForSelector('main h1');
-  await page.waitForFunction("document.querySelector('.loading') === null", undefined, {
-    timeout: 60_000,
-  });
+  // Polled from here: the pages' Content-Security-Policy forbids the eval a string predicate needs.
+  await expect
+    .poll(() => page.locator('.loading').count(), { timeout: 60_000, interval: 100 })
+    .toBe(0);
 }
 
 const url = (p: string): string => new URL(p, server.url).href;
@@ -73,12 +76,16 @@ describe.runIf(run)('the dashboard in Chromium', () => {
     ['map', '/map'],
     ['definitions', '/definitions'],
     ['data', '/data'],
+    ['strategy', '/strategy'],
+    ['measures', '/measures'],
+    ['reviews', '/reviews'],
   ])('%s loads without console errors', async (name, address) => {
     const { page, errors } = await openPage();
     await page.goto(url(address));
     await settled(page);
     // The defaults of the workspace are written into the address at once.
     expect(page.url()).toMatch(/definition=thames-valley-vru/);
+    await page.waitForTimeout(0);
     expect(await page.locator('[data-testid=synthetic-banner]').count()).toBe(1);
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
@@ -164,6 +171,26 @@ describe.runIf(run)('the dashboard in Chromium', () => {
     await page.close();
   });
 
+  it('the actions table filters by overdue, kept in the address', async () => {
+    const { page, errors } = await openPage();
+    await page.goto(url('/strategy'));
+    await settled(page);
+    const rows = async (): Promise<number> =>
+      page.locator('[data-testid=actions] tbody tr').count();
+    const all = await rows();
+    await page.check('[data-testid=actions-overdue]');
+    await page.waitForURL(/overdue=true/);
+    await settled(page);
+    const overdue = await rows();
+    expect(overdue).toBeGreaterThan(0);
+    expect(overdue).toBeLessThan(all);
+    expect(await page.locator('[data-testid=actions] tbody tr', { hasText: 'days' }).count()).toBe(
+      overdue,
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('keyboard: the first Tab reaches the skip link, which moves focus to the content', async () => {
     const { page } = await openPage();
     await page.goto(url('/'));
@@ -203,9 +230,9 @@ describe.runIf(run)('the dashboard in Chromium', () => {
     expect(report).toMatch(/error/);
     expect(report).toMatch(/31\/02\/2024/);
     expect(await result.innerText()).toMatch(/2 stored, 1 left out/);
-    await page.waitForFunction(
-      `document.querySelectorAll('[data-testid=batches] tbody tr').length === ${batchesBefore + 1}`,
-    );
+    await expect
+      .poll(() => page.locator('[data-testid=batches] tbody tr').count(), { timeout: 30_000 })
+      .toBe(batchesBefore + 1);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'upload-stored.png'), fullPage: true });
     // The refused attempt answered 422, which the browser logs as a failed resource.
     expect(errors.filter((e) => !/status of 422/.test(e))).toEqual([]);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentReporter } from '../../src/core/reporter.js';
+import { fixedClock } from '../../src/core/clock.js';
 import { buildServer } from '../../src/server/buildServer.js';
 import { WorkspacePool } from '../../src/server/workspacePool.js';
 import { storeFingerprint } from '../helpers/fingerprint.js';
@@ -22,12 +23,19 @@ let pool: WorkspacePool;
 let app: FastifyInstance;
 
 const DEF = 'thames-valley-vru';
+/** "Today" for overdue actions and measures, pinned for the server and the command line alike. */
+const TODAY = '2025-06-01';
 const OXFORD = 'district:E07000178';
 
 beforeAll(async () => {
   db = await buildTestWorkspace(dir);
   pool = await WorkspacePool.open(db, { writable: false, reporter: silentReporter });
-  app = await buildServer({ pool, reporter: silentReporter, webRoot: path.join(dir, 'no-web') });
+  app = await buildServer({
+    pool,
+    reporter: silentReporter,
+    webRoot: path.join(dir, 'no-web'),
+    clock: fixedClock(`${TODAY}T12:00:00Z`),
+  });
 });
 
 afterAll(async () => {
@@ -44,7 +52,7 @@ async function get<T = unknown>(
 
 /** The command line's answer on the same workspace (the pool holds it read-only: no lock). */
 async function cli<T = unknown>(args: string[]): Promise<T> {
-  const r = await svd([...args, '--db', db, '--json']);
+  const r = await svd([...args, '--db', db, '--json'], { SVD_TODAY: TODAY });
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as T;
 }
@@ -241,6 +249,47 @@ describe('numbers equal the command line', () => {
     const { proposal: p2, ...rest2 } = expected as unknown as { proposal: Record<string, unknown> };
     expect(rest1).toEqual(rest2);
     expect(p1['content_hash']).toBe(p2['content_hash']);
+  });
+});
+
+describe('the strategy', () => {
+  it('/api/strategy is svd strategy show --json', async () => {
+    const r = await get<{ title: string; priorities: unknown[] }>('/api/strategy');
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual(await cli(['strategy', 'show']));
+    expect(r.body.priorities.length).toBeGreaterThan(0);
+  });
+
+  it('/api/actions filters as svd actions list does', async () => {
+    const all = await get<{ overdue: boolean }[]>('/api/actions');
+    expect(all.body).toEqual(await cli(['actions', 'list']));
+    const overdue = await get<{ overdue: boolean }[]>('/api/actions?overdue=true');
+    expect(overdue.body).toEqual(await cli(['actions', 'list', '--overdue']));
+    expect(overdue.body.every((a) => a.overdue)).toBe(true);
+    expect(overdue.body.length).toBeGreaterThan(0);
+    expect(overdue.body.length).toBeLessThan(all.body.length);
+    const bad = await get('/api/actions?status=finished');
+    expect(bad.status).toBe(400);
+  });
+
+  it('/api/measures is svd measures --json, with each series', async () => {
+    const r = await get<{ measures: { id: string; series: unknown[] }[]; evaluatedAt: string }>(
+      '/api/measures',
+    );
+    const c = await cli<{ measures: unknown[]; evaluatedAt: string }>(['measures']);
+    expect(r.body.measures).toEqual(c.measures);
+    expect(r.body.measures.some((m) => m.series.length > 0)).toBe(true);
+  });
+
+  it('/api/reviews holds the two reviews of the demo, the second compared with the first', async () => {
+    const r =
+      await get<{ review: { review_id: number; data_to: string }; previous: number | null }[]>(
+        '/api/reviews',
+      );
+    expect(r.body.map((e) => [e.review.data_to, e.previous])).toEqual([
+      ['2024-02', null],
+      ['2024-03', r.body[0]!.review.review_id],
+    ]);
   });
 });
 

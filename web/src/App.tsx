@@ -10,7 +10,7 @@ import { OverviewPage } from './pages/OverviewPage';
 import { MapPage } from './pages/MapPage';
 import { DefinitionsPage } from './pages/DefinitionsPage';
 import { DataPage } from './pages/DataPage';
-import { EXTRA_PAGES } from './pages/analysisPages';
+import { ANALYSIS_PAGES, STRATEGY_PAGES } from './pages/analysisPages';
 
 export interface PageProps {
   meta: Meta;
@@ -23,14 +23,17 @@ interface PageEntry {
   path: string;
   title: string;
   render: (props: PageProps) => ReactNode;
+  /** False for pages the workspace filters do not apply to. */
+  filters?: boolean;
 }
 
 const PAGES: PageEntry[] = [
   { path: '/', title: 'Overview', render: (p) => <OverviewPage {...p} /> },
   { path: '/map', title: 'Map', render: (p) => <MapPage {...p} /> },
-  ...EXTRA_PAGES,
+  ...ANALYSIS_PAGES,
   { path: '/definitions', title: 'Definitions', render: (p) => <DefinitionsPage {...p} /> },
   { path: '/data', title: 'Data', render: (p) => <DataPage {...p} /> },
+  ...STRATEGY_PAGES,
 ];
 
 /** The filters with the workspace's defaults filled in where the address says nothing. */
@@ -118,7 +121,9 @@ export function App() {
       <Show loaded={meta} what="the workspace">
         {(m) => (
           <>
-            <FiltersBar meta={m} filters={filtersFrom(location.params)} onChange={change} />
+            {page?.filters !== false && (
+              <FiltersBar meta={m} filters={filtersFrom(location.params)} onChange={change} />
+            )}
             {selectionIsSynthetic(m, apiFilters(withDefaults(location.params, m))) && (
               <SyntheticBanner incidents={null} />
             )}

@@ -216,3 +216,121 @@ export interface UploadAnswer {
   };
   reclassified: string[];
 }
+
+export interface ActionRow {
+  id: string;
+  priority: string;
+  priorityTitle: string;
+  objective: string | null;
+  title: string;
+  leadKind: string;
+  leadName: string;
+  s8_5: boolean;
+  partners: string[];
+  owner: string | null;
+  start: string | null;
+  due: string | null;
+  status: string;
+  rag: string | null;
+  overdue: boolean;
+  daysOverdue: number | null;
+  lastUpdate: { date: string; by: string | null; text: string } | null;
+  updates: number;
+}
+
+export interface StrategyAnswer {
+  id: string;
+  title: string;
+  partnership: string | null;
+  illustrative: boolean;
+  period: { from: string; to: string };
+  vision: string;
+  reviewMonths: number;
+  priorities: {
+    id: string;
+    title: string;
+    description: string | null;
+    objectives: { id: string; title: string; actions: string[] }[];
+    actions: ActionRow[];
+    measures: {
+      id: string;
+      title: string;
+      preset: string | null;
+      metric: string;
+      period: string;
+    }[];
+    actionsByStatus: Record<string, number>;
+    overdue: number;
+  }[];
+  revision: { revision: number; reason: string; created_at: string; content_hash: string };
+}
+
+export interface PeriodValue {
+  period: string;
+  description: string;
+  first: string;
+  last: string;
+  count: number | null;
+  denominator: number | null;
+  value: number | null;
+  lower: number | null;
+  upper: number | null;
+  small: boolean;
+  missing: { months: string[]; reason: string } | null;
+}
+
+export interface MeasureAnswer {
+  id: string;
+  priorityId: string;
+  title: string;
+  metric: 'count' | 'rate' | 'share';
+  basis: string;
+  unit: string;
+  current: PeriodValue | null;
+  baseline: PeriodValue | null;
+  comparison: { change: number; percentChange: number | null; distinguishable: boolean } | null;
+  assessment: {
+    status: string;
+    targetValue: number | null;
+    expected: number | null;
+    tolerance: number | null;
+    reason: string;
+  };
+  series: PeriodValue[];
+  notes: string[];
+  problem: string | null;
+}
+
+export interface MeasuresAnswer {
+  dataTo: string;
+  evaluatedAt: string;
+  measures: MeasureAnswer[];
+}
+
+export interface ReviewEntry {
+  review: {
+    review_id: number;
+    title: string;
+    status: string;
+    started_at: string;
+    closed_at: string | null;
+    data_to: string | null;
+    summary: string | null;
+  };
+  previous: number | null;
+  measures: {
+    id: string;
+    title: string;
+    before: { period: string | null; value: number | null; status: string } | null;
+    after: { period: string | null; value: number | null; status: string } | null;
+    statusChanged: boolean;
+  }[];
+  actions: {
+    id: string;
+    title: string;
+    before: { status: string; rag: string | null } | null;
+    after: { status: string; rag: string | null } | null;
+  }[];
+  commentary: number;
+  consultations: number;
+}

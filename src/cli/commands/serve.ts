@@ -4,6 +4,7 @@ import { resolveDbPath } from '../../store/resolveDbPath.js';
 import { LOOPBACK, serveWorkspace, type RunningServer } from '../../server/serveWorkspace.js';
 import { commandContext, type CommandContext, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
+import { commandClock } from '../clock.js';
 
 interface ServeOptions extends CommonOptions {
   host: string;
@@ -58,6 +59,7 @@ export async function runServer(
     allowUpload: options.allowUpload,
     maxUploadBytes: options.maxUploadBytes,
     ...(options.cache === false ? { cache: false } : {}),
+    clock: commandClock(undefined, ctx.io.env),
     reporter: ctx.reporter,
     cwd: ctx.io.cwd,
   });
