@@ -30,6 +30,8 @@ export interface Selection {
 
 export interface ResolvedSelection {
   sql: IncidentFilterSql;
+  /** The filters the SQL applies, the period included (for core functions that take filters). */
+  where: CountFilter[];
   dimensions: readonly Dimension[];
   definition: CountsDefinition | undefined;
 }
@@ -93,6 +95,7 @@ export async function resolveSelection(
           },
   });
   return {
+    where,
     sql: incidentFilterSql(where, dimensions, {
       params,
       ...(context.alsoUsing === undefined ? {} : { alsoUsing: context.alsoUsing }),

@@ -17,6 +17,7 @@ import { fetchCommand } from './commands/fetch.js';
 import { ingestCommand } from './commands/ingest.js';
 import { geoCommand } from './commands/geo.js';
 import { deprivationCommand, populationCommand } from './commands/population.js';
+import { analyseCommand } from './commands/analyse.js';
 import { areasCommand } from './commands/areas.js';
 import { ratesCommand } from './commands/rates.js';
 import { whatifCommand } from './commands/whatif.js';
@@ -74,6 +75,7 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(measuresCommand(io));
   program.addCommand(reviewCommand(io));
   program.addCommand(reportCommand(io));
+  program.addCommand(analyseCommand(io));
   program.addCommand(serveCommand(io));
   const exitOverride = (command: Command): void => {
     command.exitOverride();

@@ -5,9 +5,20 @@
  */
 import { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { analyseDeprivationCommand } from './analyseDeprivation.js';
+import { analyseHealthVsPoliceCommand } from './analyseHealthVsPolice.js';
+import { analyseTrendsCommand } from './analyseTrends.js';
+import { analyseWhenCommand } from './analyseWhen.js';
+import { analyseWhoCommand } from './analyseWho.js';
 
 /** Builders of the subcommands; each analysis module adds its own here. */
-const SUBCOMMANDS: ((io: CliIo) => Command)[] = [];
+const SUBCOMMANDS: ((io: CliIo) => Command)[] = [
+  analyseTrendsCommand,
+  analyseWhenCommand,
+  analyseWhoCommand,
+  analyseDeprivationCommand,
+  analyseHealthVsPoliceCommand,
+];
 
 export function analyseCommand(io: CliIo): Command {
   const analyse = new Command('analyse').description(

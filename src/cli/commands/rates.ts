@@ -133,7 +133,10 @@ exact (Garwood) Poisson 95% interval; counts below --small are flagged "small". 
     });
 }
 
-function parseWithin(text: string): { level: ReturnType<typeof parseAreaLevel>; codes: string[] } {
+export function parseWithin(text: string): {
+  level: ReturnType<typeof parseAreaLevel>;
+  codes: string[];
+} {
   const m = /^([a-z0-9_]+):(.+)$/.exec(text);
   if (m === null)
     throw usageError(

@@ -1,0 +1,454 @@
+/**
+ * `analyseHealthVsPolice`: A&E assault attendances (ISTV) beside police-recorded assaults with
+ * injury, by month, by assault method, by site and (given which area each emergency department
+ * serves) by area, and the share of A&E assaults with no police counterpart — in aggregate.
+ *
+ * No identity is shared between the two (ISTV data is anonymised), so this is a comparison of
+ * totals, not record linkage: over the months both hold, with A attendances and P police-recorded
+ * assaults with injury, at most f·P of the attendances can be assaults police know of, where f is
+ * the share of police-recorded assaults with injury whose victim attends these departments
+ * (default 1, the most that can be). So at least 1 − f·P/A of attendances have no police
+ * counterpart; its interval comes from the exact interval of the ratio P/A (two Poisson counts
+ * with equal exposure). Times differ: A&E months are months of arrival, police months those of the
+ * committed-from date.
+ */
+import { listValue } from '@duckdb/node-api';
+import type { Reporter } from '../core/reporter.js';
+import { SvdError, usageError } from '../core/errors.js';
+import { formatRuns, monthRange } from '../core/months.js';
+import type { Workspace } from '../store/openWorkspace.js';
+import { Params, Warnings, type AnalysisResult } from '../analysis/analysisResult.js';
+import { formatCount, formatPercent } from '../analysis/plainWords.js';
+import { resolveSelection, type Selection } from '../analysis/selection.js';
+import { monthStatuses, selectionCoverage } from '../analysis/selectionCoverage.js';
+import { warnAboutSelection } from '../analysis/selectionWarnings.js';
+import { findDimension } from '../counts/dimensions.js';
+import { offenceCodes } from '../definitions/offenceCodes.js';
+import { AREA_LEVELS, type AreaLevel } from '../geo/levels.js';
+import { comparePoissonCounts } from '../statistics/comparePoissonCounts.js';
+
+export const INJURY_SUBGROUP = 'Violence with injury';
+
+export interface HealthVsPoliceOptions {
+  /** Home Office offence codes counted as police-recorded assaults with injury. */
+  codes?: string[];
+  /** Emergency departments (site codes) to include; default all. */
+  sites?: string[];
+  /** Which area (a code at areaLevel) each site serves, for the comparison by area. */
+  siteAreas?: Record<string, string>;
+  areaLevel?: AreaLevel;
+  /** Share of police-recorded assaults with injury whose victim attends these departments. */
+  attendShare?: number;
+  confidence?: number;
+}
+
+export interface SideBySide {
+  police: number;
+  ae: number;
+  /** A&E attendances per police-recorded assault with injury (null when police is 0). */
+  aePerPolice: number | null;
+}
+
+export interface HealthVsPoliceResult {
+  /** Months both sides hold fully: only these are compared. */
+  comparedMonths: string[];
+  byMonth: ({
+    month: string;
+    police: number | null;
+    ae: number | null;
+    compared: boolean;
+  } & Pick<SideBySide, 'aePerPolice'>)[];
+  byMethod: ({ method: string; policeMeaning: string } & SideBySide)[];
+  bySite: { site: string; ae: number; area: string | null }[];
+  byArea: ({ area: string; name: string | null } & SideBySide)[] | null;
+  total: SideBySide;
+  /** Share of A&E assault attendances with no police counterpart, in aggregate. */
+  unreported: {
+    share: number | null;
+    lower: number | null;
+    upper: number | null;
+    attendShare: number;
+    bound: 'lower bound' | 'estimate';
+    method: string;
+    summary: string;
+  };
+  summary: string[];
+}
+
+interface AeRow {
+  month: string;
+  site: string;
+  method: string;
+  n: number;
+  batch: number;
+}
+
+const METHOD_GROUPS: { method: string; police: string }[] = [
+  { method: 'knife-sharp', police: 'flagged knife or sharp instrument' },
+  { method: 'firearm', police: 'flagged firearm (and not knife)' },
+  { method: 'other', police: 'neither flag set (or not known)' },
+];
+
+function ratio(police: number, ae: number): SideBySide {
+  return { police, ae, aePerPolice: police === 0 ? null : ae / police };
+}
+
+export async function analyseHealthVsPolice(
+  ws: Workspace,
+  selection: Selection,
+  options: HealthVsPoliceOptions,
+  context: { cwd: string; reporter: Reporter },
+): Promise<AnalysisResult<HealthVsPoliceResult>> {
+  const params = new Params();
+  const warnings = new Warnings();
+  const attendShare = params.resolve('attendShare', options.attendShare, () => ({
+    value: 1,
+    explanation:
+      'every police-recorded assault with injury counted as a possible attendance, so the unreported share is a lower bound',
+  }));
+  if (!(attendShare > 0 && attendShare <= 1))
+    throw usageError(
+      'BAD_ATTEND_SHARE',
+      `--attend-share must be above 0 and at most 1, not ${attendShare}`,
+    );
+  const confidence = params.resolve('confidence', options.confidence, () => ({
+    value: 0.95,
+    explanation: 'the usual 95%',
+  }));
+  const areaLevel = options.areaLevel ?? 'district';
+  if (!(AREA_LEVELS as readonly string[]).includes(areaLevel))
+    throw usageError(
+      'UNKNOWN_LEVEL',
+      `unknown level "${areaLevel}"`,
+      `use one of: ${AREA_LEVELS.join(', ')}`,
+    );
+  const siteAreas = options.siteAreas ?? {};
+  const byAreaWanted = Object.keys(siteAreas).length > 0;
+  const areaDimension =
+    areaLevel === 'lsoa11' || areaLevel === 'lsoa21' ? areaLevel : `${areaLevel}_code`;
+  const resolved = await resolveSelection(ws, selection, {
+    ...context,
+    params,
+    ...(byAreaWanted ? { alsoUsing: [areaDimension] } : {}),
+  });
+  const table = offenceCodes();
+  const codes =
+    options.codes ?? table.codes.filter((c) => c.subgroup === INJURY_SUBGROUP).map((c) => c.code);
+  for (const c of options.codes ?? [])
+    if (table.byCode(c) === undefined)
+      throw usageError(
+        'UNKNOWN_CODE',
+        `unknown Home Office offence code "${c}"`,
+        'see svd definitions codes',
+      );
+  if (options.codes === undefined)
+    params.automatic(
+      'codes',
+      codes,
+      `the Home Office offence subgroup "${INJURY_SUBGROUP}" in the shipped offence code table (reference/home-office-offence-codes.csv)`,
+    );
+  else params.given('codes', codes);
+  params.given(
+    'timeBasis',
+    'A&E: calendar month of arrival (Europe/London); police: month of the committed-from date (or recorded date under month_basis: recorded)',
+  );
+  params.given(
+    'method',
+    'aggregate comparison, not record linkage: the two sources share no identifier',
+  );
+  const selected = await warnAboutSelection(ws, resolved, warnings);
+  if ((selected.bySource['police-uk'] ?? 0) > 0)
+    warnings.add(
+      'POLICE_UK_NO_CODES',
+      `${formatCount(selected.bySource['police-uk']!)} police.uk rows are left out: police.uk carries no offence code, so assaults with injury cannot be told from other violence`,
+    );
+
+  // Police side: which months the selected partner sources hold.
+  const coverage = await selectionCoverage(ws, selection);
+  coverage.units = coverage.units.filter((u) => u.source !== 'police-uk');
+  const policeMonths = coverage.units.flatMap((u) => u.months).sort();
+  if (coverage.units.length === 0)
+    throw new SvdError({
+      kind: 'workspace',
+      code: 'NO_OFFENCE_CODES',
+      message:
+        'no selected police records carry an offence code, so assaults with injury cannot be counted',
+      fix: 'ingest a force extract (svd ingest force-extract --help), or widen --where source=…',
+    });
+
+  // A&E side: records, and counts where a site-month has no records.
+  const sites = options.sites;
+  if (sites !== undefined) params.given('sites', sites);
+  else params.automatic('sites', 'all', 'every emergency department in the workspace');
+  const aeRecords = await ws.db.all<AeRow>(
+    `SELECT strftime(month, '%Y-%m') AS month, coalesce(site_code, '(none)') AS site, assault_method AS method,
+            count(*) AS n, batch_id AS batch
+       FROM ae_attendances GROUP BY ALL`,
+  );
+  const aeCounts = await ws.db.all<AeRow>(
+    `SELECT strftime(month, '%Y-%m') AS month, coalesce(site_code, '(none)') AS site, assault_method AS method,
+            sum(attendances) AS n, batch_id AS batch
+       FROM ae_attendance_counts GROUP BY ALL`,
+  );
+  const spans = await ws.db.all<{ batch: number; first: string; last: string }>(
+    `SELECT batch_id AS batch, strftime(min(month), '%Y-%m') AS first, strftime(max(month), '%Y-%m') AS last
+       FROM (SELECT batch_id, month FROM ae_attendances UNION ALL SELECT batch_id, month FROM ae_attendance_counts)
+      GROUP BY 1`,
+  );
+  const keepSite = (s: string): boolean => sites === undefined || sites.includes(s);
+  // A site holds the months in which it has attendances (records or counts); a month inside a
+  // batch's span with none is taken as not held, as for police extracts (see selectionCoverage).
+  const siteMonths = new Map<string, Set<string>>();
+  for (const r of [...aeRecords, ...aeCounts]) {
+    if (!keepSite(r.site)) continue;
+    const set = siteMonths.get(r.site) ?? new Set<string>();
+    set.add(r.month);
+    siteMonths.set(r.site, set);
+  }
+  const siteBatches = new Map<string, Set<number>>();
+  for (const r of [...aeRecords, ...aeCounts])
+    siteBatches.set(r.site, (siteBatches.get(r.site) ?? new Set()).add(r.batch));
+  const spanOf = new Map(spans.map((s) => [s.batch, monthRange(s.first, s.last)]));
+  const emptySiteMonths = [...siteMonths.entries()].flatMap(([site, held]) =>
+    [...(siteBatches.get(site) ?? [])]
+      .flatMap((b) => spanOf.get(b) ?? [])
+      .filter((m) => !held.has(m))
+      .map((m) => `${site} ${m}`),
+  );
+  if (emptySiteMonths.length > 0)
+    warnings.add(
+      'EMPTY_MONTHS_IN_BATCH',
+      `${new Set(emptySiteMonths).size} site-months inside the span of their A&E batches have no attendance: taken as not held, not as zero`,
+    );
+  if (siteMonths.size === 0)
+    throw new SvdError({
+      kind: 'workspace',
+      code: 'NO_AE_DATA',
+      message:
+        sites === undefined
+          ? 'no A&E (ISTV) data is loaded in this workspace'
+          : `no A&E data for the site${sites.length === 1 ? '' : 's'} ${sites.join(', ')}`,
+      fix: 'ingest it with svd ingest istv FILE (or --aggregated for monthly counts)',
+    });
+  const recordKeys = new Set(aeRecords.map((r) => `${r.site}|${r.month}`));
+  const doubled = new Set(
+    aeCounts
+      .filter((r) => recordKeys.has(`${r.site}|${r.month}`))
+      .map((r) => `${r.site}|${r.month}`),
+  );
+  if (doubled.size > 0)
+    warnings.add(
+      'AE_RECORDS_AND_COUNTS',
+      `${doubled.size} site-months are held both as records and as counts: the records are used`,
+    );
+  const ae = [...aeRecords, ...aeCounts.filter((r) => !doubled.has(`${r.site}|${r.month}`))].filter(
+    (r) => keepSite(r.site),
+  );
+
+  const aeAll = [...siteMonths.values()].flatMap((s) => [...s]).sort();
+  const first = selection.from ?? [policeMonths[0]!, aeAll[0]!].sort()[0]!;
+  const last = selection.to ?? [policeMonths.at(-1)!, aeAll.at(-1)!].sort().at(-1)!;
+  const policeStatus = new Map(
+    monthStatuses(coverage, first, last).map((s) => [s.month, s.status]),
+  );
+  const aeComplete = (m: string): boolean => [...siteMonths.values()].every((s) => s.has(m));
+  const aeAny = (m: string): boolean => [...siteMonths.values()].some((s) => s.has(m));
+
+  // Police counts by month, method group and (optionally) area.
+  const area = byAreaWanted ? findDimension(areaDimension, resolved.dimensions).sql : 'NULL';
+  const police = await ws.db.all<{ month: string; method: string; area: string | null; n: number }>(
+    `SELECT strftime(i.month, '%Y-%m') AS month,
+            CASE WHEN i.flag_knife THEN 'knife-sharp' WHEN i.flag_firearm THEN 'firearm' ELSE 'other' END AS method,
+            ${area} AS area, count(*) AS n
+       FROM ${resolved.sql.from}
+      WHERE ${resolved.sql.where} AND list_contains($injury_codes, i.offence_code)
+      GROUP BY ALL`,
+    { ...resolved.sql.params, injury_codes: listValue(codes) },
+  );
+  const months = monthRange(first, last);
+  const compared = months.filter((m) => policeStatus.get(m) === 'complete' && aeComplete(m));
+  const comparedSet = new Set(compared);
+  const sum = <T>(rows: readonly T[], keep: (r: T) => boolean, n: (r: T) => number): number =>
+    rows.reduce((s, r) => s + (keep(r) ? n(r) : 0), 0);
+  const byMonth = months.map((month) => {
+    const p =
+      policeStatus.get(month) === 'complete'
+        ? sum(
+            police,
+            (r) => r.month === month,
+            (r) => r.n,
+          )
+        : null;
+    const a = aeComplete(month)
+      ? sum(
+          ae,
+          (r) => r.month === month,
+          (r) => r.n,
+        )
+      : null;
+    return {
+      month,
+      police: p,
+      ae: a,
+      compared: comparedSet.has(month),
+      aePerPolice: p === null || a === null || p === 0 ? null : a / p,
+    };
+  });
+  const notCompared = months.filter((m) => !comparedSet.has(m));
+  if (notCompared.length > 0)
+    warnings.add(
+      'MONTHS_NOT_COMPARED',
+      `${notCompared.length} month${notCompared.length === 1 ? ' is' : 's are'} not held fully by both sources and ${notCompared.length === 1 ? 'is' : 'are'} left out of the comparison (${formatRuns(notCompared)})`,
+    );
+  const partialAe = months.filter((m) => aeAny(m) && !aeComplete(m));
+  if (partialAe.length > 0)
+    warnings.add(
+      'AE_PARTIAL_MONTHS',
+      `${partialAe.length} month${partialAe.length === 1 ? ' is' : 's are'} held for only some emergency departments (${formatRuns(partialAe)})`,
+    );
+  const inCompared = (r: { month: string }): boolean => comparedSet.has(r.month);
+  const P = sum(police, inCompared, (r) => r.n);
+  const A = sum(ae, inCompared, (r) => r.n);
+  const byMethod = METHOD_GROUPS.map((g) => ({
+    method: g.method,
+    policeMeaning: g.police,
+    ...ratio(
+      sum(
+        police,
+        (r) => inCompared(r) && r.method === g.method,
+        (r) => r.n,
+      ),
+      sum(
+        ae,
+        (r) =>
+          inCompared(r) &&
+          (g.method === 'other'
+            ? r.method !== 'knife-sharp' && r.method !== 'firearm'
+            : r.method === g.method),
+        (r) => r.n,
+      ),
+    ),
+  }));
+  const siteList = [...siteMonths.keys()].sort();
+  const bySite = siteList.map((site) => ({
+    site,
+    ae: sum(
+      ae,
+      (r) => inCompared(r) && r.site === site,
+      (r) => r.n,
+    ),
+    area: siteAreas[site] ?? null,
+  }));
+  let byArea: HealthVsPoliceResult['byArea'] = null;
+  if (byAreaWanted) {
+    params.given('siteAreas', siteAreas);
+    if (options.areaLevel === undefined)
+      params.automatic(
+        'areaLevel',
+        areaLevel,
+        'districts, the level at which emergency department catchments are usually described',
+      );
+    else params.given('areaLevel', areaLevel);
+    const unmapped = siteList.filter((s) => siteAreas[s] === undefined);
+    if (unmapped.length > 0)
+      warnings.add(
+        'SITE_WITHOUT_AREA',
+        `no area is given for ${unmapped.join(', ')}: left out of the comparison by area`,
+      );
+    const areas = [...new Set(Object.values(siteAreas))].sort();
+    const names = new Map(
+      (
+        await ws.db.all<{ code: string; name: string | null }>(
+          `SELECT code, name FROM geo_area_list WHERE level = $level AND list_contains($codes, code)`,
+          { level: areaLevel, codes: listValue(areas) },
+        )
+      ).map((r) => [r.code, r.name]),
+    );
+    byArea = areas.map((code) => ({
+      area: code,
+      name: names.get(code) ?? null,
+      ...ratio(
+        sum(
+          police,
+          (r) => inCompared(r) && r.area === code,
+          (r) => r.n,
+        ),
+        sum(
+          ae,
+          (r) => inCompared(r) && siteAreas[r.site] === code,
+          (r) => r.n,
+        ),
+      ),
+    }));
+  } else {
+    params.automatic(
+      'siteAreas',
+      null,
+      'no area given for any emergency department, so no comparison by area (A&E data carries no location beyond the department: give --site-area SITE=CODE)',
+    );
+  }
+  const bound = attendShare === 1 ? 'lower bound' : 'estimate';
+  let unreported: HealthVsPoliceResult['unreported'];
+  const method = `1 − f·P/A over the ${compared.length} months both hold (P police-recorded assaults with injury, A attendances, f = ${attendShare} the share of police-recorded assaults with injury whose victim attends these departments); interval from the exact interval of P/A (two Poisson counts, equal exposure)`;
+  if (A === 0) {
+    unreported = {
+      share: null,
+      lower: null,
+      upper: null,
+      attendShare,
+      bound,
+      method,
+      summary: 'no A&E attendances in the months compared',
+    };
+  } else {
+    const c = comparePoissonCounts(
+      { count: P, exposure: 1 },
+      { count: A, exposure: 1 },
+      confidence,
+    );
+    const clip = (x: number): number => Math.min(1, Math.max(0, x));
+    const share = clip(1 - (attendShare * P) / A);
+    const lower = c.upper === null ? 0 : clip(1 - attendShare * c.upper);
+    const upper = clip(1 - attendShare * c.lower);
+    if (attendShare * P >= A)
+      warnings.add(
+        'POLICE_EXCEEDS_AE',
+        'police record at least as many assaults with injury as the departments see attendances (times the attend share): the aggregate comparison cannot show an unreported share',
+      );
+    const what = bound === 'lower bound' ? 'at least' : 'an estimated';
+    unreported = {
+      share,
+      lower,
+      upper,
+      attendShare,
+      bound,
+      method,
+      summary: `${what} ${formatPercent(share)} (${Math.round(confidence * 100)}% interval ${formatPercent(lower)}–${formatPercent(upper)}) of the ${formatCount(A)} A&E assault attendances have no police-recorded counterpart, in aggregate over ${compared.length} month${compared.length === 1 ? '' : 's'} (${formatCount(P)} police-recorded assaults with injury${attendShare === 1 ? ', each assumed to have led to an attendance' : `, ${formatPercent(attendShare)} of them assumed to attend`})`,
+    };
+  }
+  const summary = [
+    compared.length === 0
+      ? 'no month is held fully by both the police data and the A&E data: nothing to compare'
+      : `${formatCount(A)} A&E assault attendances and ${formatCount(P)} police-recorded assaults with injury in ${compared.length} month${compared.length === 1 ? '' : 's'} (${formatRuns(compared)}): ${P === 0 ? 'no police records' : `${(A / P).toFixed(2)} attendances per police record`}`,
+    unreported.summary,
+  ];
+  if (compared.length > 0 && compared.length < 3)
+    warnings.add(
+      'FEW_MONTHS',
+      `only ${compared.length} month${compared.length === 1 ? '' : 's'} compared`,
+    );
+  return {
+    result: {
+      comparedMonths: compared,
+      byMonth,
+      byMethod,
+      bySite,
+      byArea,
+      total: ratio(P, A),
+      unreported,
+      summary,
+    },
+    params: params.all(),
+    warnings: warnings.list(),
+  };
+}
