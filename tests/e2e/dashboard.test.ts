@@ -74,6 +74,11 @@ describe.runIf(run)('the dashboard in Chromium', () => {
   it.each([
     ['overview', '/'],
     ['map', '/map'],
+    ['trends', '/trends'],
+    ['when', '/when'],
+    ['who', '/who'],
+    ['health', '/health'],
+    ['deprivation', '/deprivation'],
     ['definitions', '/definitions'],
     ['data', '/data'],
     ['strategy', '/strategy'],

@@ -252,6 +252,44 @@ describe('numbers equal the command line', () => {
   });
 });
 
+describe('the analyses are svd analyse … --json', () => {
+  const where = ['--where', 'district_code=E07000178', '--where', 'source=force-extract'];
+  const query = `area=${OXFORD}&source=force-extract&definition=${DEF}`;
+  it.each(['trends', 'when', 'who', 'health-vs-police'])('%s', async (name) => {
+    const r = await get<{ result: { summary: string[] }; params: unknown }>(
+      `/api/${name}?${query}&tier=primary`,
+    );
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual(
+      await cli(['analyse', name, ...where, '--definition', DEF, '--tier', 'primary']),
+    );
+    expect(r.body.result.summary.length).toBeGreaterThan(0);
+  });
+
+  it('a definition without a tier is accepted (its parameters are not passed unused)', async () => {
+    const r = await get<{ result: { total: number } }>(`/api/trends?${query}`);
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual(await cli(['analyse', 'trends', ...where, '--definition', DEF]));
+  });
+
+  it('deprivation gives the rates within the area', async () => {
+    const r = await get(`/api/deprivation?${query}`);
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual(
+      await cli([
+        'analyse',
+        'deprivation',
+        '--where',
+        'source=force-extract',
+        '--definition',
+        DEF,
+        '--within',
+        OXFORD,
+      ]),
+    );
+  });
+});
+
 describe('the strategy', () => {
   it('/api/strategy is svd strategy show --json', async () => {
     const r = await get<{ title: string; priorities: unknown[] }>('/api/strategy');

@@ -10,7 +10,7 @@ import { OverviewPage } from './pages/OverviewPage';
 import { MapPage } from './pages/MapPage';
 import { DefinitionsPage } from './pages/DefinitionsPage';
 import { DataPage } from './pages/DataPage';
-import { ANALYSIS_PAGES, STRATEGY_PAGES } from './pages/analysisPages';
+import { ANALYSIS_PAGES, STRATEGY_PAGES } from './pages/pageList';
 
 export interface PageProps {
   meta: Meta;

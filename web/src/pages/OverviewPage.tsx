@@ -3,7 +3,7 @@ import type { PageProps } from '../App';
 import { getJson } from '../api';
 import { Chart } from '../components/Chart';
 import { DataTable } from '../components/DataTable';
-import { Empty, Show } from '../components/Status';
+import { Empty, Loading, Show } from '../components/Status';
 import { CATEGORICAL } from '../echarts';
 import { fmtDateTime, fmtInt, fmtMonth, monthSpan } from '../format';
 import type { Overview } from '../types';
@@ -14,14 +14,45 @@ import { CoverageGrid } from './CoverageGrid';
 export function OverviewPage({ filters }: PageProps) {
   const params = filterParams(filters);
   const overview = useApi(params.toString(), () => getJson<Overview>('/api/overview', params));
+  const trends = useApi(`trends|${params.toString()}`, () =>
+    getJson<{ result: TrendsSummary }>('/api/trends', params),
+  );
   return (
     <>
       <h1>Overview</h1>
+      <section aria-labelledby="change-h">
+        <h2 id="change-h">Is it changing?</h2>
+        {trends.state === 'ready' ? (
+          <div className="change" data-testid="overview-change">
+            {trends.data.result.change === null ? (
+              <p>Too few months are held to compare two periods.</p>
+            ) : (
+              <p>
+                <strong>{trends.data.result.change.summary}</strong>
+              </p>
+            )}
+            {trends.data.result.trend !== null && <p>{trends.data.result.trend.summary}</p>}
+            <p className="note">
+              The latest 12 months are compared with the 12 before when both are held; otherwise the
+              latest comparable periods (see Trends).
+            </p>
+          </div>
+        ) : trends.state === 'error' ? (
+          <p className="empty">{trends.error.body.message}</p>
+        ) : (
+          <Loading what="the change" />
+        )}
+      </section>
       <Show loaded={overview} what="the overview">
         {(o) => <OverviewBody overview={o} />}
       </Show>
     </>
   );
+}
+
+interface TrendsSummary {
+  change: { summary: string } | null;
+  trend: { summary: string } | null;
 }
 
 function OverviewBody({ overview: o }: { overview: Overview }) {
