@@ -179,7 +179,7 @@ export async function benchDashboard(): Promise<Record<string, unknown>> {
       reporter: silentReporter,
     });
     const db = path.join(work, 'scaled.duckdb');
-    let t = performance.now();
+    const t = performance.now();
     const incidents = await scaledWorkspace(demoDb, db, TARGET);
     const replicateSeconds = (performance.now() - t) / 1000;
     console.log(

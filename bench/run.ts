@@ -5,6 +5,7 @@ import { benchForceExtract } from './forceExtract.js';
 import { benchIngest } from './ingest.js';
 import { benchGeo } from './geo.js';
 import { benchDashboard } from './dashboard.js';
+import { benchHotspots } from './hotspots.js';
 
 const results: Record<string, unknown> = {};
 const only = process.argv[2];
@@ -13,6 +14,7 @@ if (only === undefined || only === 'geo') results['geo'] = await benchGeo();
 if (only === undefined || only === 'definitions') results['definitions'] = await benchDefinitions();
 if (only === undefined || only === 'force-extract')
   results['force-extract'] = await benchForceExtract();
+if (only === undefined || only === 'hotspots') results['hotspots'] = await benchHotspots();
 if (only === undefined || only === 'dashboard') results['dashboard'] = await benchDashboard();
 mkdirSync('bench-results', { recursive: true });
 writeFileSync(

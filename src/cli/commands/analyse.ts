@@ -10,12 +10,14 @@ import { analyseHealthVsPoliceCommand } from './analyseHealthVsPolice.js';
 import { analyseTrendsCommand } from './analyseTrends.js';
 import { analyseWhenCommand } from './analyseWhen.js';
 import { analyseWhoCommand } from './analyseWho.js';
+import { hotspotsCommand } from './analyseHotspots.js';
 
 /** Builders of the subcommands; each analysis module adds its own here. */
 const SUBCOMMANDS: ((io: CliIo) => Command)[] = [
   analyseTrendsCommand,
   analyseWhenCommand,
   analyseWhoCommand,
+  hotspotsCommand,
   analyseDeprivationCommand,
   analyseHealthVsPoliceCommand,
 ];
