@@ -4,7 +4,7 @@
  * document lists every route, the workspace is read-only unless uploads are allowed, and an
  * upload is ingested with its validation report.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -287,6 +287,57 @@ describe('the analyses are svd analyse … --json', () => {
         OXFORD,
       ]),
     );
+  });
+});
+
+describe('hotspots are svd analyse hotspots --classify', () => {
+  const query = `area=${OXFORD}&definition=${DEF}&tier=primary`;
+  const args = [
+    'analyse',
+    'hotspots',
+    '--where',
+    'district_code=E07000178',
+    '--definition',
+    DEF,
+    '--tier',
+    'primary',
+    '--classify',
+  ];
+
+  it('/api/hotspots is its JSON, Gi* corrected for the false discovery rate', async () => {
+    const r = await get<{
+      result: {
+        area: { code: string };
+        summary: { correction: string; hotspots: number };
+        cells: { kde: number; hotspot: string | null; class?: string }[];
+        classes: unknown;
+      };
+    }>(`/api/hotspots?${query}`);
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual(await cli(args));
+    expect(r.body.result.area.code).toBe('E07000178');
+    expect(r.body.result.summary.correction).toBe('fdr');
+    expect(r.body.result.summary.hotspots).toBe(
+      r.body.result.cells.filter((c) => c.hotspot === 'hotspot').length,
+    );
+    expect(r.body.result.classes).not.toBeNull();
+    expect(r.body.result.cells.every((c) => c.class !== undefined)).toBe(true);
+  });
+
+  it('/api/hotspots/cells is its GeoJSON, cell for cell', async () => {
+    const r = await get<{
+      type: string;
+      features: { properties: { class: string; kde: number; trend_class: string } }[];
+    }>(`/api/hotspots/cells?${query}`);
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toMatch(/json/);
+    const file = path.join(dir, 'cells.geojson');
+    const r2 = await svd([...args, '--db', db, '--geojson', file, '--quiet']);
+    expect(r2.code, r2.stderr).toBe(0);
+    expect(r.body).toEqual(JSON.parse(readFileSync(file, 'utf8')));
+    expect(r.body.type).toBe('FeatureCollection');
+    expect(r.body.features.length).toBeGreaterThan(100);
+    expect(r.body.features.some((f) => f.properties.class === 'hotspot')).toBe(true);
   });
 });
 

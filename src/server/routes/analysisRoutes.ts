@@ -8,6 +8,8 @@ import { analyseWhen } from '../../when/analyseWhen.js';
 import { analyseWho } from '../../who/analyseWho.js';
 import { analyseDeprivation } from '../../causes/analyseDeprivation.js';
 import { analyseHealthVsPolice } from '../../health/analyseHealthVsPolice.js';
+import { analyseHotspots } from '../../hotspots/analyseHotspots.js';
+import { hotspotGeoJson } from '../../hotspots/hotspotGeoJson.js';
 import { filtersToSelection, parseArea } from '../../dashboard/dashboardFilters.js';
 import { queryObject, type RouteContext } from '../buildServer.js';
 import { FILTER_PROPERTIES, filtersOf, type FilterQuery } from './filterSchema.js';
@@ -78,5 +80,43 @@ export function registerAnalysisRoutes(ctx: RouteContext): void {
     },
     (q) =>
       pool.read((ws) => analyseHealthVsPolice(ws, filtersToSelection(filtersOf(q)), {}, context)),
+  );
+
+  // Hotspots over the area the filters name (the force area with data when none): Gi* with the
+  // false discovery rate correction, the kernel density surface and the classes over time, with
+  // every other choice svd's default, as `svd analyse hotspots --classify`.
+  const hotspots = (q: FilterQuery) =>
+    pool.read(async (ws) => {
+      const { input: _input, ...analysis } = await analyseHotspots(
+        ws,
+        filtersToSelection(filtersOf(q)),
+        { classify: true },
+        context,
+      );
+      return analysis;
+    });
+
+  ctx.get<FilterQuery>(
+    {
+      url: '/api/hotspots',
+      summary:
+        'grid counts, kernel density, Gi* hot and cold spots (false discovery rate), LSOAs, hotspot classes over time, concentration and repeat locations, as `svd analyse hotspots --classify --json`',
+      querystring: filters,
+    },
+    (q) => hotspots(q),
+  );
+
+  ctx.get<FilterQuery>(
+    {
+      url: '/api/hotspots/cells',
+      summary:
+        'the hotspot grid cells as WGS84 GeoJSON with count, kde, Gi* and class, as `svd analyse hotspots --classify --geojson`',
+      querystring: filters,
+      produces: 'application/geo+json',
+    },
+    async (q) => {
+      const a = await hotspots(q);
+      return hotspotGeoJson(a.result, a.params);
+    },
   );
 }
