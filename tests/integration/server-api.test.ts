@@ -324,6 +324,22 @@ describe('hotspots are svd analyse hotspots --classify', () => {
     expect(r.body.result.cells.every((c) => c.class !== undefined)).toBe(true);
   });
 
+  it('a definition without a tier is accepted (its parameters are not passed unused)', async () => {
+    const r = await get(`/api/hotspots?area=${OXFORD}&definition=${DEF}`);
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual(
+      await cli([
+        'analyse',
+        'hotspots',
+        '--where',
+        'district_code=E07000178',
+        '--definition',
+        DEF,
+        '--classify',
+      ]),
+    );
+  });
+
   it('/api/hotspots/cells is its GeoJSON, cell for cell', async () => {
     const r = await get<{
       type: string;
