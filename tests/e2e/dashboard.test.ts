@@ -52,6 +52,8 @@ afterAll(async () => {
 /** A page that records console errors and uncaught exceptions. */
 async function openPage(): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage();
+  // Charts drawn at once (the dashboard honours reduced motion), so screenshots show them whole.
+  await page.emulateMedia({ reducedMotion: 'reduce' });
   const errors: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
@@ -74,6 +76,9 @@ describe.runIf(run)('the dashboard in Chromium', () => {
   it.each([
     ['overview', '/'],
     ['map', '/map'],
+    ['map-hotspots', '/map?measure=gistar&area=district:E07000178'],
+    ['map-classes', '/map?measure=classes&area=district:E07000178'],
+    ['map-kde', '/map?measure=kde'],
     ['trends', '/trends'],
     ['when', '/when'],
     ['who', '/who'],
@@ -172,6 +177,48 @@ describe.runIf(run)('the dashboard in Chromium', () => {
     // The table behind the map holds every LSOA of Oxford.
     await page.locator('summary', { hasText: "Table of this chart's data" }).click();
     expect(await page.locator('[data-testid=map-table] tbody tr').count()).toBe(83);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the hotspot layer shows the Gi* cells of the API, with a tooltip for a cell', async () => {
+    const { page, errors } = await openPage();
+    await page.goto(url('/map?measure=gistar&area=district:E07000178'));
+    await settled(page);
+    const filters = new URL(page.url()).searchParams;
+    filters.delete('measure'); // the page's own choice, not a filter
+    const api = (await (await fetch(url(`/api/hotspots?${filters.toString()}`))).json()) as {
+      result: { summary: { hotspots: number }; cells: { hotspot: string | null }[] };
+    };
+    const hot = api.result.summary.hotspots;
+    expect(hot).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid=hotspot-summary]').innerText()).toContain(
+      `Gi* finds ${hot.toLocaleString('en-GB')} hot spot cell`,
+    );
+    const map = page.locator('[data-testid=hotspot-map]');
+    const box = (await map.boundingBox())!;
+    let shown = false;
+    for (let i = 0; i < 36 && !shown; i++) {
+      await page.mouse.move(
+        box.x + box.width * (0.3 + (i % 6) * 0.07),
+        box.y + box.height * (0.3 + Math.floor(i / 6) * 0.08),
+      );
+      await page.waitForTimeout(120);
+      const tip = page.locator('.svd-tooltip');
+      shown =
+        (await tip.count()) > 0 &&
+        (await tip.first().isVisible()) &&
+        /Gi\* z/.test(await tip.first().innerText());
+    }
+    expect(shown).toBe(true);
+    expect(await page.locator('.svd-tooltip').first().innerText()).toMatch(
+      /Cell [\d,]+ .*\n.*Incidents: [\d,]+/,
+    );
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'map-hotspot-tooltip.png') });
+    await page.locator('summary', { hasText: "Table of this chart's data" }).click();
+    expect(await page.locator('[data-testid=hotspot-table] tbody tr').count()).toBe(
+      api.result.cells.filter((c) => c.hotspot !== null).length,
+    );
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -33,7 +33,9 @@ export function Chart({ option, label, height = 320, table, onReady, testId }: C
   useEffect(() => {
     const chart = chartRef.current;
     if (chart === null) return;
-    chart.setOption(option, { notMerge: true });
+    // No animation for people who ask their system for less motion.
+    const still = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches === true;
+    chart.setOption(still ? { ...option, animation: false } : option, { notMerge: true });
     onReady?.(chart);
   }, [option, onReady]);
   return (

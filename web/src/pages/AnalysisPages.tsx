@@ -4,7 +4,7 @@ import { Chart } from '../components/Chart';
 import { DataTable } from '../components/DataTable';
 import { Empty } from '../components/Status';
 import { CATEGORICAL, SEQUENTIAL } from '../echarts';
-import { fmtInt, fmtMonth, fmtRate } from '../format';
+import { fmtInt, fmtMonth, fmtPercent, fmtRate } from '../format';
 import { AnalysisPage } from './AnalysisFrame';
 
 const pct = (v: number | null): string => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
@@ -70,6 +70,33 @@ function TrendsBody({ r }: { r: TrendsResult }) {
     }),
     [r],
   );
+  const yoy = useMemo(() => yearOnYear(r.months), [r.months]);
+  const yoyOption = useMemo(() => {
+    const years = [...new Set(r.months.map((m) => m.month.slice(0, 4)))];
+    const byMonth = new Map(r.months.map((m) => [m.month, m.count]));
+    return {
+      aria: { enabled: true },
+      color: CATEGORICAL,
+      legend: { top: 0, textStyle: { color: '#222' } },
+      grid: { left: 60, right: 16, top: 32, bottom: 32 },
+      tooltip: {
+        trigger: 'axis' as const,
+        valueFormatter: (v: unknown) =>
+          v === null || v === undefined ? 'not held' : fmtInt(Number(v)),
+      },
+      xAxis: { type: 'category' as const, data: MONTH_SHORT, axisLabel: { color: '#333' } },
+      yAxis: { type: 'value' as const, axisLabel: { color: '#333' } },
+      series: years.map((y) => ({
+        type: 'line' as const,
+        name: y,
+        data: MONTH_SHORT.map(
+          (_, i) => byMonth.get(`${y}-${String(i + 1).padStart(2, '0')}`) ?? null,
+        ),
+        connectNulls: false,
+        symbolSize: 6,
+      })),
+    };
+  }, [r.months]);
   const fy = r.financialYears.filter((p) => p.monthsHeld > 0);
   const quarters = r.quarters.filter((p) => p.monthsHeld > 0);
   const rolling = r.rolling12.filter((p) => p.count !== null);
@@ -96,6 +123,34 @@ function TrendsBody({ r }: { r: TrendsResult }) {
           />
         }
       />
+      <h2>Year on year</h2>
+      {yoy.length === 0 ? (
+        <Empty>
+          No month is held beside the same month a year earlier, so there is no year-on-year
+          comparison.
+        </Empty>
+      ) : (
+        <Chart
+          label="Line chart of incidents by calendar month, one line per year"
+          option={yoyOption}
+          height={280}
+          testId="trends-yoy"
+          table={
+            <DataTable
+              caption="Each month beside the same month a year earlier (months held in both)"
+              rows={yoy}
+              rowKey={(m) => m.month}
+              testId="trends-yoy-table"
+              columns={[
+                { header: 'Month', value: (m) => fmtMonth(m.month) },
+                { header: 'Incidents', value: (m) => fmtInt(m.count), numeric: true },
+                { header: 'A year earlier', value: (m) => fmtInt(m.before), numeric: true },
+                { header: 'Change', value: (m) => fmtPercent(m.change), numeric: true },
+              ]}
+            />
+          }
+        />
+      )}
       <h2>Financial years and quarters</h2>
       <DataTable
         caption="Financial years (April to March)"
@@ -127,6 +182,41 @@ function TrendsBody({ r }: { r: TrendsResult }) {
   );
 }
 
+const MONTH_SHORT = [
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+];
+
+/** Months held beside the same month a year earlier, also held; change in per cent. */
+export function yearOnYear(
+  months: readonly { month: string; count: number | null }[],
+): { month: string; count: number; before: number; change: number | null }[] {
+  const byMonth = new Map(months.map((m) => [m.month, m.count]));
+  const out: { month: string; count: number; before: number; change: number | null }[] = [];
+  for (const m of months) {
+    const earlier = `${Number(m.month.slice(0, 4)) - 1}${m.month.slice(4)}`;
+    const before = byMonth.get(earlier);
+    if (m.count === null || before === null || before === undefined) continue;
+    out.push({
+      month: m.month,
+      count: m.count,
+      before,
+      change: before === 0 ? null : ((m.count - before) / before) * 100,
+    });
+  }
+  return out;
+}
+
 export function TrendsPage(props: PageProps) {
   return (
     <AnalysisPage<TrendsResult> {...props} title="Trends" endpoint="/api/trends">
@@ -140,7 +230,16 @@ interface WhenResult {
   matrix: number[][] | null;
   byDay: { day: string; count: number }[] | null;
   byHour: { hour: number; count: number }[] | null;
-  records: { selected: number; placed: number; noTime: Record<string, number> };
+  records: {
+    selected: number;
+    placed: number;
+    exactTime: number;
+    range: number;
+    dateOnly: number;
+    longerThanDay: number;
+    longerThanWeek: number;
+    noTime: Record<string, number>;
+  };
 }
 
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
@@ -154,7 +253,7 @@ function WhenBody({ r }: { r: WhenResult }) {
     const max = Math.max(1, ...cells.map((c) => c[2]!));
     return {
       aria: { enabled: true },
-      grid: { left: 90, right: 16, top: 8, bottom: 80 },
+      grid: { left: 90, right: 16, top: 8, bottom: 110 },
       tooltip: {
         formatter: (p: { value: [number, number, number] }) =>
           `${DAYS[p.value[1]]} ${hh(p.value[0])}–${hh((p.value[0] + 1) % 24)}: ${p.value[2].toLocaleString('en-GB')}`,
@@ -192,7 +291,7 @@ function WhenBody({ r }: { r: WhenResult }) {
       <Chart
         label="Heatmap of incidents by hour of the day and day of the week"
         option={option}
-        height={380}
+        height={420}
         testId="when-heatmap"
         table={
           <DataTable
@@ -210,15 +309,28 @@ function WhenBody({ r }: { r: WhenResult }) {
           />
         }
       />
-      {Object.keys(r.records.noTime).length > 0 && (
-        <p className="note">
-          Records with no time, counted apart:{' '}
-          {Object.entries(r.records.noTime)
-            .map(([s, n]) => `${s} ${fmtInt(n)}`)
-            .join(', ')}
-          .
-        </p>
-      )}
+      <h2>How the records are placed</h2>
+      <DataTable
+        caption="Records by what they say about their time; those with none are counted apart, not spread"
+        rows={[
+          { what: 'Selected', n: r.records.selected },
+          { what: 'With an exact time', n: r.records.exactTime },
+          { what: 'With a range, spread over its hours', n: r.records.range },
+          { what: '… of which a date with no time (spread over the day)', n: r.records.dateOnly },
+          { what: '… of which longer than a day', n: r.records.longerThanDay },
+          { what: '… of which longer than a week', n: r.records.longerThanWeek },
+          ...Object.entries(r.records.noTime).map(([source, n]) => ({
+            what: `No time at all, counted apart: ${source}`,
+            n,
+          })),
+        ]}
+        rowKey={(x) => x.what}
+        testId="when-records"
+        columns={[
+          { header: 'Records', value: (x) => x.what },
+          { header: 'Number', value: (x) => fmtInt(x.n), numeric: true },
+        ]}
+      />
     </>
   );
 }
@@ -323,7 +435,7 @@ export function WhoPage(props: PageProps) {
               rowKey={(s) => s.name}
               testId="who-shares"
               columns={[
-                { header: 'Share', value: (s) => s.description },
+                { header: 'Of what', value: (s) => s.description },
                 { header: 'Share', value: (s) => pct(s.share), numeric: true },
                 {
                   header: '95% interval',
@@ -519,6 +631,7 @@ function DeprivationBody({ r }: { r: DeprivationResult }) {
   );
   return (
     <>
+      <h2>Rates by IMD decile</h2>
       <Chart
         label="Bar chart of incidents per 1,000 residents by IMD decile"
         option={option}
@@ -545,6 +658,7 @@ function DeprivationBody({ r }: { r: DeprivationResult }) {
           />
         }
       />
+      <h2>Correlation with each domain</h2>
       <DataTable
         caption="Spearman correlation between LSOA rates and each deprivation domain (between areas, not people)"
         rows={r.correlations}

@@ -1,4 +1,4 @@
-import { useCallback, useMemo } from 'react';
+import { useMemo } from 'react';
 import type { PageProps } from '../App';
 import { getJson } from '../api';
 import { Chart } from '../components/Chart';
@@ -6,17 +6,28 @@ import { DataTable } from '../components/DataTable';
 import { Show } from '../components/Status';
 import { echarts, SEQUENTIAL } from '../echarts';
 import { fmtInt, fmtRate } from '../format';
+import { HotspotMap, type CellCollection, type HotspotLayer } from './HotspotMap';
+import { classBreaks, escapeHtml, usePointsOnZoom, type Measure } from './mapShared';
 import type { FeatureCollection, MapAnswer, PointsAnswer, RateRow } from '../types';
 import { filterParams, navigate } from '../url';
 import { useApi } from '../useApi';
 
-/** Zoom (1 = whole area) from which the incidents' map points are drawn over the LSOAs. */
-const POINTS_ZOOM = 4;
+type Layer = Measure | HotspotLayer;
 
-type Measure = 'count' | 'rate';
+const LAYERS: { value: Layer; label: string }[] = [
+  { value: 'count', label: 'LSOAs: incidents' },
+  { value: 'rate', label: 'LSOAs: incidents per 1,000 residents' },
+  { value: 'gistar', label: 'Grid: Gi* hot and cold spots' },
+  { value: 'classes', label: 'Grid: hotspot classes over time' },
+  { value: 'kde', label: 'Grid: density (KDE)' },
+];
+
+const isHotspotLayer = (l: Layer): l is HotspotLayer =>
+  l === 'gistar' || l === 'classes' || l === 'kde';
 
 export function MapPage({ filters, params, meta }: PageProps) {
-  const measure: Measure = params.get('measure') === 'rate' ? 'rate' : 'count';
+  const asked = params.get('measure');
+  const layer: Layer = LAYERS.find((l) => l.value === asked)?.value ?? 'count';
   const query = filterParams(filters);
   const area = new URLSearchParams(filters.area === undefined ? {} : { area: filters.area });
   const data = useApi(`map|${query.toString()}`, async () => {
@@ -27,7 +38,10 @@ export function MapPage({ filters, params, meta }: PageProps) {
     ]);
     return { map, shapes, points };
   });
-  const setMeasure = (m: Measure): void => {
+  const cells = useApi(isHotspotLayer(layer) ? `cells|${query.toString()}` : null, () =>
+    getJson<CellCollection>('/api/hotspots/cells', query),
+  );
+  const setLayer = (m: Layer): void => {
     const next = new URLSearchParams(params);
     next.set('measure', m);
     navigate('/map', next);
@@ -43,22 +57,30 @@ export function MapPage({ filters, params, meta }: PageProps) {
       ) : (
         <>
           <fieldset className="measure">
-            <legend>Shade the LSOAs by</legend>
-            {(['count', 'rate'] as const).map((m) => (
-              <label key={m}>
+            <legend>Show</legend>
+            {LAYERS.map((m) => (
+              <label key={m.value}>
                 <input
                   type="radio"
                   name="measure"
-                  value={m}
-                  checked={measure === m}
-                  onChange={() => setMeasure(m)}
+                  value={m.value}
+                  checked={layer === m.value}
+                  onChange={() => setLayer(m.value)}
                 />{' '}
-                {m === 'count' ? 'incidents' : 'incidents per 1,000 residents'}
+                {m.label}
               </label>
             ))}
           </fieldset>
           <Show loaded={data} what="the map">
-            {(d) => <MapBody map={d.map} shapes={d.shapes} points={d.points} measure={measure} />}
+            {(d) =>
+              isHotspotLayer(layer) ? (
+                <Show loaded={cells} what="the hotspots">
+                  {(c) => <HotspotMap cells={c} points={d.points} layer={layer} />}
+                </Show>
+              ) : (
+                <MapBody map={d.map} shapes={d.shapes} points={d.points} measure={layer} />
+              )
+            }
           </Show>
         </>
       )}
@@ -152,22 +174,7 @@ function MapBody({
       ],
     };
   }, [map, mapName, measure, byCode]);
-  const onReady = useCallback(
-    (chart: ReturnType<typeof echarts.init>) => {
-      let shown = false;
-      chart.off('georoam');
-      chart.on('georoam', () => {
-        const geo = (chart.getOption() as { geo?: { zoom?: number }[] }).geo?.[0];
-        const zoomed = (geo?.zoom ?? 1) >= POINTS_ZOOM;
-        if (zoomed === shown) return;
-        shown = zoomed;
-        chart.setOption({
-          series: [{}, { data: zoomed ? points.points.map((p) => [p.lon, p.lat, p.n]) : [] }],
-        });
-      });
-    },
-    [points],
-  );
+  const onReady = usePointsOnZoom(points);
   const sorted = useMemo(() => [...map.rows].sort((a, b) => b.count - a.count), [map.rows]);
   return (
     <>
@@ -219,34 +226,4 @@ function MapBody({
       ))}
     </>
   );
-}
-
-/**
- * Six classes at the sextiles of the LSOAs' values, so that one busy city-centre LSOA does not
- * leave every other area in the lightest colour; the classes and their bounds are in the legend.
- */
-export function classBreaks(
-  values: readonly number[],
-  measure: Measure,
-): { min?: number; max?: number; gte?: number; lt?: number; label: string }[] {
-  const fmt = (v: number): string => (measure === 'rate' ? fmtRate(v) : fmtInt(v));
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return [{ min: 0, max: 0, label: 'no data' }];
-  const cuts: number[] = [];
-  for (let k = 1; k < 6; k++) {
-    const raw = sorted[Math.min(sorted.length - 1, Math.floor((k * sorted.length) / 6))]!;
-    const v = measure === 'rate' ? Math.round(raw * 100) / 100 : Math.round(raw);
-    if (cuts.length === 0 || v > cuts.at(-1)!) cuts.push(v);
-  }
-  const bounds = [sorted[0]!, ...cuts.filter((c) => c > sorted[0]!)];
-  return bounds.map((lo, i) => {
-    const hi = bounds[i + 1];
-    return hi === undefined
-      ? { gte: lo, label: `${fmt(lo)} or more` }
-      : { gte: lo, lt: hi, label: `${fmt(lo)} to under ${fmt(hi)}` };
-  });
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
