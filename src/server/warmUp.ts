@@ -28,6 +28,11 @@ export async function warmUp(app: FastifyInstance, reporter: Reporter): Promise<
     `/api/map?${filters.toString()}`,
     `/api/boundaries?${area.toString()}`,
     `/api/points?${filters.toString()}`,
+    `/api/trends?${filters.toString()}`,
+    `/api/when?${filters.toString()}`,
+    `/api/who?${filters.toString()}`,
+    `/api/health-vs-police?${filters.toString()}`,
+    `/api/deprivation?${filters.toString()}`,
     `/api/coverage`,
     `/api/batches`,
   ];
