@@ -266,6 +266,16 @@ describe('the analyses are svd analyse … --json', () => {
     expect(r.body.result.summary.length).toBeGreaterThan(0);
   });
 
+  it('who lists location types by count, ties by name, the same on every run', async () => {
+    const r = await get<{ result: { locationTypes: { type: string; count: number }[] } }>(
+      `/api/who?${query}`,
+    );
+    const types = r.body.result.locationTypes;
+    expect(types.length).toBeGreaterThan(3);
+    const sorted = [...types].sort((a, b) => b.count - a.count || a.type.localeCompare(b.type));
+    expect(types).toEqual(sorted);
+  });
+
   it('a definition without a tier is accepted (its parameters are not passed unused)', async () => {
     const r = await get<{ result: { total: number } }>(`/api/trends?${query}`);
     expect(r.status).toBe(200);
