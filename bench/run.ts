@@ -4,6 +4,7 @@ import { benchDefinitions } from './definitions.js';
 import { benchForceExtract } from './forceExtract.js';
 import { benchIngest } from './ingest.js';
 import { benchGeo } from './geo.js';
+import { benchDashboard } from './dashboard.js';
 import { benchHotspots } from './hotspots.js';
 
 const results: Record<string, unknown> = {};
@@ -14,6 +15,7 @@ if (only === undefined || only === 'definitions') results['definitions'] = await
 if (only === undefined || only === 'force-extract')
   results['force-extract'] = await benchForceExtract();
 if (only === undefined || only === 'hotspots') results['hotspots'] = await benchHotspots();
+if (only === undefined || only === 'dashboard') results['dashboard'] = await benchDashboard();
 mkdirSync('bench-results', { recursive: true });
 writeFileSync(
   'bench-results/latest.json',

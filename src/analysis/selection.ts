@@ -97,7 +97,13 @@ export async function resolveSelection(
   return {
     where,
     sql: incidentFilterSql(where, dimensions, {
-      params,
+      // The definition's parameters only when a tier dimension reads them: DuckDB refuses a
+      // statement given a named parameter it does not use (a definition without --tier).
+      params: [...where.map((w) => w.dimension), ...(context.alsoUsing ?? [])].some((n) =>
+        tierNames.includes(n),
+      )
+        ? params
+        : {},
       ...(context.alsoUsing === undefined ? {} : { alsoUsing: context.alsoUsing }),
     }),
     dimensions,

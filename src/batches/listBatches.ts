@@ -30,3 +30,23 @@ export async function listBatches(ws: Workspace): Promise<BatchRow[]> {
        FROM batches b ORDER BY b.batch_id`,
   );
 }
+
+export interface BatchMessageRow {
+  batch_id: number;
+  severity: string;
+  code: string;
+  message: string;
+  count: number;
+  first_line: number | null;
+  field: string | null;
+  example_value: string | null;
+}
+
+/** A batch's validation report as stored: errors first, then warnings, then notes. */
+export async function batchMessages(ws: Workspace, batchId: number): Promise<BatchMessageRow[]> {
+  return ws.db.all<BatchMessageRow>(
+    `SELECT * FROM batch_messages WHERE batch_id = $id
+      ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, first_line NULLS LAST, code`,
+    { id: batchId },
+  );
+}

@@ -15,6 +15,7 @@ import { resolveSelection, type Selection } from '../analysis/selection.js';
 import { warnAboutSelection } from '../analysis/selectionWarnings.js';
 import type { AreaLevel } from '../geo/levels.js';
 import { computeRates, type RateRow } from '../rates/computeRates.js';
+import { TIER_DIMENSION_NAMES } from '../definitions/tierDimensions.js';
 import { comparePoissonCounts } from '../statistics/comparePoissonCounts.js';
 import { spearman } from '../statistics/spearman.js';
 
@@ -91,7 +92,11 @@ export async function analyseDeprivation(
   const rateOptions = {
     reporter: context.reporter,
     dimensions: resolved.dimensions,
-    ...(resolved.definition === undefined ? {} : { params: resolved.definition.params }),
+    // The definition's parameters only when a tier filter reads them (DuckDB refuses unused ones).
+    ...(resolved.definition === undefined ||
+    !resolved.where.some((w) => TIER_DIMENSION_NAMES.includes(w.dimension))
+      ? {}
+      : { params: resolved.definition.params }),
   };
   const query = {
     where: resolved.where,

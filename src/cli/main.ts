@@ -28,6 +28,7 @@ import { actionsCommand } from './commands/actions.js';
 import { measuresCommand } from './commands/measures.js';
 import { reviewCommand } from './commands/review.js';
 import { reportCommand } from './commands/report.js';
+import { serveCommand } from './commands/serve.js';
 import { processIo, type CliIo } from './io.js';
 
 export const EXIT_CODE_HELP = `
@@ -75,6 +76,7 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(reviewCommand(io));
   program.addCommand(reportCommand(io));
   program.addCommand(analyseCommand(io));
+  program.addCommand(serveCommand(io));
   const exitOverride = (command: Command): void => {
     command.exitOverride();
     command.configureOutput({

@@ -68,6 +68,18 @@ export async function placeIncidents(
   const started = performance.now();
   const { reporter } = options;
   const db = ws.db;
+  if (ws.placementMaintained === true)
+    return {
+      placed: 0,
+      alreadyPlaced: 0,
+      removedOrphans: 0,
+      located: 0,
+      lsoa11: {},
+      lsoa21: {},
+      outside: { count: 0, snapped: 0, maxDistanceMetres: null, examples: [] },
+      snapMetres: snap,
+      seconds: 0,
+    };
   await ensureGeography(ws, options);
   return db.transaction(async () => {
     // Placements made with another snap distance are made again.

@@ -12,6 +12,7 @@ import type { Reporter } from '../core/reporter.js';
 import type { CountFilter } from '../counts/countIncidents.js';
 import { levelShapes } from '../geo/areaShapes.js';
 import { computeRates } from '../rates/computeRates.js';
+import { TIER_DIMENSION_NAMES } from '../definitions/tierDimensions.js';
 import type { Workspace } from '../store/openWorkspace.js';
 import { resolveHotspotArea } from './hotspotArea.js';
 import {
@@ -81,7 +82,12 @@ async function lsoaInput(
       {
         reporter: context.reporter,
         dimensions: resolved.dimensions,
-        ...(resolved.definition === undefined ? {} : { params: resolved.definition.params }),
+        // The definition's parameters only when a tier filter reads them (DuckDB refuses a
+        // statement given a named parameter it does not use: a definition without a tier).
+        ...(resolved.definition === undefined ||
+        !resolved.where.some((w) => TIER_DIMENSION_NAMES.includes(w.dimension))
+          ? {}
+          : { params: resolved.definition.params }),
       },
     );
     rows = r.rows;

@@ -21,6 +21,11 @@ export interface Workspace {
   /** Migrations applied while opening, oldest first (empty when the file was current). */
   readonly migrated: readonly { version: number; name: string }[];
   readonly created: boolean;
+  /**
+   * Set by a server that places every record itself when it opens the workspace and after each
+   * write: reads then never try to place (and so never write), which a read-only file refuses.
+   */
+  readonly placementMaintained?: boolean;
   close(): void;
 }
 

@@ -267,7 +267,8 @@ export async function analyseWho(
   }
   const locationTypes = [...locations.entries()]
     .map(([type, count]) => ({ type, class: classOf(type), count }))
-    .sort((a, b) => b.count - a.count);
+    // Ties by name: the rows come from a GROUP BY, in no fixed order.
+    .sort((a, b) => b.count - a.count || a.type.localeCompare(b.type));
   const victims = ageSexTable(rows, 'victim', smallCount);
   const suspects = ageSexTable(rows, 'suspect', smallCount);
   for (const [who, t] of [

@@ -336,7 +336,8 @@ describe('the command line', () => {
     expect(lines.length).toBeGreaterThanOrEqual(5);
     for (const line of lines) {
       const args = [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
-      const r = await svd([...args, '--db', db, '--quiet']);
+      // In the test's folder: an example may write a file (--geojson oxford.geojson).
+      const r = await svd([...args, '--db', db, '--quiet'], {}, dir);
       expect(r.stderr, line).not.toMatch(/unknown (option|command)|error\[BAD_|error\[UNKNOWN/);
     }
   });

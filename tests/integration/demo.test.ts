@@ -1,9 +1,11 @@
 /** `npm start` (svd demo): the Oxfordshire demo workspace from the shared open data. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { OXFORDSHIRE_DISTRICTS } from '../../src/demo/runDemo.js';
+import { currentDemoStamp, demoState, stampFile } from '../../src/demo/ensureDemoWorkspace.js';
+import { silentReporter } from '../../src/core/reporter.js';
 import { SHARED_DATA, TV_STREET } from '../helpers/paths.js';
 import { tempDir } from '../helpers/temp.js';
 import { svd } from '../helpers/cli.js';
@@ -15,13 +17,32 @@ describe('svd demo', () => {
     const db = path.join(dir, 'demo.duckdb');
     const first = await svd(['demo', '--db', db, '--data', SHARED_DATA, '--json']);
     expect(first.code, first.stderr).toBe(0);
-    const result = JSON.parse(first.stdout) as {
-      dataSource: string;
-      ingest: { rowsStored: number };
-      oxfordshire: { rows: { month: string; lsoa_district: string; n: number }[] };
+    const output = JSON.parse(first.stdout) as {
+      state: string;
+      built: {
+        dataSource: string;
+        ingest: { rowsStored: number };
+        geography: boolean;
+        classified: { id: string }[];
+        partner: { forceExtract: { files: { synthetic: boolean; rowsStored: number }[] } };
+      };
+      summary: { oxfordshire: { rows: { month: string; lsoa_district: string; n: number }[] } };
     };
+    expect(output.state).toBe('missing');
+    const result = { ...output.built, oxfordshire: output.summary.oxfordshire };
     expect(result.dataSource).toBe('shared');
     expect(result.ingest.rowsStored).toBe(108_453);
+    expect(result.geography).toBe(true);
+    expect(result.classified.map((c) => c.id)).toEqual([
+      'thames-valley-vru',
+      'home-office-success-measures',
+      'police-uk-proxy',
+    ]);
+    // One synthetic extract row per police.uk row of the violence, robbery, weapons and drugs types.
+    expect(result.partner.forceExtract.files[0]).toMatchObject({
+      synthetic: true,
+      rowsStored: 40_393,
+    });
 
     const expected = new Map<string, number>();
     for (const name of readdirSync(TV_STREET())) {
@@ -43,7 +64,23 @@ describe('svd demo', () => {
 
     const again = await svd(['demo', '--db', db, '--data', SHARED_DATA]);
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('0 file(s) stored, 0 rows');
-    expect(again.stdout).toContain('7 already held, skipped');
+    expect(again.stdout).toContain('demo workspace up to date: reused');
+    expect(again.stdout).toContain('4,066');
+
+    // Anything that would change the build makes it stale; so does a build record gone missing.
+    const stamp = currentDemoStamp({
+      sharedData: SHARED_DATA,
+      downloadDir: dir,
+      reporter: silentReporter,
+    });
+    expect(demoState(db, stamp).state).toBe('fresh');
+    expect(demoState(db, { ...stamp, recipe: stamp.recipe + 1 })).toEqual({
+      state: 'stale',
+      reason: 'changed since the last build: the demo recipe',
+    });
+    const edited = stamp.inputs.map((f, i) => (i === 0 ? { ...f, modified: f.modified + 1 } : f));
+    expect(demoState(db, { ...stamp, inputs: edited }).reason).toMatch(/input files/);
+    rmSync(stampFile(db));
+    expect(demoState(db, stamp).state).toBe('stale');
   });
 });

@@ -1,28 +1,17 @@
 import { Command } from 'commander';
-import { SvdError, usageError } from '../../core/errors.js';
-import { definitionMeta } from '../../definitions/classifyIncidents.js';
-import { compileDefinition } from '../../definitions/compileDefinition.js';
-import { explainRecord, type Explanation } from '../../definitions/explainRecord.js';
+import type { Explanation } from '../../definitions/explainRecord.js';
 import {
-  INCIDENT_COLUMNS,
-  RECORD_FIELDS,
-  type IncidentRecord,
-} from '../../definitions/incidentRecord.js';
-import { resolveDefinition } from '../../definitions/resolveDefinition.js';
+  explainStoredRecord,
+  parseRecordId,
+  type StoredRecord,
+} from '../../definitions/explainStoredRecord.js';
+import { RECORD_FIELDS } from '../../definitions/incidentRecord.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import { definitionTitleLine, proxyNote } from '../definitionText.js';
 import type { CliIo } from '../io.js';
 
 interface ExplainOptions extends CommonOptions {
   definition: string;
-}
-
-interface StoredRecord extends IncidentRecord {
-  id: number;
-  source: string;
-  force: string;
-  month: string;
-  crime_type: string | null;
 }
 
 export function renderExplanation(
@@ -94,56 +83,20 @@ to match, and at least one of its other conditions already holds. Example:
     )
     .action(async (recordId: string, options: ExplainOptions) => {
       const ctx = commandContext(io, options);
-      if (!/^\d+$/.test(recordId))
-        throw usageError(
-          'BAD_RECORD_ID',
-          `record id ${JSON.stringify(recordId)} is not a number`,
-          'give the id column of the incidents table',
-        );
-      const result = await withCommandWorkspace(ctx, { create: false }, async (ws) => {
-        const resolved = await resolveDefinition(options.definition, { ws, cwd: io.cwd });
-        for (const n of resolved.notes) ctx.reporter.info(n);
-        const columns = RECORD_FIELDS.filter((f) => INCIDENT_COLUMNS.has(f));
-        const record = await ws.db.one<StoredRecord>(
-          `SELECT id, source, force, strftime(month, '%Y-%m-%d') AS month, ${columns.join(', ')}
-            FROM incidents WHERE id = $id`,
-          { id: Number(recordId) },
-        );
-        if (record === undefined)
-          throw new SvdError({
-            kind: 'usage',
-            code: 'NO_SUCH_RECORD',
-            message: `there is no record ${recordId} in this workspace`,
-            fix: 'record ids are the id column of incidents; list some with `svd counts` filters or the dashboard',
-          });
-        const stored = await ws.db.one<{ tier: string | null; status: string }>(
-          `SELECT p.tier, p.status FROM incident_classifications c JOIN classification_patterns p
-            ON p.definition_id = c.definition_id AND p.version = c.version AND p.mask = c.mask
-            JOIN definitions d ON d.definition_id = c.definition_id AND d.version = c.version
-            WHERE c.incident_id = $id AND c.definition_id = $def AND d.content_hash = $hash`,
-          {
-            id: Number(recordId),
-            def: resolved.definition.file.id,
-            hash: resolved.definition.contentHash,
-          },
-        );
-        return { resolved, record, stored };
-      });
-      const compiled = compileDefinition(result.resolved.definition);
-      const explanation = explainRecord(compiled, result.record);
-      const meta = definitionMeta(result.resolved.definition);
+      const id = parseRecordId(recordId);
+      const result = await withCommandWorkspace(ctx, { create: false }, (ws) =>
+        explainStoredRecord(ws, id, options.definition, io.cwd),
+      );
+      for (const n of result.notes) ctx.reporter.info(n);
+      const meta = result.definition;
       if (ctx.json) {
-        ctx.printJson({
-          definition: meta,
-          record: result.record,
-          stored: result.stored ?? null,
-          ...explanation,
-        });
+        const { notes: _notes, warnings: _warnings, ...shown } = result;
+        ctx.printJson(shown);
         return;
       }
       ctx.print(definitionTitleLine(meta));
       const note = proxyNote(meta);
       if (note !== null) ctx.print(note);
-      ctx.print(renderExplanation(result.record, explanation, result.stored));
+      ctx.print(renderExplanation(result.record, result, result.stored ?? undefined));
     });
 }

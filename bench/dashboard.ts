@@ -1,0 +1,300 @@
+/**
+ * Dashboard benchmark. The demo workspace (built or reused) is copied into a temporary workspace
+ * and its incidents replicated — with their placement and their classification under the
+ * definitions the pages use — to about ten million. `svd serve` runs on it (read-only, loopback)
+ * and the API is measured:
+ *
+ * - uncached: each distinct request once, one at a time (what the first person to ask waits), and
+ *   a short run of 20 concurrent clients on a server started without its answer cache;
+ * - cached: 20 concurrent clients over the same distinct requests (what everyone after waits);
+ *
+ * for the overview, map and trends endpoints, as p50/p95. Then the
+ * time to first render of each page in Chromium (from navigation to the page's data drawn), on a
+ * cold and a warm server, and the size of the web app's JavaScript. Targets: p95 under 100 ms,
+ * first render under 2 s.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { silentReporter } from '../src/core/reporter.js';
+import { ensureDemoWorkspace } from '../src/demo/ensureDemoWorkspace.js';
+import { openWorkspace } from '../src/store/openWorkspace.js';
+import { launchChromium } from '../tests/helpers/browser.js';
+import { printTable, sharedDataPath } from './support.js';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const TARGET = Number(process.env['BENCH_INCIDENTS'] ?? 10_000_000);
+const CLIENTS = 20;
+const CACHED_REQUESTS = Number(process.env['BENCH_REQUESTS'] ?? 1000);
+const UNCACHED_SINGLE = Number(process.env['BENCH_UNCACHED_SINGLE'] ?? 3);
+/** 20 concurrent uncached requests take many minutes at ten million incidents on two cores. */
+const UNCACHED_CONCURRENT = process.env['BENCH_UNCACHED_CONCURRENT'] === '1';
+const DEFINITIONS = ['thames-valley-vru', 'home-office-success-measures'];
+/** Every page of the dashboard, and the map's hotspot layer. */
+const PAGES = [
+  '/',
+  '/map',
+  '/map?measure=gistar',
+  '/trends',
+  '/when',
+  '/who',
+  '/health',
+  '/deprivation',
+  '/definitions',
+  '/data',
+  '/strategy',
+  '/measures',
+  '/reviews',
+];
+
+/** Copies the demo workspace and replicates its incidents up to `target`. */
+async function scaledWorkspace(demo: string, dest: string, target: number): Promise<number> {
+  copyFileSync(demo, dest);
+  const ws = await openWorkspace(dest, { create: false });
+  try {
+    const n = (await ws.db.value<number>('SELECT count(*) FROM incidents')) ?? 0;
+    const maxId = (await ws.db.value<number>('SELECT max(id) FROM incidents')) ?? 0;
+    const copies = Math.max(1, Math.ceil(target / n));
+    const k = `range(1, ${copies}) t(k)`;
+    await ws.db.run(
+      `INSERT INTO incidents SELECT x.* REPLACE (x.id + k * ${maxId} AS id) FROM incidents x, ${k}`,
+    );
+    await ws.db.run(
+      `INSERT INTO incident_places SELECT x.* REPLACE (x.incident_id + k * ${maxId} AS incident_id) FROM incident_places x, ${k}`,
+    );
+    await ws.db.run(
+      `DELETE FROM incident_classifications WHERE NOT list_contains(['${DEFINITIONS.join("','")}'], definition_id)`,
+    );
+    await ws.db.run(
+      `INSERT INTO incident_classifications SELECT x.* REPLACE (x.incident_id + k * ${maxId} AS incident_id)
+         FROM incident_classifications x, ${k}`,
+    );
+    // Runs of the definitions left out are dropped, so nothing claims to be classified that is not.
+    await ws.db.run(
+      `DELETE FROM classification_runs WHERE NOT list_contains(['${DEFINITIONS.join("','")}'], definition_id)`,
+    );
+    await ws.db.run('CHECKPOINT');
+    return (await ws.db.value<number>('SELECT count(*) FROM incidents')) ?? 0;
+  } finally {
+    ws.close();
+  }
+}
+
+async function startServer(
+  db: string,
+  extra: string[] = [],
+): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    [path.join(REPO, 'bin', 'svd.js'), 'serve', '--db', db, '--port', '0', '--quiet', ...extra],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /svd dashboard: (http:\/\/\S+)/.exec(out);
+      if (m !== null) resolve(m[1]!.replace(/\/$/, ''));
+    });
+    child.stderr!.on('data', (d: Buffer) => process.stderr.write(d));
+    child.on('exit', (code) => reject(new Error(`svd serve exited with ${code}`)));
+  });
+  return { url, child };
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
+
+function timedGet(url: string): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode !== 200) reject(new Error(`${url}: HTTP ${res.statusCode}`));
+          else resolve(performance.now() - started);
+        });
+      })
+      .on('error', reject);
+  });
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+/** `clients` loops, each taking the next URL round-robin until `total` requests are done. */
+async function load(urls: readonly string[], total: number, clients: number): Promise<number[]> {
+  const times: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < total) {
+        const i = next++;
+        times.push(await timedGet(urls[i % urls.length]!));
+      }
+    }),
+  );
+  return times;
+}
+
+function endpointUrls(base: string): Record<string, string[]> {
+  const areas = [
+    'csp:safer-oxfordshire',
+    'district:E07000177',
+    'district:E07000178',
+    'district:E07000179',
+    'district:E07000180',
+    'district:E07000181',
+  ];
+  const filters = areas.flatMap((area) =>
+    ['', '&tier=primary'].map(
+      (tier) =>
+        `area=${encodeURIComponent(area)}&definition=thames-valley-vru&source=force-extract${tier}`,
+    ),
+  );
+  const out: Record<string, string[]> = {
+    overview: filters.map((f) => `${base}/api/overview?${f}`),
+    map: filters.map((f) => `${base}/api/map?${f}`),
+    trends: filters.map((f) => `${base}/api/trends?${f}`),
+  };
+  return out;
+}
+
+export async function benchDashboard(): Promise<Record<string, unknown>> {
+  sharedDataPath('police-uk');
+  const work = mkdtempSync(path.join(os.tmpdir(), 'svd-bench-dashboard-'));
+  const results: Record<string, unknown> = {};
+  try {
+    console.log('\n== dashboard: building (or reusing) the demo workspace');
+    const demoDb = path.join(REPO, '.svd', 'demo-oxfordshire.duckdb');
+    await ensureDemoWorkspace(demoDb, {
+      sharedData: process.env['SVD_SHARED_DATA'] ?? path.resolve(REPO, '../shared/data'),
+      downloadDir: path.join(work, 'police-uk'),
+      reporter: silentReporter,
+    });
+    const db = path.join(work, 'scaled.duckdb');
+    const t = performance.now();
+    const incidents = await scaledWorkspace(demoDb, db, TARGET);
+    const replicateSeconds = (performance.now() - t) / 1000;
+    console.log(
+      `replicated to ${incidents.toLocaleString('en-GB')} incidents in ${replicateSeconds.toFixed(1)} s (${(statSync(db).size / 1e9).toFixed(2)} GB)`,
+    );
+    results['incidents'] = incidents;
+    results['replicateSeconds'] = replicateSeconds;
+
+    // Uncached: a server without its answer cache.
+    const uncached = await startServer(db, ['--no-cache']);
+    const urls = endpointUrls(uncached.url);
+    const rows: Record<string, string | number>[] = [];
+    try {
+      for (const [name, list] of Object.entries(urls)) {
+        await timedGet(list.at(-1)!); // first touch of the file's pages
+        const single: number[] = [];
+        for (const u of list.slice(0, UNCACHED_SINGLE)) single.push(await timedGet(u));
+        rows.push({
+          endpoint: name,
+          mode: 'uncached, one at a time',
+          requests: single.length,
+          'p50 ms': percentile(single, 50),
+          'p95 ms': percentile(single, 95),
+        });
+        if (UNCACHED_CONCURRENT) {
+          const concurrent = await load(list, CLIENTS, CLIENTS);
+          rows.push({
+            endpoint: name,
+            mode: `uncached, ${CLIENTS} clients`,
+            requests: concurrent.length,
+            'p50 ms': percentile(concurrent, 50),
+            'p95 ms': percentile(concurrent, 95),
+          });
+        }
+      }
+    } finally {
+      await stopServer(uncached.child);
+    }
+
+    const server = await startServer(db);
+    try {
+      const cachedUrls = endpointUrls(server.url);
+      for (const [name, list] of Object.entries(cachedUrls)) {
+        for (const u of list) await timedGet(u); // fill the cache
+        const times = await load(list, CACHED_REQUESTS, CLIENTS);
+        rows.push({
+          endpoint: name,
+          mode: `cached, ${CLIENTS} clients`,
+          requests: times.length,
+          'p50 ms': percentile(times, 50),
+          'p95 ms': percentile(times, 95),
+        });
+      }
+      printTable(rows);
+      results['api'] = rows;
+
+      // Time to first render: a fresh server, pages opened at once (its warm-up still running),
+      // then the same pages again (answers ready).
+      await stopServer(server.child);
+      const fresh = await startServer(db);
+      server.child = fresh.child;
+      const browser = await launchChromium();
+      const renders: Record<string, string | number>[] = [];
+      try {
+        for (const pass of ['just started', 'warm']) {
+          for (const p of PAGES) {
+            const page = await browser.newPage();
+            await page.goto(`${fresh.url}${p}`);
+            await page.waitForSelector('main h1');
+            // Polled (every 20 ms) from here: the pages' CSP forbids a string predicate's eval.
+            while ((await page.locator('.loading').count()) > 0) await page.waitForTimeout(20);
+            const ms = Number(await page.evaluate('performance.now()'));
+            renders.push({ page: p, server: pass, 'first render ms': ms });
+            await page.close();
+          }
+        }
+      } finally {
+        await browser.close();
+      }
+      printTable(renders);
+      results['firstRender'] = renders;
+    } finally {
+      await stopServer(server.child);
+    }
+
+    const assets = path.join(REPO, 'dist', 'web', 'assets');
+    if (existsSync(assets)) {
+      const js = readdirSync(assets).filter((f) => f.endsWith('.js'));
+      const bytes = js.reduce((s, f) => s + statSync(path.join(assets, f)).size, 0);
+      const gz = js.reduce((s, f) => s + gzipSync(readFileSync(path.join(assets, f))).length, 0);
+      console.log(
+        `web app JavaScript: ${js.length} file(s), ${(bytes / 1024).toFixed(0)} KB (${(gz / 1024).toFixed(0)} KB gzipped)`,
+      );
+      results['bundle'] = { files: js.length, bytes, gzipBytes: gz };
+    }
+  } finally {
+    agent.destroy();
+    rmSync(work, { recursive: true, force: true });
+  }
+  return results;
+}

@@ -1,0 +1,88 @@
+/**
+ * A file given through the dashboard: ingested by the same function as `svd ingest …` of its
+ * kind, then the derived data brought up to date in the same way the commands do it — every new
+ * record placed in its areas, and every definition the workspace was classified under classified
+ * again, so that the pages count the new records at once rather than as "unclassified".
+ */
+import type { Reporter } from '../core/reporter.js';
+import { usageError } from '../core/errors.js';
+import { classifyIncidents, latestRuns } from '../definitions/classifyIncidents.js';
+import { loadStoredDefinition } from '../definitions/storeDefinition.js';
+import { placeIncidents } from '../geo/placeIncidents.js';
+import { ingestForceExtract } from '../sources/force-extract/ingestForceExtract.js';
+import { ingestIstv } from '../sources/istv/ingestIstv.js';
+import type { PartnerRunReport } from '../sources/partner/partnerBatch.js';
+import { defaultKeyFile } from '../sources/partner/pseudonymKey.js';
+import { ingestPoliceUk, type PoliceUkIngestReport } from '../sources/police-uk/ingestPoliceUk.js';
+import type { Workspace } from '../store/openWorkspace.js';
+
+export const UPLOAD_KINDS = ['police-uk', 'force-extract', 'istv'] as const;
+export type UploadKind = (typeof UPLOAD_KINDS)[number];
+
+export interface UploadOptions {
+  kind: UploadKind;
+  /** The file as stored on disk by the server. */
+  file: string;
+  /** A built-in mapping name (force extracts; default svd-synthetic). Never a path. */
+  mapping?: string;
+  maxErrors?: number;
+  reporter: Reporter;
+  env?: NodeJS.ProcessEnv;
+}
+
+export type UploadReport =
+  | { kind: 'police-uk'; report: PoliceUkIngestReport; reclassified: string[] }
+  | { kind: 'force-extract' | 'istv'; report: PartnerRunReport; reclassified: string[] };
+
+export function parseUploadKind(value: string): UploadKind {
+  if ((UPLOAD_KINDS as readonly string[]).includes(value)) return value as UploadKind;
+  throw usageError('BAD_KIND', `unknown kind of file "${value}"`, `use ${UPLOAD_KINDS.join(', ')}`);
+}
+
+export async function ingestUpload(ws: Workspace, options: UploadOptions): Promise<UploadReport> {
+  const { reporter } = options;
+  const maxErrors = options.maxErrors ?? 0;
+  let result: UploadReport;
+  switch (options.kind) {
+    case 'police-uk':
+      result = {
+        kind: 'police-uk',
+        report: await ingestPoliceUk(ws, [options.file], { reporter }),
+        reclassified: [],
+      };
+      break;
+    case 'force-extract': {
+      const keyFile = defaultKeyFile(ws.path, options.env ?? process.env);
+      result = {
+        kind: 'force-extract',
+        report: await ingestForceExtract(ws, [options.file], {
+          mapping: options.mapping ?? 'svd-synthetic',
+          maxErrors,
+          reporter,
+          ...(keyFile === undefined ? {} : { keyFile }),
+        }),
+        reclassified: [],
+      };
+      break;
+    }
+    case 'istv':
+      result = {
+        kind: 'istv',
+        report: await ingestIstv(ws, [options.file], { maxErrors, reporter }),
+        reclassified: [],
+      };
+      break;
+  }
+  const hasAreas = await ws.db.value<number>(
+    `SELECT count(*) FROM geo_areas WHERE level IN ('lsoa11', 'lsoa21')`,
+  );
+  if ((hasAreas ?? 0) > 0) await placeIncidents(ws, { reporter });
+  if (result.kind !== 'istv')
+    for (const run of await latestRuns(ws)) {
+      const definition = await loadStoredDefinition(ws, run.definition_id, run.version);
+      if (definition === undefined || definition.contentHash !== run.content_hash) continue;
+      await classifyIncidents(ws, definition, { reporter, source: 'workspace' });
+      result.reclassified.push(`${run.definition_id}@${run.version}`);
+    }
+  return result;
+}

@@ -1,0 +1,62 @@
+/**
+ * A definition in readable form, as data: its tiers in order of precedence, each rule with its
+ * conditions in plain words (the lines `svd definitions show` prints), the exclusions, and the
+ * offence codes it names with their Home Office names. The dashboard shows it as it is.
+ */
+import { definitionMeta, type DefinitionMeta } from './classifyIncidents.js';
+import { compileDefinition, forEachTest } from './compileDefinition.js';
+import { describeRuleCondition } from './describeCondition.js';
+import { offenceCodes } from './offenceCodes.js';
+import type { Definition } from './readDefinition.js';
+
+export interface DescribedRule {
+  id: string;
+  label: string;
+  /** The conditions, one per line, indented by nesting (two spaces a level). */
+  conditions: string[];
+}
+
+export interface DescribedDefinition {
+  meta: DefinitionMeta;
+  effectiveFrom: string;
+  description: string | null;
+  sources: string[];
+  notes: string | null;
+  tiers: { id: string; label: string; rules: DescribedRule[] }[];
+  exclusions: DescribedRule[];
+  codes: { code: string; name: string; subgroup: string }[];
+  sourceText: string;
+}
+
+export function describeDefinition(definition: Definition): DescribedDefinition {
+  const f = definition.file;
+  const compiled = compileDefinition(definition);
+  const rule = (slot: (typeof compiled.slots)[number]): DescribedRule => ({
+    id: slot.rule.id,
+    label: slot.rule.label,
+    conditions: describeRuleCondition(slot.node, '', true),
+  });
+  const codes = new Set<string>();
+  for (const slot of compiled.slots)
+    forEachTest(slot.node, (test) => {
+      if (test.kind === 'in' && test.field === 'offence_code')
+        test.values.forEach((c) => codes.add(c));
+    });
+  return {
+    meta: definitionMeta(definition),
+    effectiveFrom: f.effective_from,
+    description: f.description ?? null,
+    sources: f.sources ?? [],
+    notes: f.notes ?? null,
+    tiers: f.tiers.map((tier, t) => ({
+      id: tier.id,
+      label: tier.label,
+      rules: compiled.slots.filter((s) => s.tierIndex === t).map(rule),
+    })),
+    exclusions: compiled.slots.filter((s) => s.kind === 'exclusion').map(rule),
+    codes: offenceCodes()
+      .codes.filter((c) => codes.has(c.code))
+      .map((c) => ({ code: c.code, name: c.name, subgroup: c.subgroup })),
+    sourceText: definition.sourceText,
+  };
+}

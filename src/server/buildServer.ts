@@ -1,0 +1,264 @@
+/**
+ * `svd serve`: the dashboard's HTTP server (Fastify). A thin adapter: each endpoint validates its
+ * input against a JSON Schema, calls one core function — the same the command line calls — on a
+ * workspace connection from the pool, and answers JSON; errors are the command line's errors
+ * with an HTTP status. The built web app is served from the package (dist/web).
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { SvdError } from '../core/errors.js';
+import { packageFile } from '../core/packageFiles.js';
+import { silentReporter, type Reporter } from '../core/reporter.js';
+import { SOFTWARE_VERSION } from '../core/version.js';
+import { countsDefinition, type CountsDefinition } from '../definitions/countsDefinition.js';
+import type { DashboardContext } from '../dashboard/dashboardFilters.js';
+import { errorResponse } from './httpErrors.js';
+import { openApiDocument, type JsonObjectSchema, type RouteDoc } from './openApi.js';
+import { ResponseCache } from './responseCache.js';
+import { StaticFiles } from './staticFiles.js';
+import type { WorkspacePool } from './workspacePool.js';
+import { registerDataRoutes } from './routes/dataRoutes.js';
+import { registerDefinitionRoutes } from './routes/definitionRoutes.js';
+import { registerAnalysisRoutes } from './routes/analysisRoutes.js';
+import { registerStrategyRoutes } from './routes/strategyRoutes.js';
+import { systemClock, type Clock } from '../core/clock.js';
+
+export interface ServerOptions {
+  pool: WorkspacePool;
+  /** The folder of the built web app (default: dist/web of the package). */
+  webRoot?: string;
+  /** Largest upload accepted, in bytes (default 200 MB). */
+  maxUploadBytes?: number;
+  /** Working folder for resolving nothing but shipped names (definitions are never files here). */
+  cwd?: string;
+  reporter?: Reporter;
+  /** Keep answers of reads until the next write (default true). */
+  cache?: boolean;
+  /** "Today" (default: the system clock). */
+  clock?: Clock;
+}
+
+export const DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+const JSON_BODY_LIMIT = 1024 * 1024;
+
+/** What route modules get: the pool, registration that records the OpenAPI entry, and context. */
+export interface RouteContext {
+  pool: WorkspacePool;
+  cwd: string;
+  /** "Today", for overdue actions and the strategy's measures. */
+  clock: Clock;
+  /** The dashboard functions' context: definitions kept until the workspace changes. */
+  dashboard: DashboardContext;
+  reporter: Reporter;
+  maxUploadBytes: number;
+  /** Registers a GET whose answer is a pure function of the workspace and the query (cached). */
+  get<Q>(
+    doc: Omit<RouteDoc, 'method'>,
+    handler: (query: Q, request: FastifyRequest) => Promise<unknown>,
+  ): void;
+  route(
+    doc: RouteDoc,
+    handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+    options?: { bodyLimit?: number },
+  ): void;
+  /** Streams a raw upload body to a temporary file; removes it after fn. */
+  withUploadedFile<T>(
+    request: FastifyRequest,
+    name: string,
+    fn: (file: string) => Promise<T>,
+  ): Promise<T>;
+}
+
+export function queryObject(
+  properties: Record<string, Record<string, unknown>>,
+  required: string[] = [],
+): JsonObjectSchema {
+  return { type: 'object', properties, required, additionalProperties: false };
+}
+
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: JSON_BODY_LIMIT,
+    // Query strings: repeated keys become arrays; nothing else is coerced beyond the schemas.
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+  });
+  const routes: RouteDoc[] = [];
+  // Every route Fastify registers, to hold the OpenAPI document to all of them (a test does).
+  const registered: string[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) if (m !== 'HEAD') registered.push(`${m} ${r.url}`);
+  });
+  app.decorate('registeredRoutes', registered);
+  const cache = new ResponseCache(options.cache === false ? 0 : 500);
+  const staticFiles = new StaticFiles(options.webRoot ?? packageFile('dist', 'web'));
+  const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
+  const reporter = options.reporter ?? silentReporter;
+
+  app.setErrorHandler((error, _request, reply) => {
+    const { status, body } = errorResponse(error);
+    if (status >= 500) reporter.warn(`internal fault answering a request: ${String(error)}`);
+    void reply.status(status).type('application/json; charset=utf-8').send(body);
+  });
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'no-referrer');
+    reply.header('X-Frame-Options', 'DENY');
+    reply.header(
+      'Content-Security-Policy',
+      "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    );
+    return payload;
+  });
+
+  // Uploads arrive as the file's bytes (application/octet-stream), streamed to disk by the route.
+  app.addContentTypeParser('application/octet-stream', (_request, _payload, done) => done(null));
+
+  const cwd = options.cwd ?? process.cwd();
+  const definitions = new ResponseCache(options.cache === false ? 0 : 50);
+  const ctx: RouteContext = {
+    pool: options.pool,
+    cwd,
+    clock: options.clock ?? systemClock,
+    dashboard: {
+      cwd,
+      definition: (ws, spec) =>
+        definitions.get(`${options.pool.generation}|${spec}`, () =>
+          countsDefinition(ws, spec, cwd),
+        ) as Promise<CountsDefinition>,
+    },
+    reporter,
+    maxUploadBytes,
+    get(doc, handler) {
+      routes.push({ ...doc, method: 'GET' });
+      app.get(doc.url, { schema: schemaOf(doc) }, async (request, reply) => {
+        const key = `${options.pool.generation}|${cacheKey(request)}`;
+        const body = await cache.get(key, () => handler(request.query as never, request));
+        void reply.header('Cache-Control', 'no-cache');
+        return body;
+      });
+    },
+    route(doc, handler, routeOptions) {
+      routes.push(doc);
+      app.route({
+        method: doc.method as 'GET' | 'POST' | 'PUT' | 'DELETE',
+        url: doc.url,
+        schema: schemaOf(doc),
+        ...(routeOptions?.bodyLimit === undefined ? {} : { bodyLimit: routeOptions.bodyLimit }),
+        handler,
+      });
+    },
+    async withUploadedFile(request, name, fn) {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'svd-upload-'));
+      // Only the base name, with anything unusual replaced: the name is shown, never trusted.
+      const safe =
+        path
+          .basename(name)
+          .replace(/[^A-Za-z0-9._-]/g, '_')
+          .slice(0, 120) || 'upload';
+      const file = path.join(dir, safe);
+      try {
+        let bytes = 0;
+        const limit = new Transform({
+          transform(chunk: Buffer, _enc, callback) {
+            bytes += chunk.length;
+            if (bytes > maxUploadBytes)
+              callback(Object.assign(new Error('too large'), { statusCode: 413 }));
+            else callback(null, chunk);
+          },
+        });
+        await pipeline(request.raw, limit, createWriteStream(file));
+        return await fn(file);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  };
+
+  ctx.route(
+    { method: 'GET', url: '/api/health', summary: 'whether the server and its workspace answer' },
+    async () => {
+      const incidents = await options.pool.read(
+        async (ws) => (await ws.db.value<number>('SELECT count(*) FROM incidents')) ?? 0,
+      );
+      return {
+        status: 'ok',
+        software: SOFTWARE_VERSION,
+        workspace: path.basename(options.pool.path),
+        writable: options.pool.writable,
+        incidents,
+      };
+    },
+  );
+  ctx.route(
+    {
+      method: 'GET',
+      url: '/api/openapi.json',
+      summary: 'this document: every route and its parameters',
+    },
+    async () => openApiDocument(routes),
+  );
+  registerDataRoutes(ctx);
+  registerDefinitionRoutes(ctx);
+  registerAnalysisRoutes(ctx);
+  registerStrategyRoutes(ctx);
+
+  app.setNotFoundHandler((request, reply) => {
+    const url = request.url.split('?')[0]!;
+    if (request.method === 'GET' && !url.startsWith('/api/')) {
+      if (!staticFiles.available) {
+        void reply
+          .status(503)
+          .type('text/plain; charset=utf-8')
+          .send(
+            'The web app is not built. Run `npm run build` in the svd folder, then start svd serve again.\n',
+          );
+        return;
+      }
+      const found = staticFiles.lookup(url);
+      if (found !== undefined) {
+        void reply
+          .header(
+            'Cache-Control',
+            found.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+          )
+          .type(found.type)
+          .send(found.body);
+        return;
+      }
+    }
+    const { body } = errorResponse(
+      new SvdError({
+        kind: 'usage',
+        code: 'NOT_FOUND',
+        message: `no such ${url.startsWith('/api/') ? 'endpoint' : 'page'}: ${request.method} ${url}`,
+        fix: 'see /api/openapi.json for the endpoints',
+      }),
+    );
+    void reply.status(404).type('application/json; charset=utf-8').send(body);
+  });
+  return app;
+}
+
+/** The path and its parameters in a fixed order, so the same question is the same key. */
+function cacheKey(request: FastifyRequest): string {
+  const sorted = (o: unknown): string =>
+    JSON.stringify(
+      Object.entries((o ?? {}) as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+    );
+  return `${request.routeOptions.url ?? request.url}|${sorted(request.params)}|${sorted(request.query)}`;
+}
+
+function schemaOf(doc: Omit<RouteDoc, 'method'>): Record<string, unknown> {
+  return {
+    ...(doc.querystring === undefined ? {} : { querystring: doc.querystring }),
+    ...(doc.params === undefined ? {} : { params: doc.params }),
+    ...(doc.body === undefined || doc.bodyType !== undefined ? {} : { body: doc.body }),
+  };
+}

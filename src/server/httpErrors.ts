@@ -1,0 +1,88 @@
+/**
+ * Errors as the server answers them: the same `{ error }` object, with the same kind, code,
+ * message and fix, that `svd … --json` prints, and an HTTP status from the error's kind (as the
+ * command line maps it to an exit code).
+ */
+import { SvdError, type ErrorKind } from '../core/errors.js';
+
+export const HTTP_STATUS: Readonly<Record<ErrorKind, number>> = {
+  usage: 400,
+  input: 422,
+  workspace: 409,
+  network: 502,
+  internal: 500,
+};
+
+export interface ErrorBody {
+  error: Record<string, unknown>;
+}
+
+interface FastifyLikeError {
+  code?: string;
+  statusCode?: number;
+  message: string;
+  validation?: unknown;
+}
+
+function isFastifyError(error: unknown): error is FastifyLikeError {
+  return typeof error === 'object' && error !== null && 'message' in error;
+}
+
+/** The status and body for any error a route throws. Internal faults say nothing of their cause. */
+export function errorResponse(error: unknown): { status: number; body: ErrorBody } {
+  if (error instanceof SvdError)
+    return { status: HTTP_STATUS[error.kind], body: { error: error.toJSON() } };
+  if (isFastifyError(error)) {
+    if (error.validation !== undefined)
+      return {
+        status: 400,
+        body: {
+          error: new SvdError({
+            kind: 'usage',
+            code: 'BAD_REQUEST',
+            message: error.message,
+            fix: 'see /api/openapi.json for the parameters each endpoint takes',
+          }).toJSON(),
+        },
+      };
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413)
+      return {
+        status: 413,
+        body: {
+          error: new SvdError({
+            kind: 'input',
+            code: 'TOO_LARGE',
+            message: 'the request body is larger than this server accepts; nothing was stored',
+            fix: 'start svd serve with a larger --max-upload-mb, or ingest the file with the command line',
+          }).toJSON(),
+        },
+      };
+    if (
+      error.statusCode !== undefined &&
+      error.statusCode >= 400 &&
+      error.statusCode < 500 &&
+      error.code !== undefined
+    )
+      return {
+        status: error.statusCode,
+        body: {
+          error: new SvdError({
+            kind: 'usage',
+            code: error.code.replace(/^FST_ERR_/, ''),
+            message: error.message,
+          }).toJSON(),
+        },
+      };
+  }
+  return {
+    status: 500,
+    body: {
+      error: new SvdError({
+        kind: 'internal',
+        code: 'INTERNAL',
+        message:
+          'a fault in svd; nothing was stored by the failed step. Please report it with what you did',
+      }).toJSON(),
+    },
+  };
+}

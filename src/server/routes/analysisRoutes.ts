@@ -1,0 +1,122 @@
+/**
+ * Endpoints of the analyses: each calls the core analysis that `svd analyse …` calls, on the
+ * selection of the dashboard's filters, and answers `{ result, params, warnings }` as
+ * `svd analyse … --json` prints it.
+ */
+import { analyseTrends } from '../../trends/analyseTrends.js';
+import { analyseWhen } from '../../when/analyseWhen.js';
+import { analyseWho } from '../../who/analyseWho.js';
+import { analyseDeprivation } from '../../causes/analyseDeprivation.js';
+import { analyseHealthVsPolice } from '../../health/analyseHealthVsPolice.js';
+import { analyseHotspots } from '../../hotspots/analyseHotspots.js';
+import { hotspotGeoJson } from '../../hotspots/hotspotGeoJson.js';
+import { filtersToSelection, parseArea } from '../../dashboard/dashboardFilters.js';
+import { queryObject, type RouteContext } from '../buildServer.js';
+import { FILTER_PROPERTIES, filtersOf, type FilterQuery } from './filterSchema.js';
+
+export function registerAnalysisRoutes(ctx: RouteContext): void {
+  const { pool } = ctx;
+  const filters = queryObject(FILTER_PROPERTIES);
+  const context = { cwd: ctx.cwd, reporter: ctx.reporter };
+
+  ctx.get<FilterQuery>(
+    {
+      url: '/api/trends',
+      summary:
+        'monthly series with gaps, financial years and quarters, rolling 12 months, change between periods and the trend test, as `svd analyse trends --json`',
+      querystring: filters,
+    },
+    (q) => pool.read((ws) => analyseTrends(ws, filtersToSelection(filtersOf(q)), {}, context)),
+  );
+
+  ctx.get<FilterQuery>(
+    {
+      url: '/api/when',
+      summary:
+        'hour × day-of-week matrix (ranges spread over their hours) and seasonal pattern, as `svd analyse when --json`',
+      querystring: filters,
+    },
+    (q) => pool.read((ws) => analyseWhen(ws, filtersToSelection(filtersOf(q)), {}, context)),
+  );
+
+  ctx.get<FilterQuery>(
+    {
+      url: '/api/who',
+      summary:
+        'victims and suspects by age band and sex, under-25, domestic, knife and location shares with intervals, as `svd analyse who --json`',
+      querystring: filters,
+    },
+    (q) => pool.read((ws) => analyseWho(ws, filtersToSelection(filtersOf(q)), {}, context)),
+  );
+
+  ctx.get<FilterQuery>(
+    {
+      url: '/api/deprivation',
+      summary:
+        'rates by IMD decile with the decile 1 : decile 10 ratio and correlations with the domains, as `svd analyse deprivation --json`',
+      querystring: filters,
+    },
+    (q) =>
+      pool.read((ws) => {
+        const f = filtersOf(q);
+        const area = f.area === undefined ? null : parseArea(f.area);
+        // The area is where rates are given; it selects the LSOAs, not (twice) the incidents.
+        const { area: _area, ...rest } = f;
+        return analyseDeprivation(
+          ws,
+          filtersToSelection(rest),
+          area === null ? {} : { within: { level: area.level, codes: [area.code] } },
+          context,
+        );
+      }),
+  );
+
+  ctx.get<FilterQuery>(
+    {
+      url: '/api/health-vs-police',
+      summary:
+        'A&E assault attendances (ISTV) beside police-recorded assaults with injury, by month and method, and the share unreported, as `svd analyse health-vs-police --json`',
+      querystring: filters,
+    },
+    (q) =>
+      pool.read((ws) => analyseHealthVsPolice(ws, filtersToSelection(filtersOf(q)), {}, context)),
+  );
+
+  // Hotspots over the area the filters name (the force area with data when none): Gi* with the
+  // false discovery rate correction, the kernel density surface and the classes over time, with
+  // every other choice svd's default, as `svd analyse hotspots --classify`.
+  const hotspots = (q: FilterQuery) =>
+    pool.read(async (ws) => {
+      const { input: _input, ...analysis } = await analyseHotspots(
+        ws,
+        filtersToSelection(filtersOf(q)),
+        { classify: true },
+        context,
+      );
+      return analysis;
+    });
+
+  ctx.get<FilterQuery>(
+    {
+      url: '/api/hotspots',
+      summary:
+        'grid counts, kernel density, Gi* hot and cold spots (false discovery rate), LSOAs, hotspot classes over time, concentration and repeat locations, as `svd analyse hotspots --classify --json`',
+      querystring: filters,
+    },
+    (q) => hotspots(q),
+  );
+
+  ctx.get<FilterQuery>(
+    {
+      url: '/api/hotspots/cells',
+      summary:
+        'the hotspot grid cells as WGS84 GeoJSON with count, kde, Gi* and class, as `svd analyse hotspots --classify --geojson`',
+      querystring: filters,
+      produces: 'application/geo+json',
+    },
+    async (q) => {
+      const a = await hotspots(q);
+      return hotspotGeoJson(a.result, a.params);
+    },
+  );
+}

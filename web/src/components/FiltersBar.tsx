@@ -1,0 +1,82 @@
+import type { Meta } from '../types';
+import type { Filters, FilterKey } from '../url';
+import { fmtMonth, monthSpan } from '../format';
+
+export interface FiltersBarProps {
+  meta: Meta;
+  filters: Filters;
+  onChange: (key: FilterKey, value: string) => void;
+}
+
+const SOURCE_LABELS: Record<string, string> = {
+  'police-uk': 'police.uk (open data)',
+  'force-extract': 'Force crime extract',
+};
+
+/** Period, area, definition and tier, source: the filters every page shares, kept in the address. */
+export function FiltersBar({ meta, filters, onChange }: FiltersBarProps) {
+  const months =
+    meta.months.first === null || meta.months.last === null
+      ? []
+      : monthSpan(meta.months.first, meta.months.last);
+  const definition = meta.definitions.find(
+    (d) => d.id === filters.definition || `${d.id}@${d.version}` === filters.definition,
+  );
+  const select = (key: FilterKey, label: string, options: { value: string; label: string }[]) => (
+    <label className="filter">
+      <span>{label}</span>
+      <select
+        name={key}
+        value={filters[key] ?? ''}
+        onChange={(e) => onChange(key, e.target.value)}
+        data-testid={`filter-${key}`}
+      >
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  return (
+    <form className="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
+      {select('from', 'From', [
+        { value: '', label: 'First month held' },
+        ...months.map((m) => ({ value: m, label: fmtMonth(m) })),
+      ])}
+      {select('to', 'To', [
+        { value: '', label: 'Last month held' },
+        ...months.map((m) => ({ value: m, label: fmtMonth(m) })),
+      ])}
+      {select('area', 'Area', [
+        { value: 'all', label: 'All areas held' },
+        ...meta.areas.map((a) => ({
+          value: a.value,
+          label: `${a.within !== null && a.level !== 'force' ? '— ' : ''}${a.name}`,
+        })),
+      ])}
+      {select(
+        'definition',
+        'Definition',
+        meta.definitions.map((d) => ({
+          value: d.id,
+          label: `${d.title} (${d.id}@${d.version})${d.coverage === 'proxy' ? ' — proxy' : ''}`,
+        })),
+      )}
+      {select('tier', 'Tier', [
+        { value: '', label: 'All tiers' },
+        ...(definition?.tiers ?? []).map((t) => ({ value: t.id, label: t.label })),
+      ])}
+      {select('source', 'Source', [
+        { value: 'all', label: 'All sources (may count an incident twice)' },
+        ...meta.sources
+          .filter((s) => s.source !== 'istv')
+          .map((s) => ({
+            value: s.source,
+            label: `${SOURCE_LABELS[s.source] ?? s.source}${s.synthetic ? ' — SYNTHETIC' : ''}`,
+          })),
+      ])}
+    </form>
+  );
+}

@@ -1,0 +1,85 @@
+import type { ReactNode } from 'react';
+import type { PageProps } from '../App';
+import { getJson } from '../api';
+import { Show } from '../components/Status';
+import { filterParams } from '../url';
+import { useApi } from '../useApi';
+
+export interface ResolvedParam {
+  value: unknown;
+  automatic: boolean;
+  explanation?: string;
+  unit?: string;
+}
+
+export interface Analysis<T> {
+  result: T;
+  params: Record<string, ResolvedParam>;
+  warnings: { code: string; message: string; count: number }[];
+}
+
+/** Loads an analysis for the page's filters; shows its sentences, warnings and method around it. */
+export function AnalysisPage<T extends { summary: string[] }>({
+  title,
+  endpoint,
+  filters,
+  children,
+}: PageProps & { title: string; endpoint: string; children: (result: T) => ReactNode }) {
+  const params = filterParams(filters);
+  const loaded = useApi(`${endpoint}|${params.toString()}`, () =>
+    getJson<Analysis<T>>(endpoint, params),
+  );
+  return (
+    <>
+      <h1>{title}</h1>
+      <Show loaded={loaded} what={title.toLowerCase()}>
+        {(a) => (
+          <>
+            <ul className="summary" data-testid="analysis-summary">
+              {a.result.summary.map((s) => (
+                <li key={s}>{s}</li>
+              ))}
+            </ul>
+            {a.warnings.filter((w) => w.code !== 'SYNTHETIC').length > 0 && (
+              <div className="warning" role="note">
+                <p>
+                  <strong>Read with care:</strong>
+                </p>
+                <ul>
+                  {a.warnings
+                    .filter((w) => w.code !== 'SYNTHETIC')
+                    .map((w) => (
+                      <li key={w.code + w.message}>
+                        {w.message}
+                        {w.count > 1 ? ` (${w.count} times)` : ''}
+                      </li>
+                    ))}
+                </ul>
+              </div>
+            )}
+            {children(a.result)}
+            <details className="method">
+              <summary>Method and parameters</summary>
+              <dl>
+                {Object.entries(a.params).map(([name, p]) => (
+                  <div key={name}>
+                    <dt>
+                      {name}
+                      {p.automatic ? ' (chosen automatically)' : ''}
+                    </dt>
+                    <dd>
+                      {typeof p.value === 'string' || typeof p.value === 'number'
+                        ? `${p.value}${p.unit === undefined ? '' : ` ${p.unit}`}`
+                        : JSON.stringify(p.value)}
+                      {p.explanation === undefined ? '' : ` — ${p.explanation}`}
+                    </dd>
+                  </div>
+                ))}
+              </dl>
+            </details>
+          </>
+        )}
+      </Show>
+    </>
+  );
+}
