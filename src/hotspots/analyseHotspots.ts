@@ -37,7 +37,9 @@ async function columns(
   params: Record<string, DuckDBValue>,
 ): Promise<unknown[][]> {
   const reader = await ws.db.connection.runAndReadAll(sql, params);
-  return reader.getColumns() as unknown[][];
+  const got = reader.getColumns() as unknown[][];
+  // With no rows the reader holds no chunk and so no columns: give each column, empty.
+  return Array.from({ length: reader.columnCount }, (_, i) => got[i] ?? []);
 }
 
 async function lsoaInput(

@@ -257,6 +257,24 @@ describe('svd analyse hotspots', () => {
     expect(res.cells.every((c) => typeof c.class === 'string')).toBe(true);
   });
 
+  it('gives an empty map and says so when nothing of the selection is located in the area', async () => {
+    const r = await svd([
+      ...base,
+      '--area',
+      'district=Oxford',
+      '--where',
+      'crime_type=No such crime type',
+      '--json',
+      '--quiet',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { result: HotspotsResult; warnings: { code: string }[] };
+    expect(out.result.incidents.inArea).toBe(0);
+    expect(out.result.cells.length).toBeGreaterThan(0);
+    expect(out.result.cells.every((c) => c.count === 0)).toBe(true);
+    expect(out.warnings.map((w) => w.code)).toContain('NO_INCIDENTS');
+  });
+
   it('has --help naming every option the README section uses', async () => {
     const help = await svd(['analyse', 'hotspots', '--help']);
     expect(help.code).toBe(0);

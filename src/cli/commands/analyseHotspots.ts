@@ -110,7 +110,7 @@ const pv = (v: number | null): string | null =>
 function printText(print: (t: string) => void, r: HotspotsResult, top: number): void {
   const a = r.area;
   print(
-    `Hotspots in ${a.level} ${a.name ?? a.code} (${a.code}, ${a.areaKm2.toFixed(1)} km²), ${r.period.from ?? '?'} to ${r.period.to ?? '?'}`,
+    `Hotspots in ${a.level} ${a.name ?? a.code} (${a.code}, ${a.areaKm2.toFixed(1)} km²), ${r.period.from === null || r.period.to === null ? 'no month with data' : `${r.period.from} to ${r.period.to}`}`,
   );
   print(
     `incidents: ${nf(r.incidents.selected)} selected, ${nf(r.incidents.inArea)} mapped in the area, ${nf(r.incidents.outsideArea)} outside it, ${nf(r.incidents.unlocated)} without a location`,
