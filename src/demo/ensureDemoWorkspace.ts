@@ -8,7 +8,15 @@
  * place, so a reused workspace is always a complete one (docs/decisions/0042-demo-up-to-date.md).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { Reporter } from '../core/reporter.js';
 import { SOFTWARE_VERSION } from '../core/version.js';
@@ -112,6 +120,39 @@ export function demoState(dbPath: string, stamp: DemoStamp): { state: DemoState;
   };
 }
 
+/** Whether a process with this id is running (signal 0 tests without sending anything). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the partial files of earlier builds whose process no longer runs (a build killed
+ * half-way leaves `<workspace>.building-<pid>` and its `.wal` and `.key` behind); the build of
+ * a process still running is left alone.
+ */
+function removeAbandonedBuilds(dbPath: string, reporter: Reporter): void {
+  const dir = path.dirname(dbPath);
+  const prefix = `${path.basename(dbPath)}.building-`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(/^(\d+)/.exec(name.slice(prefix.length))?.[1]);
+    if (!Number.isSafeInteger(pid) || pid === process.pid || processAlive(pid)) continue;
+    rmSync(path.join(dir, name), { force: true });
+    reporter.info(`removed ${name}, left by an earlier demo build that did not finish`);
+  }
+}
+
 /** Builds the demo workspace at dbPath, or reuses it when up to date. */
 export async function ensureDemoWorkspace(
   dbPath: string,
@@ -132,6 +173,7 @@ export async function ensureDemoWorkspace(
     for (const f of [building, `${building}.wal`, `${building}.key`]) rmSync(f, { force: true });
   };
   cleanup();
+  removeAbandonedBuilds(dbPath, options.reporter);
   let result: DemoResult;
   try {
     const ws: Workspace = await openWorkspace(building, { create: true });

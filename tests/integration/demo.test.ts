@@ -1,5 +1,5 @@
 /** `npm start` (svd demo): the Oxfordshire demo workspace from the shared open data. */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
@@ -15,8 +15,13 @@ const dir = tempDir();
 describe('svd demo', () => {
   it('builds the workspace, then reuses it; Oxfordshire counts equal an independent count', async () => {
     const db = path.join(dir, 'demo.duckdb');
+    // The partial files of a build killed half-way (no process has this id) are cleared away.
+    const abandoned = [`${db}.building-2147483646`, `${db}.building-2147483646.wal`];
+    for (const f of abandoned) writeFileSync(f, 'partial');
     const first = await svd(['demo', '--db', db, '--data', SHARED_DATA, '--json']);
     expect(first.code, first.stderr).toBe(0);
+    expect(abandoned.filter((f) => existsSync(f))).toEqual([]);
+    expect(first.stderr).toContain('left by an earlier demo build that did not finish');
     const output = JSON.parse(first.stdout) as {
       state: string;
       built: {
