@@ -1,0 +1,32 @@
+/**
+ * `svd report sna`: gather the assessment from the workspace, disclose it for the audience, merge
+ * the analysts' commentary and render it as one self-contained HTML file (printed to PDF by the
+ * command when asked). Each stage can be timed through `onStage`.
+ */
+import type { DisclosureOptions } from '../../disclosure/index.js';
+import type { Workspace } from '../../store/openWorkspace.js';
+import { discloseSna } from './discloseSna.js';
+import { gatherSnaData, type SnaContext, type SnaOptions } from './gatherSnaData.js';
+import type { Commentary } from './readCommentary.js';
+import { renderSnaHtml } from './renderSnaHtml.js';
+import type { DisclosedSna } from './snaTypes.js';
+
+export interface SnaReport {
+  disclosed: DisclosedSna;
+  html: string;
+}
+
+export async function buildSnaReport(
+  ws: Workspace,
+  options: SnaOptions & { disclosure: DisclosureOptions; commentary?: Commentary },
+  context: SnaContext,
+): Promise<SnaReport> {
+  const data = await gatherSnaData(ws, options, context);
+  let start = Date.now();
+  const disclosed = discloseSna(data, options.disclosure);
+  context.onStage?.('disclosure', Date.now() - start);
+  start = Date.now();
+  const html = renderSnaHtml(disclosed, options.commentary ?? {});
+  context.onStage?.('charts and HTML', Date.now() - start);
+  return { disclosed, html };
+}
