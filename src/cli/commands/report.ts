@@ -205,7 +205,7 @@ export function reportCommand(io: CliIo): Command {
       },
     ) => {
       const ctx = commandContext(io, options);
-      const format = outputFormat(options, ['html', 'pdf']);
+      const format = outputFormat(options, FORMATS);
       const disclosure = disclosureOptions(ctx, options);
       const clock = commandClock(options.asOf, io.env);
       const commentary =
@@ -231,7 +231,7 @@ export function reportCommand(io: CliIo): Command {
         io,
         options,
         format,
-        report.html,
+        format === 'csv' ? report.csv() : report.html,
         `sna-${d.area.code}-${d.period.from}-${d.period.to}-${d.audience}`,
       );
     },

@@ -8,12 +8,15 @@ import type { Workspace } from '../../store/openWorkspace.js';
 import { discloseSna } from './discloseSna.js';
 import { gatherSnaData, type SnaContext, type SnaOptions } from './gatherSnaData.js';
 import type { Commentary } from './readCommentary.js';
+import { renderSnaCsv } from './renderSnaCsv.js';
 import { renderSnaHtml } from './renderSnaHtml.js';
 import type { DisclosedSna } from './snaTypes.js';
 
 export interface SnaReport {
   disclosed: DisclosedSna;
   html: string;
+  /** The tables and commentary as CSV (long format). */
+  csv: () => string;
 }
 
 export async function buildSnaReport(
@@ -28,5 +31,5 @@ export async function buildSnaReport(
   start = Date.now();
   const html = renderSnaHtml(disclosed, options.commentary ?? {});
   context.onStage?.('charts and HTML', Date.now() - start);
-  return { disclosed, html };
+  return { disclosed, html, csv: () => renderSnaCsv(disclosed, options.commentary ?? {}) };
 }

@@ -9,7 +9,8 @@ import { SvdError, errorMessage } from '../../core/errors.js';
 import { escapeHtml, trusted, type SafeHtml } from '../html.js';
 import { SECTIONS, type SectionId } from './snaTypes.js';
 
-export type Commentary = Partial<Record<SectionId, SafeHtml>>;
+/** Per section: the markup made from the safe subset, and the text as written (for CSV). */
+export type Commentary = Partial<Record<SectionId, { html: SafeHtml; text: string }>>;
 
 /** Inline Markdown on text that is escaped first: the markup added is ours alone. */
 function inline(text: string): string {
@@ -40,8 +41,9 @@ export function parseCommentary(text: string, file = 'the commentary'): Commenta
   let current: SectionId | null = null;
   let buffer: string[] = [];
   const flush = (): void => {
-    if (current !== null && buffer.join('').trim() !== '')
-      out[current] = renderMarkdown(buffer.join('\n'));
+    const written = buffer.join('\n').trim();
+    if (current !== null && written !== '')
+      out[current] = { html: renderMarkdown(written), text: written };
     buffer = [];
   };
   text
