@@ -52,6 +52,7 @@ const snaData: fc.Arbitrary<SnaData> = fc
     health: grid(3, 2),
     healthMethod: grid(3, 2),
     change: fc.tuple(count, count),
+    undated: count,
     population: fc.array(fc.integer({ min: 1000, max: 200000 }), { minLength: 10, maxLength: 10 }),
     hot: fc.array(fc.constantFrom('hotspot' as const, 'coldspot' as const, null), {
       minLength: 9,
@@ -145,7 +146,9 @@ const snaData: fc.Arbitrary<SnaData> = fc
       hotspots: { lsoas, hot: 1, cold: 0, correction: 'fdr', alpha: 0.05 },
       deprivationCorrelations: [],
       params: [],
-      warnings: [],
+      warnings: [
+        { code: 'DATE_ONLY', message: `${g.undated} records give a date but no time`, count: 1 },
+      ],
     } satisfies SnaData;
   });
 
@@ -197,10 +200,15 @@ describe('the public assessment never carries a small count', () => {
           expect(small(Number(text.replace(/,/g, '')), minimum), text).toBe(false);
         }
 
-        // Sentences: every number stated before a counted noun.
-        for (const sentence of d.summary)
-          for (const m of sentence.matchAll(/(\d[\d,]*) (records?|attendances?)/g))
-            expect(small(Number(m[1]!.replace(/,/g, '')), minimum), sentence).toBe(false);
+        // Sentences, wherever they are (summary, sections, warnings): every number stated
+        // before a counted noun.
+        const prose = html
+          .replace(/<svg[\s\S]*?<\/svg>/g, '')
+          .replace(/<script[\s\S]*?<\/script>/g, '')
+          .replace(/<[^>]+>/g, ' ');
+        for (const text of [prose, ...d.summary, ...d.warnings.map((w) => w.message)])
+          for (const m of text.matchAll(/(\d[\d,]*) (records?|attendances?|incidents?)/g))
+            expect(small(Number(m[1]!.replace(/,/g, '')), minimum), m[0]).toBe(false);
 
         // Charts: the only numbers drawn are axis ticks (counts step by at least the minimum)
         // and the tables' own row labels.

@@ -17,6 +17,7 @@ import {
   WITHHELD_PHRASE,
 } from '../../disclosure/index.js';
 import { formatNumber, formatP, formatPercent } from '../../analysis/plainWords.js';
+import type { AnalysisWarning } from '../../analysis/analysisResult.js';
 import type { Shape } from '../../geo/shapes.js';
 import type { DisclosedSna, RawTable, ShownTable, SnaData } from './snaTypes.js';
 
@@ -192,10 +193,39 @@ export function discloseSna(data: SnaData, options: DisclosureOptions): Disclose
     deprivationCorrelations: data.deprivationCorrelations,
     summary: [],
     params: data.params,
-    warnings: data.warnings,
+    warnings: discloseWarnings(
+      data.warnings,
+      policy.audience === 'analyst' ? 0 : minimumFor(policy, ['health', 'other']),
+    ),
   };
   disclosed.summary = summariseSna(disclosed);
   return disclosed;
+}
+
+/**
+ * The analyses' warnings state counts as computed ("4 records give a date but no time"). Outside
+ * the analyst view a warning keeps its words only when no number in it could be a small count:
+ * any whole number from 1 to the strictest minimum − 1 withholds its details.
+ */
+export function discloseWarnings(
+  warnings: readonly AnalysisWarning[],
+  minimum: number,
+): AnalysisWarning[] {
+  return warnings.map((w) => {
+    const numbers = [...w.message.matchAll(/\d[\d,]*(?:\.\d+)?/g)].map((m) =>
+      Number(m[0].replace(/,/g, '')),
+    );
+    const risky =
+      numbers.some((n) => n > 0 && n < minimum) ||
+      (w.count > 0 && w.count < minimum && w.count > 1);
+    return risky
+      ? {
+          code: w.code,
+          message: `${w.code.toLowerCase().replace(/_/g, ' ')} (details not published, to protect confidentiality)`,
+          count: 1,
+        }
+      : w;
+  });
 }
 
 const pct = (part: number, whole: number): string => formatPercent(part / whole);
@@ -254,7 +284,7 @@ export function summariseSna(d: DisclosedSna): string[] {
     out.push(
       d.map.hot === 0
         ? 'No neighbourhood (LSOA) stands out as a statistically significant hotspot.'
-        : `${d.map.hot === 1 ? 'One neighbourhood (LSOA) stands' : `${formatNumber(d.map.hot)} neighbourhoods (LSOAs) stand`} out as statistically significant hotspots (Getis-Ord Gi*, ${d.map.correction} correction).`,
+        : `${d.map.hot === 1 ? 'One neighbourhood (LSOA) stands out as a statistically significant hotspot' : `${formatNumber(d.map.hot)} neighbourhoods (LSOAs) stand out as statistically significant hotspots`} (Getis-Ord Gi*, ${d.map.correction === 'fdr' ? 'false discovery rate' : d.map.correction} correction).`,
     );
   for (const [table, what] of [
     [d.tables.domestic, 'carried the domestic abuse flag'],

@@ -80,7 +80,15 @@ export function renderChart(spec: ChartSpec): SafeHtml {
     // ECharts numbers its instances (zr0, zr1 …) across the process; name them by the chart instead,
     // so that the same report is the same file.
     const id = `c${serial++}`;
-    const svg = chart.renderToSVGString().replace(/zr\d+-/g, `${id}-`);
+    // Its style classes are numbered across the process too: renumber them in order of use.
+    const classes = new Map<string, number>();
+    const svg = chart
+      .renderToSVGString()
+      .replace(/zr\d+-cls-(\d+)/g, (_: string, n: string) => {
+        if (!classes.has(n)) classes.set(n, classes.size);
+        return `${id}-cls-${classes.get(n)}`;
+      })
+      .replace(/zr\d+-/g, `${id}-`);
     return trusted(svg.replace('<svg ', '<svg class="chart" role="img" '));
   } finally {
     chart.dispose();

@@ -292,7 +292,7 @@ export function renderSnaHtml(d: DisclosedSna, commentary: Commentary = {}): str
           ? ''
           : html`<div class="commentary">
               <h3>Analyst commentary</h3>
-              ${note}
+              ${note.html}
             </div>`
       }
       ${body}
