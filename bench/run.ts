@@ -5,6 +5,7 @@ import { benchForceExtract } from './forceExtract.js';
 import { benchIngest } from './ingest.js';
 import { benchGeo } from './geo.js';
 import { benchHotspots } from './hotspots.js';
+import { benchReport } from './report.js';
 
 const results: Record<string, unknown> = {};
 const only = process.argv[2];
@@ -14,6 +15,7 @@ if (only === undefined || only === 'definitions') results['definitions'] = await
 if (only === undefined || only === 'force-extract')
   results['force-extract'] = await benchForceExtract();
 if (only === undefined || only === 'hotspots') results['hotspots'] = await benchHotspots();
+if (only === undefined || only === 'report') results['report'] = await benchReport();
 mkdirSync('bench-results', { recursive: true });
 writeFileSync(
   'bench-results/latest.json',

@@ -9,6 +9,7 @@ import { discloseSna } from './discloseSna.js';
 import { gatherSnaData, type SnaContext, type SnaOptions } from './gatherSnaData.js';
 import type { Commentary } from './readCommentary.js';
 import { renderSnaCsv } from './renderSnaCsv.js';
+import { chartTiming } from './renderChart.js';
 import { renderSnaHtml } from './renderSnaHtml.js';
 import type { DisclosedSna } from './snaTypes.js';
 
@@ -30,6 +31,8 @@ export async function buildSnaReport(
   context.onStage?.('disclosure', Date.now() - start);
   start = Date.now();
   const html = renderSnaHtml(disclosed, options.commentary ?? {});
-  context.onStage?.('charts and HTML', Date.now() - start);
+  const total = Date.now() - start;
+  context.onStage?.('charts', chartTiming.ms);
+  context.onStage?.('HTML', total - chartTiming.ms);
   return { disclosed, html, csv: () => renderSnaCsv(disclosed, options.commentary ?? {}) };
 }

@@ -32,11 +32,14 @@ const echarts = createRequire(import.meta.url)('echarts') as typeof import('echa
 const PALETTE = ['#0b3d5c', '#d17a00', '#4a8f3c', '#8a1c7c', '#5b7f99', '#a8324a'];
 
 let serial = 0;
+/** Time spent drawing charts since the last reset, in milliseconds (for the benchmark). */
+export const chartTiming = { ms: 0, charts: 0 };
 
 export function renderChart(spec: ChartSpec): SafeHtml {
   const width = spec.width ?? 640;
   const height =
     spec.height ?? (spec.horizontal ? Math.max(160, 28 * spec.categories.length + 60) : 260);
+  const started = performance.now();
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     const valueAxis = {
@@ -92,10 +95,14 @@ export function renderChart(spec: ChartSpec): SafeHtml {
     return trusted(svg.replace('<svg ', '<svg class="chart" role="img" '));
   } finally {
     chart.dispose();
+    chartTiming.ms += performance.now() - started;
+    chartTiming.charts++;
   }
 }
 
 /** Restart the chart numbering (each report numbers its charts from 0). */
 export function resetChartIds(): void {
   serial = 0;
+  chartTiming.ms = 0;
+  chartTiming.charts = 0;
 }
