@@ -216,6 +216,20 @@ describe('svd report sna', () => {
     }
     expect(text).toContain(`1 / ${pages}`);
     expect(text).toContain(`${pages} / ${pages}`);
+    // The contents lists the page each section starts on, and it is the page it starts on.
+    const contents = execFileSync('pdftotext', ['-f', '1', '-l', '1', '-layout', pdf, '-'], {
+      encoding: 'utf8',
+    });
+    for (const h of headings.slice(1)) {
+      const listed = new RegExp(`${h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[ .]+(\\d+)`).exec(
+        contents,
+      );
+      expect(listed, h).not.toBeNull();
+      const first = execFileSync('pdftotext', ['-f', listed![1]!, '-l', listed![1]!, pdf, '-'], {
+        encoding: 'utf8',
+      });
+      expect(first.trimStart().startsWith(h), `${h} on page ${listed![1]}`).toBe(true);
+    }
     // The contents page stands alone: the summary starts on the page after it.
     const page2 = execFileSync('pdftotext', ['-f', '2', '-l', '2', pdf, '-'], { encoding: 'utf8' });
     expect(page2.trimStart().startsWith('1. Executive summary')).toBe(true);

@@ -74,10 +74,11 @@ async function write(
   format: string,
   text: string,
   name: string,
+  relayout?: (pages: Map<string, number>) => string | undefined,
 ): Promise<void> {
   if (format === 'pdf') {
     const out = path.resolve(io.cwd, options.out ?? `${name}.pdf`);
-    const { bytes } = await printPdf(text, out);
+    const { bytes } = await printPdf(text, out, relayout === undefined ? {} : { relayout });
     ctx.reporter.info(
       `PDF written to ${path.relative(io.cwd, out) || out} (${bytes.toLocaleString('en-GB')} bytes)`,
     );
@@ -233,6 +234,7 @@ export function reportCommand(io: CliIo): Command {
         format,
         format === 'csv' ? report.csv() : report.html,
         `sna-${d.area.code}-${d.period.from}-${d.period.to}-${d.audience}`,
+        (pages) => report.withPages(pages),
       );
     },
   );

@@ -18,6 +18,8 @@ export interface SnaReport {
   html: string;
   /** The tables and commentary as CSV (long format). */
   csv: () => string;
+  /** The HTML again with the page each section starts on in its contents (for print). */
+  withPages: (pages: ReadonlyMap<string, number>) => string;
 }
 
 export async function buildSnaReport(
@@ -34,5 +36,10 @@ export async function buildSnaReport(
   const total = Date.now() - start;
   context.onStage?.('charts', chartTiming.ms);
   context.onStage?.('HTML', total - chartTiming.ms);
-  return { disclosed, html, csv: () => renderSnaCsv(disclosed, options.commentary ?? {}) };
+  return {
+    disclosed,
+    html,
+    csv: () => renderSnaCsv(disclosed, options.commentary ?? {}),
+    withPages: (pages) => renderSnaHtml(disclosed, options.commentary ?? {}, pages),
+  };
 }

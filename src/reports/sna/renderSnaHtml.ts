@@ -23,6 +23,10 @@ nav.contents ol { padding-left: 6mm; }
 nav.contents li { margin: 0.6mm 0; }
 nav.contents a { color: #0b3d5c; text-decoration: none; }
 nav.contents { break-after: page; }
+nav.contents ol { list-style: none; padding-left: 0; }
+nav.contents li { display: flex; }
+nav.contents li a { flex: 1; border-bottom: 1px dotted #9bb7cc; }
+nav.contents li span.page { padding-left: 2mm; min-width: 8mm; text-align: right; }
 section.sna { break-before: page; }
 section.sna:first-of-type { break-before: auto; }
 .cover { min-height: 60mm; }
@@ -279,7 +283,15 @@ function paramValue(v: unknown): string {
   return text.length > 200 ? `${text.slice(0, 197)}…` : text;
 }
 
-export function renderSnaHtml(d: DisclosedSna, commentary: Commentary = {}): string {
+/**
+ * `pages`: the page each section starts on in print (from a first printing, see printPdf's
+ * `relayout`); the contents lists them when given.
+ */
+export function renderSnaHtml(
+  d: DisclosedSna,
+  commentary: Commentary = {},
+  pages?: ReadonlyMap<string, number>,
+): string {
   resetChartIds();
   const title = `Strategic Needs Assessment: ${d.area.name}`;
   const section = (id: SectionId, body: HtmlValue): SafeHtml => {
@@ -323,7 +335,16 @@ export function renderSnaHtml(d: DisclosedSna, commentary: Commentary = {}): str
     <nav class="contents">
       <h2>Contents</h2>
       <ol>
-        ${SECTIONS.map((s) => html`<li><a href="#${s.id}">${s.title}</a></li>`)}
+        ${SECTIONS.map(
+          (s) =>
+            html`<li>
+              <a href="#${s.id}">${SECTIONS.indexOf(s) + 1}. ${s.title}</a>${
+                pages?.get(s.id) === undefined
+                  ? ''
+                  : html`<span class="page">${pages.get(s.id)}</span>`
+              }
+            </li>`,
+        )}
       </ol>
     </nav>
     ${section('summary', html`${d.summary.map((s) => html`<p>${s}</p>`)}`)}
