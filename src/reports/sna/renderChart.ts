@@ -69,7 +69,10 @@ export function renderChart(spec: ChartSpec): SafeHtml {
         top: spec.series.length > 1 ? 36 : 16,
         bottom: spec.horizontal ? 40 : 64,
       },
-      legend: spec.series.length > 1 ? { top: 0, textStyle: { fontSize: 10 } } : { show: false },
+      legend:
+        spec.series.length > 1
+          ? { top: 0, itemGap: 28, textStyle: { fontSize: 10 } }
+          : { show: false },
       xAxis: spec.horizontal ? valueAxis : categoryAxis,
       yAxis: spec.horizontal ? { ...categoryAxis, inverse: true } : valueAxis,
       series: spec.series.map((s) => ({
