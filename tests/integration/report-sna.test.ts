@@ -306,6 +306,19 @@ describe('svd report sna', () => {
       for (const field of line.split(',')) expect(field).not.toMatch(/^"?[=+@]/);
   }, 180_000);
 
+  it('has --help naming every option the README section uses', async () => {
+    const help = await svd(['report', 'sna', '--help']);
+    expect(help.code).toBe(0);
+    const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    const section = readme.slice(
+      readme.indexOf('### The Strategic Needs Assessment report'),
+      readme.indexOf('## Partner data'),
+    );
+    const options = new Set(section.match(/--[a-z][a-z-]+/g) ?? []);
+    expect(options.size).toBeGreaterThan(8);
+    for (const o of options) expect(help.stdout, o).toContain(o);
+  });
+
   it('says what to fix when the area, period or commentary is wrong', async () => {
     const area = await svd(
       [...REPORT.map((a) => (a === 'oxford' ? 'atlantis' : a)), '--db', db],
