@@ -88,7 +88,13 @@ const snaData: fc.Arbitrary<SnaData> = fc
       coverage: [],
       caveats: [],
       tables: {
-        volumes: rawTable('volumes', DISTRICTS, ['Serious violence', 'Monitoring'], g.volumes),
+        // The first tier by district is what the domestic and knife tables total per district.
+        volumes: rawTable(
+          'volumes',
+          DISTRICTS,
+          ['Serious violence', 'Monitoring'],
+          g.volumes.map((row, r) => [g.domestic[r]!.reduce((a, v) => a + v, 0), row[1]!]),
+        ),
         trend: rawTable(
           'trend',
           ['2024-01', '2024-02', '2024-03', '2024-04', '2024-05', '2024-06'],
@@ -114,7 +120,12 @@ const snaData: fc.Arbitrary<SnaData> = fc
           g.who,
         ),
         domestic: rawTable('domestic', DISTRICTS, FLAGS, g.domestic),
-        knife: rawTable('knife', DISTRICTS, FLAGS, g.knife),
+        knife: rawTable(
+          'knife',
+          DISTRICTS,
+          FLAGS,
+          g.domestic.map((row, r) => (g.knife[r]![0]! % 2 === 0 ? [...row].reverse() : [...row])),
+        ),
         drugs: rawTable('drugs', DISTRICTS, ['County lines flagged', 'Other drug supply'], g.drugs),
         deprivation: rawTable(
           'deprivation',
@@ -192,6 +203,22 @@ describe('the public assessment never carries a small count', () => {
           if (l.count !== null) expect(small(l.count, minimum)).toBe(false);
         for (const f of [parsed.change.earlier.figure, parsed.change.later.figure])
           if (f !== null) expect(small(f, minimum)).toBe(false);
+
+        // A figure stated in two tables is withheld in both or in neither.
+        d.tables.volumes.rows.forEach((_, r) => {
+          const shown = [
+            d.tables.volumes.cells[r]![0]!,
+            d.tables.domestic.rowTotals[r]!,
+            d.tables.knife.rowTotals[r]!,
+          ].map((f) => f.suppressed === false);
+          expect(new Set(shown).size, `district ${r}`).toBe(1);
+        });
+        const totals = [
+          d.tables.volumes.columnTotals[0]!,
+          d.tables.domestic.total,
+          d.tables.knife.total,
+        ];
+        expect(new Set(totals.map((f) => f.suppressed === false)).size).toBe(1);
 
         // The tables as printed: every count cell.
         for (const m of html.matchAll(/<td class="num count[^"]*">([^<]*)<\/td>/g)) {

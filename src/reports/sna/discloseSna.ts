@@ -7,11 +7,11 @@
 import {
   describeChange,
   describeFigure,
-  discloseAreas,
   discloseFigure,
   discloseTable,
   disclosurePolicy,
   minimumFor,
+  withheld,
   type DisclosedFigure,
   type DisclosureOptions,
   WITHHELD_PHRASE,
@@ -23,17 +23,75 @@ import type { DisclosedSna, RawTable, ShownTable, SnaData } from './snaTypes.js'
 
 const RECORDS = { one: 'record', many: 'records' };
 
-function showTable(t: RawTable, policy: ReturnType<typeof disclosurePolicy>): ShownTable {
+function showTable(
+  t: RawTable,
+  policy: ReturnType<typeof disclosurePolicy>,
+  alsoHide: readonly (readonly [number, number])[] = [],
+): ShownTable {
   return {
     ...discloseTable(
       { rows: t.rows, columns: t.columns, cells: t.cells, sources: t.sources },
       policy,
+      alsoHide,
     ),
     id: t.id,
     title: t.title,
     rowHeader: t.rowHeader,
     ...(t.note === undefined ? {} : { note: t.note }),
   };
+}
+
+type Entry = readonly [table: keyof SnaData['tables'], r: number, c: number];
+
+/** A raw table's entry in extended coordinates (row R: column totals; column C: row totals). */
+function rawEntry(t: RawTable, r: number, c: number): number {
+  const R = t.rows.length;
+  const C = t.columns.length;
+  const cell = (i: number, j: number): number => t.cells[i]![j]!;
+  if (r < R) return c < C ? cell(r, c) : t.cells[r]!.reduce((a, v) => a + v, 0);
+  let sum = 0;
+  for (let i = 0; i < R; i++) sum += c < C ? cell(i, c) : t.cells[i]!.reduce((a, v) => a + v, 0);
+  return sum;
+}
+
+function shownEntry(t: ShownTable, r: number, c: number): DisclosedFigure {
+  const R = t.rows.length;
+  const C = t.columns.length;
+  return r < R ? (c < C ? t.cells[r]![c]! : t.rowTotals[r]!) : c < C ? t.columnTotals[c]! : t.total;
+}
+
+/**
+ * Groups of entries of different tables that state the same figure: a district's records of the
+ * first tier (volumes) are the row totals of the domestic and knife tables, and the first tier's
+ * total is also the total of the monthly, LSOA and deprivation tables (when it is the same
+ * number). A figure withheld in one table must be withheld in all, or the other table gives it
+ * back; entries are linked only when their values agree.
+ */
+function linkedEntries(t: SnaData['tables']): Entry[][] {
+  const groups: Entry[][] = [];
+  const v = t.volumes;
+  const ext = (x: RawTable): [number, number] => [x.rows.length, x.columns.length];
+  v.rows.forEach((label, r) => {
+    const group: Entry[] = [['volumes', r, 0]];
+    for (const id of ['domestic', 'knife'] as const) {
+      const i = t[id].rows.indexOf(label);
+      if (i >= 0 && rawEntry(t[id], i, t[id].columns.length) === rawEntry(v, r, 0))
+        group.push([id, i, t[id].columns.length]);
+    }
+    if (group.length > 1) groups.push(group);
+  });
+  const total = rawEntry(v, v.rows.length, 0);
+  const totals: Entry[] = [['volumes', v.rows.length, 0]];
+  for (const id of ['domestic', 'knife', 'trend', 'where', 'deprivation'] as const) {
+    const x = t[id];
+    if (x === null) continue;
+    const [R, C] = ext(x);
+    if (rawEntry(x, R, C) !== total) continue;
+    totals.push([id, R, C]);
+    if (C === 1) totals.push([id, R, 0]);
+  }
+  if (totals.length > 1) groups.push(totals);
+  return groups;
 }
 
 const valueOf = (f: DisclosedFigure | undefined): number | null =>
@@ -82,16 +140,46 @@ export function mapPaths(
 export function discloseSna(data: SnaData, options: DisclosureOptions): DisclosedSna {
   const policy = disclosurePolicy(options);
   const t = data.tables;
+  // Linked figures withheld in one table are withheld in the others, until nothing changes.
+  const groups = linkedEntries(t);
+  const hide = new Map<string, [number, number][]>();
+  const extra = (id: string): [number, number][] => hide.get(id) ?? [];
+  let linked: Pick<DisclosedSna['tables'], 'volumes' | 'domestic' | 'knife' | 'trend' | 'where'> & {
+    deprivation: ShownTable | null;
+  };
+  for (;;) {
+    linked = {
+      volumes: showTable(t.volumes, policy, extra('volumes')),
+      domestic: showTable(t.domestic, policy, extra('domestic')),
+      knife: showTable(t.knife, policy, extra('knife')),
+      trend: showTable(t.trend, policy, extra('trend')),
+      where: showTable(t.where, policy, extra('where')),
+      deprivation:
+        t.deprivation === null ? null : showTable(t.deprivation, policy, extra('deprivation')),
+    };
+    let changed = false;
+    for (const group of groups) {
+      const isHidden = ([id, r, c]: Entry): boolean =>
+        shownEntry(linked[id as keyof typeof linked]!, r, c).suppressed !== false;
+      if (!group.some(isHidden)) continue;
+      for (const entry of group)
+        if (!isHidden(entry)) {
+          hide.set(entry[0], [...extra(entry[0]), [entry[1], entry[2]]]);
+          changed = true;
+        }
+    }
+    if (!changed) break;
+  }
   const tables: DisclosedSna['tables'] = {
-    volumes: showTable(t.volumes, policy),
-    trend: showTable(t.trend, policy),
-    where: showTable(t.where, policy),
+    volumes: linked.volumes,
+    trend: linked.trend,
+    where: linked.where,
     when: t.when === null ? null : showTable(t.when, policy),
     who: t.who === null ? null : showTable(t.who, policy),
-    domestic: showTable(t.domestic, policy),
-    knife: showTable(t.knife, policy),
+    domestic: linked.domestic,
+    knife: linked.knife,
     drugs: showTable(t.drugs, policy),
-    deprivation: t.deprivation === null ? null : showTable(t.deprivation, policy),
+    deprivation: linked.deprivation,
     health: t.health === null ? null : showTable(t.health, policy),
     healthMethod: t.healthMethod === null ? null : showTable(t.healthMethod, policy),
   };
@@ -141,10 +229,13 @@ export function discloseSna(data: SnaData, options: DisclosureOptions): Disclose
   }
   let map: DisclosedSna['map'] = null;
   if (data.hotspots !== null && data.hotspots.lsoas.length > 0) {
-    const areas = discloseAreas(
-      data.hotspots.lsoas.map((l, i) => ({ code: l.code, count: t.where.cells[i]?.[0] ?? 0 })),
-      policy,
-      t.where.sources,
+    // The map shows the LSOA table's own figures (its rows are the LSOAs, in order), so a
+    // withheld LSOA is hatched exactly when the table withholds it.
+    const figures = new Map(
+      data.hotspots.lsoas.map((l, i) => [
+        l.code,
+        tables.where.cells[i]?.[0] ?? withheld('primary'),
+      ]),
     );
     const withShape = data.hotspots.lsoas.flatMap((l) =>
       l.shape === null ? [] : [{ code: l.code, shape: l.shape }],
@@ -155,7 +246,7 @@ export function discloseSna(data: SnaData, options: DisclosureOptions): Disclose
         code: l.code,
         name: l.name,
         hotspot: l.hotspot,
-        figure: areas.figures.get(l.code)!,
+        figure: figures.get(l.code)!,
       })),
       shapes: paths,
       viewBox,
