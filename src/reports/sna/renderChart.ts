@@ -26,7 +26,7 @@ export interface ChartSpec {
   horizontal?: boolean;
 }
 
-// ECharts 5 types its package as CommonJS (`export =`); its CommonJS build is loaded the same way.
+// ECharts types its package as CommonJS (`export =`); its CommonJS build is loaded the same way.
 const echarts = createRequire(import.meta.url)('echarts') as typeof import('echarts');
 
 const PALETTE = ['#0b3d5c', '#d17a00', '#4a8f3c', '#8a1c7c', '#5b7f99', '#a8324a'];
