@@ -6,6 +6,7 @@ import { benchIngest } from './ingest.js';
 import { benchGeo } from './geo.js';
 import { benchDashboard } from './dashboard.js';
 import { benchHotspots } from './hotspots.js';
+import { benchReport } from './report.js';
 
 const results: Record<string, unknown> = {};
 const only = process.argv[2];
@@ -16,6 +17,7 @@ if (only === undefined || only === 'force-extract')
   results['force-extract'] = await benchForceExtract();
 if (only === undefined || only === 'hotspots') results['hotspots'] = await benchHotspots();
 if (only === undefined || only === 'dashboard') results['dashboard'] = await benchDashboard();
+if (only === undefined || only === 'report') results['report'] = await benchReport();
 mkdirSync('bench-results', { recursive: true });
 writeFileSync(
   'bench-results/latest.json',

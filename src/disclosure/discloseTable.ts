@@ -35,7 +35,12 @@ export interface DisclosedTable {
   };
 }
 
-export function discloseTable(table: CountTable, policy: DisclosurePolicy): DisclosedTable {
+export function discloseTable(
+  table: CountTable,
+  policy: DisclosurePolicy,
+  /** Entries withheld elsewhere (extended coordinates, see suppressTable). */
+  alsoHide: readonly (readonly [number, number])[] = [],
+): DisclosedTable {
   if (table.cells.length !== table.rows.length)
     throw new RangeError(
       `the table has ${table.rows.length} row labels but ${table.cells.length} rows`,
@@ -50,7 +55,7 @@ export function discloseTable(table: CountTable, policy: DisclosurePolicy): Disc
         throw new RangeError(`a count must be a whole number ≥ 0: ${v}`);
   }
   const minimum = minimumFor(policy, table.sources);
-  const s = suppressTable({ cells: table.cells, minimum });
+  const s = suppressTable({ cells: table.cells, minimum, alsoHide });
   let primary = 0;
   let secondary = 0;
   const figure = (v: number, mark: false | 'primary' | 'secondary'): DisclosedFigure => {

@@ -4,3 +4,4 @@ export * from './discloseFigure.js';
 export * from './discloseTable.js';
 export * from './describeFigure.js';
 export { suppressTable, hiddenBridges } from './suppressTable.js';
+export * from './discloseAreas.js';

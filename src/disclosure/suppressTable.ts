@@ -23,6 +23,12 @@ export interface SuppressionInput {
   cells: readonly (readonly number[])[];
   /** Counts from 1 to minimum−1 are hidden (0: nothing is hidden). */
   minimum: number;
+  /**
+   * Entries to hide whatever their value, because the same figure is withheld in another table
+   * published beside this one (extended coordinates: row R holds the column totals, column C the
+   * row totals). They are then protected like any other hidden entry.
+   */
+  alsoHide?: readonly (readonly [number, number])[];
 }
 
 export interface SuppressionResult {
@@ -112,6 +118,8 @@ export function suppressTable(input: SuppressionInput): SuppressionResult {
       return v !== 0 && v < minimum ? ('primary' as const) : false;
     }),
   );
+  for (const [r, c] of input.alsoHide ?? [])
+    if (r >= 0 && r <= R && c >= 0 && c <= C && marks[r]![c] === false) marks[r]![c] = 'secondary';
   const cost = (r: number, c: number): number => {
     if (marks[r]![c] !== false) return 0;
     const v = value(r, c);

@@ -16,6 +16,8 @@ export function escapeHtml(text: string): string {
 }
 
 export class SafeHtml {
+  /** Makes the type nominal: an object that merely has a `text` is not markup. */
+  declare private readonly brand: true;
   constructor(readonly text: string) {}
   toString(): string {
     return this.text;

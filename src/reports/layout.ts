@@ -32,7 +32,7 @@ td.num .small { white-space: normal; }
 ul.tight { margin: 1mm 0; padding-left: 5mm; }
 `);
 
-export function page(title: string, body: HtmlValue): string {
+export function page(title: string, body: HtmlValue, extraStyle?: SafeHtml): string {
   return `<!DOCTYPE html>\n${
     html`<html lang="en-GB">
       <head>
@@ -44,7 +44,7 @@ export function page(title: string, body: HtmlValue): string {
         />
         <title>${title}</title>
         <style>
-          ${STYLE}
+          ${STYLE}${extraStyle}
         </style>
       </head>
       <body>

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync, renameSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { SvdError, errorMessage } from '../core/errors.js';
+import { pdfDestinationPages } from './pdfDestinations.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -21,11 +22,21 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+export interface PrintOptions {
+  executablePath?: string;
+  /**
+   * Called with the page of each named destination (the ids links point to) once printed; may
+   * return the HTML again (e.g. with page numbers in its contents), which is then printed anew,
+   * until the pages stop changing (at most three passes).
+   */
+  relayout?: (pages: Map<string, number>) => string | undefined;
+}
+
 export async function printPdf(
   htmlText: string,
   outFile: string,
-  options: { executablePath?: string } = {},
-): Promise<{ bytes: number }> {
+  options: PrintOptions = {},
+): Promise<{ bytes: number; passes: number }> {
   const executablePath = options.executablePath ?? CHROMIUM;
   if (!existsSync(executablePath))
     throw new SvdError({
@@ -50,20 +61,35 @@ export async function printPdf(
       await page.route('**/*', (route) =>
         route.request().url().startsWith('data:') ? route.continue() : route.abort(),
       );
-      await page.setContent(htmlText, { waitUntil: 'load' });
-      const pdf = await page.pdf({
-        format: 'A4',
-        printBackground: true,
-        preferCSSPageSize: true,
-        displayHeaderFooter: true,
-        headerTemplate: '<span></span>',
-        footerTemplate:
-          '<div style="font-size:8px;width:100%;text-align:center;color:#555"><span class="pageNumber"></span> / <span class="totalPages"></span></div>',
-        margin: { top: '16mm', bottom: '18mm', left: '16mm', right: '16mm' },
-      });
+      const print = async (text: string): Promise<Buffer> => {
+        await page.setContent(text, { waitUntil: 'load' });
+        return page.pdf({
+          format: 'A4',
+          printBackground: true,
+          preferCSSPageSize: true,
+          displayHeaderFooter: true,
+          headerTemplate: '<span></span>',
+          footerTemplate:
+            '<div style="font-size:8px;width:100%;text-align:center;color:#555"><span class="pageNumber"></span> / <span class="totalPages"></span></div>',
+          margin: { top: '16mm', bottom: '18mm', left: '16mm', right: '16mm' },
+        });
+      };
+      let pdf = await print(htmlText);
+      let passes = 1;
+      let before = '';
+      while (options.relayout !== undefined && passes < 3) {
+        const pages = pdfDestinationPages(pdf);
+        const key = JSON.stringify([...pages]);
+        if (key === before) break;
+        before = key;
+        const next = options.relayout(pages);
+        if (next === undefined) break;
+        pdf = await print(next);
+        passes++;
+      }
       writeFileSync(temp, pdf);
       renameSync(temp, outFile);
-      return { bytes: pdf.length };
+      return { bytes: pdf.length, passes };
     } finally {
       await context.close();
     }

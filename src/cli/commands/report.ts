@@ -10,6 +10,8 @@ import {
   renderReviewCsv,
   renderReviewHtml,
 } from '../../reports/reviewReport.js';
+import { buildSnaReport } from '../../reports/sna/buildSnaReport.js';
+import { readCommentary } from '../../reports/sna/readCommentary.js';
 import { resolveReview } from '../../strategy/reviews.js';
 import { commandClock } from '../clock.js';
 import {
@@ -72,10 +74,11 @@ async function write(
   format: string,
   text: string,
   name: string,
+  relayout?: (pages: Map<string, number>) => string | undefined,
 ): Promise<void> {
   if (format === 'pdf') {
     const out = path.resolve(io.cwd, options.out ?? `${name}.pdf`);
-    const { bytes } = await printPdf(text, out);
+    const { bytes } = await printPdf(text, out, relayout === undefined ? {} : { relayout });
     ctx.reporter.info(
       `PDF written to ${path.relative(io.cwd, out) || out} (${bytes.toLocaleString('en-GB')} bytes)`,
     );
@@ -176,5 +179,64 @@ export function reportCommand(io: CliIo): Command {
       `annual-report-${report.year.replace('/', '-')}`,
     );
   });
+  common(
+    command
+      .command('sna')
+      .description(
+        'the Strategic Needs Assessment: volumes, rates, trends, where, when, who, domestic, knife, drugs, deprivation, police beside health, method and provenance',
+      )
+      .requiredOption(
+        '--area <ID>',
+        'the area: a partnership, district or force code or name, or LEVEL=CODE (e.g. csp=safer-oxfordshire)',
+      )
+      .option('--period <FROM..TO>', 'months, e.g. 2023-04..2024-03 (default: every month held)')
+      .option(
+        '--definition <ID[@VERSION]>',
+        'the classified definition (default: the only one classified)',
+      )
+      .option('--commentary <file.md>', 'analysts\' commentary: a "## ID" heading per section')
+      .option('--as-of <date>', 'the generation time recorded (default: now, or $SVD_TODAY)'),
+  ).action(
+    async (
+      options: ReportOptions & {
+        area: string;
+        period?: string;
+        definition?: string;
+        commentary?: string;
+      },
+    ) => {
+      const ctx = commandContext(io, options);
+      const format = outputFormat(options, FORMATS);
+      const disclosure = disclosureOptions(ctx, options);
+      const clock = commandClock(options.asOf, io.env);
+      const commentary =
+        options.commentary === undefined
+          ? undefined
+          : readCommentary(path.resolve(io.cwd, options.commentary));
+      const report = await withCommandWorkspace(ctx, { create: false }, (ws) =>
+        buildSnaReport(
+          ws,
+          {
+            area: options.area,
+            ...(options.period === undefined ? {} : { period: options.period }),
+            ...(options.definition === undefined ? {} : { definition: options.definition }),
+            disclosure,
+            ...(commentary === undefined ? {} : { commentary }),
+          },
+          { cwd: io.cwd, reporter: ctx.reporter, clock },
+        ),
+      );
+      const d = report.disclosed;
+      await write(
+        ctx,
+        io,
+        options,
+        format,
+        format === 'csv' ? report.csv() : report.html,
+        `sna-${d.area.code}-${d.period.from}-${d.period.to}-${d.audience}`,
+        (pages) => report.withPages(pages),
+      );
+    },
+  );
   return command;
 }

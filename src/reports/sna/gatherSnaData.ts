@@ -1,0 +1,631 @@
+/**
+ * Everything the Strategic Needs Assessment reports, gathered from the workspace through the same
+ * analyses the command line and the dashboard call: one selection (the area, the period and the
+ * first tier of the definition), counts as computed. Nothing here is fit to publish yet: the
+ * result goes through `discloseSna` for its audience.
+ */
+import type { AnalysisWarning, ResolvedParam } from '../../analysis/analysisResult.js';
+import { resolveSelection, type Selection } from '../../analysis/selection.js';
+import { selectionCoverage } from '../../analysis/selectionCoverage.js';
+import { listBatches } from '../../batches/listBatches.js';
+import { analyseDeprivation } from '../../causes/analyseDeprivation.js';
+import type { Clock } from '../../core/clock.js';
+import { SvdError, usageError } from '../../core/errors.js';
+import { isMonth, monthRange } from '../../core/months.js';
+import type { Reporter } from '../../core/reporter.js';
+import { SOFTWARE_VERSION } from '../../core/version.js';
+import type { CountFilter } from '../../counts/countIncidents.js';
+import { findDimension } from '../../counts/dimensions.js';
+import { latestRuns } from '../../definitions/classifyIncidents.js';
+import { resolveDefinition } from '../../definitions/resolveDefinition.js';
+import { levelShapes } from '../../geo/areaShapes.js';
+import { analyseHealthVsPolice } from '../../health/analyseHealthVsPolice.js';
+import { analyseHotspots } from '../../hotspots/analyseHotspots.js';
+import { populationByArea, chooseDataset } from '../../population/populationByArea.js';
+import type { Workspace } from '../../store/openWorkspace.js';
+import { analyseTrends } from '../../trends/analyseTrends.js';
+import { analyseWhen } from '../../when/analyseWhen.js';
+import { analyseWho } from '../../who/analyseWho.js';
+import type { LsoaOnMap, RawTable, SnaData } from './snaTypes.js';
+
+export interface SnaOptions {
+  /** `LEVEL=CODE`, or a partnership, district or force code or name. */
+  area: string;
+  /** `FROM..TO` in months; default: every month the selection holds. */
+  period?: string;
+  /** `ID` or `ID@VERSION`; default: the only definition classified in the workspace. */
+  definition?: string;
+}
+
+export interface SnaContext {
+  cwd: string;
+  reporter: Reporter;
+  clock: Clock;
+  /** Times each stage (for the benchmark); optional. */
+  onStage?: (stage: string, ms: number) => void;
+}
+
+const AREA_LEVELS_SEARCHED = ['csp', 'district', 'force', 'ward', 'msoa'] as const;
+
+export async function resolveSnaArea(
+  ws: Workspace,
+  text: string,
+): Promise<SnaData['area'] & { filter: CountFilter }> {
+  const [levelPart, valuePart] = text.includes('=') ? text.split('=', 2) : [undefined, text];
+  const value = (valuePart ?? '').trim();
+  const levels = levelPart === undefined ? AREA_LEVELS_SEARCHED : [levelPart.trim()];
+  if (levelPart !== undefined && !(AREA_LEVELS_SEARCHED as readonly string[]).includes(levels[0]!))
+    throw usageError(
+      'BAD_AREA',
+      `--area ${text}: "${levelPart}" is not an area level a report can cover`,
+      `use one of ${AREA_LEVELS_SEARCHED.join(', ')}, e.g. --area csp=safer-oxfordshire`,
+    );
+  for (const level of levels) {
+    const row = await ws.db.one<{ code: string; name: string | null }>(
+      `SELECT code, name FROM geo_area_list WHERE level = $level
+         AND (code = $value OR lower(name) = lower($value)) ORDER BY code LIMIT 1`,
+      { level, value },
+    );
+    if (row !== undefined)
+      return {
+        level,
+        code: row.code,
+        name: row.name ?? row.code,
+        filter: { dimension: `${level}_code`, values: [row.code] },
+      };
+  }
+  throw new SvdError({
+    kind: 'input',
+    code: 'UNKNOWN_AREA',
+    message: `--area ${text}: no such area in the workspace`,
+    fix: 'list the areas with svd areas --level csp (or district, force); load boundaries and partnerships with svd geo first',
+  });
+}
+
+function parsePeriod(text: string): { from: string; to: string } {
+  const [from, to, extra] = text.split('..');
+  if (
+    extra !== undefined ||
+    from === undefined ||
+    to === undefined ||
+    !isMonth(from) ||
+    !isMonth(to)
+  )
+    throw usageError(
+      'BAD_PERIOD',
+      `--period ${text} is not a range of months`,
+      'write --period FROM..TO, e.g. --period 2023-04..2024-03',
+    );
+  if (from > to)
+    throw usageError('BAD_PERIOD', `--period ${text}: ${from} is after ${to}`, 'swap them');
+  return { from, to };
+}
+
+async function chooseDefinition(
+  ws: Workspace,
+  given: string | undefined,
+  reporter: Reporter,
+): Promise<string> {
+  if (given !== undefined) return given;
+  const runs = await latestRuns(ws);
+  const ids = [...new Set(runs.map((r) => r.definition_id))];
+  if (ids.length === 1) {
+    const latest = runs.filter((r) => r.definition_id === ids[0]).at(-1)!;
+    reporter.info(
+      `definition: ${latest.definition_id}@${latest.version}, the only one classified in the workspace (change with --definition)`,
+    );
+    return `${latest.definition_id}@${latest.version}`;
+  }
+  throw usageError(
+    'NEEDS_DEFINITION',
+    ids.length === 0
+      ? 'the workspace holds no classified definition'
+      : `the workspace holds several classified definitions (${ids.join(', ')})`,
+    ids.length === 0
+      ? 'classify first: svd classify --definition thames-valley-vru'
+      : 'say which with --definition ID',
+  );
+}
+
+const FLAG = (column: string): string =>
+  `CASE WHEN i.${column} THEN 'yes' WHEN NOT i.${column} THEN 'no' ELSE 'unknown' END`;
+
+export async function gatherSnaData(
+  ws: Workspace,
+  options: SnaOptions,
+  context: SnaContext,
+): Promise<SnaData> {
+  const { reporter } = context;
+  const ctx = { cwd: context.cwd, reporter };
+  let stageStart = Date.now();
+  const stage = (name: string): void => {
+    const now = Date.now();
+    context.onStage?.(name, now - stageStart);
+    stageStart = now;
+  };
+  const area = await resolveSnaArea(ws, options.area);
+  const definitionSpec = await chooseDefinition(ws, options.definition, reporter);
+  const resolvedDefinition = await resolveDefinition(definitionSpec, { ws, cwd: context.cwd });
+  const tiers = resolvedDefinition.definition.file.tiers.map((t) => ({
+    id: t.id,
+    label: t.label ?? t.id,
+  }));
+  const firstTier = tiers[0]!.id;
+  const base: Selection = { where: [area.filter], definition: definitionSpec };
+  // The period: as given, else every month the selected records span.
+  let period: { from: string; to: string };
+  if (options.period !== undefined) period = parsePeriod(options.period);
+  else {
+    const probe = await resolveSelection(
+      ws,
+      { ...base, where: [...base.where!, { dimension: 'tier', values: [firstTier] }] },
+      { ...ctx, reporter: { ...reporter, info: () => undefined } },
+    );
+    const span = await ws.db.one<{ first: string | null; last: string | null }>(
+      `SELECT strftime(min(i.month), '%Y-%m') AS first, strftime(max(i.month), '%Y-%m') AS last
+         FROM ${probe.sql.from} WHERE ${probe.sql.where}`,
+      probe.sql.params,
+    );
+    if (span?.first == null || span.last == null)
+      throw new SvdError({
+        kind: 'input',
+        code: 'NOTHING_SELECTED',
+        message: `no record of ${area.name} is in the tier ${firstTier} of ${definitionSpec}`,
+        fix: 'check the area, ingest a force extract and classify it (svd classify --definition …)',
+      });
+    period = { from: span.first, to: span.last };
+    reporter.info(
+      `period: ${period.from}..${period.to}, every month the selected records span (change with --period)`,
+    );
+  }
+  const selection: Selection = {
+    ...base,
+    from: period.from,
+    to: period.to,
+    where: [...base.where!, { dimension: 'tier', values: [firstTier] }],
+  };
+  const resolved = await resolveSelection(ws, selection, { ...ctx, alsoUsing: ['district'] });
+  const district = findDimension('district', resolved.dimensions).sql;
+  const meta = resolved.definition!.meta;
+  stage('selection');
+
+  /** Counts by district and one grouping expression (from code, never from the user). */
+  const byDistrict = async (expr: string): Promise<Map<string, Map<string, number>>> => {
+    const rows = await ws.db.all<{ d: string | null; k: string; n: number }>(
+      `SELECT ${district} AS d, ${expr} AS k, count(*) AS n FROM ${resolved.sql.from}
+        WHERE ${resolved.sql.where} GROUP BY ALL ORDER BY 1, 2`,
+      resolved.sql.params,
+    );
+    const out = new Map<string, Map<string, number>>();
+    for (const r of rows) {
+      const d = r.d ?? 'Not placed in a district';
+      const m = out.get(d) ?? new Map<string, number>();
+      m.set(r.k, (m.get(r.k) ?? 0) + Number(r.n));
+      out.set(d, m);
+    }
+    return out;
+  };
+  const districtRows = await ws.db.all<{ code: string; name: string }>(
+    `SELECT DISTINCT m.area_code AS code, coalesce(a.name, m.area_code) AS name FROM geo_memberships m
+         JOIN geo_memberships w ON w.lsoa_vintage = m.lsoa_vintage AND w.lsoa_code = m.lsoa_code
+         LEFT JOIN geo_area_list a ON a.level = 'district' AND a.code = m.area_code
+        WHERE m.level = 'district' AND m.is_primary AND w.level = $level AND w.area_code = $code
+        ORDER BY 2`,
+    { level: area.level, code: area.code },
+  );
+  const districtNames = districtRows.map((r) => r.name);
+  const table = (
+    id: string,
+    title: string,
+    counts: Map<string, Map<string, number>>,
+    columns: { key: string; label: string }[],
+    sources: string[],
+    note?: string,
+  ): RawTable => {
+    const rows = [...new Set([...districtNames, ...counts.keys()])];
+    return {
+      id,
+      title,
+      rowHeader: 'District',
+      rows,
+      columns: columns.map((c) => c.label),
+      cells: rows.map((r) => columns.map((c) => counts.get(r)?.get(c.key) ?? 0)),
+      sources,
+      ...(note === undefined ? {} : { note }),
+    };
+  };
+  const sourceRows = await ws.db.all<{ source: string }>(
+    `SELECT DISTINCT i.source AS source FROM ${resolved.sql.from} WHERE ${resolved.sql.where} ORDER BY 1`,
+    resolved.sql.params,
+  );
+  const sources = sourceRows.map((r) => r.source);
+
+  // Volumes: every tier of the definition (each record once, in its first tier), by district.
+  const tierSelection = await resolveSelection(
+    ws,
+    { ...base, from: period.from, to: period.to },
+    { ...ctx, reporter: { ...reporter, info: () => undefined }, alsoUsing: ['district', 'tier'] },
+  );
+  const tierRows = await ws.db.all<{ d: string | null; k: string; n: number }>(
+    `SELECT ${district} AS d, ${findDimension('tier', tierSelection.dimensions).sql} AS k, count(*) AS n
+       FROM ${tierSelection.sql.from} WHERE ${tierSelection.sql.where} GROUP BY ALL`,
+    tierSelection.sql.params,
+  );
+  const tierCounts = new Map<string, Map<string, number>>();
+  for (const r of tierRows) {
+    if (!tiers.some((t) => t.id === r.k)) continue;
+    const d = r.d ?? 'Not placed in a district';
+    const m = tierCounts.get(d) ?? new Map<string, number>();
+    m.set(r.k, Number(r.n));
+    tierCounts.set(d, m);
+  }
+  const volumes = table(
+    'volumes',
+    'Records by district and tier of the definition',
+    tierCounts,
+    tiers.map((t) => ({ key: t.id, label: t.label })),
+    sources,
+    'Each record counts once, in the first tier it matches.',
+  );
+  const population = await districtPopulation(
+    ws,
+    volumes.rows.map((n) => districtRows.find((r) => r.name === n)?.code ?? null),
+    reporter,
+  );
+  stage('volumes');
+
+  const params: { analysis: string; params: Record<string, ResolvedParam> }[] = [];
+  const warnings: AnalysisWarning[] = [];
+  const keep = <T>(
+    name: string,
+    a: { result: T; params: Record<string, ResolvedParam>; warnings: AnalysisWarning[] },
+  ): T => {
+    params.push({ analysis: name, params: a.params });
+    for (const w of a.warnings)
+      if (!warnings.some((x) => x.code === w.code && x.message === w.message)) warnings.push(w);
+    return a.result;
+  };
+
+  // Trends.
+  const trends = keep('trends', await analyseTrends(ws, selection, {}, ctx));
+  const held = trends.months.filter((m) => m.count !== null);
+  const trend: RawTable = {
+    id: 'trend',
+    title: 'Records by month',
+    rowHeader: 'Month',
+    rows: held.map((m) => m.month),
+    columns: ['Records'],
+    cells: held.map((m) => [m.count!]),
+    sources,
+  };
+  const missingMonths = trends.months.filter((m) => m.count === null).map((m) => m.month);
+  stage('trends');
+
+  // Where: counts and Gi* hotspots by LSOA, and the LSOAs' outlines for the map.
+  let hotspots: SnaData['hotspots'] = null;
+  let where: RawTable = {
+    id: 'where',
+    title: 'Records by LSOA',
+    rowHeader: 'LSOA',
+    rows: [],
+    columns: ['Records'],
+    cells: [],
+    sources,
+  };
+  try {
+    const h = await analyseHotspots(ws, selection, { area: `${area.level}=${area.code}` }, ctx);
+    keep('hotspots', h);
+    const units = h.result.lsoas?.units ?? [];
+    const shapes = units.length === 0 ? null : await levelShapes(ws, h.result.lsoas!.level);
+    const lsoas: LsoaOnMap[] = units.map((u) => {
+      const i = shapes?.byCode.get(u.code);
+      return {
+        code: u.code,
+        name: u.name,
+        hotspot: u.hotspot,
+        shape: i === undefined ? null : shapes!.shapes[i]!,
+      };
+    });
+    where = {
+      ...where,
+      rows: units.map((u) => (u.name === null ? u.code : `${u.name} (${u.code})`)),
+      cells: units.map((u) => [u.count]),
+    };
+    hotspots = {
+      lsoas,
+      hot: h.result.lsoas?.hotspots ?? 0,
+      cold: h.result.lsoas?.coldspots ?? 0,
+      correction: h.result.summary.correction,
+      alpha: h.result.summary.alpha,
+    };
+  } catch (error) {
+    if (!(error instanceof SvdError)) throw error;
+    warnings.push({
+      code: 'NO_HOTSPOTS',
+      message: `no map or hotspots: ${error.message}`,
+      count: 1,
+    });
+  }
+  stage('where');
+
+  // When: aoristic hour × day, in four-hour bands, rounded to whole records.
+  const whenResult = keep('when', await analyseWhen(ws, selection, {}, ctx));
+  let when: RawTable | null = null;
+  if (whenResult.matrix !== null) {
+    const days = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+    const bands = ['00–04', '04–08', '08–12', '12–16', '16–20', '20–24'];
+    when = {
+      id: 'when',
+      title: 'Records by day of week and time of day (aoristic, rounded)',
+      rowHeader: 'Day',
+      rows: days,
+      columns: bands,
+      cells: whenResult.matrix.map((hours) =>
+        bands.map((_, b) => Math.round(hours.slice(b * 4, b * 4 + 4).reduce((s, v) => s + v, 0))),
+      ),
+      sources,
+      note: 'Records with a time span are shared across the hours of the span (aoristic); each cell is rounded to a whole number.',
+    };
+  }
+  stage('when');
+
+  // Who: victims by age band and sex.
+  const who = keep('who', await analyseWho(ws, selection, {}, ctx));
+  const victims =
+    who.victims.rows.length === 0
+      ? null
+      : ({
+          id: 'who',
+          title: 'Victims by age band and sex',
+          rowHeader: 'Age band',
+          rows: who.victims.rows.map((r) => r.band),
+          columns: who.victims.sexes,
+          cells: who.victims.rows.map((r) => who.victims.sexes.map((s) => r.counts[s] ?? 0)),
+          sources,
+        } satisfies RawTable);
+  stage('who');
+
+  const yesNo = [
+    { key: 'yes', label: 'Flagged' },
+    { key: 'no', label: 'Not flagged' },
+    { key: 'unknown', label: 'Not recorded' },
+  ];
+  const domestic = table(
+    'domestic',
+    'Domestic abuse flag by district',
+    await byDistrict(FLAG('flag_domestic')),
+    yesNo,
+    sources,
+  );
+  const knife = table(
+    'knife',
+    'Knife or sharp instrument flag by district',
+    await byDistrict(FLAG('flag_knife')),
+    yesNo,
+    sources,
+  );
+  // Drug supply: trafficking (92A) or flagged county lines, over every tier of the definition.
+  const drugRows = await ws.db.all<{ d: string | null; k: string; n: number }>(
+    `SELECT ${district} AS d,
+            CASE WHEN i.flag_county_lines THEN 'county-lines' ELSE 'supply' END AS k, count(*) AS n
+       FROM ${tierSelection.sql.from} WHERE ${tierSelection.sql.where}
+        AND (i.offence_code = '92A' OR i.flag_county_lines) GROUP BY ALL`,
+    tierSelection.sql.params,
+  );
+  const drugCounts = new Map<string, Map<string, number>>();
+  for (const r of drugRows) {
+    const d = r.d ?? 'Not placed in a district';
+    const m = drugCounts.get(d) ?? new Map<string, number>();
+    m.set(r.k, Number(r.n));
+    drugCounts.set(d, m);
+  }
+  const drugs = table(
+    'drugs',
+    'Drug supply (Home Office code 92A) and county lines by district',
+    drugCounts,
+    [
+      { key: 'county-lines', label: 'County lines flagged' },
+      { key: 'supply', label: 'Other drug supply' },
+    ],
+    sources,
+    'Every record of the period in the area, whatever its tier: trafficking in controlled drugs or flagged county lines.',
+  );
+  stage('flags');
+
+  // Deprivation.
+  let deprivation: RawTable | null = null;
+  let deciles: (number | null)[] = [];
+  let correlations: SnaData['deprivationCorrelations'] = [];
+  try {
+    const d = keep('deprivation', await analyseDeprivation(ws, selection, {}, ctx));
+    deprivation = {
+      id: 'deprivation',
+      title: 'Records by IMD 2019 decile of the LSOA (1 = most deprived)',
+      rowHeader: 'IMD decile',
+      rows: d.deciles.map((x) => String(x.decile)),
+      columns: ['Records'],
+      cells: d.deciles.map((x) => [x.count]),
+      sources,
+    };
+    deciles = d.deciles.map((x) => x.population);
+    correlations = d.correlations.map((c) => ({ domain: c.domain, rho: c.rho, pValue: c.pValue }));
+  } catch (error) {
+    if (!(error instanceof SvdError)) throw error;
+    warnings.push({
+      code: 'NO_DEPRIVATION',
+      message: `no deprivation section: ${error.message}`,
+      count: 1,
+    });
+  }
+  stage('deprivation');
+
+  // Police beside health.
+  let health: RawTable | null = null;
+  let healthMethod: RawTable | null = null;
+  try {
+    const hv = keep(
+      'health-vs-police',
+      await analyseHealthVsPolice(
+        ws,
+        {
+          where: [
+            area.filter,
+            ...(sources.length > 0 ? [{ dimension: 'source', values: sources }] : []),
+          ],
+          from: period.from,
+          to: period.to,
+        },
+        {},
+        ctx,
+      ),
+    );
+    const compared = hv.byMonth.filter((m) => m.compared && m.police !== null && m.ae !== null);
+    if (compared.length > 0) {
+      health = {
+        id: 'health',
+        title: 'Police-recorded assaults with injury and A&E assault attendances by month',
+        rowHeader: 'Month',
+        rows: compared.map((m) => m.month),
+        columns: ['Police: assaults with injury', 'A&E: assault attendances'],
+        cells: compared.map((m) => [m.police!, m.ae!]),
+        sources: ['police', 'istv'],
+        note: 'A&E data carry no location beyond the department: attendances are those of every department in the workspace.',
+      };
+      healthMethod = {
+        id: 'healthMethod',
+        title: 'By assault method',
+        rowHeader: 'Method',
+        rows: hv.byMethod.map((m) => m.method),
+        columns: ['Police', 'A&E'],
+        cells: hv.byMethod.map((m) => [m.police, m.ae]),
+        sources: ['police', 'istv'],
+      };
+    }
+  } catch (error) {
+    if (!(error instanceof SvdError)) throw error;
+    warnings.push({
+      code: 'NO_HEALTH',
+      message: `no police beside health: ${error.message}`,
+      count: 1,
+    });
+  }
+  stage('health');
+
+  // Provenance and coverage.
+  const batches = (await listBatches(ws)).map((b) => ({
+    id: Number(b.batch_id),
+    kind: b.source_kind,
+    file: b.file_name,
+    sha256: b.sha256,
+    rows: Number(b.rows_stored),
+    synthetic: b.synthetic,
+  }));
+  const cov = await selectionCoverage(ws, { ...selection, where: [area.filter] });
+  const months = monthRange(period.from, period.to);
+  const coverage = cov.units.map((u) => ({
+    source: `${u.source} (${u.force})`,
+    held: months.filter((m) => u.months.includes(m)),
+    missing: months.filter((m) => !u.months.includes(m)),
+  }));
+  const caveats: string[] = [];
+  if (batches.some((b) => b.synthetic))
+    caveats.push(
+      'Some of the data are SYNTHETIC (generated for tests and demonstrations, not real records): no figure in this report describes real events.',
+    );
+  if (batches.some((b) => b.kind.startsWith('police-uk')))
+    caveats.push(
+      'police.uk locations are snapped to anonymous map points, so where an incident happened is approximate; point hotspots are approximate too.',
+    );
+  if (missingMonths.length > 0)
+    caveats.push(
+      `Months not held are gaps, not zeros: ${missingMonths.join(', ')}. Totals over them are not given.`,
+    );
+  if (resolved.definition!.unavailableTiers.length > 0)
+    caveats.push(
+      `Tiers no record can be in (a field they need is never held): ${resolved.definition!.unavailableTiers.map((t) => t.tier).join(', ')}.`,
+    );
+  stage('provenance');
+
+  return {
+    area: { level: area.level, code: area.code, name: area.name },
+    period,
+    definition: {
+      id: meta.id,
+      version: meta.version,
+      hash: meta.content_hash,
+      title: meta.title,
+      coverage: meta.coverage,
+      tiers,
+    },
+    generatedAt: context.clock
+      .now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z'),
+    software: { name: 'svd', version: SOFTWARE_VERSION },
+    batches,
+    coverage,
+    caveats,
+    tables: {
+      volumes,
+      trend,
+      where,
+      when,
+      who: victims,
+      domestic,
+      knife,
+      drugs,
+      deprivation,
+      health,
+      healthMethod,
+    },
+    population: { districts: population, deciles },
+    missingMonths,
+    change:
+      trends.change === null
+        ? null
+        : {
+            earlier: {
+              from: trends.change.earlier.from,
+              to: trends.change.earlier.to,
+              count: trends.change.earlier.count,
+              days: trends.change.earlier.days,
+            },
+            later: {
+              from: trends.change.later.from,
+              to: trends.change.later.to,
+              count: trends.change.later.count,
+              days: trends.change.later.days,
+            },
+            pValue: trends.change.pValue,
+            significant: trends.change.significant,
+          },
+    trendTest:
+      trends.trend === null
+        ? null
+        : {
+            direction: trends.trend.direction,
+            pValue: trends.trend.pValue,
+            months: trends.trend.months,
+          },
+    hotspots,
+    deprivationCorrelations: correlations,
+    params,
+    warnings,
+  };
+}
+
+/** Residents of each district (by code), from the population loaded; null when none is. */
+async function districtPopulation(
+  ws: Workspace,
+  codes: readonly (string | null)[],
+  reporter: Reporter,
+): Promise<(number | null)[]> {
+  try {
+    const dataset = await chooseDataset(ws, undefined, reporter);
+    const p = await populationByArea(ws, { level: 'district', dataset });
+    return codes.map((c) => (c === null ? null : (p.values.get(c) ?? null)));
+  } catch (error) {
+    if (error instanceof SvdError) return codes.map(() => null);
+    throw error;
+  }
+}

@@ -1,0 +1,612 @@
+/**
+ * The Strategic Needs Assessment as one self-contained HTML file: inline style, charts and maps as
+ * inline SVG, a table behind every chart, no script to run — and, for machines, every table's
+ * data as JSON in `<script type="application/json" id="sna-data">`. It is rendered from the
+ * disclosed assessment alone; every value passes through the escaping `html` template.
+ */
+import { formatNumber, formatP } from '../../analysis/plainWords.js';
+import {
+  HATCH_PATTERN_ID,
+  SUPPRESSED_MARK,
+  formatFigure,
+  hatchPattern,
+  type DisclosedFigure,
+} from '../../disclosure/index.js';
+import { html, trusted, type HtmlValue, type SafeHtml } from '../html.js';
+import { page } from '../layout.js';
+import type { Commentary } from './readCommentary.js';
+import { renderChart, resetChartIds } from './renderChart.js';
+import { SECTIONS, type DisclosedSna, type SectionId, type ShownTable } from './snaTypes.js';
+
+const SNA_STYLE = trusted(`
+nav.contents ol { padding-left: 6mm; }
+nav.contents li { margin: 0.6mm 0; }
+nav.contents a { color: #0b3d5c; text-decoration: none; }
+nav.contents { break-after: page; }
+nav.contents ol { list-style: none; padding-left: 0; }
+nav.contents li { display: flex; }
+nav.contents li a { flex: 1; border-bottom: 1px dotted #9bb7cc; }
+nav.contents li span.page { padding-left: 2mm; min-width: 8mm; text-align: right; }
+section.sna { break-before: page; }
+section.sna:first-of-type { break-before: auto; }
+.cover { min-height: 60mm; }
+.commentary { border-left: 3px solid #d17a00; background: #fffaf2; padding: 1mm 3mm; margin: 2mm 0 3mm; }
+.commentary h3 { margin-top: 1mm; }
+figure { margin: 2mm 0 3mm; break-inside: avoid; }
+figcaption { font-size: 8.5pt; color: #444; margin-top: 1mm; }
+svg.chart, svg.map { width: 100%; height: auto; max-width: 170mm; display: block; }
+svg.map path { stroke: #ffffff; stroke-width: 0.6; }
+svg.map path.hotspot { stroke: #a11d1d; stroke-width: 2.2; }
+svg.map path.coldspot { stroke: #1d4fa1; stroke-width: 2.2; }
+.legend { display: flex; flex-wrap: wrap; gap: 2mm 5mm; font-size: 8.5pt; margin: 1mm 0; }
+.legend span.key { display: inline-block; width: 4mm; height: 3mm; border: 1px solid #999; vertical-align: middle; margin-right: 1mm; }
+table.data td.total, table.data th.total { font-weight: bold; background: #f4f6f8; }
+code { font-size: 9pt; overflow-wrap: anywhere; }
+td.hash { font-family: monospace; font-size: 7pt; overflow-wrap: anywhere; }
+@media print { a { color: inherit; } }
+`);
+
+const AUDIENCE_BANNER: Record<DisclosedSna['audience'], string> = {
+  public:
+    'Public version: small numbers are not published, nor any figure from which one could be worked out.',
+  partner:
+    'Partner version (restricted): for partnership members only. Small counts of health data are not shown.',
+  analyst:
+    'Analyst version (restricted): every figure as computed, nothing withheld. Do not publish or share beyond the analysts.',
+};
+
+const num = (f: DisclosedFigure): string => formatFigure(f);
+
+/** A disclosed table with its margins (the row totals only when there is more than one column). */
+export function renderTable(t: ShownTable, extra?: { header: string; values: string[] }): SafeHtml {
+  const many = t.columns.length > 1;
+  return html`<table class="data" id="table-${t.id}">
+      <caption class="small">
+        ${t.title}
+      </caption>
+      <thead>
+        <tr>
+          <th>${t.rowHeader}</th>
+          ${t.columns.map((c) => html`<th class="num">${c}</th>`)}
+          ${many ? html`<th class="num total">Total</th>` : ''}
+          ${extra === undefined ? '' : html`<th class="num">${extra.header}</th>`}
+        </tr>
+      </thead>
+      <tbody>
+        ${t.rows.map(
+          (r, i) =>
+            html`<tr>
+              <td>${r}</td>
+              ${t.cells[i]!.map((f) => html`<td class="num">${num(f)}</td>`)}
+              ${many ? html`<td class="num total">${num(t.rowTotals[i]!)}</td>` : ''}
+              ${extra === undefined ? '' : html`<td class="num">${extra.values[i] ?? ''}</td>`}
+            </tr>`,
+        )}
+        <tr>
+          <td class="total">Total</td>
+          ${t.columnTotals.map((f) => html`<td class="num total">${num(f)}</td>`)}
+          ${many ? html`<td class="num total">${num(t.total)}</td>` : ''}
+          ${extra === undefined ? '' : html`<td></td>`}
+        </tr>
+      </tbody>
+    </table>
+    ${t.note === undefined ? '' : html`<p class="small">${t.note}</p>`}
+    ${
+      t.disclosure.primary + t.disclosure.secondary > 0
+        ? html`<p class="small">
+            ${SUPPRESSED_MARK}: not published, to protect confidentiality
+            (${t.disclosure.primary + t.disclosure.secondary} of the figures in this table).
+          </p>`
+        : ''
+    }`;
+}
+
+const figureValue = (f: DisclosedFigure): number | null =>
+  f.suppressed === false ? f.value : null;
+
+/** A chart of a table's columns (one series each), drawn from its published cells only. */
+function tableChart(
+  t: ShownTable,
+  kind: 'bar' | 'line',
+  d: DisclosedSna,
+  options: { horizontal?: boolean; columns?: number[] } = {},
+): SafeHtml {
+  if (t.rows.length === 0) return html``;
+  const columns = options.columns ?? t.columns.map((_, i) => i);
+  const chart = renderChart({
+    kind,
+    categories: t.rows,
+    series: columns.map((c) => ({
+      name: t.columns[c]!,
+      values: t.cells.map((row) => figureValue(row[c]!)),
+    })),
+    axis: 'records',
+    minInterval: Math.max(1, d.policy.minimum),
+    ...(options.horizontal === undefined ? {} : { horizontal: options.horizontal }),
+  });
+  return html`<figure>
+    ${chart}
+    <figcaption>
+      ${t.title}. Figures not published are left out of the chart; the table below gives every
+      published figure.
+    </figcaption>
+  </figure>`;
+}
+
+/** The LSOA map: fill by published count (classes start at the smallest published count), hatched where withheld, hotspots outlined. */
+function renderMap(d: DisclosedSna): SafeHtml {
+  const m = d.map;
+  if (m === null) return html`<p>No map: the LSOA boundaries of the area are not loaded.</p>`;
+  const shown = m.lsoas
+    .map((l) => figureValue(l.figure))
+    .filter((v): v is number => v !== null && v > 0)
+    .sort((a, b) => a - b);
+  const least = Math.max(1, d.policy.minimum);
+  // Class breaks at quantiles of the published counts, never below the smallest publishable count.
+  const breaks = [
+    ...new Set([0.25, 0.5, 0.75].map((q) => shown[Math.floor(q * (shown.length - 1))] ?? least)),
+  ]
+    .map((b) => Math.max(b, least))
+    .filter((b, i, all) => all.indexOf(b) === i);
+  const fills = ['#f1eef6', '#bdc9e1', '#74a9cf', '#2b8cbe', '#045a8d'];
+  const fillOf = (v: number | null): string => {
+    if (v === null) return `url(#${HATCH_PATTERN_ID})`;
+    if (v === 0) return '#fafafa';
+    let k = 1;
+    for (const b of breaks) if (v > b) k++;
+    return fills[Math.min(k, fills.length - 1)]!;
+  };
+  const paths = m.lsoas
+    .filter((l) => m.shapes[l.code] !== undefined)
+    .map((l) => {
+      const v = figureValue(l.figure);
+      const cls = l.hotspot ?? '';
+      return `<path d="${m.shapes[l.code]}" fill="${fillOf(v)}" class="${cls}"><title>${escapeText(`${l.name ?? l.code}: ${v === null ? SUPPRESSED_MARK : formatNumber(v)}${l.hotspot === null ? '' : `, ${l.hotspot}`}`)}</title></path>`;
+    });
+  // Hot and cold spots drawn last so that their outlines are on top.
+  const ordered = [
+    ...paths.filter((p) => !p.includes('class="hotspot"') && !p.includes('class="coldspot"')),
+    ...paths.filter((p) => p.includes('class="hotspot"') || p.includes('class="coldspot"')),
+  ];
+  const svg = trusted(
+    `<svg class="map" xmlns="http://www.w3.org/2000/svg" viewBox="${m.viewBox}" role="img" aria-label="Map of records by LSOA"><defs>${hatchPattern()}</defs>${ordered.join('')}</svg>`,
+  );
+  const legendBreaks = [0, ...breaks];
+  return html`<figure>
+    ${svg}
+    <div class="legend">
+      <span><span class="key" style="background:#fafafa"></span>none</span>
+      ${legendBreaks.map((b, i) => {
+        const next = legendBreaks[i + 1];
+        const from = i === 0 ? least : b + 1;
+        const label =
+          next === undefined
+            ? `${formatNumber(from)} or more`
+            : `${formatNumber(from)}–${formatNumber(next)}`;
+        return from > (next ?? Infinity)
+          ? ''
+          : html`<span
+              ><span
+                class="key"
+                style="background:${fills[Math.min(i + 1, fills.length - 1)]}"
+              ></span
+              >${label}</span
+            >`;
+      })}
+      <span
+        ><svg width="16" height="12" aria-hidden="true">
+          <defs>${trusted(hatchPattern('legend-hatch'))}</defs>
+          <rect width="16" height="12" fill="url(#legend-hatch)" stroke="#999" />
+        </svg>
+        not published</span
+      >
+      <span><span class="key" style="border:2px solid #a11d1d"></span>hotspot (Gi*)</span>
+      <span><span class="key" style="border:2px solid #1d4fa1"></span>coldspot (Gi*)</span>
+    </div>
+    <figcaption>
+      Records by LSOA, ${d.period.from} to ${d.period.to}. Hotspots and coldspots: Getis-Ord Gi*
+      over contiguous LSOAs, ${m.correction} correction, α = ${m.alpha}.
+    </figcaption>
+  </figure>`;
+}
+
+function escapeText(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** JSON that cannot end the script element it sits in. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+const tableData = (t: ShownTable | null): unknown =>
+  t === null
+    ? null
+    : {
+        title: t.title,
+        rowHeader: t.rowHeader,
+        rows: t.rows,
+        columns: t.columns,
+        cells: t.cells.map((r) => r.map(figureValue)),
+        rowTotals: t.rowTotals.map(figureValue),
+        columnTotals: t.columnTotals.map(figureValue),
+        total: figureValue(t.total),
+      };
+
+/** The machine-readable copy: every table and chart's data, as published (null: not published). */
+export function snaDataJson(d: DisclosedSna): unknown {
+  return {
+    note: 'Every figure as published for this audience; null means not published.',
+    area: d.area,
+    period: d.period,
+    definition: d.definition,
+    audience: d.audience,
+    policy: d.policy,
+    manifest: { generatedAt: d.generatedAt, software: d.software, batches: d.batches },
+    coverage: d.coverage,
+    tables: Object.fromEntries(Object.entries(d.tables).map(([k, t]) => [k, tableData(t)])),
+    rates: d.rates,
+    change:
+      d.change === null
+        ? null
+        : {
+            earlier: { ...d.change.earlier, figure: figureValue(d.change.earlier.figure) },
+            later: { ...d.change.later, figure: figureValue(d.change.later.figure) },
+            percent: d.change.percent,
+            significant: d.change.significant,
+          },
+    trendTest: d.trendTest,
+    map:
+      d.map === null
+        ? null
+        : d.map.lsoas.map((l) => ({
+            code: l.code,
+            name: l.name,
+            hotspot: l.hotspot,
+            count: figureValue(l.figure),
+          })),
+    deprivationCorrelations: d.deprivationCorrelations,
+    summary: d.summary,
+    params: d.params,
+    warnings: d.warnings,
+  };
+}
+
+function paramValue(v: unknown): string {
+  if (typeof v === 'string') return v;
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 200 ? `${text.slice(0, 197)}…` : text;
+}
+
+/**
+ * `pages`: the page each section starts on in print (from a first printing, see printPdf's
+ * `relayout`); the contents lists them when given.
+ */
+export function renderSnaHtml(
+  d: DisclosedSna,
+  commentary: Commentary = {},
+  pages?: ReadonlyMap<string, number>,
+): string {
+  resetChartIds();
+  const title = `Strategic Needs Assessment: ${d.area.name}`;
+  const section = (id: SectionId, body: HtmlValue): SafeHtml => {
+    const s = SECTIONS.find((x) => x.id === id)!;
+    const note = commentary[id];
+    return html`<section class="sna" id="${id}">
+      <h2>${SECTIONS.indexOf(s) + 1}. ${s.title}</h2>
+      ${
+        note === undefined
+          ? ''
+          : html`<div class="commentary">
+              <h3>Analyst commentary</h3>
+              ${note.html}
+            </div>`
+      }
+      ${body}
+    </section>`;
+  };
+  const t = d.tables;
+  const rateColumn = {
+    header: 'Rate per 1,000 residents',
+    values: d.rates.districts.map((r) => (r.rate === null ? '—' : formatNumber(r.rate))),
+  };
+  const body = html`
+    <div class="cover">
+      <h1>${title}</h1>
+      <p class="meta">${d.period.from} to ${d.period.to} · ${d.area.level} ${d.area.code}</p>
+      <p class="meta">
+        Definition: ${d.definition.title} (${d.definition.id}, version ${d.definition.version})
+      </p>
+      <p class="meta">Generated ${d.generatedAt} by ${d.software.name} ${d.software.version}</p>
+      <div class="banner ${d.audience === 'public' ? '' : 'draft'}">
+        ${AUDIENCE_BANNER[d.audience]}
+      </div>
+      ${
+        d.caveats.some((c) => c.includes('SYNTHETIC'))
+          ? html`<div class="banner draft">Contains SYNTHETIC data: not real records.</div>`
+          : ''
+      }
+    </div>
+    <nav class="contents">
+      <h2>Contents</h2>
+      <ol>
+        ${SECTIONS.map(
+          (s) =>
+            html`<li>
+              <a href="#${s.id}">${SECTIONS.indexOf(s) + 1}. ${s.title}</a>${
+                pages?.get(s.id) === undefined
+                  ? ''
+                  : html`<span class="page">${pages.get(s.id)}</span>`
+              }
+            </li>`,
+        )}
+      </ol>
+    </nav>
+    ${section('summary', html`${d.summary.map((s) => html`<p>${s}</p>`)}`)}
+    ${section(
+      'definition',
+      html`<p>
+          Figures count records under <strong>${d.definition.title}</strong>: definition
+          <code>${d.definition.id}</code>, version ${d.definition.version}, content hash
+          <code>${d.definition.hash}</code>
+          (${d.definition.coverage === 'exact' ? 'applied exactly' : 'a proxy'}).
+        </p>
+        <p>Tiers (each record counts once, in the first tier it matches):</p>
+        <ul>
+          ${d.definition.tiers.map((x, i) => html`<li>${x.label} (<code>${x.id}</code>)${i === 0 ? ' — the serious violence this report is about' : ''}</li>`)}
+        </ul>`,
+    )}
+    ${section(
+      'sources',
+      html`<h3>Caveats</h3>
+        <ul>
+          ${d.caveats.map((c) => html`<li>${c}</li>`)}
+          <li>${d.policy.description}.</li>
+        </ul>
+        <h3>Coverage of the period</h3>
+        <table>
+          <thead>
+            <tr>
+              <th>Source</th>
+              <th class="num">Months held</th>
+              <th>Months missing (gaps, not zeros)</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${d.coverage.map(
+              (c) =>
+                html`<tr>
+                  <td>${c.source}</td>
+                  <td class="num">${c.held.length}</td>
+                  <td>${c.missing.length === 0 ? 'none' : c.missing.join(', ')}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+        <h3>Data batches</h3>
+        ${batchTable(d)}`,
+    )}
+    ${section(
+      'volumes',
+      html`${tableChart(t.volumes, 'bar', d, { horizontal: true })}
+        ${renderTable(t.volumes, rateColumn)}
+        <p class="small">
+          Rates: records of the first tier per 1,000 residents (Census 2021), given only where the
+          count is published.
+        </p>`,
+    )}
+    ${section(
+      'trends',
+      html`${tableChart(t.trend, 'line', d)}
+      ${d.missingMonths.length === 0 ? '' : html`<p>Months not held (gaps, not zeros): ${d.missingMonths.join(', ')}.</p>`}
+      ${
+        d.change === null
+          ? ''
+          : html`<p>${d.summary.find((s) => s.startsWith('Comparing')) ?? ''}</p>`
+      }
+      ${
+        d.trendTest === null
+          ? ''
+          : html`<p>
+              Trend test over ${d.trendTest.months} months: Mann–Kendall,
+              ${formatP(d.trendTest.pValue)}, direction ${d.trendTest.direction}.
+            </p>`
+      }
+      ${renderTable(t.trend)}`,
+    )}
+    ${section(
+      'where',
+      html`${renderMap(d)}
+      ${d.map === null ? '' : html`<p>${d.map.hot} hotspot LSOA(s) and ${d.map.cold} coldspot LSOA(s).</p>`}
+      ${renderTable(t.where)}`,
+    )}
+    ${section(
+      'when',
+      t.when === null
+        ? html`<p>No record of the selection has a time of day.</p>`
+        : html`${tableChart(t.when, 'bar', d)} ${renderTable(t.when)}`,
+    )}
+    ${section(
+      'who',
+      t.who === null
+        ? html`<p>No record of the selection describes a victim.</p>`
+        : html`${tableChart(t.who, 'bar', d, { horizontal: true })} ${renderTable(t.who)}`,
+    )}
+    ${section(
+      'domestic',
+      html`<p>${d.summary.find((s) => s.includes('domestic abuse flag')) ?? ''}</p>
+        ${tableChart(t.domestic, 'bar', d, { horizontal: true, columns: [0] })}
+        ${renderTable(t.domestic)}`,
+    )}
+    ${section(
+      'knife',
+      html`<p>${d.summary.find((s) => s.includes('knife')) ?? ''}</p>
+        ${tableChart(t.knife, 'bar', d, { horizontal: true, columns: [0] })} ${renderTable(t.knife)}`,
+    )}
+    ${section(
+      'drugs',
+      html`<p>${d.summary.find((s) => s.startsWith('County lines')) ?? ''}</p>
+        ${tableChart(t.drugs, 'bar', d, { horizontal: true })} ${renderTable(t.drugs)}`,
+    )}
+    ${section(
+      'deprivation',
+      t.deprivation === null
+        ? html`<p>No deprivation data (IMD 2019) is loaded.</p>`
+        : html`${tableChart(t.deprivation, 'bar', d)}
+          ${renderTable(t.deprivation, {
+            header: 'Rate per 1,000 residents',
+            values: d.rates.deciles.map((r) => (r.rate === null ? '—' : formatNumber(r.rate))),
+          })}
+          ${
+            d.deprivationCorrelations.length === 0
+              ? ''
+              : html`<h3>Rank correlation of LSOA rates with each domain of deprivation</h3>
+                  <table>
+                    <thead>
+                      <tr>
+                        <th>Domain</th>
+                        <th class="num">Spearman ρ</th>
+                        <th class="num">p</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      ${d.deprivationCorrelations.map(
+                        (c) =>
+                          html`<tr>
+                            <td>${c.domain}</td>
+                            <td class="num">${c.rho === null ? '—' : c.rho.toFixed(2)}</td>
+                            <td class="num">${c.pValue === null ? '—' : formatP(c.pValue)}</td>
+                          </tr>`,
+                      )}
+                    </tbody>
+                  </table>`
+          }`,
+    )}
+    ${section(
+      'health',
+      t.health === null
+        ? html`<p>No A&amp;E (ISTV) data is held for the period.</p>`
+        : html`<p>${d.summary.find((s) => s.startsWith('Police beside health')) ?? ''}</p>
+            ${tableChart(t.health, 'line', d)} ${renderTable(t.health)}
+            ${t.healthMethod === null ? '' : html`${tableChart(t.healthMethod, 'bar', d, { horizontal: true })} ${renderTable(t.healthMethod)}`}
+            <p class="small">
+              Health data follow the NHS rule for small numbers wherever they are shown:
+              ${d.policy.healthMinimum > 0 ? `counts of 1–${d.policy.healthMinimum - 1} are not published` : 'nothing is withheld in this version'};
+              a table mixing police and health figures follows the stricter rule.
+            </p>`,
+    )}
+    ${section(
+      'method',
+      html`<h3>Disclosure control</h3>
+        <p>${d.policy.description}.</p>
+        <h3>Parameters of each analysis</h3>
+        <p class="small">
+          Automatic: chosen by svd from the data or a fixed default, with the reason.
+        </p>
+        <table>
+          <thead>
+            <tr>
+              <th>Analysis</th>
+              <th>Parameter</th>
+              <th>Value</th>
+              <th>How chosen</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${d.params.flatMap((a) =>
+              Object.entries(a.params).map(
+                ([name, p]) =>
+                  html`<tr>
+                    <td>${a.analysis}</td>
+                    <td>${name}</td>
+                    <td>
+                      <code>${paramValue(p.value)}${p.unit === undefined ? '' : ` ${p.unit}`}</code>
+                    </td>
+                    <td>
+                      ${p.automatic ? `automatic${p.explanation === undefined ? '' : `: ${p.explanation}`}` : 'given'}
+                    </td>
+                  </tr>`,
+              ),
+            )}
+          </tbody>
+        </table>
+        ${
+          d.warnings.length === 0
+            ? ''
+            : html`<h3>Warnings</h3>
+                <ul>
+                  ${d.warnings.map((w) => html`<li>${w.message}${w.count > 1 ? ` (${w.count} times)` : ''}</li>`)}
+                </ul>`
+        }
+        <h3>Manifest</h3>
+        <table>
+          <tbody>
+            <tr>
+              <th>Generated</th>
+              <td>${d.generatedAt}</td>
+            </tr>
+            <tr>
+              <th>Software</th>
+              <td>${d.software.name} ${d.software.version}</td>
+            </tr>
+            <tr>
+              <th>Definition</th>
+              <td>
+                ${d.definition.id}@${d.definition.version}, sha256 <code>${d.definition.hash}</code>
+              </td>
+            </tr>
+            <tr>
+              <th>Area</th>
+              <td>${d.area.name} (${d.area.level} ${d.area.code})</td>
+            </tr>
+            <tr>
+              <th>Period</th>
+              <td>${d.period.from} to ${d.period.to}</td>
+            </tr>
+            <tr>
+              <th>Audience</th>
+              <td>${d.audience}</td>
+            </tr>
+          </tbody>
+        </table>
+        ${batchTable(d)}
+        <p class="small">
+          Every table and chart's data, as published here, is embedded in this file as JSON (the
+          element <code>sna-data</code>).
+        </p>`,
+    )}
+    ${trusted(`<script type="application/json" id="sna-data">${scriptJson(snaDataJson(d))}</script>`)}
+  `;
+  return page(title, body, SNA_STYLE);
+}
+
+function batchTable(d: DisclosedSna): SafeHtml {
+  return html`<table>
+    <thead>
+      <tr>
+        <th>Batch</th>
+        <th>Kind</th>
+        <th>File</th>
+        <th class="num">Rows stored</th>
+        <th>sha256</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${d.batches.map(
+        (b) =>
+          html`<tr>
+            <td class="num">${b.id}</td>
+            <td>${b.kind}${b.synthetic ? ' (SYNTHETIC)' : ''}</td>
+            <td>${b.file}</td>
+            <td class="num">${b.rows === null ? SUPPRESSED_MARK : formatNumber(b.rows)}</td>
+            <td class="hash">${b.sha256}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}

@@ -1,0 +1,194 @@
+/**
+ * The Strategic Needs Assessment in three stages, each with its own shape:
+ *
+ * 1. `SnaData` — what the analyses found, counts as computed (analysts' eyes only);
+ * 2. `DisclosedSna` — the same after the disclosure policy of the audience: every count a
+ *    `DisclosedFigure`, every figure derived from a count (rate, share, change) present only when
+ *    that count is shown;
+ * 3. the HTML, rendered from `DisclosedSna` alone, so nothing withheld can reach it.
+ */
+import type { ResolvedParam, AnalysisWarning } from '../../analysis/analysisResult.js';
+import type { DisclosedFigure, DisclosedTable, DisclosurePolicy } from '../../disclosure/index.js';
+import type { Shape } from '../../geo/shapes.js';
+import type { HotOrCold } from '../../hotspots/hotspotAnalysis.js';
+
+/** A table of whole counts as computed, rows × columns, with where the counts come from. */
+export interface RawTable {
+  id: string;
+  title: string;
+  rowHeader: string;
+  rows: string[];
+  columns: string[];
+  cells: number[][];
+  sources: string[];
+  note?: string;
+}
+
+export type SectionId =
+  | 'summary'
+  | 'definition'
+  | 'sources'
+  | 'volumes'
+  | 'trends'
+  | 'where'
+  | 'when'
+  | 'who'
+  | 'domestic'
+  | 'knife'
+  | 'drugs'
+  | 'deprivation'
+  | 'health'
+  | 'method';
+
+export const SECTIONS: readonly { id: SectionId; title: string }[] = [
+  { id: 'summary', title: 'Executive summary' },
+  { id: 'definition', title: 'Definition of serious violence' },
+  { id: 'sources', title: 'Data sources, coverage and caveats' },
+  { id: 'volumes', title: 'Volumes and rates by district' },
+  { id: 'trends', title: 'Trends' },
+  { id: 'where', title: 'Where: areas and hotspots' },
+  { id: 'when', title: 'When: day of week and time of day' },
+  { id: 'who', title: 'Who: victims by age and sex' },
+  { id: 'domestic', title: 'Domestic abuse' },
+  { id: 'knife', title: 'Knife crime' },
+  { id: 'drugs', title: 'Drug supply and county lines' },
+  { id: 'deprivation', title: 'Deprivation' },
+  { id: 'health', title: 'Police beside health' },
+  { id: 'method', title: 'Appendix: method, parameters and provenance' },
+];
+
+export interface SnaBatch {
+  id: number;
+  kind: string;
+  file: string;
+  sha256: string;
+  rows: number;
+  synthetic: boolean;
+}
+
+export interface SnaCoverage {
+  source: string;
+  held: string[];
+  missing: string[];
+}
+
+export interface LsoaOnMap {
+  code: string;
+  name: string | null;
+  hotspot: HotOrCold;
+  shape: Shape | null;
+}
+
+export interface SnaData {
+  area: { level: string; code: string; name: string };
+  period: { from: string; to: string };
+  definition: {
+    id: string;
+    version: number;
+    hash: string;
+    title: string;
+    coverage: string;
+    tiers: { id: string; label: string }[];
+  };
+  generatedAt: string;
+  software: { name: string; version: string };
+  batches: SnaBatch[];
+  coverage: SnaCoverage[];
+  caveats: string[];
+  tables: {
+    volumes: RawTable;
+    trend: RawTable;
+    where: RawTable;
+    when: RawTable | null;
+    who: RawTable | null;
+    domestic: RawTable;
+    knife: RawTable;
+    drugs: RawTable;
+    deprivation: RawTable | null;
+    health: RawTable | null;
+    healthMethod: RawTable | null;
+  };
+  /** Residents per district (rows of the volumes table), and per IMD decile. */
+  population: { districts: (number | null)[]; deciles: (number | null)[] };
+  missingMonths: string[];
+  change: {
+    earlier: { from: string; to: string; count: number; days: number };
+    later: { from: string; to: string; count: number; days: number };
+    pValue: number;
+    significant: boolean;
+  } | null;
+  trendTest: { direction: 'up' | 'down' | 'none'; pValue: number; months: number } | null;
+  hotspots: {
+    lsoas: LsoaOnMap[];
+    hot: number;
+    cold: number;
+    correction: string;
+    alpha: number;
+  } | null;
+  deprivationCorrelations: { domain: string; rho: number | null; pValue: number | null }[];
+  /** Each analysis's resolved parameters, automatic ones marked. */
+  params: { analysis: string; params: Record<string, ResolvedParam> }[];
+  warnings: AnalysisWarning[];
+}
+
+/** A table after disclosure, with what it is. */
+export interface ShownTable extends DisclosedTable {
+  id: string;
+  title: string;
+  rowHeader: string;
+  note?: string;
+}
+
+export interface DisclosedSna {
+  area: SnaData['area'];
+  period: SnaData['period'];
+  definition: SnaData['definition'];
+  generatedAt: string;
+  software: SnaData['software'];
+  audience: DisclosurePolicy['audience'];
+  policy: { description: string; minimum: number; healthMinimum: number; rounding: number | null };
+  /** Rows stored per batch go through the policy too (null: not published). */
+  batches: (Omit<SnaBatch, 'rows'> & { rows: number | null })[];
+  coverage: SnaCoverage[];
+  caveats: string[];
+  tables: {
+    volumes: ShownTable;
+    trend: ShownTable;
+    where: ShownTable;
+    when: ShownTable | null;
+    who: ShownTable | null;
+    domestic: ShownTable;
+    knife: ShownTable;
+    drugs: ShownTable;
+    deprivation: ShownTable | null;
+    health: ShownTable | null;
+    healthMethod: ShownTable | null;
+  };
+  /** Rates per 1,000 residents, present only where the count is shown. */
+  rates: {
+    districts: { district: string; population: number | null; rate: number | null }[];
+    deciles: { decile: string; population: number | null; rate: number | null }[];
+  };
+  missingMonths: string[];
+  change: {
+    earlier: { from: string; to: string; figure: DisclosedFigure };
+    later: { from: string; to: string; figure: DisclosedFigure };
+    /** Stated only when both counts are shown. */
+    percent: number | null;
+    significant: boolean | null;
+  } | null;
+  trendTest: SnaData['trendTest'];
+  map: {
+    lsoas: (Omit<LsoaOnMap, 'shape'> & { figure: DisclosedFigure })[];
+    shapes: Record<string, string>;
+    viewBox: string;
+    hot: number;
+    cold: number;
+    correction: string;
+    alpha: number;
+  } | null;
+  deprivationCorrelations: SnaData['deprivationCorrelations'];
+  summary: string[];
+  params: SnaData['params'];
+  warnings: AnalysisWarning[];
+}

@@ -1,0 +1,351 @@
+/**
+ * Properties of the published assessment, over generated data: for the public audience no table,
+ * chart, sentence or embedded JSON carries a count from 1 to the minimum − 1, and no withheld
+ * figure can be worked out from the published ones by linear reasoning on rows, columns and
+ * totals (checked by rank, independently of the bridge argument suppressTable relies on).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { discloseTable, disclosurePolicy, HEALTH_MINIMUM } from '../../src/disclosure/index.js';
+import { discloseSna } from '../../src/reports/sna/discloseSna.js';
+import { renderSnaHtml } from '../../src/reports/sna/renderSnaHtml.js';
+import type { RawTable, SnaData } from '../../src/reports/sna/snaTypes.js';
+import { makeShape } from '../../src/geo/shapes.js';
+
+/** Counts where small ones are common: zeros, 1 … 12, and some large. */
+const count = fc.oneof(
+  { weight: 2, arbitrary: fc.constant(0) },
+  { weight: 5, arbitrary: fc.integer({ min: 1, max: 12 }) },
+  { weight: 2, arbitrary: fc.integer({ min: 13, max: 400 }) },
+);
+
+const grid = (rows: number, cols: number): fc.Arbitrary<number[][]> =>
+  fc.array(fc.array(count, { minLength: cols, maxLength: cols }), {
+    minLength: rows,
+    maxLength: rows,
+  });
+
+function rawTable(
+  id: string,
+  rows: string[],
+  columns: string[],
+  cells: number[][],
+  sources = ['force-extract'],
+): RawTable {
+  return { id, title: id, rowHeader: 'row', rows, columns, cells, sources };
+}
+
+const DISTRICTS = ['Cherwell', 'Oxford', 'South Oxfordshire', 'Vale of White Horse'];
+const FLAGS = ['Flagged', 'Not flagged', 'Not recorded'];
+
+const snaData: fc.Arbitrary<SnaData> = fc
+  .record({
+    volumes: grid(4, 2),
+    trend: grid(6, 1),
+    where: grid(9, 1),
+    when: grid(7, 6),
+    who: grid(5, 3),
+    domestic: grid(4, 3),
+    knife: grid(4, 3),
+    drugs: grid(4, 2),
+    deprivation: grid(10, 1),
+    health: grid(3, 2),
+    healthMethod: grid(3, 2),
+    change: fc.tuple(count, count),
+    undated: count,
+    population: fc.array(fc.integer({ min: 1000, max: 200000 }), { minLength: 10, maxLength: 10 }),
+    hot: fc.array(fc.constantFrom('hotspot' as const, 'coldspot' as const, null), {
+      minLength: 9,
+      maxLength: 9,
+    }),
+  })
+  .map((g) => {
+    const lsoas = g.where.map((_, i) => ({
+      code: `E0100000${i}`,
+      name: `Oxford 00${i}A`,
+      hotspot: g.hot[i]!,
+      shape: makeShape([
+        Float64Array.from([i * 100, 0, i * 100 + 100, 0, i * 100 + 100, 100, i * 100, 100]),
+      ]),
+    }));
+    return {
+      area: { level: 'csp', code: 'safer-oxfordshire', name: 'Safer Oxfordshire Partnership' },
+      period: { from: '2024-01', to: '2024-06' },
+      definition: {
+        id: 'thames-valley-vru',
+        version: 1,
+        hash: 'abc',
+        title: 'Test definition',
+        coverage: 'exact',
+        tiers: [
+          { id: 'primary', label: 'Serious violence' },
+          { id: 'monitoring', label: 'Monitoring' },
+        ],
+      },
+      generatedAt: '2024-07-01T00:00:00Z',
+      software: { name: 'svd', version: '0.0.0' },
+      batches: [{ id: 1, kind: 'istv', file: 'istv.csv', sha256: 'f', rows: 3, synthetic: true }],
+      coverage: [],
+      caveats: [],
+      tables: {
+        // The first tier by district is what the domestic and knife tables total per district.
+        volumes: rawTable(
+          'volumes',
+          DISTRICTS,
+          ['Serious violence', 'Monitoring'],
+          g.volumes.map((row, r) => [g.domestic[r]!.reduce((a, v) => a + v, 0), row[1]!]),
+        ),
+        trend: rawTable(
+          'trend',
+          ['2024-01', '2024-02', '2024-03', '2024-04', '2024-05', '2024-06'],
+          ['Records'],
+          g.trend,
+        ),
+        where: rawTable(
+          'where',
+          lsoas.map((l) => l.name),
+          ['Records'],
+          g.where,
+        ),
+        when: rawTable(
+          'when',
+          ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'],
+          ['00–04', '04–08', '08–12', '12–16', '16–20', '20–24'],
+          g.when,
+        ),
+        who: rawTable(
+          'who',
+          ['0-17', '18-24', '25-34', '35-64', '65+'],
+          ['female', 'male', 'unknown'],
+          g.who,
+        ),
+        domestic: rawTable('domestic', DISTRICTS, FLAGS, g.domestic),
+        knife: rawTable(
+          'knife',
+          DISTRICTS,
+          FLAGS,
+          g.domestic.map((row, r) => (g.knife[r]![0]! % 2 === 0 ? [...row].reverse() : [...row])),
+        ),
+        drugs: rawTable('drugs', DISTRICTS, ['County lines flagged', 'Other drug supply'], g.drugs),
+        deprivation: rawTable(
+          'deprivation',
+          ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'],
+          ['Records'],
+          g.deprivation,
+        ),
+        health: rawTable('health', ['2024-01', '2024-02', '2024-03'], ['Police', 'A&E'], g.health, [
+          'police',
+          'istv',
+        ]),
+        healthMethod: rawTable(
+          'healthMethod',
+          ['knife-sharp', 'firearm', 'other'],
+          ['Police', 'A&E'],
+          g.healthMethod,
+          ['police', 'istv'],
+        ),
+      },
+      population: { districts: g.population.slice(0, 4), deciles: g.population },
+      missingMonths: [],
+      change: {
+        earlier: { from: '2024-01', to: '2024-03', count: g.change[0], days: 91 },
+        later: { from: '2024-04', to: '2024-06', count: g.change[1], days: 91 },
+        pValue: 0.2,
+        significant: false,
+      },
+      trendTest: null,
+      hotspots: { lsoas, hot: 1, cold: 0, correction: 'fdr', alpha: 0.05 },
+      deprivationCorrelations: [],
+      params: [],
+      warnings: [
+        { code: 'DATE_ONLY', message: `${g.undated} records give a date but no time`, count: 1 },
+      ],
+    } satisfies SnaData;
+  });
+
+const small = (v: number, minimum: number): boolean => v > 0 && v < minimum;
+
+const HEALTH_TABLES = new Set(['health', 'healthMethod']);
+
+describe('the public assessment never carries a small count', () => {
+  it('in tables, sentences, charts, the map and the sna-data JSON, for any data', () => {
+    fc.assert(
+      fc.property(snaData, fc.integer({ min: 3, max: 10 }), (data, minimum) => {
+        const d = discloseSna(data, { audience: 'public', minimum });
+        const html = renderSnaHtml(d);
+        const least = (table: string): number =>
+          HEALTH_TABLES.has(table) ? Math.max(minimum, HEALTH_MINIMUM) : minimum;
+
+        // The embedded JSON: every published cell and margin of every table.
+        const json = /<script type="application\/json" id="sna-data">([\s\S]*?)<\/script>/.exec(
+          html,
+        );
+        expect(json).not.toBeNull();
+        const parsed = JSON.parse(json![1]!) as {
+          tables: Record<
+            string,
+            {
+              cells: (number | null)[][];
+              rowTotals: (number | null)[];
+              columnTotals: (number | null)[];
+              total: number | null;
+            } | null
+          >;
+          map: { count: number | null }[] | null;
+          change: { earlier: { figure: number | null }; later: { figure: number | null } };
+        };
+        for (const [id, t] of Object.entries(parsed.tables)) {
+          if (t === null) continue;
+          for (const v of [...t.cells.flat(), ...t.rowTotals, ...t.columnTotals, t.total])
+            if (v !== null) expect(small(v, least(id)), `${id}: ${v}`).toBe(false);
+        }
+        for (const l of parsed.map ?? [])
+          if (l.count !== null) expect(small(l.count, minimum)).toBe(false);
+        for (const f of [parsed.change.earlier.figure, parsed.change.later.figure])
+          if (f !== null) expect(small(f, minimum)).toBe(false);
+
+        // A figure stated in two tables is withheld in both or in neither.
+        d.tables.volumes.rows.forEach((_, r) => {
+          const shown = [
+            d.tables.volumes.cells[r]![0]!,
+            d.tables.domestic.rowTotals[r]!,
+            d.tables.knife.rowTotals[r]!,
+          ].map((f) => f.suppressed === false);
+          expect(new Set(shown).size, `district ${r}`).toBe(1);
+        });
+        const totals = [
+          d.tables.volumes.columnTotals[0]!,
+          d.tables.domestic.total,
+          d.tables.knife.total,
+        ];
+        expect(new Set(totals.map((f) => f.suppressed === false)).size).toBe(1);
+
+        // The tables as printed: every count cell.
+        for (const m of html.matchAll(/<td class="num count[^"]*">([^<]*)<\/td>/g)) {
+          const text = m[1]!.trim();
+          if (text === '[c]') continue;
+          expect(small(Number(text.replace(/,/g, '')), minimum), text).toBe(false);
+        }
+
+        // Sentences, wherever they are (summary, sections, warnings): every number stated
+        // before a counted noun.
+        const prose = html
+          .replace(/<svg[\s\S]*?<\/svg>/g, '')
+          .replace(/<script[\s\S]*?<\/script>/g, '')
+          .replace(/<[^>]+>/g, ' ');
+        for (const text of [prose, ...d.summary, ...d.warnings.map((w) => w.message)])
+          for (const m of text.matchAll(/(\d[\d,]*) (records?|attendances?|incidents?)/g))
+            expect(small(Number(m[1]!.replace(/,/g, '')), minimum), m[0]).toBe(false);
+
+        // Charts: the only numbers drawn are axis ticks (counts step by at least the minimum)
+        // and the tables' own row labels.
+        const labels = new Set(Object.values(data.tables).flatMap((t) => t?.rows ?? []));
+        for (const svg of html.matchAll(/<svg class="chart"[\s\S]*?<\/svg>/g))
+          for (const m of svg[0].matchAll(/<text[^>]*>([^<]*)<\/text>/g)) {
+            const text = m[1]!.trim();
+            if (!/^\d[\d,]*$/.test(text) || labels.has(text)) continue;
+            expect(small(Number(text.replace(/,/g, '')), minimum), `axis label ${text}`).toBe(
+              false,
+            );
+          }
+
+        // The map: a withheld area is hatched, and its tooltip holds the mark, not a number.
+        for (const m of html.matchAll(
+          /<path d="[^"]*" fill="([^"]*)" class="[^"]*"><title>([^<]*)<\/title>/g,
+        )) {
+          const value = /: ([^,]*)/.exec(m[2]!)![1]!;
+          if (value === '[c]') expect(m[1]).toBe('url(#svd-withheld)');
+          else expect(small(Number(value.replace(/,/g, '')), minimum)).toBe(false);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+/**
+ * Whether the unknown `k` is fixed by the equations A·x = b: exactly when the unit vector e_k is
+ * a combination of the rows of A (the rank of A does not grow when e_k is added).
+ */
+function rank(rows: number[][]): number {
+  const m = rows.map((r) => [...r]);
+  let r = 0;
+  const cols = m[0]?.length ?? 0;
+  for (let c = 0; c < cols && r < m.length; c++) {
+    let pivot = -1;
+    let best = 1e-9;
+    for (let i = r; i < m.length; i++)
+      if (Math.abs(m[i]![c]!) > best) {
+        best = Math.abs(m[i]![c]!);
+        pivot = i;
+      }
+    if (pivot === -1) continue;
+    [m[r], m[pivot]] = [m[pivot]!, m[r]!];
+    for (let i = 0; i < m.length; i++) {
+      if (i === r) continue;
+      const f = m[i]![c]! / m[r]![c]!;
+      if (f !== 0) for (let j = c; j < cols; j++) m[i]![j]! -= f * m[r]![j]!;
+    }
+    r++;
+  }
+  return r;
+}
+
+describe('secondary suppression', () => {
+  it('leaves no withheld figure recoverable from the published cells and margins', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 1, max: 6 })
+          .chain((rows) => fc.integer({ min: 1, max: 6 }).chain((cols) => grid(rows, cols))),
+        fc.integer({ min: 2, max: 10 }),
+        (cells, minimum) => {
+          const R = cells.length;
+          const C = cells[0]!.length;
+          const t = discloseTable(
+            {
+              rows: cells.map((_, i) => `r${i}`),
+              columns: cells[0]!.map((_, j) => `c${j}`),
+              cells,
+              sources: [],
+            },
+            disclosurePolicy({ audience: 'public', minimum }),
+          );
+          // The extended table: cells, row totals (column C), column totals (row R), total.
+          const hidden: [number, number][] = [];
+          const figure = (r: number, c: number) =>
+            r < R
+              ? c < C
+                ? t.cells[r]![c]!
+                : t.rowTotals[r]!
+              : c < C
+                ? t.columnTotals[c]!
+                : t.total;
+          for (let r = 0; r <= R; r++)
+            for (let c = 0; c <= C; c++) if (figure(r, c).suppressed !== false) hidden.push([r, c]);
+          // Every published figure is exact (no rounding) and never small.
+          for (let r = 0; r <= R; r++)
+            for (let c = 0; c <= C; c++) {
+              const f = figure(r, c);
+              if (f.suppressed === false) expect(small(f.value, minimum)).toBe(false);
+            }
+          if (hidden.length === 0) return;
+          // One equation per row and per column of the extended table: cells − total = 0.
+          const A: number[][] = [];
+          for (let r = 0; r <= R; r++)
+            A.push(hidden.map(([hr, hc]) => (hr === r ? (hc === C ? -1 : 1) : 0)));
+          for (let c = 0; c <= C; c++)
+            A.push(hidden.map(([hr, hc]) => (hc === c ? (hr === R ? -1 : 1) : 0)));
+          const base = rank(A);
+          hidden.forEach((_, k) => {
+            const unit = hidden.map((__, j) => (j === k ? 1 : 0));
+            expect(rank([...A, unit]), `withheld ${String(hidden[k])} is determined`).toBe(
+              base + 1,
+            );
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
