@@ -384,8 +384,8 @@ export function summariseSna(d: DisclosedSna): string[] {
     const { flagged, share } = flaggedShare(table);
     out.push(
       flagged.suppressed === false
-        ? `Of these, ${describeFigure(flagged, RECORDS)} ${what}${share === null ? '' : ` (${share})`}.`
-        : `The number of these records that ${what} is ${WITHHELD_PHRASE}.`,
+        ? `Of the records of serious violence, ${describeFigure(flagged, RECORDS)} ${what}${share === null ? '' : ` (${share})`}.`
+        : `The number of records of serious violence that ${what} is ${WITHHELD_PHRASE}.`,
     );
   }
   const drugs = d.tables.drugs;
