@@ -182,7 +182,9 @@ function renderMap(d: DisclosedSna): SafeHtml {
         const label =
           next === undefined
             ? `${formatNumber(from)} or more`
-            : `${formatNumber(from)}–${formatNumber(next)}`;
+            : from === next
+              ? formatNumber(from)
+              : `${formatNumber(from)}–${formatNumber(next)}`;
         return from > (next ?? Infinity)
           ? ''
           : html`<span
