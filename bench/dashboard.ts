@@ -60,7 +60,7 @@ const PAGES = [
 ];
 
 /** Copies the demo workspace and replicates its incidents up to `target`. */
-async function scaledWorkspace(demo: string, dest: string, target: number): Promise<number> {
+export async function scaledWorkspace(demo: string, dest: string, target: number): Promise<number> {
   copyFileSync(demo, dest);
   const ws = await openWorkspace(dest, { create: false });
   try {

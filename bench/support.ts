@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export function sharedDataPath(...parts: string[]): string {
   const base = process.env['SVD_SHARED_DATA'] ?? path.resolve(REPO, '../shared/data');
