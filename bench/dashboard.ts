@@ -26,15 +26,13 @@ import {
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { silentReporter } from '../src/core/reporter.js';
 import { ensureDemoWorkspace } from '../src/demo/ensureDemoWorkspace.js';
 import { openWorkspace } from '../src/store/openWorkspace.js';
 import { launchChromium } from '../tests/helpers/browser.js';
-import { printTable, sharedDataPath } from './support.js';
+import { printTable, REPO, sharedDataPath } from './support.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TARGET = Number(process.env['BENCH_INCIDENTS'] ?? 10_000_000);
 const CLIENTS = 20;
 const CACHED_REQUESTS = Number(process.env['BENCH_REQUESTS'] ?? 1000);

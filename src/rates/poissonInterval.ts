@@ -34,13 +34,21 @@ export function gammaP(a: number, x: number): number {
     }
     return sum * Math.exp(lead);
   }
-  // Continued fraction for Q(a, x) (modified Lentz).
+  return 1 - gammaQFraction(a, x);
+}
+
+/**
+ * Q(a, x) = 1 − P(a, x) by its continued fraction (modified Lentz), accurate for x ≥ a + 1,
+ * where it keeps full relative precision in the upper tail.
+ */
+export function gammaQFraction(a: number, x: number): number {
+  const lead = a * Math.log(x) - x - logGamma(a);
   const tiny = 1e-300;
   let b = x + 1 - a;
   let c = 1 / tiny;
   let d = 1 / b;
   let h = d;
-  for (let i = 1; i < 10_000; i++) {
+  for (let i = 1; i < 100_000; i++) {
     const an = -i * (i - a);
     b += 2;
     d = an * d + b;
@@ -52,7 +60,7 @@ export function gammaP(a: number, x: number): number {
     h *= delta;
     if (Math.abs(delta - 1) < 1e-16) break;
   }
-  return 1 - Math.exp(lead) * h;
+  return Math.exp(lead) * h;
 }
 
 /** The p-quantile of the gamma distribution with shape a and unit scale. */

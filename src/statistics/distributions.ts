@@ -5,31 +5,12 @@
  * The incomplete beta function uses its continued fraction (Numerical Recipes §6.4, modified
  * Lentz); quantiles are found by bisection.
  */
-import { gammaP, logGamma } from '../rates/poissonInterval.js';
+import { gammaP, gammaQFraction, logGamma } from '../rates/poissonInterval.js';
 
 /** Q(a, x) = 1 − P(a, x), computed directly where it is small (continued fraction). */
 export function gammaQ(a: number, x: number): number {
   if (x <= 0) return 1;
-  if (x < a + 1) return 1 - gammaP(a, x);
-  const lead = a * Math.log(x) - x - logGamma(a);
-  const tiny = 1e-300;
-  let b = x + 1 - a;
-  let c = 1 / tiny;
-  let d = 1 / b;
-  let h = d;
-  for (let i = 1; i < 100_000; i++) {
-    const an = -i * (i - a);
-    b += 2;
-    d = an * d + b;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = b + an / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const delta = d * c;
-    h *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  return Math.exp(lead) * h;
+  return x < a + 1 ? 1 - gammaP(a, x) : gammaQFraction(a, x);
 }
 
 /** 1 − Φ(z), without cancellation in the upper tail. */
