@@ -15,6 +15,7 @@ import { formatPath, type Path } from './compileDefinition.js';
 import { offenceCodes, type OffenceCodeTable } from './offenceCodes.js';
 import { CONDITION_KEYS, definitionSchema, type DefinitionFile } from './schema.js';
 import { validateDefinition } from './validateDefinition.js';
+import { badIdMessage } from '../core/idMessage.js';
 
 export interface Definition {
   file: DefinitionFile;
@@ -267,21 +268,7 @@ function schemaIssue(issue: z.core.$ZodIssue, root: unknown): DefinitionIssue[] 
             value,
           ),
         ];
-      const slug =
-        typeof value === 'string'
-          ? value
-              .toLowerCase()
-              .replace(/[^a-z0-9]+/g, '-')
-              .replace(/^-+|-+$/g, '')
-          : '';
-      return [
-        at(
-          path,
-          'BAD_ID',
-          `${JSON.stringify(value)} is not a valid id: use lower-case letters, digits and hyphens${slug === '' || !/^[a-z]/.test(slug) ? '' : ` (e.g. "${slug}")`}`,
-          value,
-        ),
-      ];
+      return [at(path, 'BAD_ID', badIdMessage(value), value)];
     }
     case 'invalid_union':
       if (last === 'victim_age' || last === 'suspect_age')

@@ -13,6 +13,7 @@ import { formatPath, type Path } from '../definitions/compileDefinition.js';
 import { canonicalJson } from '../definitions/readDefinition.js';
 import { strategySchema, type StrategyFile } from './schema.js';
 import { validateStrategy, type StrategyContext } from './validateStrategy.js';
+import { badIdMessage } from '../core/idMessage.js';
 
 export interface StrategyIssue {
   severity: 'error' | 'warning';
@@ -212,20 +213,7 @@ function schemaIssue(issue: z.core.$ZodIssue, root: unknown): StrategyIssue[] {
             `${JSON.stringify(value)} is not a date; write YYYY-MM-DD, e.g. 2025-03-31`,
           ),
         ];
-      const slug =
-        typeof value === 'string'
-          ? value
-              .toLowerCase()
-              .replace(/[^a-z0-9]+/g, '-')
-              .replace(/^-+|-+$/g, '')
-          : '';
-      return [
-        at(
-          path,
-          'BAD_ID',
-          `${JSON.stringify(value)} is not a valid id: use lower-case letters, digits and hyphens${/^[a-z]/.test(slug) ? ` (e.g. "${slug}")` : ''}`,
-        ),
-      ];
+      return [at(path, 'BAD_ID', badIdMessage(value))];
     }
     default:
       return [at(path, 'INVALID', issue.message)];
