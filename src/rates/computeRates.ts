@@ -225,8 +225,12 @@ export async function computeRates(
       `${unplaced.toLocaleString('en-GB')} matching incidents are in no ${query.level} (without a location, outside the loaded areas, or in areas of no ${query.level})`,
     );
   const months = await countIncidents(ws, { by: ['month'], where }, { dimensions: dims, params });
-  const methods = await ws.db.all<{ m: string; n: number }>(
-    `SELECT lsoa11_method AS m, count(*) AS n FROM incident_places GROUP BY 1 ORDER BY 1`,
+  // How the incidents counted were placed: those the filters select, not every incident of the
+  // workspace (the methods describe these rates, whatever else the workspace holds).
+  const methods = await countIncidents(
+    ws,
+    { by: ['lsoa11_method'], where },
+    { dimensions: dims, params },
   );
   return {
     rows,
@@ -255,7 +259,9 @@ export async function computeRates(
       placement: {
         counting:
           'each incident counted in the areas of its LSOA 2011 (else LSOA 2021), see lsoa11_method',
-        lsoa2011Methods: Object.fromEntries(methods.map((r) => [r.m, r.n])),
+        lsoa2011Methods: Object.fromEntries(
+          methods.rows.map((r) => [String(r['lsoa11_method'] ?? 'not placed'), r.n]),
+        ),
       },
       notes,
     },
