@@ -1,0 +1,374 @@
+/**
+ * The area invariant (issue 13), as a metamorphic test on real data: for an area A, every figure of
+ * every analysis and of the SNA computed on a workspace holding the whole force's data (WHOLE)
+ * equals the figure computed on a workspace holding only A's data (ONLY_A: the same inputs
+ * filtered to A; tests/helpers/areaWorkspaces.ts says how). Both workspaces take the same
+ * selection naming A, so that nothing but what else the workspace holds can differ.
+ *
+ * Inputs: Thames Valley police.uk 2019-01 (LSOA 2011) and 2024-01…03 (LSOA 2021), the 16
+ * districts' LSOA 2011 boundaries, LAD 2019 boundaries, the Oxfordshire partnership
+ * configuration, both population files (Census 2021 by LSOA 2021; IoD2019 mid-2015 by LSOA 2011),
+ * IMD 2019 domains, and a SYNTHETIC force extract and A&E file generated from the police.uk rows.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Selection } from '../../src/analysis/selection.js';
+import { analyseDeprivation } from '../../src/causes/analyseDeprivation.js';
+import { silentReporter } from '../../src/core/reporter.js';
+import { fixedClock } from '../../src/core/clock.js';
+import type { AnalysisWarning } from '../../src/analysis/analysisResult.js';
+import type { SnaData } from '../../src/reports/sna/snaTypes.js';
+import { countIncidents } from '../../src/counts/countIncidents.js';
+import { analyseHealthVsPolice } from '../../src/health/analyseHealthVsPolice.js';
+import { analyseHotspots } from '../../src/hotspots/analyseHotspots.js';
+import { computeRates } from '../../src/rates/computeRates.js';
+import { gatherSnaData } from '../../src/reports/sna/gatherSnaData.js';
+import { openWorkspace, type Workspace } from '../../src/store/openWorkspace.js';
+import { analyseTrends } from '../../src/trends/analyseTrends.js';
+import { analyseWhen } from '../../src/when/analyseWhen.js';
+import { analyseWho } from '../../src/who/analyseWho.js';
+import {
+  AREAS,
+  DEFINITION,
+  POPULATIONS,
+  areaMembership,
+  buildWorkspace,
+  filterInputs,
+  syntheticInputs,
+  wholeInputs,
+  type Area,
+  type Inputs,
+} from '../helpers/areaWorkspaces.js';
+import { describeDifferences, figureDifferences } from '../helpers/compareFigures.js';
+import { tempDir } from '../helpers/temp.js';
+
+const dir = tempDir('svd-invariant-');
+const ctx = { cwd: dir, reporter: silentReporter };
+
+/**
+ * What legitimately differs between the two workspaces is left out by key, anywhere in a result.
+ * The list is empty: no analysis result names a batch, a file or a time, and the SNA's one such
+ * part (its `batches`, the workspace's provenance) is left out in snaPart, which says why. The
+ * SNA is gathered with a fixed clock, so `generatedAt` agrees. Counts, rates, shares, intervals,
+ * p-values, grids, automatic parameters and warnings all describe A and must agree.
+ */
+const IGNORED: ReadonlySet<string> = new Set();
+
+interface Pair {
+  area: Area;
+  whole: Workspace;
+  onlyA: Workspace;
+  rows: Record<string, number>;
+}
+
+let whole: Workspace;
+const pairs = new Map<string, Pair>();
+
+beforeAll(async () => {
+  const base = wholeInputs(path.join(dir, 'whole'));
+  const inputs: Inputs = {
+    ...base,
+    ...(await syntheticInputs(path.join(dir, 'whole'), base.street)),
+  };
+  const wholeDb = path.join(dir, 'whole.duckdb');
+  await buildWorkspace(wholeDb, inputs);
+  whole = await openWorkspace(wholeDb, { create: false });
+  for (const area of AREAS) {
+    const membership = await areaMembership(whole, area);
+    const areaDir = path.join(dir, area.code);
+    const filtered = filterInputs(inputs, area, membership, areaDir);
+    const db = path.join(dir, `${area.code}.duckdb`);
+    await buildWorkspace(db, filtered.inputs);
+    pairs.set(area.name, {
+      area,
+      whole,
+      onlyA: await openWorkspace(db, { create: false }),
+      rows: filtered.rows,
+    });
+  }
+}, 600_000);
+
+afterAll(() => {
+  for (const p of pairs.values()) p.onlyA.close();
+  whole?.close();
+});
+
+const pair = (area: Area): Pair => pairs.get(area.name)!;
+const areaFilter = (area: Area): Selection['where'] => [
+  { dimension: `${area.level}_code`, values: [area.code] },
+];
+
+/** Runs f on both workspaces and expects the same figures. */
+async function expectSame<T>(area: Area, f: (ws: Workspace) => Promise<T>): Promise<T> {
+  const p = pair(area);
+  const a = await f(p.whole);
+  const b = await f(p.onlyA);
+  const differences = figureDifferences(a, b, IGNORED);
+  expect(differences, describeDifferences(differences)).toEqual([]);
+  return a;
+}
+
+const SOURCES = ['police-uk', 'force-extract'] as const;
+
+describe.each(AREAS.map((a) => [a.name, a] as const))('the figures of %s', (_name, area) => {
+  it('ONLY_A holds records of every source, and the same counts by source and month', async () => {
+    const p = pair(area);
+    for (const key of ['force-extract', 'istv', 'lsoa11', 'census', 'file6', 'imd'])
+      expect(p.rows[key], key).toBeGreaterThan(0);
+    const counts = await expectSame(area, (ws) =>
+      countIncidents(ws, { by: ['source', 'month'], where: areaFilter(area)! }),
+    );
+    // Independent: ONLY_A holds nothing but A (its every placed record is in A).
+    const all = await countIncidents(p.onlyA, { by: ['source', 'month'], where: [] });
+    const sum = (r: typeof counts): number => r.rows.reduce((s, x) => s + Number(x.n), 0);
+    expect(sum(counts)).toBeGreaterThan(0);
+    expect(sum(all)).toBe(sum(counts));
+    expect(await unplacedIn(p.onlyA)).toBe(0);
+  });
+
+  it.each(SOURCES)('trends (%s)', async (source) => {
+    await expectSame(area, (ws) =>
+      analyseTrends(
+        ws,
+        { where: [...areaFilter(area)!, { dimension: 'source', values: [source] }] },
+        {},
+        ctx,
+      ),
+    );
+  });
+
+  it.each(SOURCES)('when (%s)', async (source) => {
+    await expectSame(area, (ws) =>
+      analyseWhen(
+        ws,
+        { where: [...areaFilter(area)!, { dimension: 'source', values: [source] }] },
+        {},
+        ctx,
+      ),
+    );
+  });
+
+  it.each(SOURCES)('who (%s)', async (source) => {
+    await expectSame(area, (ws) =>
+      analyseWho(
+        ws,
+        { where: [...areaFilter(area)!, { dimension: 'source', values: [source] }] },
+        {},
+        ctx,
+      ),
+    );
+  });
+
+  it.each(SOURCES)('hotspots (%s)', async (source) => {
+    await expectSame(area, (ws) =>
+      analyseHotspots(
+        ws,
+        { where: [...areaFilter(area)!, { dimension: 'source', values: [source] }] },
+        {},
+        ctx,
+      ),
+    );
+  });
+
+  // The options that change how the grid, the KDE and Gi* are built: the area's own boundary,
+  // hexagons, permutation p-values, another correction, LSOA 2021 units, change and classes.
+  it.each([
+    [
+      'police-uk, area boundary, hex grid, 99 permutations, Holm',
+      'police-uk',
+      { boundary: 'area', grid: 'hex', permutations: 99, seed: 7, correction: 'holm' },
+    ],
+    [
+      'force-extract, LSOA 2021, change 2019-01 → 2024, classified by month',
+      'force-extract',
+      {
+        lsoaLevel: 'lsoa21',
+        before: { from: '2019-01', to: '2019-01' },
+        after: { from: '2024-01', to: '2024-03' },
+        classify: true,
+        period: 'month',
+      },
+    ],
+  ] as const)('hotspots (%s)', async (_title, source, options) => {
+    await expectSame(area, (ws) =>
+      analyseHotspots(
+        ws,
+        { where: [...areaFilter(area)!, { dimension: 'source', values: [source] }] },
+        { ...options },
+        ctx,
+      ),
+    );
+  });
+
+  it('trends with a comparison of two periods', async () => {
+    await expectSame(area, (ws) =>
+      analyseTrends(
+        ws,
+        { where: [...areaFilter(area)!, { dimension: 'source', values: ['force-extract'] }] },
+        {
+          compare: {
+            earlier: { from: '2024-01', to: '2024-01' },
+            later: { from: '2024-02', to: '2024-03' },
+          },
+        },
+        ctx,
+      ),
+    );
+  });
+
+  // TODO(wt-area): deprivation denominators default to the force (see the SNA part below).
+  it.fails.each(Object.values(POPULATIONS))(
+    'TODO(wt-area) deprivation with population %s',
+    async (population) => {
+      await expectSame(area, (ws) =>
+        analyseDeprivation(
+          ws,
+          { where: [...areaFilter(area)!, { dimension: 'source', values: ['police-uk'] }] },
+          { population },
+          ctx,
+        ),
+      );
+    },
+  );
+
+  it.each(Object.values(POPULATIONS))(
+    'rates by district with population %s',
+    async (population) => {
+      const p = pair(area);
+      const run = async (ws: Workspace): Promise<Awaited<ReturnType<typeof computeRates>>> => {
+        const r = await computeRates(
+          ws,
+          {
+            level: 'district',
+            where: [...areaFilter(area)!, { dimension: 'source', values: ['police-uk'] }],
+            population,
+          },
+          { reporter: silentReporter },
+        );
+        // The rows of A's districts: the others are areas of the force ONLY_A holds no data of.
+        return { ...r, rows: r.rows.filter((x) => area.districts.includes(x.code)) };
+      };
+      const inWhole = await run(p.whole);
+      // Independent: the placement methods listed are those of the incidents counted.
+      const counted = inWhole.rows.reduce((s, r) => s + r.count, 0) + inWhole.unplaced;
+      expect(counted).toBeGreaterThan(0);
+      expect(
+        Object.values(inWhole.metadata.placement.lsoa2011Methods).reduce((s, n) => s + n, 0),
+      ).toBe(counted);
+      const differences = figureDifferences(inWhole, await run(p.onlyA), IGNORED);
+      expect(differences, describeDifferences(differences)).toEqual([]);
+    },
+  );
+
+  // TODO(wt-area): A&E sites are not selected by area (see the SNA part below).
+  it.fails('TODO(wt-area) health vs police', async () => {
+    await expectSame(area, (ws) =>
+      analyseHealthVsPolice(
+        ws,
+        { where: [...areaFilter(area)!, { dimension: 'source', values: ['force-extract'] }] },
+        {},
+        ctx,
+      ),
+    );
+  });
+
+  it('the SNA data, but for its deprivation and health parts', async () => {
+    await expectSame(area, async (ws) => snaPart(await sna(ws, area), 'rest'));
+  });
+
+  // TODO(wt-area): deprivation denominators default to the force (the decile populations, the
+  // deciles listed and the correlations cover every LSOA of the force, not A's). Being fixed on
+  // branch wt-area; remove `.fails` once merged.
+  it.fails('TODO(wt-area) the SNA data: its deprivation part', async () => {
+    await expectSame(area, async (ws) => snaPart(await sna(ws, area), 'deprivation'));
+  });
+
+  // TODO(wt-area): the A&E sites are not selected by area (every department of the workspace is
+  // set beside A's police records). Being fixed on branch wt-area; remove `.fails` once merged.
+  it.fails('TODO(wt-area) the SNA data: its health part', async () => {
+    await expectSame(area, async (ws) => snaPart(await sna(ws, area), 'health'));
+  });
+});
+
+/** The SNA data, gathered once per workspace and area (a few seconds each). */
+const snaCache = new Map<string, Promise<SnaData>>();
+function sna(ws: Workspace, area: Area): Promise<SnaData> {
+  const key = `${ws === whole ? 'whole' : 'onlyA'}:${area.code}`;
+  let found = snaCache.get(key);
+  if (found === undefined) {
+    found = gatherSnaData(
+      ws,
+      { area: `${area.level}=${area.code}`, definition: DEFINITION },
+      { ...ctx, clock: fixedClock('2024-06-01T12:00:00Z') },
+    );
+    snaCache.set(key, found);
+  }
+  return found;
+}
+
+/** Warnings the deprivation and the health analyses give (by code, and text where codes are shared). */
+const HEALTH_CODES = [
+  'AE_PARTIAL_MONTHS',
+  'AE_RECORDS_AND_COUNTS',
+  'FEW_MONTHS',
+  'MONTHS_NOT_COMPARED',
+  'POLICE_EXCEEDS_AE',
+  'POLICE_UK_NO_CODES',
+  'SITE_WITHOUT_AREA',
+  'NO_HEALTH',
+];
+const DEPRIVATION_CODES = ['RATES_NOTE', 'NO_RATIO', 'CRIME_DOMAIN', 'NO_DEPRIVATION'];
+const warningOf = (w: AnalysisWarning): 'health' | 'deprivation' | 'rest' =>
+  HEALTH_CODES.includes(w.code) ||
+  (w.code === 'EMPTY_MONTHS_IN_BATCH' && w.message.includes('site-months'))
+    ? 'health'
+    : DEPRIVATION_CODES.includes(w.code) ||
+        (w.code === 'SMALL_NUMBERS' && w.message.startsWith('decile'))
+      ? 'deprivation'
+      : 'rest';
+
+/**
+ * One part of the SNA data. `batches` is left out of every part: it is the provenance of the
+ * workspace (every file loaded, with the rows each stored, e.g. the force's whole police.uk
+ * month), which describes the workspace's inputs, not the area, and differs by design.
+ */
+function snaPart(data: SnaData, part: 'deprivation' | 'health' | 'rest'): unknown {
+  const {
+    batches: _provenance,
+    tables,
+    population,
+    deprivationCorrelations,
+    params,
+    ...rest
+  } = data;
+  const { deprivation, health, healthMethod, ...otherTables } = tables;
+  const warnings = data.warnings.filter((w) => warningOf(w) === part);
+  const paramsOf = (names: string[]): typeof params =>
+    params.filter((p) => names.includes(p.analysis));
+  if (part === 'deprivation')
+    return {
+      deprivation,
+      deciles: population.deciles,
+      deprivationCorrelations,
+      params: paramsOf(['deprivation']),
+      warnings,
+    };
+  if (part === 'health')
+    return { health, healthMethod, params: paramsOf(['health-vs-police']), warnings };
+  return {
+    ...rest,
+    tables: otherTables,
+    districts: population.districts,
+    params: params.filter((p) => !['deprivation', 'health-vs-police'].includes(p.analysis)),
+    warnings,
+  };
+}
+
+async function unplacedIn(ws: Workspace): Promise<number> {
+  return (
+    (await ws.db.value<number>(
+      `SELECT count(*) FROM incidents i LEFT JOIN incident_places p ON p.incident_id = i.id
+        WHERE p.base_code IS NULL`,
+    )) ?? 0
+  );
+}
