@@ -9,12 +9,15 @@
  * file and count of the lookup).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { listValue } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { analyseDeprivation } from '../../src/causes/analyseDeprivation.js';
 import { silentReporter } from '../../src/core/reporter.js';
 import { readPartnershipConfig, OXFORDSHIRE_CONFIG } from '../../src/geo/partnershipConfig.js';
 import { analyseHealthVsPolice } from '../../src/health/analyseHealthVsPolice.js';
+import { computeRates } from '../../src/rates/computeRates.js';
 import { openWorkspace, type Workspace } from '../../src/store/openWorkspace.js';
 import { SYNTHETIC_SITES } from '../../src/synthetic/synthIstv.js';
 import { svd } from '../helpers/cli.js';
@@ -27,6 +30,13 @@ const ctx = { cwd: dir, reporter: silentReporter };
 const MONTHS = ['2024-01', '2024-02'];
 const EXTRACT = { dimension: 'source', values: ['force-extract'] };
 const UNLISTED = 'SITE-NOT-IN-CONFIG';
+const OXFORDSHIRE = [
+  'Cherwell',
+  'Oxford',
+  'South Oxfordshire',
+  'Vale of White Horse',
+  'West Oxfordshire',
+];
 const { config } = readPartnershipConfig(OXFORDSHIRE_CONFIG);
 const partnership = (code: string): string[] =>
   config.partnerships.find((p) => p.code === code)!.districts;
@@ -214,5 +224,103 @@ describe('police beside health follows the area of the selection', () => {
     expect(r.stderr).toMatch(
       /no emergency department is known to lie in the area of the selection/,
     );
+  });
+});
+
+describe('denominators follow the area of the selection', () => {
+  /** Residents of Oxfordshire in the population file, summed directly. */
+  function oxfordshireResidents(): number {
+    const text = readFileSync(
+      sharedData('population', 'census2021-lsoa21-usual-residents-age6-thames-valley.csv'),
+      'utf8',
+    );
+    let total = 0;
+    for (const line of text.trim().split(/\r?\n/).slice(1)) {
+      const [, name, , n] = line.split(',');
+      if (OXFORDSHIRE.some((d) => name!.startsWith(`${d} `))) total += Number(n);
+    }
+    return total;
+  }
+
+  /** Oxfordshire's LSOAs 2011 in the lookup, counted directly. */
+  function oxfordshireLsoas(): number {
+    const text = gunzipSync(
+      readFileSync(sharedData('lookups', 'oa11-lsoa11-msoa11-lad17-rgn11-oac11-lookup.csv.gz')),
+    ).toString('utf8');
+    const lsoas = new Set<string>();
+    for (const line of text.split(/\r?\n/).slice(1)) {
+      const f = line.split(',');
+      if (partnership('safer-oxfordshire').includes(f[9]!)) lsoas.add(f[3]!);
+    }
+    return lsoas.size;
+  }
+
+  it('deprivation for csp_code=safer-oxfordshire: the 407 Oxfordshire LSOAs and their 725,275 residents, announced', async () => {
+    const residents = oxfordshireResidents();
+    const lsoas = oxfordshireLsoas();
+    expect([lsoas, residents]).toEqual([407, 725_275]);
+    const where = [EXTRACT, { dimension: 'csp_code', values: ['safer-oxfordshire'] }];
+    const r = await withWs((ws) => analyseDeprivation(ws, { where }, {}, ctx));
+    expect(r.params['within']).toMatchObject({
+      automatic: true,
+      value: { level: 'csp', codes: ['safer-oxfordshire'], basis: 'selection' },
+    });
+    expect(r.params['within']!.explanation).toMatch(/the area of the selection/);
+    const population = r.result.deciles.reduce((s, d) => s + d.population!, 0);
+    expect(population).toBeCloseTo(residents, 6);
+    for (const c of r.result.correlations) expect(c.lsoas).toBe(lsoas);
+    // Every selected record placed in Oxfordshire is counted in a decile.
+    const counted = r.result.deciles.reduce((s, d) => s + d.count, 0);
+    const selected = JSON.parse(
+      await run([
+        'counts',
+        '--by',
+        'source',
+        '--where',
+        'source=force-extract',
+        '--where',
+        'csp_code=safer-oxfordshire',
+        '--json',
+      ]),
+    ) as { n: number }[];
+    expect(counted).toBe(selected[0]!.n);
+    // The force's LSOAs only when asked for.
+    const force = await withWs((ws) =>
+      analyseDeprivation(
+        ws,
+        { where },
+        { within: { level: 'force', codes: ['thames-valley'] } },
+        ctx,
+      ),
+    );
+    expect(force.result.correlations[0]!.lsoas).toBeGreaterThan(lsoas);
+  });
+
+  it('rates by district for a selection of Oxford give Oxford alone, its residents those of the file', async () => {
+    const r = await withWs((ws) =>
+      computeRates(
+        ws,
+        { level: 'district', where: [EXTRACT, { dimension: 'district', values: ['Oxford'] }] },
+        { reporter: silentReporter },
+      ),
+    );
+    expect(r.metadata.within).toEqual({
+      level: 'district',
+      codes: ['E07000178'],
+      basis: 'selection',
+    });
+    expect(r.rows.map((x) => x.code)).toEqual(['E07000178']);
+    const text = readFileSync(
+      sharedData('population', 'census2021-lsoa21-usual-residents-age6-thames-valley.csv'),
+      'utf8',
+    );
+    const oxford = text
+      .trim()
+      .split(/\r?\n/)
+      .slice(1)
+      .map((l) => l.split(','))
+      .filter((f) => f[1]!.startsWith('Oxford '))
+      .reduce((s, f) => s + Number(f[3]), 0);
+    expect(r.rows[0]!.population).toBeCloseTo(oxford, 0);
   });
 });
