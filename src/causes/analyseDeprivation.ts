@@ -129,11 +129,17 @@ export async function analyseDeprivation(
     );
   else params.given('population', population);
   if (m.within.basis === 'given') params.given('within', m.within);
+  else if (m.within.basis === 'selection')
+    params.automatic(
+      'within',
+      m.within,
+      `the area of the selection (${m.within.level} ${m.within.codes.join(', ')}): its LSOAs and their residents are the denominators of the rates and the LSOAs of the correlations, and an LSOA of it without incidents counts as 0`,
+    );
   else
     params.automatic(
       'within',
       m.within,
-      'areas of the force areas with data, so an LSOA without incidents counts as 0 and LSOAs outside the data are left out',
+      'areas of the force areas with data (the selection names no area), so an LSOA without incidents counts as 0 and LSOAs outside the data are left out',
     );
   params.given(
     'rates',

@@ -1,7 +1,8 @@
 /**
  * The partnership configuration: which districts make each community safety partnership (and
  * which partnership sits within which), and which districts make each police force area. Shipped
- * for Oxfordshire in config/partnerships/oxfordshire.json.
+ * for Oxfordshire in config/partnerships/oxfordshire.json. It also says in which district each
+ * emergency department (A&E site) lies, so that A&E figures follow a selection by area.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -37,6 +38,22 @@ export const PartnershipConfigSchema = z
         }),
       )
       .min(1),
+    /**
+     * Emergency departments (A&E sites, by the site code the ISTV data carries) and the district
+     * each lies in: through the district, the partnerships and force areas it belongs to. A site
+     * not listed has no known area (see docs/decisions/0060-area-of-figures.md).
+     */
+    sites: z
+      .array(
+        z
+          .object({
+            code: z.string().trim().min(1),
+            name: z.string().min(1),
+            district: districtCode,
+          })
+          .strict(),
+      )
+      .default([]),
   })
   .strict();
 
@@ -91,6 +108,18 @@ export function readPartnershipConfig(file: string): { config: PartnershipConfig
         fix: 'give every partnership and force its own code',
       });
     codes.add(p.code);
+  }
+  const siteCodes = new Set<string>();
+  for (const s of config.sites) {
+    if (siteCodes.has(s.code))
+      throw new SvdError({
+        kind: 'input',
+        code: 'BAD_PARTNERSHIP_CONFIG',
+        message: `site ${JSON.stringify(s.code)} is listed twice`,
+        location: { file, field: 'sites', value: s.code },
+        fix: 'list every emergency department once, with the district it lies in',
+      });
+    siteCodes.add(s.code);
   }
   const byCode = new Map(config.partnerships.map((p) => [p.code, p]));
   for (const p of config.partnerships) {
@@ -155,6 +184,10 @@ export async function loadPartnershipConfig(
     options.reporter.info(
       `partnerships: ${config.partnerships.map((p) => `${p.name} (${p.districts.length} district${p.districts.length === 1 ? '' : 's'}${p.within === undefined ? '' : `, within ${p.within}`})`).join('; ')}`,
     );
+    if (config.sites.length > 0)
+      options.reporter.info(
+        `emergency departments: ${config.sites.map((s) => `${s.code} (${s.name}) in ${s.district}`).join('; ')}`,
+      );
     const geography = await rebuildGeography(ws, { reporter: options.reporter, clock });
     return { config, batchId, geography };
   });
@@ -164,7 +197,9 @@ export async function storedPartnershipConfig(
   ws: Workspace,
 ): Promise<{ batchId: number; config: PartnershipConfig } | undefined> {
   const json = await ws.db.value<string>(`SELECT value FROM geo_state WHERE key = 'partnerships'`);
-  return json === undefined
-    ? undefined
-    : (JSON.parse(json) as { batchId: number; config: PartnershipConfig });
+  if (json === undefined) return undefined;
+  const stored = JSON.parse(json) as { batchId: number; config: PartnershipConfig };
+  // Configurations stored before sites were part of them hold none.
+  stored.config.sites ??= [];
+  return stored;
 }

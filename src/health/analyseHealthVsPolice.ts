@@ -1,7 +1,9 @@
 /**
  * `analyseHealthVsPolice`: A&E assault attendances (ISTV) beside police-recorded assaults with
- * injury, by month, by assault method, by site and (given which area each emergency department
- * serves) by area, and the share of A&E assaults with no police counterpart — in aggregate.
+ * injury, by month, by assault method, by site and by the area each emergency department lies in,
+ * and the share of A&E assaults with no police counterpart — in aggregate. The A&E side follows the
+ * selection's area: only the departments lying in it are counted, and a department whose area is
+ * unknown is reported, never silently counted (docs/decisions/0060-area-of-figures.md).
  *
  * No identity is shared between the two (ISTV data is anonymised), so this is a comparison of
  * totals, not record linkage: over the months both hold, with A attendances and P police-recorded
@@ -25,16 +27,24 @@ import { warnAboutSelection } from '../analysis/selectionWarnings.js';
 import { findDimension } from '../counts/dimensions.js';
 import { offenceCodes } from '../definitions/offenceCodes.js';
 import { AREA_LEVELS, type AreaLevel } from '../geo/levels.js';
+import { describeSelectionArea, selectionAreas } from '../geo/selectionAreas.js';
 import { comparePoissonCounts } from '../statistics/comparePoissonCounts.js';
+import { siteAreas, siteInAreas, type SiteArea } from './siteAreas.js';
 
 export const INJURY_SUBGROUP = 'Violence with injury';
 
 export interface HealthVsPoliceOptions {
   /** Home Office offence codes counted as police-recorded assaults with injury. */
   codes?: string[];
-  /** Emergency departments (site codes) to include; default all. */
+  /**
+   * Emergency departments (site codes) to include; default those lying in the selection's area
+   * (all, when the selection names no area).
+   */
   sites?: string[];
-  /** Which area (a code at areaLevel) each site serves, for the comparison by area. */
+  /**
+   * Which area (a code at areaLevel) each site lies in, in place of the district the partnership
+   * configuration gives it; used for the comparison by area and to follow a selection by area.
+   */
   siteAreas?: Record<string, string>;
   areaLevel?: AreaLevel;
   /** Share of police-recorded assaults with injury whose victim attends these departments. */
@@ -59,7 +69,7 @@ export interface HealthVsPoliceResult {
     compared: boolean;
   } & Pick<SideBySide, 'aePerPolice'>)[];
   byMethod: ({ method: string; policeMeaning: string } & SideBySide)[];
-  bySite: { site: string; ae: number; area: string | null }[];
+  bySite: { site: string; name: string | null; ae: number; area: string | null }[];
   byArea: ({ area: string; name: string | null } & SideBySide)[] | null;
   total: SideBySide;
   /** Share of A&E assault attendances with no police counterpart, in aggregate. */
@@ -88,6 +98,11 @@ const METHOD_GROUPS: { method: string; police: string }[] = [
   { method: 'firearm', police: 'flagged firearm (and not knife)' },
   { method: 'other', police: 'neither flag set (or not known)' },
 ];
+
+function describeSources(located: ReadonlyMap<string, SiteArea>): string {
+  const sources = [...new Set([...located.values()].flatMap((l) => l.source ?? []))];
+  return sources.length === 0 ? 'none is known' : `from the ${sources.join(' and ')}`;
+}
 
 function ratio(police: number, ae: number): SideBySide {
   return { police, ae, aePerPolice: police === 0 ? null : ae / police };
@@ -122,8 +137,24 @@ export async function analyseHealthVsPolice(
       `unknown level "${areaLevel}"`,
       `use one of: ${AREA_LEVELS.join(', ')}`,
     );
-  const siteAreas = options.siteAreas ?? {};
-  const byAreaWanted = Object.keys(siteAreas).length > 0;
+  // Which sites the data hold, and where each lies.
+  const siteCodes = (
+    await ws.db.all<{ site: string }>(
+      `SELECT DISTINCT coalesce(site_code, '(none)') AS site FROM
+         (SELECT site_code FROM ae_attendances UNION ALL SELECT site_code FROM ae_attendance_counts)
+        ORDER BY 1`,
+    )
+  ).map((r) => r.site);
+  const givenSiteAreas = options.siteAreas ?? {};
+  const located = await siteAreas(ws, siteCodes, { level: areaLevel, areas: givenSiteAreas });
+  // The area each site lies in at the level of the comparison by area: as given, else from the
+  // partnership configuration (the innermost partnership, where they nest).
+  const siteAreaAt: Record<string, string> = {};
+  for (const [site, l] of located) {
+    const code = l.areas[areaLevel]?.[0];
+    if (code !== undefined) siteAreaAt[site] = code;
+  }
+  const byAreaWanted = Object.keys(siteAreaAt).length > 0;
   const areaDimension =
     areaLevel === 'lsoa11' || areaLevel === 'lsoa21' ? areaLevel : `${areaLevel}_code`;
   const resolved = await resolveSelection(ws, selection, {
@@ -176,10 +207,75 @@ export async function analyseHealthVsPolice(
       fix: 'ingest a force extract (svd ingest force-extract --help), or widen --where source=…',
     });
 
-  // A&E side: records, and counts where a site-month has no records.
-  const sites = options.sites;
-  if (sites !== undefined) params.given('sites', sites);
-  else params.automatic('sites', 'all', 'every emergency department in the workspace');
+  // A&E side: the sites of the selection's area, their records, and counts where a site-month
+  // has no records.
+  const areas = await selectionAreas(ws, selection.where ?? []);
+  const unknownArea = siteCodes.filter((s) => located.get(s)!.source === null);
+  const inArea = new Map(siteCodes.map((s) => [s, siteInAreas(located.get(s)!, areas)]));
+  const areaWords = areas.map(describeSelectionArea).join(' and ');
+  const leftOut: { site: string; reason: string }[] = [];
+  let chosen: string[];
+  if (options.sites !== undefined) {
+    params.given('sites', options.sites);
+    chosen = options.sites.filter((s) => areas.length === 0 || inArea.get(s) === 'in');
+    const outside = options.sites.filter((s) => !chosen.includes(s));
+    for (const s of outside)
+      leftOut.push({
+        site: s,
+        reason:
+          inArea.get(s) === 'out'
+            ? `outside ${areaWords}`
+            : inArea.get(s) === 'unknown'
+              ? 'no known area'
+              : 'no A&E data',
+      });
+    if (outside.length > 0 && areas.length > 0)
+      warnings.add(
+        'SITE_OUTSIDE_AREA',
+        `${outside.join(', ')} ${outside.length === 1 ? 'is' : 'are'} not known to lie in the area of the selection (${areaWords}) and ${outside.length === 1 ? 'is' : 'are'} left out`,
+      );
+  } else if (areas.length > 0) {
+    chosen = siteCodes.filter((s) => inArea.get(s) === 'in');
+    for (const s of siteCodes)
+      if (inArea.get(s) !== 'in')
+        leftOut.push({
+          site: s,
+          reason: inArea.get(s) === 'out' ? `outside ${areaWords}` : 'no known area',
+        });
+    params.automatic(
+      'sites',
+      { selected: chosen, leftOut },
+      `the emergency departments lying in the area of the selection (${areaWords}), by the district each lies in (${describeSources(located)})`,
+    );
+  } else {
+    chosen = siteCodes;
+    params.automatic(
+      'sites',
+      { selected: chosen, leftOut },
+      'every emergency department in the workspace: the selection names no area',
+    );
+  }
+  const unknownLeftOut = unknownArea.filter((s) => !chosen.includes(s));
+  if (unknownLeftOut.length > 0 && areas.length > 0)
+    warnings.add(
+      'SITE_AREA_UNKNOWN',
+      `no area is known for the emergency department${unknownLeftOut.length === 1 ? '' : 's'} ${unknownLeftOut.join(', ')}: left out of the A&E figures of ${areaWords} (give each site its district in the sites of the partnership configuration, or --site-area SITE=CODE)`,
+    );
+  const unknownIn = unknownArea.filter((s) => chosen.includes(s));
+  if (unknownIn.length > 0)
+    warnings.add(
+      'SITE_AREA_UNKNOWN',
+      `no area is known for the emergency department${unknownIn.length === 1 ? '' : 's'} ${unknownIn.join(', ')}: ${unknownIn.length === 1 ? 'it is' : 'they are'} counted because the selection names no area (give each site its district in the sites of the partnership configuration, or --site-area SITE=CODE)`,
+    );
+  const finer = siteCodes.filter(
+    (s) => inArea.get(s) === 'unknown' && located.get(s)!.source !== null,
+  );
+  if (finer.length > 0)
+    warnings.add(
+      'SITE_AREA_TOO_COARSE',
+      `${finer.join(', ')}: where ${finer.length === 1 ? 'this department lies is' : 'these departments lie is'} known only at a coarser level than ${areaWords}, so ${finer.length === 1 ? 'it is' : 'they are'} left out`,
+    );
+  const sites = chosen;
   const aeRecords = await ws.db.all<AeRow>(
     `SELECT strftime(month, '%Y-%m') AS month, coalesce(site_code, '(none)') AS site, assault_method AS method,
             count(*) AS n, batch_id AS batch
@@ -195,7 +291,7 @@ export async function analyseHealthVsPolice(
        FROM (SELECT batch_id, month FROM ae_attendances UNION ALL SELECT batch_id, month FROM ae_attendance_counts)
       GROUP BY 1`,
   );
-  const keepSite = (s: string): boolean => sites === undefined || sites.includes(s);
+  const keepSite = (s: string): boolean => sites.includes(s);
   // A site holds the months in which it has attendances (records or counts); a month inside a
   // batch's span with none is taken as not held, as for police extracts (see selectionCoverage).
   const siteMonths = new Map<string, Set<string>>();
@@ -225,10 +321,15 @@ export async function analyseHealthVsPolice(
       kind: 'workspace',
       code: 'NO_AE_DATA',
       message:
-        sites === undefined
+        siteCodes.length === 0
           ? 'no A&E (ISTV) data is loaded in this workspace'
-          : `no A&E data for the site${sites.length === 1 ? '' : 's'} ${sites.join(', ')}`,
-      fix: 'ingest it with svd ingest istv FILE (or --aggregated for monthly counts)',
+          : sites.length === 0
+            ? `no emergency department is known to lie in the area of the selection (${areaWords}): ${leftOut.map((l) => `${l.site} ${l.reason}`).join('; ')}`
+            : `no A&E data for the site${sites.length === 1 ? '' : 's'} ${sites.join(', ')}`,
+      fix:
+        siteCodes.length === 0
+          ? 'ingest it with svd ingest istv FILE (or --aggregated for monthly counts)'
+          : 'give each emergency department its district in the sites of the partnership configuration (svd geo partnerships FILE), or --site-area SITE=CODE',
     });
   const recordKeys = new Set(aeRecords.map((r) => `${r.site}|${r.month}`));
   const doubled = new Set(
@@ -332,16 +433,23 @@ export async function analyseHealthVsPolice(
   const siteList = [...siteMonths.keys()].sort();
   const bySite = siteList.map((site) => ({
     site,
+    name: located.get(site)?.name ?? null,
     ae: sum(
       ae,
       (r) => inCompared(r) && r.site === site,
       (r) => r.n,
     ),
-    area: siteAreas[site] ?? null,
+    area: siteAreaAt[site] ?? null,
   }));
   let byArea: HealthVsPoliceResult['byArea'] = null;
   if (byAreaWanted) {
-    params.given('siteAreas', siteAreas);
+    if (Object.keys(givenSiteAreas).length > 0) params.given('siteAreas', givenSiteAreas);
+    else
+      params.automatic(
+        'siteAreas',
+        siteAreaAt,
+        `the ${areaLevel} each emergency department lies in, from the sites of the partnership configuration`,
+      );
     if (options.areaLevel === undefined)
       params.automatic(
         'areaLevel',
@@ -349,22 +457,22 @@ export async function analyseHealthVsPolice(
         'districts, the level at which emergency department catchments are usually described',
       );
     else params.given('areaLevel', areaLevel);
-    const unmapped = siteList.filter((s) => siteAreas[s] === undefined);
+    const unmapped = siteList.filter((s) => siteAreaAt[s] === undefined);
     if (unmapped.length > 0)
       warnings.add(
         'SITE_WITHOUT_AREA',
         `no area is given for ${unmapped.join(', ')}: left out of the comparison by area`,
       );
-    const areas = [...new Set(Object.values(siteAreas))].sort();
+    const areaCodes = [...new Set(siteList.flatMap((s) => siteAreaAt[s] ?? []))].sort();
     const names = new Map(
       (
         await ws.db.all<{ code: string; name: string | null }>(
           `SELECT code, name FROM geo_area_list WHERE level = $level AND list_contains($codes, code)`,
-          { level: areaLevel, codes: listValue(areas) },
+          { level: areaLevel, codes: listValue(areaCodes) },
         )
       ).map((r) => [r.code, r.name]),
     );
-    byArea = areas.map((code) => ({
+    byArea = areaCodes.map((code) => ({
       area: code,
       name: names.get(code) ?? null,
       ...ratio(
@@ -375,7 +483,7 @@ export async function analyseHealthVsPolice(
         ),
         sum(
           ae,
-          (r) => inCompared(r) && siteAreas[r.site] === code,
+          (r) => inCompared(r) && siteAreaAt[r.site] === code,
           (r) => r.n,
         ),
       ),
@@ -384,7 +492,7 @@ export async function analyseHealthVsPolice(
     params.automatic(
       'siteAreas',
       null,
-      'no area given for any emergency department, so no comparison by area (A&E data carries no location beyond the department: give --site-area SITE=CODE)',
+      `no ${areaLevel} is known for any emergency department, so no comparison by area (A&E data carries no location beyond the department: give the sites their districts in the partnership configuration, or --site-area SITE=CODE)`,
     );
   }
   const bound = attendShare === 1 ? 'lower bound' : 'estimate';

@@ -2,8 +2,10 @@
  * Rates per 1,000 residents by area: the count of incidents placed in each area (any filters of
  * `svd counts`), over the area's population (optionally of an age range, in which case only
  * incidents whose victim is of that age are counted), with an exact Poisson 95% interval and a flag
- * on small counts. Areas are those of the force area(s) the incidents come from, so that an area
- * with no incidents shows 0 — and an area outside the data shows nothing, rather than a false 0.
+ * on small counts. Areas are those of the area the filters select (a selection of a district gives
+ * that district's LSOAs and residents), else of the force area(s) the incidents come from, so that
+ * an area with no incidents shows 0 — and an area outside the data shows nothing, rather than a
+ * false 0 (see docs/decisions/0060-area-of-figures.md).
  */
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import { countIncidents, type CountFilter } from '../counts/countIncidents.js';
@@ -13,7 +15,12 @@ import { SvdError } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
 import type { Workspace } from '../store/openWorkspace.js';
 import { placeIncidents } from '../geo/placeIncidents.js';
-import { LEVEL_DESCRIPTIONS, type AreaLevel } from '../geo/levels.js';
+import { AREA_LEVELS, LEVEL_DESCRIPTIONS, type AreaLevel } from '../geo/levels.js';
+import {
+  describeSelectionArea,
+  finestSelectionArea,
+  selectionAreas,
+} from '../geo/selectionAreas.js';
 import { formatBand, type AgeBand } from '../population/ageLabels.js';
 import { chooseDataset, populationByArea } from '../population/populationByArea.js';
 import { exactPoissonInterval } from './poissonInterval.js';
@@ -23,7 +30,10 @@ export interface RatesQuery {
   where: CountFilter[];
   age?: AgeBand;
   population?: string;
-  /** Only areas within these areas (e.g. force thames-valley); default: the forces with data. */
+  /**
+   * Only areas within these areas (e.g. force thames-valley); default: the area the filters
+   * select (its finest area filter), else the forces with data.
+   */
   within?: { level: AreaLevel; codes: string[] };
   /** Counts below this are flagged as too small for a reliable rate (default 10). */
   smallCount?: number;
@@ -56,7 +66,11 @@ export interface RatesResult {
     age: string;
     ageApplies: string | null;
     population: { dataset: string; year: number; bands: string[]; sex: string; method: string };
-    within: { level: string; codes: string[]; basis: 'given' | 'forces-with-data' | 'none' };
+    within: {
+      level: string;
+      codes: string[];
+      basis: 'given' | 'selection' | 'forces-with-data' | 'none';
+    };
     placement: { counting: string; lsoa2011Methods: Record<string, number> };
     notes: string[];
   };
@@ -86,10 +100,33 @@ export const WITHIN: Dimension = {
   joins: { places: 'LEFT JOIN incident_places p ON p.incident_id = i.id' },
 };
 
+/** The filters' area at LSOA level cannot bound the areas (no membership of an LSOA in itself). */
+const WITHIN_LEVELS: readonly string[] = AREA_LEVELS.filter(
+  (l) => l !== 'lsoa11' && l !== 'lsoa21',
+);
+
 async function defaultWithin(
   ws: Workspace,
   reporter: Reporter,
+  where: readonly CountFilter[],
+  notes: string[],
 ): Promise<RatesResult['metadata']['within']> {
+  // The area the selection names: its LSOAs and residents are the denominators.
+  const areas = await selectionAreas(ws, where);
+  const usable = areas.filter((a) => WITHIN_LEVELS.includes(a.level));
+  const chosen = finestSelectionArea(usable);
+  if (chosen !== undefined) {
+    const others = areas.filter((a) => a !== chosen);
+    reporter.info(
+      `within set to ${describeSelectionArea(chosen)} automatically: the area of the selection${others.length > 0 ? ` (its finest area filter; the others, ${others.map(describeSelectionArea).join(', ')}, still select the incidents)` : ''} (change with --within)`,
+    );
+    return { level: chosen.level, codes: chosen.codes, basis: 'selection' };
+  }
+  if (areas.length > 0) {
+    const note = `the selection filters by LSOA (${areas.map(describeSelectionArea).join(', ')}), which cannot bound the areas of the rates: they are those of the force areas with data (give --within)`;
+    notes.push(note);
+    reporter.warn(note);
+  }
   const forces = await ws.db.all<{ code: string }>(
     `SELECT DISTINCT a.code FROM geo_area_list a JOIN (SELECT DISTINCT force FROM incidents) i ON i.force = a.code
       WHERE a.level = 'force' ORDER BY 1`,
@@ -125,15 +162,17 @@ export async function computeRates(
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   const dataset = await chooseDataset(ws, query.population, reporter);
+  const notes: string[] = [];
   const within =
     query.within === undefined
-      ? await defaultWithin(ws, reporter)
+      ? await defaultWithin(ws, reporter, query.where, notes)
       : { ...query.within, basis: 'given' as const };
+  // Areas from the selection bound the rates even when they name no known area (then nothing).
+  const bounded = within.codes.length > 0 || within.basis === 'selection';
   const dims = [...(options.dimensions ?? DIMENSIONS), VICTIM_AGE, WITHIN];
   const where: CountFilter[] = [...query.where];
   const params: Record<string, DuckDBValue> = { ...options.params };
-  const notes: string[] = [];
-  if (within.codes.length > 0) {
+  if (bounded) {
     where.push({ dimension: 'within_areas', values: ['yes'] });
     params['within_level'] = within.level;
     params['within_codes'] = listValue(within.codes);
@@ -151,7 +190,7 @@ export async function computeRates(
         where: [
           ...query.where,
           { dimension: 'victim_age_in_range', values: [null] },
-          ...(within.codes.length > 0 ? [{ dimension: 'within_areas', values: ['yes'] }] : []),
+          ...(bounded ? [{ dimension: 'within_areas', values: ['yes'] }] : []),
         ],
       },
       { dimensions: dims, params },
@@ -180,7 +219,7 @@ export async function computeRates(
     level: query.level,
     dataset,
     ...(query.age === undefined ? {} : { age: query.age }),
-    ...(within.codes.length > 0 ? { within } : {}),
+    ...(bounded ? { within } : {}),
   });
   const names = new Map(
     (

@@ -31,14 +31,54 @@ export const SYNTHETIC_ISTV_HEADER = [
   'Synthetic',
 ] as const;
 
-/** Invented site codes at the towns of emergency departments (approximate coordinates). */
+/**
+ * Invented site codes at the towns of emergency departments (approximate coordinates), with the
+ * hospital and the district it lies in (LAD 2019 codes); config/partnerships/oxfordshire.json
+ * lists the same sites, so that the demo's A&E figures follow a selection by area.
+ */
 export const SYNTHETIC_SITES = [
-  { code: 'SYN-OXFORD', lon: -1.218, lat: 51.764 },
-  { code: 'SYN-BANBURY', lon: -1.35, lat: 52.055 },
-  { code: 'SYN-READING', lon: -0.958, lat: 51.448 },
-  { code: 'SYN-SLOUGH', lon: -0.617, lat: 51.53 },
-  { code: 'SYN-AYLESBURY', lon: -0.806, lat: 51.801 },
-  { code: 'SYN-MILTON-KEYNES', lon: -0.738, lat: 52.026 },
+  {
+    code: 'SYN-OXFORD',
+    lon: -1.218,
+    lat: 51.764,
+    name: 'John Radcliffe Hospital, Oxford',
+    district: 'E07000178',
+  },
+  {
+    code: 'SYN-BANBURY',
+    lon: -1.35,
+    lat: 52.055,
+    name: 'Horton General Hospital, Banbury',
+    district: 'E07000177',
+  },
+  {
+    code: 'SYN-READING',
+    lon: -0.958,
+    lat: 51.448,
+    name: 'Royal Berkshire Hospital, Reading',
+    district: 'E06000038',
+  },
+  {
+    code: 'SYN-SLOUGH',
+    lon: -0.617,
+    lat: 51.53,
+    name: 'Wexham Park Hospital, Slough',
+    district: 'E06000039',
+  },
+  {
+    code: 'SYN-AYLESBURY',
+    lon: -0.806,
+    lat: 51.801,
+    name: 'Stoke Mandeville Hospital, Aylesbury',
+    district: 'E07000004',
+  },
+  {
+    code: 'SYN-MILTON-KEYNES',
+    lon: -0.738,
+    lat: 52.026,
+    name: 'Milton Keynes University Hospital',
+    district: 'E06000042',
+  },
 ] as const;
 
 export const METHOD_LABELS: Readonly<Record<AssaultMethod, string>> = {

@@ -27,7 +27,7 @@ export function analyseDeprivationCommand(io: CliIo): Command {
     .option('--population <DATASET>', 'population dataset (default: the most recent)')
     .option(
       '--within <LEVEL:CODE,…>',
-      'only areas within these (default: the force areas with data)',
+      'only areas within these (default: the area the --where filters select, else the force areas with data)',
     )
     .option('--small <N>', 'flag counts below N as small (default 10)')
     .addHelpText(

@@ -44,7 +44,7 @@ export function ratesCommand(io: CliIo): Command {
     .option('--population <dataset>', 'population dataset (default: the most recent)')
     .option(
       '--within <LEVEL:CODE,…>',
-      'only areas within these (default: the force areas with data)',
+      'only areas within these (default: the area the --where filters select, else the force areas with data)',
     )
     .option('--small <n>', 'flag counts below this as too small for a reliable rate (default 10)')
     .option('--db <path>', 'workspace file (default: $SVD_DB, else ./svd.duckdb)')

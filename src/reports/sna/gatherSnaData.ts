@@ -270,6 +270,7 @@ export async function gatherSnaData(
   const population = await districtPopulation(
     ws,
     volumes.rows.map((n) => districtRows.find((r) => r.name === n)?.code ?? null),
+    { level: area.level, codes: [area.code] },
     reporter,
   );
   stage('volumes');
@@ -614,15 +615,19 @@ export async function gatherSnaData(
   };
 }
 
-/** Residents of each district (by code), from the population loaded; null when none is. */
+/**
+ * Residents of each district (by code) within the report's area (a district only partly in it,
+ * as for a ward, counts only its part), from the population loaded; null when none is.
+ */
 async function districtPopulation(
   ws: Workspace,
   codes: readonly (string | null)[],
+  within: { level: string; codes: string[] },
   reporter: Reporter,
 ): Promise<(number | null)[]> {
   try {
     const dataset = await chooseDataset(ws, undefined, reporter);
-    const p = await populationByArea(ws, { level: 'district', dataset });
+    const p = await populationByArea(ws, { level: 'district', dataset, within });
     return codes.map((c) => (c === null ? null : (p.values.get(c) ?? null)));
   } catch (error) {
     if (error instanceof SvdError) return codes.map(() => null);

@@ -1,0 +1,326 @@
+/**
+ * Figures true for the area they name (docs/decisions/0060-area-of-figures.md), on a workspace
+ * built through the real commands: two Thames Valley police.uk months, the seeded synthetic force
+ * extract and A&E data anchored on them (plus a second A&E file from a department the partnership
+ * configuration does not list), the Oxfordshire LSOA 2011 boundaries, the lookup, the partnership
+ * configuration, Census 2021 population and IMD 2019. The A&E side of a selection by area counts
+ * only the departments lying in it (checked against an independent count in SQL); denominators of
+ * deprivation follow the selection's area (checked against an independent sum of the population
+ * file and count of the lookup).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import path from 'node:path';
+import { listValue } from '@duckdb/node-api';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { analyseDeprivation } from '../../src/causes/analyseDeprivation.js';
+import { silentReporter } from '../../src/core/reporter.js';
+import { readPartnershipConfig, OXFORDSHIRE_CONFIG } from '../../src/geo/partnershipConfig.js';
+import { analyseHealthVsPolice } from '../../src/health/analyseHealthVsPolice.js';
+import { computeRates } from '../../src/rates/computeRates.js';
+import { openWorkspace, type Workspace } from '../../src/store/openWorkspace.js';
+import { SYNTHETIC_SITES } from '../../src/synthetic/synthIstv.js';
+import { svd } from '../helpers/cli.js';
+import { TV_STREET, sharedData } from '../helpers/paths.js';
+import { tempDir } from '../helpers/temp.js';
+
+const dir = tempDir();
+const db = path.join(dir, 'area.duckdb');
+const ctx = { cwd: dir, reporter: silentReporter };
+const MONTHS = ['2024-01', '2024-02'];
+const EXTRACT = { dimension: 'source', values: ['force-extract'] };
+const UNLISTED = 'SITE-NOT-IN-CONFIG';
+const OXFORDSHIRE = [
+  'Cherwell',
+  'Oxford',
+  'South Oxfordshire',
+  'Vale of White Horse',
+  'West Oxfordshire',
+];
+const { config } = readPartnershipConfig(OXFORDSHIRE_CONFIG);
+const partnership = (code: string): string[] =>
+  config.partnerships.find((p) => p.code === code)!.districts;
+
+async function run(args: string[], withDb = true): Promise<string> {
+  const r = await svd([...args, ...(withDb ? ['--db', db] : []), '--quiet'], {}, dir);
+  expect(r.code, `${args.join(' ')}\n${r.stderr}`).toBe(0);
+  return r.stdout;
+}
+
+async function withWs<T>(fn: (ws: Workspace) => Promise<T>): Promise<T> {
+  const ws = await openWorkspace(db, { create: false });
+  try {
+    return await fn(ws);
+  } finally {
+    ws.close();
+  }
+}
+
+/** Attendances of these sites in these months, counted directly in the workspace. */
+async function aeCount(sites: readonly string[], months: readonly string[]): Promise<number> {
+  return withWs(async (ws) =>
+    Number(
+      await ws.db.value<number>(
+        `SELECT count(*) FROM ae_attendances
+          WHERE list_contains($sites, site_code) AND list_contains($months, strftime(month, '%Y-%m'))`,
+        { sites: listValue([...sites]), months: listValue([...months]) },
+      ),
+    ),
+  );
+}
+
+beforeAll(async () => {
+  const months = MONTHS.map((m) => path.join(TV_STREET(), `${m}-thames-valley-street.csv`));
+  await run(['ingest', 'police-uk', ...months]);
+  await run(
+    ['synth', 'force-extract', '--from', ...months, '--seed', '7', '--out', 'extract.csv'],
+    false,
+  );
+  await run(['ingest', 'force-extract', 'extract.csv', '--mapping', 'svd-synthetic']);
+  await run(['synth', 'istv', '--from', ...months, '--seed', '7', '--out', 'istv.csv'], false);
+  await run(['ingest', 'istv', 'istv.csv']);
+  // A department no configuration places: the Reading rows under another site code.
+  const lines = readFileSync(path.join(dir, 'istv.csv'), 'utf8').split('\r\n');
+  writeFileSync(
+    path.join(dir, 'unlisted.csv'),
+    [lines[0], ...lines.filter((l) => l.startsWith('SYN-READING,'))]
+      .map((l) => l!.replace(/^SYN-READING,/, `${UNLISTED},`))
+      .join('\r\n') + '\r\n',
+  );
+  await run(['ingest', 'istv', 'unlisted.csv']);
+  await run([
+    'geo',
+    'load',
+    ...partnership('safer-oxfordshire').map((d) =>
+      sharedData('boundaries', 'lsoa-2011-by-lad', `${d}.geojson`),
+    ),
+    '--level',
+    'lsoa11',
+  ]);
+  await run([
+    'geo',
+    'lookup',
+    sharedData('lookups', 'oa11-lsoa11-msoa11-lad17-rgn11-oac11-lookup.csv.gz'),
+  ]);
+  await run(['geo', 'partnerships']);
+  await run([
+    'population',
+    'load',
+    sharedData('population', 'census2021-lsoa21-usual-residents-age6-thames-valley.csv'),
+  ]);
+  await run([
+    'deprivation',
+    'load',
+    sharedData('imd', 'File_2_-_IoD2019_Domains_of_Deprivation.csv.gz'),
+  ]);
+}, 600_000);
+
+describe('A&E sites belong to areas', () => {
+  it('the synthetic departments are in the configuration, each in the district of its hospital', () => {
+    expect(config.sites.map((s) => [s.code, s.district]).sort()).toEqual(
+      SYNTHETIC_SITES.map((s) => [s.code, s.district]).sort(),
+    );
+    const byCode = new Map(config.sites.map((s) => [s.code, s]));
+    // Oxford's and Banbury's departments lie in Oxfordshire; the others outside it.
+    expect(byCode.get('SYN-OXFORD')!.district).toBe('E07000178');
+    expect(byCode.get('SYN-BANBURY')!.district).toBe('E07000177');
+    for (const s of ['SYN-READING', 'SYN-SLOUGH', 'SYN-AYLESBURY', 'SYN-MILTON-KEYNES'])
+      expect(partnership('safer-oxfordshire')).not.toContain(byCode.get(s)!.district);
+  });
+
+  it('a configuration listing a department twice is refused', async () => {
+    const twice = path.join(dir, 'twice.json');
+    writeFileSync(twice, JSON.stringify({ ...config, sites: [config.sites[0], config.sites[0]] }));
+    const r = await svd(['geo', 'partnerships', twice, '--db', path.join(dir, 'other.duckdb')]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/site "SYN-OXFORD" is listed twice/);
+  });
+});
+
+describe('police beside health follows the area of the selection', () => {
+  for (const [label, where, sites] of [
+    ['Oxford', { dimension: 'district', values: ['Oxford'] }, ['SYN-OXFORD']],
+    [
+      'the Safer Oxfordshire CSP',
+      { dimension: 'csp_code', values: ['safer-oxfordshire'] },
+      ['SYN-BANBURY', 'SYN-OXFORD'],
+    ],
+  ] as const) {
+    it(`for ${label}: only the departments in it, equal to an independent count; the unplaced department warned about and left out`, async () => {
+      const expected = config.sites
+        .filter((s) =>
+          where.dimension === 'district'
+            ? s.district === 'E07000178'
+            : partnership('safer-oxfordshire').includes(s.district),
+        )
+        .map((s) => s.code)
+        .sort();
+      expect(expected).toEqual(sites);
+      const r = await withWs((ws) =>
+        analyseHealthVsPolice(
+          ws,
+          { where: [EXTRACT, { dimension: where.dimension, values: [...where.values] }] },
+          {},
+          ctx,
+        ),
+      );
+      expect(r.result.bySite.map((s) => s.site)).toEqual(expected);
+      expect(r.result.comparedMonths).toEqual(MONTHS);
+      expect(r.result.total.ae).toBe(await aeCount(expected, r.result.comparedMonths));
+      expect(r.result.total.ae).toBeGreaterThan(0);
+      const unknown = r.warnings.find((w) => w.code === 'SITE_AREA_UNKNOWN');
+      expect(unknown?.message).toMatch(new RegExp(`${UNLISTED}: left out`));
+      const chosen = r.params['sites']!;
+      expect(chosen.automatic).toBe(true);
+      expect(chosen.value).toMatchObject({ selected: expected });
+      expect(
+        (chosen.value as { leftOut: { site: string; reason: string }[] }).leftOut,
+      ).toContainEqual({
+        site: UNLISTED,
+        reason: 'no known area',
+      });
+      // The comparison by area is by the district each department lies in.
+      expect(r.result.byArea?.map((a) => a.area).sort()).toEqual(
+        config.sites
+          .filter((s) => expected.includes(s.code))
+          .map((s) => s.district)
+          .sort(),
+      );
+      // Police side by the same areas: for a district, all of the selection's records; for the
+      // partnership, those of its districts that have a department (Cherwell, Oxford) only.
+      const police = r.result.byArea!.reduce((s, a) => s + a.police, 0);
+      if (where.dimension === 'district') expect(police).toBe(r.result.total.police);
+      else expect(police).toBeLessThan(r.result.total.police);
+    });
+  }
+
+  it('a selection naming no area counts every department, and still reports the unplaced one', async () => {
+    const r = await withWs((ws) => analyseHealthVsPolice(ws, { where: [EXTRACT] }, {}, ctx));
+    const all = [...SYNTHETIC_SITES.map((s) => s.code), UNLISTED].sort();
+    expect(r.result.bySite.map((s) => s.site)).toEqual(all);
+    expect(r.result.total.ae).toBe(await aeCount(all, r.result.comparedMonths));
+    expect(r.warnings.find((w) => w.code === 'SITE_AREA_UNKNOWN')?.message).toMatch(
+      /counted because the selection names no area/,
+    );
+  });
+
+  it('a selection finer than the departments’ districts leaves them out, saying why', async () => {
+    const lsoa = await withWs((ws) =>
+      ws.db.value<string>(
+        `SELECT lsoa_code FROM geo_memberships WHERE level = 'district' AND area_code = 'E07000178' AND lsoa_vintage = 2011 ORDER BY 1 LIMIT 1`,
+      ),
+    );
+    const r = await svd([
+      'analyse',
+      'health-vs-police',
+      '--where',
+      'source=force-extract',
+      '--where',
+      `lsoa11=${lsoa!}`,
+      '--db',
+      db,
+    ]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(
+      /no emergency department is known to lie in the area of the selection/,
+    );
+  });
+});
+
+describe('denominators follow the area of the selection', () => {
+  /** Residents of Oxfordshire in the population file, summed directly. */
+  function oxfordshireResidents(): number {
+    const text = readFileSync(
+      sharedData('population', 'census2021-lsoa21-usual-residents-age6-thames-valley.csv'),
+      'utf8',
+    );
+    let total = 0;
+    for (const line of text.trim().split(/\r?\n/).slice(1)) {
+      const [, name, , n] = line.split(',');
+      if (OXFORDSHIRE.some((d) => name!.startsWith(`${d} `))) total += Number(n);
+    }
+    return total;
+  }
+
+  /** Oxfordshire's LSOAs 2011 in the lookup, counted directly. */
+  function oxfordshireLsoas(): number {
+    const text = gunzipSync(
+      readFileSync(sharedData('lookups', 'oa11-lsoa11-msoa11-lad17-rgn11-oac11-lookup.csv.gz')),
+    ).toString('utf8');
+    const lsoas = new Set<string>();
+    for (const line of text.split(/\r?\n/).slice(1)) {
+      const f = line.split(',');
+      if (partnership('safer-oxfordshire').includes(f[9]!)) lsoas.add(f[3]!);
+    }
+    return lsoas.size;
+  }
+
+  it('deprivation for csp_code=safer-oxfordshire: the 407 Oxfordshire LSOAs and their 725,275 residents, announced', async () => {
+    const residents = oxfordshireResidents();
+    const lsoas = oxfordshireLsoas();
+    expect([lsoas, residents]).toEqual([407, 725_275]);
+    const where = [EXTRACT, { dimension: 'csp_code', values: ['safer-oxfordshire'] }];
+    const r = await withWs((ws) => analyseDeprivation(ws, { where }, {}, ctx));
+    expect(r.params['within']).toMatchObject({
+      automatic: true,
+      value: { level: 'csp', codes: ['safer-oxfordshire'], basis: 'selection' },
+    });
+    expect(r.params['within']!.explanation).toMatch(/the area of the selection/);
+    const population = r.result.deciles.reduce((s, d) => s + d.population!, 0);
+    expect(population).toBeCloseTo(residents, 6);
+    for (const c of r.result.correlations) expect(c.lsoas).toBe(lsoas);
+    // Every selected record placed in Oxfordshire is counted in a decile.
+    const counted = r.result.deciles.reduce((s, d) => s + d.count, 0);
+    const selected = JSON.parse(
+      await run([
+        'counts',
+        '--by',
+        'source',
+        '--where',
+        'source=force-extract',
+        '--where',
+        'csp_code=safer-oxfordshire',
+        '--json',
+      ]),
+    ) as { n: number }[];
+    expect(counted).toBe(selected[0]!.n);
+    // The force's LSOAs only when asked for.
+    const force = await withWs((ws) =>
+      analyseDeprivation(
+        ws,
+        { where },
+        { within: { level: 'force', codes: ['thames-valley'] } },
+        ctx,
+      ),
+    );
+    expect(force.result.correlations[0]!.lsoas).toBeGreaterThan(lsoas);
+  });
+
+  it('rates by district for a selection of Oxford give Oxford alone, its residents those of the file', async () => {
+    const r = await withWs((ws) =>
+      computeRates(
+        ws,
+        { level: 'district', where: [EXTRACT, { dimension: 'district', values: ['Oxford'] }] },
+        { reporter: silentReporter },
+      ),
+    );
+    expect(r.metadata.within).toEqual({
+      level: 'district',
+      codes: ['E07000178'],
+      basis: 'selection',
+    });
+    expect(r.rows.map((x) => x.code)).toEqual(['E07000178']);
+    const text = readFileSync(
+      sharedData('population', 'census2021-lsoa21-usual-residents-age6-thames-valley.csv'),
+      'utf8',
+    );
+    const oxford = text
+      .trim()
+      .split(/\r?\n/)
+      .slice(1)
+      .map((l) => l.split(','))
+      .filter((f) => f[1]!.startsWith('Oxford '))
+      .reduce((s, f) => s + Number(f[3]), 0);
+    expect(r.rows[0]!.population).toBeCloseTo(oxford, 0);
+  });
+});
