@@ -12,7 +12,7 @@
  *   WHOLE workspace gave; a key placed in two areas would make the filter ambiguous and is refused.
  *   The published LSOA name prefix was not used: 2024 rows carry 2021 codes placed by point in
  *   polygon, and a few fall in a neighbouring district's 2011 polygon.
- * - A&E rows: those of the sites in A (SITE_DISTRICTS, from the synthetic sites' coordinates).
+ * - A&E rows: those of the sites in A (the district of each site in the partnership configuration).
  * - LSOA boundaries, population and IMD: the rows of A's LSOAs (both vintages, as the WHOLE
  *   workspace's memberships say). The district boundary file and the partnership configuration
  *   are loaded whole in both: they are the frame areas are named in, not data of an area.
@@ -28,7 +28,11 @@ import { classifyIncidents } from '../../src/definitions/classifyIncidents.js';
 import { shippedDefinition } from '../../src/definitions/shippedDefinitions.js';
 import { loadDeprivation } from '../../src/deprivation/loadDeprivation.js';
 import { loadBoundaries } from '../../src/geo/loadBoundaries.js';
-import { OXFORDSHIRE_CONFIG, loadPartnershipConfig } from '../../src/geo/partnershipConfig.js';
+import {
+  OXFORDSHIRE_CONFIG,
+  loadPartnershipConfig,
+  readPartnershipConfig,
+} from '../../src/geo/partnershipConfig.js';
 import { placeIncidents } from '../../src/geo/placeIncidents.js';
 import { loadPopulation, type PopulationMapping } from '../../src/population/loadPopulation.js';
 import { ingestForceExtract } from '../../src/sources/force-extract/ingestForceExtract.js';
@@ -63,18 +67,12 @@ const FILE6_MAPPING: PopulationMapping = {
 } as PopulationMapping;
 
 /**
- * The district of each synthetic A&E site (src/synthetic/synthIstv.ts: SYN-OXFORD at −1.218,
- * 51.764 is in Oxford; SYN-BANBURY at −1.35, 52.055 in Cherwell; the others are outside
- * Oxfordshire).
+ * The district of each A&E site, as the partnership configuration both workspaces load says
+ * (its `sites`: the synthetic departments, each in the district of its hospital).
  */
-export const SITE_DISTRICTS: Record<string, string> = {
-  'SYN-OXFORD': 'E07000178',
-  'SYN-BANBURY': 'E07000177',
-  'SYN-READING': 'E06000038',
-  'SYN-SLOUGH': 'E06000039',
-  'SYN-MILTON-KEYNES': 'E06000042',
-  'SYN-AYLESBURY': 'E07000004',
-};
+export const SITE_DISTRICTS: Record<string, string> = Object.fromEntries(
+  (readPartnershipConfig(OXFORDSHIRE_CONFIG).config.sites ?? []).map((s) => [s.code, s.district]),
+);
 
 export interface Area {
   /** Short name used in test titles. */

@@ -16,7 +16,7 @@ import type { Selection } from '../../src/analysis/selection.js';
 import { analyseDeprivation } from '../../src/causes/analyseDeprivation.js';
 import { silentReporter } from '../../src/core/reporter.js';
 import { fixedClock } from '../../src/core/clock.js';
-import type { AnalysisWarning } from '../../src/analysis/analysisResult.js';
+import type { AnalysisWarning, ResolvedParam } from '../../src/analysis/analysisResult.js';
 import type { SnaData } from '../../src/reports/sna/snaTypes.js';
 import { countIncidents } from '../../src/counts/countIncidents.js';
 import { analyseHealthVsPolice } from '../../src/health/analyseHealthVsPolice.js';
@@ -31,6 +31,7 @@ import {
   AREAS,
   DEFINITION,
   POPULATIONS,
+  SITE_DISTRICTS,
   areaMembership,
   buildWorkspace,
   filterInputs,
@@ -216,20 +217,16 @@ describe.each(AREAS.map((a) => [a.name, a] as const))('the figures of %s', (_nam
     );
   });
 
-  // TODO(wt-area): deprivation denominators default to the force (see the SNA part below).
-  it.fails.each(Object.values(POPULATIONS))(
-    'TODO(wt-area) deprivation with population %s',
-    async (population) => {
-      await expectSame(area, (ws) =>
-        analyseDeprivation(
-          ws,
-          { where: [...areaFilter(area)!, { dimension: 'source', values: ['police-uk'] }] },
-          { population },
-          ctx,
-        ),
-      );
-    },
-  );
+  it.each(Object.values(POPULATIONS))('deprivation with population %s', async (population) => {
+    await expectSame(area, (ws) =>
+      analyseDeprivation(
+        ws,
+        { where: [...areaFilter(area)!, { dimension: 'source', values: ['police-uk'] }] },
+        { population },
+        ctx,
+      ),
+    );
+  });
 
   it.each(Object.values(POPULATIONS))(
     'rates by district with population %s',
@@ -260,33 +257,28 @@ describe.each(AREAS.map((a) => [a.name, a] as const))('the figures of %s', (_nam
     },
   );
 
-  // TODO(wt-area): A&E sites are not selected by area (see the SNA part below).
-  it.fails('TODO(wt-area) health vs police', async () => {
-    await expectSame(area, (ws) =>
-      analyseHealthVsPolice(
+  it('health vs police', async () => {
+    await expectSame(area, async (ws) => {
+      const r = await analyseHealthVsPolice(
         ws,
         { where: [...areaFilter(area)!, { dimension: 'source', values: ['force-extract'] }] },
         {},
         ctx,
-      ),
-    );
+      );
+      return { ...r, params: siteParamsOfA(r.params, area) };
+    });
   });
 
   it('the SNA data, but for its deprivation and health parts', async () => {
-    await expectSame(area, async (ws) => snaPart(await sna(ws, area), 'rest'));
+    await expectSame(area, async (ws) => snaPart(await sna(ws, area), 'rest', area));
   });
 
-  // TODO(wt-area): deprivation denominators default to the force (the decile populations, the
-  // deciles listed and the correlations cover every LSOA of the force, not A's). Being fixed on
-  // branch wt-area; remove `.fails` once merged.
-  it.fails('TODO(wt-area) the SNA data: its deprivation part', async () => {
-    await expectSame(area, async (ws) => snaPart(await sna(ws, area), 'deprivation'));
+  it('the SNA data: its deprivation part', async () => {
+    await expectSame(area, async (ws) => snaPart(await sna(ws, area), 'deprivation', area));
   });
 
-  // TODO(wt-area): the A&E sites are not selected by area (every department of the workspace is
-  // set beside A's police records). Being fixed on branch wt-area; remove `.fails` once merged.
-  it.fails('TODO(wt-area) the SNA data: its health part', async () => {
-    await expectSame(area, async (ws) => snaPart(await sna(ws, area), 'health'));
+  it('the SNA data: its health part', async () => {
+    await expectSame(area, async (ws) => snaPart(await sna(ws, area), 'health', area));
   });
 });
 
@@ -332,7 +324,7 @@ const warningOf = (w: AnalysisWarning): 'health' | 'deprivation' | 'rest' =>
  * workspace (every file loaded, with the rows each stored, e.g. the force's whole police.uk
  * month), which describes the workspace's inputs, not the area, and differs by design.
  */
-function snaPart(data: SnaData, part: 'deprivation' | 'health' | 'rest'): unknown {
+function snaPart(data: SnaData, part: 'deprivation' | 'health' | 'rest', area: Area): unknown {
   const {
     batches: _provenance,
     tables,
@@ -354,7 +346,15 @@ function snaPart(data: SnaData, part: 'deprivation' | 'health' | 'rest'): unknow
       warnings,
     };
   if (part === 'health')
-    return { health, healthMethod, params: paramsOf(['health-vs-police']), warnings };
+    return {
+      health,
+      healthMethod,
+      params: paramsOf(['health-vs-police']).map((p) => ({
+        ...p,
+        params: siteParamsOfA(p.params, area),
+      })),
+      warnings,
+    };
   return {
     ...rest,
     tables: otherTables,
@@ -362,6 +362,36 @@ function snaPart(data: SnaData, part: 'deprivation' | 'health' | 'rest'): unknow
     params: params.filter((p) => !['deprivation', 'health-vs-police'].includes(p.analysis)),
     warnings,
   };
+}
+
+/**
+ * The health analysis's parameters, but for what they say of the emergency departments of other
+ * areas: `sites.leftOut` lists the departments of the workspace outside A (ONLY_A holds none) and
+ * `siteAreas` gives the area of every department of the workspace. Both describe what else the
+ * workspace holds, not A; the departments selected (`sites.selected`) and the areas of A's own
+ * departments are still compared.
+ */
+function siteParamsOfA(
+  params: Record<string, ResolvedParam>,
+  area: Area,
+): Record<string, ResolvedParam> {
+  const out = { ...params };
+  const sites = out['sites'];
+  if (sites !== undefined && typeof sites.value === 'object' && sites.value !== null) {
+    const { leftOut: _otherAreas, ...value } = sites.value as Record<string, unknown>;
+    out['sites'] = { ...sites, value };
+  }
+  const siteAreas = out['siteAreas'];
+  if (siteAreas !== undefined && typeof siteAreas.value === 'object' && siteAreas.value !== null)
+    out['siteAreas'] = {
+      ...siteAreas,
+      value: Object.fromEntries(
+        Object.entries(siteAreas.value as Record<string, unknown>).filter(([site]) =>
+          area.districts.includes(SITE_DISTRICTS[site] ?? ''),
+        ),
+      ),
+    };
+  return out;
 }
 
 async function unplacedIn(ws: Workspace): Promise<number> {
