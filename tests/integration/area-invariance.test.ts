@@ -19,6 +19,7 @@ import { fixedClock } from '../../src/core/clock.js';
 import type { AnalysisWarning, ResolvedParam } from '../../src/analysis/analysisResult.js';
 import type { SnaData } from '../../src/reports/sna/snaTypes.js';
 import { countIncidents } from '../../src/counts/countIncidents.js';
+import { OXFORDSHIRE_CONFIG, readPartnershipConfig } from '../../src/geo/partnershipConfig.js';
 import { analyseHealthVsPolice } from '../../src/health/analyseHealthVsPolice.js';
 import { analyseHotspots } from '../../src/hotspots/analyseHotspots.js';
 import { computeRates } from '../../src/rates/computeRates.js';
@@ -110,6 +111,8 @@ async function expectSame<T>(area: Area, f: (ws: Workspace) => Promise<T>): Prom
 }
 
 const SOURCES = ['police-uk', 'force-extract'] as const;
+
+const PARTNERSHIPS = readPartnershipConfig(OXFORDSHIRE_CONFIG).config.partnerships;
 
 describe.each(AREAS.map((a) => [a.name, a] as const))('the figures of %s', (_name, area) => {
   it('ONLY_A holds records of every source, and the same counts by source and month', async () => {
@@ -257,6 +260,90 @@ describe.each(AREAS.map((a) => [a.name, a] as const))('the figures of %s', (_nam
     },
   );
 
+  // Rates of A's LSOAs (both vintages) and of the partnerships A lies in, with an age range (the
+  // force extract carries victims' ages): rows of areas outside A are the force's other areas.
+  it.each([
+    ['lsoa11', POPULATIONS.iod, undefined],
+    ['lsoa21', POPULATIONS.census, undefined],
+    ['csp', POPULATIONS.census, { min: 16, max: 24 }],
+  ] as const)('rates by %s with population %s, ages %o', async (level, population, age) => {
+    const p = pair(area);
+    const lsoas = await areaLsoas(p.whole, area);
+    // A partnership is of A when all its districts are (a county-wide one is not of Oxford).
+    const inA = (code: string): boolean =>
+      level === 'csp'
+        ? (PARTNERSHIPS.find((c) => c.code === code)?.districts ?? []).every((d) =>
+            area.districts.includes(d),
+          )
+        : lsoas.has(code);
+    const run = async (ws: Workspace): Promise<unknown> => {
+      const r = await computeRates(
+        ws,
+        {
+          level,
+          where: [...areaFilter(area)!, { dimension: 'source', values: ['force-extract'] }],
+          population,
+          ...(age === undefined ? {} : { age }),
+        },
+        { reporter: silentReporter },
+      );
+      return { ...r, rows: r.rows.filter((x) => inA(x.code)) };
+    };
+    const a = (await run(p.whole)) as { rows: { count: number }[] };
+    expect(a.rows.reduce((n, r) => n + r.count, 0)).toBeGreaterThan(0);
+    const differences = figureDifferences(a, await run(p.onlyA), IGNORED);
+    expect(differences, describeDifferences(differences)).toEqual([]);
+  });
+
+  // ONLY_A holds nothing but A, so there the same analyses without any area filter describe A
+  // too. Only the selection recorded in the parameters differs (it names no area).
+  it.each(SOURCES)('trends, when and who with no area filter in ONLY_A (%s)', async (source) => {
+    const p = pair(area);
+    const inWhole: Selection = {
+      where: [...areaFilter(area)!, { dimension: 'source', values: [source] }],
+    };
+    const inOnlyA: Selection = { where: [{ dimension: 'source', values: [source] }] };
+    const run = async (ws: Workspace, selection: Selection): Promise<unknown> => {
+      const strip = <T extends { params: Record<string, ResolvedParam> }>(r: T): T => {
+        const { selection: _given, ...params } = r.params;
+        return { ...r, params };
+      };
+      return {
+        trends: strip(await analyseTrends(ws, selection, {}, ctx)),
+        when: strip(await analyseWhen(ws, selection, {}, ctx)),
+        who: strip(await analyseWho(ws, selection, {}, ctx)),
+      };
+    };
+    const differences = figureDifferences(
+      await run(p.whole, inWhole),
+      await run(p.onlyA, inOnlyA),
+      IGNORED,
+    );
+    expect(differences, describeDifferences(differences)).toEqual([]);
+  });
+
+  it.each(SOURCES)(
+    'trends, when and who of the first tier of the definition (%s)',
+    async (source) => {
+      const selection: Selection = {
+        where: [
+          ...areaFilter(area)!,
+          { dimension: 'source', values: [source] },
+          { dimension: 'tier', values: ['primary'] },
+        ],
+        definition: DEFINITION,
+      };
+      const r = await expectSame(area, async (ws) => ({
+        trends: await analyseTrends(ws, selection, {}, ctx),
+        when: await analyseWhen(ws, selection, {}, ctx),
+        who: await analyseWho(ws, selection, {}, ctx),
+      }));
+      // Not an empty agreement: the synthetic extract holds records of the first tier in A.
+      if (source === 'force-extract')
+        expect(r.trends.result.months.reduce((n, m) => n + (m.count ?? 0), 0)).toBeGreaterThan(0);
+    },
+  );
+
   it('health vs police', async () => {
     await expectSame(area, async (ws) => {
       const r = await analyseHealthVsPolice(
@@ -392,6 +479,15 @@ function siteParamsOfA(
       ),
     };
   return out;
+}
+
+/** A's LSOAs of both vintages, as the WHOLE workspace's memberships say. */
+async function areaLsoas(ws: Workspace, area: Area): Promise<Set<string>> {
+  const rows = await ws.db.all<{ code: string }>(
+    `SELECT DISTINCT lsoa_code AS code FROM geo_memberships WHERE level = $level AND area_code = $code`,
+    { level: area.level, code: area.code },
+  );
+  return new Set(rows.map((r) => r.code));
 }
 
 async function unplacedIn(ws: Workspace): Promise<number> {
