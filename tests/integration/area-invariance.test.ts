@@ -18,6 +18,9 @@ import { silentReporter } from '../../src/core/reporter.js';
 import { fixedClock } from '../../src/core/clock.js';
 import type { AnalysisWarning, ResolvedParam } from '../../src/analysis/analysisResult.js';
 import type { SnaData } from '../../src/reports/sna/snaTypes.js';
+import { discloseSna } from '../../src/reports/sna/discloseSna.js';
+import { snaDataJson } from '../../src/reports/sna/renderSnaHtml.js';
+import { AUDIENCES } from '../../src/disclosure/disclosurePolicy.js';
 import { countIncidents } from '../../src/counts/countIncidents.js';
 import { OXFORDSHIRE_CONFIG, readPartnershipConfig } from '../../src/geo/partnershipConfig.js';
 import { analyseHealthVsPolice } from '../../src/health/analyseHealthVsPolice.js';
@@ -358,6 +361,27 @@ describe.each(AREAS.map((a) => [a.name, a] as const))('the figures of %s', (_nam
 
   it('the SNA data, but for its deprivation and health parts', async () => {
     await expectSame(area, async (ws) => snaPart(await sna(ws, area), 'rest', area));
+  });
+
+  // What the report publishes: the `sna-data` of the HTML, after disclosure for each audience
+  // (suppression, rounding and the rates derived from shown counts are figures too).
+  it.each(AUDIENCES)('the disclosed sna-data for the %s audience', async (audience) => {
+    await expectSame(area, async (ws) => {
+      const data = snaDataJson(discloseSna(await sna(ws, area), { audience })) as {
+        manifest: Record<string, unknown>;
+        params: SnaData['params'];
+      };
+      // The manifest's batches are the workspace's provenance (see snaPart); the health
+      // parameters name the departments of other areas (see siteParamsOfA).
+      const { batches: _provenance, ...manifest } = data.manifest;
+      return {
+        ...data,
+        manifest,
+        params: data.params.map((x) =>
+          x.analysis === 'health-vs-police' ? { ...x, params: siteParamsOfA(x.params, area) } : x,
+        ),
+      };
+    });
   });
 
   it('the SNA data: its deprivation part', async () => {
