@@ -59,7 +59,8 @@ const num = (f: DisclosedFigure): string => formatFigure(f);
 
 /** A disclosed table with its margins (the row totals only when there is more than one column). */
 export function renderTable(t: ShownTable, extra?: { header: string; values: string[] }): SafeHtml {
-  const many = t.columns.length > 1;
+  // Row totals only where the columns count like things.
+  const many = t.columns.length > 1 && t.unlikeColumns !== true;
   return html`<table class="data" id="table-${t.id}">
       <caption class="small">
         ${t.title}
@@ -235,9 +236,10 @@ const tableData = (t: ShownTable | null): unknown =>
         rows: t.rows,
         columns: t.columns,
         cells: t.cells.map((r) => r.map(figureValue)),
-        rowTotals: t.rowTotals.map(figureValue),
+        // Columns of unlike things (police records, A&E attendances) are never added together.
+        ...(t.unlikeColumns === true ? {} : { rowTotals: t.rowTotals.map(figureValue) }),
         columnTotals: t.columnTotals.map(figureValue),
-        total: figureValue(t.total),
+        ...(t.unlikeColumns === true ? {} : { total: figureValue(t.total) }),
       };
 
 /** The machine-readable copy: every table and chart's data, as published (null: not published). */
