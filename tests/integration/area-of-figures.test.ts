@@ -296,6 +296,22 @@ describe('denominators follow the area of the selection', () => {
     expect(force.result.correlations[0]!.lsoas).toBeGreaterThan(lsoas);
   });
 
+  it('the command line (area as a filter) and the dashboard (area as within) give the same deprivation figures', async () => {
+    const csp = { dimension: 'csp_code', values: ['safer-oxfordshire'] };
+    const cli = await withWs((ws) => analyseDeprivation(ws, { where: [EXTRACT, csp] }, {}, ctx));
+    const dashboard = await withWs((ws) =>
+      analyseDeprivation(
+        ws,
+        { where: [EXTRACT] },
+        { within: { level: 'csp', codes: ['safer-oxfordshire'] } },
+        ctx,
+      ),
+    );
+    expect(cli.result.deciles).toEqual(dashboard.result.deciles);
+    expect(cli.result.correlations).toEqual(dashboard.result.correlations);
+    expect(cli.result.ratio).toEqual(dashboard.result.ratio);
+  });
+
   it('rates by district for a selection of Oxford give Oxford alone, its residents those of the file', async () => {
     const r = await withWs((ws) =>
       computeRates(
