@@ -388,4 +388,30 @@ describe('the SNA speaks of its area', () => {
       basis: 'selection',
     });
   });
+
+  it('for a partnership with no department of its own, the health section says so instead of borrowing others', async () => {
+    await run([
+      'report',
+      'sna',
+      '--area',
+      'csp=south-and-vale',
+      '--period',
+      `${MONTHS[0]!}..${MONTHS.at(-1)!}`,
+      '--definition',
+      'thames-valley-vru',
+      '--audience',
+      'analyst',
+      '--out',
+      'south.html',
+    ]);
+    const html = readFileSync(path.join(dir, 'south.html'), 'utf8');
+    const data = JSON.parse(
+      /<script type="application\/json" id="sna-data">([\s\S]*?)<\/script>/.exec(html)![1]!,
+    ) as { tables: Record<string, unknown>; summary: string[] };
+    expect(data.tables['health']).toBeNull();
+    expect(data.summary.some((l) => l.startsWith('Police beside health'))).toBe(false);
+    expect(html).toContain(
+      'No police beside health: no emergency department is known to lie in the area of the selection (csp south-and-vale)',
+    );
+  });
 });

@@ -102,6 +102,14 @@ export function renderTable(t: ShownTable, extra?: { header: string; values: str
     }`;
 }
 
+/** Why there is no police beside health: no A&E data, or none of a department in the area. */
+function healthAbsent(d: DisclosedSna): string {
+  const why = d.warnings.find((w) => w.code === 'NO_HEALTH')?.message;
+  return why === undefined || !why.includes('no emergency department is known to lie in the area')
+    ? 'No A&E (ISTV) data is held for the period.'
+    : `${why.charAt(0).toUpperCase()}${why.slice(1)}.`;
+}
+
 const figureValue = (f: DisclosedFigure): number | null =>
   f.suppressed === false ? f.value : null;
 
@@ -494,7 +502,7 @@ export function renderSnaHtml(
     ${section(
       'health',
       t.health === null
-        ? html`<p>No A&amp;E (ISTV) data is held for the period.</p>`
+        ? html`<p>${healthAbsent(d)}</p>`
         : html`<p>${d.summary.find((s) => s.startsWith('Police beside health')) ?? ''}</p>
             ${tableChart(t.health, 'line', d)} ${renderTable(t.health)}
             ${t.healthMethod === null ? '' : html`${tableChart(t.healthMethod, 'bar', d, { horizontal: true })} ${renderTable(t.healthMethod)}`}
