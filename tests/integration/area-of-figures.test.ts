@@ -296,6 +296,22 @@ describe('denominators follow the area of the selection', () => {
     expect(force.result.correlations[0]!.lsoas).toBeGreaterThan(lsoas);
   });
 
+  it('the command line (area as a filter) and the dashboard (area as within) give the same deprivation figures', async () => {
+    const csp = { dimension: 'csp_code', values: ['safer-oxfordshire'] };
+    const cli = await withWs((ws) => analyseDeprivation(ws, { where: [EXTRACT, csp] }, {}, ctx));
+    const dashboard = await withWs((ws) =>
+      analyseDeprivation(
+        ws,
+        { where: [EXTRACT] },
+        { within: { level: 'csp', codes: ['safer-oxfordshire'] } },
+        ctx,
+      ),
+    );
+    expect(cli.result.deciles).toEqual(dashboard.result.deciles);
+    expect(cli.result.correlations).toEqual(dashboard.result.correlations);
+    expect(cli.result.ratio).toEqual(dashboard.result.ratio);
+  });
+
   it('rates by district for a selection of Oxford give Oxford alone, its residents those of the file', async () => {
     const r = await withWs((ws) =>
       computeRates(
@@ -322,5 +338,80 @@ describe('denominators follow the area of the selection', () => {
       .filter((f) => f[1]!.startsWith('Oxford '))
       .reduce((s, f) => s + Number(f[3]), 0);
     expect(r.rows[0]!.population).toBeCloseTo(oxford, 0);
+  });
+});
+
+describe('the SNA speaks of its area', () => {
+  it('for the Safer Oxfordshire CSP: A&E attendances of its departments only, never added to police records', async () => {
+    await run(['classify', '--definition', 'thames-valley-vru']);
+    await run([
+      'report',
+      'sna',
+      '--area',
+      'csp=safer-oxfordshire',
+      '--period',
+      `${MONTHS[0]!}..${MONTHS.at(-1)!}`,
+      '--definition',
+      'thames-valley-vru',
+      '--audience',
+      'analyst',
+      '--out',
+      'sna.html',
+    ]);
+    const html = readFileSync(path.join(dir, 'sna.html'), 'utf8');
+    const data = JSON.parse(
+      /<script type="application\/json" id="sna-data">([\s\S]*?)<\/script>/.exec(html)![1]!,
+    ) as {
+      tables: Record<string, Record<string, unknown> | null>;
+      summary: string[];
+      params: { analysis: string; params: Record<string, { value: unknown }> }[];
+    };
+    const health = data.tables['health']!;
+    const sites = ['SYN-BANBURY', 'SYN-OXFORD'];
+    expect((health['columnTotals'] as number[])[1]).toBe(await aeCount(sites, MONTHS));
+    // Police records and attendances are never added together: no row totals, no grand total.
+    for (const id of ['health', 'healthMethod']) {
+      expect(data.tables[id]).not.toHaveProperty('total');
+      expect(data.tables[id]).not.toHaveProperty('rowTotals');
+    }
+    const table = /<table class="data" id="table-health">[\s\S]*?<\/table>/.exec(html)![0];
+    expect(table).not.toMatch(/<th class="num total">Total<\/th>/);
+    expect(data.summary.find((l) => l.startsWith('Police beside health'))).toContain(
+      'at the emergency departments in Safer Oxfordshire Partnership',
+    );
+    const hv = data.params.find((p) => p.analysis === 'health-vs-police')!;
+    expect(hv.params['sites']!.value).toMatchObject({ selected: sites });
+    const dep = data.params.find((p) => p.analysis === 'deprivation')!;
+    expect(dep.params['within']!.value).toEqual({
+      level: 'csp',
+      codes: ['safer-oxfordshire'],
+      basis: 'selection',
+    });
+  });
+
+  it('for a partnership with no department of its own, the health section says so instead of borrowing others', async () => {
+    await run([
+      'report',
+      'sna',
+      '--area',
+      'csp=south-and-vale',
+      '--period',
+      `${MONTHS[0]!}..${MONTHS.at(-1)!}`,
+      '--definition',
+      'thames-valley-vru',
+      '--audience',
+      'analyst',
+      '--out',
+      'south.html',
+    ]);
+    const html = readFileSync(path.join(dir, 'south.html'), 'utf8');
+    const data = JSON.parse(
+      /<script type="application\/json" id="sna-data">([\s\S]*?)<\/script>/.exec(html)![1]!,
+    ) as { tables: Record<string, unknown>; summary: string[] };
+    expect(data.tables['health']).toBeNull();
+    expect(data.summary.some((l) => l.startsWith('Police beside health'))).toBe(false);
+    expect(html).toContain(
+      'No police beside health: no emergency department is known to lie in the area of the selection (csp south-and-vale)',
+    );
   });
 });

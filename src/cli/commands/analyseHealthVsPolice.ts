@@ -51,12 +51,12 @@ export function analyseHealthVsPoliceCommand(io: CliIo): Command {
     )
     .option(
       '--site <SITE>',
-      'an emergency department (site code) to include (repeatable; default all)',
+      'an emergency department (site code) to include (repeatable; default those lying in the area of --where, all when it names none)',
       repeat,
     )
     .option(
       '--site-area <SITE=CODE>',
-      'the area a department serves, for the comparison by area (repeatable)',
+      'the area a department lies in, in place of its district in the partnership configuration (repeatable)',
       repeat,
     )
     .option('--area-level <LEVEL>', 'the level of the --site-area codes (default district)')
@@ -141,6 +141,7 @@ Examples:
       ctx.print(
         formatTable(r.bySite, [
           { header: 'site', value: (s) => s.site },
+          { header: 'name', value: (s) => s.name },
           { header: 'A&E', value: (s) => s.ae, align: 'right' },
           { header: 'area', value: (s) => s.area },
         ]),

@@ -38,6 +38,7 @@ function showTable(
     title: t.title,
     rowHeader: t.rowHeader,
     ...(t.note === undefined ? {} : { note: t.note }),
+    ...(t.unlikeColumns === true ? { unlikeColumns: true } : {}),
   };
 }
 
@@ -405,7 +406,7 @@ export function summariseSna(d: DisclosedSna): string[] {
     const police = d.tables.health.columnTotals[0]!;
     const ae = d.tables.health.columnTotals[1]!;
     out.push(
-      `Police beside health, over the months compared: A&E assault attendances: ${describeFigure(ae, { one: 'attendance', many: 'attendances' })}; police-recorded assaults with injury: ${describeFigure(police, RECORDS)}.`,
+      `Police beside health, over the months compared: A&E assault attendances at the emergency departments in ${d.area.name}: ${describeFigure(ae, { one: 'attendance', many: 'attendances' })}; police-recorded assaults with injury in ${d.area.name}: ${describeFigure(police, RECORDS)}.`,
     );
   }
   return out;

@@ -490,7 +490,8 @@ export async function gatherSnaData(
         columns: ['Police: assaults with injury', 'A&E: assault attendances'],
         cells: compared.map((m) => [m.police!, m.ae!]),
         sources: ['police', 'istv'],
-        note: 'A&E data carry no location beyond the department: attendances are those of every department in the workspace.',
+        note: `A&E data carry no location beyond the department: attendances are those of the emergency departments in ${area.name} (${hv.bySite.map((s) => s.name ?? s.site).join(', ')}), by the district each lies in; departments elsewhere, or whose area is not known, are left out. Police records and attendances are not added together.`,
+        unlikeColumns: true,
       };
       healthMethod = {
         id: 'healthMethod',
@@ -500,6 +501,7 @@ export async function gatherSnaData(
         columns: ['Police', 'A&E'],
         cells: hv.byMethod.map((m) => [m.police, m.ae]),
         sources: ['police', 'istv'],
+        unlikeColumns: true,
       };
     }
   } catch (error) {

@@ -17,12 +17,13 @@ export function renderSnaCsv(d: DisclosedSna, commentary: Commentary = {}): stri
     if (t === null) return;
     t.rows.forEach((r, i) => {
       t.columns.forEach((c, j) => rows.push([section, t.title, r, c, cell(t.cells[i]![j]!)]));
-      rows.push([section, t.title, r, 'Total', cell(t.rowTotals[i]!)]);
+      if (t.unlikeColumns !== true)
+        rows.push([section, t.title, r, 'Total', cell(t.rowTotals[i]!)]);
     });
     t.columns.forEach((c, j) =>
       rows.push([section, t.title, 'Total', c, cell(t.columnTotals[j]!)]),
     );
-    rows.push([section, t.title, 'Total', 'Total', cell(t.total)]);
+    if (t.unlikeColumns !== true) rows.push([section, t.title, 'Total', 'Total', cell(t.total)]);
   };
   for (const [section, t] of Object.entries(d.tables)) add(section, t);
   for (const [section, note] of Object.entries(commentary))

@@ -59,7 +59,8 @@ const num = (f: DisclosedFigure): string => formatFigure(f);
 
 /** A disclosed table with its margins (the row totals only when there is more than one column). */
 export function renderTable(t: ShownTable, extra?: { header: string; values: string[] }): SafeHtml {
-  const many = t.columns.length > 1;
+  // Row totals only where the columns count like things.
+  const many = t.columns.length > 1 && t.unlikeColumns !== true;
   return html`<table class="data" id="table-${t.id}">
       <caption class="small">
         ${t.title}
@@ -99,6 +100,14 @@ export function renderTable(t: ShownTable, extra?: { header: string; values: str
           </p>`
         : ''
     }`;
+}
+
+/** Why there is no police beside health: no A&E data, or none of a department in the area. */
+function healthAbsent(d: DisclosedSna): string {
+  const why = d.warnings.find((w) => w.code === 'NO_HEALTH')?.message;
+  return why === undefined || !why.includes('no emergency department is known to lie in the area')
+    ? 'No A&E (ISTV) data is held for the period.'
+    : `${why.charAt(0).toUpperCase()}${why.slice(1)}.`;
 }
 
 const figureValue = (f: DisclosedFigure): number | null =>
@@ -235,9 +244,10 @@ const tableData = (t: ShownTable | null): unknown =>
         rows: t.rows,
         columns: t.columns,
         cells: t.cells.map((r) => r.map(figureValue)),
-        rowTotals: t.rowTotals.map(figureValue),
+        // Columns of unlike things (police records, A&E attendances) are never added together.
+        ...(t.unlikeColumns === true ? {} : { rowTotals: t.rowTotals.map(figureValue) }),
         columnTotals: t.columnTotals.map(figureValue),
-        total: figureValue(t.total),
+        ...(t.unlikeColumns === true ? {} : { total: figureValue(t.total) }),
       };
 
 /** The machine-readable copy: every table and chart's data, as published (null: not published). */
@@ -492,7 +502,7 @@ export function renderSnaHtml(
     ${section(
       'health',
       t.health === null
-        ? html`<p>No A&amp;E (ISTV) data is held for the period.</p>`
+        ? html`<p>${healthAbsent(d)}</p>`
         : html`<p>${d.summary.find((s) => s.startsWith('Police beside health')) ?? ''}</p>
             ${tableChart(t.health, 'line', d)} ${renderTable(t.health)}
             ${t.healthMethod === null ? '' : html`${tableChart(t.healthMethod, 'bar', d, { horizontal: true })} ${renderTable(t.healthMethod)}`}

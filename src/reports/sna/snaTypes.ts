@@ -22,6 +22,11 @@ export interface RawTable {
   cells: number[][];
   sources: string[];
   note?: string;
+  /**
+   * The columns count unlike things (police records beside A&E attendances): each column has its
+   * total, but no row totals and no grand total are published.
+   */
+  unlikeColumns?: boolean;
 }
 
 export type SectionId =
@@ -137,6 +142,7 @@ export interface ShownTable extends DisclosedTable {
   title: string;
   rowHeader: string;
   note?: string;
+  unlikeColumns?: boolean;
 }
 
 export interface DisclosedSna {
