@@ -62,7 +62,7 @@ export function figureDifferences(
   return out;
 }
 
-/** The differences in a few lines, for an assertion's message. */
+/** The differences in a few lines, for an assertion's message (SVD_DIFF_LIMIT=N lists N of them). */
 export function describeDifferences(
   differences: readonly Difference[],
   limit = Number(process.env['SVD_DIFF_LIMIT'] ?? 15),
