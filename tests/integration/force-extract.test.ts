@@ -568,7 +568,7 @@ describe('spreadsheets, clock changes and dates of birth', () => {
     writeFileSync(mappingFile, mapping);
     const head = text.split('\r\n')[0]!.replace('Victim Age', 'Victim Date of Birth');
     const row = (ref: string, date: string, time: string, dob: string): string =>
-      `${ref},${date},${date},${time},,,8N,Assault with injury,OAPA 1861 s.20,Violence and sexual offences,Y,N,N,N,N,N,N,${dob},M,22,M,Street/Road,-1.2577,51.7520,E01028522,Oxford 008A,Under investigation,SYNTHETIC - NOT REAL DATA`;
+      `${ref},${date},${date},${time},,,8N,008/01,Assault with injury,OAPA 1861 s.20,Violence and sexual offences,Y,N,N,N,N,N,N,${dob},M,22,M,Street/Road,-1.2577,51.7520,E01028522,Oxford 008A,Under investigation,SYNTHETIC - NOT REAL DATA`;
     const file = path.join(dir, 'clocks.csv');
     writeFileSync(
       file,
