@@ -447,7 +447,14 @@ function checkSubcodes(condition: Condition, path: Path, out: Issue[]): void {
     seen.set(canonical, value);
     const entry = table.bySubcode(canonical);
     if (entry === undefined) {
-      const sameClass = known.filter((k) => k.split('/')[0] === canonical.split('/')[0]);
+      // Suggest among the sub-codes of the condition's classes, else of the same class number.
+      const ofCodes = table.subcodes
+        .filter((t) => t.class !== null && (condition.codes ?? []).includes(t.class))
+        .map((t) => t.subcode);
+      const sameClass =
+        ofCodes.length > 0
+          ? ofCodes
+          : known.filter((k) => k.split('/')[0] === canonical.split('/')[0]);
       out.push(
         issue(
           'warning',
