@@ -346,7 +346,7 @@ describe('svd report sna', () => {
     );
     expect(announced.code, announced.stderr).toBe(0);
     expect(announced.stderr).toContain('audience: public');
-    expect(announced.stderr).toContain('definition: thames-valley-vru@1, the only one classified');
+    expect(announced.stderr).toContain('definition: thames-valley-vru@2, the only one classified');
     expect(announced.stderr).toContain('period: 2024-01..2024-02');
   });
 });
