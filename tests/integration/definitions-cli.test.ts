@@ -340,7 +340,7 @@ describe('svd classify-records', () => {
 });
 
 describe('packaging', () => {
-  it('the package ships the definitions, their schema and the offence code table', () => {
+  it('the package ships the definitions, their schema and the offence code and sub-code tables', () => {
     const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
       cwd: REPO,
       encoding: 'utf8',
@@ -356,6 +356,7 @@ describe('packaging', () => {
         'definitions/police-uk-proxy.yaml',
         'definitions/definition.schema.json',
         'reference/home-office-offence-codes.csv',
+        'reference/home-office-offence-subcodes.csv',
         'reference/README.md',
       ]),
     );
