@@ -16,6 +16,7 @@
  */
 import type { DuckDBValue } from '@duckdb/node-api';
 import { SvdError } from '../core/errors.js';
+import { normaliseOffenceSubcode } from '../core/offenceSubcode.js';
 import { LOCATION_TYPES, flagColumn, parseAgeBand, type IncidentFlag } from '../core/vocabulary.js';
 import type { IncidentRecord, FlagField, RecordField } from './incidentRecord.js';
 import { INCIDENT_COLUMNS } from './incidentRecord.js';
@@ -152,6 +153,22 @@ export function conditionParts(
           name === 'codes' ? 'offence_code' : name === 'statutes' ? 'statute' : 'crime_type';
         test(
           { kind: 'in', matcher: name, field, given: list, values: list, caseless: false },
+          name,
+        );
+        break;
+      }
+      case 'subcodes': {
+        const list = value as string[];
+        test(
+          {
+            kind: 'in',
+            matcher: name,
+            field: 'offence_subcode',
+            given: list,
+            // Validation refuses a value that is no sub-code; any other form becomes 8/1.
+            values: [...new Set(list.map((v) => normaliseOffenceSubcode(v) ?? v))],
+            caseless: false,
+          },
           name,
         );
         break;

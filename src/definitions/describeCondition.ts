@@ -6,6 +6,7 @@ import { LOCATION_TYPES } from '../core/vocabulary.js';
 import { describeAgeRange, type CompiledNode, type Test } from './compileDefinition.js';
 import type { IncidentRecord } from './incidentRecord.js';
 import { offenceCodes, type OffenceCodeTable } from './offenceCodes.js';
+import { offenceSubcodes, type OffenceSubcodeTable } from './offenceSubcodes.js';
 
 const LIST_SHOWN = 8;
 
@@ -21,6 +22,7 @@ function list(values: readonly string[], quote = false, full = false): string {
 
 const FIELD_NAMES: Record<string, string> = {
   codes: 'offence code',
+  subcodes: 'offence sub-code',
   statutes: 'statute',
   crime_types: 'police.uk crime type',
   offence_descriptions: 'offence description',
@@ -42,6 +44,12 @@ export function describeTest(test: Test, full = false): string {
           return `location is ${list(test.given, false, full)} (${list(test.values, false, full)})`;
         case 'offence_descriptions':
           return `offence description is ${list(test.given, true, full)} (ignoring case)`;
+        case 'subcodes':
+          return `offence sub-code is ${list(
+            test.values.length <= 3 ? test.values.map((v) => describeSubcode(v)) : test.values,
+            false,
+            full,
+          )}`;
         case 'crime_types':
           return `police.uk crime type is ${list(test.given, true, full)}`;
         default:
@@ -97,6 +105,15 @@ export function describeCode(code: string, table: OffenceCodeTable = offenceCode
   return known === undefined ? `${code} (not in the reference table)` : `${code} (${known.name})`;
 }
 
+/** A sub-code with its offence, e.g. `8/1 (Wounding or inflicting grievous bodily harm without intent)`. */
+export function describeSubcode(
+  subcode: string,
+  table: OffenceSubcodeTable = offenceSubcodes(),
+): string {
+  const known = table.bySubcode(subcode);
+  return known === undefined ? subcode : `${subcode} (${known.name})`;
+}
+
 /** What the record holds for the fields a test reads, e.g. `offence code 8N (Assault with injury)`. */
 export function describeActual(test: Test, record: IncidentRecord): string {
   switch (test.kind) {
@@ -107,11 +124,15 @@ export function describeActual(test: Test, record: IncidentRecord): string {
       const name =
         test.field === 'offence_code'
           ? 'offence code'
-          : test.field === 'icd10_cause'
-            ? 'ICD-10 cause'
-            : test.field.replace(/_/g, ' ');
+          : test.field === 'offence_subcode'
+            ? 'offence sub-code'
+            : test.field === 'icd10_cause'
+              ? 'ICD-10 cause'
+              : test.field.replace(/_/g, ' ');
       if (value === null || value === undefined || value === '') return `no ${name} recorded`;
       if (test.field === 'offence_code') return `offence code ${describeCode(String(value))}`;
+      if (test.field === 'offence_subcode')
+        return `offence sub-code ${describeSubcode(String(value))}`;
       if (test.field === 'location_type' && typeof value === 'string' && value in LOCATION_TYPES)
         return `location type ${value} (${LOCATION_TYPES[value as keyof typeof LOCATION_TYPES]})`;
       return `${name} ${JSON.stringify(value)}`;

@@ -1,12 +1,13 @@
 /**
  * A definition in readable form, as data: its tiers in order of precedence, each rule with its
  * conditions in plain words (the lines `svd definitions show` prints), the exclusions, and the
- * offence codes it names with their Home Office names. The dashboard shows it as it is.
+ * offence codes and sub-codes it names with their Home Office names. The dashboard shows it as it is.
  */
 import { definitionMeta, type DefinitionMeta } from './classifyIncidents.js';
 import { compileDefinition, forEachTest } from './compileDefinition.js';
 import { describeRuleCondition } from './describeCondition.js';
 import { offenceCodes } from './offenceCodes.js';
+import { offenceSubcodes } from './offenceSubcodes.js';
 import type { Definition } from './readDefinition.js';
 
 export interface DescribedRule {
@@ -25,6 +26,8 @@ export interface DescribedDefinition {
   tiers: { id: string; label: string; rules: DescribedRule[] }[];
   exclusions: DescribedRule[];
   codes: { code: string; name: string; subgroup: string }[];
+  /** The sub-codes it names (8/1), with the offence when the reference table knows it. */
+  subcodes: { subcode: string; name: string | null; class: string | null }[];
   sourceText: string;
 }
 
@@ -37,10 +40,13 @@ export function describeDefinition(definition: Definition): DescribedDefinition 
     conditions: describeRuleCondition(slot.node, '', true),
   });
   const codes = new Set<string>();
+  const subcodes = new Set<string>();
   for (const slot of compiled.slots)
     forEachTest(slot.node, (test) => {
       if (test.kind === 'in' && test.field === 'offence_code')
         test.values.forEach((c) => codes.add(c));
+      if (test.kind === 'in' && test.field === 'offence_subcode')
+        test.values.forEach((c) => subcodes.add(c));
     });
   return {
     meta: definitionMeta(definition),
@@ -57,6 +63,10 @@ export function describeDefinition(definition: Definition): DescribedDefinition 
     codes: offenceCodes()
       .codes.filter((c) => codes.has(c.code))
       .map((c) => ({ code: c.code, name: c.name, subgroup: c.subgroup })),
+    subcodes: [...subcodes].map((subcode) => {
+      const known = offenceSubcodes().bySubcode(subcode);
+      return { subcode, name: known?.name ?? null, class: known?.class ?? null };
+    }),
     sourceText: definition.sourceText,
   };
 }

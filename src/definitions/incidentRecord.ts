@@ -9,6 +9,8 @@ export type FlagField = `flag_${IncidentFlag}`;
 
 export interface IncidentRecord {
   offence_code?: string | null;
+  /** Home Office class and sub-classification in the canonical form `8/1` (offenceSubcode.ts). */
+  offence_subcode?: string | null;
   offence_description?: string | null;
   statute?: string | null;
   crime_type?: string | null;
@@ -34,6 +36,7 @@ export type RecordField = keyof IncidentRecord;
 
 export const TEXT_FIELDS = [
   'offence_code',
+  'offence_subcode',
   'offence_description',
   'statute',
   'crime_type',

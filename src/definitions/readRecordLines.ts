@@ -1,12 +1,14 @@
 /**
  * Records given as JSON lines of canonical fields, for `svd classify-records`: one object per
- * line with offence_code, statute, crime_type, flags {knife: true, …} (or flag_knife …),
+ * line with offence_code, offence_subcode (8/1; other forms such as 008/01 are read and
+ * normalised), statute, crime_type, flags {knife: true, …} (or flag_knife …),
  * victim_age, victim_age_band, location_type and so on. Values are checked against the
  * canonical vocabulary so that a mapping mistake ("F" for female) is caught rather than silently
  * matching nothing; a field svd does not know is refused with a suggestion, except the other
  * columns of an incident (month, force, lsoa_code…), which are accepted and ignored.
  */
 import { SvdError, quoteValue, type Problem } from '../core/errors.js';
+import { readOffenceSubcode } from '../core/offenceSubcode.js';
 import { didYouMean, suggest } from '../core/suggest.js';
 import {
   AGE_BAND_PATTERN,
@@ -60,6 +62,7 @@ const KNOWN_FIELDS = [
   'id',
   'flags',
   ...TEXT,
+  'offence_subcode',
   'victim_age',
   'victim_age_band',
   'victim_sex',
@@ -126,6 +129,19 @@ export function parseRecordLine(
       continue;
     }
     record[field] = v;
+  }
+  const subcode = input['offence_subcode'];
+  if (subcode !== undefined && subcode !== null) {
+    const read = typeof subcode === 'string' ? readOffenceSubcode(subcode) : undefined;
+    if (read !== undefined && 'subcode' in read) record.offence_subcode = read.subcode;
+    else
+      problem(
+        'offence_subcode',
+        read === undefined
+          ? `expected text such as "8/1", found ${JSON.stringify(subcode)}`
+          : `${JSON.stringify(subcode)} ${read.reason}; ${read.fix}`,
+        subcode,
+      );
   }
   for (const who of ['victim', 'suspect'] as const) {
     const age = input[`${who}_age`];

@@ -65,6 +65,9 @@ const matchers = {
   codes: values(
     'Home Office offence codes (write them as text, e.g. "4.10", "8N"); the record\'s offence_code must be one of them',
   ),
+  subcodes: values(
+    'Home Office offence sub-codes, class and sub-classification (e.g. "8/1": wounding or inflicting GBH without intent, s.20; "8/6": assault occasioning ABH, s.47); the record\'s offence_subcode must be one of them. 008/01, 8.1 and 8N/01 are read as 8/1',
+  ),
   offence_groups: values(
     'Home Office offence groups (e.g. "Violence against the person"): every code of the group in the reference table',
   ),

@@ -6,6 +6,7 @@
  * contradictions such as a code list and a group with no code in common, a flag required both
  * set and unset, or a rule whose every offence is removed by an exclusion.
  */
+import { normaliseOffenceCode, readOffenceSubcode } from '../core/offenceSubcode.js';
 import { didYouMean, suggest } from '../core/suggest.js';
 import { STATUTES } from '../core/vocabulary.js';
 import { HISTORIC_CRIME_TYPES, STREET_CRIME_TYPES } from '../sources/police-uk/formats.js';
@@ -19,6 +20,7 @@ import {
   type Path,
 } from './compileDefinition.js';
 import type { OffenceCodeTable } from './offenceCodes.js';
+import { offenceSubcodes } from './offenceSubcodes.js';
 import type { DefinitionIssue } from './readDefinition.js';
 import {
   CONDITION_KEYS,
@@ -77,6 +79,7 @@ const anything = (exact: boolean): Possible => ({
 
 const FIELD_WORDS: Record<string, string> = {
   offence_code: 'offence code',
+  offence_subcode: 'offence sub-code',
   statute: 'statute',
   crime_type: 'crime type',
   'offence_description#lower': 'offence description',
@@ -319,6 +322,7 @@ function checkValues(
     });
     duplicates('codes', condition.codes);
   }
+  if (condition.subcodes !== undefined) checkSubcodes(condition, path, out);
   const named = (
     key: 'offence_groups' | 'offence_subgroups' | 'statutes' | 'crime_types',
     known: readonly string[],
@@ -386,6 +390,94 @@ function checkValues(
       ),
     );
   }
+}
+
+/**
+ * Sub-codes: one that cannot be read is refused; one written in another form (008/01) is read
+ * and the canonical form suggested; one missing from the reference table, or recorded under a
+ * class other than the codes beside it, is warned (the table is partial, and a force may record
+ * a sub-code under an unexpected class, so neither is refused).
+ */
+function checkSubcodes(condition: Condition, path: Path, out: Issue[]): void {
+  const table = offenceSubcodes();
+  const known = table.subcodes.map((s) => s.subcode);
+  const seen = new Map<string, string>();
+  (condition.subcodes ?? []).forEach((value, i) => {
+    const at = [...path, 'subcodes', i];
+    const read = readOffenceSubcode(value);
+    if (!('subcode' in read)) {
+      const asCode = normaliseOffenceCode(value);
+      out.push(
+        issue(
+          'error',
+          'BAD_OFFENCE_SUBCODE',
+          at,
+          `${JSON.stringify(value)} ${read.reason}; ${
+            asCode === undefined
+              ? read.fix
+              : `to match the class, write codes: [${JSON.stringify(asCode)}]; a sub-code is written as the class number and sub-classification, e.g. 8/1`
+          }`,
+          value,
+        ),
+      );
+      return;
+    }
+    const canonical = read.subcode;
+    if (value !== canonical)
+      out.push(
+        issue(
+          'warning',
+          'NON_CANONICAL_SUBCODE',
+          at,
+          `${JSON.stringify(value)} is read as ${canonical}; write it as "${canonical}" (the form svd stores)`,
+          value,
+        ),
+      );
+    const first = seen.get(canonical);
+    if (first !== undefined)
+      out.push(
+        issue(
+          'warning',
+          'DUPLICATE_VALUE',
+          at,
+          `${JSON.stringify(value)} is the same sub-code as ${JSON.stringify(first)} (${canonical})`,
+          value,
+        ),
+      );
+    seen.set(canonical, value);
+    const entry = table.bySubcode(canonical);
+    if (entry === undefined) {
+      // Suggest among the sub-codes of the condition's classes, else of the same class number.
+      const ofCodes = table.subcodes
+        .filter((t) => t.class !== null && (condition.codes ?? []).includes(t.class))
+        .map((t) => t.subcode);
+      const sameClass =
+        ofCodes.length > 0
+          ? ofCodes
+          : known.filter((k) => k.split('/')[0] === canonical.split('/')[0]);
+      out.push(
+        issue(
+          'warning',
+          'UNKNOWN_OFFENCE_SUBCODE',
+          at,
+          `sub-code ${canonical} is not in svd's sub-code table (reference/home-office-offence-subcodes.csv), so it cannot be checked or named${didYouMean(suggest(canonical, sameClass.length > 0 ? sameClass : known))}; check it against the Home Office Counting Rules`,
+          value,
+        ),
+      );
+      return;
+    }
+    const codes = condition.codes;
+    if (entry.class !== null && codes !== undefined && !codes.includes(entry.class))
+      out.push(
+        issue(
+          'warning',
+          'SUBCODE_OUTSIDE_CODES',
+          at,
+          `sub-code ${canonical} (${entry.name}) is recorded under class ${entry.class}, which is not among this condition's codes (${codes.join(', ')}), so only a record with an unexpected class can match both; add ${entry.class} to codes or check the sub-code`,
+          value,
+        ),
+      );
+  });
 }
 
 // ------------------------------------------------------------------ the definition

@@ -12,8 +12,13 @@ export interface OffenceRate {
   description: string;
   /** Share within its police.uk crime type (normalised over the type's offences). */
   share: number;
-  /** Statute text as the extract writes it, with its share when it varies (8N: s.47 vs s.20). */
-  statutes?: readonly { text: string; share: number }[];
+  /**
+   * Statute text as the extract writes it, with its share when it varies (8N: s.47 vs s.20), and
+   * the Home Office sub-code and offence description that go with it (8/6 ABH, 8/1 GBH).
+   */
+  statutes?: readonly StatuteVariant[];
+  /** The Home Office sub-code when the class has one (written as the extract does: 004/01). */
+  subcode?: string;
   knife: number;
   domestic: number;
   firearm?: number;
@@ -34,8 +39,41 @@ export interface OffenceRate {
 export type TimePattern =
   'night-economy' | 'domestic' | 'robbery' | 'proactive' | 'sexual' | 'daytime';
 
-const S47 = { text: 'OAPA 1861 s.47', share: 0.92 };
-const S20 = { text: 'OAPA 1861 s.20', share: 0.08 };
+/** A statute an offence is recorded under, with the sub-code and description that go with it. */
+export interface StatuteVariant {
+  text: string;
+  share: number;
+  /** Home Office class/sub-classification as the extract writes it (008/01). */
+  subcode?: string;
+  /** The offence description the extract gives (else the class's description). */
+  description?: string;
+}
+
+// Sub-codes: Home Office offence code table (see reference/README.md): 8/1 wounding or inflicting
+// GBH without intent (s.20), 8/6 assault occasioning ABH (s.47), 8/46 and 8/47 their racially or
+// religiously aggravated forms, 5/1 wounding or GBH with intent (s.18).
+const S47 = {
+  text: 'OAPA 1861 s.47',
+  share: 0.92,
+  subcode: '008/06',
+  description: 'Assault occasioning actual bodily harm',
+};
+const S20 = {
+  text: 'OAPA 1861 s.20',
+  share: 0.08,
+  subcode: '008/01',
+  description: 'Wounding or inflicting grievous bodily harm without intent',
+};
+const S47_AGGRAVATED = {
+  ...S47,
+  subcode: '008/47',
+  description: 'Racially or religiously aggravated assault occasioning actual bodily harm',
+};
+const S20_AGGRAVATED = {
+  ...S20,
+  subcode: '008/46',
+  description: 'Racially or religiously aggravated wounding or inflicting grievous bodily harm',
+};
 
 /**
  * Offence shares within each police.uk crime type the generator reads. Shares are approximate
@@ -55,6 +93,7 @@ export const OFFENCES: Readonly<Record<string, readonly OffenceRate[]>> = {
     },
     {
       code: '4.1',
+      subcode: '004/01',
       description: 'Manslaughter',
       share: 0.00004,
       knife: 0.2,
@@ -63,6 +102,7 @@ export const OFFENCES: Readonly<Record<string, readonly OffenceRate[]>> = {
     },
     {
       code: '4.2',
+      subcode: '004/02',
       description: 'Infanticide',
       share: 0.000003,
       knife: 0,
@@ -81,6 +121,7 @@ export const OFFENCES: Readonly<Record<string, readonly OffenceRate[]>> = {
     },
     {
       code: '4.4',
+      subcode: '004/04',
       description: 'Causing death by dangerous driving',
       share: 0.0004,
       knife: 0,
@@ -91,7 +132,14 @@ export const OFFENCES: Readonly<Record<string, readonly OffenceRate[]>> = {
       code: '5D',
       description: 'Assault with intent to cause serious harm',
       share: 0.012,
-      statutes: [{ text: 'OAPA 1861 s.18', share: 1 }],
+      statutes: [
+        {
+          text: 'OAPA 1861 s.18',
+          share: 1,
+          subcode: '005/01',
+          description: 'Wounding or causing grievous bodily harm with intent',
+        },
+      ],
       knife: 0.2,
       domestic: 0.15,
       firearm: 0.01,
@@ -121,7 +169,7 @@ export const OFFENCES: Readonly<Record<string, readonly OffenceRate[]>> = {
       code: '8P',
       description: 'Racially or religiously aggravated assault with injury',
       share: 0.003,
-      statutes: [S47, S20],
+      statutes: [S47_AGGRAVATED, S20_AGGRAVATED],
       knife: 0.02,
       domestic: 0.02,
       alcohol: 0.2,
@@ -131,7 +179,8 @@ export const OFFENCES: Readonly<Record<string, readonly OffenceRate[]>> = {
       code: '8S',
       description: 'Assault with injury on a constable',
       share: 0.006,
-      statutes: [S47],
+      // The sub-code of assault with injury on a constable was not confirmed: none is written.
+      statutes: [{ text: S47.text, share: 1 }],
       knife: 0.01,
       domestic: 0,
       alcohol: 0.4,

@@ -1,8 +1,9 @@
 /**
  * A synthetic force extract, anchored on real police.uk rows: for every police.uk row of the crime
  * types in rates.ts, one extract row at the same map point, in the same month and LSOA, with a
- * drawn Home Office offence code, day and time, flags, victim and suspect, location type and
- * statute (see docs/synthetic-data.md for every rate and its source). Pure and seeded: the same
+ * drawn Home Office offence code, day and time, flags, victim and suspect, location type,
+ * statute, and the sub-code and offence description that go with the statute where one is known
+ * (8N: 008/06 ABH or 008/01 GBH; see docs/synthetic-data.md for every rate and its source). Pure and seeded: the same
  * anchors and seed give the same rows, byte for byte. Every row says it is synthetic.
  */
 import { londonToUtc } from '../core/londonTime.js';
@@ -41,6 +42,10 @@ export interface SyntheticIncident {
   anchor: PoliceUkAnchor;
   offence: OffenceRate;
   statute: string;
+  /** The Home Office sub-code as the extract writes it (008/01), or '' when none is known. */
+  subcode: string;
+  /** The offence description written (the statute's offence when it has one: ABH, GBH). */
+  description: string;
   /** Local (Europe/London) wall-clock committed-from and -to; time null when not known. */
   from: { date: string; time: string | null };
   to: { date: string; time: string | null } | null;
@@ -67,6 +72,7 @@ export const SYNTHETIC_FORCE_EXTRACT_HEADER = [
   'Committed To Date',
   'Committed To Time',
   'HO Offence Code',
+  'HO Sub Classification',
   'Offence Description',
   'Statute',
   'Police.uk Category',
@@ -283,12 +289,14 @@ function incidentFor(
     (locationType === 'licensed-premises' || locationType === 'street') &&
     rng.chance(0.7);
   const statutes = offence.statutes;
-  const statute =
-    statutes === undefined ? '' : statutes[rng.pickIndex(statutes.map((s) => s.share))]!.text;
+  const variant =
+    statutes === undefined ? undefined : statutes[rng.pickIndex(statutes.map((s) => s.share))]!;
   return {
     anchor,
     offence,
-    statute,
+    statute: variant?.text ?? '',
+    subcode: variant?.subcode ?? offence.subcode ?? '',
+    description: variant?.description ?? offence.description,
     from: { date, time },
     to,
     fromUtcMs,
@@ -354,7 +362,8 @@ export function forceExtractCells(i: SyntheticIncident): string[] {
     i.to === null ? '' : ukDate(i.to.date),
     i.to?.time ?? '',
     i.offence.code,
-    i.offence.description,
+    i.subcode,
+    i.description,
     i.statute,
     i.anchor.crimeType,
     yn(i.knife),

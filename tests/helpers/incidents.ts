@@ -23,6 +23,7 @@ const COLUMNS: Record<string, string> = {
   lsoa_name: 'VARCHAR',
   crime_type: 'VARCHAR',
   offence_code: 'VARCHAR',
+  offence_subcode: 'VARCHAR',
   offence_description: 'VARCHAR',
   statute: 'VARCHAR',
   flag_knife: 'BOOLEAN',

@@ -51,7 +51,7 @@ describe('svd definitions', () => {
       /^home-office-success-measures\s+1\s+exact\s+[0-9a-f]{12}\s+Home Office/m,
     );
     expect(r.stdout).toMatch(/^police-uk-proxy\s+1\s+proxy\s+/m);
-    expect(r.stdout).toMatch(/^thames-valley-vru\s+1\s+exact\s+/m);
+    expect(r.stdout).toMatch(/^thames-valley-vru\s+2\s+exact\s+/m);
     expect(r.stdout).toContain('(no workspace here, so no stored versions');
   });
 
@@ -65,7 +65,7 @@ describe('svd definitions', () => {
     const r = await svd(['definitions', 'show', 'thames-valley-vru'], env, dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
-      'thames-valley-vru@1 — Thames Valley VRU serious violence definition',
+      'thames-valley-vru@2 — Thames Valley VRU serious violence definition',
     );
     expect(r.stdout).toContain(
       [
@@ -73,9 +73,15 @@ describe('svd definitions', () => {
         '         any of:',
         '           all of:',
         '             offence code is 8N',
+        '             offence sub-code is 8/1 (Wounding or inflicting grievous bodily harm without intent)',
+        '           all of:',
+        '             offence code is 8N',
         '             statute is OAPA1861-s20',
         '           offence code is 8F',
       ].join('\n'),
+    );
+    expect(r.stdout).toMatch(
+      /^ {2}8\/1\s+Wounding or inflicting grievous bodily harm without intent\s+8N\s+OAPA1861-s20\s+uncertain entry$/m,
     );
     expect(r.stdout).toContain(
       [
@@ -145,7 +151,7 @@ describe('svd definitions', () => {
     expect(r.stdout).toContain('+ tier monitoring: Oxfordshire monitoring sub-definition');
     expect(r.stdout).toContain('- rule gbh from tier primary\n    offence code is 5D or 5E');
     const same = await svd(
-      ['definitions', 'diff', 'thames-valley-vru', 'thames-valley-vru@1'],
+      ['definitions', 'diff', 'thames-valley-vru', 'thames-valley-vru@2'],
       env,
       dir,
     );
@@ -334,7 +340,7 @@ describe('svd classify-records', () => {
 });
 
 describe('packaging', () => {
-  it('the package ships the definitions, their schema and the offence code table', () => {
+  it('the package ships the definitions, their schema and the offence code and sub-code tables', () => {
     const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
       cwd: REPO,
       encoding: 'utf8',
@@ -350,6 +356,7 @@ describe('packaging', () => {
         'definitions/police-uk-proxy.yaml',
         'definitions/definition.schema.json',
         'reference/home-office-offence-codes.csv',
+        'reference/home-office-offence-subcodes.csv',
         'reference/README.md',
       ]),
     );

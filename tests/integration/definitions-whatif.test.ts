@@ -65,7 +65,7 @@ beforeAll(async () => {
   writeFileSync(
     proposal,
     shipped
-      .replace('version: 1', 'version: 2')
+      .replace('version: 2', 'version: 3')
       .replace(
         '      - id: county-lines-trafficking',
         '      - id: abh\n        label: All actual bodily harm, promoted from the monitoring list\n        codes: [8N, 8P, 8S]\n      - id: county-lines-trafficking',
@@ -91,8 +91,8 @@ describe('svd whatif', () => {
     expect(result.records).toBe(13);
     expect(result.changed).toBe(5);
     expect(result.noData).toBe(1);
-    expect(result.base).toMatchObject({ id: 'thames-valley-vru', version: 1 });
-    expect(result.proposal).toMatchObject({ id: 'thames-valley-vru', version: 2 });
+    expect(result.base).toMatchObject({ id: 'thames-valley-vru', version: 2 });
+    expect(result.proposal).toMatchObject({ id: 'thames-valley-vru', version: 3 });
     expect(result.tiers).toEqual([
       { tier: 'primary', base: 3, proposal: 8, change: 5, percent: 166.7 },
       { tier: 'monitoring', base: 7, proposal: 2, change: -5, percent: -71.4 },
@@ -139,7 +139,7 @@ describe('svd whatif', () => {
       },
     ]);
     expect(result.headline).toBe(
-      'thames-valley-vru@2 against thames-valley-vru@1: primary: adds 5 records (+166.7%, 3 → 8); monitoring: removes 5 records (-71.4%, 7 → 2)',
+      'thames-valley-vru@3 against thames-valley-vru@2: primary: adds 5 records (+166.7%, 3 → 8); monitoring: removes 5 records (-71.4%, 7 → 2)',
     );
   });
 
@@ -162,7 +162,7 @@ describe('svd whatif', () => {
     const result = JSON.parse(r.stdout);
     expect(result.records).toBe(10);
     expect(result.headline).toBe(
-      'thames-valley-vru@2 against thames-valley-vru@1: primary: adds 3 records (+150.0%, 2 → 5); monitoring: removes 3 records (-60.0%, 5 → 2)',
+      'thames-valley-vru@3 against thames-valley-vru@2: primary: adds 3 records (+150.0%, 2 → 5); monitoring: removes 3 records (-60.0%, 5 → 2)',
     );
     expect(result.breakdowns.map((b: { by: string }) => b.by)).toEqual(['offence']);
   });
@@ -179,7 +179,7 @@ describe('svd whatif', () => {
     ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
-      'thames-valley-vru@2 against thames-valley-vru@1: primary: adds 5 records (+166.7%, 3 → 8)',
+      'thames-valley-vru@3 against thames-valley-vru@2: primary: adds 5 records (+166.7%, 3 → 8)',
     );
     expect(r.stdout).toContain(
       '13 records compared; 5 change tier; 1 carry none of the fields either definition reads',
@@ -203,7 +203,7 @@ describe('svd whatif', () => {
     const result = JSON.parse(r.stdout);
     expect(result.changed).toBe(0);
     expect(result.headline).toBe(
-      'thames-valley-vru@1 against thames-valley-vru@1: no record changes tier',
+      'thames-valley-vru@2 against thames-valley-vru@2: no record changes tier',
     );
   });
 

@@ -47,7 +47,7 @@ describe('classify and counts by tier', () => {
     };
     expect(report.definition).toMatchObject({
       id: 'thames-valley-vru',
-      version: 1,
+      version: 2,
       source: 'shipped',
     });
     expect(report.added).toBe(true);
@@ -87,7 +87,7 @@ describe('classify and counts by tier', () => {
       ].map((r) => ({
         ...r,
         definition_id: 'thames-valley-vru',
-        definition_version: 1,
+        definition_version: 2,
         definition_hash: hash,
         coverage: 'exact',
       })),
@@ -102,9 +102,9 @@ describe('classify and counts by tier', () => {
       db,
     ]);
     expect(table.stdout.split('\n')[0]).toMatch(
-      /^definition thames-valley-vru@1 \(sha256 [0-9a-f]{12}, classified \d{4}-\d\d-\d\dT[\d:]+Z\): Thames Valley VRU/,
+      /^definition thames-valley-vru@2 \(sha256 [0-9a-f]{12}, classified \d{4}-\d\d-\d\dT[\d:]+Z\): Thames Valley VRU/,
     );
-    expect(table.stdout).toContain(`total 5 (thames-valley-vru@1, sha256 ${hash.slice(0, 12)})`);
+    expect(table.stdout).toContain(`total 5 (thames-valley-vru@2, sha256 ${hash.slice(0, 12)})`);
     expect(table.stderr).toContain(
       '1 record is in more than one tier; tier counts each once, in its first tier (use --by matched_tier to count every tier)',
     );
@@ -181,14 +181,14 @@ describe('versions by content hash', () => {
   it('the same content again is the same version, whatever the file says', async () => {
     writeFileSync(
       relabelled,
-      `# the shipped text, re-laid\n${shippedText.replace('version: 1', 'version: 5')}`,
+      `# the shipped text, re-laid\n${shippedText.replace('version: 2', 'version: 5')}`,
     );
     const r = await svd(['classify', '--definition', relabelled, '--db', db]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(
-      'warning: thames-valley-vru: the file says version 5, but its content is the stored version 1; using thames-valley-vru@1',
+      'warning: thames-valley-vru: the file says version 5, but its content is the stored version 2; using thames-valley-vru@2',
     );
-    expect(r.stdout).toContain('already stored as thames-valley-vru@1; classified 5 records');
+    expect(r.stdout).toContain('already stored as thames-valley-vru@2; classified 5 records');
     const ws = await openWorkspace(db, { create: false });
     try {
       expect(await ws.db.value(`SELECT count(*) FROM incident_classifications`)).toBe(5);
@@ -211,7 +211,7 @@ describe('versions by content hash', () => {
     const r = await svd(['classify', '--definition', edited, '--db', db]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(
-      'warning: thames-valley-vru: version 1 is already stored with other content, so this edit is stored as version 2 (set `version: 2` in the file to keep them in step)',
+      'warning: thames-valley-vru: version 2 is already stored with other content, so this edit is stored as version 3 (set `version: 3` in the file to keep them in step)',
     );
     const list = (await json(['definitions', 'list'])) as {
       workspace: {
@@ -224,8 +224,8 @@ describe('versions by content hash', () => {
     expect(
       list.workspace.map((w) => [w.definition_id, w.version, w.origin, w.records_classified]),
     ).toEqual([
-      ['thames-valley-vru', 1, 'shipped', 5],
-      ['thames-valley-vru', 2, edited, 5],
+      ['thames-valley-vru', 2, 'shipped', 5],
+      ['thames-valley-vru', 3, edited, 5],
     ]);
     const tiersOf = async (spec: string): Promise<[string, number][]> =>
       (
@@ -234,13 +234,13 @@ describe('versions by content hash', () => {
           n: number;
         }[]
       ).map((r) => [r.tier, r.n]);
-    // Newest (2): both 8N are primary. Version 1: the s.47 one is monitoring.
+    // Newest (3): both 8N are primary. Version 2: the s.47 one is monitoring.
     expect(await tiersOf('thames-valley-vru')).toEqual([
       ['excluded', 1],
       ['none', 1],
       ['primary', 3],
     ]);
-    expect(await tiersOf('thames-valley-vru@1')).toEqual([
+    expect(await tiersOf('thames-valley-vru@2')).toEqual([
       ['excluded', 1],
       ['monitoring', 1],
       ['none', 1],
@@ -256,13 +256,13 @@ describe('versions by content hash', () => {
       db,
     ]);
     expect(announced.stderr).toContain(
-      'thames-valley-vru is thames-valley-vru@2, the newest of 2 versions stored in this workspace',
+      'thames-valley-vru is thames-valley-vru@3, the newest of 2 versions stored in this workspace',
     );
     expect(announced.stderr).not.toContain('shipped with this svd');
-    const rerun = await svd(['classify', '--definition', 'thames-valley-vru@1', '--db', db]);
+    const rerun = await svd(['classify', '--definition', 'thames-valley-vru@2', '--db', db]);
     expect(rerun.code).toBe(0);
-    expect(rerun.stdout).toContain('already stored as thames-valley-vru@1');
-    expect(await tiersOf('thames-valley-vru@1')).toEqual([
+    expect(rerun.stdout).toContain('already stored as thames-valley-vru@2');
+    expect(await tiersOf('thames-valley-vru@2')).toEqual([
       ['excluded', 1],
       ['monitoring', 1],
       ['none', 1],
@@ -271,8 +271,8 @@ describe('versions by content hash', () => {
     const diff = await svd([
       'definitions',
       'diff',
-      'thames-valley-vru@1',
       'thames-valley-vru@2',
+      'thames-valley-vru@3',
       '--db',
       db,
     ]);
@@ -286,7 +286,7 @@ describe('versions by content hash', () => {
       'error[UNKNOWN_DEFINITION_VERSION]: there is no version 9 of thames-valley-vru',
     );
     expect(r.stderr).toContain(
-      'fix: use one of: thames-valley-vru@1 (workspace), thames-valley-vru@2 (workspace), thames-valley-vru@1 (shipped)',
+      'fix: use one of: thames-valley-vru@2 (workspace), thames-valley-vru@3 (workspace), thames-valley-vru@2 (shipped)',
     );
   });
 });
@@ -301,7 +301,7 @@ describe('records added after a classification', () => {
       '--by',
       'tier',
       '--definition',
-      'thames-valley-vru@1',
+      'thames-valley-vru@2',
       '--db',
       db,
       '--json',
@@ -310,9 +310,9 @@ describe('records added after a classification', () => {
       JSON.parse(r.stdout).map((x: { tier: string; n: number }) => [x.tier, x.n]),
     ).toContainEqual(['unclassified', 1]);
     expect(r.stderr).toContain(
-      'warning: 1 record was added after the classification under thames-valley-vru@1 and shows as "unclassified": run svd classify --definition thames-valley-vru@1',
+      'warning: 1 record was added after the classification under thames-valley-vru@2 and shows as "unclassified": run svd classify --definition thames-valley-vru@2',
     );
-    await svd(['classify', '--definition', 'thames-valley-vru@1', '--db', db, '--quiet']);
+    await svd(['classify', '--definition', 'thames-valley-vru@2', '--db', db, '--quiet']);
     const again = JSON.parse(
       (
         await svd([
@@ -320,7 +320,7 @@ describe('records added after a classification', () => {
           '--by',
           'tier',
           '--definition',
-          'thames-valley-vru@1',
+          'thames-valley-vru@2',
           '--db',
           db,
           '--json',
@@ -338,7 +338,7 @@ describe('records added after a classification', () => {
 
 describe('svd explain', () => {
   it('shows the rules matched and the rule nearly matched, with what the record holds', async () => {
-    const r = await svd(['explain', '1', '--definition', 'thames-valley-vru@1', '--db', db]);
+    const r = await svd(['explain', '1', '--definition', 'thames-valley-vru@2', '--db', db]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
       'record 1 (force-extract, thames-valley, 2024-01)\n  offence_code=8N · statute=OAPA1861-s47',
@@ -359,7 +359,7 @@ describe('svd explain', () => {
   });
 
   it('as JSON, with every rule checked', async () => {
-    const e = (await json(['explain', '4', '--definition', 'thames-valley-vru@1'])) as {
+    const e = (await json(['explain', '4', '--definition', 'thames-valley-vru@2'])) as {
       classification: { status: string; excludedBy: string[] };
       rules: { rule: string; matched: boolean; nearly: boolean }[];
     };
@@ -434,7 +434,7 @@ describe('the police.uk proxy on real data', () => {
   it('under thames-valley-vru, police.uk rows are no-data (not "not serious violence"), and it is said', async () => {
     const r = await svd(['classify', '--definition', 'thames-valley-vru', '--db', proxyDb]);
     expect(r.stderr).toContain(
-      'warning: 15,606 police-uk records carry none of the fields thames-valley-vru reads (offence_code, statute, flag_knife, flag_county_lines): they are counted as no-data, not as "not serious violence"',
+      'warning: 15,606 police-uk records carry none of the fields thames-valley-vru reads (offence_code, offence_subcode, statute, flag_knife, flag_county_lines): they are counted as no-data, not as "not serious violence"',
     );
     const counts = JSON.parse(
       (

@@ -165,6 +165,77 @@ describe('svd ingest force-extract', () => {
     }
   });
 
+  it('stores the sub-codes in the canonical form, and they split 8N by tier (independent count)', async () => {
+    // Counted from the extract text: the written (padded) sub-code and the statute per class.
+    const byWritten = new Map<string, number>();
+    for (const r of records) {
+      const key = `${r['HO Offence Code']}|${r['HO Sub Classification']}`;
+      byWritten.set(key, (byWritten.get(key) ?? 0) + 1);
+    }
+    const gbh8N = records.filter(
+      (r) =>
+        r['HO Offence Code'] === '8N' &&
+        (r['HO Sub Classification'] === '008/01' || r['Statute'] === 'OAPA 1861 s.20'),
+    ).length;
+    const abh8N = records.filter(
+      (r) => r['HO Offence Code'] === '8N' && r['HO Sub Classification'] === '008/06',
+    ).length;
+    expect(gbh8N).toBeGreaterThan(100);
+    expect(abh8N).toBeGreaterThan(5 * gbh8N);
+    // Every 8N row carries a sub-code that agrees with its statute.
+    for (const r of records.filter((x) => x['HO Offence Code'] === '8N'))
+      expect(`${r['HO Sub Classification']} ${r['Statute']}`, r['Crime Reference']).toMatch(
+        /^(008\/01 OAPA 1861 s\.20|008\/06 OAPA 1861 s\.47)$/,
+      );
+    const ws = await openWorkspace(db, { create: false });
+    try {
+      const stored = await ws.db.all<{ code: string; sub: string | null; n: number }>(
+        `SELECT offence_code AS code, offence_subcode AS sub, count(*) AS n FROM incidents
+          WHERE source = 'force-extract' GROUP BY ALL`,
+      );
+      const canonical = (written: string): string =>
+        written === '' ? '' : `${Number(written.split('/')[0])}/${Number(written.split('/')[1])}`;
+      const expected = new Map<string, number>();
+      for (const [key, n] of byWritten) {
+        const [code, written] = key.split('|') as [string, string];
+        const k = `${code}|${canonical(written)}`;
+        expected.set(k, (expected.get(k) ?? 0) + n);
+      }
+      expect(new Map(stored.map((r) => [`${r.code}|${r.sub ?? ''}`, r.n]))).toEqual(expected);
+      const messages = await ws.db.all<{ code: string; count: number }>(
+        `SELECT code, count FROM batch_messages WHERE code = 'SUBCODE_NORMALISED'`,
+      );
+      expect(messages.length).toBe(1);
+    } finally {
+      ws.close();
+    }
+    const classify = await svd(['classify', '--definition', 'thames-valley-vru', '--db', db]);
+    expect(classify.code, classify.stderr).toBe(0);
+    const tiered = await openWorkspace(db, { create: false });
+    let tiers: { tier: string; n: number }[];
+    try {
+      tiers = await tiered.db.all<{ tier: string; n: number }>(
+        `SELECT coalesce(p.tier, p.status) AS tier, count(*) AS n
+           FROM incidents i JOIN incident_classifications c ON c.incident_id = i.id
+           JOIN classification_patterns p
+             ON p.definition_id = c.definition_id AND p.version = c.version AND p.mask = c.mask
+          WHERE i.offence_code = '8N' AND c.definition_id = 'thames-valley-vru'
+          GROUP BY ALL`,
+      );
+    } finally {
+      tiered.close();
+    }
+    // Knife-flagged 8N is primary whatever its sub-code; the rest split by sub-code and statute.
+    const knife8N = records.filter(
+      (r) =>
+        r['HO Offence Code'] === '8N' &&
+        r['Knife/Sharp Instrument'] === 'Y' &&
+        r['HO Sub Classification'] === '008/06',
+    ).length;
+    expect(tiers.find((t) => t.tier === 'primary')?.n).toBe(gbh8N + knife8N);
+    expect(tiers.find((t) => t.tier === 'monitoring')?.n).toBe(abh8N - knife8N);
+  });
+
   it('fills the canonical fields with realistic mixes the definitions rely on', async () => {
     const ws = await openWorkspace(db, { create: false });
     try {
@@ -568,7 +639,7 @@ describe('spreadsheets, clock changes and dates of birth', () => {
     writeFileSync(mappingFile, mapping);
     const head = text.split('\r\n')[0]!.replace('Victim Age', 'Victim Date of Birth');
     const row = (ref: string, date: string, time: string, dob: string): string =>
-      `${ref},${date},${date},${time},,,8N,Assault with injury,OAPA 1861 s.20,Violence and sexual offences,Y,N,N,N,N,N,N,${dob},M,22,M,Street/Road,-1.2577,51.7520,E01028522,Oxford 008A,Under investigation,SYNTHETIC - NOT REAL DATA`;
+      `${ref},${date},${date},${time},,,8N,008/01,Assault with injury,OAPA 1861 s.20,Violence and sexual offences,Y,N,N,N,N,N,N,${dob},M,22,M,Street/Road,-1.2577,51.7520,E01028522,Oxford 008A,Under investigation,SYNTHETIC - NOT REAL DATA`;
     const file = path.join(dir, 'clocks.csv');
     writeFileSync(
       file,

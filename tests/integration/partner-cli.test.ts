@@ -51,7 +51,7 @@ describe('partner commands', () => {
     const checked = await svd(['mappings', '--check', file]);
     expect(checked.code).toBe(0);
     expect(checked.stdout).toMatch(
-      /a valid force-extract mapping "svd-synthetic" reading 27 column\(s\)/,
+      /a valid force-extract mapping "svd-synthetic" reading 28 column\(s\)/,
     );
     expect((await svd(['mappings', '--show', 'nope'])).code).toBe(2);
   });

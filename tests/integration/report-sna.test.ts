@@ -138,7 +138,7 @@ describe('svd report sna', () => {
     expect(a.summary[0]).toContain(
       `${primary.toLocaleString('en-GB')} records of serious violence`,
     );
-    expect(a.definition).toMatchObject({ id: 'thames-valley-vru', version: 1 });
+    expect(a.definition).toMatchObject({ id: 'thames-valley-vru', version: 2 });
     expect(a.definition.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(a.manifest.batches.map((b) => b.kind)).toEqual(
       expect.arrayContaining(['police-uk-street', 'force-extract', 'istv']),
@@ -346,7 +346,7 @@ describe('svd report sna', () => {
     );
     expect(announced.code, announced.stderr).toBe(0);
     expect(announced.stderr).toContain('audience: public');
-    expect(announced.stderr).toContain('definition: thames-valley-vru@1, the only one classified');
+    expect(announced.stderr).toContain('definition: thames-valley-vru@2, the only one classified');
     expect(announced.stderr).toContain('period: 2024-01..2024-02');
   });
 });

@@ -142,7 +142,7 @@ describe('numbers equal the command line', () => {
       `/api/overview?area=${OXFORD}&source=force-extract&from=2024-02&to=2024-03&definition=${DEF}`,
     );
     expect(r.status).toBe(200);
-    expect(r.body.definition.meta).toMatchObject({ id: DEF, version: 1 });
+    expect(r.body.definition.meta).toMatchObject({ id: DEF, version: 2 });
     for (const t of byTier) expect(r.body.tiers.find((x) => x.tier === t.tier)?.n).toBe(t.n);
     expect(r.body.months).toEqual(byMonth.map((m) => ({ month: m.month, n: m.n })));
     expect(r.body.total).toBe(byMonth.reduce((s, m) => s + m.n, 0));
@@ -230,7 +230,7 @@ describe('numbers equal the command line', () => {
     const described = await get<{ sourceText: string }>(`/api/definitions/${DEF}`);
     // Promote the monitoring list's assault with injury into the primary tier.
     const proposal = described.body.sourceText
-      .replace(/^version: 1$/m, 'version: 2')
+      .replace(/^version: 2$/m, 'version: 3')
       .replace(/(tiers:\n)/, '$1')
       .replace('id: gbh-without-intent', 'id: gbh-without-intent-all-8n')
       .replace(/statutes: \[OAPA1861-s20\]/, 'statutes: [OAPA1861-s20, OAPA1861-s47]');

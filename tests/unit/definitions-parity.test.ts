@@ -1,7 +1,8 @@
 /**
  * The SQL expression (evaluated by DuckDB over the incidents table) and the TypeScript matcher
  * must classify every record the same way. Thousands of random records, drawn to hit the edges
- * (nulls, unknown codes, odd case, age bands that are not bands, flags known false), are checked
+ * (nulls, unknown codes, odd case, age bands that are not bands, flags known false, sub-codes in
+ * other forms), are checked
  * under the shipped definitions and under random definitions built from every kind of condition.
  * Seeded: a failure reproduces.
  */
@@ -57,6 +58,10 @@ const DESCRIPTIONS = [
   'Common assault and battery',
   '',
 ];
+/** Stored sub-codes: canonical ones, one the reference table lacks, and a stray other form. */
+const RECORD_SUBCODES = ['8/1', '8/6', '5/1', '8/46', '4/10', '105/1', '8/01', ''];
+/** Sub-codes in definitions: canonical, other forms (read as 8/1, 5/1) and one not in the table. */
+const DEFINITION_SUBCODES = ['8/1', '8/6', '008/01', '5D/01', '105/1', '8/47'];
 const CRIME_TYPES = [
   'Violence and sexual offences',
   'Robbery',
@@ -84,6 +89,7 @@ const LOCATIONS = [...Object.keys(LOCATION_TYPES), 'nowhere'];
 function randomRecord(): TestIncident {
   const r: TestIncident = {
     offence_code: maybe(0.85, () => pick(RECORD_CODES)),
+    offence_subcode: maybe(0.5, () => pick(RECORD_SUBCODES)),
     statute: maybe(0.4, () => pick([...Object.keys(STATUTES), 'CJA1988-s139'])),
     offence_description: maybe(0.5, () => pick(DESCRIPTIONS)),
     crime_type: maybe(0.5, () => pick(CRIME_TYPES)),
@@ -110,7 +116,7 @@ function randomAge(): string | { min?: number; max?: number } {
 }
 
 function randomLeaf(): Condition {
-  switch (Math.floor(random() * 14)) {
+  switch (Math.floor(random() * 15)) {
     case 0:
     case 1:
       return { codes: some(CODES, 4) };
@@ -144,6 +150,10 @@ function randomLeaf(): Condition {
       return random() < 0.5
         ? { location_types: some(Object.keys(LOCATION_TYPES), 3) }
         : { location_classes: some(['public', 'private'] as const, 1) };
+    case 13:
+      return random() < 0.5
+        ? { subcodes: some(DEFINITION_SUBCODES, 3) }
+        : { codes: some(['8N', '8P', '5D', '105A'], 2), subcodes: some(DEFINITION_SUBCODES, 2) };
     default:
       return { icd10_causes: ['X99'] };
   }
@@ -239,6 +249,14 @@ describe('SQL and TypeScript classify alike', () => {
     expect(compared).toBe(definitions.length * RECORDS);
     // The random definitions do match records: the comparison is not between empty results.
     expect(matchedSomething).toBeGreaterThan(compared / 20);
+  });
+
+  it('exercises every field, the sub-code among them, in the definitions compared', () => {
+    const read = new Set(definitions.flatMap((d) => d.fieldsRead));
+    expect([...read]).toContain('offence_subcode');
+    expect(
+      definitions.filter((d) => d.fieldsRead.includes('offence_subcode')).length,
+    ).toBeGreaterThanOrEqual(3);
   });
 
   it('the TypeScript matcher gives the same result whether a field is null or absent', () => {

@@ -176,7 +176,9 @@ export interface ExplainAnswer {
     label: string;
     matched: boolean;
     nearly: boolean;
-    checks: { needs: string; has: string; holds: boolean }[];
+    checks: { kind: string; needs: string; has: string; holds: boolean }[];
+    /** For a matched rule, the kinds of condition that decided (offence code, sub-code …). */
+    decidedBy: string[];
   }[];
 }
 

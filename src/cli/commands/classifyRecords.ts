@@ -34,7 +34,8 @@ export function classifyRecordsCommand(
       'after',
       `
 Each input line is one record of canonical fields (the columns of the incidents table):
-  offence_code (text: "4.10", "8N"), offence_description, statute (e.g. OAPA1861-s20),
+  offence_code (text: "4.10", "8N"), offence_subcode (class/sub-classification: "8/1"; 008/01,
+  8.1 and 8N/01 are read too), offence_description, statute (e.g. OAPA1861-s20),
   crime_type, flags {knife, firearm, domestic, county_lines, drug_related, alcohol,
   night_time_economy: true|false|null} (or flag_knife … at the top level), victim_age,
   victim_age_band ("18-24", "65+"), victim_sex (female, male, other, unknown), suspect_age,

@@ -7,6 +7,7 @@ import { compileDefinition, forEachTest } from '../../definitions/compileDefinit
 import { describeRuleCondition } from '../../definitions/describeCondition.js';
 import { diffDefinitions, type DefinitionDiff } from '../../definitions/diffDefinitions.js';
 import { offenceCodes } from '../../definitions/offenceCodes.js';
+import { offenceSubcodes } from '../../definitions/offenceSubcodes.js';
 import { readDefinitionText, type DefinitionIssue } from '../../definitions/readDefinition.js';
 import {
   definitionLabel,
@@ -101,6 +102,35 @@ export function renderDefinition(resolved: ResolvedDefinition): string {
         },
         { header: 'note', value: (c) => (c.certainty === 'uncertain' ? 'uncertain entry' : '') },
       ]),
+    );
+  }
+  const subcodes = new Set<string>();
+  for (const slot of compiled.slots)
+    forEachTest(slot.node, (test) => {
+      if (test.kind === 'in' && test.field === 'offence_subcode')
+        test.values.forEach((c) => subcodes.add(c));
+    });
+  if (subcodes.size > 0) {
+    const subTable = offenceSubcodes();
+    lines.push('', 'Offence sub-codes it names (class/sub-classification):');
+    lines.push(
+      formatTable(
+        [...subcodes],
+        [
+          { header: '  sub-code', value: (c) => `  ${c}` },
+          {
+            header: 'offence',
+            value: (c) => subTable.bySubcode(c)?.name ?? '(not in the reference table)',
+          },
+          { header: 'class', value: (c) => subTable.bySubcode(c)?.class ?? '' },
+          { header: 'statute', value: (c) => subTable.bySubcode(c)?.statute ?? '' },
+          {
+            header: 'note',
+            value: (c) =>
+              subTable.bySubcode(c)?.certainty === 'uncertain' ? 'uncertain entry' : '',
+          },
+        ],
+      ),
     );
   }
   return lines.join('\n');

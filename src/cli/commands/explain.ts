@@ -52,6 +52,8 @@ export function renderExplanation(
     lines.push('', title);
     for (const r of rules) {
       lines.push(`  ${r.kind === 'exclusion' ? 'exclusion' : r.tier}/${r.rule} — ${r.label}`);
+      if (r.matched && r.decidedBy.length > 0)
+        lines.push(`    decided by: ${r.decidedBy.join(' and ')}`);
       for (const check of r.checks)
         lines.push(`    ${check.holds ? '✓' : '✗'} needs ${check.needs}; ${check.has}`);
     }

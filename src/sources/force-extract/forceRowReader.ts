@@ -12,12 +12,14 @@ import {
   type IncidentFlag,
 } from '../../core/vocabulary.js';
 import { utcToLondon } from '../../core/londonTime.js';
+import { normaliseOffenceCode, readOffenceSubcode } from '../../core/offenceSubcode.js';
 import { FIRST_POSSIBLE_2021_MONTH, is2021OnlyCode } from '../police-uk/lsoaVintage.js';
 
 const FIRST_2021_DAY = `${FIRST_POSSIBLE_2021_MONTH}-01`;
 import { toInstant, parseDateCell, DATE_FIX, type Instant } from '../partner/dateTime.js';
 import { translator, type DateTimeSpec, type ForceExtractMapping } from '../partner/mapping.js';
 import type { Pseudonymiser } from '../partner/pseudonymKey.js';
+import { offenceSubcodes } from '../../definitions/offenceSubcodes.js';
 import type { ValidationReport } from '../partner/validationReport.js';
 
 /** The staged columns, in order (see STAGING_COLUMNS in ingestForceExtract.ts). */
@@ -29,6 +31,7 @@ export interface ForceIncident {
   recordedDate: string | null;
   crimeType: string | null;
   offenceCode: string;
+  offenceSubcode: string | null;
   offenceDescription: string | null;
   statute: string | null;
   flags: (boolean | null)[];
@@ -50,14 +53,7 @@ export interface ForceIncident {
   outcome: string | null;
 }
 
-const OFFENCE_CODE = /^0*(\d{1,3})(?:\.(\d{1,2}))?\s*([A-Za-z]?)$/;
-
-/** '092A' → '92A', '004.1' → '4.1', '8n' → '8N'; undefined when it is no Home Office code. */
-export function normaliseOffenceCode(raw: string): string | undefined {
-  const m = OFFENCE_CODE.exec(raw.trim());
-  if (m === null || m[1] === undefined) return undefined;
-  return `${Number(m[1])}${m[2] === undefined ? '' : `.${Number(m[2])}`}${(m[3] ?? '').toUpperCase()}`;
-}
+export { normaliseOffenceCode };
 
 const ymd = (d: { year: number; month: number; day: number }): string =>
   `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
@@ -227,6 +223,38 @@ export function forceRowReader(
         codeText === '' ? 'is empty' : 'is not a Home Office offence code',
         'Home Office offence codes look like 8N, 92A or 4.1',
       );
+    }
+
+    // The sub-code below the class (8/1, 8/6): any form a force writes, stored as 8/1.
+    let offenceSubcode: string | null = null;
+    if (f.offence_subcode !== undefined) {
+      const column = f.offence_subcode.column;
+      const raw = cell(fields, column);
+      if (raw !== '') {
+        const read = readOffenceSubcode(raw);
+        if (!('subcode' in read)) fail(column, raw, 'BAD_OFFENCE_SUBCODE', read.reason, read.fix);
+        else {
+          offenceSubcode = read.subcode;
+          if (raw !== read.subcode)
+            report.note(
+              'info',
+              'SUBCODE_NORMALISED',
+              `offence sub-codes written as ${raw} were stored in the form ${read.subcode}`,
+              { line, field: column, example: raw },
+            );
+          if (
+            read.classCode !== null &&
+            offenceCode !== undefined &&
+            read.classCode !== offenceCode
+          )
+            report.note(
+              'warning',
+              'SUBCODE_CLASS_DIFFERS',
+              `the class written with the sub-code differs from the offence code column; both are stored as given (sub-code ${read.subcode}, offence code ${offenceCode})`,
+              { line, field: column, example: `${raw} beside ${codeText}` },
+            );
+        }
+      }
     }
 
     const translate = (
@@ -445,6 +473,23 @@ export function forceRowReader(
     }
 
     const statuteValue = translate(f.statute, statute, 'statute');
+    const known = offenceSubcode === null ? undefined : offenceSubcodes().bySubcode(offenceSubcode);
+    if (
+      known !== undefined &&
+      known.statute !== null &&
+      statuteValue !== null &&
+      known.statute !== statuteValue
+    )
+      report.note(
+        'warning',
+        'SUBCODE_STATUTE_DIFFERS',
+        `the sub-code and the statute disagree (${offenceSubcode}, ${known.name}, is ${known.statute}; the statute column says ${statuteValue}); both are stored, and svd explain shows which one a definition used`,
+        {
+          line,
+          field: f.offence_subcode!.column,
+          example: `${offenceSubcode} with ${statuteValue}`,
+        },
+      );
     if (!ok || from === undefined || offenceCode === undefined) return undefined;
     if (!from.timeGiven)
       report.note(
@@ -479,6 +524,7 @@ export function forceRowReader(
       recordedDate,
       crimeType: f.crime_type === undefined ? null : cell(fields, f.crime_type.column) || null,
       offenceCode,
+      offenceSubcode,
       offenceDescription:
         f.offence_description === undefined
           ? null

@@ -58,6 +58,8 @@ const forceFields = z.strictObject({
   committed_from: dateTime,
   committed_to: dateTime.optional(),
   offence_code: plain,
+  /** Home Office class/sub-classification (8/1, 008/01, 8N/01 …), stored as 8/1. */
+  offence_subcode: plain.optional(),
   offence_description: plain.optional(),
   statute: translated.optional(),
   crime_type: plain.optional(),

@@ -3,6 +3,7 @@ import { geography } from './0002-geography.js';
 import { definitions } from './0003-definitions.js';
 import { partnerData } from './0004-partner-data.js';
 import { strategy } from './0005-strategy.js';
+import { offenceSubcodes } from './0006-offence-subcodes.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   definitions,
   partnerData,
   strategy,
+  offenceSubcodes,
 ];

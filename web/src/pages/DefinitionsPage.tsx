@@ -234,6 +234,9 @@ function Explanation({ x }: { x: ExplainAnswer }) {
             <li key={`${r.kind}-${r.rule}`}>
               <strong>{r.matched ? 'Matched' : 'Nearly matched'}:</strong> {r.label}{' '}
               <code>{r.rule}</code>
+              {r.matched && r.decidedBy.length > 0 ? (
+                <> — decided by {r.decidedBy.join(' and ')}</>
+              ) : null}
               <ul>
                 {r.checks.map((ch, i) => (
                   <li key={i}>
