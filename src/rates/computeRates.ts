@@ -10,6 +10,7 @@ import { countIncidents, type CountFilter } from '../counts/countIncidents.js';
 import { DIMENSIONS, type Dimension } from '../counts/dimensions.js';
 import type { Clock } from '../core/clock.js';
 import { SvdError } from '../core/errors.js';
+import { formatMonthRange } from '../core/months.js';
 import type { Reporter } from '../core/reporter.js';
 import type { Workspace } from '../store/openWorkspace.js';
 import { placeIncidents } from '../geo/placeIncidents.js';
@@ -225,6 +226,14 @@ export async function computeRates(
       `${unplaced.toLocaleString('en-GB')} matching incidents are in no ${query.level} (without a location, outside the loaded areas, or in areas of no ${query.level})`,
     );
   const months = await countIncidents(ws, { by: ['month'], where }, { dimensions: dims, params });
+  const first = (months.rows[0]?.['month'] as string | undefined) ?? null;
+  const last = (months.rows.at(-1)?.['month'] as string | undefined) ?? null;
+  if (first !== null && last !== null) {
+    const n = months.rows.length;
+    notes.push(
+      `rates are per ${per.toLocaleString('en-GB')} residents over ${formatMonthRange(first, last)} (${n} month${n === 1 ? '' : 's'} with records), not per year: compare them only with rates over the same months`,
+    );
+  }
   const methods = await ws.db.all<{ m: string; n: number }>(
     `SELECT lsoa11_method AS m, count(*) AS n FROM incident_places GROUP BY 1 ORDER BY 1`,
   );
@@ -238,10 +247,7 @@ export async function computeRates(
       interval: 'exact Poisson 95% (Garwood), from gamma quantiles',
       smallCount,
       filters: query.where,
-      months: {
-        from: (months.rows[0]?.['month'] as string | undefined) ?? null,
-        to: (months.rows.at(-1)?.['month'] as string | undefined) ?? null,
-      },
+      months: { from: first, to: last },
       age: population.age,
       ageApplies,
       population: {
