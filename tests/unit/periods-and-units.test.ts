@@ -18,6 +18,7 @@ import {
   formatRuns,
   monthsHeldPhrase,
 } from '../../src/core/months.js';
+import { formatInterval as formatMeasureInterval } from '../../src/strategy/formatMeasure.js';
 import { changeFraction, stateChange } from '../../src/trends/stateChange.js';
 
 describe('months in words', () => {
@@ -115,5 +116,14 @@ describe('the statement of a change', () => {
     expect(s).toBe(
       'Jan 2024 – Mar 2024 compared with the same months a year earlier (Jan 2023 – Mar 2023): about 150 records against 200, −25%: larger than normal variation would explain.',
     );
+  });
+});
+
+describe('intervals of strategy measures', () => {
+  it('are never "95.0%–95.0%"', () => {
+    expect(formatMeasureInterval('share', 0.9501, 0.9503)).toBe('95.01%–95.03%');
+    expect(formatMeasureInterval('share', 0.95, 0.95)).toBe('95.0%');
+    expect(formatMeasureInterval('rate', 1.5, 2.25)).toBe('1.50–2.25');
+    expect(formatMeasureInterval('count', 3, null)).toBe('');
   });
 });
