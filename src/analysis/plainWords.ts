@@ -51,7 +51,9 @@ export function formatChange(fraction: number): string {
 function numberAt(x: number, significant: number): string {
   if (x === 0) return '0';
   const digits = Math.max(0, significant - 1 - Math.floor(Math.log10(Math.abs(x))));
-  return x.toLocaleString('en-GB', { maximumFractionDigits: Math.min(digits, 6) });
+  const text = Math.abs(x).toLocaleString('en-GB', { maximumFractionDigits: Math.min(digits, 6) });
+  // A minus sign, as in '−3.6%', not a hyphen.
+  return x < 0 && text !== '0' ? `−${text}` : text;
 }
 
 /** A number with a sensible number of significant figures (3): 6.29002792044397 → '6.29'. */
@@ -66,7 +68,13 @@ export function formatRate(x: number): string {
 
 /** A ratio (rate ratio, attendances per record): two decimals, three significant figures above 10. */
 export function formatRatio(x: number): string {
-  return Math.abs(x) >= 10 ? numberAt(x, 3) : x.toFixed(2);
+  return Math.abs(x) >= 10 ? numberAt(x, 3) : minus(x.toFixed(2));
+}
+
+/** '−0.12' for '-0.12' (a minus sign, not a hyphen); '-0.00' is '0.00'. */
+function minus(text: string): string {
+  if (!text.startsWith('-')) return text;
+  return /[1-9]/.test(text) ? `−${text.slice(1)}` : text.slice(1);
 }
 
 /**
@@ -81,7 +89,8 @@ export function formatInterval(
 ): string {
   const at = (x: number, extra: number): string => {
     if (kind === 'percent') return percentAt(x, percentDecimals(Math.abs(x * 100)) + extra);
-    if (kind === 'ratio') return Math.abs(x) >= 10 ? numberAt(x, 3 + extra) : x.toFixed(2 + extra);
+    if (kind === 'ratio')
+      return Math.abs(x) >= 10 ? numberAt(x, 3 + extra) : minus(x.toFixed(2 + extra));
     return numberAt(x, 3 + extra);
   };
   if (upper === null) return `${at(lower, 0)} to unbounded`;

@@ -47,6 +47,21 @@ export async function periodHeld(
   };
 }
 
+/** PART_PERIOD when the period the selection asks for is only partly held. */
+export async function warnAboutPeriod(
+  ws: Workspace,
+  resolved: ResolvedSelection,
+  warnings: Warnings,
+): Promise<PeriodHeld | null> {
+  const period = await periodHeld(ws, resolved);
+  if (period !== null && period.held < period.months)
+    warnings.add(
+      'PART_PERIOD',
+      `the period asked for is only partly held: ${describePeriodHeld(period)}; every figure covers the months held only, and a total or rate over it is not a figure for the whole period (nor annual)`,
+    );
+  return period;
+}
+
 /** "Apr 2023 – Mar 2024: 3 of 12 months held (not held: Apr 2023 – Dec 2023)". */
 export function describePeriodHeld(p: PeriodHeld): string {
   return `${formatMonthRange(p.from, p.to)}: ${monthsHeldPhrase(p.held, p.months)}${p.notHeld.length === 0 ? '' : ` (not held: ${formatRuns(p.notHeld)})`}`;
@@ -83,11 +98,6 @@ export async function warnAboutSelection(
       'MIXED_SOURCES',
       'the selection holds police.uk rows and force extract rows, which record the same crimes: choose one with --where source=police-uk or --where source=force-extract',
     );
-  const period = await periodHeld(ws, resolved);
-  if (period !== null && period.held < period.months)
-    warnings.add(
-      'PART_PERIOD',
-      `the period asked for is only partly held: ${describePeriodHeld(period)}; every figure covers the months held only, and a total or rate over it is not a figure for the whole period (nor annual)`,
-    );
+  await warnAboutPeriod(ws, resolved, warnings);
   return { bySource, total, synthetic };
 }

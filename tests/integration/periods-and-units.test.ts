@@ -9,6 +9,7 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyseHotspots } from '../../src/hotspots/analyseHotspots.js';
 import { analyseTrends } from '../../src/trends/analyseTrends.js';
 import { formatChange, formatCount } from '../../src/analysis/plainWords.js';
 import { fixedClock } from '../../src/core/clock.js';
@@ -131,6 +132,16 @@ describe('a period only partly held', () => {
     expect(part?.message).toContain('Apr 2023 – Mar 2024: 3 of 12 months held');
     expect(part?.message).toContain('not held: Apr 2023 – Dec 2023');
     expect(r.warnings.map((w) => w.message).join('\n')).not.toMatch(/\d{4}-\d{2}…/);
+    // The hotspots analysis, which selects its own way, says so in the same words.
+    const h = await withWs((ws) =>
+      analyseHotspots(
+        ws,
+        { from: '2023-04', to: '2024-03', where: [{ dimension: 'csp_code', values: [CSP] }] },
+        { area: `csp=${CSP}` },
+        { cwd: dir, reporter: silentReporter },
+      ),
+    );
+    expect(h.warnings.find((w) => w.code === 'PART_PERIOD')?.message).toBe(part?.message);
     // A fully held period is not flagged.
     const whole = await withWs((ws) =>
       analyseTrends(

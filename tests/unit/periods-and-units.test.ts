@@ -75,7 +75,9 @@ describe('numbers for people', () => {
     expect(formatInterval(0.9313697968267247, 1.7610894677657796, 'ratio')).toBe('0.93 to 1.76');
     expect(formatInterval(1.231, 1.234, 'ratio')).toBe('1.231 to 1.234');
     expect(formatInterval(0.5, null, 'ratio')).toBe('0.50 to unbounded');
-    expect(formatInterval(-231.4, 175.2)).toBe('-231 to 175');
+    expect(formatInterval(-231.4, 175.2)).toBe('−231 to 175');
+    expect(formatRatio(-0.123)).toBe('−0.12');
+    expect(formatNumber(-0.0001)).toBe('−0.0001');
   });
 });
 
