@@ -228,12 +228,11 @@ export async function computeRates(
   const months = await countIncidents(ws, { by: ['month'], where }, { dimensions: dims, params });
   const first = (months.rows[0]?.['month'] as string | undefined) ?? null;
   const last = (months.rows.at(-1)?.['month'] as string | undefined) ?? null;
-  if (first !== null && last !== null) {
-    const n = months.rows.length;
+  // No count of months in the words: a small number would withhold the note in a public report.
+  if (first !== null && last !== null)
     notes.push(
-      `rates are per ${per.toLocaleString('en-GB')} residents over ${formatMonthRange(first, last)} (${n} month${n === 1 ? '' : 's'} with records), not per year: compare them only with rates over the same months`,
+      `rates are per ${per.toLocaleString('en-GB')} residents over the months with records from ${formatMonthRange(first, last)}, not per year: compare them only with rates over the same months`,
     );
-  }
   const methods = await ws.db.all<{ m: string; n: number }>(
     `SELECT lsoa11_method AS m, count(*) AS n FROM incident_places GROUP BY 1 ORDER BY 1`,
   );
