@@ -10,7 +10,8 @@ import type { Reporter } from '../core/reporter.js';
 import { SvdError } from '../core/errors.js';
 import type { Workspace } from '../store/openWorkspace.js';
 import { Params, Warnings, type AnalysisResult } from '../analysis/analysisResult.js';
-import { formatCount, formatNumber, formatP } from '../analysis/plainWords.js';
+import { formatCount, formatInterval, formatP, formatRatio } from '../analysis/plainWords.js';
+import { formatMonthRange } from '../core/months.js';
 import { resolveSelection, type Selection } from '../analysis/selection.js';
 import { warnAboutSelection } from '../analysis/selectionWarnings.js';
 import type { AreaLevel } from '../geo/levels.js';
@@ -185,7 +186,7 @@ export async function analyseDeprivation(
       summary:
         c.rateRatio === null
           ? 'no incidents in the least deprived decile: the ratio is unbounded'
-          : `the rate in the most deprived tenth of areas is ${formatNumber(c.rateRatio)} times that in the least deprived (95% interval ${formatNumber(c.lower)} to ${c.upper === null ? 'unbounded' : formatNumber(c.upper)}; ${formatP(c.pValue)})`,
+          : `the rate in the most deprived tenth of areas is ${formatRatio(c.rateRatio)} times that in the least deprived (95% interval ${formatInterval(c.lower, c.upper, 'ratio')}; ${formatP(c.pValue)})`,
     };
   }
   const rates = new Map(byLsoa.rows.filter((r) => r.rate !== null).map((r) => [r.code, r.rate!]));
@@ -224,12 +225,12 @@ export async function analyseDeprivation(
     .sort((a, b) => Math.abs(b.rho!) - Math.abs(a.rho!))[0];
   const total = deciles.reduce((s, d) => s + d.count, 0);
   const summary = [
-    `${formatCount(total)} incidents placed in an LSOA with an IMD decile, ${m.months.from ?? '—'} to ${m.months.to ?? '—'}; rates per ${m.per.toLocaleString('en-GB')} residents (${m.population.dataset})`,
+    `${formatCount(total)} incidents placed in an LSOA with an IMD decile, ${m.months.from === null || m.months.to === null ? 'no month' : formatMonthRange(m.months.from, m.months.to)}; rates per ${m.per.toLocaleString('en-GB')} residents (${m.population.dataset})`,
     ...(ratio === null ? [] : [ratio.summary]),
     ...(strongest === undefined
       ? []
       : [
-          `across ${formatCount(strongest.lsoas)} LSOAs the rate is most closely related to ${strongest.domain === 'imd' ? 'overall deprivation (the IMD)' : `${strongest.domain.replace('_', ' ')} deprivation`} (Spearman ρ = ${strongest.rho!.toFixed(2)}, 95% interval ${strongest.lower?.toFixed(2) ?? '—'} to ${strongest.upper?.toFixed(2) ?? '—'}; ${formatP(strongest.pValue!)}); a correlation between areas says nothing about individuals or about cause`,
+          `across ${formatCount(strongest.lsoas)} LSOAs the rate is most closely related to ${strongest.domain === 'imd' ? 'overall deprivation (the IMD)' : `${strongest.domain.replace('_', ' ')} deprivation`} (Spearman ρ = ${strongest.rho!.toFixed(2)}${strongest.lower === null || strongest.upper === null ? '' : `, 95% interval ${formatInterval(strongest.lower, strongest.upper, 'ratio')}`}; ${formatP(strongest.pValue!)}); a correlation between areas says nothing about individuals or about cause`,
         ]),
   ];
   return {

@@ -35,8 +35,46 @@ export function monthRuns(
   return runs;
 }
 
+const MONTH_ABBREVIATIONS = [
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+] as const;
+
+/** A month as people write it: '2024-02' → 'Feb 2024'. Text that is not a month is returned as it is. */
+export function formatMonth(month: string): string {
+  if (!isMonth(month)) return month;
+  return `${MONTH_ABBREVIATIONS[Number(month.slice(5, 7)) - 1]!} ${month.slice(0, 4)}`;
+}
+
+/**
+ * A range of months in words: 'Feb 2019 – Dec 2023', or one month alone ('Jul 2025') when the
+ * range is a single month.
+ */
+export function formatMonthRange(first: string, last: string): string {
+  return first === last ? formatMonth(first) : `${formatMonth(first)} – ${formatMonth(last)}`;
+}
+
+/**
+ * Months (sorted) as ranges in words, each run once: 'Oct 2018 – Jan 2019, Mar 2019'. Every
+ * sentence and warning that names months writes them through this.
+ */
 export function formatRuns(months: readonly string[]): string {
   return monthRuns(months)
-    .map((r) => (r.count === 1 ? r.first : `${r.first}…${r.last}`))
+    .map((r) => formatMonthRange(r.first, r.last))
     .join(', ');
+}
+
+/** How many of a period's months are held: '3 of 12 months held'. */
+export function monthsHeldPhrase(held: number, of: number): string {
+  return `${held} of ${of} month${of === 1 ? '' : 's'} held`;
 }

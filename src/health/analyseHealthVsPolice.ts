@@ -20,7 +20,7 @@ import { SvdError, usageError } from '../core/errors.js';
 import { formatRuns, monthRange } from '../core/months.js';
 import type { Workspace } from '../store/openWorkspace.js';
 import { Params, Warnings, type AnalysisResult } from '../analysis/analysisResult.js';
-import { formatCount, formatPercent } from '../analysis/plainWords.js';
+import { formatCount, formatInterval, formatPercent, formatRatio } from '../analysis/plainWords.js';
 import { resolveSelection, type Selection } from '../analysis/selection.js';
 import { monthStatuses, selectionCoverage } from '../analysis/selectionCoverage.js';
 import { warnAboutSelection } from '../analysis/selectionWarnings.js';
@@ -531,13 +531,13 @@ export async function analyseHealthVsPolice(
       attendShare,
       bound,
       method,
-      summary: `${what} ${formatPercent(share)} (${Math.round(confidence * 100)}% interval ${formatPercent(lower)}–${formatPercent(upper)}) of the ${formatCount(A)} A&E assault attendances have no police-recorded counterpart, in aggregate over ${compared.length} month${compared.length === 1 ? '' : 's'} (${formatCount(P)} police-recorded assaults with injury${attendShare === 1 ? ', each assumed to have led to an attendance' : `, ${formatPercent(attendShare)} of them assumed to attend`})`,
+      summary: `${what} ${formatPercent(share)} (${Math.round(confidence * 100)}% interval ${formatInterval(lower, upper, 'percent')}) of the ${formatCount(A)} A&E assault attendances have no police-recorded counterpart, in aggregate over ${compared.length} month${compared.length === 1 ? '' : 's'} (${formatCount(P)} police-recorded assaults with injury${attendShare === 1 ? ', each assumed to have led to an attendance' : `, ${formatPercent(attendShare)} of them assumed to attend`})`,
     };
   }
   const summary = [
     compared.length === 0
       ? 'no month is held fully by both the police data and the A&E data: nothing to compare'
-      : `${formatCount(A)} A&E assault attendances and ${formatCount(P)} police-recorded assaults with injury in ${compared.length} month${compared.length === 1 ? '' : 's'} (${formatRuns(compared)}): ${P === 0 ? 'no police records' : `${(A / P).toFixed(2)} attendances per police record`}`,
+      : `${formatCount(A)} A&E assault attendances and ${formatCount(P)} police-recorded assaults with injury in ${compared.length} month${compared.length === 1 ? '' : 's'} (${formatRuns(compared)}): ${P === 0 ? 'no police records' : `${formatRatio(A / P)} attendances per police record`}`,
     unreported.summary,
   ];
   if (compared.length > 0 && compared.length < 3)

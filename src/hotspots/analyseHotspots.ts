@@ -7,6 +7,7 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { Params, Warnings, type AnalysisResult } from '../analysis/analysisResult.js';
 import { resolveSelection, type Selection } from '../analysis/selection.js';
+import { warnAboutPeriod } from '../analysis/selectionWarnings.js';
 import { SvdError } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
 import type { CountFilter } from '../counts/countIncidents.js';
@@ -155,6 +156,7 @@ export async function loadHotspotInput(
     ...(context.params === undefined ? {} : { params: context.params }),
     alsoUsing: ['lsoa11'],
   });
+  await warnAboutPeriod(ws, resolved, warnings);
   const found = await resolveHotspotArea(
     ws,
     options.area,

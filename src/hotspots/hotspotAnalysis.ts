@@ -13,6 +13,7 @@ import {
   type AnalysisResult,
 } from '../analysis/analysisResult.js';
 import { usageError } from '../core/errors.js';
+import { formatRuns } from '../core/months.js';
 import type { Shape } from '../geo/shapes.js';
 import { adjustPValues, CORRECTION_NAMES, type Correction } from './adjustPValues.js';
 import { hotspotChange } from './hotspotChange.js';
@@ -354,7 +355,7 @@ export function hotspotAnalysis(
     if (gaps.length > 0)
       warnings.add(
         'MONTH_GAPS',
-        `${gaps.length} month${gaps.length === 1 ? '' : 's'} of the period hold${gaps.length === 1 ? 's' : ''} no located incidents and ${gaps.length === 1 ? 'is' : 'are'} treated as missing, not zero: ${gaps.length > 6 ? `${gaps.slice(0, 6).join(', ')}…` : gaps.join(', ')}`,
+        `${gaps.length} month${gaps.length === 1 ? '' : 's'} of the period hold${gaps.length === 1 ? 's' : ''} no located incidents and ${gaps.length === 1 ? 'is' : 'are'} treated as missing, not zero: ${formatRuns(gaps)}`,
       );
   }
 
@@ -504,7 +505,7 @@ export function hotspotAnalysis(
       if (missing.length > 0)
         warnings.add(
           'CHANGE_GAPS',
-          `the ${label} period has month${missing.length === 1 ? '' : 's'} without data (${missing.join(', ')}): its counts are incomplete`,
+          `the ${label} period has month${missing.length === 1 ? '' : 's'} without data (${formatRuns(missing)}): its counts are incomplete`,
         );
     }
     const ch = hotspotChange(

@@ -12,6 +12,7 @@ import { countIncidents, type CountFilter } from '../counts/countIncidents.js';
 import { DIMENSIONS, type Dimension } from '../counts/dimensions.js';
 import type { Clock } from '../core/clock.js';
 import { SvdError } from '../core/errors.js';
+import { formatMonthRange } from '../core/months.js';
 import type { Reporter } from '../core/reporter.js';
 import type { Workspace } from '../store/openWorkspace.js';
 import { placeIncidents } from '../geo/placeIncidents.js';
@@ -264,6 +265,13 @@ export async function computeRates(
       `${unplaced.toLocaleString('en-GB')} matching incidents are in no ${query.level} (without a location, outside the loaded areas, or in areas of no ${query.level})`,
     );
   const months = await countIncidents(ws, { by: ['month'], where }, { dimensions: dims, params });
+  const first = (months.rows[0]?.['month'] as string | undefined) ?? null;
+  const last = (months.rows.at(-1)?.['month'] as string | undefined) ?? null;
+  // No count of months in the words: a small number would withhold the note in a public report.
+  if (first !== null && last !== null)
+    notes.push(
+      `rates are per ${per.toLocaleString('en-GB')} residents over the months with records from ${formatMonthRange(first, last)}, not per year: compare them only with rates over the same months`,
+    );
   // How the incidents counted were placed: those the filters select, not every incident of the
   // workspace (the methods describe these rates, whatever else the workspace holds).
   const methods = await countIncidents(
@@ -281,10 +289,7 @@ export async function computeRates(
       interval: 'exact Poisson 95% (Garwood), from gamma quantiles',
       smallCount,
       filters: query.where,
-      months: {
-        from: (months.rows[0]?.['month'] as string | undefined) ?? null,
-        to: (months.rows.at(-1)?.['month'] as string | undefined) ?? null,
-      },
+      months: { from: first, to: last },
       age: population.age,
       ageApplies,
       population: {

@@ -15,15 +15,21 @@ export function formatMeasureValue(metric: Metric, value: number | null): string
   }
 }
 
+/**
+ * "12.5–14.0", "95.1%–95.3%": ends that would read the same are given up to two more decimals,
+ * and an interval that is one value at any precision is written once ("95.0%").
+ */
 export function formatInterval(metric: Metric, lower: number | null, upper: number | null): string {
   if (lower === null || upper === null) return '';
-  const f = (v: number): string =>
+  const f = (v: number, extra: number): string =>
     metric === 'count'
-      ? v.toFixed(1)
+      ? v.toFixed(1 + extra)
       : metric === 'rate'
-        ? v.toFixed(2)
-        : `${(v * 100).toFixed(1)}%`;
-  return `${f(lower)}–${f(upper)}`;
+        ? v.toFixed(2 + extra)
+        : `${(v * 100).toFixed(1 + extra)}%`;
+  for (let extra = 0; extra <= 2; extra++)
+    if (f(lower, extra) !== f(upper, extra)) return `${f(lower, extra)}–${f(upper, extra)}`;
+  return f(lower, 0);
 }
 
 export function formatChange(metric: Metric, change: number, percent: number | null): string {

@@ -11,7 +11,7 @@ import { resolveSelection, type Selection } from '../analysis/selection.js';
 import { monthStatuses, selectionCoverage } from '../analysis/selectionCoverage.js';
 import { warnAboutSelection } from '../analysis/selectionWarnings.js';
 import { SvdError } from '../core/errors.js';
-import { formatRuns } from '../core/months.js';
+import { formatMonthRange, formatRuns } from '../core/months.js';
 import { summariseTrends, type MonthRange, type TrendsResult } from './summariseTrends.js';
 
 export interface TrendsOptions {
@@ -108,7 +108,7 @@ export async function analyseTrends(
   if (outside.length > 0 && selected.total > 0)
     warnings.add(
       'OUTSIDE_PERIOD',
-      `${outside.reduce((s, [, n]) => s + n, 0).toLocaleString('en-GB')} selected incidents fall outside ${from}…${to}`,
+      `${outside.reduce((s, [, n]) => s + n, 0).toLocaleString('en-GB')} selected incidents fall outside ${formatMonthRange(from, to)}`,
     );
   return { result, params: params.all(), warnings: warnings.list() };
 }

@@ -5,10 +5,17 @@
  * exposure; the Mann–Kendall trend test with Sen's slope over the months held; and the seasonal
  * profile. Plain-English sentences say what the numbers mean.
  */
-import { addMonths, formatRuns, monthRange } from '../core/months.js';
+import {
+  addMonths,
+  formatMonth,
+  formatMonthRange,
+  formatRuns,
+  monthRange,
+} from '../core/months.js';
+import { stateChange } from './stateChange.js';
 import { usageError } from '../core/errors.js';
 import type { MonthStatus } from '../analysis/selectionCoverage.js';
-import { formatCount, formatNumber, formatP, formatPercent } from '../analysis/plainWords.js';
+import { formatCount, formatInterval, formatNumber, formatP } from '../analysis/plainWords.js';
 import { comparePoissonCounts } from '../statistics/comparePoissonCounts.js';
 import { mannKendall } from '../statistics/mannKendall.js';
 import { sensSlope } from '../statistics/sensSlope.js';
@@ -139,7 +146,7 @@ const MONTH_NAMES = [
 ];
 
 function monthsLabel(r: MonthRange): string {
-  return r.from === r.to ? r.from : `${r.from}…${r.to}`;
+  return formatMonthRange(r.from, r.to);
 }
 
 /**
@@ -207,25 +214,21 @@ function periodTotals(
 }
 
 function describeChange(c: Omit<PeriodChange, 'summary'>, confidence: number): string {
-  const sameDays = c.earlier.days === c.later.days;
-  const side = (x: PeriodChange['later']): string =>
-    sameDays
-      ? `${formatCount(x.count)} in ${monthsLabel(x)}`
-      : `${formatCount(x.count)} in the ${x.days} days of ${monthsLabel(x)}`;
-  const counts = `${side(c.earlier)} to ${side(c.later)}`;
-  if (c.rateRatio === null) return `incidents went from none to ${counts}`;
-  const what = sameDays ? 'incidents' : 'incidents per day';
-  const verb = c.rateRatio > 1 ? 'rose' : c.rateRatio < 1 ? 'fell' : 'did not change';
-  const size = c.rateRatio === 1 ? '' : ` ${formatPercent(c.rateRatio - 1)}`;
-  const on = c.basis.startsWith('the ')
-    ? `on ${c.basis}`
-    : `from ${monthsLabel(c.earlier)} to ${monthsLabel(c.later)}`;
-  const ci = `${Math.round(confidence * 100)}% interval for the rate ratio ${formatNumber(c.lower)} to ${c.upper === null ? 'unbounded' : formatNumber(c.upper)}`;
-  const verdict = c.significant
-    ? `a change this large is unlikely to be chance alone (${formatP(c.pValue)}; ${ci})`
-    : `the change is within normal variation (${formatP(c.pValue)}; ${ci})`;
-  const small = c.small ? '; the counts are small, so read this with care' : '';
-  return `${what} ${verb}${size} ${on} (${counts}); ${verdict}${small}`;
+  return stateChange({
+    earlier: c.earlier,
+    later: c.later,
+    test: {
+      rateRatio: c.rateRatio,
+      lower: c.lower,
+      upper: c.upper,
+      pValue: c.pValue,
+      significant: c.significant,
+      confidence,
+    },
+    noun: { one: 'incident', many: 'incidents' },
+    ...(c.basis.startsWith('the ') ? { basis: c.basis } : {}),
+    small: c.small,
+  });
 }
 
 function compare(
@@ -309,8 +312,8 @@ function trendTest(
   );
   const significant = mk.pValue < 1 - options.confidence;
   const direction = !significant ? 'none' : mk.S > 0 ? 'up' : 'down';
-  const slope = `Sen's slope ${sen.slope >= 0 ? '+' : ''}${formatNumber(sen.slope)} incidents a month per month${sen.lower === null || sen.upper === null ? '' : `, ${Math.round(options.confidence * 100)}% interval ${formatNumber(sen.lower)} to ${formatNumber(sen.upper)}`}`;
-  const over = `over the ${held.length} complete months from ${held[0]!.month} to ${held.at(-1)!.month}`;
+  const slope = `Sen's slope ${sen.slope >= 0 ? '+' : ''}${formatNumber(sen.slope)} incidents a month per month${sen.lower === null || sen.upper === null ? '' : `, ${Math.round(options.confidence * 100)}% interval ${formatInterval(sen.lower, sen.upper)}`}`;
+  const over = `over the ${held.length} complete months from ${formatMonth(held[0]!.month)} to ${formatMonth(held.at(-1)!.month)}`;
   const gaps = held.length < index(held.at(-1)!.month) + 1 ? ' (with gaps)' : '';
   const summary =
     direction === 'none'
@@ -463,7 +466,7 @@ export function summariseTrends(
   const total = months.reduce((s, m) => s + m.held, 0);
   const heldMonths = months.filter((m) => m.status === 'complete').length;
   const summary = [
-    `${formatCount(total)} incidents from ${months[0]!.month} to ${months.at(-1)!.month}; ${heldMonths} of ${months.length} month${months.length === 1 ? '' : 's'} fully held`,
+    `${formatCount(total)} incidents from ${formatMonth(months[0]!.month)} to ${formatMonth(months.at(-1)!.month)}; ${heldMonths} of ${months.length} month${months.length === 1 ? '' : 's'} fully held`,
     ...(change === null ? [] : [change.summary]),
     ...(trend === null ? [] : [trend.summary]),
   ];

@@ -8,7 +8,7 @@
 import type { Reporter } from '../core/reporter.js';
 import type { Workspace } from '../store/openWorkspace.js';
 import { Params, Warnings, type AnalysisResult } from '../analysis/analysisResult.js';
-import { formatCount, formatPercent } from '../analysis/plainWords.js';
+import { formatCount, formatInterval, formatPercent } from '../analysis/plainWords.js';
 import { resolveSelection, type Selection } from '../analysis/selection.js';
 import { warnAboutSelection } from '../analysis/selectionWarnings.js';
 import { LOCATION_TYPES, SEXES, parseAgeBand } from '../core/vocabulary.js';
@@ -159,7 +159,7 @@ function share(
 const pct = (s: Share): string =>
   s.share === null
     ? 'not known'
-    : `${formatPercent(s.share)} (${formatPercent(s.lower!)}–${formatPercent(s.upper!)})`;
+    : `${formatPercent(s.share)} (${formatInterval(s.lower!, s.upper!, 'percent')})`;
 
 export async function analyseWho(
   ws: Workspace,

@@ -170,7 +170,7 @@ describe('trends', () => {
     expect(out.result.change.earlier.from).toBe('2024-01');
     expect(out.params['compare']?.automatic).toBe(false);
     expect(r.stderr).toMatch(
-      /1 month is not held by the selected sources \(2024-02\): shown as gaps, not zeros/,
+      /1 month is not held by the selected sources \(Feb 2024\): shown as gaps, not zeros/,
     );
   });
 });

@@ -88,7 +88,10 @@ describe('summariseTrends', () => {
     expect(c.pValue).toBe(direct.pValue);
     expect(c.rateRatio).toBeCloseTo(366 / 91 / (330 / 90), 12);
     expect(c.significant).toBe(false);
-    expect(c.summary).toMatch(/^incidents per day rose 9\.7% on the same months a year earlier/);
+    // 366/91 ÷ 330/90 − 1 = 0.0969… → +9.7% per day, the periods and counts named.
+    expect(c.summary).toMatch(
+      /^Jan 2024 – Mar 2024 compared with the same months a year earlier \(Jan 2023 – Mar 2023\): 366 incidents \(91 days\) against 330 \(90 days\), \+9\.7% per day/,
+    );
     expect(c.summary).toMatch(/within normal variation/);
     expect(notes.automatic[0]).toMatchObject({ name: 'compare' });
   });
@@ -138,6 +141,6 @@ describe('summariseTrends', () => {
           later: { from: '2024-01', to: '2024-01' },
         },
       }),
-    ).toThrow('no month of 2023-11 is held');
+    ).toThrow('no month of Nov 2023 is held');
   });
 });

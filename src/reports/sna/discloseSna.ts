@@ -5,7 +5,6 @@
  * disclosed result alone — so no sentence can state a withheld number.
  */
 import {
-  describeChange,
   describeFigure,
   discloseFigure,
   discloseTable,
@@ -16,7 +15,9 @@ import {
   type DisclosureOptions,
   WITHHELD_PHRASE,
 } from '../../disclosure/index.js';
-import { formatNumber, formatP, formatPercent } from '../../analysis/plainWords.js';
+import { formatNumber, formatP, formatPercent, formatRate } from '../../analysis/plainWords.js';
+import { formatMonth, formatMonthRange, monthsHeldPhrase } from '../../core/months.js';
+import { changeFraction, stateChange } from '../../trends/stateChange.js';
 import type { AnalysisWarning } from '../../analysis/analysisResult.js';
 import type { Shape } from '../../geo/shapes.js';
 import type { DisclosedSna, RawTable, ShownTable, SnaData } from './snaTypes.js';
@@ -184,10 +185,13 @@ export function discloseSna(data: SnaData, options: DisclosureOptions): Disclose
     health: t.health === null ? null : showTable(t.health, policy),
     healthMethod: t.healthMethod === null ? null : showTable(t.healthMethod, policy),
   };
+  // Per 1,000 residents per year: the count over the months held, scaled to twelve months, so
+  // that a rate over a part period is not read as annual and rates of different periods compare.
+  const years = data.periodHeld.held / 12;
   const rate = (count: number | null, population: number | null): number | null =>
-    count === null || population === null || population <= 0
+    count === null || population === null || population <= 0 || years <= 0
       ? null
-      : Math.round((count / population) * 1000 * 100) / 100;
+      : Number(((count / population / years) * 1000).toPrecision(3));
   // Rates of the first tier (the definition's serious violence), from the published counts only.
   const rates: DisclosedSna['rates'] = {
     districts: tables.volumes.rows.map((district, i) => {
@@ -218,14 +222,42 @@ export function discloseSna(data: SnaData, options: DisclosureOptions): Disclose
     const later = discloseFigure(data.change.later.count, policy, t.trend.sources);
     const both = earlier.suppressed === false && later.suppressed === false;
     const { earlier: e, later: l } = data.change;
+    const c = data.change;
+    const sides =
+      earlier.suppressed === false && later.suppressed === false
+        ? {
+            earlier: { ...e, count: earlier.value, about: earlier.rounded },
+            later: { ...l, count: later.value, about: later.rounded },
+          }
+        : null;
+    const fraction = sides === null ? null : changeFraction(sides.earlier, sides.later);
     change = {
       earlier: { from: e.from, to: e.to, figure: earlier },
       later: { from: l.from, to: l.to, figure: later },
-      percent:
-        earlier.suppressed === false && later.suppressed === false && earlier.value > 0
-          ? Math.round((later.value / l.days / (earlier.value / e.days) - 1) * 1000) / 10
-          : null,
-      significant: both ? data.change.significant : null,
+      percent: fraction === null ? null : Math.round(fraction * 1000) / 10,
+      significant: both ? c.significant : null,
+      // The same sentence as the analyses' and the dashboard's; the test's figures only when
+      // the counts are published as they are (a p-value on a rounded count says more than it).
+      statement:
+        sides === null
+          ? `Comparing ${formatMonthRange(l.from, l.to)} with ${formatMonthRange(e.from, e.to)}, the change in the number of records is ${WITHHELD_PHRASE}.`
+          : stateChange({
+              ...sides,
+              test:
+                earlier.rounded || later.rounded
+                  ? null
+                  : {
+                      rateRatio: c.rateRatio,
+                      lower: c.lower,
+                      upper: c.upper,
+                      pValue: c.pValue,
+                      significant: c.significant,
+                      confidence: c.confidence,
+                    },
+              significant: c.significant,
+              noun: RECORDS,
+              ...(c.basis.startsWith('the ') ? { basis: c.basis } : {}),
+            }),
     };
   }
   let map: DisclosedSna['map'] = null;
@@ -279,6 +311,7 @@ export function discloseSna(data: SnaData, options: DisclosureOptions): Disclose
     tables,
     rates,
     missingMonths: data.missingMonths,
+    periodHeld: data.periodHeld,
     change,
     trendTest: data.trendTest,
     map,
@@ -343,22 +376,10 @@ export function summariseSna(d: DisclosedSna): string[] {
   const first = volumes.columnTotals[0]!;
   out.push(
     first.suppressed === false
-      ? `In ${d.area.name}, ${describeFigure(first, RECORDS)} of serious violence ${verb(first)} held from ${d.period.from} to ${d.period.to} (definition ${d.definition.id}, version ${d.definition.version}).`
-      : `In ${d.area.name}, the number of records of serious violence held from ${d.period.from} to ${d.period.to} is ${WITHHELD_PHRASE}.`,
+      ? `In ${d.area.name}, ${describeFigure(first, RECORDS)} of serious violence ${verb(first)} held from ${formatMonth(d.period.from)} to ${formatMonth(d.period.to)}${partPeriod(d)} (definition ${d.definition.id}, version ${d.definition.version}).`
+      : `In ${d.area.name}, the number of records of serious violence held from ${formatMonth(d.period.from)} to ${formatMonth(d.period.to)}${partPeriod(d)} is ${WITHHELD_PHRASE}.`,
   );
-  if (d.change !== null) {
-    const c = d.change;
-    const words = describeChange(c.earlier.figure, c.later.figure, RECORDS);
-    const variation =
-      c.significant === null
-        ? ''
-        : c.significant
-          ? '; the change is larger than normal variation would explain'
-          : '; the change is within normal variation';
-    out.push(
-      `Comparing ${span(c.later)} with ${span(c.earlier)}, the number ${words}${variation}.`,
-    );
-  }
+  if (d.change !== null) out.push(d.change.statement);
   if (d.trendTest !== null)
     out.push(
       d.trendTest.direction === 'none'
@@ -370,7 +391,7 @@ export function summariseSna(d: DisclosedSna): string[] {
     .sort((a, b) => b.rate - a.rate);
   if (ranked.length > 1)
     out.push(
-      `The rate was highest in ${ranked[0]!.district} (${formatNumber(ranked[0]!.rate)} per 1,000 residents) and lowest in ${ranked.at(-1)!.district} (${formatNumber(ranked.at(-1)!.rate)} per 1,000).`,
+      `The rate was highest in ${ranked[0]!.district} (${formatRate(ranked[0]!.rate)} per 1,000 residents per year) and lowest in ${ranked.at(-1)!.district} (${formatRate(ranked.at(-1)!.rate)} per 1,000 per year)${partPeriod(d)}.`,
     );
   if (d.map !== null)
     out.push(
@@ -400,7 +421,7 @@ export function summariseSna(d: DisclosedSna): string[] {
     .sort((a, b) => b.rate - a.rate);
   if (deciles.length > 1)
     out.push(
-      `By deprivation (IMD 2019, decile 1 the most deprived), the rate was highest in decile ${deciles[0]!.decile} (${formatNumber(deciles[0]!.rate)} per 1,000 residents) and lowest in decile ${deciles.at(-1)!.decile} (${formatNumber(deciles.at(-1)!.rate)} per 1,000).`,
+      `By deprivation (IMD 2019, decile 1 the most deprived), the rate was highest in decile ${deciles[0]!.decile} (${formatRate(deciles[0]!.rate)} per 1,000 residents per year) and lowest in decile ${deciles.at(-1)!.decile} (${formatRate(deciles.at(-1)!.rate)} per 1,000 per year)${partPeriod(d)}.`,
     );
   if (d.tables.health !== null) {
     const police = d.tables.health.columnTotals[0]!;
@@ -414,5 +435,10 @@ export function summariseSna(d: DisclosedSna): string[] {
 
 const verb = (f: DisclosedFigure): string =>
   f.suppressed === false && f.value === 1 ? 'was' : 'were';
-const span = (p: { from: string; to: string }): string =>
-  p.from === p.to ? p.from : `${p.from} to ${p.to}`;
+/** ' (Apr 2023 – Mar 2024: 3 of 12 months held)' when the period is only partly held, else ''. */
+export function partPeriod(d: Pick<DisclosedSna, 'period' | 'periodHeld'>): string {
+  const { held, months } = d.periodHeld;
+  return held < months
+    ? ` (${formatMonthRange(d.period.from, d.period.to)}: ${monthsHeldPhrase(held, months)})`
+    : '';
+}

@@ -11,7 +11,7 @@ import { listBatches } from '../../batches/listBatches.js';
 import { analyseDeprivation } from '../../causes/analyseDeprivation.js';
 import type { Clock } from '../../core/clock.js';
 import { SvdError, usageError } from '../../core/errors.js';
-import { isMonth, monthRange } from '../../core/months.js';
+import { formatRuns, isMonth, monthRange } from '../../core/months.js';
 import type { Reporter } from '../../core/reporter.js';
 import { SOFTWARE_VERSION } from '../../core/version.js';
 import type { CountFilter } from '../../counts/countIncidents.js';
@@ -300,6 +300,11 @@ export async function gatherSnaData(
     sources,
   };
   const missingMonths = trends.months.filter((m) => m.count === null).map((m) => m.month);
+  if (missingMonths.length > 0)
+    trend.note = `Months not held are gaps, not zeros, and have no row: ${formatRuns(missingMonths)}.`;
+  const trendsConfidence = Number(
+    params.find((p) => p.analysis === 'trends')?.params['confidence']?.value ?? 0.95,
+  );
   stage('trends');
 
   // Where: counts and Gi* hotspots by LSOA, and the LSOAs' outlines for the map.
@@ -541,7 +546,7 @@ export async function gatherSnaData(
     );
   if (missingMonths.length > 0)
     caveats.push(
-      `Months not held are gaps, not zeros: ${missingMonths.join(', ')}. Totals over them are not given.`,
+      `Months not held are gaps, not zeros: ${formatRuns(missingMonths)}. Totals over them are not given.`,
     );
   if (resolved.definition!.unavailableTiers.length > 0)
     caveats.push(
@@ -583,6 +588,10 @@ export async function gatherSnaData(
     },
     population: { districts: population, deciles },
     missingMonths,
+    periodHeld: {
+      months: trends.months.length,
+      held: trends.months.filter((m) => m.status === 'complete').length,
+    },
     change:
       trends.change === null
         ? null
@@ -599,6 +608,11 @@ export async function gatherSnaData(
               count: trends.change.later.count,
               days: trends.change.later.days,
             },
+            basis: trends.change.basis,
+            rateRatio: trends.change.rateRatio,
+            lower: trends.change.lower,
+            upper: trends.change.upper,
+            confidence: trendsConfidence,
             pValue: trends.change.pValue,
             significant: trends.change.significant,
           },

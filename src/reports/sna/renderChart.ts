@@ -14,7 +14,14 @@ export interface ChartSeries {
 
 export interface ChartSpec {
   kind: 'bar' | 'line';
+  /** The categories; for a series over months, the months ('YYYY-MM'), drawn on a time axis. */
   categories: string[];
+  /**
+   * The categories are months: the axis is a time axis placing each month at its date, so that
+   * months not held stand apart as a gap (their values are null and break the line), never
+   * joined as if neighbours.
+   */
+  time?: boolean;
   series: ChartSeries[];
   /** Label of the value axis. */
   axis: string;
@@ -35,6 +42,91 @@ let serial = 0;
 /** Time spent drawing charts since the last reset, in milliseconds (for the benchmark). */
 export const chartTiming = { ms: 0, charts: 0 };
 
+/** The middle of a month, as a time-axis value (ms since the epoch, UTC). */
+function monthTime(month: string): number {
+  return Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1, 15);
+}
+
+const MONTH_SHORT = [
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+];
+
+/** The ECharts option of a chart (exported for tests: the axis types and the gaps). */
+export function chartOption(spec: ChartSpec): Record<string, unknown> {
+  const valueAxis = {
+    type: 'value' as const,
+    name: spec.axis,
+    nameLocation: 'middle' as const,
+    nameGap: spec.horizontal ? 24 : 40,
+    minInterval: spec.minInterval ?? 1,
+    axisLabel: { fontSize: 10 },
+  };
+  const time = spec.time === true && !spec.horizontal;
+  const categoryAxis = time
+    ? {
+        type: 'time' as const,
+        // Half a month either side, so that the first and last months are whole.
+        min: monthTime(spec.categories[0] ?? '2000-01') - 15 * 86_400_000,
+        max: monthTime(spec.categories.at(-1) ?? '2000-01') + 15 * 86_400_000,
+        axisLabel: {
+          fontSize: 10,
+          hideOverlap: true,
+          formatter: (value: number): string => {
+            const d = new Date(value);
+            return `${MONTH_SHORT[d.getUTCMonth()]!} ${d.getUTCFullYear()}`;
+          },
+        },
+        splitLine: { show: false },
+      }
+    : {
+        type: 'category' as const,
+        data: spec.categories,
+        axisLabel: {
+          fontSize: 10,
+          interval: 0,
+          ...(spec.horizontal ? {} : { rotate: spec.categories.length > 8 ? 45 : 0 }),
+        },
+      };
+  return {
+    animation: false,
+    color: PALETTE,
+    textStyle: { fontFamily: 'DejaVu Sans, Liberation Sans, Arial, sans-serif' },
+    grid: {
+      left: spec.horizontal ? 150 : 60,
+      right: 20,
+      top: spec.series.length > 1 ? 36 : 16,
+      bottom: spec.horizontal ? 40 : 64,
+    },
+    legend:
+      spec.series.length > 1
+        ? { top: 0, itemGap: 28, textStyle: { fontSize: 10 } }
+        : { show: false },
+    xAxis: spec.horizontal ? valueAxis : categoryAxis,
+    yAxis: spec.horizontal ? { ...categoryAxis, inverse: true } : valueAxis,
+    series: spec.series.map((s) => ({
+      type: spec.kind,
+      name: s.name.length > 48 ? `${s.name.slice(0, 47)}…` : s.name,
+      data: time
+        ? s.values.map((v, i) => [monthTime(spec.categories[i]!), v === null ? '-' : v])
+        : s.values.map((v) => (v === null ? '-' : v)),
+      connectNulls: false,
+      ...(time && spec.kind === 'bar' ? { barMaxWidth: 12 } : {}),
+      ...(spec.kind === 'line' ? { symbolSize: 5 } : {}),
+    })),
+  };
+}
+
 export function renderChart(spec: ChartSpec): SafeHtml {
   const width = spec.width ?? 640;
   const height =
@@ -42,47 +134,7 @@ export function renderChart(spec: ChartSpec): SafeHtml {
   const started = performance.now();
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
-    const valueAxis = {
-      type: 'value' as const,
-      name: spec.axis,
-      nameLocation: 'middle' as const,
-      nameGap: spec.horizontal ? 24 : 40,
-      minInterval: spec.minInterval ?? 1,
-      axisLabel: { fontSize: 10 },
-    };
-    const categoryAxis = {
-      type: 'category' as const,
-      data: spec.categories,
-      axisLabel: {
-        fontSize: 10,
-        interval: 0,
-        ...(spec.horizontal ? {} : { rotate: spec.categories.length > 8 ? 45 : 0 }),
-      },
-    };
-    chart.setOption({
-      animation: false,
-      color: PALETTE,
-      textStyle: { fontFamily: 'DejaVu Sans, Liberation Sans, Arial, sans-serif' },
-      grid: {
-        left: spec.horizontal ? 150 : 60,
-        right: 20,
-        top: spec.series.length > 1 ? 36 : 16,
-        bottom: spec.horizontal ? 40 : 64,
-      },
-      legend:
-        spec.series.length > 1
-          ? { top: 0, itemGap: 28, textStyle: { fontSize: 10 } }
-          : { show: false },
-      xAxis: spec.horizontal ? valueAxis : categoryAxis,
-      yAxis: spec.horizontal ? { ...categoryAxis, inverse: true } : valueAxis,
-      series: spec.series.map((s) => ({
-        type: spec.kind,
-        name: s.name.length > 48 ? `${s.name.slice(0, 47)}…` : s.name,
-        data: s.values.map((v) => (v === null ? '-' : v)),
-        connectNulls: false,
-        ...(spec.kind === 'line' ? { symbolSize: 5 } : {}),
-      })),
-    });
+    chart.setOption(chartOption(spec));
     // ECharts numbers its instances (zr0, zr1 …) across the process; name them by the chart instead,
     // so that the same report is the same file.
     const id = `c${serial++}`;

@@ -4,7 +4,8 @@
  * data as JSON in `<script type="application/json" id="sna-data">`. It is rendered from the
  * disclosed assessment alone; every value passes through the escaping `html` template.
  */
-import { formatNumber, formatP } from '../../analysis/plainWords.js';
+import { formatNumber, formatP, formatRate } from '../../analysis/plainWords.js';
+import { formatMonthRange, formatRuns, monthRange, monthsHeldPhrase } from '../../core/months.js';
 import {
   HATCH_PATTERN_ID,
   SUPPRESSED_MARK,
@@ -15,7 +16,8 @@ import {
 import { html, trusted, type HtmlValue, type SafeHtml } from '../html.js';
 import { page } from '../layout.js';
 import type { Commentary } from './readCommentary.js';
-import { renderChart, resetChartIds } from './renderChart.js';
+import { partPeriod } from './discloseSna.js';
+import { renderChart, resetChartIds, type ChartSpec } from './renderChart.js';
 import { SECTIONS, type DisclosedSna, type SectionId, type ShownTable } from './snaTypes.js';
 
 const SNA_STYLE = trusted(`
@@ -113,31 +115,61 @@ function healthAbsent(d: DisclosedSna): string {
 const figureValue = (f: DisclosedFigure): number | null =>
   f.suppressed === false ? f.value : null;
 
-/** A chart of a table's columns (one series each), drawn from its published cells only. */
+/**
+ * A chart of a table's columns (one series each), drawn from its published cells only. A table
+ * whose rows are months (`overMonths`) is drawn on a time axis over every month of the period:
+ * a month with no row is a gap, named in the caption as ranges of months.
+ */
+export function tableChartSpec(
+  t: ShownTable,
+  kind: 'bar' | 'line',
+  d: Pick<DisclosedSna, 'period' | 'policy'>,
+  options: ChartOptions = {},
+): ChartSpec & { notShown: string[] } {
+  const columns = options.columns ?? t.columns.map((_, i) => i);
+  const months = options.overMonths === true ? monthRange(d.period.from, d.period.to) : null;
+  const rowOf = new Map(t.rows.map((r, i) => [r, i]));
+  const categories = months ?? t.rows;
+  return {
+    notShown: months === null ? [] : months.filter((m) => !rowOf.has(m)),
+    kind,
+    categories,
+    ...(months === null ? {} : { time: true }),
+    series: columns.map((c) => ({
+      name: t.columns[c]!,
+      values: categories.map((r) => {
+        const i = rowOf.get(r);
+        return i === undefined ? null : figureValue(t.cells[i]![c]!);
+      }),
+    })),
+    axis: months === null ? 'records' : 'records a month',
+    minInterval: Math.max(1, d.policy.minimum),
+    ...(options.horizontal === undefined ? {} : { horizontal: options.horizontal }),
+  };
+}
+
+interface ChartOptions {
+  horizontal?: boolean;
+  columns?: number[];
+  /** The rows are months: drawn on a time axis over every month of the period. */
+  overMonths?: boolean;
+}
+
 function tableChart(
   t: ShownTable,
   kind: 'bar' | 'line',
   d: DisclosedSna,
-  options: { horizontal?: boolean; columns?: number[] } = {},
+  options: ChartOptions = {},
 ): SafeHtml {
   if (t.rows.length === 0) return html``;
-  const columns = options.columns ?? t.columns.map((_, i) => i);
-  const chart = renderChart({
-    kind,
-    categories: t.rows,
-    series: columns.map((c) => ({
-      name: t.columns[c]!,
-      values: t.cells.map((row) => figureValue(row[c]!)),
-    })),
-    axis: 'records',
-    minInterval: Math.max(1, d.policy.minimum),
-    ...(options.horizontal === undefined ? {} : { horizontal: options.horizontal }),
-  });
+  const { notShown, ...spec } = tableChartSpec(t, kind, d, options);
+  const chart = renderChart(spec);
   return html`<figure>
     ${chart}
     <figcaption>
-      ${t.title}. Figures not published are left out of the chart; the table below gives every
-      published figure.
+      ${t.title}${partPeriod(d)}.
+      ${notShown.length === 0 ? '' : html`Months not held are gaps, not zeros: ${formatRuns(notShown)}.`}
+      Figures not published are left out of the chart; the table below gives every published figure.
     </figcaption>
   </figure>`;
 }
@@ -215,8 +247,10 @@ function renderMap(d: DisclosedSna): SafeHtml {
       <span><span class="key" style="border:2px solid #1d4fa1"></span>coldspot (Gi*)</span>
     </div>
     <figcaption>
-      Records by LSOA, ${d.period.from} to ${d.period.to}. Hotspots and coldspots: Getis-Ord Gi*
-      over contiguous LSOAs, ${m.correction} correction, α = ${m.alpha}.
+      Records by LSOA,
+      ${formatMonthRange(d.period.from, d.period.to)}${d.periodHeld.held < d.periodHeld.months ? `: ${monthsHeldPhrase(d.periodHeld.held, d.periodHeld.months)}` : ''}.
+      Hotspots and coldspots: Getis-Ord Gi* over contiguous LSOAs, ${m.correction} correction, α =
+      ${m.alpha}.
     </figcaption>
   </figure>`;
 }
@@ -271,7 +305,9 @@ export function snaDataJson(d: DisclosedSna): unknown {
             later: { ...d.change.later, figure: figureValue(d.change.later.figure) },
             percent: d.change.percent,
             significant: d.change.significant,
+            statement: d.change.statement,
           },
+    periodHeld: d.periodHeld,
     trendTest: d.trendTest,
     map:
       d.map === null
@@ -324,8 +360,8 @@ export function renderSnaHtml(
   };
   const t = d.tables;
   const rateColumn = {
-    header: 'Rate per 1,000 residents',
-    values: d.rates.districts.map((r) => (r.rate === null ? '—' : formatNumber(r.rate))),
+    header: 'Rate per 1,000 residents per year',
+    values: d.rates.districts.map((r) => (r.rate === null ? '—' : formatRate(r.rate))),
   };
   const body = html`
     <div class="cover">
@@ -395,7 +431,7 @@ export function renderSnaHtml(
                 html`<tr>
                   <td>${c.source}</td>
                   <td class="num">${c.held.length}</td>
-                  <td>${c.missing.length === 0 ? 'none' : c.missing.join(', ')}</td>
+                  <td>${c.missing.length === 0 ? 'none' : formatRuns(c.missing)}</td>
                 </tr>`,
             )}
           </tbody>
@@ -408,19 +444,16 @@ export function renderSnaHtml(
       html`${tableChart(t.volumes, 'bar', d, { horizontal: true })}
         ${renderTable(t.volumes, rateColumn)}
         <p class="small">
-          Rates: records of the first tier per 1,000 residents (Census 2021), given only where the
-          count is published.
+          Rates: records of the first tier per 1,000 residents (Census 2021) per year, over the
+          ${monthsHeldPhrase(d.periodHeld.held, d.periodHeld.months)} of
+          ${formatMonthRange(d.period.from, d.period.to)} scaled to twelve months, so that they
+          compare; given only where the count is published.
         </p>`,
     )}
     ${section(
       'trends',
-      html`${tableChart(t.trend, 'line', d)}
-      ${d.missingMonths.length === 0 ? '' : html`<p>Months not held (gaps, not zeros): ${d.missingMonths.join(', ')}.</p>`}
-      ${
-        d.change === null
-          ? ''
-          : html`<p>${d.summary.find((s) => s.startsWith('Comparing')) ?? ''}</p>`
-      }
+      html`${tableChart(t.trend, 'line', d, { overMonths: true })}
+      ${d.change === null ? '' : html`<p>${d.change.statement}</p>`}
       ${
         d.trendTest === null
           ? ''
@@ -471,8 +504,8 @@ export function renderSnaHtml(
         ? html`<p>No deprivation data (IMD 2019) is loaded.</p>`
         : html`${tableChart(t.deprivation, 'bar', d)}
           ${renderTable(t.deprivation, {
-            header: 'Rate per 1,000 residents',
-            values: d.rates.deciles.map((r) => (r.rate === null ? '—' : formatNumber(r.rate))),
+            header: 'Rate per 1,000 residents per year',
+            values: d.rates.deciles.map((r) => (r.rate === null ? '—' : formatRate(r.rate))),
           })}
           ${
             d.deprivationCorrelations.length === 0
@@ -504,7 +537,7 @@ export function renderSnaHtml(
       t.health === null
         ? html`<p>${healthAbsent(d)}</p>`
         : html`<p>${d.summary.find((s) => s.startsWith('Police beside health')) ?? ''}</p>
-            ${tableChart(t.health, 'line', d)} ${renderTable(t.health)}
+            ${tableChart(t.health, 'line', d, { overMonths: true })} ${renderTable(t.health)}
             ${t.healthMethod === null ? '' : html`${tableChart(t.healthMethod, 'bar', d, { horizontal: true })} ${renderTable(t.healthMethod)}`}
             <p class="small">
               Health data follow the NHS rule for small numbers wherever they are shown:

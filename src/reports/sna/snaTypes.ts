@@ -116,9 +116,17 @@ export interface SnaData {
   /** Residents per district (rows of the volumes table), and per IMD decile. */
   population: { districts: (number | null)[]; deciles: (number | null)[] };
   missingMonths: string[];
+  /** How much of the period is held: months of the period, months fully held. */
+  periodHeld: { months: number; held: number };
   change: {
     earlier: { from: string; to: string; count: number; days: number };
     later: { from: string; to: string; count: number; days: number };
+    /** How the periods were chosen (the trends analysis's basis). */
+    basis: string;
+    rateRatio: number | null;
+    lower: number;
+    upper: number | null;
+    confidence: number;
     pValue: number;
     significant: boolean;
   } | null;
@@ -170,18 +178,24 @@ export interface DisclosedSna {
     health: ShownTable | null;
     healthMethod: ShownTable | null;
   };
-  /** Rates per 1,000 residents, present only where the count is shown. */
+  /**
+   * Rates per 1,000 residents per year (annualised over the months held, so that areas and
+   * periods compare), present only where the count is shown.
+   */
   rates: {
     districts: { district: string; population: number | null; rate: number | null }[];
     deciles: { decile: string; population: number | null; rate: number | null }[];
   };
   missingMonths: string[];
+  periodHeld: SnaData['periodHeld'];
   change: {
     earlier: { from: string; to: string; figure: DisclosedFigure };
     later: { from: string; to: string; figure: DisclosedFigure };
-    /** Stated only when both counts are shown. */
+    /** Change of the rate per day, in percent; stated only when both counts are shown. */
     percent: number | null;
     significant: boolean | null;
+    /** The sentence stating the change (`stateChange`, as the analyses and the dashboard state it). */
+    statement: string;
   } | null;
   trendTest: SnaData['trendTest'];
   map: {

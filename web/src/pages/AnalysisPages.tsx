@@ -4,10 +4,19 @@ import { Chart } from '../components/Chart';
 import { DataTable } from '../components/DataTable';
 import { Empty } from '../components/Status';
 import { CATEGORICAL, SEQUENTIAL } from '../echarts';
-import { fmtInt, fmtMonth, fmtPercent, fmtRate } from '../format';
+import {
+  fmtInt,
+  fmtInterval,
+  fmtMonth,
+  fmtMonthRuns,
+  fmtPercent,
+  fmtRate,
+  fmtShare,
+} from '../format';
+import { heldOr, monthAxis, monthPoints } from '../timeAxis';
 import { AnalysisPage } from './AnalysisFrame';
 
-const pct = (v: number | null): string => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
+const pct = (v: number | null): string => fmtShare(v);
 
 interface PeriodTotal {
   label: string;
@@ -49,20 +58,27 @@ function TrendsBody({ r }: { r: TrendsResult }) {
       grid: { left: 60, right: 16, top: 16, bottom: 48 },
       tooltip: {
         trigger: 'axis' as const,
-        valueFormatter: (v: unknown) =>
-          v === null || v === undefined ? 'not held' : fmtInt(Number(v)),
+        valueFormatter: (v: unknown) => heldOr(v, fmtInt),
       },
-      xAxis: {
-        type: 'category' as const,
-        data: r.months.map((m) => fmtMonth(m.month)),
-        axisLabel: { color: '#333' },
+      xAxis:
+        r.months.length === 0
+          ? { type: 'time' as const }
+          : monthAxis(r.months[0]!.month, r.months.at(-1)!.month),
+      yAxis: {
+        type: 'value' as const,
+        name: 'incidents a month',
+        nameLocation: 'middle' as const,
+        nameGap: 44,
+        axisLabel: { color: '#333', formatter: (v: number) => fmtInt(v) },
       },
-      yAxis: { type: 'value' as const, axisLabel: { color: '#333' } },
       series: [
         {
           type: 'line' as const,
-          name: 'Incidents',
-          data: r.months.map((m) => m.count),
+          name: 'Incidents a month',
+          data: monthPoints(
+            r.months.map((m) => m.month),
+            r.months.map((m) => m.count),
+          ),
           connectNulls: false,
           symbolSize: 6,
         },
@@ -70,6 +86,7 @@ function TrendsBody({ r }: { r: TrendsResult }) {
     }),
     [r],
   );
+  const notHeld = r.months.filter((m) => m.count === null).map((m) => m.month);
   const yoy = useMemo(() => yearOnYear(r.months), [r.months]);
   const yoyOption = useMemo(() => {
     const years = [...new Set(r.months.map((m) => m.month.slice(0, 4)))];
@@ -104,12 +121,12 @@ function TrendsBody({ r }: { r: TrendsResult }) {
     <>
       <h2>Monthly series</h2>
       <Chart
-        label="Line chart of incidents by month; months not held are gaps"
+        label="Line chart of incidents by month on a time axis; months not held are gaps"
         option={option}
         testId="trends-chart"
         table={
           <DataTable
-            caption="Incidents by month (not held: never received, not zero)"
+            caption={`Incidents by month (not held: never received, not zero)${notHeld.length === 0 ? '' : `; not fully held: ${fmtMonthRuns(notHeld)}`}`}
             rows={r.months}
             rowKey={(m) => m.month}
             columns={[
@@ -439,7 +456,7 @@ export function WhoPage(props: PageProps) {
                 { header: 'Share', value: (s) => pct(s.share), numeric: true },
                 {
                   header: '95% interval',
-                  value: (s) => (s.lower === null ? '—' : `${pct(s.lower)}–${pct(s.upper)}`),
+                  value: (s) => fmtInterval(s.lower, s.upper, 'share'),
                 },
                 { header: 'Of', value: (s) => fmtInt(s.total), numeric: true },
                 { header: 'Unknown', value: (s) => fmtInt(s.unknown), numeric: true },
@@ -507,24 +524,35 @@ function HealthBody({ r }: { r: HealthResult }) {
       color: CATEGORICAL.slice(0, 2),
       legend: { top: 0, textStyle: { color: '#222' } },
       grid: { left: 56, right: 16, top: 32, bottom: 48 },
-      tooltip: { trigger: 'axis' as const },
-      xAxis: {
-        type: 'category' as const,
-        data: r.byMonth.map((m) => fmtMonth(m.month)),
-        axisLabel: { color: '#333' },
+      tooltip: { trigger: 'axis' as const, valueFormatter: (v: unknown) => heldOr(v, fmtInt) },
+      xAxis:
+        r.byMonth.length === 0
+          ? { type: 'time' as const }
+          : monthAxis(r.byMonth[0]!.month, r.byMonth.at(-1)!.month),
+      yAxis: {
+        type: 'value' as const,
+        name: 'a month',
+        nameLocation: 'middle' as const,
+        nameGap: 44,
+        axisLabel: { color: '#333', formatter: (v: number) => fmtInt(v) },
       },
-      yAxis: { type: 'value' as const, axisLabel: { color: '#333' } },
       series: [
         {
           type: 'line' as const,
-          name: 'A&E assault attendances',
-          data: r.byMonth.map((m) => m.ae),
+          name: 'A&E assault attendances a month',
+          data: monthPoints(
+            r.byMonth.map((m) => m.month),
+            r.byMonth.map((m) => m.ae),
+          ),
           connectNulls: false,
         },
         {
           type: 'line' as const,
-          name: 'Police-recorded assaults with injury',
-          data: r.byMonth.map((m) => m.police),
+          name: 'Police-recorded assaults with injury a month',
+          data: monthPoints(
+            r.byMonth.map((m) => m.month),
+            r.byMonth.map((m) => m.police),
+          ),
           connectNulls: false,
         },
       ],
@@ -652,7 +680,7 @@ function DeprivationBody({ r }: { r: DeprivationResult }) {
               { header: 'Rate', value: (d) => fmtRate(d.rate), numeric: true },
               {
                 header: '95% interval',
-                value: (d) => (d.lower === null ? '—' : `${fmtRate(d.lower)}–${fmtRate(d.upper)}`),
+                value: (d) => fmtInterval(d.lower, d.upper),
               },
             ]}
           />

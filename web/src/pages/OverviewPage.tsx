@@ -5,7 +5,8 @@ import { Chart } from '../components/Chart';
 import { DataTable } from '../components/DataTable';
 import { Empty, Loading, Show } from '../components/Status';
 import { CATEGORICAL } from '../echarts';
-import { fmtDateTime, fmtInt, fmtMonth, monthSpan } from '../format';
+import { fmtDateTime, fmtInt, fmtMonth, fmtMonthRuns, monthSpan } from '../format';
+import { heldOr, monthAxis, monthPoints } from '../timeAxis';
 import type { Overview } from '../types';
 import { filterParams } from '../url';
 import { useApi } from '../useApi';
@@ -34,7 +35,8 @@ export function OverviewPage({ filters }: PageProps) {
             {trends.data.result.trend !== null && <p>{trends.data.result.trend.summary}</p>}
             <p className="note">
               The latest 12 months are compared with the 12 before when both are held; otherwise the
-              latest comparable periods (see Trends).
+              latest comparable periods (see Trends). The change is of the rate per day, so that
+              periods of different lengths compare; the SNA states it in the same words.
             </p>
           </div>
         ) : trends.state === 'error' ? (
@@ -76,22 +78,34 @@ function OverviewBody({ overview: o }: { overview: Overview }) {
       grid: { left: 56, right: 16, top: 16, bottom: 56 },
       tooltip: {
         trigger: 'axis' as const,
-        valueFormatter: (v: unknown) =>
-          v === null || v === undefined ? 'no data' : fmtInt(Number(v)),
+        valueFormatter: (v: unknown) => heldOr(v, fmtInt, 'no data'),
       },
-      xAxis: {
-        type: 'category' as const,
-        data: series.map((s) => fmtMonth(s.month)),
-        axisLabel: { color: '#333' },
-      },
+      xAxis:
+        series.length === 0
+          ? { type: 'time' as const }
+          : monthAxis(series[0]!.month, series.at(-1)!.month),
       yAxis: {
         type: 'value' as const,
+        name: 'incidents a month',
+        nameLocation: 'middle' as const,
+        nameGap: 44,
         axisLabel: { color: '#333', formatter: (v: number) => fmtInt(v) },
       },
-      series: [{ type: 'bar' as const, name: 'Incidents', data: series.map((s) => s.n) }],
+      series: [
+        {
+          type: 'bar' as const,
+          name: 'Incidents a month',
+          barMaxWidth: 14,
+          data: monthPoints(
+            series.map((s) => s.month),
+            series.map((s) => s.n),
+          ),
+        },
+      ],
     }),
     [series],
   );
+  const notHeld = series.filter((s) => s.n === null).map((s) => s.month);
   return (
     <>
       {o.definition !== null && (
@@ -160,12 +174,12 @@ function OverviewBody({ overview: o }: { overview: Overview }) {
           <Empty>No incidents match these filters.</Empty>
         ) : (
           <Chart
-            label="Bar chart of incidents by month; months without data are gaps"
+            label="Bar chart of incidents by month on a time axis; months without data are gaps"
             option={option}
             testId="months-chart"
             table={
               <DataTable
-                caption="Incidents by month (no data: the month is not held, not zero)"
+                caption={`Incidents by month (no data: the month is not held, not zero)${notHeld.length === 0 ? '' : `; not held: ${fmtMonthRuns(notHeld)}`}`}
                 rows={series}
                 rowKey={(s) => s.month}
                 columns={[
@@ -179,6 +193,11 @@ function OverviewBody({ overview: o }: { overview: Overview }) {
               />
             }
           />
+        )}
+        {notHeld.length > 0 && (
+          <p className="note" data-testid="months-not-held">
+            Months not held (gaps, not zeros): {fmtMonthRuns(notHeld)}.
+          </p>
         )}
         <p className="total">
           Total: <strong data-testid="overview-total">{fmtInt(o.total)}</strong> incidents

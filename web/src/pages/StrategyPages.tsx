@@ -43,6 +43,23 @@ export function formatValue(metric: string, v: number | null): string {
   return Number.isInteger(v) ? fmtInt(v) : v.toFixed(1);
 }
 
+/**
+ * An interval of a measure whose ends never read the same: up to two more decimals when they
+ * would, once when they are one value ("95.0%"), as the command line writes it.
+ */
+export function formatRange(metric: string, lower: number | null, upper: number | null): string {
+  if (lower === null || upper === null) return '—';
+  const f = (v: number, extra: number): string =>
+    metric === 'share'
+      ? `${(v * 100).toFixed(1 + extra)}%`
+      : metric === 'rate'
+        ? v.toFixed(2 + extra)
+        : v.toFixed(1 + extra);
+  for (let extra = 0; extra <= 2; extra++)
+    if (f(lower, extra) !== f(upper, extra)) return `${f(lower, extra)}–${f(upper, extra)}`;
+  return f(lower, 0);
+}
+
 function Illustrative({ s }: { s: { illustrative: boolean } }) {
   return s.illustrative ? (
     <p className="warning" role="note">
@@ -280,10 +297,7 @@ function MeasureChart({ m }: { m: MeasureAnswer }) {
             },
             {
               header: '95% interval',
-              value: (p) =>
-                p.lower === null
-                  ? '—'
-                  : `${formatValue(m.metric, p.lower)}–${formatValue(m.metric, p.upper)}`,
+              value: (p) => formatRange(m.metric, p.lower, p.upper),
             },
             { header: 'Records', value: (p) => fmtInt(p.count), numeric: true },
             { header: 'Small number', value: (p) => (p.small ? 'yes' : '') },
@@ -325,7 +339,7 @@ export function MeasuresPage(_props: PageProps) {
                         ? 'no value'
                         : `${formatValue(m.metric, m.current.value)} ${m.unit} in ${m.current.description}`}
                       {m.current?.lower !== null && m.current?.lower !== undefined
-                        ? ` (95% interval ${formatValue(m.metric, m.current.lower)}–${formatValue(m.metric, m.current.upper)})`
+                        ? ` (95% interval ${formatRange(m.metric, m.current.lower, m.current.upper)})`
                         : ''}
                       {m.assessment.targetValue !== null
                         ? `; target ${formatValue(m.metric, m.assessment.targetValue)}`

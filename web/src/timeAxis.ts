@@ -1,0 +1,43 @@
+/**
+ * Series over months on a time axis: each month placed at its date (the 15th), so that months
+ * not held stand apart as a gap and break the line ('-'), never joined to the next month held as
+ * if they were neighbours — as the SNA's charts draw them.
+ */
+import { fmtMonth } from './format';
+
+const DAY = 86_400_000;
+
+/** The middle of a month ('YYYY-MM') as a time-axis value. */
+export function monthTime(month: string): number {
+  return Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1, 15);
+}
+
+/** [time, value] pairs; a null value (not held) is '-', a gap that breaks the line. */
+export function monthPoints(
+  months: readonly string[],
+  values: readonly (number | null)[],
+): [number, number | '-'][] {
+  return months.map((m, i) => [monthTime(m), values[i] ?? '-']);
+}
+
+/** A time x-axis over the months first to last, labelled "Feb 2024". */
+export function monthAxis(first: string, last: string) {
+  return {
+    type: 'time' as const,
+    min: monthTime(first) - 15 * DAY,
+    max: monthTime(last) + 15 * DAY,
+    axisLabel: {
+      color: '#333',
+      hideOverlap: true,
+      formatter: (value: number) => {
+        const d = new Date(value);
+        return fmtMonth(`${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`);
+      },
+    },
+    splitLine: { show: false },
+  };
+}
+
+/** A tooltip's value: '-' or nothing is a month not held. */
+export const heldOr = (v: unknown, format: (n: number) => string, none = 'not held'): string =>
+  v === null || v === undefined || v === '-' ? none : format(Number(v));
