@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { PageProps } from '../App';
 import { getJson } from '../api';
+import { CountingLine } from '../components/CountingLine';
 import { Show } from '../components/Status';
 import { filterParams } from '../url';
 import { useApi } from '../useApi';
@@ -22,6 +23,7 @@ export interface Analysis<T> {
 export function AnalysisPage<T extends { summary: string[] }>({
   title,
   endpoint,
+  meta,
   filters,
   children,
 }: PageProps & { title: string; endpoint: string; children: (result: T) => ReactNode }) {
@@ -32,6 +34,7 @@ export function AnalysisPage<T extends { summary: string[] }>({
   return (
     <>
       <h1>{title}</h1>
+      <CountingLine meta={meta} filters={filters} />
       <Show loaded={loaded} what={title.toLowerCase()}>
         {(a) => (
           <>
