@@ -28,7 +28,9 @@ const times = (high: number, low: number): string | null =>
   low > 0 && high / low >= 1.5 ? `${formatRatio(high / low)} times` : null;
 
 const formatRatio = (x: number): string =>
-  x.toLocaleString('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  x >= 10
+    ? Math.round(x).toLocaleString('en-GB')
+    : x.toLocaleString('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 /** A rate per 1,000 as published (two decimals below 10, so that rates side by side align). */
 const rate = (x: number): string =>
@@ -72,9 +74,11 @@ export function keyFindings(d: DisclosedSna): string[] {
       `${high.district} has the highest rate, ${rate(high.rate)} per 1,000 residents${ratio === null ? '' : `, ${ratio} that of ${low.district}`} (the lowest, ${rate(low.rate)}).`,
     );
   }
-  if (d.map !== null && d.map.hot > 0)
+  if (d.map !== null)
     out.push(
-      `${d.map.hot === 1 ? 'One neighbourhood (LSOA) is a' : `${formatNumber(d.map.hot)} neighbourhoods (LSOAs) are`} statistically significant hotspot${d.map.hot === 1 ? '' : 's'}: see the map in “Where”.`,
+      d.map.hot === 0
+        ? 'No neighbourhood (LSOA) is a statistically significant hotspot.'
+        : `${d.map.hot === 1 ? 'One neighbourhood (LSOA) is a' : `${formatNumber(d.map.hot)} neighbourhoods (LSOAs) are`} statistically significant hotspot${d.map.hot === 1 ? '' : 's'}: see the map in “Where”.`,
     );
   const domestic = share(d.tables.domestic);
   const knife = share(d.tables.knife);
