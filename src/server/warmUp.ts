@@ -25,6 +25,8 @@ export async function warmUp(app: FastifyInstance, reporter: Reporter): Promise<
   // In the order the pages write them (web/src/url.ts), so that the cached answers are theirs.
   if (m.defaultDefinition !== null && m.defaultTier !== null) filters.set('tier', m.defaultTier);
   if (m.defaultSource !== null) filters.set('source', m.defaultSource);
+  const withoutTier = new URLSearchParams(filters);
+  withoutTier.delete('tier');
   const area = new URLSearchParams(m.defaultArea === 'all' ? {} : { area: m.defaultArea });
   const urls = [
     `/api/overview?${filters.toString()}`,
@@ -34,7 +36,8 @@ export async function warmUp(app: FastifyInstance, reporter: Reporter): Promise<
     `/api/trends?${filters.toString()}`,
     `/api/when?${filters.toString()}`,
     `/api/who?${filters.toString()}`,
-    `/api/health-vs-police?${filters.toString()}`,
+    // The health page compares all assaults with injury, whatever their tier.
+    `/api/health-vs-police?${withoutTier.toString()}`,
     `/api/deprivation?${filters.toString()}`,
     `/api/coverage`,
     `/api/batches`,

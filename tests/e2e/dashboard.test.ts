@@ -130,6 +130,20 @@ describe.runIf(run)('the dashboard in Chromium', () => {
     await settled(page);
     const after = await total();
     expect(after).toBe(primary);
+    // The police beside health page compares every assault with injury, whatever the tier.
+    const healthCalls: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/api/health-vs-police')) healthCalls.push(r.url());
+    });
+    await page.click('nav a[href^="/health"]');
+    await page.waitForURL(/\/health\?.*tier=primary/);
+    await settled(page);
+    expect(await counting()).toContain('whatever their tier');
+    expect(healthCalls.length).toBeGreaterThan(0);
+    for (const u of healthCalls) expect(new URL(u).searchParams.has('tier')).toBe(false);
+    await page.click('nav a[href^="/?"]');
+    await page.waitForURL((u) => u.pathname === '/');
+    await settled(page);
     await page.selectOption('[data-testid=filter-area]', 'district:E07000178');
     await page.waitForURL(/area=district%3AE07000178/);
     await settled(page);

@@ -26,15 +26,29 @@ export function AnalysisPage<T extends { summary: string[] }>({
   meta,
   filters,
   children,
-}: PageProps & { title: string; endpoint: string; children: (result: T) => ReactNode }) {
-  const params = filterParams(filters);
+  counting,
+}: PageProps & {
+  title: string;
+  endpoint: string;
+  children: (result: T) => ReactNode;
+  /** What the page counts when it is not the selection's tier (the tier is then not sent). */
+  counting?: string;
+}) {
+  const { tier: _tier, ...withoutTier } = filters;
+  const params = filterParams(counting === undefined ? filters : withoutTier);
   const loaded = useApi(`${endpoint}|${params.toString()}`, () =>
     getJson<Analysis<T>>(endpoint, params),
   );
   return (
     <>
       <h1>{title}</h1>
-      <CountingLine meta={meta} filters={filters} />
+      {counting === undefined ? (
+        <CountingLine meta={meta} filters={filters} />
+      ) : (
+        <p className="counting" data-testid="counting">
+          Counting: {counting}.
+        </p>
+      )}
       <Show loaded={loaded} what={title.toLowerCase()}>
         {(a) => (
           <>
