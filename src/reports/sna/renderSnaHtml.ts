@@ -389,7 +389,7 @@ export function renderSnaHtml(
           </tr>
           <tr>
             <th>Generated</th>
-            <td>${d.generatedAt} by ${d.software.name} ${d.software.version}</td>
+            <td>${generatedWords(d.generatedAt)} by ${d.software.name} ${d.software.version}</td>
           </tr>
         </tbody>
       </table>
@@ -644,6 +644,19 @@ export function renderSnaHtml(
     ${trusted(`<script type="application/json" id="sna-data">${scriptJson(snaDataJson(d))}</script>`)}
   `;
   return page(title, body, SNA_STYLE);
+}
+
+/** "1 June 2024, 09:30 UTC" from the ISO generation time (kept as given if it is not one). */
+function generatedWords(iso: string): string {
+  const t = new Date(iso);
+  if (Number.isNaN(t.getTime())) return iso;
+  const date = t.toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+  return `${date}, ${t.toISOString().slice(11, 16)} UTC`;
 }
 
 /**
