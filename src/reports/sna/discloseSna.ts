@@ -358,7 +358,7 @@ export function summariseSna(d: DisclosedSna): string[] {
   out.push(
     first.suppressed === false
       ? `In ${d.area.name}, ${describeFigure(first, RECORDS)} of serious violence ${verb(first)} held from ${d.period.from} to ${d.period.to}, counting ${primaryTierWords(d.definition)}.`
-      : `In ${d.area.name}, the number of records of serious violence held from ${d.period.from} to ${d.period.to} is ${WITHHELD_PHRASE}.`,
+      : `In ${d.area.name}, the number of records of serious violence held from ${d.period.from} to ${d.period.to}, counting ${primaryTierWords(d.definition)}, is ${WITHHELD_PHRASE}.`,
   );
   if (d.change !== null) {
     const c = d.change;

@@ -5,7 +5,12 @@
  * the volume, which is always stated (as withheld when it is).
  */
 import { formatNumber, formatPercent } from '../../analysis/plainWords.js';
-import { describeChange, describeFigure, type DisclosedFigure } from '../../disclosure/index.js';
+import {
+  WITHHELD_PHRASE,
+  describeChange,
+  describeFigure,
+  type DisclosedFigure,
+} from '../../disclosure/index.js';
 import type { DisclosedSna, ShownTable } from './snaTypes.js';
 
 const RECORDS = { one: 'record', many: 'records' };
@@ -42,8 +47,14 @@ export function keyFindings(d: DisclosedSna): string[] {
   const out: string[] = [];
   const tier = d.definition.tiers[0];
   const volume = d.tables.volumes.columnTotals[0]!;
+  const counted =
+    tier === undefined
+      ? ''
+      : ` (the primary tier of ${d.definition.id}, version ${d.definition.version})`;
   out.push(
-    `${capital(describeFigure(volume, RECORDS))} of serious violence in ${d.area.name}, ${months(d.period)}${tier === undefined ? '' : ` (the primary tier of ${d.definition.id}, version ${d.definition.version})`}.`,
+    volume.suppressed === false
+      ? `${capital(describeFigure(volume, RECORDS))} of serious violence in ${d.area.name}, ${months(d.period)}${counted}.`
+      : `The number of records of serious violence in ${d.area.name}, ${months(d.period)}${counted}, is ${WITHHELD_PHRASE}.`,
   );
   if (d.change !== null) {
     const c = d.change;
