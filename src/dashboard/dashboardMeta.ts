@@ -39,6 +39,11 @@ export interface DashboardMeta {
   /** The definition a page uses when none is chosen. */
   defaultDefinition: string | null;
   /**
+   * The tier a page counts when none is chosen: the primary (first) tier of the default
+   * definition, so that a page counts serious violence; `tier=all` counts every record.
+   */
+  defaultTier: string | null;
+  /**
    * The source a page shows when none is chosen: the force extract when held (the only source a
    * definition can be applied to exactly, and of which police.uk's rows are the open copy, so
    * adding the two would count incidents twice), else police.uk.
@@ -139,6 +144,7 @@ export async function dashboardMeta(ws: Workspace, workspaceName: string): Promi
     defaultArea: top?.value ?? 'all',
     definitions,
     defaultDefinition: preferred === undefined ? null : preferred.id,
+    defaultTier: preferred?.tiers[0]?.id ?? null,
     defaultSource:
       sources.find((s) => s.source === 'force-extract')?.source ??
       sources.find((s) => s.source !== 'istv')?.source ??

@@ -30,6 +30,30 @@ export interface PrintOptions {
    * until the pages stop changing (at most three passes).
    */
   relayout?: (pages: Map<string, number>) => string | undefined;
+  /** A protective marking printed at the top and bottom of every page (e.g. OFFICIAL-SENSITIVE). */
+  marking?: string | null;
+}
+
+function escapeText(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Chromium's header and footer: the marking, when there is one, and the page numbers. */
+export function pageTemplates(marking: string | null | undefined): {
+  headerTemplate: string;
+  footerTemplate: string;
+} {
+  const mark =
+    marking === null || marking === undefined || marking === ''
+      ? ''
+      : `<div class="marking" style="font-weight:bold;letter-spacing:0.05em">${escapeText(marking)}</div>`;
+  return {
+    headerTemplate:
+      mark === ''
+        ? '<span></span>'
+        : `<div style="font-size:8px;width:100%;text-align:center;color:#1b1b1b">${mark}</div>`,
+    footerTemplate: `<div style="font-size:8px;width:100%;text-align:center;color:#555">${mark}<span class="pageNumber"></span> / <span class="totalPages"></span></div>`,
+  };
 }
 
 export async function printPdf(
@@ -68,9 +92,7 @@ export async function printPdf(
           printBackground: true,
           preferCSSPageSize: true,
           displayHeaderFooter: true,
-          headerTemplate: '<span></span>',
-          footerTemplate:
-            '<div style="font-size:8px;width:100%;text-align:center;color:#555"><span class="pageNumber"></span> / <span class="totalPages"></span></div>',
+          ...pageTemplates(options.marking),
           margin: { top: '16mm', bottom: '18mm', left: '16mm', right: '16mm' },
         });
       };

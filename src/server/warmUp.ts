@@ -10,6 +10,7 @@ import type { Reporter } from '../core/reporter.js';
 interface MetaDefaults {
   defaultArea: string;
   defaultDefinition: string | null;
+  defaultTier: string | null;
   defaultSource: string | null;
 }
 
@@ -21,7 +22,11 @@ export async function warmUp(app: FastifyInstance, reporter: Reporter): Promise<
   const filters = new URLSearchParams();
   if (m.defaultArea !== 'all') filters.set('area', m.defaultArea);
   if (m.defaultDefinition !== null) filters.set('definition', m.defaultDefinition);
+  // In the order the pages write them (web/src/url.ts), so that the cached answers are theirs.
+  if (m.defaultDefinition !== null && m.defaultTier !== null) filters.set('tier', m.defaultTier);
   if (m.defaultSource !== null) filters.set('source', m.defaultSource);
+  const withoutTier = new URLSearchParams(filters);
+  withoutTier.delete('tier');
   const area = new URLSearchParams(m.defaultArea === 'all' ? {} : { area: m.defaultArea });
   const urls = [
     `/api/overview?${filters.toString()}`,
@@ -31,7 +36,8 @@ export async function warmUp(app: FastifyInstance, reporter: Reporter): Promise<
     `/api/trends?${filters.toString()}`,
     `/api/when?${filters.toString()}`,
     `/api/who?${filters.toString()}`,
-    `/api/health-vs-police?${filters.toString()}`,
+    // The health page compares all assaults with injury, whatever their tier.
+    `/api/health-vs-police?${withoutTier.toString()}`,
     `/api/deprivation?${filters.toString()}`,
     `/api/coverage`,
     `/api/batches`,

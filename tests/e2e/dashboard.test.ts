@@ -95,6 +95,7 @@ describe.runIf(run)('the dashboard in Chromium', () => {
     await settled(page);
     // The defaults of the workspace are written into the address at once.
     expect(page.url()).toMatch(/definition=thames-valley-vru/);
+    expect(page.url()).toMatch(/tier=primary/);
     await page.waitForTimeout(0);
     expect(await page.locator('[data-testid=synthetic-banner]').count()).toBe(1);
     await page.waitForTimeout(300);
@@ -109,15 +110,40 @@ describe.runIf(run)('the dashboard in Chromium', () => {
     await settled(page);
     const total = async (): Promise<number> =>
       Number((await page.locator('[data-testid=overview-total]').innerText()).replace(/,/g, ''));
-    const before = await total();
+    const counting = (): Promise<string> => page.locator('[data-testid=counting]').innerText();
+    // Serious violence by default: the primary tier of the definition, named on the page and
+    // written into the address like the other filters.
+    await page.waitForURL(/tier=primary/);
+    expect(await counting()).toContain('Serious violence (primary tier of thames-valley-vru v1)');
+    const primary = await total();
+    expect(primary).toBe(
+      Number((await page.locator('[data-testid=tier-primary]').innerText()).replace(/,/g, '')),
+    );
+    // "All records" is a choice, and counts more.
+    await page.selectOption('[data-testid=filter-tier]', 'all');
+    await page.waitForURL(/tier=all/);
+    await settled(page);
+    expect(await total()).toBeGreaterThan(primary);
+    expect(await counting()).toContain('All records');
     await page.selectOption('[data-testid=filter-tier]', 'primary');
     await page.waitForURL(/tier=primary/);
     await settled(page);
     const after = await total();
-    expect(after).toBeLessThan(before);
-    expect(after).toBe(
-      Number((await page.locator('[data-testid=tier-primary]').innerText()).replace(/,/g, '')),
-    );
+    expect(after).toBe(primary);
+    // The police beside health page compares every assault with injury, whatever the tier.
+    const healthCalls: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/api/health-vs-police')) healthCalls.push(r.url());
+    });
+    await page.click('nav a[href^="/health"]');
+    await page.waitForURL(/\/health\?.*tier=primary/);
+    await settled(page);
+    expect(await counting()).toContain('whatever their tier');
+    expect(healthCalls.length).toBeGreaterThan(0);
+    for (const u of healthCalls) expect(new URL(u).searchParams.has('tier')).toBe(false);
+    await page.click('nav a[href^="/?"]');
+    await page.waitForURL((u) => u.pathname === '/');
+    await settled(page);
     await page.selectOption('[data-testid=filter-area]', 'district:E07000178');
     await page.waitForURL(/area=district%3AE07000178/);
     await settled(page);

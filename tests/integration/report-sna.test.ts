@@ -216,10 +216,19 @@ describe('svd report sna', () => {
     }
     expect(text).toContain(`1 / ${pages}`);
     expect(text).toContain(`${pages} / ${pages}`);
-    // The contents lists the page each section starts on, and it is the page it starts on.
-    const contents = execFileSync('pdftotext', ['-f', '1', '-l', '1', '-layout', pdf, '-'], {
-      encoding: 'utf8',
-    });
+    // The contents (after the key findings and the document control) lists the page each
+    // section starts on, and it is the page it starts on.
+    const pageText = (n: number, layout = true): string =>
+      execFileSync(
+        'pdftotext',
+        ['-f', `${n}`, '-l', `${n}`, ...(layout ? ['-layout'] : []), pdf, '-'],
+        {
+          encoding: 'utf8',
+        },
+      );
+    const contentsPage = [1, 2, 3].find((n) => /^\s*Contents\s*$/m.test(pageText(n)))!;
+    expect(contentsPage).toBeDefined();
+    const contents = pageText(contentsPage);
     for (const h of headings.slice(1)) {
       const listed = new RegExp(`${h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[ .]+(\\d+)`).exec(
         contents,
@@ -230,9 +239,12 @@ describe('svd report sna', () => {
       });
       expect(first.trimStart().startsWith(h), `${h} on page ${listed![1]}`).toBe(true);
     }
-    // The contents page stands alone: the summary starts on the page after it.
-    const page2 = execFileSync('pdftotext', ['-f', '2', '-l', '2', pdf, '-'], { encoding: 'utf8' });
-    expect(page2.trimStart().startsWith('1. Executive summary')).toBe(true);
+    // The contents page ends the front matter: the summary starts on the page after it.
+    expect(
+      pageText(contentsPage + 1, false)
+        .trimStart()
+        .startsWith('1. Executive summary'),
+    ).toBe(true);
     const images = path.join(dir, 'pages');
     mkdirSync(images, { recursive: true });
     execFileSync('pdftoppm', [
@@ -250,6 +262,131 @@ describe('svd report sna', () => {
     expect(pngs.length).toBe(8);
     for (const f of pngs) expect(statSync(path.join(images, f)).size).toBeGreaterThan(2000);
   }, 120_000);
+
+  it('opens as a board paper: key findings, document control, approvals and a marking on every page', async () => {
+    await run([
+      ...REPORT_FIXED,
+      '--audience',
+      'partner',
+      '--author',
+      'A. Analyst, Community Safety',
+      '--report-version',
+      'v1.2 for board',
+      '--approved-by',
+      'Partnership board (chair);B. Chair;2024-06-12;approved',
+      '--format',
+      'pdf',
+      '--out',
+      'board.pdf',
+    ]);
+    const pdf = path.join(dir, 'board.pdf');
+    const pages = Number(
+      /Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1],
+    );
+    const pageText = (n: number): string =>
+      execFileSync('pdftotext', ['-f', `${n}`, '-l', `${n}`, '-layout', pdf, '-'], {
+        encoding: 'utf8',
+      });
+    // The marking at the top and at the bottom (above the page number) of every page.
+    for (let n = 1; n <= pages; n++) {
+      const lines = pageText(n)
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '' && l !== '\f');
+      expect(lines[0], `top of page ${n}`).toBe('OFFICIAL-SENSITIVE');
+      expect(lines.at(-1), `page number of page ${n}`).toBe(`${n} / ${pages}`);
+      expect(lines.at(-2), `bottom of page ${n}`).toBe('OFFICIAL-SENSITIVE');
+    }
+    const text = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' });
+    const at = (s: string): number => text.indexOf(s);
+    // Key findings first, then the document control, then the contents, then the sections.
+    expect(at('Key findings')).toBeGreaterThan(0);
+    expect(at('Key findings')).toBeLessThan(at('Document control'));
+    expect(at('Document control')).toBeLessThan(at('Contents'));
+    expect(at('Contents')).toBeLessThan(at('1. Executive summary'));
+    for (const s of [
+      'A. Analyst, Community Safety',
+      'v1.2 for board',
+      'B. Chair',
+      '2024-06-12',
+      'approved',
+      'Protective marking',
+    ])
+      expect(text.slice(at('Document control'), at('Contents')), s).toContain(s);
+
+    // The same in HTML: the marking at the top, the findings drawn from the published figures.
+    await run([
+      ...REPORT_FIXED,
+      '--audience',
+      'partner',
+      '--approved-by',
+      'Partnership board (chair)',
+      '--out',
+      'board.html',
+    ]);
+    const html = readFileSync(path.join(dir, 'board.html'), 'utf8');
+    expect(html.indexOf('<p class="marking" data-marking>OFFICIAL-SENSITIVE</p>')).toBeGreaterThan(
+      0,
+    );
+    expect(html.indexOf('data-marking')).toBeLessThan(html.indexOf('<h1>'));
+    const findings = /<ol class="findings">([\s\S]*?)<\/ol>/.exec(html)![1]!;
+    const items = [...findings.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => m[1]!.trim());
+    expect(items.length).toBeGreaterThanOrEqual(4);
+    expect(items.length).toBeLessThanOrEqual(6);
+    const counts = JSON.parse(
+      await run([
+        'counts',
+        '--by',
+        'tier',
+        '--where',
+        'csp_code=oxford',
+        '--definition',
+        'thames-valley-vru',
+        '--where',
+        'month=2024-01..2024-02',
+        '--json',
+      ]),
+    ) as { tier: string; n: number }[];
+    const primary = counts.find((c) => c.tier === 'primary')!.n;
+    expect(items[0]).toContain(`${primary.toLocaleString('en-GB')} records of serious violence`);
+    expect(items[0]).toContain('the primary tier of thames-valley-vru, version 1');
+    // The headline of the executive summary names the tier it counts.
+    expect(snaJson(html).summary[0]).toContain('counting the primary tier');
+    // The default author is the workspace's partnership's analyst; the approval row given is kept.
+    expect(html).toContain('Safer Oxfordshire Partnership analyst');
+    expect(html).toContain('<td>Partnership board (chair)</td>');
+
+    // The method appendix reads as prose and tables: no JSON left in it.
+    const appendix = html.slice(html.indexOf('<section class="sna" id="method">'));
+    const appendixText = appendix
+      .slice(0, appendix.indexOf('</section>'))
+      .replace(/<style[\s\S]*?<\/style>/g, '')
+      .replace(/<[^>]+>/g, ' ');
+    expect(appendixText).not.toMatch(/[{}]|":/);
+    expect(appendixText).toContain('records analysed');
+    expect(appendixText).toContain('95%');
+  }, 180_000);
+
+  it('marks the public version only when asked, and refuses a marking it does not know', async () => {
+    await run([...REPORT_FIXED, '--out', 'public.html']);
+    expect(readFileSync(path.join(dir, 'public.html'), 'utf8')).not.toContain('data-marking');
+    await run([...REPORT_FIXED, '--marking', 'OFFICIAL', '--out', 'official.html']);
+    expect(readFileSync(path.join(dir, 'official.html'), 'utf8')).toContain(
+      '<p class="marking" data-marking>OFFICIAL</p>',
+    );
+    const bad = await svd([...REPORT_FIXED, '--marking', 'restricted', '--db', db], {}, dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('BAD_MARKING');
+    expect(bad.stderr).toContain('OFFICIAL-SENSITIVE');
+    const approval = await svd(
+      [...REPORT_FIXED, '--approved-by', 'Chair;B. Chair;12/06/2024', '--db', db],
+      {},
+      dir,
+    );
+    expect(approval.code).toBe(2);
+    expect(approval.stderr).toContain('BAD_APPROVAL');
+    expect(approval.stderr).toContain('YYYY-MM-DD');
+  });
 
   it('keeps hostile free text inert in HTML, PDF and CSV', async () => {
     const hostile = path.join(dir, 'hostile.duckdb');

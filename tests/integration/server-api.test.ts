@@ -161,6 +161,47 @@ describe('numbers equal the command line', () => {
     expect(primary.body.total).toBe(primary.body.tiers.find((t) => t.tier === 'primary')?.n);
   });
 
+  it('the default view counts the primary tier of the default definition; tier=all counts every record', async () => {
+    const meta = (
+      await get<{
+        defaultDefinition: string;
+        defaultTier: string;
+        defaultSource: string;
+        definitions: { id: string; tiers: { id: string }[] }[];
+      }>('/api/meta')
+    ).body;
+    expect(meta.defaultDefinition).toBe(DEF);
+    // The primary tier is the definition's first tier.
+    expect(meta.defaultTier).toBe(meta.definitions.find((d) => d.id === DEF)!.tiers[0]!.id);
+    const query = `definition=${meta.defaultDefinition}&source=${meta.defaultSource}`;
+    const byDefault = await get<{ total: number }>(
+      `/api/overview?${query}&tier=${meta.defaultTier}`,
+    );
+    const everything = await get<{ total: number }>(`/api/overview?${query}&tier=all`);
+    expect(byDefault.status).toBe(200);
+    expect(everything.status).toBe(200);
+    // Counted independently: the incidents of the source whose first tier under the newest
+    // classified version of the definition is the primary tier, and all of the source's.
+    const [primary, all] = await pool.read(async (ws) => [
+      await ws.db.value<number>(
+        `SELECT count(*)::INTEGER FROM incidents i
+           JOIN incident_tiers t ON t.incident_id = i.id AND t.definition_id = $d
+            AND t.version = (SELECT max(version) FROM classification_runs WHERE definition_id = $d)
+          WHERE i.source = $source AND t.tier = $tier`,
+        { d: DEF, source: meta.defaultSource, tier: meta.defaultTier },
+      ),
+      await ws.db.value<number>(`SELECT count(*)::INTEGER FROM incidents WHERE source = $source`, {
+        source: meta.defaultSource,
+      }),
+    ]);
+    expect(primary).toBeGreaterThan(0);
+    expect(byDefault.body.total).toBe(primary);
+    expect(everything.body.total).toBe(all);
+    expect(primary).toBeLessThan(all!);
+    // "all" is the same as no tier at all.
+    expect((await get<{ total: number }>(`/api/overview?${query}`)).body.total).toBe(all);
+  });
+
   it('/api/map is svd rates --by lsoa11 within the area', async () => {
     const expected = await cli<{ rows: unknown[] }>([
       'rates',

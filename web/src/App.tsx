@@ -1,6 +1,7 @@
 import { useEffect, type MouseEvent, type ReactNode } from 'react';
 import { getJson } from './api';
 import { FiltersBar } from './components/FiltersBar';
+import { definitionOf } from './components/CountingLine';
 import { Show } from './components/Status';
 import { SyntheticBanner } from './components/SyntheticBanner';
 import type { Meta } from './types';
@@ -43,6 +44,12 @@ function withDefaults(params: URLSearchParams, meta: Meta): URLSearchParams {
   if (!out.has('definition') && meta.defaultDefinition !== null)
     out.set('definition', meta.defaultDefinition);
   if (!out.has('source')) out.set('source', meta.defaultSource ?? 'all');
+  // Serious violence by default: the primary (first) tier of the definition in use; "all"
+  // (All records) is a choice the user makes, kept in the address like any other filter.
+  if (!out.has('tier')) {
+    const primary = definitionOf(meta, out.get('definition') ?? undefined)?.tiers[0]?.id;
+    if (primary !== undefined) out.set('tier', primary);
+  }
   return out;
 }
 
@@ -51,6 +58,7 @@ export function apiFilters(params: URLSearchParams): Filters {
   const f = filtersFrom(params);
   if (f.area === 'all') delete f.area;
   if (f.source === 'all') delete f.source;
+  if (f.tier === 'all') delete f.tier;
   return f;
 }
 

@@ -19,6 +19,8 @@ export interface Meta {
     tiers: { id: string; label: string }[];
   })[];
   defaultDefinition: string | null;
+  /** The primary tier of the default definition (pages count it unless "all" is chosen). */
+  defaultTier: string | null;
   defaultSource: string | null;
   sources: { source: string; records: number; synthetic: boolean }[];
   syntheticBatches: number;

@@ -12,6 +12,11 @@ import {
 } from '../../reports/reviewReport.js';
 import { buildSnaReport } from '../../reports/sna/buildSnaReport.js';
 import { readCommentary } from '../../reports/sna/readCommentary.js';
+import {
+  parseApproval,
+  parseMarking,
+  type DocumentOptions,
+} from '../../reports/sna/documentControl.js';
 import { resolveReview } from '../../strategy/reviews.js';
 import { commandClock } from '../clock.js';
 import {
@@ -75,10 +80,14 @@ async function write(
   text: string,
   name: string,
   relayout?: (pages: Map<string, number>) => string | undefined,
+  marking?: string | null,
 ): Promise<void> {
   if (format === 'pdf') {
     const out = path.resolve(io.cwd, options.out ?? `${name}.pdf`);
-    const { bytes } = await printPdf(text, out, relayout === undefined ? {} : { relayout });
+    const { bytes } = await printPdf(text, out, {
+      ...(relayout === undefined ? {} : { relayout }),
+      ...(marking === undefined ? {} : { marking }),
+    });
     ctx.reporter.info(
       `PDF written to ${path.relative(io.cwd, out) || out} (${bytes.toLocaleString('en-GB')} bytes)`,
     );
@@ -195,7 +204,21 @@ export function reportCommand(io: CliIo): Command {
         'the classified definition (default: the only one classified)',
       )
       .option('--commentary <file.md>', 'analysts\' commentary: a "## ID" heading per section')
-      .option('--as-of <date>', 'the generation time recorded (default: now, or $SVD_TODAY)'),
+      .option('--as-of <date>', 'the generation time recorded (default: now, or $SVD_TODAY)')
+      .option(
+        '--author <name>',
+        "who wrote the report (default: the workspace's partnership + ' analyst', announced)",
+      )
+      .option('--report-version <text>', 'the version of the report (default: "draft 0.1")')
+      .option(
+        '--approved-by <ROLE;NAME;DATE;DECISION>',
+        'a row of the approval table (repeat for more; default: empty rows to fill in)',
+        (value: string, previous: string[] = []) => [...previous, value],
+      )
+      .option(
+        '--marking <marking>',
+        'protective marking on every page: OFFICIAL, OFFICIAL-SENSITIVE or none (default: OFFICIAL-SENSITIVE for partner and analyst, none for public)',
+      ),
   ).action(
     async (
       options: ReportOptions & {
@@ -203,12 +226,25 @@ export function reportCommand(io: CliIo): Command {
         period?: string;
         definition?: string;
         commentary?: string;
+        author?: string;
+        reportVersion?: string;
+        approvedBy?: string[];
+        marking?: string;
       },
     ) => {
       const ctx = commandContext(io, options);
       const format = outputFormat(options, FORMATS);
       const disclosure = disclosureOptions(ctx, options);
       const clock = commandClock(options.asOf, io.env);
+      // Checked before the workspace is read, so that a wrong value costs nothing.
+      if (options.marking !== undefined) parseMarking(options.marking);
+      for (const a of options.approvedBy ?? []) parseApproval(a);
+      const document: DocumentOptions = {
+        ...(options.author === undefined ? {} : { author: options.author }),
+        ...(options.reportVersion === undefined ? {} : { version: options.reportVersion }),
+        ...(options.approvedBy === undefined ? {} : { approvedBy: options.approvedBy }),
+        ...(options.marking === undefined ? {} : { marking: options.marking }),
+      };
       const commentary =
         options.commentary === undefined
           ? undefined
@@ -221,6 +257,7 @@ export function reportCommand(io: CliIo): Command {
             ...(options.period === undefined ? {} : { period: options.period }),
             ...(options.definition === undefined ? {} : { definition: options.definition }),
             disclosure,
+            document,
             ...(commentary === undefined ? {} : { commentary }),
           },
           { cwd: io.cwd, reporter: ctx.reporter, clock },
@@ -235,6 +272,7 @@ export function reportCommand(io: CliIo): Command {
         format === 'csv' ? report.csv() : report.html,
         `sna-${d.area.code}-${d.period.from}-${d.period.to}-${d.audience}`,
         (pages) => report.withPages(pages),
+        d.document.marking,
       );
     },
   );

@@ -6,6 +6,11 @@
 import type { DisclosureOptions } from '../../disclosure/index.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import { discloseSna } from './discloseSna.js';
+import {
+  resolveDocumentControl,
+  workspacePartnership,
+  type DocumentOptions,
+} from './documentControl.js';
 import { gatherSnaData, type SnaContext, type SnaOptions } from './gatherSnaData.js';
 import type { Commentary } from './readCommentary.js';
 import { renderSnaCsv } from './renderSnaCsv.js';
@@ -24,12 +29,23 @@ export interface SnaReport {
 
 export async function buildSnaReport(
   ws: Workspace,
-  options: SnaOptions & { disclosure: DisclosureOptions; commentary?: Commentary },
+  options: SnaOptions & {
+    disclosure: DisclosureOptions;
+    commentary?: Commentary;
+    /** Author, report version, approvals, marking (defaults announced). */
+    document?: DocumentOptions;
+  },
   context: SnaContext,
 ): Promise<SnaReport> {
   const data = await gatherSnaData(ws, options, context);
+  const document = resolveDocumentControl(
+    options.document ?? {},
+    options.disclosure.audience,
+    (await workspacePartnership(ws)) ?? data.area.name,
+    context.reporter,
+  );
   let start = Date.now();
-  const disclosed = discloseSna(data, options.disclosure);
+  const disclosed = discloseSna(data, options.disclosure, document);
   context.onStage?.('disclosure', Date.now() - start);
   start = Date.now();
   const html = renderSnaHtml(disclosed, options.commentary ?? {});

@@ -21,6 +21,7 @@ import { changeFraction, stateChange } from '../../trends/stateChange.js';
 import type { AnalysisWarning } from '../../analysis/analysisResult.js';
 import type { Shape } from '../../geo/shapes.js';
 import type { DisclosedSna, RawTable, ShownTable, SnaData } from './snaTypes.js';
+import { resolveDocumentControl, type DocumentControl } from './documentControl.js';
 
 const RECORDS = { one: 'record', many: 'records' };
 
@@ -139,7 +140,15 @@ export function mapPaths(
   return { paths, viewBox: `0 0 ${width} ${height}` };
 }
 
-export function discloseSna(data: SnaData, options: DisclosureOptions): DisclosedSna {
+/**
+ * `document`: the document control resolved by the caller (the command announces its
+ * defaults); left out, the defaults for the audience, unannounced.
+ */
+export function discloseSna(
+  data: SnaData,
+  options: DisclosureOptions,
+  document?: DocumentControl,
+): DisclosedSna {
   const policy = disclosurePolicy(options);
   const t = data.tables;
   // Linked figures withheld in one table are withheld in the others, until nothing changes.
@@ -296,6 +305,9 @@ export function discloseSna(data: SnaData, options: DisclosureOptions): Disclose
     generatedAt: data.generatedAt,
     software: data.software,
     audience: policy.audience,
+    document:
+      document ??
+      resolveDocumentControl({}, policy.audience, data.area.name, { info: () => undefined }),
     policy: {
       description: policy.description,
       minimum: minimumFor(policy, ['other']),
@@ -327,6 +339,9 @@ export function discloseSna(data: SnaData, options: DisclosureOptions): Disclose
   return disclosed;
 }
 
+/** What a warning says in place of details it withholds. */
+export const WITHHELD_DETAILS = 'details not published, to protect confidentiality';
+
 /**
  * The analyses' warnings state counts as computed ("4 records give a date but no time"). Outside
  * the analyst view a warning keeps its words only when no number in it could be a small count:
@@ -346,7 +361,7 @@ export function discloseWarnings(
     return risky
       ? {
           code: w.code,
-          message: `${w.code.toLowerCase().replace(/_/g, ' ')} (details not published, to protect confidentiality)`,
+          message: `${w.code.toLowerCase().replace(/_/g, ' ')} (${WITHHELD_DETAILS})`,
           count: 1,
         }
       : w;
@@ -376,8 +391,8 @@ export function summariseSna(d: DisclosedSna): string[] {
   const first = volumes.columnTotals[0]!;
   out.push(
     first.suppressed === false
-      ? `In ${d.area.name}, ${describeFigure(first, RECORDS)} of serious violence ${verb(first)} held from ${formatMonth(d.period.from)} to ${formatMonth(d.period.to)}${partPeriod(d)} (definition ${d.definition.id}, version ${d.definition.version}).`
-      : `In ${d.area.name}, the number of records of serious violence held from ${formatMonth(d.period.from)} to ${formatMonth(d.period.to)}${partPeriod(d)} is ${WITHHELD_PHRASE}.`,
+      ? `In ${d.area.name}, ${describeFigure(first, RECORDS)} of serious violence ${verb(first)} held from ${formatMonth(d.period.from)} to ${formatMonth(d.period.to)}${partPeriod(d)}, counting ${primaryTierWords(d.definition)}.`
+      : `In ${d.area.name}, the number of records of serious violence held from ${formatMonth(d.period.from)} to ${formatMonth(d.period.to)}${partPeriod(d)}, counting ${primaryTierWords(d.definition)}, is ${WITHHELD_PHRASE}.`,
   );
   if (d.change !== null) out.push(d.change.statement);
   if (d.trendTest !== null)
@@ -431,6 +446,12 @@ export function summariseSna(d: DisclosedSna): string[] {
     );
   }
   return out;
+}
+
+/** "the primary tier (“Serious violence (…)”) of definition thames-valley-vru, version 1". */
+export function primaryTierWords(definition: DisclosedSna['definition']): string {
+  const tier = definition.tiers[0];
+  return `the primary tier${tier === undefined ? '' : ` (“${tier.label}”)`} of definition ${definition.id}, version ${definition.version}`;
 }
 
 const verb = (f: DisclosedFigure): string =>

@@ -15,8 +15,10 @@ import {
 } from '../../disclosure/index.js';
 import { html, trusted, type HtmlValue, type SafeHtml } from '../html.js';
 import { page } from '../layout.js';
+import { keyFindings } from './keyFindings.js';
+import { paramRows } from './methodParams.js';
 import type { Commentary } from './readCommentary.js';
-import { partPeriod } from './discloseSna.js';
+import { partPeriod, WITHHELD_DETAILS } from './discloseSna.js';
 import { renderChart, resetChartIds, type ChartSpec } from './renderChart.js';
 import { SECTIONS, type DisclosedSna, type SectionId, type ShownTable } from './snaTypes.js';
 
@@ -46,6 +48,14 @@ table.data td.total, table.data th.total { font-weight: bold; background: #f4f6f
 code { font-size: 9pt; overflow-wrap: anywhere; }
 td.hash { font-family: monospace; font-size: 7pt; overflow-wrap: anywhere; }
 @media print { a { color: inherit; } }
+.marking { text-align: center; font-weight: bold; letter-spacing: 0.05em; margin: 0 0 3mm; }
+@media print { .marking { display: none; } }
+ol.findings { padding-left: 6mm; }
+ol.findings li { margin: 1mm 0; }
+table.control th { width: 38mm; }
+table.approvals td { height: 7mm; }
+section.control { break-before: page; }
+section.control table { break-inside: avoid; }
 `);
 
 const AUDIENCE_BANNER: Record<DisclosedSna['audience'], string> = {
@@ -169,7 +179,6 @@ function tableChart(
     <figcaption>
       ${t.title}${partPeriod(d)}.
       ${notShown.length === 0 ? '' : html`Months not held are gaps, not zeros: ${formatRuns(notShown)}.`}
-      Figures not published are left out of the chart; the table below gives every published figure.
     </figcaption>
   </figure>`;
 }
@@ -293,7 +302,13 @@ export function snaDataJson(d: DisclosedSna): unknown {
     definition: d.definition,
     audience: d.audience,
     policy: d.policy,
-    manifest: { generatedAt: d.generatedAt, software: d.software, batches: d.batches },
+    manifest: {
+      generatedAt: d.generatedAt,
+      software: d.software,
+      batches: d.batches,
+      document: d.document,
+    },
+    keyFindings: keyFindings(d),
     coverage: d.coverage,
     tables: Object.fromEntries(Object.entries(d.tables).map(([k, t]) => [k, tableData(t)])),
     rates: d.rates,
@@ -323,12 +338,6 @@ export function snaDataJson(d: DisclosedSna): unknown {
     params: d.params,
     warnings: d.warnings,
   };
-}
-
-function paramValue(v: unknown): string {
-  if (typeof v === 'string') return v;
-  const text = JSON.stringify(v) ?? String(v);
-  return text.length > 200 ? `${text.slice(0, 197)}…` : text;
 }
 
 /**
@@ -363,14 +372,13 @@ export function renderSnaHtml(
     header: 'Rate per 1,000 residents per year',
     values: d.rates.districts.map((r) => (r.rate === null ? '—' : formatRate(r.rate))),
   };
+  const doc = d.document;
+  const findings = keyFindings(d);
   const body = html`
+    ${doc.marking === null ? '' : html`<p class="marking" data-marking>${doc.marking}</p>`}
     <div class="cover">
       <h1>${title}</h1>
       <p class="meta">${d.period.from} to ${d.period.to} · ${d.area.level} ${d.area.code}</p>
-      <p class="meta">
-        Definition: ${d.definition.title} (${d.definition.id}, version ${d.definition.version})
-      </p>
-      <p class="meta">Generated ${d.generatedAt} by ${d.software.name} ${d.software.version}</p>
       <div class="banner ${d.audience === 'public' ? '' : 'draft'}">
         ${AUDIENCE_BANNER[d.audience]}
       </div>
@@ -380,6 +388,81 @@ export function renderSnaHtml(
           : ''
       }
     </div>
+    <section class="front" id="key-findings">
+      <h2>Key findings</h2>
+      <ol class="findings">
+        ${findings.map((f) => html`<li>${f}</li>`)}
+      </ol>
+    </section>
+    <section class="front control" id="document-control">
+      <h2>Document control</h2>
+      <table class="control">
+        <tbody>
+          <tr>
+            <th>Title</th>
+            <td>${title}</td>
+          </tr>
+          <tr>
+            <th>Area</th>
+            <td>${d.area.name} (${d.area.level} ${d.area.code})</td>
+          </tr>
+          <tr>
+            <th>Period</th>
+            <td>${d.period.from} to ${d.period.to}</td>
+          </tr>
+          <tr>
+            <th>Definition</th>
+            <td>
+              ${d.definition.title}: ${d.definition.id}, version ${d.definition.version}; counting
+              its primary
+              tier${d.definition.tiers[0] === undefined ? '' : `, “${d.definition.tiers[0].label}”`}
+            </td>
+          </tr>
+          <tr>
+            <th>Author</th>
+            <td>${doc.author}</td>
+          </tr>
+          <tr>
+            <th>Report version</th>
+            <td>${doc.version}</td>
+          </tr>
+          <tr>
+            <th>Audience</th>
+            <td>${d.audience}</td>
+          </tr>
+          <tr>
+            <th>Protective marking</th>
+            <td>${doc.marking ?? 'none (written to be published)'}</td>
+          </tr>
+          <tr>
+            <th>Generated</th>
+            <td>${generatedWords(d.generatedAt)} by ${d.software.name} ${d.software.version}</td>
+          </tr>
+        </tbody>
+      </table>
+      <h3>Approval</h3>
+      <table class="approvals">
+        <thead>
+          <tr>
+            <th>Role</th>
+            <th>Name</th>
+            <th>Date</th>
+            <th>Decision</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${doc.approvals.map(
+            (a) =>
+              html`<tr>
+                <td>${a.role}</td>
+                <td>${a.name}</td>
+                <td>${a.date}</td>
+                <td>${a.decision}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </section>
     <nav class="contents">
       <h2>Contents</h2>
       <ol>
@@ -414,7 +497,6 @@ export function renderSnaHtml(
       html`<h3>Caveats</h3>
         <ul>
           ${d.caveats.map((c) => html`<li>${c}</li>`)}
-          <li>${d.policy.description}.</li>
         </ul>
         <h3>Coverage of the period</h3>
         <table>
@@ -436,8 +518,10 @@ export function renderSnaHtml(
             )}
           </tbody>
         </table>
-        <h3>Data batches</h3>
-        ${batchTable(d)}`,
+        <p>
+          Every file read (kind, rows stored and checksum) is listed in the appendix, under “Data
+          batches”.
+        </p>`,
     )}
     ${section(
       'volumes',
@@ -548,7 +632,10 @@ export function renderSnaHtml(
     ${section(
       'method',
       html`<h3>Disclosure control</h3>
-        <p>${d.policy.description}.</p>
+        <p>
+          ${d.policy.description}. Charts leave out the figures not published; the table under each
+          chart gives every published figure.
+        </p>
         <h3>Parameters of each analysis</h3>
         <p class="small">
           Automatic: chosen by svd from the data or a fixed default, with the reason.
@@ -563,38 +650,21 @@ export function renderSnaHtml(
             </tr>
           </thead>
           <tbody>
-            ${d.params.flatMap((a) =>
-              Object.entries(a.params).map(
-                ([name, p]) =>
-                  html`<tr>
-                    <td>${a.analysis}</td>
-                    <td>${name}</td>
-                    <td>
-                      <code>${paramValue(p.value)}${p.unit === undefined ? '' : ` ${p.unit}`}</code>
-                    </td>
-                    <td>
-                      ${p.automatic ? `automatic${p.explanation === undefined ? '' : `: ${p.explanation}`}` : 'given'}
-                    </td>
-                  </tr>`,
-              ),
+            ${paramRows(d.params).map(
+              (r) =>
+                html`<tr>
+                  <td>${r.analyses.join(', ')}</td>
+                  <td>${r.name}</td>
+                  <td>${r.value}</td>
+                  <td>${r.chosen}</td>
+                </tr>`,
             )}
           </tbody>
         </table>
-        ${
-          d.warnings.length === 0
-            ? ''
-            : html`<h3>Warnings</h3>
-                <ul>
-                  ${d.warnings.map((w) => html`<li>${w.message}${w.count > 1 ? ` (${w.count} times)` : ''}</li>`)}
-                </ul>`
-        }
+        ${renderWarnings(d)}
         <h3>Manifest</h3>
-        <table>
+        <table class="control">
           <tbody>
-            <tr>
-              <th>Generated</th>
-              <td>${d.generatedAt}</td>
-            </tr>
             <tr>
               <th>Software</th>
               <td>${d.software.name} ${d.software.version}</td>
@@ -605,29 +675,60 @@ export function renderSnaHtml(
                 ${d.definition.id}@${d.definition.version}, sha256 <code>${d.definition.hash}</code>
               </td>
             </tr>
-            <tr>
-              <th>Area</th>
-              <td>${d.area.name} (${d.area.level} ${d.area.code})</td>
-            </tr>
-            <tr>
-              <th>Period</th>
-              <td>${d.period.from} to ${d.period.to}</td>
-            </tr>
-            <tr>
-              <th>Audience</th>
-              <td>${d.audience}</td>
-            </tr>
           </tbody>
         </table>
+        <p class="small">Title, area, period, audience and author: see the document control.</p>
+        <h3>Data batches</h3>
         ${batchTable(d)}
         <p class="small">
-          Every table and chart's data, as published here, is embedded in this file as JSON (the
-          element <code>sna-data</code>).
+          The HTML version of this report also holds every published figure in machine-readable form
+          (the element <code>sna-data</code>).
         </p>`,
     )}
     ${trusted(`<script type="application/json" id="sna-data">${scriptJson(snaDataJson(d))}</script>`)}
   `;
   return page(title, body, SNA_STYLE);
+}
+
+/** "1 June 2024, 09:30 UTC" from the ISO generation time (kept as given if it is not one). */
+function generatedWords(iso: string): string {
+  const t = new Date(iso);
+  if (Number.isNaN(t.getTime())) return iso;
+  const date = t.toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+  return `${date}, ${t.toISOString().slice(11, 16)} UTC`;
+}
+
+/**
+ * The analyses' warnings, each message once: those whose details are withheld in one sentence,
+ * the SYNTHETIC ones left to the cover and the caveats, which say it already.
+ */
+function renderWarnings(d: DisclosedSna): SafeHtml {
+  const withheld = `(${WITHHELD_DETAILS})`;
+  const counts = new Map<string, number>();
+  const hidden = new Set<string>();
+  for (const w of d.warnings) {
+    if (w.code === 'SYNTHETIC') continue;
+    if (w.message.endsWith(withheld)) hidden.add(w.message.slice(0, -withheld.length).trim());
+    else counts.set(w.message, (counts.get(w.message) ?? 0) + w.count);
+  }
+  if (counts.size === 0 && hidden.size === 0) return html``;
+  return html`<h3>Warnings</h3>
+    <ul>
+      ${[...counts].map(([m, n]) => html`<li>${m}${n > 1 ? ` (${n} times)` : ''}</li>`)}
+      ${
+        hidden.size === 0
+          ? ''
+          : html`<li>
+              Also raised, their details not published to protect confidentiality:
+              ${[...hidden].join('; ')}.
+            </li>`
+      }
+    </ul>`;
 }
 
 function batchTable(d: DisclosedSna): SafeHtml {

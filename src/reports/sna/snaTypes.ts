@@ -11,6 +11,7 @@ import type { ResolvedParam, AnalysisWarning } from '../../analysis/analysisResu
 import type { DisclosedFigure, DisclosedTable, DisclosurePolicy } from '../../disclosure/index.js';
 import type { Shape } from '../../geo/shapes.js';
 import type { HotOrCold } from '../../hotspots/hotspotAnalysis.js';
+import type { DocumentControl } from './documentControl.js';
 
 /** A table of whole counts as computed, rows × columns, with where the counts come from. */
 export interface RawTable {
@@ -160,6 +161,8 @@ export interface DisclosedSna {
   generatedAt: string;
   software: SnaData['software'];
   audience: DisclosurePolicy['audience'];
+  /** Author, report version, approvals and protective marking (the front matter). */
+  document: DocumentControl;
   policy: { description: string; minimum: number; healthMinimum: number; rounding: number | null };
   /** Rows stored per batch go through the policy too (null: not published). */
   batches: (Omit<SnaBatch, 'rows'> & { rows: number | null })[];

@@ -23,7 +23,7 @@ export const FILTER_PROPERTIES: Record<string, Record<string, unknown>> = {
     type: 'string',
     maxLength: 100,
     pattern: '^[a-z0-9-]+$',
-    description: 'a tier of the definition',
+    description: 'a tier of the definition, or all (every record, whatever its tier)',
   },
   source: {
     type: 'string',
@@ -35,12 +35,16 @@ export const FILTER_PROPERTIES: Record<string, Record<string, unknown>> = {
 
 export type FilterQuery = Partial<Record<keyof DashboardFilters, string>>;
 
-/** The filters of a query, leaving out empty values and `area=all`. */
+/** The filters of a query, leaving out empty values, `area=all` and `tier=all`. */
 export function filtersOf(query: FilterQuery): DashboardFilters {
   const out: DashboardFilters = {};
   for (const key of ['from', 'to', 'area', 'definition', 'tier', 'source'] as const) {
     const value = query[key];
-    if (value !== undefined && value !== '' && !(key === 'area' && value === 'all'))
+    if (
+      value !== undefined &&
+      value !== '' &&
+      !((key === 'area' || key === 'tier') && value === 'all')
+    )
       out[key] = value;
   }
   return out;

@@ -1,6 +1,7 @@
 import type { Meta } from '../types';
 import type { Filters, FilterKey } from '../url';
 import { fmtMonth, monthSpan } from '../format';
+import { definitionOf } from './CountingLine';
 
 export interface FiltersBarProps {
   meta: Meta;
@@ -19,9 +20,7 @@ export function FiltersBar({ meta, filters, onChange }: FiltersBarProps) {
     meta.months.first === null || meta.months.last === null
       ? []
       : monthSpan(meta.months.first, meta.months.last);
-  const definition = meta.definitions.find(
-    (d) => d.id === filters.definition || `${d.id}@${d.version}` === filters.definition,
-  );
+  const definition = definitionOf(meta, filters.definition);
   const select = (key: FilterKey, label: string, options: { value: string; label: string }[]) => (
     <label className="filter">
       <span>{label}</span>
@@ -65,8 +64,11 @@ export function FiltersBar({ meta, filters, onChange }: FiltersBarProps) {
         })),
       )}
       {select('tier', 'Tier', [
-        { value: '', label: 'All tiers' },
-        ...(definition?.tiers ?? []).map((t) => ({ value: t.id, label: t.label })),
+        ...(definition?.tiers ?? []).map((t, i) => ({
+          value: t.id,
+          label: i === 0 ? `${t.label} (primary tier)` : t.label,
+        })),
+        { value: 'all', label: 'All records (any tier or none)' },
       ])}
       {select('source', 'Source', [
         { value: 'all', label: 'All sources (may count an incident twice)' },

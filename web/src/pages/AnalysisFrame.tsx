@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { PageProps } from '../App';
 import { getJson } from '../api';
+import { CountingLine } from '../components/CountingLine';
 import { Show } from '../components/Status';
 import { filterParams } from '../url';
 import { useApi } from '../useApi';
@@ -22,16 +23,32 @@ export interface Analysis<T> {
 export function AnalysisPage<T extends { summary: string[] }>({
   title,
   endpoint,
+  meta,
   filters,
   children,
-}: PageProps & { title: string; endpoint: string; children: (result: T) => ReactNode }) {
-  const params = filterParams(filters);
+  counting,
+}: PageProps & {
+  title: string;
+  endpoint: string;
+  children: (result: T) => ReactNode;
+  /** What the page counts when it is not the selection's tier (the tier is then not sent). */
+  counting?: string;
+}) {
+  const { tier: _tier, ...withoutTier } = filters;
+  const params = filterParams(counting === undefined ? filters : withoutTier);
   const loaded = useApi(`${endpoint}|${params.toString()}`, () =>
     getJson<Analysis<T>>(endpoint, params),
   );
   return (
     <>
       <h1>{title}</h1>
+      {counting === undefined ? (
+        <CountingLine meta={meta} filters={filters} />
+      ) : (
+        <p className="counting" data-testid="counting">
+          Counting: {counting}.
+        </p>
+      )}
       <Show loaded={loaded} what={title.toLowerCase()}>
         {(a) => (
           <>

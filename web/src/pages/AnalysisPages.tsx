@@ -510,6 +510,7 @@ export function HealthPage(props: PageProps) {
       {...props}
       title="Police and health"
       endpoint="/api/health-vs-police"
+      counting="Police-recorded assaults with injury (the Home Office offence subgroup “Violence with injury”), whatever their tier, beside A&E assault attendances, as in the assessment: restricted to a tier, the police side would no longer be the assaults an attendance can be compared with. The Tier filter does not apply to this page"
     >
       {(r) => <HealthBody r={r} />}
     </AnalysisPage>

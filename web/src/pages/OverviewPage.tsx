@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import type { PageProps } from '../App';
 import { getJson } from '../api';
 import { Chart } from '../components/Chart';
+import { CountingLine } from '../components/CountingLine';
 import { DataTable } from '../components/DataTable';
 import { Empty, Loading, Show } from '../components/Status';
 import { CATEGORICAL } from '../echarts';
@@ -12,7 +13,7 @@ import { filterParams } from '../url';
 import { useApi } from '../useApi';
 import { CoverageGrid } from './CoverageGrid';
 
-export function OverviewPage({ filters }: PageProps) {
+export function OverviewPage({ meta, filters }: PageProps) {
   const params = filterParams(filters);
   const overview = useApi(params.toString(), () => getJson<Overview>('/api/overview', params));
   const trends = useApi(`trends|${params.toString()}`, () =>
@@ -21,6 +22,7 @@ export function OverviewPage({ filters }: PageProps) {
   return (
     <>
       <h1>Overview</h1>
+      <CountingLine meta={meta} filters={filters} />
       <section aria-labelledby="change-h">
         <h2 id="change-h">Is it changing?</h2>
         {trends.state === 'ready' ? (
