@@ -8,6 +8,7 @@ import {
   closeReview,
   CONSULTEE_KINDS,
   getReview,
+  latestReview,
   listReviews,
   recordConsultation,
   resolveReview,
@@ -189,7 +190,7 @@ export function reviewCommand(io: CliIo): Command {
   command
     .command('show [id]')
     .description(
-      'one review: frozen measures, action changes, commentary, consultation, provenance',
+      'one review (default: the latest): frozen measures, action changes, commentary, consultation, provenance',
     )
     .option('--db <path>', DB_HELP)
     .option('--json', 'print as JSON')
@@ -197,7 +198,13 @@ export function reviewCommand(io: CliIo): Command {
     .action(async (id: string | undefined, options: CommonOptions) => {
       const ctx = commandContext(io, options);
       const detail = await withCommandWorkspace(ctx, { create: false }, async (ws) =>
-        getReview(ws, (await resolveReview(ws, parseReviewId(id), ctx.reporter)).review_id),
+        getReview(
+          ws,
+          (id === undefined
+            ? await latestReview(ws, ctx.reporter)
+            : await resolveReview(ws, parseReviewId(id), ctx.reporter)
+          ).review_id,
+        ),
       );
       if (ctx.json) return ctx.printJson(detail);
       ctx.print(renderReview(detail));
