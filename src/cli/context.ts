@@ -1,5 +1,5 @@
 /** What every command shares: the workspace path, JSON output, the reporter. */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { resolveDbPath } from '../store/resolveDbPath.js';
 import { openWorkspace, type Workspace } from '../store/openWorkspace.js';
 import type { Reporter } from '../core/reporter.js';
@@ -64,7 +64,17 @@ export async function withCommandWorkspace<T>(
   const ws = await ctx.open(mode);
   try {
     return await fn(ws);
+  } catch (error) {
+    ws.close();
+    // A workspace this command created and then failed to fill is removed with its WAL, so a
+    // failed first ingest leaves no empty workspace behind; an existing one is never removed.
+    if (ws.created && ws.path !== ':memory:') removeWorkspaceFiles(ws.path);
+    throw error;
   } finally {
     ws.close();
   }
+}
+
+function removeWorkspaceFiles(path: string): void {
+  for (const file of [path, `${path}.wal`]) rmSync(file, { force: true });
 }

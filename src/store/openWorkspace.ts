@@ -146,7 +146,10 @@ export async function openWorkspace(path: string, options: OpenOptions = {}): Pr
   }
   const connection = await instance.connect();
   const db = new Db(connection);
+  let closed = false;
   const close = (): void => {
+    if (closed) return;
+    closed = true;
     connection.closeSync();
     instance.closeSync();
   };
