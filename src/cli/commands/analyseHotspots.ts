@@ -211,10 +211,11 @@ export function hotspotsCommand(io: CliIo): Command {
     new Command('hotspots').description(
       'where incidents concentrate: grid counts, kernel density, Gi* hot and cold spots, LSOAs, change, classes, concentration, repeat locations',
     ),
+    { area: false },
   )
     .option(
-      '--area <LEVEL=NAME>',
-      `the area to map: ${AREA_LEVELS_WITH_BOUNDARIES.join(', ')} by name or code (default: the area --where names, else the force area with data)`,
+      '--area <CODE|NAME|LEVEL=VALUE>',
+      `the area to map: a ${AREA_LEVELS_WITH_BOUNDARIES.join(', ')} by code or name (default: the area --where names, else the force area with data)`,
     )
     .option(
       '--boundary <which>',
@@ -280,7 +281,7 @@ Examples:
     )
     .action(async (options: HotspotsCliOptions) => {
       const ctx = commandContext(io, options);
-      const selection = selectionFromOptions(options);
+      const selection = selectionFromOptions(options, { area: false });
       const hotspotOptions: HotspotOptions = {};
       const set = <K extends keyof HotspotOptions>(
         key: K,
