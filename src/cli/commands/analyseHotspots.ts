@@ -336,21 +336,25 @@ Examples:
       const top =
         number('top', options.top, (v) => Number.isInteger(v) && v >= 0, 'a whole number') ?? 10;
       set('top', top);
-      const analysis = await withCommandWorkspace(ctx, { create: false }, async (ws) => {
-        const a = await analyseHotspots(ws, selection, hotspotOptions, {
-          cwd: io.cwd,
-          reporter: ctx.reporter,
-        });
-        let outlines = new Map<string, string>();
-        if (options.lsoaGeojson !== undefined && a.result.lsoas !== null) {
-          const rows = await ws.db.all<{ code: string; geojson: string }>(
-            `SELECT code, geojson FROM geo_area_list WHERE level = $level AND geojson IS NOT NULL`,
-            { level: a.result.lsoas.level },
-          );
-          outlines = new Map(rows.map((r) => [r.code, r.geojson]));
-        }
-        return { ...a, outlines };
-      });
+      const analysis = await withCommandWorkspace(
+        ctx,
+        { create: false, readOnly: true },
+        async (ws) => {
+          const a = await analyseHotspots(ws, selection, hotspotOptions, {
+            cwd: io.cwd,
+            reporter: ctx.reporter,
+          });
+          let outlines = new Map<string, string>();
+          if (options.lsoaGeojson !== undefined && a.result.lsoas !== null) {
+            const rows = await ws.db.all<{ code: string; geojson: string }>(
+              `SELECT code, geojson FROM geo_area_list WHERE level = $level AND geojson IS NOT NULL`,
+              { level: a.result.lsoas.level },
+            );
+            outlines = new Map(rows.map((r) => [r.code, r.geojson]));
+          }
+          return { ...a, outlines };
+        },
+      );
       for (const w of analysis.warnings)
         ctx.reporter.warn(`${w.message}${w.count > 1 ? ` (×${nf(w.count)})` : ''}`);
       if (options.geojson !== undefined) {

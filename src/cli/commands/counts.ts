@@ -77,7 +77,7 @@ export function countsCommand(io: CliIo): Command {
       checkTierDimensions([...query.by, ...query.where.map((w) => w.dimension)]);
       const { result, definition } = await withCommandWorkspace(
         ctx,
-        { create: false },
+        { create: false, readOnly: true },
         async (ws) => {
           const definition: CountsDefinition | undefined =
             options.definition === undefined
