@@ -147,6 +147,25 @@ describe('--area takes a bare code or name of any level', () => {
     expect(force.stderr).toContain('--area thames-valley: force Thames Valley (thames-valley)');
   });
 
+  it('svd analyse hotspots maps an area given by a bare name, as by LEVEL=NAME', async () => {
+    const bare = await run(['analyse', 'hotspots', '--area', 'Oxford', '--json', '--quiet']);
+    expect(bare.code, bare.stderr).toBe(0);
+    const level = await run([
+      'analyse',
+      'hotspots',
+      '--area',
+      'district=Oxford',
+      '--json',
+      '--quiet',
+    ]);
+    expect(level.code, level.stderr).toBe(0);
+    type Out = { result: { area: { level: string; code: string }; incidents: unknown } };
+    const a = JSON.parse(bare.stdout) as Out;
+    const b = JSON.parse(level.stdout) as Out;
+    expect(a.result.area).toMatchObject({ level: 'district', code: 'E07000178' });
+    expect(a.result.incidents).toEqual(b.result.incidents);
+  });
+
   it('an unknown area is an error with the nearest names', async () => {
     const r = await run(['counts', '--by', 'month', '--area', 'Oxfrod']);
     expect(r.code).toBe(2);
