@@ -15,6 +15,8 @@ import { countsDefinition, type CountsDefinition } from '../definitions/countsDe
 import { TIER_DIMENSIONS } from '../definitions/tierDimensions.js';
 import { usesAreas } from '../geo/areaDimensions.js';
 import { placeIncidents } from '../geo/placeIncidents.js';
+import { ensureGeography } from '../geo/rebuildGeography.js';
+import { checkAreaFilters, resolveAreaOption, type ResolvedArea } from '../geo/resolveArea.js';
 import type { Workspace } from '../store/openWorkspace.js';
 import type { Params } from './analysisResult.js';
 
@@ -26,6 +28,8 @@ export interface Selection {
   where?: CountFilter[];
   /** A classified definition (`ID`, `ID@VERSION` or a file); required for tier filters. */
   definition?: string;
+  /** `--area`: a bare code or name of any level, or LEVEL=VALUE (see resolveAreaOption). */
+  area?: string;
 }
 
 export interface ResolvedSelection {
@@ -59,6 +63,12 @@ export async function resolveSelection(
       'swap them',
     );
   const where = [...(selection.where ?? [])];
+  let area: ResolvedArea | undefined;
+  if (selection.area !== undefined) {
+    if (ws.placementMaintained !== true) await ensureGeography(ws, { reporter: context.reporter });
+    area = await resolveAreaOption(ws, selection.area, context.reporter);
+    where.push(area.filter);
+  }
   const tierNames = TIER_DIMENSIONS.map((d) => d.name);
   const named = [...where.map((w) => w.dimension), ...(context.alsoUsing ?? [])];
   if (selection.definition === undefined && named.some((n) => tierNames.includes(n)))
@@ -80,10 +90,14 @@ export async function resolveSelection(
     });
   }
   if (usesAreas(named)) await placeIncidents(ws, { reporter: context.reporter });
+  await checkAreaFilters(ws, selection.where ?? []);
   context.params?.given('selection', {
     from: selection.from ?? null,
     to: selection.to ?? null,
     where: selection.where ?? [],
+    ...(area === undefined
+      ? {}
+      : { area: { given: selection.area, level: area.level, code: area.code, name: area.name } }),
     definition:
       definition === undefined
         ? null

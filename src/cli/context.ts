@@ -1,8 +1,10 @@
 /** What every command shares: the workspace path, JSON output, the reporter. */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { resolveDbPath } from '../store/resolveDbPath.js';
 import { openWorkspace, type Workspace } from '../store/openWorkspace.js';
+import { SvdError } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
+import { placeIncidents } from '../geo/placeIncidents.js';
 import type { CliIo } from './io.js';
 import { createCliReporter } from './progress.js';
 
@@ -12,12 +14,22 @@ export interface CommonOptions {
   quiet?: boolean;
 }
 
+/**
+ * How a command opens the workspace: `readOnly` for commands that only read, so they run beside
+ * `svd serve` and other readers (derived data is then checked, never written).
+ */
+export interface OpenMode {
+  create: boolean;
+  scratchIfMissing?: boolean;
+  readOnly?: boolean;
+}
+
 export interface CommandContext {
   io: CliIo;
   json: boolean;
   reporter: Reporter;
   /** Opens the workspace; `scratch` opens a throw-away in-memory one when the file is missing. */
-  open(options: { create: boolean; scratchIfMissing?: boolean }): Promise<Workspace>;
+  open(options: OpenMode): Promise<Workspace>;
   print(text: string): void;
   printJson(value: unknown): void;
 }
@@ -29,13 +41,16 @@ export function commandContext(io: CliIo, options: CommonOptions): CommandContex
     io,
     json,
     reporter,
-    async open({ create, scratchIfMissing }) {
+    async open({ create, scratchIfMissing, readOnly }) {
       const where = resolveDbPath(options.db, io.env, io.cwd);
       if (scratchIfMissing === true && !existsSync(where.path)) {
         reporter.info(`no workspace at ${where.path}; checking against an empty one`);
         return openWorkspace(':memory:', { create: true });
       }
-      const ws = await openWorkspace(where.path, { create });
+      const ws = await openWorkspace(where.path, {
+        create,
+        ...(readOnly === true && !create ? { readOnly: true } : {}),
+      });
       if (ws.created) {
         reporter.info(
           `created workspace ${where.path}${where.source === 'default' ? ' (the default; choose another with --db or SVD_DB)' : ''}`,
@@ -58,12 +73,64 @@ export function commandContext(io: CliIo, options: CommonOptions): CommandContex
 
 export async function withCommandWorkspace<T>(
   ctx: CommandContext,
-  mode: { create: boolean; scratchIfMissing?: boolean },
+  mode: OpenMode,
   fn: (ws: Workspace) => Promise<T>,
 ): Promise<T> {
+  if (mode.readOnly === true && !mode.create) {
+    // Read-only; when derived data turn out stale and nobody else holds the file, refresh them
+    // with a short read-write open and read again (docs/decisions/0063-read-only-workspace.md).
+    for (let attempt = 0; ; attempt++) {
+      const ws = await ctx.open(mode);
+      try {
+        return await fn(ws);
+      } catch (error) {
+        if (
+          attempt > 0 ||
+          !(error instanceof SvdError) ||
+          error.code !== 'DERIVED_DATA_STALE' ||
+          !ws.readOnly
+        )
+          throw error;
+        ws.close();
+        if (!(await refreshDerivedData(ws.path, ctx))) throw error;
+      } finally {
+        ws.close();
+      }
+    }
+  }
   const ws = await ctx.open(mode);
   try {
     return await fn(ws);
+  } catch (error) {
+    ws.close();
+    // A workspace this command created and then failed to fill is removed with its WAL, so a
+    // failed first ingest leaves no empty workspace behind; an existing one is never removed.
+    if (ws.created && ws.path !== ':memory:') removeWorkspaceFiles(ws.path);
+    throw error;
+  } finally {
+    ws.close();
+  }
+}
+
+function removeWorkspaceFiles(path: string): void {
+  for (const file of [path, `${path}.wal`]) rmSync(file, { force: true });
+}
+
+/** Places the records (rebuilding the areas first if need be); false when the file is held. */
+async function refreshDerivedData(path: string, ctx: CommandContext): Promise<boolean> {
+  let ws: Workspace;
+  try {
+    ws = await openWorkspace(path, { create: false });
+  } catch (error) {
+    if (error instanceof SvdError && error.code === 'WORKSPACE_LOCKED') return false;
+    throw error;
+  }
+  try {
+    ctx.reporter.info(
+      'the areas or the placement of records were out of date: refreshing them (as svd geo place does)',
+    );
+    await placeIncidents(ws, { reporter: ctx.reporter });
+    return true;
   } finally {
     ws.close();
   }

@@ -12,9 +12,14 @@ export interface SelectionOptions extends CommonOptions {
   where?: string[];
   definition?: string;
   tier?: string;
+  area?: string;
 }
 
-export function addSelectionOptions(command: Command): Command {
+export const AREA_OPTION_HELP =
+  'only incidents in this area: a bare code or name of any level (Oxford, E07000178, csp=oxford, thames-valley)';
+
+export function addSelectionOptions(command: Command, options: { area?: boolean } = {}): Command {
+  if (options.area !== false) command.option('--area <CODE|NAME|LEVEL=VALUE>', AREA_OPTION_HELP);
   return command
     .option('--from <YYYY-MM>', 'first month (default: the first month held)')
     .option('--to <YYYY-MM>', 'last month (default: the last month held)')
@@ -30,7 +35,11 @@ export function addSelectionOptions(command: Command): Command {
     .option('--quiet', 'no progress or announcements');
 }
 
-export function selectionFromOptions(options: SelectionOptions): Selection {
+export function selectionFromOptions(
+  options: SelectionOptions,
+  /** `area: false` for a command whose --area means something else (hotspots: the area mapped). */
+  use: { area?: boolean } = {},
+): Selection {
   const dimensions =
     options.definition === undefined ? DIMENSIONS : [...DIMENSIONS, ...TIER_DIMENSIONS];
   const where = parseWhere(
@@ -42,5 +51,6 @@ export function selectionFromOptions(options: SelectionOptions): Selection {
     ...(options.to === undefined ? {} : { to: options.to }),
     where,
     ...(options.definition === undefined ? {} : { definition: options.definition }),
+    ...(options.area === undefined || use.area === false ? {} : { area: options.area }),
   };
 }

@@ -71,14 +71,23 @@ export const DEMO_REFERENCE_FILES = {
   deprivation: ['imd', 'File_2_-_IoD2019_Domains_of_Deprivation.csv.gz'],
 } as const;
 
+/**
+ * The folders of Thames Valley street files the demo reads in the shared data: the months of
+ * `street/` and the recent year of `street-2025/` (2025-07 is missing at source: coverage and
+ * trends show it as missing, never zero).
+ */
+export const DEMO_STREET_FOLDERS = ['street', 'street-2025'] as const;
+
 /** The police.uk street files of the demo in the shared data, optionally only some months. */
 export function demoStreetFiles(sharedData: string, months?: readonly string[]): string[] {
-  const dir = path.join(sharedData, 'police-uk', 'thames-valley', 'street');
-  return readdirSync(dir)
-    .filter((f) => /^\d{4}-\d{2}-thames-valley-street\.csv(\.gz)?$/.test(f))
-    .filter((f) => months === undefined || months.includes(f.slice(0, 7)))
-    .sort()
-    .map((f) => path.join(dir, f));
+  return DEMO_STREET_FOLDERS.flatMap((folder) => {
+    const dir = path.join(sharedData, 'police-uk', 'thames-valley', folder);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir)
+      .filter((f) => /^\d{4}-\d{2}-thames-valley-street\.csv(\.gz)?$/.test(f))
+      .filter((f) => months === undefined || months.includes(f.slice(0, 7)))
+      .map((f) => path.join(dir, f));
+  }).sort((a, b) => path.basename(a).localeCompare(path.basename(b)));
 }
 
 /** Every input file the demo reads from the shared data (what its "up to date" stamp covers). */
@@ -132,7 +141,7 @@ export async function runDemo(ws: Workspace, options: DemoOptions): Promise<Demo
   let dataPath: string;
   let dataSource: DemoResult['dataSource'];
   if (options.sharedData !== undefined) {
-    dataPath = path.join(options.sharedData, 'police-uk', 'thames-valley', 'street');
+    dataPath = path.join(options.sharedData, 'police-uk', 'thames-valley');
     streetFiles = demoStreetFiles(options.sharedData, options.months);
     dataSource = 'shared';
     reporter.info(`using the open data in ${options.sharedData}`);

@@ -7,6 +7,7 @@
  */
 import { blobValue, listValue } from '@duckdb/node-api';
 import type { Clock } from '../core/clock.js';
+import { SvdError } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
 import type { Workspace } from '../store/openWorkspace.js';
 import { is2021OnlyCode, sqlIs2021OnlyCode } from '../sources/police-uk/lsoaVintage.js';
@@ -636,5 +637,24 @@ export async function ensureGeography(
     k: STAMP_KEY,
   });
   if (last === stamp) return undefined;
+  if (ws.readOnly === true)
+    throw staleDerivedData(
+      ws,
+      'the areas were built before the last boundaries, lookups or partnerships were loaded',
+    );
   return rebuildGeography(ws, options);
+}
+
+/**
+ * A read-only workspace whose derived data (areas, placement) is not current: only a command that
+ * writes can refresh it (docs/decisions/0063-read-only-workspace.md).
+ */
+export function staleDerivedData(ws: Workspace, why: string): SvdError {
+  return new SvdError({
+    kind: 'workspace',
+    code: 'DERIVED_DATA_STALE',
+    message: `this command reads the workspace read-only, and ${why}`,
+    location: { file: ws.path },
+    fix: `refresh it with svd geo place --db ${ws.path} (it writes: stop svd serve on this workspace first, or restart svd serve, which refreshes it when it starts), then run the command again`,
+  });
 }

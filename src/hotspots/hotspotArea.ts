@@ -12,6 +12,7 @@ import { SvdError, usageError } from '../core/errors.js';
 import type { CountFilter } from '../counts/countIncidents.js';
 import { dissolve } from '../geo/dissolve.js';
 import { ensureGeography } from '../geo/rebuildGeography.js';
+import { resolveAreaOption } from '../geo/resolveArea.js';
 import { unpackShape, type Shape } from '../geo/shapes.js';
 import type { Reporter } from '../core/reporter.js';
 import type { Workspace } from '../store/openWorkspace.js';
@@ -200,6 +201,17 @@ export async function resolveHotspotArea(
     };
   };
   if (given !== undefined) {
+    if (!given.includes('=')) {
+      // A bare code or name of any level, resolved as --area is everywhere.
+      const found = await resolveAreaOption(ws, given, reporter);
+      if (!(AREA_LEVELS_WITH_BOUNDARIES as readonly string[]).includes(found.level))
+        throw usageError(
+          'BAD_AREA',
+          `--area ${given} is ${found.level} ${found.name ?? found.code}, which a hotspot map cannot cover`,
+          `map one of the levels ${AREA_LEVELS_WITH_BOUNDARIES.join(', ')}, e.g. --area district=Oxford`,
+        );
+      return make(found.level as HotspotAreaLevel, found.code, null);
+    }
     const { level, value } = parseAreaOption(given);
     return make(level, value, null);
   }

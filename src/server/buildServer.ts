@@ -21,7 +21,7 @@ import { errorResponse } from './httpErrors.js';
 import { openApiDocument, type JsonObjectSchema, type RouteDoc } from './openApi.js';
 import { ResponseCache } from './responseCache.js';
 import { StaticFiles } from './staticFiles.js';
-import type { WorkspacePool } from './workspacePool.js';
+import { BUSY_RETRY_SECONDS, type WorkspacePool } from './workspacePool.js';
 import { registerDataRoutes } from './routes/dataRoutes.js';
 import { registerDefinitionRoutes } from './routes/definitionRoutes.js';
 import { registerAnalysisRoutes } from './routes/analysisRoutes.js';
@@ -102,7 +102,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   app.setErrorHandler((error, _request, reply) => {
     const { status, body } = errorResponse(error);
-    if (status >= 500) reporter.warn(`internal fault answering a request: ${String(error)}`);
+    if (status === 503) reply.header('Retry-After', String(BUSY_RETRY_SECONDS));
+    else if (status >= 500) reporter.warn(`internal fault answering a request: ${String(error)}`);
     void reply.status(status).type('application/json; charset=utf-8').send(body);
   });
 

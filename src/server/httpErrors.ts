@@ -31,7 +31,11 @@ function isFastifyError(error: unknown): error is FastifyLikeError {
 /** The status and body for any error a route throws. Internal faults say nothing of their cause. */
 export function errorResponse(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof SvdError)
-    return { status: HTTP_STATUS[error.kind], body: { error: error.toJSON() } };
+    return {
+      // The workspace held by an upload (or by another process during one): try again shortly.
+      status: error.code === 'WORKSPACE_BUSY' ? 503 : HTTP_STATUS[error.kind],
+      body: { error: error.toJSON() },
+    };
   if (isFastifyError(error)) {
     if (error.validation !== undefined)
       return {

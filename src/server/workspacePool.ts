@@ -1,10 +1,13 @@
 /**
  * The server's hold on one workspace: one DuckDB instance and a few connections, each lent to one
- * request at a time (a connection's temporary tables, e.g. whatif's, are its own). Reads share the
- * connections; a write (an upload) waits until no read is running and holds every new request
- * until it is done. Unless uploads are allowed the instance is opened read-only, so no request
- * can change the file; the workspace is first brought up to date (schema, placement) by a short
- * read-write open (docs/decisions/0040-dashboard-server.md).
+ * request at a time (a connection's temporary tables, e.g. whatif's, are its own). The instance is
+ * always opened read-only, so `svd counts`, `svd analyse`, `svd report`… run beside the server
+ * (DuckDB lets several processes read one file, never one write beside them). The workspace is
+ * first brought up to date (schema, placement) by a short read-write open
+ * (docs/decisions/0040-dashboard-server.md). With uploads allowed, a write waits until no read
+ * is running, closes the read-only instance, opens the file read-write for the length of the
+ * write, then reopens it read-only; requests arriving meanwhile are answered 503 with
+ * Retry-After rather than queued (docs/decisions/0063-read-only-workspace.md).
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { SvdError, errorMessage } from '../core/errors.js';
@@ -13,6 +16,9 @@ import { Db } from '../store/db.js';
 import { MIGRATIONS } from '../store/migrations/index.js';
 import { openWorkspace, type Workspace } from '../store/openWorkspace.js';
 import { placeIncidents } from '../geo/placeIncidents.js';
+
+/** Seconds a client is told to wait (Retry-After) while an upload holds the workspace. */
+export const BUSY_RETRY_SECONDS = 2;
 
 export interface PoolOptions {
   /** Open read-write (uploads allowed); otherwise read-only. */
@@ -37,9 +43,11 @@ export class WorkspacePool {
 
   private constructor(
     readonly path: string,
+    /** Uploads allowed: a write takes the file read-write for its own length. */
     readonly writable: boolean,
-    private readonly instance: DuckDBInstance,
+    private instance: DuckDBInstance,
     leases: Lease[],
+    private readonly connections: number,
   ) {
     this.idle.push(...leases);
   }
@@ -58,12 +66,18 @@ export class WorkspacePool {
     } finally {
       prepared.close();
     }
+    const connections = options.connections ?? 4;
+    const { instance, leases } = await WorkspacePool.openReadOnly(path, connections);
+    return new WorkspacePool(path, options.writable, instance, leases, connections);
+  }
+
+  private static async openReadOnly(
+    path: string,
+    connections: number,
+  ): Promise<{ instance: DuckDBInstance; leases: Lease[] }> {
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(
-        path,
-        options.writable ? {} : { access_mode: 'READ_ONLY' },
-      );
+      instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
     } catch (error) {
       throw new SvdError({
         kind: 'workspace',
@@ -76,7 +90,7 @@ export class WorkspacePool {
     }
     const schemaVersion = MIGRATIONS.at(-1)?.version ?? 0;
     const leases: Lease[] = [];
-    for (let i = 0; i < (options.connections ?? 4); i++) {
+    for (let i = 0; i < connections; i++) {
       const connection = await instance.connect();
       await connection.run(`SET TimeZone = 'UTC'`);
       const ws: Workspace = {
@@ -86,11 +100,12 @@ export class WorkspacePool {
         migrated: [],
         created: false,
         placementMaintained: true,
+        readOnly: true,
         close: () => undefined,
       };
       leases.push({ connection, ws });
     }
-    return new WorkspacePool(path, options.writable, instance, leases);
+    return { instance, leases };
   }
 
   private async acquire(): Promise<Lease> {
@@ -105,9 +120,14 @@ export class WorkspacePool {
     else this.idle.push(lease);
   }
 
-  /** Runs fn with a connection of its own; waits while a write is running. */
+  /** True while an upload holds the file read-write. */
+  get busy(): boolean {
+    return this.writing !== null;
+  }
+
+  /** Runs fn with a connection of its own; refused (503, Retry-After) while a write runs. */
   async read<T>(fn: (ws: Workspace) => Promise<T>): Promise<T> {
-    while (this.writing !== null) await this.writing;
+    if (this.writing !== null) throw busyError();
     this.readers++;
     const lease = await this.acquire();
     try {
@@ -119,7 +139,10 @@ export class WorkspacePool {
     }
   }
 
-  /** Runs fn alone: no read runs meanwhile. Refused when the workspace is open read-only. */
+  /**
+   * Runs fn alone, on the file opened read-write for its length: waits for running reads, closes
+   * the read-only instance, writes, reopens it read-only. Refused unless uploads are allowed.
+   */
   async write<T>(fn: (ws: Workspace) => Promise<T>): Promise<T> {
     if (!this.writable)
       throw new SvdError({
@@ -128,7 +151,7 @@ export class WorkspacePool {
         message: 'this dashboard serves the workspace read-only; uploads are turned off',
         fix: 'start it with `svd serve --allow-upload` to let people add files from the browser',
       });
-    while (this.writing !== null) await this.writing;
+    if (this.writing !== null) throw busyError();
     let done!: () => void;
     this.writing = new Promise<void>((resolve) => (done = resolve));
     try {
@@ -137,13 +160,35 @@ export class WorkspacePool {
           this.readersDone = resolve;
         });
       this.readersDone = null;
-      const lease = await this.acquire();
+      this.closeInstance();
       try {
-        // A write places what it added itself (placement is not maintained behind its back).
-        return await fn({ ...lease.ws, placementMaintained: false });
+        let ws: Workspace;
+        try {
+          ws = await openWorkspace(this.path, { create: false });
+        } catch (error) {
+          if (error instanceof SvdError && error.code === 'WORKSPACE_LOCKED')
+            throw new SvdError({
+              kind: 'workspace',
+              code: 'WORKSPACE_BUSY',
+              message:
+                'another svd command is reading this workspace, so the upload cannot write now; nothing was stored',
+              location: { file: this.path },
+              fix: `try the upload again in a moment (when that command has finished)`,
+              cause: error,
+            });
+          throw error;
+        }
+        try {
+          // A write places what it added itself (placement is not maintained behind its back).
+          return await fn({ ...ws, placementMaintained: false });
+        } finally {
+          ws.close();
+          this.generation++;
+        }
       } finally {
-        this.generation++;
-        this.release(lease);
+        const reopened = await WorkspacePool.openReadOnly(this.path, this.connections);
+        this.instance = reopened.instance;
+        this.idle.push(...reopened.leases);
       }
     } finally {
       this.writing = null;
@@ -151,9 +196,22 @@ export class WorkspacePool {
     }
   }
 
-  close(): void {
+  private closeInstance(): void {
     for (const lease of this.idle) lease.connection.closeSync();
     this.idle.length = 0;
     this.instance.closeSync();
   }
+
+  close(): void {
+    this.closeInstance();
+  }
+}
+
+function busyError(): SvdError {
+  return new SvdError({
+    kind: 'workspace',
+    code: 'WORKSPACE_BUSY',
+    message: 'the workspace is being written (an upload); it answers again in a moment',
+    fix: `retry after ${BUSY_RETRY_SECONDS} seconds`,
+  });
 }

@@ -26,6 +26,11 @@ export interface Workspace {
    * write: reads then never try to place (and so never write), which a read-only file refuses.
    */
   readonly placementMaintained?: boolean;
+  /**
+   * Opened read-only (several processes may read one file at once, e.g. beside `svd serve`):
+   * derived data (geography, placement) is then only checked to be current, never written.
+   */
+  readonly readOnly?: boolean;
   close(): void;
 }
 
@@ -34,20 +39,27 @@ export interface OpenOptions {
   create?: boolean;
   migrations?: readonly Migration[];
   clock?: Clock;
+  /**
+   * Open read-only, beside other readers (docs/decisions/0063-read-only-workspace.md). A file on
+   * an older schema is first upgraded by a short read-write open; a missing file is refused.
+   */
+  readOnly?: boolean;
 }
 
 const SCHEMA_TABLE = 'svd_schema';
 
-function translateOpenError(path: string, error: unknown): SvdError {
+function translateOpenError(path: string, error: unknown, readOnly = false): SvdError {
   const message = errorMessage(error);
   if (/lock/i.test(message)) {
     const pid = /PID (\d+)/.exec(message)?.[1];
     return new SvdError({
       kind: 'workspace',
       code: 'WORKSPACE_LOCKED',
-      message: `the workspace is in use by another process${pid === undefined ? '' : ` (PID ${pid})`}`,
+      message: `the workspace is in use by another process${pid === undefined ? '' : ` (PID ${pid})`}${readOnly ? ' that is writing to it' : ''}`,
       location: { file: path },
-      fix: 'wait for the other svd command to finish, or stop `svd serve`, then try again',
+      fix: readOnly
+        ? 'wait for the other svd command to finish writing, then try again'
+        : 'wait for the other svd command to finish; commands that only read (counts, analyse, report…) can run beside svd serve, but this one writes: stop svd serve (or let it finish an upload), then try again',
       cause: error,
     });
   }
@@ -124,6 +136,7 @@ async function currentVersion(db: Db, path: string): Promise<number> {
 }
 
 export async function openWorkspace(path: string, options: OpenOptions = {}): Promise<Workspace> {
+  if (options.readOnly === true && path !== ':memory:') return openReadOnly(path, options);
   const migrations = options.migrations ?? MIGRATIONS;
   const clock = options.clock ?? systemClock;
   const existed = path === ':memory:' ? false : existsSync(path);
@@ -146,7 +159,10 @@ export async function openWorkspace(path: string, options: OpenOptions = {}): Pr
   }
   const connection = await instance.connect();
   const db = new Db(connection);
+  let closed = false;
   const close = (): void => {
+    if (closed) return;
+    closed = true;
     connection.closeSync();
     instance.closeSync();
   };
@@ -196,6 +212,70 @@ export async function openWorkspace(path: string, options: OpenOptions = {}): Pr
   } catch (error) {
     close();
     throw error;
+  }
+}
+
+async function openReadOnly(path: string, options: OpenOptions): Promise<Workspace> {
+  const migrations = options.migrations ?? MIGRATIONS;
+  const latest = migrations.at(-1)?.version ?? 0;
+  if (!existsSync(path))
+    throw new SvdError({
+      kind: 'workspace',
+      code: 'NO_WORKSPACE',
+      message: 'no workspace here yet',
+      location: { file: path },
+      fix: 'ingest data first (`svd ingest police-uk FILE…`), or pass --db / set SVD_DB to an existing workspace',
+    });
+  refuseNonDuckDbFile(path);
+  const migrated: { version: number; name: string }[] = [];
+  for (let attempt = 0; ; attempt++) {
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
+    } catch (error) {
+      throw translateOpenError(path, error, true);
+    }
+    const connection = await instance.connect();
+    const db = new Db(connection);
+    let closed = false;
+    const close = (): void => {
+      if (closed) return;
+      closed = true;
+      connection.closeSync();
+      instance.closeSync();
+    };
+    try {
+      await db.run(`SET TimeZone = 'UTC'`);
+      await db.run(`SET enable_progress_bar = true`);
+      await db.run(`SET enable_progress_bar_print = false`);
+      const version = await currentVersion(db, path);
+      if (version < latest && attempt === 0) {
+        // An older schema: upgrade it with a short read-write open, then read.
+        close();
+        const upgraded = await openWorkspace(path, { ...options, readOnly: false, create: false });
+        migrated.push(...upgraded.migrated);
+        upgraded.close();
+        continue;
+      }
+      if (version !== latest)
+        throw new SvdError({
+          kind: 'workspace',
+          code: version > latest ? 'WORKSPACE_TOO_NEW' : 'WORKSPACE_OPEN_FAILED',
+          message:
+            version > latest
+              ? `this workspace has schema version ${version}, written by a newer svd; this svd (${SOFTWARE_VERSION}) knows versions up to ${latest}. The file was left untouched`
+              : `this workspace has schema version ${version} and could not be upgraded to ${latest}`,
+          location: { file: path },
+          fix:
+            version > latest
+              ? 'upgrade svd (git pull && npm ci), then run the command again'
+              : 'run any command that writes (e.g. svd geo place) once no other process holds the workspace',
+        });
+      return { path, db, schemaVersion: version, migrated, created: false, readOnly: true, close };
+    } catch (error) {
+      close();
+      throw error;
+    }
   }
 }
 

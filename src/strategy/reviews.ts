@@ -129,6 +129,24 @@ export async function resolveReview(
   return open;
 }
 
+/** The latest review (the highest number, open or closed), announced as such; for `review show`. */
+export async function latestReview(ws: Workspace, reporter: Reporter): Promise<ReviewRow> {
+  const latest = await ws.db.one<ReviewRow>(
+    `SELECT ${REVIEW_COLUMNS} FROM reviews ORDER BY review_id DESC LIMIT 1`,
+  );
+  if (latest === undefined)
+    throw new SvdError({
+      kind: 'usage',
+      code: 'NO_REVIEW',
+      message: 'no review in this workspace yet',
+      fix: 'start one with svd review start',
+    });
+  reporter.info(
+    `review ${latest.review_id} (${latest.title}), the latest review (${latest.status === 'open' ? 'open' : `closed ${latest.closed_at ?? ''}`.trim()}); name another with svd review show ID (svd review list)`,
+  );
+  return latest;
+}
+
 function requireOpen(review: ReviewRow): void {
   if (review.status !== 'open')
     throw new SvdError({

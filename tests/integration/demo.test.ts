@@ -1,6 +1,7 @@
 /** `npm start` (svd demo): the Oxfordshire demo workspace from the shared open data. */
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { OXFORDSHIRE_DISTRICTS } from '../../src/demo/runDemo.js';
@@ -11,6 +12,28 @@ import { tempDir } from '../helpers/temp.js';
 import { svd } from '../helpers/cli.js';
 
 const dir = tempDir();
+
+/** Every published street file the demo reads: street/ and the recent year in street-2025/. */
+function streetFiles(): string[] {
+  const recent = path.join(path.dirname(TV_STREET()), 'street-2025');
+  return [TV_STREET(), recent].flatMap((folder) =>
+    readdirSync(folder)
+      .filter((f) => /^\d{4}-\d{2}-thames-valley-street\.csv(\.gz)?$/.test(f))
+      .map((f) => path.join(folder, f)),
+  );
+}
+
+/** The rows of a published file, read here independently of svd's reader. */
+function rowsOf(file: string): Record<string, string>[] {
+  const bytes = readFileSync(file);
+  return parse(file.endsWith('.gz') ? gunzipSync(bytes) : bytes, { columns: true }) as Record<
+    string,
+    string
+  >[];
+}
+
+/** The crime types the synthetic force extract follows, one extract row per police.uk row. */
+const EXTRACT_TYPES = ['Violence and sexual offences', 'Robbery', 'Possession of weapons', 'Drugs'];
 
 describe('svd demo', () => {
   it('builds the workspace, then reuses it; Oxfordshire counts equal an independent count', async () => {
@@ -31,12 +54,24 @@ describe('svd demo', () => {
         classified: { id: string }[];
         partner: { forceExtract: { files: { synthetic: boolean; rowsStored: number }[] } };
       };
-      summary: { oxfordshire: { rows: { month: string; lsoa_district: string; n: number }[] } };
+      summary: {
+        oxfordshire: { rows: { month: string; lsoa_district: string; n: number }[] };
+        coverage: {
+          months: string[];
+          cells: { force: string; month: string; rows: number | null; status: string }[];
+        };
+      };
     };
     expect(output.state).toBe('missing');
     const result = { ...output.built, oxfordshire: output.summary.oxfordshire };
     expect(result.dataSource).toBe('shared');
-    expect(result.ingest.rowsStored).toBe(108_453);
+    const files = streetFiles();
+    const rows = files.map(rowsOf);
+    const months = files.map((f) => path.basename(f).slice(0, 7)).sort();
+    // The recent year is there, and 2025-07, missing at source, is not.
+    expect(months.filter((m) => m.startsWith('2025-'))).toHaveLength(11);
+    expect(months).not.toContain('2025-07');
+    expect(result.ingest.rowsStored).toBe(rows.reduce((n, r) => n + r.length, 0));
     expect(result.geography).toBe(true);
     expect(result.classified.map((c) => c.id)).toEqual([
       'thames-valley-vru',
@@ -46,16 +81,12 @@ describe('svd demo', () => {
     // One synthetic extract row per police.uk row of the violence, robbery, weapons and drugs types.
     expect(result.partner.forceExtract.files[0]).toMatchObject({
       synthetic: true,
-      rowsStored: 40_393,
+      rowsStored: rows.flat().filter((r) => EXTRACT_TYPES.includes(r['Crime type']!)).length,
     });
 
     const expected = new Map<string, number>();
-    for (const name of readdirSync(TV_STREET())) {
-      const rows = parse(readFileSync(path.join(TV_STREET(), name)), { columns: true }) as Record<
-        string,
-        string
-      >[];
-      for (const r of rows) {
+    for (const fileRows of rows) {
+      for (const r of fileRows) {
         const district = OXFORDSHIRE_DISTRICTS.find((d) => r['LSOA name']!.startsWith(`${d} `));
         if (district === undefined) continue;
         const key = `${r['Month']}|${district}`;
@@ -66,6 +97,18 @@ describe('svd demo', () => {
     expect(got).toEqual(expected);
     const total2018 = OXFORDSHIRE_DISTRICTS.reduce((s, d) => s + (got.get(`2018-10|${d}`) ?? 0), 0);
     expect(total2018).toBe(4_066); // as the shared data's README records
+    expect([...got.keys()].some((k) => k.startsWith('2025-12|'))).toBe(true);
+    expect([...got.keys()].some((k) => k.startsWith('2025-07|'))).toBe(false);
+    // Coverage spans 2018-10 … 2025-12 and reads 2025-07 as missing, not zero.
+    const coverage = output.summary.coverage;
+    expect(coverage.months.at(-1)).toBe('2025-12');
+    expect(coverage.cells.find((c) => c.month === '2025-07')).toMatchObject({
+      rows: null,
+      status: 'missing',
+    });
+    expect(coverage.cells.find((c) => c.month === '2025-12')!.rows).toBe(
+      rows[months.indexOf('2025-12')]!.length,
+    );
 
     const again = await svd(['demo', '--db', db, '--data', SHARED_DATA]);
     expect(again.code).toBe(0);

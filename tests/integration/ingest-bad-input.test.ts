@@ -2,7 +2,7 @@
  * Bad inputs are refused with a message naming the file, line, field and value, the exit code
  * for refused input (3), and a store exactly as it was.
  */
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -128,6 +128,19 @@ describe('refused inputs leave the store unchanged', () => {
   it('one bad file among good ones: nothing at all is stored', async () => {
     const bad = write('2019-10-thames-valley-street.csv', '');
     await refused([street('2024-01'), bad, street('2024-02')], /2019-10-thames-valley-street\.csv/);
+  });
+
+  it('a failed first ingest leaves no workspace file (nor WAL) behind', async () => {
+    const fresh = path.join(dir, 'first.duckdb');
+    const bad = write('2019-11-thames-valley-street.csv', '');
+    const r = await svd(['ingest', 'police-uk', bad, '--db', fresh]);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toContain('nothing was stored');
+    expect(existsSync(fresh)).toBe(false);
+    expect(existsSync(`${fresh}.wal`)).toBe(false);
+    // The same refusal against an existing workspace leaves it in place and unchanged.
+    await refused(bad, /2019-11-thames-valley-street\.csv/);
+    expect(existsSync(db)).toBe(true);
   });
 
   it('a GeoJSON file is recognised and refused', async () => {

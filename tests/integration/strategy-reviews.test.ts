@@ -259,6 +259,25 @@ describe('a review, closed and frozen', () => {
     expect(r.stderr).toContain('a closed review is frozen and records nothing more');
   });
 
+  it('review show without an id shows the latest review and says which', async () => {
+    const r = await run(['review', 'show', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('review 1 (');
+    expect(r.stderr).toContain('the latest review (closed');
+    const shown = JSON.parse(r.stdout) as ReviewDetail;
+    expect(shown.review.review_id).toBe(closed.review.review_id);
+    expect(shown.measures).toEqual(closed.measures);
+  });
+
+  it('review show without an id in a workspace with no review says how to start one', async () => {
+    const empty = path.join(dir, 'no-review.duckdb');
+    (await openWorkspace(empty)).close();
+    const r = await svd(['review', 'show', '--db', empty], env, dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no review in this workspace yet');
+    expect(r.stderr).toContain('svd review start');
+  });
+
   it('is unchanged after new data are ingested and the definition is edited and re-run', async () => {
     // New records in the review's months, and a police.uk month.
     const ws = await openWorkspace(db);

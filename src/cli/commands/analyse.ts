@@ -23,9 +23,11 @@ const SUBCOMMANDS: ((io: CliIo) => Command)[] = [
 ];
 
 export function analyseCommand(io: CliIo): Command {
+  const subcommands = SUBCOMMANDS.map((build) => build(io));
+  // The description names the subcommands themselves, so it never lists one that does not exist.
   const analyse = new Command('analyse').description(
-    'analyses of the Strategic Needs Assessment: trends, when, who, where (hotspots), causes, police beside health',
+    `analyses of the Strategic Needs Assessment: ${subcommands.map((c) => c.name()).join(', ')}`,
   );
-  for (const build of SUBCOMMANDS) analyse.addCommand(build(io));
+  for (const command of subcommands) analyse.addCommand(command);
   return analyse;
 }

@@ -47,7 +47,7 @@ Example:
       const selection = selectionFromOptions(options);
       const within = options.within === undefined ? undefined : parseWithin(options.within);
       const small = parseNumberOption('small', options.small, (x) => x >= 0, 'a count');
-      const analysis = await withCommandWorkspace(ctx, { create: false }, (ws) =>
+      const analysis = await withCommandWorkspace(ctx, { create: false, readOnly: true }, (ws) =>
         analyseDeprivation(
           ws,
           selection,

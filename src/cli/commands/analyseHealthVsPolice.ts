@@ -101,7 +101,7 @@ Examples:
         (x) => x > 0 && x < 1,
         'a level between 0 and 1 (e.g. 0.95)',
       );
-      const analysis = await withCommandWorkspace(ctx, { create: false }, (ws) =>
+      const analysis = await withCommandWorkspace(ctx, { create: false, readOnly: true }, (ws) =>
         analyseHealthVsPolice(
           ws,
           selection,

@@ -211,10 +211,11 @@ export function hotspotsCommand(io: CliIo): Command {
     new Command('hotspots').description(
       'where incidents concentrate: grid counts, kernel density, Gi* hot and cold spots, LSOAs, change, classes, concentration, repeat locations',
     ),
+    { area: false },
   )
     .option(
-      '--area <LEVEL=NAME>',
-      `the area to map: ${AREA_LEVELS_WITH_BOUNDARIES.join(', ')} by name or code (default: the area --where names, else the force area with data)`,
+      '--area <CODE|NAME|LEVEL=VALUE>',
+      `the area to map: a ${AREA_LEVELS_WITH_BOUNDARIES.join(', ')} by code or name (default: the area --where names, else the force area with data)`,
     )
     .option(
       '--boundary <which>',
@@ -280,7 +281,7 @@ Examples:
     )
     .action(async (options: HotspotsCliOptions) => {
       const ctx = commandContext(io, options);
-      const selection = selectionFromOptions(options);
+      const selection = selectionFromOptions(options, { area: false });
       const hotspotOptions: HotspotOptions = {};
       const set = <K extends keyof HotspotOptions>(
         key: K,
@@ -335,21 +336,25 @@ Examples:
       const top =
         number('top', options.top, (v) => Number.isInteger(v) && v >= 0, 'a whole number') ?? 10;
       set('top', top);
-      const analysis = await withCommandWorkspace(ctx, { create: false }, async (ws) => {
-        const a = await analyseHotspots(ws, selection, hotspotOptions, {
-          cwd: io.cwd,
-          reporter: ctx.reporter,
-        });
-        let outlines = new Map<string, string>();
-        if (options.lsoaGeojson !== undefined && a.result.lsoas !== null) {
-          const rows = await ws.db.all<{ code: string; geojson: string }>(
-            `SELECT code, geojson FROM geo_area_list WHERE level = $level AND geojson IS NOT NULL`,
-            { level: a.result.lsoas.level },
-          );
-          outlines = new Map(rows.map((r) => [r.code, r.geojson]));
-        }
-        return { ...a, outlines };
-      });
+      const analysis = await withCommandWorkspace(
+        ctx,
+        { create: false, readOnly: true },
+        async (ws) => {
+          const a = await analyseHotspots(ws, selection, hotspotOptions, {
+            cwd: io.cwd,
+            reporter: ctx.reporter,
+          });
+          let outlines = new Map<string, string>();
+          if (options.lsoaGeojson !== undefined && a.result.lsoas !== null) {
+            const rows = await ws.db.all<{ code: string; geojson: string }>(
+              `SELECT code, geojson FROM geo_area_list WHERE level = $level AND geojson IS NOT NULL`,
+              { level: a.result.lsoas.level },
+            );
+            outlines = new Map(rows.map((r) => [r.code, r.geojson]));
+          }
+          return { ...a, outlines };
+        },
+      );
       for (const w of analysis.warnings)
         ctx.reporter.warn(`${w.message}${w.count > 1 ? ` (×${nf(w.count)})` : ''}`);
       if (options.geojson !== undefined) {

@@ -50,7 +50,7 @@ Examples:
         'a positive number of hours',
       );
       const small = parseNumberOption('small', options.small, (x) => x >= 0, 'a count');
-      const analysis = await withCommandWorkspace(ctx, { create: false }, (ws) =>
+      const analysis = await withCommandWorkspace(ctx, { create: false, readOnly: true }, (ws) =>
         analyseWhen(
           ws,
           selection,

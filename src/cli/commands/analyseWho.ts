@@ -56,7 +56,7 @@ Example:
         'a level between 0 and 1 (e.g. 0.95)',
       );
       const small = parseNumberOption('small', options.small, (x) => x >= 0, 'a count');
-      const analysis = await withCommandWorkspace(ctx, { create: false }, (ws) =>
+      const analysis = await withCommandWorkspace(ctx, { create: false, readOnly: true }, (ws) =>
         analyseWho(
           ws,
           selection,

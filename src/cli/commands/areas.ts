@@ -25,7 +25,7 @@ export function areasCommand(io: CliIo): Command {
   ).action(async (options: CommonOptions & { level: string; population?: string }) => {
     const ctx = commandContext(io, options);
     const level = parseAreaLevel(options.level);
-    const rows = await withCommandWorkspace(ctx, { create: false }, (ws) =>
+    const rows = await withCommandWorkspace(ctx, { create: false, readOnly: true }, (ws) =>
       listAreas(ws, level, {
         reporter: ctx.reporter,
         ...(options.population === undefined ? {} : { population: options.population }),
@@ -58,7 +58,7 @@ export function areasCommand(io: CliIo): Command {
     const limit = options.limit === undefined ? (ctx.json ? Infinity : 50) : Number(options.limit);
     if (!(limit > 0))
       throw usageError('BAD_LIMIT', `--limit ${options.limit} is not a positive number`);
-    const rows = await withCommandWorkspace(ctx, { create: false }, (ws) =>
+    const rows = await withCommandWorkspace(ctx, { create: false, readOnly: true }, (ws) =>
       recordsInArea(ws, level, options.code, { reporter: ctx.reporter }),
     );
     if (ctx.json) return ctx.printJson(rows.slice(0, limit));

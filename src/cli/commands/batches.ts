@@ -11,7 +11,9 @@ export function batchesCommand(io: CliIo): Command {
     .option('--json', 'print as JSON')
     .action(async (options: CommonOptions) => {
       const ctx = commandContext(io, options);
-      const batches = await withCommandWorkspace(ctx, { create: false }, (ws) => listBatches(ws));
+      const batches = await withCommandWorkspace(ctx, { create: false, readOnly: true }, (ws) =>
+        listBatches(ws),
+      );
       if (ctx.json) {
         ctx.printJson(batches);
         return;

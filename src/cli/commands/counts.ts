@@ -9,6 +9,8 @@ import {
 import { DIMENSIONS } from '../../counts/dimensions.js';
 import { usesAreas } from '../../geo/areaDimensions.js';
 import { placeIncidents } from '../../geo/placeIncidents.js';
+import { ensureGeography } from '../../geo/rebuildGeography.js';
+import { checkAreaFilters, resolveAreaOption } from '../../geo/resolveArea.js';
 import { countsDefinition, type CountsDefinition } from '../../definitions/countsDefinition.js';
 import { shortHash } from '../../definitions/resolveDefinition.js';
 import {
@@ -20,11 +22,13 @@ import { commandContext, withCommandWorkspace, type CommonOptions } from '../con
 import { definitionTitleLine, proxyNote } from '../definitionText.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
+import { AREA_OPTION_HELP } from '../selectionOptions.js';
 
 interface CountsOptions extends CommonOptions {
   by: string;
   where?: string[];
   definition?: string;
+  area?: string;
 }
 
 const nf = new Intl.NumberFormat('en-GB');
@@ -42,12 +46,14 @@ export function countsCommand(io: CliIo): Command {
       '--definition <ID[@VERSION]|FILE>',
       'a classified definition: adds the dimensions tier, matched_tier and rule',
     )
+    .option('--area <CODE|NAME|LEVEL=VALUE>', AREA_OPTION_HELP)
     .option('--db <path>', 'workspace file (default: $SVD_DB, else ./svd.duckdb)')
     .option('--json', 'print one JSON array of objects with the dimension values and n')
     .option('--quiet', 'no progress or announcements')
     .addHelpText(
       'after',
-      `\nDimensions:\n${DIMENSIONS.map((d) => `  ${d.name.padEnd(18)} ${d.description}`).join('\n')}\n\nWith --definition (after svd classify):\n${TIER_DIMENSIONS.map((d) => `  ${d.name.padEnd(18)} ${d.description}`).join('\n')}\n\nExamples:\n  svd counts --by month,crime_type --where force=thames-valley --where month=2024-01..2024-03\n  svd counts --by month,tier --definition thames-valley-vru --where tier=primary`,
+      `\nDimensions:\n${DIMENSIONS.map((d) => `  ${d.name.padEnd(18)} ${d.description}`).join('\n')}\n\nWith --definition (after svd classify):\n${TIER_DIMENSIONS.map((d) => `  ${d.name.padEnd(18)} ${d.description}`).join('\n')}\n\nExamples:\n  svd counts --by month,crime_type --where force=thames-valley --where month=2024-01..2024-03\n  svd counts --by month,tier --definition thames-valley-vru --where tier=primary
+  svd counts --by month --area Oxford`,
     )
     .action(async (options: CountsOptions) => {
       const ctx = commandContext(io, options);
@@ -71,15 +77,23 @@ export function countsCommand(io: CliIo): Command {
       checkTierDimensions([...query.by, ...query.where.map((w) => w.dimension)]);
       const { result, definition } = await withCommandWorkspace(
         ctx,
-        { create: false },
+        { create: false, readOnly: true },
         async (ws) => {
           const definition: CountsDefinition | undefined =
             options.definition === undefined
               ? undefined
               : await countsDefinition(ws, options.definition, io.cwd);
+          const given = query.where;
+          if (options.area !== undefined) {
+            if (ws.placementMaintained !== true)
+              await ensureGeography(ws, { reporter: ctx.reporter });
+            const area = await resolveAreaOption(ws, options.area, ctx.reporter);
+            query.where = [...given, area.filter];
+          }
           // Area dimensions read the records' placement: place any record not yet placed.
           if (usesAreas([...query.by, ...query.where.map((w) => w.dimension)]))
             await placeIncidents(ws, { reporter: ctx.reporter });
+          await checkAreaFilters(ws, given);
           const result: CountsResult = await countIncidents(ws, query, {
             dimensions,
             ...(definition === undefined ? {} : { params: definition.params }),

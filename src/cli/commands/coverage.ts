@@ -102,7 +102,7 @@ export function coverageCommand(io: CliIo): Command {
     .action(async (options: CommonOptions & { dataset: string }) => {
       const ctx = commandContext(io, options);
       const dataset = parseCoverageDataset(options.dataset);
-      const coverage = await withCommandWorkspace(ctx, { create: false }, (ws) =>
+      const coverage = await withCommandWorkspace(ctx, { create: false, readOnly: true }, (ws) =>
         getCoverage(ws, dataset),
       );
       if (ctx.json) ctx.printJson(coverage);

@@ -86,7 +86,7 @@ to match, and at least one of its other conditions already holds. Example:
     .action(async (recordId: string, options: ExplainOptions) => {
       const ctx = commandContext(io, options);
       const id = parseRecordId(recordId);
-      const result = await withCommandWorkspace(ctx, { create: false }, (ws) =>
+      const result = await withCommandWorkspace(ctx, { create: false, readOnly: true }, (ws) =>
         explainStoredRecord(ws, id, options.definition, io.cwd),
       );
       for (const n of result.notes) ctx.reporter.info(n);

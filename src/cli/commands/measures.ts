@@ -52,15 +52,18 @@ target (see docs/decisions/0010-strategy-and-reviews.md).`,
     .action(async (options: MeasuresOptions) => {
       const ctx = commandContext(io, options);
       const clock = commandClock(options.asOf, io.env);
-      const result = await withCommandWorkspace(ctx, { create: false }, async (ws) =>
-        evaluateMeasures(ws, (await requireStrategy(ws)).file, {
-          reporter: ctx.reporter,
-          clock,
-          cwd: io.cwd,
-          ...(options.to === undefined ? {} : { to: options.to }),
-          ...(options.measure === undefined ? {} : { only: options.measure }),
-          ...(options.population === undefined ? {} : { population: options.population }),
-        }),
+      const result = await withCommandWorkspace(
+        ctx,
+        { create: false, readOnly: true },
+        async (ws) =>
+          evaluateMeasures(ws, (await requireStrategy(ws)).file, {
+            reporter: ctx.reporter,
+            clock,
+            cwd: io.cwd,
+            ...(options.to === undefined ? {} : { to: options.to }),
+            ...(options.measure === undefined ? {} : { only: options.measure }),
+            ...(options.population === undefined ? {} : { population: options.population }),
+          }),
       );
       if (ctx.json) return ctx.printJson(result);
       ctx.print(

@@ -82,7 +82,7 @@ exact (Garwood) Poisson 95% interval; counts below --small are flagged "small". 
       const small = options.small === undefined ? undefined : Number(options.small);
       if (small !== undefined && !(small >= 0))
         throw usageError('BAD_SMALL', `--small ${options.small} is not a count`);
-      const result = await withCommandWorkspace(ctx, { create: false }, (ws) =>
+      const result = await withCommandWorkspace(ctx, { create: false, readOnly: true }, (ws) =>
         computeRates(
           ws,
           {

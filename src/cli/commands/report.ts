@@ -142,15 +142,19 @@ export function reportCommand(io: CliIo): Command {
     const format = outputFormat(options, FORMATS);
     const disclosure = disclosureOptions(ctx, options);
     const clock = commandClock(options.asOf, io.env);
-    const report = await withCommandWorkspace(ctx, { create: false }, async (ws) => {
-      const review = await resolveReview(ws, parseReviewId(options.review), ctx.reporter);
-      return buildReviewReport(ws, review.review_id, {
-        disclosure,
-        clock,
-        reporter: ctx.reporter,
-        cwd: io.cwd,
-      });
-    });
+    const report = await withCommandWorkspace(
+      ctx,
+      { create: false, readOnly: true },
+      async (ws) => {
+        const review = await resolveReview(ws, parseReviewId(options.review), ctx.reporter);
+        return buildReviewReport(ws, review.review_id, {
+          disclosure,
+          clock,
+          reporter: ctx.reporter,
+          cwd: io.cwd,
+        });
+      },
+    );
     const text = format === 'csv' ? renderReviewCsv(report) : renderReviewHtml(report);
     await write(ctx, io, options, format, text, `review-${report.detail.review.review_id}`);
   });
@@ -170,7 +174,7 @@ export function reportCommand(io: CliIo): Command {
     const format = outputFormat(options, ['html', 'pdf']);
     const disclosure = disclosureOptions(ctx, options);
     const clock = commandClock(options.asOf, io.env);
-    const report = await withCommandWorkspace(ctx, { create: false }, (ws) =>
+    const report = await withCommandWorkspace(ctx, { create: false, readOnly: true }, (ws) =>
       buildAnnualReport(ws, {
         ...(options.year === undefined ? {} : { year: options.year }),
         disclosure,
@@ -249,7 +253,7 @@ export function reportCommand(io: CliIo): Command {
         options.commentary === undefined
           ? undefined
           : readCommentary(path.resolve(io.cwd, options.commentary));
-      const report = await withCommandWorkspace(ctx, { create: false }, (ws) =>
+      const report = await withCommandWorkspace(ctx, { create: false, readOnly: true }, (ws) =>
         buildSnaReport(
           ws,
           {

@@ -8,6 +8,7 @@ import {
   closeReview,
   CONSULTEE_KINDS,
   getReview,
+  latestReview,
   listReviews,
   recordConsultation,
   resolveReview,
@@ -172,7 +173,9 @@ export function reviewCommand(io: CliIo): Command {
     .option('--quiet', 'no announcements')
     .action(async (options: CommonOptions) => {
       const ctx = commandContext(io, options);
-      const rows = await withCommandWorkspace(ctx, { create: false }, (ws) => listReviews(ws));
+      const rows = await withCommandWorkspace(ctx, { create: false, readOnly: true }, (ws) =>
+        listReviews(ws),
+      );
       if (ctx.json) return ctx.printJson(rows);
       if (rows.length === 0) return ctx.print('no reviews yet (svd review start)');
       ctx.print(
@@ -189,15 +192,24 @@ export function reviewCommand(io: CliIo): Command {
   command
     .command('show [id]')
     .description(
-      'one review: frozen measures, action changes, commentary, consultation, provenance',
+      'one review (default: the latest): frozen measures, action changes, commentary, consultation, provenance',
     )
     .option('--db <path>', DB_HELP)
     .option('--json', 'print as JSON')
     .option('--quiet', 'no announcements')
     .action(async (id: string | undefined, options: CommonOptions) => {
       const ctx = commandContext(io, options);
-      const detail = await withCommandWorkspace(ctx, { create: false }, async (ws) =>
-        getReview(ws, (await resolveReview(ws, parseReviewId(id), ctx.reporter)).review_id),
+      const detail = await withCommandWorkspace(
+        ctx,
+        { create: false, readOnly: true },
+        async (ws) =>
+          getReview(
+            ws,
+            (id === undefined
+              ? await latestReview(ws, ctx.reporter)
+              : await resolveReview(ws, parseReviewId(id), ctx.reporter)
+            ).review_id,
+          ),
       );
       if (ctx.json) return ctx.printJson(detail);
       ctx.print(renderReview(detail));
@@ -289,7 +301,9 @@ export function reviewCommand(io: CliIo): Command {
     .option('--quiet', 'no announcements')
     .action(async (options: CommonOptions) => {
       const ctx = commandContext(io, options);
-      const history = await withCommandWorkspace(ctx, { create: false }, (ws) => reviewHistory(ws));
+      const history = await withCommandWorkspace(ctx, { create: false, readOnly: true }, (ws) =>
+        reviewHistory(ws),
+      );
       if (ctx.json) return ctx.printJson(history);
       if (history.length === 0) return ctx.print('no closed reviews yet');
       for (const h of history) {

@@ -86,7 +86,7 @@ export function serveCommand(io: CliIo): Command {
     .option('--port <n>', 'port to listen on (0: any free port)', '8080')
     .option(
       '--allow-upload',
-      'let people add files from the browser (opens the workspace read-write)',
+      'let people add files from the browser (the workspace is opened read-write only for each upload)',
     )
     .option('--max-upload-mb <n>', 'largest file accepted by an upload, in MB', '200')
     .option('--no-cache', 'answer every request afresh (answers are otherwise kept until a write)')
@@ -94,8 +94,10 @@ export function serveCommand(io: CliIo): Command {
     .addHelpText(
       'after',
       `
-The API is described at /api/openapi.json; /api/health says whether it answers. Without
---allow-upload the workspace is opened read-only. Example:
+The API is described at /api/openapi.json; /api/health says whether it answers. The workspace
+is held read-only, so commands that only read (svd counts, svd analyse, svd report…) run beside
+the server; with --allow-upload it is opened read-write only for the length of an upload, and
+requests meanwhile are answered 503 with Retry-After. Example:
   svd serve --db .svd/demo-oxfordshire.duckdb --port 8080`,
     )
     .action(async (options: ServeOptions) => {
