@@ -3,8 +3,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-/** The shared open data beside the repository (`../shared/data`), used in place. */
-export const SHARED_DATA = path.resolve(REPO, '../shared/data');
+/**
+ * The shared open data beside the repository (`../shared/data`), used in place; $SVD_SHARED_DATA
+ * names it when the repository is checked out elsewhere (a worktree).
+ */
+export const SHARED_DATA =
+  process.env['SVD_SHARED_DATA'] !== undefined && process.env['SVD_SHARED_DATA'] !== ''
+    ? path.resolve(process.env['SVD_SHARED_DATA'])
+    : path.resolve(REPO, '../shared/data');
 
 export function sharedData(...parts: string[]): string {
   const p = path.join(SHARED_DATA, ...parts);
