@@ -11,6 +11,7 @@ import { SvdError } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
 import type { CountFilter } from '../counts/countIncidents.js';
 import { levelShapes } from '../geo/areaShapes.js';
+import { pointPlaces } from '../geo/placeNames.js';
 import { computeRates } from '../rates/computeRates.js';
 import { TIER_DIMENSION_NAMES } from '../definitions/tierDimensions.js';
 import type { Workspace } from '../store/openWorkspace.js';
@@ -260,6 +261,27 @@ export async function analyseHotspots(
   const input = await loadHotspotInput(ws, selection, options, { ...context, params, warnings });
   const analysis = hotspotAnalysis(input, options, (m) => context.reporter.info(m));
   warnings.merge(analysis.warnings);
+  // The top hot spots named by the LSOA holding the cell's centre, its ward and its district.
+  const top = analysis.result.topHotspots.map((id) => analysis.result.cells[id - 1]!);
+  if (top.length > 0) {
+    const level =
+      input.lsoas?.level ??
+      ((await levelShapes(ws, 'lsoa11')).shapes.length > 0 ? 'lsoa11' : 'lsoa21');
+    const places = await pointPlaces(
+      ws,
+      level,
+      top.map((c) => ({ x: c.easting, y: c.northing })),
+    );
+    top.forEach((c, i) => {
+      const at = places[i] ?? null;
+      c.place = {
+        street: c.place?.street ?? null,
+        lsoa: at?.lsoa ?? null,
+        ward: at?.ward ?? null,
+        district: at?.district ?? null,
+      };
+    });
+  }
   return {
     result: analysis.result,
     params: { ...params.all(), ...analysis.params },
