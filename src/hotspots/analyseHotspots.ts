@@ -272,6 +272,29 @@ export async function analyseHotspots(
       level,
       top.map((c) => ({ x: c.easting, y: c.northing })),
     );
+    // A cell whose selected records give no location text (partner extracts often carry none):
+    // the text any record of the period within the cell's square gives most.
+    const half = analysis.result.grid.cellSize / 2;
+    for (const c of top) {
+      if ((c.place?.street ?? null) !== null) continue;
+      const row = await ws.db.one<{ label: string }>(
+        `SELECT i.location_text AS label FROM incidents i
+           JOIN incident_places p ON p.incident_id = i.id
+          WHERE i.location_text IS NOT NULL
+            AND p.easting >= $x0 AND p.easting < $x1 AND p.northing >= $y0 AND p.northing < $y1
+            AND i.month >= CAST($from || '-01' AS DATE) AND i.month <= CAST($to || '-01' AS DATE)
+          GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`,
+        {
+          x0: c.easting - half,
+          x1: c.easting + half,
+          y0: c.northing - half,
+          y1: c.northing + half,
+          from: analysis.result.period.from ?? '0001-01',
+          to: analysis.result.period.to ?? '9999-12',
+        },
+      );
+      c.place = { street: row?.label ?? null };
+    }
     top.forEach((c, i) => {
       const at = places[i] ?? null;
       c.place = {

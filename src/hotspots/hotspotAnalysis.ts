@@ -130,7 +130,10 @@ export type HotOrCold = 'hotspot' | 'coldspot' | null;
 
 /** Where a cell or area is, in words: the areas holding it and the street its records name most. */
 export interface Place {
-  /** The most common location text among the records in it (police.uk: "On or near …"). */
+  /**
+   * The most common location text among the records in it (police.uk: "On or near …"); when they
+   * give none, the one any record of the period there gives most (the workspace side).
+   */
   street: string | null;
   lsoa?: { code: string; name: string | null } | null;
   ward?: { code: string; name: string | null } | null;
