@@ -16,11 +16,12 @@ export interface AreaPlace {
   lsoa: NamedArea | null;
   ward: NamedArea | null;
   district: NamedArea | null;
+  msoa?: NamedArea | null;
 }
 
 const vintageOf = (level: 'lsoa11' | 'lsoa21'): number => (level === 'lsoa11' ? 2011 : 2021);
 
-/** The ward and district of each LSOA (by code), and its own name. */
+/** The ward, MSOA and district of each LSOA (by code), and its own name. */
 export async function lsoaPlaces(
   ws: Workspace,
   level: 'lsoa11' | 'lsoa21',
@@ -35,24 +36,29 @@ export async function lsoaPlaces(
   );
   const nameOf = new Map(names.map((r) => [r.code, r.name]));
   for (const code of unique)
-    out.set(code, { lsoa: { code, name: nameOf.get(code) ?? null }, ward: null, district: null });
+    out.set(code, {
+      lsoa: { code, name: nameOf.get(code) ?? null },
+      ward: null,
+      district: null,
+      msoa: null,
+    });
   const rows = await ws.db.all<{
     lsoa: string;
-    level: 'ward' | 'district';
+    level: 'ward' | 'district' | 'msoa';
     code: string;
     name: string | null;
   }>(
     `SELECT m.lsoa_code AS lsoa, m.level, m.area_code AS code, a.name
        FROM geo_memberships m
        LEFT JOIN geo_area_list a ON a.level = m.level AND a.code = m.area_code
-      WHERE m.lsoa_vintage = $vintage AND m.is_primary AND m.level IN ('ward', 'district')
+      WHERE m.lsoa_vintage = $vintage AND m.is_primary AND m.level IN ('ward', 'district', 'msoa')
         AND m.lsoa_code IN (SELECT unnest($codes))
       ORDER BY m.lsoa_code, m.level, m.share DESC, m.area_code`,
     { vintage: vintageOf(level), codes: listValue(unique) },
   );
   for (const r of rows) {
     const place = out.get(r.lsoa)!;
-    if (place[r.level] === null) place[r.level] = { code: r.code, name: r.name };
+    if ((place[r.level] ?? null) === null) place[r.level] = { code: r.code, name: r.name };
   }
   return out;
 }
