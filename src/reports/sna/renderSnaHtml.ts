@@ -266,9 +266,9 @@ function renderTopAreas(d: DisclosedSna): SafeHtml | '' {
   const withRate = m.top!.some((t) => t.rate !== null);
   return html`<table class="data top" id="table-top-areas">
     <caption class="small">
-      Top ${m.top!.length} ${unit.many} by records, ${d.period.from} to ${d.period.to}. Most common
-      location: the text its records give most, or, where they give none (partner extracts), the
-      text any record of the period there gives most.
+      Top ${m.top!.length} ${m.top!.length === 1 ? unit.one : unit.many} by records,
+      ${d.period.from} to ${d.period.to}. Most common location: the text its records give most, or,
+      where they give none (partner extracts), the text any record of the period there gives most.
     </caption>
     <thead>
       <tr>

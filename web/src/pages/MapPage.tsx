@@ -269,7 +269,7 @@ function MapBody({
       />
       {top.length > 0 && (
         <DataTable
-          caption={`Top ${top.length} LSOAs by incidents, ${period}`}
+          caption={`Top ${top.length} LSOA${top.length === 1 ? '' : 's'} by incidents, ${period}`}
           rows={top}
           rowKey={(r) => r.code}
           testId="map-top-table"
