@@ -66,6 +66,9 @@ export function locateSharedData(
 /** The reference files the demo loads from the shared open data (paths inside it). */
 export const DEMO_REFERENCE_FILES = {
   lsoa11Dir: ['boundaries', 'lsoa-2011-by-lad'],
+  /** Wards (2013) and MSOAs (2011): outlines and the coarser levels a public map may fall back to. */
+  wardDir: ['boundaries', 'wards-2013-by-lad'],
+  msoaDir: ['boundaries', 'msoa-2011-by-lad'],
   districts: ['boundaries', 'lad', 'lad-2019-uk.topojson'],
   population: ['population', 'census2021-lsoa21-usual-residents-age6-thames-valley.csv'],
   deprivation: ['imd', 'File_2_-_IoD2019_Domains_of_Deprivation.csv.gz'],
@@ -90,15 +93,22 @@ export function demoStreetFiles(sharedData: string, months?: readonly string[]):
   }).sort((a, b) => path.basename(a).localeCompare(path.basename(b)));
 }
 
+/** The GeoJSON files of a folder of the shared data, sorted. */
+function geojsonIn(sharedData: string, parts: readonly string[]): string[] {
+  const dir = path.join(sharedData, ...parts);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.geojson'))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
 /** Every input file the demo reads from the shared data (what its "up to date" stamp covers). */
 export function demoInputFiles(sharedData: string, months?: readonly string[]): string[] {
-  const lsoaDir = path.join(sharedData, ...DEMO_REFERENCE_FILES.lsoa11Dir);
   return [
     ...demoStreetFiles(sharedData, months),
-    ...readdirSync(lsoaDir)
-      .filter((f) => f.endsWith('.geojson'))
-      .sort()
-      .map((f) => path.join(lsoaDir, f)),
+    ...geojsonIn(sharedData, DEMO_REFERENCE_FILES.lsoa11Dir),
+    ...geojsonIn(sharedData, DEMO_REFERENCE_FILES.wardDir),
+    ...geojsonIn(sharedData, DEMO_REFERENCE_FILES.msoaDir),
     path.join(sharedData, ...DEMO_REFERENCE_FILES.districts),
     path.join(sharedData, ...DEMO_REFERENCE_FILES.population),
     path.join(sharedData, ...DEMO_REFERENCE_FILES.deprivation),
@@ -177,15 +187,10 @@ export async function runDemo(ws: Workspace, options: DemoOptions): Promise<Demo
   let geography = false;
   if (options.sharedData !== undefined) {
     const shared = (parts: readonly string[]): string => path.join(options.sharedData!, ...parts);
-    const lsoaDir = shared(DEMO_REFERENCE_FILES.lsoa11Dir);
-    await loadBoundaries(
-      ws,
-      readdirSync(lsoaDir)
-        .filter((f) => f.endsWith('.geojson'))
-        .sort()
-        .map((f) => path.join(lsoaDir, f)),
-      { level: 'lsoa11', reporter },
-    );
+    const files = (parts: readonly string[]): string[] => geojsonIn(options.sharedData!, parts);
+    await loadBoundaries(ws, files(DEMO_REFERENCE_FILES.lsoa11Dir), { level: 'lsoa11', reporter });
+    await loadBoundaries(ws, files(DEMO_REFERENCE_FILES.wardDir), { level: 'ward', reporter });
+    await loadBoundaries(ws, files(DEMO_REFERENCE_FILES.msoaDir), { level: 'msoa', reporter });
     await loadBoundaries(ws, [shared(DEMO_REFERENCE_FILES.districts)], {
       level: 'district',
       reporter,

@@ -12,6 +12,7 @@ import { SvdError } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
 import type { CountFilter } from '../counts/countIncidents.js';
 import { levelShapes } from '../geo/areaShapes.js';
+import { pointPlaces } from '../geo/placeNames.js';
 import { computeRates } from '../rates/computeRates.js';
 import { TIER_DIMENSION_NAMES } from '../definitions/tierDimensions.js';
 import type { Workspace } from '../store/openWorkspace.js';
@@ -262,6 +263,50 @@ export async function analyseHotspots(
   const input = await loadHotspotInput(ws, selection, options, { ...context, params, warnings });
   const analysis = hotspotAnalysis(input, options, (m) => context.reporter.info(m));
   warnings.merge(analysis.warnings);
+  // The top hot spots named by the LSOA holding the cell's centre, its ward and its district.
+  const top = analysis.result.topHotspots.map((id) => analysis.result.cells[id - 1]!);
+  if (top.length > 0) {
+    const level =
+      input.lsoas?.level ??
+      ((await levelShapes(ws, 'lsoa11')).shapes.length > 0 ? 'lsoa11' : 'lsoa21');
+    const places = await pointPlaces(
+      ws,
+      level,
+      top.map((c) => ({ x: c.easting, y: c.northing })),
+    );
+    // A cell whose selected records give no location text (partner extracts often carry none):
+    // the text any record of the period within the cell's square gives most.
+    const half = analysis.result.grid.cellSize / 2;
+    for (const c of top) {
+      if ((c.place?.street ?? null) !== null) continue;
+      const row = await ws.db.one<{ label: string }>(
+        `SELECT i.location_text AS label FROM incidents i
+           JOIN incident_places p ON p.incident_id = i.id
+          WHERE i.location_text IS NOT NULL
+            AND p.easting >= $x0 AND p.easting < $x1 AND p.northing >= $y0 AND p.northing < $y1
+            AND i.month >= CAST($from || '-01' AS DATE) AND i.month <= CAST($to || '-01' AS DATE)
+          GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`,
+        {
+          x0: c.easting - half,
+          x1: c.easting + half,
+          y0: c.northing - half,
+          y1: c.northing + half,
+          from: analysis.result.period.from ?? '0001-01',
+          to: analysis.result.period.to ?? '9999-12',
+        },
+      );
+      c.place = { street: row?.label ?? null };
+    }
+    top.forEach((c, i) => {
+      const at = places[i] ?? null;
+      c.place = {
+        street: c.place?.street ?? null,
+        lsoa: at?.lsoa ?? null,
+        ward: at?.ward ?? null,
+        district: at?.district ?? null,
+      };
+    });
+  }
   return {
     result: analysis.result,
     params: { ...params.all(), ...analysis.params },

@@ -28,6 +28,14 @@ import { DEFAULT_CONTIGUITY_TOLERANCE, hotspotContiguity } from './hotspotContig
 import { hotspotCounts, locateCell } from './hotspotCounts.js';
 import { hotspotGistar, hotspotGistarPermutation } from './hotspotGistar.js';
 import { autoCellSize, hotspotGrid, type GridShape } from './hotspotGrid.js';
+import {
+  densityCellSize,
+  medianOf,
+  MIN_PERIOD_INCIDENTS,
+  occupancy,
+  sparseReason,
+  TARGET_PER_OCCUPIED_CELL,
+} from './hotspotDefaults.js';
 import { autoBandwidth, hotspotKde } from './hotspotKde.js';
 import { fromLists, gridNeighbours, neighbourCount, type Neighbours } from './hotspotNeighbours.js';
 import { normalTwoSidedPs } from './normalPValue.js';
@@ -47,9 +55,12 @@ export interface HotspotOptions {
   /** The outline of the area's LSOAs (default, when all are loaded) or the area's own boundary. */
   boundary?: BoundaryChoice;
   grid?: GridShape;
-  /** Metres; by default about 50 cells across the area's shorter side. */
+  /**
+   * Metres; by default about 50 cells across the area's shorter side, enlarged while the incidents
+   * average fewer than two per occupied cell (hotspotDefaults.ts).
+   */
   cellSize?: number;
-  /** KDE bandwidth in metres; by default the mean normal-reference bandwidth of x and y. */
+  /** KDE bandwidth in metres; by default the mean normal-reference bandwidth of x and y, at least the cell size. */
   bandwidth?: number;
   correction?: Correction;
   /** Significance level for hot and cold spots (default 0.05). */
@@ -118,6 +129,18 @@ export interface HotspotInput {
 
 export type HotOrCold = 'hotspot' | 'coldspot' | null;
 
+/** Where a cell or area is, in words: the areas holding it and the street its records name most. */
+export interface Place {
+  /**
+   * The most common location text among the records in it (police.uk: "On or near …"); when they
+   * give none, the one any record of the period there gives most (the workspace side).
+   */
+  street: string | null;
+  lsoa?: { code: string; name: string | null } | null;
+  ward?: { code: string; name: string | null } | null;
+  district?: { code: string; name: string | null } | null;
+}
+
 export interface HotspotCell {
   id: number;
   row: number;
@@ -133,6 +156,13 @@ export interface HotspotCell {
   p: number | null;
   pAdjusted: number | null;
   hotspot: HotOrCold;
+  /**
+   * Set on a cell with no incident whose Gi* is significantly high: it is near a hot spot (its
+   * neighbours are busy) and is not counted or shown as one.
+   */
+  nearHotspot?: true;
+  /** Named for the hot spots with incidents (the workspace side adds the areas). */
+  place?: Place;
   before?: number;
   after?: number;
   change?: number;
@@ -145,6 +175,8 @@ export interface HotspotLsoa extends LsoaInputRow {
   p: number | null;
   pAdjusted: number | null;
   hotspot: HotOrCold;
+  /** An LSOA with no record whose Gi* is significantly high (see HotspotCell). */
+  nearHotspot?: true;
 }
 
 export interface RepeatLocation {
@@ -176,7 +208,18 @@ export interface HotspotsResult {
     cutCells: number;
     cellAreaKm2: number;
   };
-  summary: { hotspots: number; coldspots: number; alpha: number; correction: Correction };
+  summary: {
+    hotspots: number;
+    coldspots: number;
+    /** Cells without incidents whose Gi* is significantly high (not counted as hot spots). */
+    nearHotspots: number;
+    alpha: number;
+    correction: Correction;
+    /** Whether the data are too sparse for the grid (see the SPARSE_DATA warning). */
+    sparse: boolean;
+  };
+  /** Ids of the hot spot cells with incidents, highest z first (at most 10). */
+  topHotspots: number[];
   cells: HotspotCell[];
   lsoas: {
     level: string;
@@ -211,8 +254,13 @@ export interface HotspotsResult {
     periods: string[];
     recentPeriods: number;
     counts: Partial<Record<HotspotClass, number>>;
+    /** Set when the classes are withheld because the periods hold too few incidents. */
+    withheld?: string;
   } | null;
 }
+
+/** How many hot spot cells are named and listed as the top ones. */
+export const TOP_HOTSPOTS = 10;
 
 export const formatMonth = (m: number): string =>
   `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
@@ -282,13 +330,26 @@ export function hotspotAnalysis(
     explanation: 'square cells, as sfhotspot draws them unless told otherwise',
   }));
   const auto = autoCellSize(boundary);
+  const { x, y, n } = input.points;
   const cellSize = params.resolve(
     'cell size',
     options.cellSize,
-    () => ({
-      value: auto.cellSize,
-      explanation: `50 cells across the shorter side of ${input.area.name ?? input.area.code} (${(auto.shorterSide / 1000).toFixed(1)} km), ${auto.cellSize >= 100 ? 'rounded down to a multiple of 100 m, as sfhotspot' : 'in whole metres: the area is too small for cells of 100 m'}`,
-    }),
+    () => {
+      const d = densityCellSize(boundary, gridShape, { x, y, n }, auto.cellSize, auto.shorterSide);
+      const base = `50 cells across the shorter side of ${input.area.name ?? input.area.code} (${(auto.shorterSide / 1000).toFixed(1)} km), ${auto.cellSize >= 100 ? 'rounded down to a multiple of 100 m, as sfhotspot' : 'in whole metres: the area is too small for cells of 100 m'}`;
+      const per = (v: number): string => v.toFixed(1);
+      const why =
+        d.atBase.located === 0
+          ? 'no located incident to size the cells by'
+          : d.cellSize === d.base
+            ? `the ${nf(d.atBase.located)} located incidents average ${per(d.atBase.perOccupied)} per occupied cell at that size, at least ${TARGET_PER_OCCUPIED_CELL}`
+            : `enlarged from ${nf(d.base)} m, where the ${nf(d.atBase.located)} located incidents average ${per(d.atBase.perOccupied)} per occupied cell, ${d.capped ? `as far as a tenth of the shorter side (${per(d.chosen.perOccupied)} per occupied cell; the target is ${TARGET_PER_OCCUPIED_CELL})` : `until they average at least ${TARGET_PER_OCCUPIED_CELL} (${per(d.chosen.perOccupied)})`}`;
+      return {
+        value: d.cellSize,
+        explanation:
+          d.cellSize === d.base ? `${base}; ${why}` : `${why}; the starting size was ${base}`,
+      };
+    },
     'metres',
   );
   const grid = hotspotGrid(boundary, { shape: gridShape, cellSize });
@@ -360,7 +421,6 @@ export function hotspotAnalysis(
   }
 
   // Counts per cell (all months of the selection).
-  const { x, y, n } = input.points;
   const counted = hotspotCounts(grid, x, y, n);
   const located = counted.total + counted.outsideWeight;
   if (counted.outsideWeight > 0)
@@ -385,6 +445,11 @@ export function hotspotAnalysis(
     );
   if (counted.total === 0)
     warnings.add('NO_INCIDENTS', `no located incident of the selection lies in ${areaLabel}`);
+  const sparse = counted.total > 0 ? sparseReason(occupancy(counted.counts), cellSize) : null;
+  if (sparse !== null) {
+    warnings.add('SPARSE_DATA', sparse);
+    announce(`warning: ${sparse}`);
+  }
   const cut = grid.cutRings.size;
   if (cut > 0)
     warnings.add(
@@ -415,10 +480,13 @@ export function hotspotAnalysis(
       );
       if (!Number.isFinite(b.bandwidth) || !(b.bandwidth > 0))
         return { value: cellSize * 3, explanation: 'three cells: too few incidents for the rule' };
-      return {
-        value: b.bandwidth,
-        explanation: `the mean of the normal-reference bandwidths in x (${nf(Math.round(b.x))} m) and y (${nf(Math.round(b.y))} m), MASS::bandwidth.nrd, rounded to the metre; sfhotspot uses x alone`,
-      };
+      const rule = `the mean of the normal-reference bandwidths in x (${nf(Math.round(b.x))} m) and y (${nf(Math.round(b.y))} m), MASS::bandwidth.nrd, rounded to the metre; sfhotspot uses x alone`;
+      return b.bandwidth >= cellSize
+        ? { value: b.bandwidth, explanation: `${rule}; never below the cell size` }
+        : {
+            value: cellSize,
+            explanation: `the cell size (${nf(cellSize)} m), the floor of the bandwidth: ${rule}, gives only ${nf(b.bandwidth)} m`,
+          };
     },
     'metres',
   );
@@ -446,10 +514,17 @@ export function hotspotAnalysis(
   const cells: HotspotCell[] = [];
   let hot = 0;
   let cold = 0;
+  let nearHot = 0;
   for (let k = 0; k < grid.n; k++) {
     const z = cellInference.z[k]!;
     const pa = cellInference.pAdjusted[k]!;
-    const h = hotOrCold(z, pa, alpha);
+    let h = hotOrCold(z, pa, alpha);
+    // A cell with no incident is never a hot spot: its high Gi* comes from its neighbours.
+    const near = h === 'hotspot' && counted.counts[k]! === 0;
+    if (near) {
+      h = null;
+      nearHot++;
+    }
     if (h === 'hotspot') hot++;
     else if (h === 'coldspot') cold++;
     cells.push({
@@ -465,7 +540,38 @@ export function hotspotAnalysis(
       p: finite(cellInference.p[k]!),
       pAdjusted: finite(pa),
       hotspot: h,
+      ...(near ? { nearHotspot: true as const } : {}),
     });
+  }
+  if (nearHot > 0)
+    warnings.add(
+      'NEAR_HOTSPOTS',
+      `${nf(nearHot)} cell${nearHot === 1 ? '' : 's'} with no incident ${nearHot === 1 ? 'has' : 'have'} a significantly high Gi* only through ${nearHot === 1 ? 'its' : 'their'} neighbours: marked "near a hot spot", not counted as hot spots`,
+    );
+  // The top hot spots: hot cells (all hold incidents now), highest z first, each named by the
+  // location text its records give most.
+  const topHotspots = cells
+    .filter((c) => c.hotspot === 'hotspot')
+    .sort((a, b) => (b.z ?? 0) - (a.z ?? 0) || b.count - a.count || a.id - b.id)
+    .slice(0, TOP_HOTSPOTS)
+    .map((c) => c.id);
+  const loc = input.locations;
+  if (topHotspots.length > 0) {
+    const wanted = new Map(topHotspots.map((id) => [id - 1, new Map<string, number>()]));
+    for (let i = 0; i < loc.n.length; i++) {
+      const label = loc.label[i];
+      if (label === null || label === undefined) continue;
+      const tally = wanted.get(locateCell(grid, loc.x[i]!, loc.y[i]!));
+      if (tally !== undefined) tally.set(label, (tally.get(label) ?? 0) + loc.n[i]!);
+    }
+    for (const [k, tally] of wanted) {
+      let street: string | null = null;
+      let most = 0;
+      for (const [label, count] of tally)
+        if (count > most || (count === most && street !== null && label < street))
+          [street, most] = [label, count];
+      cells[k]!.place = { street };
+    }
   }
 
   // Change between two periods.
@@ -550,13 +656,19 @@ export function hotspotAnalysis(
     }
     const zs: Float64Array[] = [];
     const ps: Float64Array[] = [];
+    const periodTotals: number[] = [];
     for (const key of keys) {
       const w = new Float64Array(grid.n);
       const month = input.points.month;
+      let total = 0;
       for (let i = 0; i < n.length; i++) {
         const k = counted.cellOf[i]!;
-        if (k >= 0 && periodKey(period, month[i]!) === key) w[k]! += n[i]!;
+        if (k >= 0 && periodKey(period, month[i]!) === key) {
+          w[k]! += n[i]!;
+          total += n[i]!;
+        }
       }
+      periodTotals.push(total);
       const g = hotspotGistar(w, nb);
       zs.push(g.z);
       ps.push(normalTwoSidedPs(g.z));
@@ -573,24 +685,38 @@ export function hotspotAnalysis(
         `classifying hotspots needs at least two ${period}s with data, and the selection has ${keys.length}`,
         'widen --from/--to or choose a shorter --period',
       );
+    const median = medianOf(periodTotals);
     const result = hotspotClassify(zs, ps, c);
-    if (result.recentRaised)
-      warnings.add(
-        'RECENT_RAISED',
-        `with ${keys.length} periods, ${c.recentProp} of them is less than one: the last period is taken as the recent one`,
-      );
-    const countsByClass: Partial<Record<HotspotClass, number>> = {};
-    for (const cls of HOTSPOT_CLASSES) countsByClass[cls] = 0;
-    result.classes.forEach((cls, k) => {
-      cells[k]!.class = cls;
-      countsByClass[cls] = (countsByClass[cls] ?? 0) + 1;
-    });
-    classes = {
-      period,
-      periods: keys.map((k) => periodLabel(period, k)),
-      recentPeriods: result.recentPeriods,
-      counts: countsByClass,
-    };
+    if (median < MIN_PERIOD_INCIDENTS) {
+      const why = `the median ${period} holds ${nf(median)} located incident${median === 1 ? '' : 's'}, fewer than ${MIN_PERIOD_INCIDENTS}: Gi* on so few per ${period} over ${nf(grid.n)} cells is noise, so hotspot classes (persistent, emerging, former…) are not given — widen the area or choose a longer --period`;
+      warnings.add('CLASSES_TOO_SPARSE', why);
+      announce(`warning: ${why}`);
+      classes = {
+        period,
+        periods: keys.map((k) => periodLabel(period, k)),
+        recentPeriods: result.recentPeriods,
+        counts: {},
+        withheld: why,
+      };
+    } else {
+      if (result.recentRaised)
+        warnings.add(
+          'RECENT_RAISED',
+          `with ${keys.length} periods, ${c.recentProp} of them is less than one: the last period is taken as the recent one`,
+        );
+      const countsByClass: Partial<Record<HotspotClass, number>> = {};
+      for (const cls of HOTSPOT_CLASSES) countsByClass[cls] = 0;
+      result.classes.forEach((cls, k) => {
+        cells[k]!.class = cls;
+        countsByClass[cls] = (countsByClass[cls] ?? 0) + 1;
+      });
+      classes = {
+        period,
+        periods: keys.map((k) => periodLabel(period, k)),
+        recentPeriods: result.recentPeriods,
+        counts: countsByClass,
+      };
+    }
   }
 
   // LSOAs.
@@ -648,6 +774,10 @@ export function hotspotAnalysis(
       u.p = finite(inf.p[j]!);
       u.pAdjusted = finite(inf.pAdjusted[j]!);
       u.hotspot = hotOrCold(inf.z[j]!, inf.pAdjusted[j]!, alpha);
+      if (u.hotspot === 'hotspot' && u.count === 0) {
+        u.hotspot = null;
+        u.nearHotspot = true;
+      }
       if (u.hotspot === 'hotspot') lHot++;
       else if (u.hotspot === 'coldspot') lCold++;
     });
@@ -675,7 +805,6 @@ export function hotspotAnalysis(
   }
 
   // Repeat locations (points inside the area).
-  const loc = input.locations;
   const top = options.top ?? 10;
   const insideLocations: number[] = [];
   let locTotal = 0;
@@ -749,7 +878,15 @@ export function hotspotAnalysis(
         cutCells: cut,
         cellAreaKm2: grid.cellArea / 1e6,
       },
-      summary: { hotspots: hot, coldspots: cold, alpha, correction },
+      summary: {
+        hotspots: hot,
+        coldspots: cold,
+        nearHotspots: nearHot,
+        alpha,
+        correction,
+        sparse: sparse !== null,
+      },
+      topHotspots,
       cells,
       lsoas,
       concentration: { cells: hotspotConcentration(counted.counts), lsoas: lsoaConcentration },

@@ -73,6 +73,16 @@ export function hotspotGeoJson(
       class: significance(c.hotspot),
       ...(c.change === undefined ? {} : { before: c.before!, after: c.after!, change: c.change }),
       ...(c.class === undefined ? {} : { trend_class: c.class }),
+      ...(c.nearHotspot === true ? { near_hotspot: true } : {}),
+      ...(c.place === undefined
+        ? {}
+        : {
+            street: c.place.street,
+            lsoa: c.place.lsoa?.code ?? null,
+            lsoa_name: c.place.lsoa?.name ?? null,
+            ward: c.place.ward?.name ?? null,
+            district: c.place.district?.name ?? null,
+          }),
     },
   }));
   return {

@@ -200,6 +200,18 @@ describe.runIf(run)('the dashboard in Chromium', () => {
     expect(text).toMatch(/Oxford \d{3}[A-Z] \(E01\d{6}\)/);
     expect(text).toMatch(/per 1,000|no population/);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'map-tooltip.png') });
+    // The tooltip names the LSOA's ward and district.
+    expect(text).toMatch(/, Oxford\n/);
+    // The legend states the unit and the period; the top LSOAs are named.
+    expect(await page.locator('[data-testid=map-legend-title]').innerText()).toMatch(
+      /Shaded by incidents per LSOA, \d{4}-\d\d to \d{4}-\d\d; district outlines and names/,
+    );
+    const top = page.locator('[data-testid=map-top-table] tbody tr');
+    expect(await top.count()).toBe(10);
+    const first = await top.first().innerText();
+    expect(first).toMatch(/Oxford \d{3}[A-Z] \(E01\d{6}\)/);
+    expect(first).toMatch(/On or near /);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'map-named.png'), fullPage: true });
     // The table behind the map holds every LSOA of Oxford.
     await page.locator('summary', { hasText: "Table of this chart's data" }).click();
     expect(await page.locator('[data-testid=map-table] tbody tr').count()).toBe(83);

@@ -161,7 +161,7 @@ describe('svd analyse hotspots', () => {
       'area set to district Oxford (E07000178) automatically (the area --where district=Oxford selects)',
     );
     expect(r.stderr).toMatch(
-      /cell size set to 100 metres automatically \(50 cells across the shorter side of Oxford \(\d\.\d km\), rounded down to a multiple of 100 m, as sfhotspot\)/,
+      /cell size set to 100 metres automatically \(50 cells across the shorter side of Oxford \(\d\.\d km\), rounded down to a multiple of 100 m, as sfhotspot; the [\d,]+ located incidents average \d+\.\d per occupied cell at that size, at least 2\)/,
     );
     expect(r.stderr).toMatch(
       /bandwidth set to \d+ metres automatically \(the mean of the normal-reference/,

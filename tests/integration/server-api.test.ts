@@ -361,8 +361,9 @@ describe('hotspots are svd analyse hotspots --classify', () => {
         area: { code: string };
         summary: { correction: string; hotspots: number };
         cells: { kde: number; hotspot: string | null; class?: string }[];
-        classes: unknown;
+        classes: { withheld?: string } | null;
       };
+      warnings: { code: string }[];
     }>(`/api/hotspots?${query}`);
     expect(r.status).toBe(200);
     expect(r.body).toEqual(await cli(args));
@@ -372,7 +373,14 @@ describe('hotspots are svd analyse hotspots --classify', () => {
       r.body.result.cells.filter((c) => c.hotspot === 'hotspot').length,
     );
     expect(r.body.result.classes).not.toBeNull();
-    expect(r.body.result.cells.every((c) => c.class !== undefined)).toBe(true);
+    // Classes are given for every cell, or withheld for all when the months hold too few
+    // incidents (a few dozen synthetic records a month in Oxford's primary tier).
+    if (r.body.result.classes!.withheld === undefined)
+      expect(r.body.result.cells.every((c) => c.class !== undefined)).toBe(true);
+    else {
+      expect(r.body.result.cells.every((c) => c.class === undefined)).toBe(true);
+      expect(r.body.warnings.map((w) => w.code)).toContain('CLASSES_TOO_SPARSE');
+    }
   });
 
   it('a definition without a tier is accepted (its parameters are not passed unused)', async () => {

@@ -141,13 +141,16 @@ describe('the hotspot analysis', () => {
     const said: string[] = [];
     const a = hotspotAnalysis(syntheticInput(), {}, (m) => said.push(m));
     const p = a.params;
-    expect(p['cell size']).toEqual({
-      value: 80,
-      automatic: true,
-      unit: 'metres',
-      explanation:
-        '50 cells across the shorter side of Testshire (4.0 km), in whole metres: the area is too small for cells of 100 m',
-    });
+    // The incidents per occupied 80 m cell, counted here by binning the points directly.
+    const input = syntheticInput();
+    const occupied = new Set<string>();
+    input.points.x.forEach((x, i) =>
+      occupied.add(`${Math.floor(x / 80)},${Math.floor(input.points.y[i]! / 80)}`),
+    );
+    const perOccupied = (4_000 / occupied.size).toFixed(1);
+    expect(Number(perOccupied)).toBeGreaterThanOrEqual(2);
+    const explanation = `50 cells across the shorter side of Testshire (4.0 km), in whole metres: the area is too small for cells of 100 m; the 4,000 located incidents average ${perOccupied} per occupied cell at that size, at least 2`;
+    expect(p['cell size']).toEqual({ value: 80, automatic: true, unit: 'metres', explanation });
     expect(p['bandwidth']?.automatic).toBe(true);
     expect(p['bandwidth']?.explanation).toMatch(
       /normal-reference bandwidths in x .* and y .*sfhotspot uses x alone/,
@@ -160,16 +163,26 @@ describe('the hotspot analysis', () => {
     expect(p['neighbourhood']?.value).toBe('queen: the 8 cells around and the cell itself');
     expect(said).toContain(announceParam('cell size', p['cell size']!));
     expect(said).toContain(announceParam('bandwidth', p['bandwidth']!));
-    expect(said[0]).toBe(
-      'cell size set to 80 metres automatically (50 cells across the shorter side of Testshire (4.0 km), in whole metres: the area is too small for cells of 100 m)',
-    );
+    expect(said[0]).toBe(`cell size set to 80 metres automatically (${explanation})`);
     expect(a.result.grid.cells).toBe(2_500);
     expect(a.result.incidents.inArea).toBe(4_000);
     expect(a.result.cells.reduce((s, c) => s + c.count, 0)).toBe(4_000);
     expect(a.result.summary.hotspots).toBeGreaterThan(0);
     const top = a.result.cells.reduce((b, c) => ((c.z ?? -1) > (b.z ?? -1) ? c : b));
     expect(Math.abs(top.easting - 451_500)).toBeLessThan(300);
-    expect(a.warnings.map((w) => w.code).sort()).toEqual(['SNAPPED_POINTS', 'UNLOCATED']);
+    // Empty cells beside the cluster are significantly high through their neighbours only: they
+    // are "near a hot spot", never hot spots themselves.
+    const near = a.result.cells.filter((c) => c.nearHotspot === true);
+    expect(near.length).toBe(a.result.summary.nearHotspots);
+    expect(near.every((c) => c.count === 0 && c.hotspot === null)).toBe(true);
+    expect(a.result.cells.filter((c) => c.hotspot === 'hotspot').every((c) => c.count > 0)).toBe(
+      true,
+    );
+    expect(a.warnings.map((w) => w.code).sort()).toEqual([
+      ...(near.length > 0 ? ['NEAR_HOTSPOTS'] : []),
+      'SNAPPED_POINTS',
+      'UNLOCATED',
+    ]);
   });
 
   it('records given values as given and does not announce them', () => {

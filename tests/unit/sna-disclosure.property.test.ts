@@ -58,6 +58,7 @@ const snaData: fc.Arbitrary<SnaData> = fc
       minLength: 9,
       maxLength: 9,
     }),
+    cells: fc.array(count, { minLength: 0, maxLength: 10 }),
   })
   .map((g) => {
     const lsoas = g.where.map((_, i) => ({
@@ -160,7 +161,70 @@ const snaData: fc.Arbitrary<SnaData> = fc
         significant: false,
       },
       trendTest: null,
-      hotspots: { lsoas, hot: 1, cold: 0, correction: 'fdr', alpha: 0.05 },
+      hotspots: {
+        lsoas: lsoas.map((l, i) => ({
+          ...l,
+          ward: `Ward ${Math.floor(i / 3)}`,
+          district: 'Oxford',
+          street: `On or near Street ${i}`,
+          population: 1500,
+        })),
+        hot: 1,
+        cold: 0,
+        correction: 'fdr',
+        alpha: 0.05,
+        months: 6,
+        outlines: [
+          { level: 'district', code: 'E07000178', name: 'Oxford', shape: lsoas[0]!.shape },
+        ],
+        // Wards of three LSOAs each, then MSOAs of nine: each the sum of its LSOAs.
+        coarser: [
+          {
+            level: 'ward',
+            areas: [0, 1, 2].map((w) => ({
+              code: `E0500000${w}`,
+              name: `Ward ${w}`,
+              district: 'Oxford',
+              street: null,
+              count: g.where.slice(w * 3, w * 3 + 3).reduce((a, r) => a + r[0]!, 0),
+              population: 4500,
+              shape: lsoas[w * 3]!.shape,
+            })),
+          },
+          {
+            level: 'msoa',
+            areas: [
+              {
+                code: 'E02000001',
+                name: 'Oxford 001',
+                district: 'Oxford',
+                street: null,
+                count: g.where.reduce((a, r) => a + r[0]!, 0),
+                population: 13500,
+                shape: lsoas[0]!.shape,
+              },
+              {
+                code: 'E02000002',
+                name: 'Oxford 002',
+                district: 'Oxford',
+                street: null,
+                count: 0,
+                population: 1,
+                shape: lsoas[1]!.shape,
+              },
+            ],
+          },
+        ],
+        hotCells: g.cells.map((c, i) => ({
+          count: c,
+          z: 10 - i,
+          street: null,
+          lsoa: null,
+          ward: null,
+          district: 'Oxford',
+        })),
+        cellSize: 100,
+      },
       deprivationCorrelations: [],
       params: [],
       warnings: [
@@ -175,6 +239,7 @@ const HEALTH_TABLES = new Set(['health', 'healthMethod']);
 
 describe('the public assessment never carries a small count', () => {
   it('in tables, sentences, charts, the map and the sna-data JSON, for any data', () => {
+    const levels = new Set<string>();
     fc.assert(
       fc.property(snaData, fc.integer({ min: 3, max: 10 }), (data, minimum) => {
         const d = discloseSna(data, { audience: 'public', minimum });
@@ -198,6 +263,8 @@ describe('the public assessment never carries a small count', () => {
             } | null
           >;
           map: { count: number | null }[] | null;
+          topAreas: { count: number | null }[] | null;
+          hotCells: { count: number | null }[] | null;
           change: { earlier: { figure: number | null }; later: { figure: number | null } };
         };
         for (const [id, t] of Object.entries(parsed.tables)) {
@@ -205,8 +272,19 @@ describe('the public assessment never carries a small count', () => {
           for (const v of [...t.cells.flat(), ...t.rowTotals, ...t.columnTotals, t.total])
             if (v !== null) expect(small(v, least(id)), `${id}: ${v}`).toBe(false);
         }
-        for (const l of parsed.map ?? [])
+        for (const l of [
+          ...(parsed.map ?? []),
+          ...(parsed.topAreas ?? []),
+          ...(parsed.hotCells ?? []),
+        ])
           if (l.count !== null) expect(small(l.count, minimum)).toBe(false);
+        // A map drawn by ward or MSOA publishes the "where" table at that level only.
+        const level = d.map?.level ?? 'lsoa';
+        const rowsAt = (c: string): number => (c === 'ward' ? 3 : c === 'msoa' ? 2 : 9);
+        expect(d.tables.where.rows).toHaveLength(rowsAt(level));
+        expect(d.map!.lsoas).toHaveLength(rowsAt(level));
+        if (level !== 'lsoa') expect(html).toContain(d.map!.fallback!);
+        levels.add(level);
         for (const f of [parsed.change.earlier.figure, parsed.change.later.figure])
           if (f !== null) expect(small(f, minimum)).toBe(false);
 
@@ -266,6 +344,9 @@ describe('the public assessment never carries a small count', () => {
       }),
       { numRuns: 60 },
     );
+    // The runs drew maps by LSOA and fell back to a coarser level too.
+    expect(levels.has('lsoa')).toBe(true);
+    expect(levels.size).toBeGreaterThan(1);
   });
 });
 

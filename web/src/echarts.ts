@@ -1,6 +1,13 @@
 /** ECharts with only the parts the dashboard uses (a smaller bundle); nothing loaded from outside. */
 import * as echarts from 'echarts/core';
-import { BarChart, HeatmapChart, LineChart, MapChart, ScatterChart } from 'echarts/charts';
+import {
+  BarChart,
+  HeatmapChart,
+  LineChart,
+  LinesChart,
+  MapChart,
+  ScatterChart,
+} from 'echarts/charts';
 import {
   AriaComponent,
   DataZoomComponent,
@@ -17,6 +24,7 @@ echarts.use([
   BarChart,
   LineChart,
   MapChart,
+  LinesChart,
   ScatterChart,
   HeatmapChart,
   AriaComponent,

@@ -88,6 +88,15 @@ export interface MapAnswer {
     notes: string[];
   };
   definition: DefinitionMeta | null;
+  places: Record<string, { ward: string | null; district: string | null; street: string | null }>;
+  districts: {
+    code: string;
+    name: string | null;
+    label: [number, number] | null;
+    rings: [number, number][][];
+  }[];
+  period: { from: string | null; to: string | null };
+  top: string[];
 }
 
 export interface FeatureCollection {

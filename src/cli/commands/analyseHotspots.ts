@@ -119,8 +119,17 @@ function printText(print: (t: string) => void, r: HotspotsResult, top: number): 
     `grid: ${nf(r.grid.cells)} ${r.grid.shape} cells of ${nf(r.grid.cellSize)} m (${nf(r.grid.cutCells)} cut by the boundary)`,
   );
   print(
-    `Gi*: ${nf(r.summary.hotspots)} hot spot cells and ${nf(r.summary.coldspots)} cold spot cells (${r.summary.correction} correction, significance ${r.summary.alpha})`,
+    `Gi*: ${nf(r.summary.hotspots)} hot spot cells and ${nf(r.summary.coldspots)} cold spot cells (${r.summary.correction} correction, significance ${r.summary.alpha})${r.summary.nearHotspots > 0 ? `; ${nf(r.summary.nearHotspots)} cells without incidents are near a hot spot (not counted as hot spots)` : ''}`,
   );
+  const placeOf = (c: HotspotsResult['cells'][number]): string => {
+    const p = c.place;
+    if (p === undefined) return '';
+    const area = (a: { code: string; name: string | null } | null | undefined): string | null =>
+      a === null || a === undefined ? null : (a.name ?? a.code);
+    return [p.street, area(p.lsoa), area(p.ward), area(p.district)]
+      .filter((v): v is string => v !== null)
+      .join(', ');
+  };
   const hotCells = r.cells
     .filter((c) => c.hotspot === 'hotspot')
     .sort((p, q) => (q.z ?? 0) - (p.z ?? 0))
@@ -136,6 +145,7 @@ function printText(print: (t: string) => void, r: HotspotsResult, top: number): 
         { header: 'kde /km²', value: (c) => fixed(c.kde, 1), align: 'right' },
         { header: 'Gi* z', value: (c) => fixed(c.z, 2), align: 'right' },
         { header: 'p adjusted', value: (c) => pv(c.pAdjusted), align: 'right' },
+        { header: 'where', value: placeOf },
       ]),
     );
   }
@@ -192,7 +202,10 @@ function printText(print: (t: string) => void, r: HotspotsResult, top: number): 
       `change: ${nf(c.totalBefore)} incidents in ${c.before.from}..${c.before.to}, ${nf(c.totalAfter)} in ${c.after.from}..${c.after.to}; ${nf(c.cellsUp)} cells up, ${nf(c.cellsDown)} down, ${nf(c.cellsSame)} the same`,
     );
   }
-  if (r.classes !== null) {
+  if (r.classes?.withheld !== undefined) {
+    print('');
+    print(`hotspot classes: not given: ${r.classes.withheld}`);
+  } else if (r.classes !== null) {
     const k = r.classes;
     print('');
     print(
@@ -224,11 +237,11 @@ export function hotspotsCommand(io: CliIo): Command {
     .option('--grid <shape>', `cell shape: ${GRID_SHAPES.join(' or ')} (default square)`)
     .option(
       '--cell-size <metres>',
-      'cell size (default: 50 cells across the shorter side, rounded down to 100 m)',
+      'cell size (default: 50 cells across the shorter side, rounded down to 100 m, enlarged while the incidents average under 2 per occupied cell)',
     )
     .option(
       '--bandwidth <metres>',
-      'KDE bandwidth (default: mean normal-reference bandwidth of x and y)',
+      'KDE bandwidth (default: mean normal-reference bandwidth of x and y, at least the cell size)',
     )
     .option(
       '--correction <name>',
@@ -261,16 +274,22 @@ export function hotspotsCommand(io: CliIo): Command {
 Method (every choice made automatically is announced and recorded in the JSON "params"):
   grid       square or hexagonal cells in British National Grid, anchored at the grid origin,
              clipped to the area: cells overlapping the boundary are kept whole, with the share
-             of each inside (area_share); default size as sfhotspot (50 cells across the shorter
-             side, rounded down to a multiple of 100 m)
+             of each inside (area_share); default size from sfhotspot's (50 cells across the
+             shorter side, rounded down to a multiple of 100 m), enlarged while the incidents
+             average fewer than 2 per occupied cell, up to a tenth of the shorter side; a warning
+             when the data are too sparse for the grid
   kde        quartic kernel at each cell centre, incidents per km²; default bandwidth the mean of
-             the normal-reference bandwidths in x and y (sfhotspot uses x alone)
+             the normal-reference bandwidths in x and y (sfhotspot uses x alone), at least the
+             cell size
+  hot spots  a cell with no incident is never a hot spot ("near a hot spot" when its Gi* is
+             significantly high); the top hot spots are named (street, LSOA, ward, district)
   Gi*        Getis-Ord Gi* as spdep::localG: binary weights, queen neighbours with the cell
              itself; two-sided normal p-values (or --permutations); Benjamini-Hochberg false
              discovery rate across cells by default (--correction fdr|bonferroni|holm|none)
   LSOAs      counts and rates per 1,000 residents; Gi* on LSOAs that share a boundary point
   classes    --classify: persistent, emerging, former, intermittent hot and cold spots, by
-             sfhotspot's hotspot_classify rules and defaults
+             sfhotspot's hotspot_classify rules and defaults; not given when the median
+             period holds fewer than 30 located incidents
 police.uk locations are snapped to anonymous map points: point-level results are approximate.
 
 Examples:

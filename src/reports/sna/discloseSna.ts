@@ -10,7 +10,6 @@ import {
   discloseTable,
   disclosurePolicy,
   minimumFor,
-  withheld,
   type DisclosedFigure,
   type DisclosureOptions,
   WITHHELD_PHRASE,
@@ -19,7 +18,7 @@ import { formatNumber, formatP, formatPercent, formatRate } from '../../analysis
 import { formatMonth, formatMonthRange, monthsHeldPhrase } from '../../core/months.js';
 import { changeFraction, stateChange } from '../../trends/stateChange.js';
 import type { AnalysisWarning } from '../../analysis/analysisResult.js';
-import type { Shape } from '../../geo/shapes.js';
+import { chooseMapLevel, discloseSnaMap } from './discloseSnaMap.js';
 import type { DisclosedSna, RawTable, ShownTable, SnaData } from './snaTypes.js';
 import { resolveDocumentControl, type DocumentControl } from './documentControl.js';
 
@@ -100,46 +99,6 @@ function linkedEntries(t: SnaData['tables']): Entry[][] {
 const valueOf = (f: DisclosedFigure | undefined): number | null =>
   f === undefined || f.suppressed !== false ? null : f.value;
 
-/** Outlines as SVG paths in a shared frame (British National Grid, north up, 10 m steps). */
-export function mapPaths(
-  shapes: readonly { code: string; shape: Shape }[],
-  width = 1000,
-): { paths: Record<string, string>; viewBox: string } {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (const { shape } of shapes) {
-    minX = Math.min(minX, shape.minX);
-    minY = Math.min(minY, shape.minY);
-    maxX = Math.max(maxX, shape.maxX);
-    maxY = Math.max(maxY, shape.maxY);
-  }
-  if (shapes.length === 0) return { paths: {}, viewBox: '0 0 1 1' };
-  const scale = width / Math.max(maxX - minX, 1);
-  const height = Math.ceil((maxY - minY) * scale);
-  const paths: Record<string, string> = {};
-  for (const { code, shape } of shapes) {
-    let d = '';
-    for (const ring of shape.rings) {
-      let lastX = NaN;
-      let lastY = NaN;
-      let part = '';
-      for (let i = 0; i < ring.length; i += 2) {
-        const x = Math.round((ring[i]! - minX) * scale * 10) / 10;
-        const y = Math.round((maxY - ring[i + 1]!) * scale * 10) / 10;
-        if (x === lastX && y === lastY) continue;
-        part += `${part === '' ? 'M' : 'L'}${x} ${y}`;
-        lastX = x;
-        lastY = y;
-      }
-      if (part !== '') d += `${part}Z`;
-    }
-    paths[code] = d;
-  }
-  return { paths, viewBox: `0 0 ${width} ${height}` };
-}
-
 /**
  * `document`: the document control resolved by the caller (the command announces its
  * defaults); left out, the defaults for the audience, unannounced.
@@ -150,7 +109,10 @@ export function discloseSna(
   document?: DocumentControl,
 ): DisclosedSna {
   const policy = disclosurePolicy(options);
-  const t = data.tables;
+  // The level of the map and the "where" table: LSOAs, or wards or MSOAs for a public map that
+  // would be mostly withheld at LSOA level.
+  const mapLevel = chooseMapLevel(data, policy, (x) => showTable(x, policy));
+  const t = { ...data.tables, where: mapLevel.where };
   // Linked figures withheld in one table are withheld in the others, until nothing changes.
   const groups = linkedEntries(t);
   const hide = new Map<string, [number, number][]>();
@@ -269,35 +231,9 @@ export function discloseSna(
             }),
     };
   }
-  let map: DisclosedSna['map'] = null;
-  if (data.hotspots !== null && data.hotspots.lsoas.length > 0) {
-    // The map shows the LSOA table's own figures (its rows are the LSOAs, in order), so a
-    // withheld LSOA is hatched exactly when the table withholds it.
-    const figures = new Map(
-      data.hotspots.lsoas.map((l, i) => [
-        l.code,
-        tables.where.cells[i]?.[0] ?? withheld('primary'),
-      ]),
-    );
-    const withShape = data.hotspots.lsoas.flatMap((l) =>
-      l.shape === null ? [] : [{ code: l.code, shape: l.shape }],
-    );
-    const { paths, viewBox } = mapPaths(withShape);
-    map = {
-      lsoas: data.hotspots.lsoas.map((l) => ({
-        code: l.code,
-        name: l.name,
-        hotspot: l.hotspot,
-        figure: figures.get(l.code)!,
-      })),
-      shapes: paths,
-      viewBox,
-      hot: data.hotspots.hot,
-      cold: data.hotspots.cold,
-      correction: data.hotspots.correction,
-      alpha: data.hotspots.alpha,
-    };
-  }
+  // The map shows the "where" table's own figures (its rows are the areas drawn, in order), so a
+  // withheld area is hatched exactly when the table withholds it.
+  const map: DisclosedSna['map'] = discloseSnaMap(data, tables.where, mapLevel, policy);
   const disclosed: DisclosedSna = {
     area: data.area,
     period: data.period,

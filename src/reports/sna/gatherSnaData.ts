@@ -26,6 +26,7 @@ import type { Workspace } from '../../store/openWorkspace.js';
 import { analyseTrends } from '../../trends/analyseTrends.js';
 import { analyseWhen } from '../../when/analyseWhen.js';
 import { analyseWho } from '../../who/analyseWho.js';
+import { gatherSnaMap } from './gatherSnaMap.js';
 import type { LsoaOnMap, RawTable, SnaData } from './snaTypes.js';
 
 export interface SnaOptions {
@@ -323,15 +324,32 @@ export async function gatherSnaData(
     keep('hotspots', h);
     const units = h.result.lsoas?.units ?? [];
     const shapes = units.length === 0 ? null : await levelShapes(ws, h.result.lsoas!.level);
-    const lsoas: LsoaOnMap[] = units.map((u) => {
-      const i = shapes?.byCode.get(u.code);
-      return {
-        code: u.code,
-        name: u.name,
-        hotspot: u.hotspot,
-        shape: i === undefined ? null : shapes!.shapes[i]!,
-      };
-    });
+    // The location texts of the selected records by LSOA, for naming the busiest ones.
+    const tallies = new Map<string, Map<string, number>>();
+    if (shapes !== null) {
+      const level = h.result.lsoas!.level;
+      const placed = await resolveSelection(ws, selection, {
+        ...ctx,
+        reporter: { ...reporter, info: () => undefined },
+        alsoUsing: [level],
+      });
+      const rows = await ws.db.all<{ code: string; label: string; n: number }>(
+        `SELECT p.${level}_code AS code, i.location_text AS label, count(*) AS n
+           FROM ${placed.sql.from}
+          WHERE ${placed.sql.where} AND i.location_text IS NOT NULL
+            AND p.${level}_code IS NOT NULL
+          GROUP BY 1, 2`,
+        placed.sql.params,
+      );
+      for (const r of rows) {
+        let t = tallies.get(r.code);
+        if (t === undefined) tallies.set(r.code, (t = new Map()));
+        t.set(r.label, Number(r.n));
+      }
+    }
+    const extras =
+      shapes === null ? null : await gatherSnaMap(ws, area, h.result, shapes, period, tallies);
+    const lsoas: LsoaOnMap[] = extras?.lsoas ?? [];
     where = {
       ...where,
       rows: units.map((u) => (u.name === null ? u.code : `${u.name} (${u.code})`)),
@@ -343,6 +361,11 @@ export async function gatherSnaData(
       cold: h.result.lsoas?.coldspots ?? 0,
       correction: h.result.summary.correction,
       alpha: h.result.summary.alpha,
+      months: monthRange(period.from, period.to).length,
+      outlines: extras?.outlines ?? [],
+      coarser: extras?.coarser ?? [],
+      hotCells: extras?.hotCells ?? [],
+      cellSize: h.result.grid.cellSize,
     };
   } catch (error) {
     if (!(error instanceof SvdError)) throw error;

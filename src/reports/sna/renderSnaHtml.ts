@@ -20,6 +20,7 @@ import { paramRows } from './methodParams.js';
 import type { Commentary } from './readCommentary.js';
 import { partPeriod, WITHHELD_DETAILS } from './discloseSna.js';
 import { renderChart, resetChartIds, type ChartSpec } from './renderChart.js';
+import { LEVEL_WORDS } from './discloseSnaMap.js';
 import { SECTIONS, type DisclosedSna, type SectionId, type ShownTable } from './snaTypes.js';
 
 const SNA_STYLE = trusted(`
@@ -42,6 +43,12 @@ svg.chart, svg.map { width: 100%; height: auto; max-width: 170mm; display: block
 svg.map path { stroke: #ffffff; stroke-width: 0.6; }
 svg.map path.hotspot { stroke: #a11d1d; stroke-width: 2.2; }
 svg.map path.coldspot { stroke: #1d4fa1; stroke-width: 2.2; }
+svg.map path.spot { fill: none; }
+svg.map path.outline-ward { fill: none; stroke: #6a6a6a; stroke-width: 1.1; stroke-dasharray: 4 2; }
+svg.map path.outline-district { fill: none; stroke: #1a1a1a; stroke-width: 1.8; }
+svg.map text.area-label { font: 600 17px sans-serif; fill: #111111; stroke: #ffffff; stroke-width: 4px; paint-order: stroke; text-anchor: middle; }
+.legend .legend-title { flex-basis: 100%; font-weight: 600; }
+table.top td.where { font-size: 8pt; }
 .legend { display: flex; flex-wrap: wrap; gap: 2mm 5mm; font-size: 8.5pt; margin: 1mm 0; }
 .legend span.key { display: inline-block; width: 4mm; height: 3mm; border: 1px solid #999; vertical-align: middle; margin-right: 1mm; }
 table.data td.total, table.data th.total { font-weight: bold; background: #f4f6f8; }
@@ -183,10 +190,16 @@ function tableChart(
   </figure>`;
 }
 
-/** The LSOA map: fill by published count (classes start at the smallest published count), hatched where withheld, hotspots outlined. */
+/**
+ * The map: areas (LSOAs, or wards or MSOAs on a public map mostly withheld at LSOA level) filled
+ * by published count (classes start at the smallest published count), hatched where withheld, hot
+ * and cold spots outlined, district outlines (and wards, on a map of one district) drawn over
+ * them with the districts' names; a legend with the unit and the period.
+ */
 function renderMap(d: DisclosedSna): SafeHtml {
   const m = d.map;
   if (m === null) return html`<p>No map: the LSOA boundaries of the area are not loaded.</p>`;
+  const unit = LEVEL_WORDS[m.level ?? 'lsoa'];
   const shown = m.lsoas
     .map((l) => figureValue(l.figure))
     .filter((v): v is number => v !== null && v > 0)
@@ -218,13 +231,32 @@ function renderMap(d: DisclosedSna): SafeHtml {
     ...paths.filter((p) => !p.includes('class="hotspot"') && !p.includes('class="coldspot"')),
     ...paths.filter((p) => p.includes('class="hotspot"') || p.includes('class="coldspot"')),
   ];
-  const svg = trusted(
-    `<svg class="map" xmlns="http://www.w3.org/2000/svg" viewBox="${m.viewBox}" role="img" aria-label="Map of records by LSOA"><defs>${hatchPattern()}</defs>${ordered.join('')}</svg>`,
+  const spots = (m.spotOutlines ?? []).map(
+    (o) => `<path class="spot ${o.hotspot}" d="${o.d}"></path>`,
   );
+  const outlines = m.outlines ?? [];
+  const lines = [
+    ...outlines.filter((o) => o.level === 'ward'),
+    ...outlines.filter((o) => o.level === 'district'),
+  ].map((o) => `<path class="outline-${o.level}" d="${o.d}"></path>`);
+  const labels = outlines.flatMap((o) =>
+    o.label === null
+      ? []
+      : [`<text class="area-label" x="${o.label.x}" y="${o.label.y}">${escapeText(o.name)}</text>`],
+  );
+  const svg = trusted(
+    `<svg class="map" xmlns="http://www.w3.org/2000/svg" viewBox="${m.viewBox}" role="img" aria-label="Map of records by ${unit.one}"><defs>${hatchPattern()}</defs>${ordered.join('')}${spots.join('')}${lines.join('')}${labels.join('')}</svg>`,
+  );
+  const hasWards = outlines.some((o) => o.level === 'ward');
+  const hasDistricts = outlines.some((o) => o.level === 'district');
   const legendBreaks = [0, ...breaks];
   return html`<figure>
     ${svg}
     <div class="legend">
+      <span class="legend-title"
+        >Records of serious violence per ${unit.one} (a count, not a rate), ${d.period.from} to
+        ${d.period.to}</span
+      >
       <span><span class="key" style="background:#fafafa"></span>none</span>
       ${legendBreaks.map((b, i) => {
         const next = legendBreaks[i + 1];
@@ -252,16 +284,110 @@ function renderMap(d: DisclosedSna): SafeHtml {
         </svg>
         not published</span
       >
-      <span><span class="key" style="border:2px solid #a11d1d"></span>hotspot (Gi*)</span>
-      <span><span class="key" style="border:2px solid #1d4fa1"></span>coldspot (Gi*)</span>
+      <span><span class="key" style="border:2px solid #a11d1d"></span>hotspot LSOA (Gi*)</span>
+      <span><span class="key" style="border:2px solid #1d4fa1"></span>coldspot LSOA (Gi*)</span>
+      ${
+        hasDistricts
+          ? html`<span><span class="key" style="border:2px solid #1a1a1a"></span>district</span>`
+          : ''
+      }
+      ${
+        hasWards
+          ? html`<span><span class="key" style="border:1px dashed #4a4a4a"></span>ward</span>`
+          : ''
+      }
     </div>
     <figcaption>
-      Records by LSOA,
+      Records by ${unit.one},
       ${formatMonthRange(d.period.from, d.period.to)}${d.periodHeld.held < d.periodHeld.months ? `: ${monthsHeldPhrase(d.periodHeld.held, d.periodHeld.months)}` : ''}.
       Hotspots and coldspots: Getis-Ord Gi* over contiguous LSOAs, ${m.correction} correction, α =
       ${m.alpha}.
+      ${m.fallback === null || m.fallback === undefined ? '' : m.fallback}
     </figcaption>
   </figure>`;
+}
+
+const orDash = (v: string | null): string => v ?? '–';
+
+/** The busiest areas of the map, named, by published count (with the rate where known). */
+function renderTopAreas(d: DisclosedSna): SafeHtml | '' {
+  const m = d.map;
+  if (m === null || (m.top ?? []).length === 0) return '';
+  const unit = LEVEL_WORDS[m.level ?? 'lsoa'];
+  const isLsoa = (m.level ?? 'lsoa') === 'lsoa';
+  const withRate = m.top!.some((t) => t.rate !== null);
+  return html`<table class="data top" id="table-top-areas">
+    <caption class="small">
+      Top ${m.top!.length} ${m.top!.length === 1 ? unit.one : unit.many} by records,
+      ${d.period.from} to ${d.period.to}. Most common location: the text its records give most, or,
+      where they give none (partner extracts), the text any record of the period there gives most.
+    </caption>
+    <thead>
+      <tr>
+        <th>${unit.header}</th>
+        ${isLsoa ? html`<th>Ward</th>` : ''}
+        <th>District</th>
+        <th>Most common location</th>
+        <th class="num">Records</th>
+        ${withRate ? html`<th class="num">Per 1,000 residents per year</th>` : ''}
+      </tr>
+    </thead>
+    <tbody>
+      ${m.top!.map(
+        (t) =>
+          html`<tr>
+            <td>${t.name === null ? t.code : `${t.name} (${t.code})`}</td>
+            ${isLsoa ? html`<td>${orDash(t.ward)}</td>` : ''}
+            <td>${orDash(t.district)}</td>
+            <td class="where">${orDash(t.street)}</td>
+            <td class="num count">${num(t.figure)}</td>
+            ${
+              withRate
+                ? html`<td class="num">${t.rate === null ? '–' : formatNumber(t.rate)}</td>`
+                : ''
+            }
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
+/** The top hot spot cells of the grid, named by where they are. */
+function renderHotCells(d: DisclosedSna): SafeHtml | '' {
+  const m = d.map;
+  const cells = m?.hotCells ?? [];
+  if (m === null || cells.length === 0) return '';
+  const size =
+    m.cellSize === null || m.cellSize === undefined ? '' : ` of ${formatNumber(m.cellSize)} m`;
+  return html`<table class="data top" id="table-hot-cells">
+    <caption class="small">
+      Hot spot cells${size} (Getis-Ord Gi*, ${m.correction} correction), strongest first; a cell
+      with no record is never listed
+    </caption>
+    <thead>
+      <tr>
+        <th>Most common location</th>
+        <th>LSOA</th>
+        <th>Ward</th>
+        <th>District</th>
+        <th class="num">Records</th>
+        <th class="num">Gi* z</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${cells.map(
+        (c) =>
+          html`<tr>
+            <td class="where">${orDash(c.street)}</td>
+            <td>${orDash(c.lsoa)}</td>
+            <td>${orDash(c.ward)}</td>
+            <td>${orDash(c.district)}</td>
+            <td class="num count">${num(c.figure)}</td>
+            <td class="num">${c.z.toFixed(1)}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
 }
 
 function escapeText(text: string): string {
@@ -333,6 +459,27 @@ export function snaDataJson(d: DisclosedSna): unknown {
             hotspot: l.hotspot,
             count: figureValue(l.figure),
           })),
+    mapLevel:
+      d.map === null ? null : { level: d.map.level ?? 'lsoa', fallback: d.map.fallback ?? null },
+    topAreas:
+      d.map?.top?.map((t) => ({
+        code: t.code,
+        name: t.name,
+        ward: t.ward,
+        district: t.district,
+        street: t.street,
+        count: figureValue(t.figure),
+        ratePer1000PerYear: t.rate,
+      })) ?? null,
+    hotCells:
+      d.map?.hotCells?.map((c) => ({
+        street: c.street,
+        lsoa: c.lsoa,
+        ward: c.ward,
+        district: c.district,
+        count: figureValue(c.figure),
+        z: c.z,
+      })) ?? null,
     deprivationCorrelations: d.deprivationCorrelations,
     summary: d.summary,
     params: d.params,
@@ -552,7 +699,7 @@ export function renderSnaHtml(
       'where',
       html`${renderMap(d)}
       ${d.map === null ? '' : html`<p>${d.map.hot} hotspot LSOA(s) and ${d.map.cold} coldspot LSOA(s).</p>`}
-      ${renderTable(t.where)}`,
+      ${renderTopAreas(d)} ${renderHotCells(d)} ${renderTable(t.where)}`,
     )}
     ${section(
       'when',

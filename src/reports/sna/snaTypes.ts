@@ -83,6 +83,41 @@ export interface LsoaOnMap {
   name: string | null;
   hotspot: HotOrCold;
   shape: Shape | null;
+  /** The ward and district it belongs to, by name (null: not known). */
+  ward?: string | null;
+  district?: string | null;
+  /** The location text its records give most ("On or near …"). */
+  street?: string | null;
+  population?: number | null;
+}
+
+/** An area of a coarser level (ward, MSOA) a public map may be drawn at: the sum of its LSOAs. */
+export interface CoarseArea {
+  code: string;
+  name: string | null;
+  district: string | null;
+  street: string | null;
+  count: number;
+  population: number | null;
+  shape: Shape | null;
+}
+
+/** An outline drawn over the map (districts; wards when the map is of one district). */
+export interface MapOutline {
+  level: 'district' | 'ward';
+  code: string;
+  name: string | null;
+  shape: Shape;
+}
+
+/** A hot spot cell of the grid, named. */
+export interface NamedHotCell {
+  count: number;
+  z: number;
+  street: string | null;
+  lsoa: string | null;
+  ward: string | null;
+  district: string | null;
 }
 
 export interface SnaData {
@@ -138,6 +173,14 @@ export interface SnaData {
     cold: number;
     correction: string;
     alpha: number;
+    /** Months of the period (for rates per year). */
+    months?: number;
+    outlines?: MapOutline[];
+    /** Coarser levels, in the order a public map falls back to them. */
+    coarser?: { level: 'ward' | 'msoa'; areas: CoarseArea[] }[];
+    /** The top hot spot cells of the grid, highest Gi* z first. */
+    hotCells?: NamedHotCell[];
+    cellSize?: number;
   } | null;
   deprivationCorrelations: { domain: string; rho: number | null; pValue: number | null }[];
   /** Each analysis's resolved parameters, automatic ones marked. */
@@ -202,6 +245,7 @@ export interface DisclosedSna {
   } | null;
   trendTest: SnaData['trendTest'];
   map: {
+    /** The areas drawn (LSOAs, or wards or MSOAs on a public map that falls back to them). */
     lsoas: (Omit<LsoaOnMap, 'shape'> & { figure: DisclosedFigure })[];
     shapes: Record<string, string>;
     viewBox: string;
@@ -209,6 +253,31 @@ export interface DisclosedSna {
     cold: number;
     correction: string;
     alpha: number;
+    /** The level drawn, and why when not LSOAs. */
+    level?: 'lsoa' | 'ward' | 'msoa';
+    fallback?: string | null;
+    /** Outlines drawn over the areas, with a point to write each district's name at. */
+    outlines?: {
+      level: 'district' | 'ward';
+      name: string;
+      d: string;
+      label: { x: number; y: number } | null;
+    }[];
+    /** Outlines of the LSOA hot and cold spots when the areas drawn are coarser. */
+    spotOutlines?: { d: string; hotspot: 'hotspot' | 'coldspot' }[];
+    /** The busiest areas drawn, by published count (at most 10). */
+    top?: {
+      code: string;
+      name: string | null;
+      ward: string | null;
+      district: string | null;
+      street: string | null;
+      figure: DisclosedFigure;
+      /** Per 1,000 residents per year, from the published count. */
+      rate: number | null;
+    }[];
+    hotCells?: (Omit<NamedHotCell, 'count'> & { figure: DisclosedFigure })[];
+    cellSize?: number | null;
   } | null;
   deprivationCorrelations: SnaData['deprivationCorrelations'];
   summary: string[];

@@ -20,6 +20,22 @@ export interface CellProperties {
   p_adjusted: number | null;
   class: 'hotspot' | 'coldspot' | 'not significant';
   trend_class?: string;
+  /** A cell with no incident whose Gi* is high through its neighbours only. */
+  near_hotspot?: boolean;
+  /** The top hot spots are named. */
+  street?: string | null;
+  lsoa?: string | null;
+  lsoa_name?: string | null;
+  ward?: string | null;
+  district?: string | null;
+}
+
+/** Where a named cell is, in words ('' when it is not named). */
+export function cellPlace(c: CellProperties): string {
+  const lsoa = c.lsoa == null ? null : `${c.lsoa_name ?? c.lsoa} (${c.lsoa})`;
+  return [c.street, lsoa, c.ward, c.district]
+    .filter((v): v is string => v !== null && v !== undefined)
+    .join(', ');
 }
 
 export interface CellCollection {
@@ -29,7 +45,14 @@ export interface CellCollection {
     area: { level: string; code: string; name: string | null; areaKm2: number; boundary: string };
     period: { from: string | null; to: string | null };
     grid: { shape: string; cellSize: number; cells: number; cutCells: number };
-    summary: { hotspots: number; coldspots: number; alpha: number; correction: string };
+    summary: {
+      hotspots: number;
+      coldspots: number;
+      alpha: number;
+      correction: string;
+      nearHotspots?: number;
+      sparse?: boolean;
+    };
   };
   features: { type: 'Feature'; id: number; properties: CellProperties; geometry: unknown }[];
 }
@@ -120,6 +143,10 @@ export function HotspotMap({
           if (c === undefined) return '';
           return [
             `<strong>Cell ${fmtInt(c.id)}</strong> (${fmtInt(Math.round(c.easting))} E, ${fmtInt(Math.round(c.northing))} N)`,
+            cellPlace(c) === '' ? '' : escapeHtml(cellPlace(c)),
+            c.near_hotspot === true
+              ? '<em>Near a hot spot: no incident here, its neighbours are busy</em>'
+              : '',
             `Incidents: ${fmtInt(c.count)}`,
             `Density: ${fmtRate(c.kde)} per km²`,
             `Gi* z: ${fmtZ(c.gistar_z)}, adjusted p: ${fmtP(c.p_adjusted)}`,
@@ -228,6 +255,7 @@ export function HotspotMap({
     { header: 'Adjusted p', value: (c: CellProperties) => fmtP(c.p_adjusted), numeric: true },
     { header: 'Gi*', value: (c: CellProperties) => c.class },
     { header: 'Over time', value: (c: CellProperties) => c.trend_class ?? '—' },
+    { header: 'Where', value: (c: CellProperties) => cellPlace(c) || '—' },
   ];
   return (
     <>
@@ -239,6 +267,10 @@ export function HotspotMap({
         {s.summary.coldspots === 1 ? '' : 's'} at significance {s.summary.alpha} after the{' '}
         {CORRECTION_NAMES[s.summary.correction] ?? s.summary.correction} correction for testing
         every cell.
+        {(s.summary.nearHotspots ?? 0) > 0 &&
+          ` ${fmtInt(s.summary.nearHotspots ?? 0)} cells without incidents are near a hot spot (high only through their neighbours) and are not counted as hot spots.`}
+        {s.summary.sparse === true &&
+          ' The data are too sparse for this grid: read the hot spots with care (widen the period or the area).'}
         {layer === 'classes' &&
           ' Classes over time compare the cells’ Gi* in each period of the selection (persistent: significant in at least 80% of periods; emerging: in the recent periods but rarely before; former: before but rarely recently; intermittent: in at least 10% otherwise), by sfhotspot’s rules.'}{' '}
         {fmtInt(s.grid.cutCells)} cells cut by the boundary read low. Zoom in to see the incidents’

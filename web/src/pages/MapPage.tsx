@@ -118,10 +118,19 @@ function MapBody({
             const v = p.value as [number, number, number];
             return `${fmtInt(v[2])} incident${v[2] === 1 ? '' : 's'} at this map point<br/><small>police.uk snaps locations: approximate</small>`;
           }
+          if (p.seriesType === 'lines') return `District: ${escapeHtml(String(p.name))}`;
           const r = byCode.get(String(p.name));
           if (r === undefined) return `${escapeHtml(String(p.name))}: no data`;
+          const place = map.places[r.code];
           return [
             `<strong>${escapeHtml(r.name ?? r.code)}</strong> (${escapeHtml(r.code)})`,
+            place === undefined
+              ? ''
+              : [place.ward, place.district]
+                  .filter((v): v is string => v !== null)
+                  .map(escapeHtml)
+                  .join(', '),
+            place?.street == null ? '' : `Most common location: ${escapeHtml(place.street)}`,
             `Incidents: ${fmtInt(r.count)}`,
             r.rate === null
               ? 'Rate: no population'
@@ -171,11 +180,55 @@ function MapBody({
           symbolSize: (v: [number, number, number]) => Math.min(14, 3 + Math.sqrt(v[2]) * 2),
           itemStyle: { color: '#D55E00', borderColor: '#000', borderWidth: 0.5 },
         },
+        // After the map points (series 1, which zooming fills): district outlines and names.
+        {
+          type: 'lines' as const,
+          coordinateSystem: 'geo' as const,
+          name: 'Districts',
+          polyline: true,
+          silent: true,
+          lineStyle: { color: '#1a1a1a', width: 1.6, opacity: 1 },
+          data: map.districts.flatMap((d) =>
+            d.rings.map((coords) => ({ name: d.name ?? d.code, coords })),
+          ),
+        },
+        {
+          type: 'scatter' as const,
+          coordinateSystem: 'geo' as const,
+          name: 'District names',
+          silent: true,
+          symbolSize: 0,
+          label: {
+            show: true,
+            formatter: '{b}',
+            color: '#111',
+            fontWeight: 'bold' as const,
+            textBorderColor: '#fff',
+            textBorderWidth: 3,
+          },
+          data: map.districts.flatMap((d) =>
+            d.label === null ? [] : [{ name: d.name ?? d.code, value: d.label }],
+          ),
+        },
       ],
     };
   }, [map, mapName, measure, byCode]);
   const onReady = usePointsOnZoom(points);
   const sorted = useMemo(() => [...map.rows].sort((a, b) => b.count - a.count), [map.rows]);
+  const top = useMemo(
+    () => map.top.flatMap((c) => (byCode.has(c) ? [byCode.get(c)!] : [])),
+    [map.top, byCode],
+  );
+  const period =
+    map.period.from === null
+      ? 'no month with data'
+      : map.period.from === map.period.to
+        ? map.period.from
+        : `${map.period.from} to ${map.period.to}`;
+  const unit =
+    measure === 'rate'
+      ? `incidents per 1,000 residents over the period (${period})`
+      : `incidents per LSOA, ${period}`;
   return (
     <>
       <p className="note">
@@ -183,6 +236,9 @@ function MapBody({
         a nearby anonymous map point, so points are approximate: read them as “near here”. Rates use{' '}
         {map.metadata.population.dataset} ({map.metadata.population.year}) with exact Poisson 95%
         intervals; counts under {map.metadata.smallCount} are marked as small.
+      </p>
+      <p className="legend-title" data-testid="map-legend-title">
+        Shaded by {unit}; district outlines and names drawn over the LSOAs.
       </p>
       <Chart
         label={`Map of LSOAs shaded by ${measure === 'rate' ? 'incidents per 1,000 residents' : 'incidents'}`}
@@ -211,6 +267,25 @@ function MapBody({
           />
         }
       />
+      {top.length > 0 && (
+        <DataTable
+          caption={`Top ${top.length} LSOA${top.length === 1 ? '' : 's'} by incidents, ${period}`}
+          rows={top}
+          rowKey={(r) => r.code}
+          testId="map-top-table"
+          columns={[
+            { header: 'LSOA', value: (r) => `${r.name ?? r.code} (${r.code})` },
+            { header: 'Ward', value: (r) => map.places[r.code]?.ward ?? '—' },
+            { header: 'District', value: (r) => map.places[r.code]?.district ?? '—' },
+            {
+              header: 'Most common location',
+              value: (r) => map.places[r.code]?.street ?? '—',
+            },
+            { header: 'Incidents', value: (r) => fmtInt(r.count), numeric: true },
+            { header: 'Per 1,000', value: (r) => fmtRate(r.rate), numeric: true },
+          ]}
+        />
+      )}
       <p className="total">
         {fmtInt(map.rows.reduce((s, r) => s + r.count, 0))} incidents placed in{' '}
         {fmtInt(map.rows.length)} LSOAs
