@@ -35,7 +35,8 @@ export function monthRuns(
   return runs;
 }
 
-const MONTH_ABBREVIATIONS = [
+/** 'Jan' … 'Dec', as months are written for people. */
+export const MONTH_ABBREVIATIONS = [
   'Jan',
   'Feb',
   'Mar',

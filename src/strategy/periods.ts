@@ -4,7 +4,7 @@
  * (2023/24) or the rolling 12 months to a month (2024-03). Labels are parsed and written in one
  * place so a measure's baseline, the periods of its series and a review's frozen period agree.
  */
-import { addMonths, monthRange } from '../core/months.js';
+import { addMonths, formatMonth, monthRange } from '../core/months.js';
 import type { PeriodBasis } from './schema.js';
 
 export interface Period {
@@ -15,23 +15,7 @@ export interface Period {
   last: string;
 }
 
-const MONTH_NAMES = [
-  'Jan',
-  'Feb',
-  'Mar',
-  'Apr',
-  'May',
-  'Jun',
-  'Jul',
-  'Aug',
-  'Sep',
-  'Oct',
-  'Nov',
-  'Dec',
-];
-
-const monthName = (m: string): string =>
-  `${MONTH_NAMES[Number(m.slice(5, 7)) - 1]} ${m.slice(0, 4)}`;
+const monthName = formatMonth;
 
 /** The example of a label for each basis, for messages. */
 export const PERIOD_EXAMPLES: Record<PeriodBasis, string> = {

@@ -114,7 +114,7 @@ describe.runIf(run)('the dashboard in Chromium', () => {
     // Serious violence by default: the primary tier of the definition, named on the page and
     // written into the address like the other filters.
     await page.waitForURL(/tier=primary/);
-    expect(await counting()).toContain('Serious violence (primary tier of thames-valley-vru v1)');
+    expect(await counting()).toContain('Serious violence (primary tier of thames-valley-vru v2)');
     const primary = await total();
     expect(primary).toBe(
       Number((await page.locator('[data-testid=tier-primary]').innerText()).replace(/,/g, '')),

@@ -349,7 +349,7 @@ describe('svd report sna', () => {
     ) as { tier: string; n: number }[];
     const primary = counts.find((c) => c.tier === 'primary')!.n;
     expect(items[0]).toContain(`${primary.toLocaleString('en-GB')} records of serious violence`);
-    expect(items[0]).toContain('the primary tier of thames-valley-vru, version 1');
+    expect(items[0]).toContain('the primary tier of thames-valley-vru, version 2');
     // The headline of the executive summary names the tier it counts.
     expect(snaJson(html).summary[0]).toContain('counting the primary tier');
     // The default author is the workspace's partnership's analyst; the approval row given is kept.

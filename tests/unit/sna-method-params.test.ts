@@ -19,7 +19,7 @@ describe('method parameters for people', () => {
   it('writes a selection as its period, filters and definition, without braces or the hash', () => {
     const text = paramValue('selection', SELECTION);
     expect(text).toBe(
-      '2018-10 to 2024-03; partnership safer-oxfordshire; tier primary; definition thames-valley-vru, version 1',
+      'Oct 2018 – Mar 2024; partnership safer-oxfordshire; tier primary; definition thames-valley-vru, version 1',
     );
     expect(text).not.toMatch(/[{}"]/);
   });
@@ -34,7 +34,7 @@ describe('method parameters for people', () => {
         earlier: { from: '2024-02', to: '2024-02' },
         later: { from: '2024-03', to: '2024-03' },
       }),
-    ).toBe('earlier 2024-02; later 2024-03');
+    ).toBe('earlier Feb 2024; later Mar 2024');
     expect(paramValue('codes', ['2', '4.3', '5A'])).toBe('2, 4.3, 5A');
     expect(
       paramValue('population', { dataset: 'census2021', year: 2021, bands: ['0-15', '16-24'] }),

@@ -4,6 +4,7 @@
  * that the two do not repeat each other. A finding whose figures are withheld is left out, except
  * the volume, which is always stated (as withheld when it is).
  */
+import { formatMonthRange } from '../../core/months.js';
 import { formatNumber, formatPercent } from '../../analysis/plainWords.js';
 import {
   WITHHELD_PHRASE,
@@ -18,8 +19,7 @@ const RECORDS = { one: 'record', many: 'records' };
 const value = (f: DisclosedFigure | undefined): number | null =>
   f !== undefined && f.suppressed === false ? f.value : null;
 
-const months = (p: { from: string; to: string }): string =>
-  p.from === p.to ? p.from : `${p.from} to ${p.to}`;
+const months = (p: { from: string; to: string }): string => formatMonthRange(p.from, p.to);
 
 /** The share of a flag table's total carrying the flag, or null when either is withheld. */
 function share(t: ShownTable): string | null {

@@ -3,6 +3,7 @@
  * each value formatted for people (no JSON), how it was chosen; a parameter with the same value
  * and reason in several analyses is listed once, as common to them.
  */
+import { formatMonthRange } from '../../core/months.js';
 import { formatCount, formatNumber, formatPercent } from '../../analysis/plainWords.js';
 import type { ResolvedParam } from '../../analysis/analysisResult.js';
 
@@ -91,7 +92,7 @@ function words(name: string, v: unknown): string {
   // A period.
   const keys = Object.keys(v);
   if (keys.length === 2 && typeof v['from'] === 'string' && typeof v['to'] === 'string')
-    return v['from'] === v['to'] ? v['from'] : `${v['from']} to ${v['to']}`;
+    return formatMonthRange(v['from'], v['to']);
   // A definition.
   if (typeof v['id'] === 'string' && typeof v['version'] === 'number')
     return `${v['id']}, version ${v['version']}`;
@@ -107,11 +108,13 @@ function words(name: string, v: unknown): string {
     return `${v['level']} ${words('', v['codes'])}${typeof v['basis'] === 'string' ? ` (${words('', v['basis'])})` : ''}`;
   // Months held by a source.
   if (typeof v['source'] === 'string' && typeof v['months'] === 'number')
-    return `${v['source']}${typeof v['force'] === 'string' ? ` (${v['force']})` : ''}: ${numberWords(v['months'])} month${v['months'] === 1 ? '' : 's'}${typeof v['first'] === 'string' ? ` from ${v['first']} to ${String(v['last'])}` : ''}`;
+    return `${v['source']}${typeof v['force'] === 'string' ? ` (${v['force']})` : ''}: ${numberWords(v['months'])} month${v['months'] === 1 ? '' : 's'}${typeof v['first'] === 'string' ? ` from ${formatMonthRange(v['first'], String(v['last']))}` : ''}`;
   // A selection: its period first, then its filters.
   if ('where' in v && ('from' in v || 'to' in v)) {
     const parts = [
-      `${words('', v['from'] ?? 'first month held')} to ${words('', v['to'] ?? 'last month held')}`,
+      typeof v['from'] === 'string' && typeof v['to'] === 'string'
+        ? formatMonthRange(v['from'], v['to'])
+        : `${words('', v['from'] ?? 'first month held')} to ${words('', v['to'] ?? 'last month held')}`,
       ...(Array.isArray(v['where']) ? v['where'].map((w) => words('', w)) : []),
       v['definition'] === null || v['definition'] === undefined
         ? 'no definition'

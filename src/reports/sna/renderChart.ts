@@ -6,6 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { trusted, type SafeHtml } from '../html.js';
+import { MONTH_ABBREVIATIONS } from '../../core/months.js';
 
 export interface ChartSeries {
   name: string;
@@ -47,21 +48,6 @@ function monthTime(month: string): number {
   return Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1, 15);
 }
 
-const MONTH_SHORT = [
-  'Jan',
-  'Feb',
-  'Mar',
-  'Apr',
-  'May',
-  'Jun',
-  'Jul',
-  'Aug',
-  'Sep',
-  'Oct',
-  'Nov',
-  'Dec',
-];
-
 /** The ECharts option of a chart (exported for tests: the axis types and the gaps). */
 export function chartOption(spec: ChartSpec): Record<string, unknown> {
   const valueAxis = {
@@ -84,7 +70,7 @@ export function chartOption(spec: ChartSpec): Record<string, unknown> {
           hideOverlap: true,
           formatter: (value: number): string => {
             const d = new Date(value);
-            return `${MONTH_SHORT[d.getUTCMonth()]!} ${d.getUTCFullYear()}`;
+            return `${MONTH_ABBREVIATIONS[d.getUTCMonth()]!} ${d.getUTCFullYear()}`;
           },
         },
         splitLine: { show: false },

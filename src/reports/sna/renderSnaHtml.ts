@@ -254,8 +254,8 @@ function renderMap(d: DisclosedSna): SafeHtml {
     ${svg}
     <div class="legend">
       <span class="legend-title"
-        >Records of serious violence per ${unit.one} (a count, not a rate), ${d.period.from} to
-        ${d.period.to}</span
+        >Records of serious violence per ${unit.one} (a count, not a rate),
+        ${formatMonthRange(d.period.from, d.period.to)}</span
       >
       <span><span class="key" style="background:#fafafa"></span>none</span>
       ${legendBreaks.map((b, i) => {
@@ -301,8 +301,7 @@ function renderMap(d: DisclosedSna): SafeHtml {
       Records by ${unit.one},
       ${formatMonthRange(d.period.from, d.period.to)}${d.periodHeld.held < d.periodHeld.months ? `: ${monthsHeldPhrase(d.periodHeld.held, d.periodHeld.months)}` : ''}.
       Hotspots and coldspots: Getis-Ord Gi* over contiguous LSOAs, ${m.correction} correction, α =
-      ${m.alpha}.
-      ${m.fallback === null || m.fallback === undefined ? '' : m.fallback}
+      ${m.alpha}. ${m.fallback === null || m.fallback === undefined ? '' : m.fallback}
     </figcaption>
   </figure>`;
 }
@@ -319,8 +318,9 @@ function renderTopAreas(d: DisclosedSna): SafeHtml | '' {
   return html`<table class="data top" id="table-top-areas">
     <caption class="small">
       Top ${m.top!.length} ${m.top!.length === 1 ? unit.one : unit.many} by records,
-      ${d.period.from} to ${d.period.to}. Most common location: the text its records give most, or,
-      where they give none (partner extracts), the text any record of the period there gives most.
+      ${formatMonthRange(d.period.from, d.period.to)}. Most common location: the text its records
+      give most, or, where they give none (partner extracts), the text any record of the period
+      there gives most.
     </caption>
     <thead>
       <tr>
@@ -525,7 +525,9 @@ export function renderSnaHtml(
     ${doc.marking === null ? '' : html`<p class="marking" data-marking>${doc.marking}</p>`}
     <div class="cover">
       <h1>${title}</h1>
-      <p class="meta">${d.period.from} to ${d.period.to} · ${d.area.level} ${d.area.code}</p>
+      <p class="meta">
+        ${formatMonthRange(d.period.from, d.period.to)} · ${d.area.level} ${d.area.code}
+      </p>
       <div class="banner ${d.audience === 'public' ? '' : 'draft'}">
         ${AUDIENCE_BANNER[d.audience]}
       </div>
@@ -555,7 +557,7 @@ export function renderSnaHtml(
           </tr>
           <tr>
             <th>Period</th>
-            <td>${d.period.from} to ${d.period.to}</td>
+            <td>${formatMonthRange(d.period.from, d.period.to)}</td>
           </tr>
           <tr>
             <th>Definition</th>
