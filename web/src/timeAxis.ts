@@ -26,6 +26,8 @@ export function monthAxis(first: string, last: string) {
     type: 'time' as const,
     min: monthTime(first) - 15 * DAY,
     max: monthTime(last) + 15 * DAY,
+    // Ticks at least four weeks apart: a short series would otherwise label each week with its month.
+    minInterval: 28 * DAY,
     axisLabel: {
       color: '#333',
       hideOverlap: true,

@@ -5,13 +5,9 @@
  * the volume, which is always stated (as withheld when it is).
  */
 import { formatMonthRange } from '../../core/months.js';
+import { partPeriod } from './discloseSna.js';
 import { formatNumber, formatPercent } from '../../analysis/plainWords.js';
-import {
-  WITHHELD_PHRASE,
-  describeChange,
-  describeFigure,
-  type DisclosedFigure,
-} from '../../disclosure/index.js';
+import { WITHHELD_PHRASE, describeFigure, type DisclosedFigure } from '../../disclosure/index.js';
 import type { DisclosedSna, ShownTable } from './snaTypes.js';
 
 const RECORDS = { one: 'record', many: 'records' };
@@ -53,8 +49,8 @@ export function keyFindings(d: DisclosedSna): string[] {
       : ` (the primary tier of ${d.definition.id}, version ${d.definition.version})`;
   out.push(
     volume.suppressed === false
-      ? `${capital(describeFigure(volume, RECORDS))} of serious violence in ${d.area.name}, ${months(d.period)}${counted}.`
-      : `The number of records of serious violence in ${d.area.name}, ${months(d.period)}${counted}, is ${WITHHELD_PHRASE}.`,
+      ? `${capital(describeFigure(volume, RECORDS))} of serious violence in ${d.area.name}, ${months(d.period)}${partPeriod(d)}${counted}.`
+      : `The number of records of serious violence in ${d.area.name}, ${months(d.period)}${partPeriod(d)}${counted}, is ${WITHHELD_PHRASE}.`,
   );
   if (d.change !== null) {
     const c = d.change;
@@ -64,16 +60,9 @@ export function keyFindings(d: DisclosedSna): string[] {
         : d.trendTest.direction === 'none'
           ? `; no clear trend over the ${d.trendTest.months} months held`
           : `; the trend over the ${d.trendTest.months} months held is ${d.trendTest.direction === 'up' ? 'upward' : 'downward'}`;
-    const normal =
-      c.significant === null
-        ? ''
-        : c.significant
-          ? ', more than normal variation explains'
-          : ', within normal variation';
+    // The change in the very words of the summary and the dashboard (one statement everywhere).
     if (value(c.earlier.figure) !== null && value(c.later.figure) !== null)
-      out.push(
-        `${months(c.later)} against ${months(c.earlier)}: ${describeChange(c.earlier.figure, c.later.figure, RECORDS)}${normal}${trend}.`,
-      );
+      out.push(`${c.statement.replace(/\.$/, '')}${trend}.`);
   }
   const rates = d.rates.districts
     .filter((r): r is typeof r & { rate: number } => r.rate !== null)
@@ -82,7 +71,7 @@ export function keyFindings(d: DisclosedSna): string[] {
     const [high, low] = [rates[0]!, rates.at(-1)!];
     const ratio = times(high.rate, low.rate);
     out.push(
-      `${high.district} has the highest rate, ${rate(high.rate)} per 1,000 residents${ratio === null ? '' : `, ${ratio} that of ${low.district}`} (the lowest, ${rate(low.rate)}).`,
+      `${high.district} has the highest rate, ${rate(high.rate)} per 1,000 residents a year${ratio === null ? '' : `, ${ratio} that of ${low.district}`} (the lowest, ${rate(low.rate)}).`,
     );
   }
   if (d.map !== null)
@@ -110,7 +99,7 @@ export function keyFindings(d: DisclosedSna): string[] {
     const [high, low] = [deciles[0]!, deciles.at(-1)!];
     const ratio = times(high.rate, low.rate);
     out.push(
-      `Deprivation: the rate in decile ${high.decile} (IMD 2019, 1 the most deprived) is ${rate(high.rate)} per 1,000 residents${ratio === null ? '' : `, ${ratio} that of decile ${low.decile}`} (${rate(low.rate)}).`,
+      `Deprivation: the rate in decile ${high.decile} (IMD 2019, 1 the most deprived) is ${rate(high.rate)} per 1,000 residents a year${ratio === null ? '' : `, ${ratio} that of decile ${low.decile}`} (${rate(low.rate)}).`,
     );
   }
   return out.slice(0, 6);

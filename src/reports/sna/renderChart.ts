@@ -65,6 +65,8 @@ export function chartOption(spec: ChartSpec): Record<string, unknown> {
         // Half a month either side, so that the first and last months are whole.
         min: monthTime(spec.categories[0] ?? '2000-01') - 15 * 86_400_000,
         max: monthTime(spec.categories.at(-1) ?? '2000-01') + 15 * 86_400_000,
+        // Ticks at least four weeks apart: a short series would otherwise label each week with its month.
+        minInterval: 28 * 86_400_000,
         axisLabel: {
           fontSize: 10,
           hideOverlap: true,
