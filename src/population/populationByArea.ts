@@ -128,22 +128,24 @@ export async function populationByArea(
       : ` AND EXISTS (SELECT 1 FROM geo_memberships w WHERE w.lsoa_vintage = ${vintage} AND w.lsoa_code = p.area_code
             AND w.level = $wl AND list_contains($wc, w.area_code))`;
   const where = `p.dataset = $d AND p.year = $year AND ${sexSql} AND (${bandSql})${withinSql}`;
+  // Sums rounded to a millionth of a person: fractional shares summed in whatever order DuckDB's
+  // threads take them differ in the last bits, and a figure must not change between two runs.
   let sql: string;
   let method: string;
   if (level === dataset.level) {
-    sql = `SELECT p.area_code AS code, sum(p.value) AS value FROM population p WHERE ${where} GROUP BY 1`;
+    sql = `SELECT p.area_code AS code, round(sum(p.value), 6) AS value FROM population p WHERE ${where} GROUP BY 1`;
     method = 'direct';
   } else if (vintage !== null && (PARENT_LEVELS as readonly string[]).includes(level)) {
-    sql = `SELECT m.area_code AS code, sum(p.value * m.share) AS value FROM population p
+    sql = `SELECT m.area_code AS code, round(sum(p.value * m.share), 6) AS value FROM population p
              JOIN geo_memberships m ON m.lsoa_vintage = ${vintage} AND m.lsoa_code = p.area_code AND m.level = $level
             WHERE ${where} GROUP BY 1`;
     method = `${dataset.level} → ${level} through the hierarchy`;
   } else if (dataset.level === 'lsoa21' && level === 'lsoa11') {
-    sql = `SELECT x.lsoa11_code AS code, sum(p.value * x.share_of_2021) AS value FROM population p
+    sql = `SELECT x.lsoa11_code AS code, round(sum(p.value * x.share_of_2021), 6) AS value FROM population p
              JOIN lsoa_crosswalk x ON x.lsoa21_code = p.area_code WHERE ${where} GROUP BY 1`;
     method = 'lsoa21 → lsoa11 through the crosswalk';
   } else if (dataset.level === 'lsoa11' && level === 'lsoa21') {
-    sql = `SELECT x.lsoa21_code AS code, sum(p.value * x.share_of_2011) AS value FROM population p
+    sql = `SELECT x.lsoa21_code AS code, round(sum(p.value * x.share_of_2011), 6) AS value FROM population p
              JOIN lsoa_crosswalk x ON x.lsoa11_code = p.area_code WHERE ${where} GROUP BY 1`;
     method = 'lsoa11 → lsoa21 through the crosswalk';
   } else

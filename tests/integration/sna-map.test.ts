@@ -130,7 +130,7 @@ describe('the analyst map', () => {
     expect(html).toMatch(/<path class="outline-ward" d="M/);
     expect(html).toMatch(/<text class="area-label" x="[\d.]+" y="[\d.]+">Oxford<\/text>/);
     expect(html.replace(/\s+/g, ' ')).toContain(
-      'Records of serious violence per LSOA (a count, not a rate), 2024-01 to 2024-02',
+      'Records of serious violence per LSOA (a count, not a rate), Jan 2024 – Feb 2024',
     );
     expect(html).toContain('id="table-top-areas"');
   });

@@ -1,5 +1,5 @@
 /**
- * Series over months on a time axis: each month placed at its date (the 15th), so that months
+ * Series over months on a time axis: each month placed at its first day (where the axis labels it), so that months
  * not held stand apart as a gap and break the line ('-'), never joined to the next month held as
  * if they were neighbours — as the SNA's charts draw them.
  */
@@ -7,9 +7,9 @@ import { fmtMonth } from './format';
 
 const DAY = 86_400_000;
 
-/** The middle of a month ('YYYY-MM') as a time-axis value. */
+/** The first day of a month ('YYYY-MM') as a time-axis value: where the axis puts its month ticks. */
 export function monthTime(month: string): number {
-  return Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1, 15);
+  return Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1, 1);
 }
 
 /** [time, value] pairs; a null value (not held) is '-', a gap that breaks the line. */
@@ -28,9 +28,12 @@ export function monthAxis(first: string, last: string) {
     max: monthTime(last) + 15 * DAY,
     // Ticks at least four weeks apart: a short series would otherwise label each week with its month.
     minInterval: 28 * DAY,
+    // No label at the axis's ends, which lie half a month outside the first and last month.
     axisLabel: {
       color: '#333',
       hideOverlap: true,
+      showMinLabel: false,
+      showMaxLabel: false,
       formatter: (value: number) => {
         const d = new Date(value);
         return fmtMonth(`${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`);

@@ -43,9 +43,9 @@ let serial = 0;
 /** Time spent drawing charts since the last reset, in milliseconds (for the benchmark). */
 export const chartTiming = { ms: 0, charts: 0 };
 
-/** The middle of a month, as a time-axis value (ms since the epoch, UTC). */
+/** The first day of a month, as a time-axis value (ms since the epoch, UTC): where the axis puts its month ticks and labels. */
 function monthTime(month: string): number {
-  return Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1, 15);
+  return Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1, 1);
 }
 
 /** The ECharts option of a chart (exported for tests: the axis types and the gaps). */
@@ -70,6 +70,8 @@ export function chartOption(spec: ChartSpec): Record<string, unknown> {
         axisLabel: {
           fontSize: 10,
           hideOverlap: true,
+          showMinLabel: false,
+          showMaxLabel: false,
           formatter: (value: number): string => {
             const d = new Date(value);
             return `${MONTH_ABBREVIATIONS[d.getUTCMonth()]!} ${d.getUTCFullYear()}`;
