@@ -204,7 +204,7 @@ describe.runIf(run)('the dashboard in Chromium', () => {
     expect(text).toMatch(/, Oxford\n/);
     // The legend states the unit and the period; the top LSOAs are named.
     expect(await page.locator('[data-testid=map-legend-title]').innerText()).toMatch(
-      /Shaded by incidents per LSOA, \d{4}-\d\d to \d{4}-\d\d; district outlines and names/,
+      /Shaded by incidents per LSOA, [A-Z][a-z]{2} \d{4} – [A-Z][a-z]{2} \d{4}; district outlines and names/,
     );
     const top = page.locator('[data-testid=map-top-table] tbody tr');
     expect(await top.count()).toBe(10);

@@ -35,7 +35,9 @@ export function monthAxis(first: string, last: string) {
       showMinLabel: false,
       showMaxLabel: false,
       formatter: (value: number) => {
-        const d = new Date(value);
+        // Ticks fall on local midnights (01:00 UTC in summer is still the 1st, but
+        // midnight of 1 April BST is 31 March UTC): half a day on reads the right month.
+        const d = new Date(value + 43_200_000);
         return fmtMonth(`${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`);
       },
     },

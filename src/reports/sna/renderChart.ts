@@ -73,7 +73,9 @@ export function chartOption(spec: ChartSpec): Record<string, unknown> {
           showMinLabel: false,
           showMaxLabel: false,
           formatter: (value: number): string => {
-            const d = new Date(value);
+            // Ticks fall on local midnights (01:00 UTC in summer is still the 1st, but
+            // midnight of 1 April BST is 31 March UTC): half a day on reads the right month.
+            const d = new Date(value + 43_200_000);
             return `${MONTH_ABBREVIATIONS[d.getUTCMonth()]!} ${d.getUTCFullYear()}`;
           },
         },

@@ -5,7 +5,7 @@ import { Chart } from '../components/Chart';
 import { DataTable } from '../components/DataTable';
 import { Show } from '../components/Status';
 import { echarts, SEQUENTIAL } from '../echarts';
-import { fmtInt, fmtRate } from '../format';
+import { fmtInt, fmtMonth, fmtRate } from '../format';
 import { HotspotMap, type CellCollection, type HotspotLayer } from './HotspotMap';
 import { classBreaks, escapeHtml, usePointsOnZoom, type Measure } from './mapShared';
 import type { FeatureCollection, MapAnswer, PointsAnswer, RateRow } from '../types';
@@ -223,8 +223,8 @@ function MapBody({
     map.period.from === null
       ? 'no month with data'
       : map.period.from === map.period.to
-        ? map.period.from
-        : `${map.period.from} to ${map.period.to}`;
+        ? fmtMonth(map.period.from)
+        : `${fmtMonth(map.period.from)} – ${fmtMonth(map.period.to ?? map.period.from)}`;
   const unit =
     measure === 'rate'
       ? `incidents per 1,000 residents over the period (${period})`
