@@ -5,9 +5,9 @@
  * label codes with it.
  */
 import { readFileSync } from 'node:fs';
-import { parseCsvLine } from '../core/csvLine.js';
 import { SvdError } from '../core/errors.js';
 import { packageFile } from '../core/packageFiles.js';
+import { referenceRows, referenceTableBroken } from '../core/referenceTable.js';
 
 export interface OffenceCode {
   code: string;
@@ -45,26 +45,13 @@ const HEADER = [
 ];
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-function broken(line: number, message: string): SvdError {
-  return new SvdError({
-    kind: 'internal',
-    code: 'REFERENCE_TABLE_BROKEN',
-    message: `the shipped offence code table is damaged: ${message}`,
-    location: { file: OFFENCE_CODE_FILE, line },
-    fix: 'reinstall svd (npm ci), or restore reference/home-office-offence-codes.csv from the repository',
-  });
-}
+const broken = (line: number, message: string): SvdError =>
+  referenceTableBroken(OFFENCE_CODE_FILE, 'offence code table', line, message);
 
 export function parseOffenceCodes(text: string): OffenceCodeTable {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  const header = parseCsvLine(lines[0] ?? '');
-  if (header.join(',') !== HEADER.join(','))
-    throw broken(1, `header is "${header.join(',')}", expected "${HEADER.join(',')}"`);
   const codes: OffenceCode[] = [];
   const seen = new Set<string>();
-  lines.slice(1).forEach((line, i) => {
-    const f = parseCsvLine(line);
-    if (f.length !== HEADER.length) throw broken(i + 2, `${f.length} fields, expected 8`);
+  for (const { line, fields: f } of referenceRows(text, HEADER, broken)) {
     const [code, name, group, subgroup, from, to, certainty, note] = f as [
       string,
       string,
@@ -76,12 +63,12 @@ export function parseOffenceCodes(text: string): OffenceCodeTable {
       string,
     ];
     if (code === '' || name === '' || group === '' || subgroup === '')
-      throw broken(i + 2, 'code, name, group and subgroup are required');
-    if (seen.has(code)) throw broken(i + 2, `code ${code} appears twice`);
+      throw broken(line, 'code, name, group and subgroup are required');
+    if (seen.has(code)) throw broken(line, `code ${code} appears twice`);
     if ((from !== '' && !DATE.test(from)) || (to !== '' && !DATE.test(to)))
-      throw broken(i + 2, 'in_force_from/in_force_to must be YYYY-MM-DD or empty');
+      throw broken(line, 'in_force_from/in_force_to must be YYYY-MM-DD or empty');
     if (certainty !== 'confident' && certainty !== 'uncertain')
-      throw broken(i + 2, `certainty "${certainty}" is not confident or uncertain`);
+      throw broken(line, `certainty "${certainty}" is not confident or uncertain`);
     seen.add(code);
     codes.push({
       code,
@@ -93,7 +80,7 @@ export function parseOffenceCodes(text: string): OffenceCodeTable {
       certainty,
       note,
     });
-  });
+  }
   const index = new Map(codes.map((c) => [c.code, c]));
   const unique = (values: string[]): string[] => [...new Set(values)];
   return {

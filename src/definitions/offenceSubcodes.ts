@@ -6,10 +6,10 @@
  * matched; definitions naming one are warned, and outputs show it without a name.
  */
 import { readFileSync } from 'node:fs';
-import { parseCsvLine } from '../core/csvLine.js';
 import { SvdError } from '../core/errors.js';
 import { isCanonicalSubcode } from '../core/offenceSubcode.js';
 import { packageFile } from '../core/packageFiles.js';
+import { referenceRows, referenceTableBroken } from '../core/referenceTable.js';
 import { STATUTES } from '../core/vocabulary.js';
 
 export interface OffenceSubcode {
@@ -32,27 +32,13 @@ export const OFFENCE_SUBCODE_FILE = packageFile('reference', 'home-office-offenc
 
 const HEADER = ['subcode', 'name', 'class', 'statute', 'certainty', 'note'];
 
-function broken(line: number, message: string): SvdError {
-  return new SvdError({
-    kind: 'internal',
-    code: 'REFERENCE_TABLE_BROKEN',
-    message: `the shipped offence sub-code table is damaged: ${message}`,
-    location: { file: OFFENCE_SUBCODE_FILE, line },
-    fix: 'reinstall svd (npm ci), or restore reference/home-office-offence-subcodes.csv from the repository',
-  });
-}
+const broken = (line: number, message: string): SvdError =>
+  referenceTableBroken(OFFENCE_SUBCODE_FILE, 'offence sub-code table', line, message);
 
 export function parseOffenceSubcodes(text: string): OffenceSubcodeTable {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  const header = parseCsvLine(lines[0] ?? '');
-  if (header.join(',') !== HEADER.join(','))
-    throw broken(1, `header is "${header.join(',')}", expected "${HEADER.join(',')}"`);
   const subcodes: OffenceSubcode[] = [];
   const seen = new Set<string>();
-  lines.slice(1).forEach((line, i) => {
-    const f = parseCsvLine(line);
-    if (f.length !== HEADER.length)
-      throw broken(i + 2, `${f.length} fields, expected ${HEADER.length}`);
+  for (const { line, fields: f } of referenceRows(text, HEADER, broken)) {
     const [subcode, name, cls, statute, certainty, note] = f as [
       string,
       string,
@@ -62,13 +48,13 @@ export function parseOffenceSubcodes(text: string): OffenceSubcodeTable {
       string,
     ];
     if (!isCanonicalSubcode(subcode))
-      throw broken(i + 2, `sub-code "${subcode}" is not in the form CLASS/SUB (e.g. 8/1)`);
-    if (name === '') throw broken(i + 2, 'name is required');
-    if (seen.has(subcode)) throw broken(i + 2, `sub-code ${subcode} appears twice`);
+      throw broken(line, `sub-code "${subcode}" is not in the form CLASS/SUB (e.g. 8/1)`);
+    if (name === '') throw broken(line, 'name is required');
+    if (seen.has(subcode)) throw broken(line, `sub-code ${subcode} appears twice`);
     if (statute !== '' && !(statute in STATUTES))
-      throw broken(i + 2, `statute "${statute}" is not one of ${Object.keys(STATUTES).join(', ')}`);
+      throw broken(line, `statute "${statute}" is not one of ${Object.keys(STATUTES).join(', ')}`);
     if (certainty !== 'confident' && certainty !== 'uncertain')
-      throw broken(i + 2, `certainty "${certainty}" is not confident or uncertain`);
+      throw broken(line, `certainty "${certainty}" is not confident or uncertain`);
     seen.add(subcode);
     subcodes.push({
       subcode,
@@ -78,7 +64,7 @@ export function parseOffenceSubcodes(text: string): OffenceSubcodeTable {
       certainty,
       note,
     });
-  });
+  }
   const index = new Map(subcodes.map((s) => [s.subcode, s]));
   return { subcodes, bySubcode: (subcode) => index.get(subcode) };
 }
