@@ -350,6 +350,10 @@ describe('svd report sna', () => {
     const primary = counts.find((c) => c.tier === 'primary')!.n;
     expect(items[0]).toContain(`${primary.toLocaleString('en-GB')} records of serious violence`);
     expect(items[0]).toContain('the primary tier of thames-valley-vru, version 2');
+    // The change is stated in the very words of the summary (one statement everywhere).
+    const change = snaJson(html).summary.find((l) => l.includes(' compared with '));
+    expect(change).toBeDefined();
+    expect(items.some((i) => i.startsWith(change!.replace(/\.$/, '')))).toBe(true);
     // The headline of the executive summary names the tier it counts.
     expect(snaJson(html).summary[0]).toContain('counting the primary tier');
     // The default author is the workspace's partnership's analyst; the approval row given is kept.
