@@ -1,4 +1,5 @@
 /** `svd analyse trends`: the monthly series, periods, change and trend of the selected incidents. */
+import { formatMonthRange } from '../../core/months.js';
 import { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
 import { isMonth } from '../../core/months.js';
@@ -119,7 +120,7 @@ Examples:
         ctx.print(
           formatTable(periods, [
             { header: 'period', value: (p) => p.label },
-            { header: 'months', value: (p) => `${p.from}…${p.to}` },
+            { header: 'months', value: (p) => formatMonthRange(p.from, p.to) },
             { header: 'count', value: (p) => p.count, align: 'right' },
             { header: 'held', value: (p) => `${p.monthsHeld}/${p.months}`, align: 'right' },
           ]),
@@ -139,7 +140,7 @@ Examples:
         const c = r.change;
         ctx.print('');
         ctx.print(
-          `change: ${c.earlier.from}…${c.earlier.to} ${c.earlier.count.toLocaleString('en-GB')} (${c.earlier.days} days) → ${c.later.from}…${c.later.to} ${c.later.count.toLocaleString('en-GB')} (${c.later.days} days); rate ratio ${fixed(c.rateRatio, 3) ?? 'unbounded'} [${fixed(c.lower, 3)}, ${fixed(c.upper, 3) ?? '∞'}], p = ${c.pValue.toPrecision(3)}`,
+          `change: ${formatMonthRange(c.earlier.from, c.earlier.to)} ${c.earlier.count.toLocaleString('en-GB')} (${c.earlier.days} days) → ${formatMonthRange(c.later.from, c.later.to)} ${c.later.count.toLocaleString('en-GB')} (${c.later.days} days); rate ratio ${fixed(c.rateRatio, 3) ?? 'unbounded'} [${fixed(c.lower, 3)}, ${fixed(c.upper, 3) ?? '∞'}], p = ${c.pValue.toPrecision(3)}`,
         );
       }
       if (r.trend !== null) {

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { getCoverage, parseCoverageDataset, type Coverage } from '../../coverage/getCoverage.js';
-import { formatRuns, monthRuns } from '../../core/months.js';
+import { formatMonthRange, formatRuns, monthRuns } from '../../core/months.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { cell, formatTable } from '../table.js';
@@ -39,7 +39,7 @@ export function renderCoverage(c: Coverage): string {
       if (gap.length === 0) return;
       const run = monthRuns(gap)[0]!;
       rows.push({
-        label: run.count === 1 ? run.first : `${run.first}…${run.last}`,
+        label: formatMonthRange(run.first, run.last),
         values: c.forces.map(() => `${MISSING} (${run.count} month${run.count === 1 ? '' : 's'})`),
       });
       gap = [];
@@ -88,7 +88,7 @@ export function renderCoverage(c: Coverage): string {
     lines.push('(use --json for every force × month cell)');
   }
   lines.push(
-    `${c.totalRows.toLocaleString('en-GB')} rows in ${c.forces.length} force(s), ${c.months[0]}…${c.months.at(-1)}`,
+    `${c.totalRows.toLocaleString('en-GB')} rows in ${c.forces.length} force(s), ${formatMonthRange(c.months[0]!, c.months.at(-1)!)}`,
   );
   return lines.join('\n');
 }

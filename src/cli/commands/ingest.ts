@@ -6,6 +6,7 @@ import {
 } from '../../sources/police-uk/ingestPoliceUk.js';
 import type { PoliceUkDataset } from '../../sources/police-uk/formats.js';
 import { usageError } from '../../core/errors.js';
+import { formatMonthRange } from '../../core/months.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
@@ -58,7 +59,7 @@ export function renderIngestReport(report: PoliceUkIngestReport): string {
             ? ''
             : f.months.length === 1
               ? f.months[0]
-              : `${f.months[0]}…${f.months.at(-1)}`,
+              : formatMonthRange(f.months[0]!, f.months.at(-1)!),
       },
       { header: 'rows', value: (f) => f.rows, align: 'right' },
       {

@@ -1,3 +1,4 @@
+import { formatMonthRange } from '../../core/months.js';
 import { Command } from 'commander';
 import { parseWhere } from '../../counts/countIncidents.js';
 import { DIMENSIONS } from '../../counts/dimensions.js';
@@ -127,7 +128,7 @@ exact (Garwood) Poisson 95% interval; counts below --small are flagged "small". 
         ]),
       );
       ctx.print(
-        `months ${m.months.from ?? '—'}…${m.months.to ?? '—'}; population ${m.population.dataset} (${m.population.year}, ${m.age}${m.population.bands.length > 1 ? `: ${m.population.bands.join(' + ')}` : ''}); ${m.interval}; "small": count below ${m.smallCount}`,
+        `months ${m.months.from === null || m.months.to === null ? '—' : formatMonthRange(m.months.from, m.months.to)}; population ${m.population.dataset} (${m.population.year}, ${m.age}${m.population.bands.length > 1 ? `: ${m.population.bands.join(' + ')}` : ''}); ${m.interval}; "small": count below ${m.smallCount}`,
       );
       for (const note of m.notes) ctx.print(`note: ${note}`);
     });

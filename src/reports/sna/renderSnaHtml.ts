@@ -5,7 +5,13 @@
  * disclosed assessment alone; every value passes through the escaping `html` template.
  */
 import { formatNumber, formatP, formatRate } from '../../analysis/plainWords.js';
-import { formatMonthRange, formatRuns, monthRange, monthsHeldPhrase } from '../../core/months.js';
+import {
+  formatMonth,
+  formatMonthRange,
+  formatRuns,
+  monthRange,
+  monthsHeldPhrase,
+} from '../../core/months.js';
 import {
   HATCH_PATTERN_ID,
   SUPPRESSED_MARK,
@@ -96,7 +102,7 @@ export function renderTable(t: ShownTable, extra?: { header: string; values: str
         ${t.rows.map(
           (r, i) =>
             html`<tr>
-              <td>${r}</td>
+              <td>${formatMonth(r)}</td>
               ${t.cells[i]!.map((f) => html`<td class="num">${num(f)}</td>`)}
               ${many ? html`<td class="num total">${num(t.rowTotals[i]!)}</td>` : ''}
               ${extra === undefined ? '' : html`<td class="num">${extra.values[i] ?? ''}</td>`}
