@@ -13,6 +13,7 @@ import { Params, Warnings, type AnalysisResult } from '../analysis/analysisResul
 import { formatCount, formatInterval, formatP, formatRatio } from '../analysis/plainWords.js';
 import { formatMonthRange } from '../core/months.js';
 import { resolveSelection, type Selection } from '../analysis/selection.js';
+import { monthStatuses, selectionCoverage } from '../analysis/selectionCoverage.js';
 import { warnAboutSelection } from '../analysis/selectionWarnings.js';
 import type { AreaLevel } from '../geo/levels.js';
 import { computeRates, type RateRow } from '../rates/computeRates.js';
@@ -40,7 +41,16 @@ export interface DomainCorrelation {
 export interface DeprivationResult {
   per: number;
   months: { from: string | null; to: string | null };
-  deciles: (RateRow & { decile: number })[];
+  /**
+   * Complete months of the period selected (every selected source holds them): the rates per
+   * year scale the counts over these months to twelve, as the SNA's rates do.
+   */
+  monthsHeld: number;
+  deciles: (RateRow & {
+    decile: number;
+    /** The rate and its interval per `per` residents per year (null without months held). */
+    perYear: { rate: number | null; lower: number | null; upper: number | null };
+  })[];
   /** Rate in decile 1 ÷ rate in decile 10, with its exact 95% interval. */
   ratio: {
     rateRatio: number | null;
@@ -142,9 +152,20 @@ export async function analyseDeprivation(
       m.within,
       'areas of the force areas with data (the selection names no area), so an LSOA without incidents counts as 0 and LSOAs outside the data are left out',
     );
+  // Rates per year: the counts over the complete months of the period, scaled to twelve months
+  // (the SNA's rule), so that a part period is not read as a year and periods compare.
+  const coverage = await selectionCoverage(ws, selection);
+  const periodFrom = selection.from ?? coverage.first;
+  const periodTo = selection.to ?? coverage.last;
+  const monthsHeld =
+    periodFrom === null || periodTo === null
+      ? 0
+      : monthStatuses(coverage, periodFrom, periodTo).filter((s) => s.status === 'complete').length;
+  const perYear = (x: number | null): number | null =>
+    x === null || monthsHeld === 0 ? null : (x * 12) / monthsHeld;
   params.given(
     'rates',
-    `per ${m.per.toLocaleString('en-GB')} residents over the whole period selected (not per year); ${m.interval}`,
+    `per ${m.per.toLocaleString('en-GB')} residents over the whole period selected, and per year (scaled from the ${monthsHeld} complete month${monthsHeld === 1 ? '' : 's'} held to twelve); ${m.interval}`,
   );
   params.given(
     'ratio',
@@ -156,7 +177,11 @@ export async function analyseDeprivation(
   );
   for (const note of m.notes) warnings.add('RATES_NOTE', note);
   const deciles = byDecile.rows
-    .map((r) => ({ ...r, decile: Number(r.code) }))
+    .map((r) => ({
+      ...r,
+      decile: Number(r.code),
+      perYear: { rate: perYear(r.rate), lower: perYear(r.lower), upper: perYear(r.upper) },
+    }))
     .filter((r) => Number.isInteger(r.decile))
     .sort((a, b) => a.decile - b.decile);
   const small = deciles.filter((d) => d.small);
@@ -237,6 +262,7 @@ export async function analyseDeprivation(
     result: {
       per: m.per,
       months: m.months,
+      monthsHeld,
       deciles,
       ratio,
       correlations,

@@ -205,3 +205,55 @@ describe('a period only partly held', () => {
     expect(sna.html).toContain('Months not held are gaps, not zeros: Apr 2023 – Dec 2023.');
   });
 });
+
+describe('deprivation rates per year', () => {
+  it('are the same on the dashboard and in the SNA: the count over the complete months held, scaled to twelve', async () => {
+    const period = { from: '2023-04', to: '2024-03' };
+    const api = await app.inject({
+      method: 'GET',
+      url: `/api/deprivation?area=csp:${CSP}&definition=${DEF}&tier=primary&from=${period.from}&to=${period.to}`,
+    });
+    expect(api.statusCode, api.body).toBe(200);
+    const r = (
+      api.json() as {
+        result: {
+          monthsHeld: number;
+          deciles: {
+            decile: number;
+            count: number;
+            population: number | null;
+            rate: number | null;
+            perYear: { rate: number | null };
+          }[];
+        };
+      }
+    ).result;
+    // Three of the twelve months are held (Jan–Mar 2024), so a year is four times the period.
+    expect(r.monthsHeld).toBe(3);
+    const sna = await withWs((ws) =>
+      buildSnaReport(
+        ws,
+        {
+          area: `csp=${CSP}`,
+          definition: DEF,
+          period: `${period.from}..${period.to}`,
+          disclosure: { audience: 'analyst' },
+        },
+        context,
+      ),
+    );
+    const snaDeciles = new Map(sna.disclosed.rates.deciles.map((d) => [Number(d.decile), d]));
+    let compared = 0;
+    for (const d of r.deciles) {
+      if (d.population === null || d.population <= 0) continue;
+      // By hand: count ÷ residents × 1,000 × 12/3.
+      expect(d.perYear.rate).toBeCloseTo((d.count / d.population) * 1000 * 4, 9);
+      expect(d.perYear.rate).toBeCloseTo(d.rate! * 4, 9);
+      const s = snaDeciles.get(d.decile);
+      if (s?.rate === null || s === undefined) continue;
+      expect(s.rate).toBe(Number(d.perYear.rate!.toPrecision(3)));
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(5);
+  });
+});

@@ -80,6 +80,11 @@ Example:
             value: (d) => (d.lower === null ? null : `${fixed(d.lower)}–${fixed(d.upper)}`),
             align: 'right',
           },
+          {
+            header: `per ${r.per.toLocaleString('en-GB')} a year`,
+            value: (d) => fixed(d.perYear.rate),
+            align: 'right',
+          },
           { header: 'flag', value: (d) => (d.small ? 'small' : '') },
         ]),
       );

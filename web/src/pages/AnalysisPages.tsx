@@ -614,7 +614,9 @@ interface DeprivationResult {
     lower: number | null;
     upper: number | null;
     small: boolean;
+    perYear: { rate: number | null; lower: number | null; upper: number | null };
   }[];
+  monthsHeld: number;
   correlations: {
     domain: string;
     lsoas: number;
@@ -647,12 +649,18 @@ function DeprivationBody({ r }: { r: DeprivationResult }) {
         data: r.deciles.map((d) => String(d.decile)),
         axisLabel: { color: '#333' },
       },
-      yAxis: { type: 'value' as const, axisLabel: { color: '#333' } },
+      yAxis: {
+        type: 'value' as const,
+        name: `per ${r.per.toLocaleString('en-GB')} residents a year`,
+        nameLocation: 'middle' as const,
+        nameGap: 44,
+        axisLabel: { color: '#333' },
+      },
       series: [
         {
           type: 'bar' as const,
-          name: `per ${r.per.toLocaleString('en-GB')}`,
-          data: r.deciles.map((d) => d.rate),
+          name: `per ${r.per.toLocaleString('en-GB')} residents a year`,
+          data: r.deciles.map((d) => d.perYear.rate),
         },
       ],
     }),
@@ -662,12 +670,12 @@ function DeprivationBody({ r }: { r: DeprivationResult }) {
     <>
       <h2>Rates by IMD decile</h2>
       <Chart
-        label="Bar chart of incidents per 1,000 residents by IMD decile"
+        label="Bar chart of incidents per 1,000 residents a year by IMD decile"
         option={option}
         height={280}
         table={
           <DataTable
-            caption={`Incidents per ${r.per.toLocaleString('en-GB')} residents by IMD 2019 decile`}
+            caption={`Incidents per ${r.per.toLocaleString('en-GB')} residents a year by IMD 2019 decile (the ${fmtInt(r.monthsHeld)} complete months held, scaled to twelve)`}
             rows={r.deciles}
             rowKey={(d) => String(d.decile)}
             columns={[
@@ -678,10 +686,14 @@ function DeprivationBody({ r }: { r: DeprivationResult }) {
                 value: (d) => fmtInt(d.population === null ? null : Math.round(d.population)),
                 numeric: true,
               },
-              { header: 'Rate', value: (d) => fmtRate(d.rate), numeric: true },
+              {
+                header: 'Rate a year',
+                value: (d) => fmtRate(d.perYear.rate),
+                numeric: true,
+              },
               {
                 header: '95% interval',
-                value: (d) => fmtInterval(d.lower, d.upper),
+                value: (d) => fmtInterval(d.perYear.lower, d.perYear.upper),
               },
             ]}
           />
