@@ -175,7 +175,9 @@ export async function analyseDeprivation(
     'correlation',
     "Spearman's ρ over LSOAs between the rate per 1,000 and deprivation (the domain rank reversed, so positive means higher rates where deprivation is higher); p from Student's t with n − 2 df; interval by Fisher's z with variance 1.06/(n − 3)",
   );
-  for (const note of m.notes) warnings.add('RATES_NOTE', note);
+  // The rates' note that they are not per year speaks of the `rate` fields; the page and the
+  // summary read `perYear`, which is, so the note would contradict them.
+  for (const note of m.notes) if (!note.includes('not per year')) warnings.add('RATES_NOTE', note);
   const deciles = byDecile.rows
     .map((r) => ({
       ...r,
@@ -211,7 +213,9 @@ export async function analyseDeprivation(
       summary:
         c.rateRatio === null
           ? 'no incidents in the least deprived decile: the ratio is unbounded'
-          : `the rate in the most deprived tenth of areas is ${formatRatio(c.rateRatio)} times that in the least deprived (95% interval ${formatInterval(c.lower, c.upper, 'ratio')}; ${formatP(c.pValue)})`,
+          : d1.count === 0
+            ? `no incidents in the most deprived tenth of areas, against ${formatCount(d10.count)} in the least deprived (rate ratio 95% interval ${formatInterval(c.lower, c.upper, 'ratio')}; ${formatP(c.pValue)})`
+            : `the rate in the most deprived tenth of areas is ${formatRatio(c.rateRatio)} times that in the least deprived (95% interval ${formatInterval(c.lower, c.upper, 'ratio')}; ${formatP(c.pValue)})`,
     };
   }
   const rates = new Map(byLsoa.rows.filter((r) => r.rate !== null).map((r) => [r.code, r.rate!]));
@@ -250,7 +254,7 @@ export async function analyseDeprivation(
     .sort((a, b) => Math.abs(b.rho!) - Math.abs(a.rho!))[0];
   const total = deciles.reduce((s, d) => s + d.count, 0);
   const summary = [
-    `${formatCount(total)} incidents placed in an LSOA with an IMD decile, ${m.months.from === null || m.months.to === null ? 'no month' : formatMonthRange(m.months.from, m.months.to)}; rates per ${m.per.toLocaleString('en-GB')} residents (${m.population.dataset})`,
+    `${formatCount(total)} incidents placed in an LSOA with an IMD decile, ${m.months.from === null || m.months.to === null ? 'no month' : formatMonthRange(m.months.from, m.months.to)}; rates per ${m.per.toLocaleString('en-GB')} residents a year (${m.population.dataset}; the counts over the ${monthsHeld} complete month${monthsHeld === 1 ? '' : 's'} held, scaled to twelve)`,
     ...(ratio === null ? [] : [ratio.summary]),
     ...(strongest === undefined
       ? []
