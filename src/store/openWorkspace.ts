@@ -135,27 +135,40 @@ async function currentVersion(db: Db, path: string): Promise<number> {
   return (await db.value<number>(`SELECT coalesce(max(version), 0) FROM ${SCHEMA_TABLE}`)) ?? 0;
 }
 
-export async function openWorkspace(path: string, options: OpenOptions = {}): Promise<Workspace> {
-  if (options.readOnly === true && path !== ':memory:') return openReadOnly(path, options);
-  const migrations = options.migrations ?? MIGRATIONS;
-  const clock = options.clock ?? systemClock;
-  const existed = path === ':memory:' ? false : existsSync(path);
-  if (!existed && options.create === false) {
-    throw new SvdError({
-      kind: 'workspace',
-      code: 'NO_WORKSPACE',
-      message: 'no workspace here yet',
-      location: { file: path },
-      fix: 'ingest data first (`svd ingest police-uk FILE…`), or pass --db / set SVD_DB to an existing workspace',
-    });
-  }
-  if (existed) refuseNonDuckDbFile(path);
-  else if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+/** The error for a path that holds no workspace yet. */
+function noWorkspace(path: string): SvdError {
+  return new SvdError({
+    kind: 'workspace',
+    code: 'NO_WORKSPACE',
+    message: 'no workspace here yet',
+    location: { file: path },
+    fix: 'ingest data first (`svd ingest police-uk FILE…`), or pass --db / set SVD_DB to an existing workspace',
+  });
+}
+
+/** The error for a workspace written by a newer svd (left untouched). */
+function tooNew(path: string, version: number, latest: number): SvdError {
+  return new SvdError({
+    kind: 'workspace',
+    code: 'WORKSPACE_TOO_NEW',
+    message: `this workspace has schema version ${version}, written by a newer svd; this svd (${SOFTWARE_VERSION}) knows versions up to ${latest}. The file was left untouched`,
+    location: { file: path },
+    fix: 'upgrade svd (git pull && npm ci), then run the command again',
+  });
+}
+
+/**
+ * A DuckDB instance and connection on the file (read-only or read-write), with the session
+ * settings every workspace uses, and a close that may be called more than once.
+ */
+async function connect(path: string, readOnly: boolean): Promise<{ db: Db; close: () => void }> {
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(path);
+    instance = readOnly
+      ? await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' })
+      : await DuckDBInstance.create(path);
   } catch (error) {
-    throw translateOpenError(path, error);
+    throw translateOpenError(path, error, readOnly);
   }
   const connection = await instance.connect();
   const db = new Db(connection);
@@ -171,17 +184,26 @@ export async function openWorkspace(path: string, options: OpenOptions = {}): Pr
     // Track query progress for our own progress bar; DuckDB prints nothing itself.
     await db.run(`SET enable_progress_bar = true`);
     await db.run(`SET enable_progress_bar_print = false`);
+  } catch (error) {
+    close();
+    throw error;
+  }
+  return { db, close };
+}
+
+export async function openWorkspace(path: string, options: OpenOptions = {}): Promise<Workspace> {
+  if (options.readOnly === true && path !== ':memory:') return openReadOnly(path, options);
+  const migrations = options.migrations ?? MIGRATIONS;
+  const clock = options.clock ?? systemClock;
+  const existed = path === ':memory:' ? false : existsSync(path);
+  if (!existed && options.create === false) throw noWorkspace(path);
+  if (existed) refuseNonDuckDbFile(path);
+  else if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const { db, close } = await connect(path, false);
+  try {
     const latest = migrations.at(-1)?.version ?? 0;
     const version = await currentVersion(db, path);
-    if (version > latest) {
-      throw new SvdError({
-        kind: 'workspace',
-        code: 'WORKSPACE_TOO_NEW',
-        message: `this workspace has schema version ${version}, written by a newer svd; this svd (${SOFTWARE_VERSION}) knows versions up to ${latest}. The file was left untouched`,
-        location: { file: path },
-        fix: 'upgrade svd (git pull && npm ci), then run the command again',
-      });
-    }
+    if (version > latest) throw tooNew(path, version, latest);
     const migrated: { version: number; name: string }[] = [];
     for (const migration of migrations) {
       if (migration.version <= version) continue;
@@ -218,36 +240,12 @@ export async function openWorkspace(path: string, options: OpenOptions = {}): Pr
 async function openReadOnly(path: string, options: OpenOptions): Promise<Workspace> {
   const migrations = options.migrations ?? MIGRATIONS;
   const latest = migrations.at(-1)?.version ?? 0;
-  if (!existsSync(path))
-    throw new SvdError({
-      kind: 'workspace',
-      code: 'NO_WORKSPACE',
-      message: 'no workspace here yet',
-      location: { file: path },
-      fix: 'ingest data first (`svd ingest police-uk FILE…`), or pass --db / set SVD_DB to an existing workspace',
-    });
+  if (!existsSync(path)) throw noWorkspace(path);
   refuseNonDuckDbFile(path);
   const migrated: { version: number; name: string }[] = [];
   for (let attempt = 0; ; attempt++) {
-    let instance: DuckDBInstance;
+    const { db, close } = await connect(path, true);
     try {
-      instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
-    } catch (error) {
-      throw translateOpenError(path, error, true);
-    }
-    const connection = await instance.connect();
-    const db = new Db(connection);
-    let closed = false;
-    const close = (): void => {
-      if (closed) return;
-      closed = true;
-      connection.closeSync();
-      instance.closeSync();
-    };
-    try {
-      await db.run(`SET TimeZone = 'UTC'`);
-      await db.run(`SET enable_progress_bar = true`);
-      await db.run(`SET enable_progress_bar_print = false`);
       const version = await currentVersion(db, path);
       if (version < latest && attempt === 0) {
         // An older schema: upgrade it with a short read-write open, then read.
@@ -257,19 +255,14 @@ async function openReadOnly(path: string, options: OpenOptions): Promise<Workspa
         upgraded.close();
         continue;
       }
+      if (version > latest) throw tooNew(path, version, latest);
       if (version !== latest)
         throw new SvdError({
           kind: 'workspace',
-          code: version > latest ? 'WORKSPACE_TOO_NEW' : 'WORKSPACE_OPEN_FAILED',
-          message:
-            version > latest
-              ? `this workspace has schema version ${version}, written by a newer svd; this svd (${SOFTWARE_VERSION}) knows versions up to ${latest}. The file was left untouched`
-              : `this workspace has schema version ${version} and could not be upgraded to ${latest}`,
+          code: 'WORKSPACE_OPEN_FAILED',
+          message: `this workspace has schema version ${version} and could not be upgraded to ${latest}`,
           location: { file: path },
-          fix:
-            version > latest
-              ? 'upgrade svd (git pull && npm ci), then run the command again'
-              : 'run any command that writes (e.g. svd geo place) once no other process holds the workspace',
+          fix: 'run any command that writes (e.g. svd geo place) once no other process holds the workspace',
         });
       return { path, db, schemaVersion: version, migrated, created: false, readOnly: true, close };
     } catch (error) {
