@@ -175,9 +175,8 @@ export async function analyseDeprivation(
     'correlation',
     "Spearman's ρ over LSOAs between the rate per 1,000 and deprivation (the domain rank reversed, so positive means higher rates where deprivation is higher); p from Student's t with n − 2 df; interval by Fisher's z with variance 1.06/(n − 3)",
   );
-  // The rates' note that they are not per year speaks of the `rate` fields; the page and the
-  // summary read `perYear`, which is, so the note would contradict them.
-  for (const note of m.notes) if (!note.includes('not per year')) warnings.add('RATES_NOTE', note);
+  // The rates' period note (not per year) is left out: the page and the summary read `perYear`.
+  for (const note of m.notes) warnings.add('RATES_NOTE', note);
   const deciles = byDecile.rows
     .map((r) => ({
       ...r,

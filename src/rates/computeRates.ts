@@ -73,6 +73,11 @@ export interface RatesResult {
       basis: 'given' | 'selection' | 'forces-with-data' | 'none';
     };
     placement: { counting: string; lsoa2011Methods: Record<string, number> };
+    /**
+     * The months the rates cover and that they are not per year (null when nothing is counted):
+     * apart from the notes, so that a caller who annualises the rates can leave it out.
+     */
+    periodNote: string | null;
     notes: string[];
   };
 }
@@ -268,10 +273,10 @@ export async function computeRates(
   const first = (months.rows[0]?.['month'] as string | undefined) ?? null;
   const last = (months.rows.at(-1)?.['month'] as string | undefined) ?? null;
   // No count of months in the words: a small number would withhold the note in a public report.
-  if (first !== null && last !== null)
-    notes.push(
-      `rates are per ${per.toLocaleString('en-GB')} residents over the months with records from ${formatMonthRange(first, last)}, not per year: compare them only with rates over the same months`,
-    );
+  const periodNote =
+    first === null || last === null
+      ? null
+      : `rates are per ${per.toLocaleString('en-GB')} residents over the months with records from ${formatMonthRange(first, last)}, not per year: compare them only with rates over the same months`;
   // How the incidents counted were placed: those the filters select, not every incident of the
   // workspace (the methods describe these rates, whatever else the workspace holds).
   const methods = await countIncidents(
@@ -307,6 +312,7 @@ export async function computeRates(
           methods.rows.map((r) => [String(r['lsoa11_method'] ?? 'not placed'), r.n]),
         ),
       },
+      periodNote,
       notes,
     },
   };

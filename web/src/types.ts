@@ -85,6 +85,7 @@ export interface MapAnswer {
     interval: string;
     smallCount: number;
     population: { dataset: string; year: number };
+    periodNote: string | null;
     notes: string[];
   };
   definition: DefinitionMeta | null;

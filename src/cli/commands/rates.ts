@@ -130,7 +130,8 @@ exact (Garwood) Poisson 95% interval; counts below --small are flagged "small". 
       ctx.print(
         `months ${m.months.from === null || m.months.to === null ? '—' : formatMonthRange(m.months.from, m.months.to)}; population ${m.population.dataset} (${m.population.year}, ${m.age}${m.population.bands.length > 1 ? `: ${m.population.bands.join(' + ')}` : ''}); ${m.interval}; "small": count below ${m.smallCount}`,
       );
-      for (const note of m.notes) ctx.print(`note: ${note}`);
+      for (const note of [...m.notes, ...(m.periodNote === null ? [] : [m.periodNote])])
+        ctx.print(`note: ${note}`);
     });
 }
 

@@ -294,7 +294,10 @@ function MapBody({
         )}
         . {points.truncated && 'Only the busiest 20,000 map points are drawn.'}
       </p>
-      {map.metadata.notes.map((n) => (
+      {[
+        ...map.metadata.notes,
+        ...(map.metadata.periodNote === null ? [] : [map.metadata.periodNote]),
+      ].map((n) => (
         <p className="note" key={n}>
           {n}
         </p>
