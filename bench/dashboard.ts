@@ -28,7 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { silentReporter } from '../src/core/reporter.js';
-import { ensureDemoWorkspace } from '../src/demo/ensureDemoWorkspace.js';
+import { ensureDemoWorkspace } from '../src/app/demo/ensureDemoWorkspace.js';
 import { openWorkspace } from '../src/store/openWorkspace.js';
 import { launchChromium } from '../tests/helpers/browser.js';
 import { printTable, REPO, sharedDataPath } from './support.js';

@@ -12,9 +12,12 @@ import { addMonths } from '../src/core/months.js';
 import { silentReporter } from '../src/core/reporter.js';
 import { ingestForceExtract } from '../src/sources/force-extract/ingestForceExtract.js';
 import { openWorkspace } from '../src/store/openWorkspace.js';
-import { SYNTH_CRIME_TYPES } from '../src/synthetic/rates.js';
-import { readPoliceUkAnchors } from '../src/synthetic/readPoliceUkAnchors.js';
-import { synthForceExtract, type PoliceUkAnchor } from '../src/synthetic/synthForceExtract.js';
+import { SYNTH_CRIME_TYPES } from '../src/sources/synthetic/rates.js';
+import { readPoliceUkAnchors } from '../src/sources/synthetic/readPoliceUkAnchors.js';
+import {
+  synthForceExtract,
+  type PoliceUkAnchor,
+} from '../src/sources/synthetic/synthForceExtract.js';
 import { median, printTable, sharedDataPath } from './support.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);

@@ -19,15 +19,22 @@ import { dissolve } from '../src/geo/dissolve.js';
 import { wgs84ToBng } from '../src/geo/projection.js';
 import { readBoundaryFile } from '../src/geo/readBoundaryFile.js';
 import { makeShape, type Shape } from '../src/geo/shapes.js';
-import { adjustPValues, adjustPValuesDirect } from '../src/hotspots/adjustPValues.js';
-import { clipRingHalfPlane, ringsContain, signedRingArea } from '../src/hotspots/clipPolygon.js';
-import { hotspotCounts } from '../src/hotspots/hotspotCounts.js';
-import { hotspotGistar } from '../src/hotspots/hotspotGistar.js';
-import { cellRing, hotspotGrid, type HotspotGrid } from '../src/hotspots/hotspotGrid.js';
-import { hotspotKde, hotspotKdeBruteForce } from '../src/hotspots/hotspotKde.js';
-import { distanceNeighboursBruteForce, gridNeighbours } from '../src/hotspots/hotspotNeighbours.js';
-import { normalTwoSidedPs } from '../src/hotspots/normalPValue.js';
-import { seededRandom } from '../src/synthetic/random.js';
+import { adjustPValues, adjustPValuesDirect } from '../src/analyses/hotspots/adjustPValues.js';
+import {
+  clipRingHalfPlane,
+  ringsContain,
+  signedRingArea,
+} from '../src/analyses/hotspots/clipPolygon.js';
+import { hotspotCounts } from '../src/analyses/hotspots/hotspotCounts.js';
+import { hotspotGistar } from '../src/analyses/hotspots/hotspotGistar.js';
+import { cellRing, hotspotGrid, type HotspotGrid } from '../src/analyses/hotspots/hotspotGrid.js';
+import { hotspotKde, hotspotKdeBruteForce } from '../src/analyses/hotspots/hotspotKde.js';
+import {
+  distanceNeighboursBruteForce,
+  gridNeighbours,
+} from '../src/analyses/hotspots/hotspotNeighbours.js';
+import { normalTwoSidedPs } from '../src/analyses/hotspots/normalPValue.js';
+import { seededRandom } from '../src/core/random.js';
 import { median, printTable, sharedDataPath } from './support.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

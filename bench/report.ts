@@ -14,14 +14,14 @@ import { runCli } from '../src/cli/main.js';
 import { bufferIo } from '../src/cli/io.js';
 import { fixedClock } from '../src/core/clock.js';
 import { silentReporter } from '../src/core/reporter.js';
-import { countIncidents } from '../src/counts/countIncidents.js';
-import { DIMENSIONS } from '../src/counts/dimensions.js';
+import { countIncidents } from '../src/analyses/counts/countIncidents.js';
+import { DIMENSIONS } from '../src/analyses/selection/dimensions.js';
 import { TIER_DIMENSIONS } from '../src/definitions/tierDimensions.js';
 import { countsDefinition } from '../src/definitions/countsDefinition.js';
 import { printPdf } from '../src/reports/printPdf.js';
 import { buildSnaReport } from '../src/reports/sna/buildSnaReport.js';
 import { openWorkspace } from '../src/store/openWorkspace.js';
-import { ensureDemoWorkspace } from '../src/demo/ensureDemoWorkspace.js';
+import { ensureDemoWorkspace } from '../src/app/demo/ensureDemoWorkspace.js';
 import { scaledWorkspace } from './dashboard.js';
 import { printTable, REPO, sharedDataPath } from './support.js';
 

@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { silentReporter } from '../../src/core/reporter.js';
-import { analyseHotspots } from '../../src/hotspots/analyseHotspots.js';
+import { analyseHotspots } from '../../src/analyses/hotspots/analyseHotspots.js';
 import { OXFORD, oxfordFiles, oxfordWorkspace } from '../../tests/helpers/oxfordHotspots.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

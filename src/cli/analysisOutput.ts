@@ -3,7 +3,7 @@
  * --quiet), warnings shown (always, on stderr), and with --json the whole
  * `{ result, params, warnings }` on stdout, so that the CLI's numbers are the core's numbers.
  */
-import type { AnalysisResult, ResolvedParam } from '../analysis/analysisResult.js';
+import type { AnalysisResult, ResolvedParam } from '../analyses/selection/analysisResult.js';
 import { usageError } from '../core/errors.js';
 import type { CommandContext } from './context.js';
 

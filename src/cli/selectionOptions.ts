@@ -1,8 +1,8 @@
 /** The options every `svd analyse …` command takes to say which incidents it analyses. */
 import type { Command } from 'commander';
-import type { Selection } from '../analysis/selection.js';
-import { parseWhere } from '../counts/countIncidents.js';
-import { DIMENSIONS } from '../counts/dimensions.js';
+import type { Selection } from '../analyses/selection/selection.js';
+import { parseWhere } from '../analyses/counts/countIncidents.js';
+import { DIMENSIONS } from '../analyses/selection/dimensions.js';
 import { TIER_DIMENSIONS } from '../definitions/tierDimensions.js';
 import type { CommonOptions } from './context.js';
 

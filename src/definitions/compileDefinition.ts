@@ -20,7 +20,7 @@ import { normaliseOffenceSubcode } from '../core/offenceSubcode.js';
 import { LOCATION_TYPES, flagColumn, parseAgeBand, type IncidentFlag } from '../core/vocabulary.js';
 import type { IncidentRecord, FlagField, RecordField } from './incidentRecord.js';
 import { INCIDENT_COLUMNS } from './incidentRecord.js';
-import { offenceCodes, type OffenceCodeTable } from './offenceCodes.js';
+import { offenceCodes, type OffenceCodeTable } from '../core/offenceCodes.js';
 import type { Definition } from './readDefinition.js';
 import { MATCHER_NAMES, type Condition, type MatcherName, type Rule } from './schema.js';
 

@@ -5,8 +5,8 @@
 import { LOCATION_TYPES } from '../core/vocabulary.js';
 import { describeAgeRange, type CompiledNode, type Test } from './compileDefinition.js';
 import type { IncidentRecord } from './incidentRecord.js';
-import { offenceCodes, type OffenceCodeTable } from './offenceCodes.js';
-import { offenceSubcodes, type OffenceSubcodeTable } from './offenceSubcodes.js';
+import { offenceCodes, type OffenceCodeTable } from '../core/offenceCodes.js';
+import { offenceSubcodes, type OffenceSubcodeTable } from '../core/offenceSubcodes.js';
 
 const LIST_SHOWN = 8;
 

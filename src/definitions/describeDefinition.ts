@@ -6,8 +6,8 @@
 import { definitionMeta, type DefinitionMeta } from './classifyIncidents.js';
 import { compileDefinition, forEachTest } from './compileDefinition.js';
 import { describeRuleCondition } from './describeCondition.js';
-import { offenceCodes } from './offenceCodes.js';
-import { offenceSubcodes } from './offenceSubcodes.js';
+import { offenceCodes } from '../core/offenceCodes.js';
+import { offenceSubcodes } from '../core/offenceSubcodes.js';
 import type { Definition } from './readDefinition.js';
 
 export interface DescribedRule {

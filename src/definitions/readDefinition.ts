@@ -12,7 +12,7 @@ import { SvdError, errorMessage, type Problem } from '../core/errors.js';
 import { didYouMean, suggest } from '../core/suggest.js';
 import { INCIDENT_FLAGS } from '../core/vocabulary.js';
 import { formatPath, type Path } from './compileDefinition.js';
-import { offenceCodes, type OffenceCodeTable } from './offenceCodes.js';
+import { offenceCodes, type OffenceCodeTable } from '../core/offenceCodes.js';
 import { CONDITION_KEYS, definitionSchema, type DefinitionFile } from './schema.js';
 import { validateDefinition } from './validateDefinition.js';
 import { badIdMessage } from '../core/idMessage.js';

@@ -19,8 +19,8 @@ import {
   type CompiledNode,
   type Path,
 } from './compileDefinition.js';
-import type { OffenceCodeTable } from './offenceCodes.js';
-import { offenceSubcodes } from './offenceSubcodes.js';
+import type { OffenceCodeTable } from '../core/offenceCodes.js';
+import { offenceSubcodes } from '../core/offenceSubcodes.js';
 import type { DefinitionIssue } from './readDefinition.js';
 import {
   CONDITION_KEYS,

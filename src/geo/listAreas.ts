@@ -11,7 +11,7 @@ import {
   chooseDataset,
   listPopulationDatasets,
   populationByArea,
-} from '../population/populationByArea.js';
+} from './population/populationByArea.js';
 import type { AreaLevel } from './levels.js';
 import { placeIncidents } from './placeIncidents.js';
 import { ensureGeography } from './rebuildGeography.js';

@@ -9,7 +9,7 @@ import { systemClock } from '../core/clock.js';
 import { SvdError } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
 import type { Workspace } from '../store/openWorkspace.js';
-import { is2021OnlyCode } from '../sources/police-uk/lsoaVintage.js';
+import { is2021OnlyCode } from '../core/lsoaVintage.js';
 import {
   chooseProperties,
   featureCode,

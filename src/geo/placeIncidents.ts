@@ -17,7 +17,7 @@
 import type { Clock } from '../core/clock.js';
 import type { Reporter } from '../core/reporter.js';
 import type { Workspace } from '../store/openWorkspace.js';
-import { is2021OnlyCode } from '../sources/police-uk/lsoaVintage.js';
+import { is2021OnlyCode } from '../core/lsoaVintage.js';
 import { levelShapes, type LevelShapes } from './areaShapes.js';
 import { wgs84ToBng } from './projection.js';
 import { ensureGeography, staleDerivedData } from './rebuildGeography.js';

@@ -10,7 +10,7 @@ import type { Clock } from '../core/clock.js';
 import { SvdError } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
 import type { Workspace } from '../store/openWorkspace.js';
-import { is2021OnlyCode, sqlIs2021OnlyCode } from '../sources/police-uk/lsoaVintage.js';
+import { is2021OnlyCode, sqlIs2021OnlyCode } from '../core/lsoaVintage.js';
 import { levelShapes, type LevelShapes } from './areaShapes.js';
 import { dissolve } from './dissolve.js';
 import { storedPartnershipConfig } from './partnershipConfig.js';

@@ -16,7 +16,7 @@ import { packageFile } from '../core/packageFiles.js';
 import { silentReporter, type Reporter } from '../core/reporter.js';
 import { SOFTWARE_VERSION } from '../core/version.js';
 import { countsDefinition, type CountsDefinition } from '../definitions/countsDefinition.js';
-import type { DashboardContext } from '../dashboard/dashboardFilters.js';
+import type { DashboardContext } from '../app/dashboard/dashboardFilters.js';
 import { errorResponse } from './httpErrors.js';
 import { openApiDocument, type JsonObjectSchema, type RouteDoc } from './openApi.js';
 import { ResponseCache } from './responseCache.js';

@@ -10,19 +10,19 @@
  * is returned with them, so that a review can freeze them.
  */
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
-import { countIncidents, type CountFilter } from '../counts/countIncidents.js';
-import { DIMENSIONS, type Dimension } from '../counts/dimensions.js';
+import { countIncidents, type CountFilter } from '../analyses/counts/countIncidents.js';
+import { DIMENSIONS, type Dimension } from '../analyses/selection/dimensions.js';
 import { SvdError } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
 import type { DefinitionMeta } from '../definitions/classifyIncidents.js';
 import { countsDefinition } from '../definitions/countsDefinition.js';
 import { TIER_DIMENSIONS } from '../definitions/tierDimensions.js';
 import type { AreaLevel } from '../geo/levels.js';
-import { parseAgeRange } from '../population/ageLabels.js';
-import { populationByArea, type PopulationDataset } from '../population/populationByArea.js';
-import { VICTIM_AGE, WITHIN } from '../rates/computeRates.js';
-import { exactPoissonInterval } from '../rates/poissonInterval.js';
-import { wilsonInterval } from '../rates/wilsonInterval.js';
+import { parseAgeRange } from '../geo/population/ageLabels.js';
+import { populationByArea, type PopulationDataset } from '../geo/population/populationByArea.js';
+import { VICTIM_AGE, WITHIN } from '../analyses/rates/computeRates.js';
+import { exactPoissonInterval } from '../core/statistics/poissonInterval.js';
+import { wilsonInterval } from '../analyses/rates/wilsonInterval.js';
 import type { Workspace } from '../store/openWorkspace.js';
 import { assessTarget, type TargetAssessment } from './assessTarget.js';
 import {

@@ -8,7 +8,7 @@ import { usageError } from '../core/errors.js';
 import { addMonths, isMonth } from '../core/months.js';
 import type { Reporter } from '../core/reporter.js';
 import { placeIncidents } from '../geo/placeIncidents.js';
-import { chooseDataset, type PopulationDataset } from '../population/populationByArea.js';
+import { chooseDataset, type PopulationDataset } from '../geo/population/populationByArea.js';
 import type { Workspace } from '../store/openWorkspace.js';
 import { evaluateMeasure, type MeasureResult } from './evaluateMeasure.js';
 import { resolveMeasure } from './presets.js';

@@ -1,5 +1,5 @@
 /** What a strategy file is checked against: the definitions (shipped and stored) and dimensions. */
-import { DIMENSIONS } from '../counts/dimensions.js';
+import { DIMENSIONS } from '../analyses/selection/dimensions.js';
 import { shippedDefinitions } from '../definitions/shippedDefinitions.js';
 import { loadStoredDefinition, storedVersions } from '../definitions/storeDefinition.js';
 import type { Workspace } from '../store/openWorkspace.js';

@@ -6,7 +6,7 @@
 import { didYouMean, suggest } from '../core/suggest.js';
 import { formatPath, type Path } from '../definitions/compileDefinition.js';
 import { AREA_LEVELS } from '../geo/levels.js';
-import { parseAgeRange } from '../population/ageLabels.js';
+import { parseAgeRange } from '../geo/population/ageLabels.js';
 import { findPreset, MEASURE_PRESETS, resolveMeasure } from './presets.js';
 import { parsePeriod, PERIOD_EXAMPLES } from './periods.js';
 import { PERIOD_BASES, type MeasureSelection, type StrategyFile } from './schema.js';

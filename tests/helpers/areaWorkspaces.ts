@@ -26,7 +26,7 @@ import { parseCsvLine } from '../../src/core/csvLine.js';
 import { silentReporter } from '../../src/core/reporter.js';
 import { classifyIncidents } from '../../src/definitions/classifyIncidents.js';
 import { shippedDefinition } from '../../src/definitions/shippedDefinitions.js';
-import { loadDeprivation } from '../../src/deprivation/loadDeprivation.js';
+import { loadDeprivation } from '../../src/geo/deprivation/loadDeprivation.js';
 import { loadBoundaries } from '../../src/geo/loadBoundaries.js';
 import {
   OXFORDSHIRE_CONFIG,
@@ -34,12 +34,12 @@ import {
   readPartnershipConfig,
 } from '../../src/geo/partnershipConfig.js';
 import { placeIncidents } from '../../src/geo/placeIncidents.js';
-import { loadPopulation, type PopulationMapping } from '../../src/population/loadPopulation.js';
+import { loadPopulation, type PopulationMapping } from '../../src/geo/population/loadPopulation.js';
 import { ingestForceExtract } from '../../src/sources/force-extract/ingestForceExtract.js';
 import { ingestIstv } from '../../src/sources/istv/ingestIstv.js';
 import { ingestPoliceUk } from '../../src/sources/police-uk/ingestPoliceUk.js';
 import { openWorkspace, type Workspace } from '../../src/store/openWorkspace.js';
-import { writeSyntheticFile } from '../../src/synthetic/writeSynthetic.js';
+import { writeSyntheticFile } from '../../src/sources/synthetic/writeSynthetic.js';
 import { sharedData } from './paths.js';
 
 /** Both LSOA vintages: 2019-01 (LSOA 2011 codes) and 2024-01…03 (LSOA 2021 codes). */

@@ -1,7 +1,7 @@
 /** A small demo workspace for the dashboard's tests: three months of the shared data, built once per file. */
 import path from 'node:path';
 import { silentReporter } from '../../src/core/reporter.js';
-import { ensureDemoWorkspace } from '../../src/demo/ensureDemoWorkspace.js';
+import { ensureDemoWorkspace } from '../../src/app/demo/ensureDemoWorkspace.js';
 import { SHARED_DATA } from './paths.js';
 
 export const TEST_MONTHS = ['2024-01', '2024-02', '2024-03'] as const;

@@ -1,9 +1,9 @@
 /** The analysis selection selects exactly what `svd counts` counts for the same filters. */
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Params, Warnings, announceParam } from '../../src/analysis/analysisResult.js';
-import { resolveSelection } from '../../src/analysis/selection.js';
-import { parseWhere } from '../../src/counts/countIncidents.js';
+import { Params, Warnings, announceParam } from '../../src/analyses/selection/analysisResult.js';
+import { resolveSelection } from '../../src/analyses/selection/selection.js';
+import { parseWhere } from '../../src/analyses/counts/countIncidents.js';
 import { silentReporter } from '../../src/core/reporter.js';
 import { openWorkspace } from '../../src/store/openWorkspace.js';
 import { TV_STREET } from '../helpers/paths.js';
@@ -54,7 +54,7 @@ describe('resolveSelection', () => {
     const where = parseWhere(
       ['crime_type=Robbery', 'tier=primary-proxy'],
       [
-        ...(await import('../../src/counts/dimensions.js')).DIMENSIONS,
+        ...(await import('../../src/analyses/selection/dimensions.js')).DIMENSIONS,
         ...(await import('../../src/definitions/tierDimensions.js')).TIER_DIMENSIONS,
       ],
     );

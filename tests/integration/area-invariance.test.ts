@@ -12,25 +12,28 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Selection } from '../../src/analysis/selection.js';
-import { analyseDeprivation } from '../../src/causes/analyseDeprivation.js';
+import type { Selection } from '../../src/analyses/selection/selection.js';
+import { analyseDeprivation } from '../../src/analyses/deprivation/analyseDeprivation.js';
 import { silentReporter } from '../../src/core/reporter.js';
 import { fixedClock } from '../../src/core/clock.js';
-import type { AnalysisWarning, ResolvedParam } from '../../src/analysis/analysisResult.js';
+import type {
+  AnalysisWarning,
+  ResolvedParam,
+} from '../../src/analyses/selection/analysisResult.js';
 import type { SnaData } from '../../src/reports/sna/snaTypes.js';
 import { discloseSna } from '../../src/reports/sna/discloseSna.js';
 import { snaDataJson } from '../../src/reports/sna/renderSnaHtml.js';
 import { AUDIENCES } from '../../src/disclosure/disclosurePolicy.js';
-import { countIncidents } from '../../src/counts/countIncidents.js';
+import { countIncidents } from '../../src/analyses/counts/countIncidents.js';
 import { OXFORDSHIRE_CONFIG, readPartnershipConfig } from '../../src/geo/partnershipConfig.js';
-import { analyseHealthVsPolice } from '../../src/health/analyseHealthVsPolice.js';
-import { analyseHotspots } from '../../src/hotspots/analyseHotspots.js';
-import { computeRates } from '../../src/rates/computeRates.js';
+import { analyseHealthVsPolice } from '../../src/analyses/health/analyseHealthVsPolice.js';
+import { analyseHotspots } from '../../src/analyses/hotspots/analyseHotspots.js';
+import { computeRates } from '../../src/analyses/rates/computeRates.js';
 import { gatherSnaData } from '../../src/reports/sna/gatherSnaData.js';
 import { openWorkspace, type Workspace } from '../../src/store/openWorkspace.js';
-import { analyseTrends } from '../../src/trends/analyseTrends.js';
-import { analyseWhen } from '../../src/when/analyseWhen.js';
-import { analyseWho } from '../../src/who/analyseWho.js';
+import { analyseTrends } from '../../src/analyses/trends/analyseTrends.js';
+import { analyseWhen } from '../../src/analyses/when/analyseWhen.js';
+import { analyseWho } from '../../src/analyses/who/analyseWho.js';
 import {
   AREAS,
   DEFINITION,

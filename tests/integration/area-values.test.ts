@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { silentReporter } from '../../src/core/reporter.js';
-import { ensureDemoWorkspace } from '../../src/demo/ensureDemoWorkspace.js';
+import { ensureDemoWorkspace } from '../../src/app/demo/ensureDemoWorkspace.js';
 import { openWorkspace } from '../../src/store/openWorkspace.js';
 import { svd } from '../helpers/cli.js';
 import { SHARED_DATA, TV_STREET } from '../helpers/paths.js';

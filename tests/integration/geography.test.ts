@@ -14,9 +14,9 @@ import { loadPartnershipConfig, OXFORDSHIRE_CONFIG } from '../../src/geo/partner
 import { placeIncidents, type PlacementReport } from '../../src/geo/placeIncidents.js';
 import { wgs84ToBng } from '../../src/geo/projection.js';
 import { distanceToShape, shapeContains } from '../../src/geo/shapes.js';
-import { loadPopulation } from '../../src/population/loadPopulation.js';
-import { chooseDataset, populationByArea } from '../../src/population/populationByArea.js';
-import { loadDeprivation } from '../../src/deprivation/loadDeprivation.js';
+import { loadPopulation } from '../../src/geo/population/loadPopulation.js';
+import { chooseDataset, populationByArea } from '../../src/geo/population/populationByArea.js';
+import { loadDeprivation } from '../../src/geo/deprivation/loadDeprivation.js';
 import { ingestPoliceUk } from '../../src/sources/police-uk/ingestPoliceUk.js';
 import { openWorkspace, type Workspace } from '../../src/store/openWorkspace.js';
 import { sharedData, TV_LSOA11_FILES, TV_STREET } from '../helpers/paths.js';

@@ -13,7 +13,7 @@ import { silentReporter } from '../../src/core/reporter.js';
 import { loadBoundaries } from '../../src/geo/loadBoundaries.js';
 import { shapeContains } from '../../src/geo/shapes.js';
 import { levelShapes } from '../../src/geo/areaShapes.js';
-import { analyseHotspots } from '../../src/hotspots/analyseHotspots.js';
+import { analyseHotspots } from '../../src/analyses/hotspots/analyseHotspots.js';
 import type { Workspace } from '../../src/store/openWorkspace.js';
 import { OXFORD, oxfordWorkspace } from '../helpers/oxfordHotspots.js';
 import { SHARED_DATA, sharedData } from '../helpers/paths.js';

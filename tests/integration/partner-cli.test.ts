@@ -7,9 +7,12 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addMonths } from '../../src/core/months.js';
-import { readPoliceUkAnchors } from '../../src/synthetic/readPoliceUkAnchors.js';
-import { SYNTH_CRIME_TYPES } from '../../src/synthetic/rates.js';
-import { synthForceExtract, type PoliceUkAnchor } from '../../src/synthetic/synthForceExtract.js';
+import { readPoliceUkAnchors } from '../../src/sources/synthetic/readPoliceUkAnchors.js';
+import { SYNTH_CRIME_TYPES } from '../../src/sources/synthetic/rates.js';
+import {
+  synthForceExtract,
+  type PoliceUkAnchor,
+} from '../../src/sources/synthetic/synthForceExtract.js';
 import { svd } from '../helpers/cli.js';
 import { storeFingerprint } from '../helpers/fingerprint.js';
 import { REPO, sharedData } from '../helpers/paths.js';

@@ -9,9 +9,9 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyseHotspots } from '../../src/hotspots/analyseHotspots.js';
-import { analyseTrends } from '../../src/trends/analyseTrends.js';
-import { formatChange, formatCount } from '../../src/analysis/plainWords.js';
+import { analyseHotspots } from '../../src/analyses/hotspots/analyseHotspots.js';
+import { analyseTrends } from '../../src/analyses/trends/analyseTrends.js';
+import { formatChange, formatCount } from '../../src/analyses/selection/plainWords.js';
 import { fixedClock } from '../../src/core/clock.js';
 import { silentReporter } from '../../src/core/reporter.js';
 import { buildSnaReport } from '../../src/reports/sna/buildSnaReport.js';

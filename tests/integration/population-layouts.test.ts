@@ -10,7 +10,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordingReporter } from '../../src/core/reporter.js';
-import { loadPopulation, readPopulationMapping } from '../../src/population/loadPopulation.js';
+import { loadPopulation, readPopulationMapping } from '../../src/geo/population/loadPopulation.js';
 import { openWorkspace, type Workspace } from '../../src/store/openWorkspace.js';
 import { sharedData } from '../helpers/paths.js';
 import { tempDir } from '../helpers/temp.js';

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { silentReporter } from '../../src/core/reporter.js';
-import { ensureDemoWorkspace } from '../../src/demo/ensureDemoWorkspace.js';
+import { ensureDemoWorkspace } from '../../src/app/demo/ensureDemoWorkspace.js';
 import { placeIncidents } from '../../src/geo/placeIncidents.js';
 import { buildServer } from '../../src/server/buildServer.js';
 import { WorkspacePool } from '../../src/server/workspacePool.js';

@@ -10,7 +10,7 @@ import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
 import { silentReporter } from '../../src/core/reporter.js';
-import { computeRates } from '../../src/rates/computeRates.js';
+import { computeRates } from '../../src/analyses/rates/computeRates.js';
 import { openWorkspace, type Workspace } from '../../src/store/openWorkspace.js';
 import { evaluateMeasures } from '../../src/strategy/evaluateMeasures.js';
 import type { StrategyFile } from '../../src/strategy/schema.js';

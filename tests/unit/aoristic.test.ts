@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { londonToUtc } from '../../src/core/londonTime.js';
-import { aoristicWeights, hourOfWeek, rangeEnd } from '../../src/when/aoristicWeights.js';
+import { aoristicWeights, hourOfWeek, rangeEnd } from '../../src/analyses/when/aoristicWeights.js';
 
 const at = (y: number, mo: number, d: number, h: number, mi = 0, s = 0): number =>
   londonToUtc({ year: y, month: mo, day: d, hour: h, minute: mi, second: s }).utcMs;

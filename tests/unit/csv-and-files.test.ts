@@ -7,7 +7,7 @@ import { parseCsvLine } from '../../src/core/csvLine.js';
 import { describeContent } from '../../src/core/describeContent.js';
 import { inspectFile } from '../../src/sources/inputs/inspectFile.js';
 import { matchHeader, parsePoliceUkFileName } from '../../src/sources/police-uk/formats.js';
-import { decideVintage, is2021OnlyCode } from '../../src/sources/police-uk/lsoaVintage.js';
+import { decideVintage, is2021OnlyCode } from '../../src/core/lsoaVintage.js';
 import { addMonths, formatRuns, monthRange } from '../../src/core/months.js';
 import { forceSlugFromName } from '../../src/sources/police-uk/forces.js';
 import { tempDir } from '../helpers/temp.js';

@@ -18,7 +18,7 @@ import {
   RECORD_FIELDS,
   type IncidentRecord,
 } from '../../src/definitions/incidentRecord.js';
-import { offenceCodes } from '../../src/definitions/offenceCodes.js';
+import { offenceCodes } from '../../src/core/offenceCodes.js';
 import { readDefinitionText } from '../../src/definitions/readDefinition.js';
 import type { Condition } from '../../src/definitions/schema.js';
 import { shippedDefinitions } from '../../src/definitions/shippedDefinitions.js';

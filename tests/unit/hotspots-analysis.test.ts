@@ -5,15 +5,15 @@
  * warnings counted once, bad options refused with the accepted values.
  */
 import { describe, expect, it } from 'vitest';
-import { announceParam } from '../../src/analysis/analysisResult.js';
+import { announceParam } from '../../src/analyses/selection/analysisResult.js';
 import { makeShape, type Shape } from '../../src/geo/shapes.js';
-import { hotspotAnalysis, type HotspotInput } from '../../src/hotspots/hotspotAnalysis.js';
-import { hotspotChange } from '../../src/hotspots/hotspotChange.js';
-import { CLASSIFY_DEFAULTS, hotspotClassify } from '../../src/hotspots/hotspotClassify.js';
-import { hotspotConcentration } from '../../src/hotspots/hotspotConcentration.js';
-import { hotspotContiguity } from '../../src/hotspots/hotspotContiguity.js';
-import { neighbourLists } from '../../src/hotspots/hotspotNeighbours.js';
-import { seededRandom } from '../../src/synthetic/random.js';
+import { hotspotAnalysis, type HotspotInput } from '../../src/analyses/hotspots/hotspotAnalysis.js';
+import { hotspotChange } from '../../src/analyses/hotspots/hotspotChange.js';
+import { CLASSIFY_DEFAULTS, hotspotClassify } from '../../src/analyses/hotspots/hotspotClassify.js';
+import { hotspotConcentration } from '../../src/analyses/hotspots/hotspotConcentration.js';
+import { hotspotContiguity } from '../../src/analyses/hotspots/hotspotContiguity.js';
+import { neighbourLists } from '../../src/analyses/hotspots/hotspotNeighbours.js';
+import { seededRandom } from '../../src/core/random.js';
 
 describe("hotspot classes (sfhotspot's hotspot_classify rules and defaults)", () => {
   // Ten periods: the last floor(0.2 × 10) = 2 are recent, the first 8 older.

@@ -1,5 +1,5 @@
 /**
- * Hotspot defaults from the data's density (src/hotspots/hotspotDefaults.ts): the cell size grows
+ * Hotspot defaults from the data's density (src/analyses/hotspots/hotspotDefaults.ts): the cell size grows
  * from sfhotspot's default while the incidents average fewer than two per occupied cell, up to a
  * tenth of the shorter side; the bandwidth never falls below the cell size; data too sparse for the
  * grid are warned of; a cell with no incident is never a hot spot (it is "near" one); classes are
@@ -8,9 +8,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makeShape } from '../../src/geo/shapes.js';
-import { hotspotAnalysis, type HotspotInput } from '../../src/hotspots/hotspotAnalysis.js';
-import { densityCellSize, medianOf, occupancy } from '../../src/hotspots/hotspotDefaults.js';
-import { seededRandom } from '../../src/synthetic/random.js';
+import { hotspotAnalysis, type HotspotInput } from '../../src/analyses/hotspots/hotspotAnalysis.js';
+import {
+  densityCellSize,
+  medianOf,
+  occupancy,
+} from '../../src/analyses/hotspots/hotspotDefaults.js';
+import { seededRandom } from '../../src/core/random.js';
 
 const SQUARE = makeShape([
   Float64Array.of(450_000, 200_000, 454_000, 200_000, 454_000, 204_000, 450_000, 204_000),

@@ -10,14 +10,17 @@ import {
   adjustPValuesDirect,
   parseCorrection,
   CORRECTIONS,
-} from '../../src/hotspots/adjustPValues.js';
-import { hotspotCounts } from '../../src/hotspots/hotspotCounts.js';
-import { hotspotGistar, hotspotGistarPermutation } from '../../src/hotspots/hotspotGistar.js';
-import { hotspotGrid } from '../../src/hotspots/hotspotGrid.js';
-import { gridNeighbours, neighbourLists } from '../../src/hotspots/hotspotNeighbours.js';
-import { normalTwoSidedP, normalTwoSidedPs } from '../../src/hotspots/normalPValue.js';
+} from '../../src/analyses/hotspots/adjustPValues.js';
+import { hotspotCounts } from '../../src/analyses/hotspots/hotspotCounts.js';
+import {
+  hotspotGistar,
+  hotspotGistarPermutation,
+} from '../../src/analyses/hotspots/hotspotGistar.js';
+import { hotspotGrid } from '../../src/analyses/hotspots/hotspotGrid.js';
+import { gridNeighbours, neighbourLists } from '../../src/analyses/hotspots/hotspotNeighbours.js';
+import { normalTwoSidedP, normalTwoSidedPs } from '../../src/analyses/hotspots/normalPValue.js';
 import { close, readFixtureCsv, relativelyClose } from '../helpers/fixtureCsv.js';
-import { seededRandom } from '../../src/synthetic/random.js';
+import { seededRandom } from '../../src/core/random.js';
 
 const input = readFixtureCsv('hotspots', 'grid-5x5', 'input.csv');
 const expected = readFixtureCsv('hotspots', 'grid-5x5', 'expected.csv');

@@ -6,27 +6,27 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makeShape, shapeArea, shapeContains, type Shape } from '../../src/geo/shapes.js';
-import { ringsContain } from '../../src/hotspots/clipPolygon.js';
-import { hotspotCounts, locateCell } from '../../src/hotspots/hotspotCounts.js';
+import { ringsContain } from '../../src/analyses/hotspots/clipPolygon.js';
+import { hotspotCounts, locateCell } from '../../src/analyses/hotspots/hotspotCounts.js';
 import {
   autoCellSize,
   cellRing,
   hotspotGrid,
   type GridShape,
   type HotspotGrid,
-} from '../../src/hotspots/hotspotGrid.js';
+} from '../../src/analyses/hotspots/hotspotGrid.js';
 import {
   autoBandwidth,
   bandwidthNrd,
   hotspotKde,
   hotspotKdeBruteForce,
-} from '../../src/hotspots/hotspotKde.js';
+} from '../../src/analyses/hotspots/hotspotKde.js';
 import {
   distanceNeighboursBruteForce,
   gridNeighbours,
   neighbourLists,
-} from '../../src/hotspots/hotspotNeighbours.js';
-import { seededRandom } from '../../src/synthetic/random.js';
+} from '../../src/analyses/hotspots/hotspotNeighbours.js';
+import { seededRandom } from '../../src/core/random.js';
 
 /** A wobbly star (concave), with a square hole, and a separate triangle: a MultiPolygon. */
 function testArea(): Shape {

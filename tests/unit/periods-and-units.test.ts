@@ -11,7 +11,7 @@ import {
   formatPercent,
   formatRate,
   formatRatio,
-} from '../../src/analysis/plainWords.js';
+} from '../../src/analyses/selection/plainWords.js';
 import {
   formatMonth,
   formatMonthRange,
@@ -19,7 +19,7 @@ import {
   monthsHeldPhrase,
 } from '../../src/core/months.js';
 import { formatInterval as formatMeasureInterval } from '../../src/strategy/formatMeasure.js';
-import { changeFraction, stateChange } from '../../src/trends/stateChange.js';
+import { changeFraction, stateChange } from '../../src/analyses/trends/stateChange.js';
 
 describe('months in words', () => {
   it('writes a month as "Feb 2024" and a range once, with an en dash', () => {

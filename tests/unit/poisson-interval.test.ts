@@ -12,7 +12,11 @@
  * summing Poisson probabilities directly.
  */
 import { describe, expect, it } from 'vitest';
-import { exactPoissonInterval, gammaP, gammaQuantile } from '../../src/rates/poissonInterval.js';
+import {
+  exactPoissonInterval,
+  gammaP,
+  gammaQuantile,
+} from '../../src/core/statistics/poissonInterval.js';
 
 /** P(X ≤ k) for X ~ Poisson(mu), summed term by term in log space. */
 function poissonCdf(k: number, mu: number): number {

@@ -2,16 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SvdError } from '../../src/core/errors.js';
-import {
-  OFFENCE_CODE_FILE,
-  offenceCodes,
-  parseOffenceCodes,
-} from '../../src/definitions/offenceCodes.js';
+import { OFFENCE_CODE_FILE, offenceCodes, parseOffenceCodes } from '../../src/core/offenceCodes.js';
 import {
   OFFENCE_SUBCODE_FILE,
   offenceSubcodes,
   parseOffenceSubcodes,
-} from '../../src/definitions/offenceSubcodes.js';
+} from '../../src/core/offenceSubcodes.js';
 
 function refused(read: () => unknown): SvdError {
   try {

@@ -6,12 +6,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { binomialTest } from '../../src/statistics/binomialTest.js';
-import { comparePoissonCounts } from '../../src/statistics/comparePoissonCounts.js';
-import { inversionCdf, mannKendall } from '../../src/statistics/mannKendall.js';
-import { roundHalfEven, sensSlope } from '../../src/statistics/sensSlope.js';
-import { averageRanks, spearman } from '../../src/statistics/spearman.js';
-import { wilsonInterval } from '../../src/statistics/wilsonInterval.js';
+import { binomialTest } from '../../src/core/statistics/binomialTest.js';
+import { comparePoissonCounts } from '../../src/core/statistics/comparePoissonCounts.js';
+import { inversionCdf, mannKendall } from '../../src/core/statistics/mannKendall.js';
+import { roundHalfEven, sensSlope } from '../../src/core/statistics/sensSlope.js';
+import { averageRanks, spearman } from '../../src/core/statistics/spearman.js';
+import { wilsonInterval } from '../../src/core/statistics/wilsonInterval.js';
 import { REPO } from '../helpers/paths.js';
 
 interface Reference {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/core/clock.js';
-import { wilsonInterval } from '../../src/rates/wilsonInterval.js';
+import { wilsonInterval } from '../../src/analyses/rates/wilsonInterval.js';
 import { assessTarget, type AssessInput } from '../../src/strategy/assessTarget.js';
 import { isOverdue, listActions } from '../../src/strategy/listActions.js';
 import {

@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { monthRange } from '../../src/core/months.js';
-import { comparePoissonCounts } from '../../src/statistics/comparePoissonCounts.js';
-import { mannKendall } from '../../src/statistics/mannKendall.js';
-import { financialQuarterOf, financialYearOf } from '../../src/trends/financialPeriods.js';
-import { summariseTrends, type MonthInput } from '../../src/trends/summariseTrends.js';
+import { comparePoissonCounts } from '../../src/core/statistics/comparePoissonCounts.js';
+import { mannKendall } from '../../src/core/statistics/mannKendall.js';
+import { financialQuarterOf, financialYearOf } from '../../src/analyses/trends/financialPeriods.js';
+import { summariseTrends, type MonthInput } from '../../src/analyses/trends/summariseTrends.js';
 
 const OPTIONS = { confidence: 0.95, smallCount: 10, minTrendMonths: 4 };
 

@@ -1,6 +1,6 @@
 /** `svd analyse deprivation`: rates by IMD decile, the decile 1 : 10 ratio, domain correlations. */
 import { Command } from 'commander';
-import { analyseDeprivation } from '../../causes/analyseDeprivation.js';
+import { analyseDeprivation } from '../../analyses/deprivation/analyseDeprivation.js';
 import { fixed, parseNumberOption, reportAnalysis } from '../analysisOutput.js';
 import { commandContext, withCommandWorkspace } from '../context.js';
 import type { CliIo } from '../io.js';

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
 import { parseAreaLevel } from '../../geo/levels.js';
-import { analyseHealthVsPolice } from '../../health/analyseHealthVsPolice.js';
+import { analyseHealthVsPolice } from '../../analyses/health/analyseHealthVsPolice.js';
 import { fixed, parseNumberOption, percent, reportAnalysis } from '../analysisOutput.js';
 import { commandContext, withCommandWorkspace } from '../context.js';
 import type { CliIo } from '../io.js';

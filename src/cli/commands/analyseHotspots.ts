@@ -9,22 +9,22 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
 import { isMonth } from '../../core/months.js';
-import { parseCorrection, CORRECTIONS } from '../../hotspots/adjustPValues.js';
-import { analyseHotspots } from '../../hotspots/analyseHotspots.js';
+import { parseCorrection, CORRECTIONS } from '../../analyses/hotspots/adjustPValues.js';
+import { analyseHotspots } from '../../analyses/hotspots/analyseHotspots.js';
 import {
   PERIODS,
   type HotspotOptions,
   type HotspotsResult,
   type MonthRange,
   type Period,
-} from '../../hotspots/hotspotAnalysis.js';
+} from '../../analyses/hotspots/hotspotAnalysis.js';
 import {
   AREA_LEVELS_WITH_BOUNDARIES,
   BOUNDARIES,
   type BoundaryChoice,
-} from '../../hotspots/hotspotArea.js';
-import { hotspotGeoJson, lsoaGeoJson } from '../../hotspots/hotspotGeoJson.js';
-import { GRID_SHAPES, type GridShape } from '../../hotspots/hotspotGrid.js';
+} from '../../analyses/hotspots/hotspotArea.js';
+import { hotspotGeoJson, lsoaGeoJson } from '../../analyses/hotspots/hotspotGeoJson.js';
+import { GRID_SHAPES, type GridShape } from '../../analyses/hotspots/hotspotGrid.js';
 import {
   addSelectionOptions,
   selectionFromOptions,

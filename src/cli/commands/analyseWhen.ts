@@ -1,7 +1,7 @@
 /** `svd analyse when`: the hour × day-of-week matrix (aoristic) and the seasonal pattern. */
 import { Command } from 'commander';
-import { DAYS } from '../../when/aoristicWeights.js';
-import { analyseWhen } from '../../when/analyseWhen.js';
+import { DAYS } from '../../analyses/when/aoristicWeights.js';
+import { analyseWhen } from '../../analyses/when/analyseWhen.js';
 import { fixed, parseNumberOption, reportAnalysis } from '../analysisOutput.js';
 import { commandContext, withCommandWorkspace } from '../context.js';
 import type { CliIo } from '../io.js';

@@ -1,6 +1,6 @@
 /** `svd analyse who`: victims and suspects by age and sex, and the shares with their intervals. */
 import { Command } from 'commander';
-import { analyseWho, type AgeSexTable } from '../../who/analyseWho.js';
+import { analyseWho, type AgeSexTable } from '../../analyses/who/analyseWho.js';
 import { parseNumberOption, percent, reportAnalysis } from '../analysisOutput.js';
 import { commandContext, withCommandWorkspace } from '../context.js';
 import type { CliIo } from '../io.js';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { listBatches } from '../../batches/listBatches.js';
+import { listBatches } from '../../store/listBatches.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';

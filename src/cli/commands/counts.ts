@@ -5,8 +5,8 @@ import {
   parseBy,
   parseWhere,
   type CountsResult,
-} from '../../counts/countIncidents.js';
-import { DIMENSIONS } from '../../counts/dimensions.js';
+} from '../../analyses/counts/countIncidents.js';
+import { DIMENSIONS } from '../../analyses/selection/dimensions.js';
 import { usesAreas } from '../../geo/areaDimensions.js';
 import { placeIncidents } from '../../geo/placeIncidents.js';
 import { ensureGeography } from '../../geo/rebuildGeography.js';

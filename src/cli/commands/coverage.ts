@@ -1,5 +1,9 @@
 import { Command } from 'commander';
-import { getCoverage, parseCoverageDataset, type Coverage } from '../../coverage/getCoverage.js';
+import {
+  getCoverage,
+  parseCoverageDataset,
+  type Coverage,
+} from '../../analyses/coverage/getCoverage.js';
 import { formatMonthRange, formatRuns, monthRuns } from '../../core/months.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';

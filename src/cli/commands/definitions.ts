@@ -6,8 +6,8 @@ import { definitionMeta, latestRuns } from '../../definitions/classifyIncidents.
 import { compileDefinition, forEachTest } from '../../definitions/compileDefinition.js';
 import { describeRuleCondition } from '../../definitions/describeCondition.js';
 import { diffDefinitions, type DefinitionDiff } from '../../definitions/diffDefinitions.js';
-import { offenceCodes } from '../../definitions/offenceCodes.js';
-import { offenceSubcodes } from '../../definitions/offenceSubcodes.js';
+import { offenceCodes } from '../../core/offenceCodes.js';
+import { offenceSubcodes } from '../../core/offenceSubcodes.js';
 import { readDefinitionText, type DefinitionIssue } from '../../definitions/readDefinition.js';
 import {
   definitionLabel,

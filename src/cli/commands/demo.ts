@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import path from 'node:path';
-import { ensureDemoWorkspace } from '../../demo/ensureDemoWorkspace.js';
-import { locateSharedData, OXFORDSHIRE_DISTRICTS } from '../../demo/runDemo.js';
+import { ensureDemoWorkspace } from '../../app/demo/ensureDemoWorkspace.js';
+import { locateSharedData, OXFORDSHIRE_DISTRICTS } from '../../app/demo/runDemo.js';
 import { commandContext, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { parseLevel } from '../../geo/levels.js';
-import { loadDeprivation } from '../../deprivation/loadDeprivation.js';
-import { loadPopulation, readPopulationMapping } from '../../population/loadPopulation.js';
-import { listPopulationDatasets } from '../../population/populationByArea.js';
+import { loadDeprivation } from '../../geo/deprivation/loadDeprivation.js';
+import { loadPopulation, readPopulationMapping } from '../../geo/population/loadPopulation.js';
+import { listPopulationDatasets } from '../../geo/population/populationByArea.js';
 import { usageError } from '../../core/errors.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';

@@ -1,11 +1,11 @@
 import { formatMonthRange } from '../../core/months.js';
 import { Command } from 'commander';
-import { parseWhere } from '../../counts/countIncidents.js';
-import { DIMENSIONS } from '../../counts/dimensions.js';
+import { parseWhere } from '../../analyses/counts/countIncidents.js';
+import { DIMENSIONS } from '../../analyses/selection/dimensions.js';
 import { usageError } from '../../core/errors.js';
 import { AREA_LEVELS, parseAreaLevel } from '../../geo/levels.js';
-import { parseAgeRange } from '../../population/ageLabels.js';
-import { computeRates } from '../../rates/computeRates.js';
+import { parseAgeRange } from '../../geo/population/ageLabels.js';
+import { computeRates } from '../../analyses/rates/computeRates.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';

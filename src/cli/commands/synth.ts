@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
-import { writeSyntheticFile, type SynthKind } from '../../synthetic/writeSynthetic.js';
+import { writeSyntheticFile, type SynthKind } from '../../sources/synthetic/writeSynthetic.js';
 import { commandContext, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { parseWhere } from '../../counts/countIncidents.js';
+import { parseWhere } from '../../analyses/counts/countIncidents.js';
 import { usesAreas } from '../../geo/areaDimensions.js';
 import { placeIncidents } from '../../geo/placeIncidents.js';
 import { compileDefinition } from '../../definitions/compileDefinition.js';
@@ -10,7 +10,7 @@ import {
   parseWhatIfBy,
   whatIf,
   type WhatIfResult,
-} from '../../definitions/whatIf.js';
+} from '../../analyses/whatIf/whatIf.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import { definitionTitleLine, proxyNote } from '../definitionText.js';
 import type { CliIo } from '../io.js';

@@ -14,10 +14,15 @@ import {
   type DisclosureOptions,
   WITHHELD_PHRASE,
 } from '../../disclosure/index.js';
-import { formatNumber, formatP, formatPercent, formatRate } from '../../analysis/plainWords.js';
+import {
+  formatNumber,
+  formatP,
+  formatPercent,
+  formatRate,
+} from '../../analyses/selection/plainWords.js';
 import { formatMonth, formatMonthRange, monthsHeldPhrase } from '../../core/months.js';
-import { changeFraction, stateChange } from '../../trends/stateChange.js';
-import type { AnalysisWarning } from '../../analysis/analysisResult.js';
+import { changeFraction, stateChange } from '../../analyses/trends/stateChange.js';
+import type { AnalysisWarning } from '../../analyses/selection/analysisResult.js';
 import { chooseMapLevel, discloseSnaMap } from './discloseSnaMap.js';
 import type { DisclosedSna, RawTable, ShownTable, SnaData } from './snaTypes.js';
 import { resolveDocumentControl, type DocumentControl } from './documentControl.js';

@@ -4,28 +4,28 @@
  * first tier of the definition), counts as computed. Nothing here is fit to publish yet: the
  * result goes through `discloseSna` for its audience.
  */
-import type { AnalysisWarning, ResolvedParam } from '../../analysis/analysisResult.js';
-import { resolveSelection, type Selection } from '../../analysis/selection.js';
-import { selectionCoverage } from '../../analysis/selectionCoverage.js';
-import { listBatches } from '../../batches/listBatches.js';
-import { analyseDeprivation } from '../../causes/analyseDeprivation.js';
+import type { AnalysisWarning, ResolvedParam } from '../../analyses/selection/analysisResult.js';
+import { resolveSelection, type Selection } from '../../analyses/selection/selection.js';
+import { selectionCoverage } from '../../analyses/selection/selectionCoverage.js';
+import { listBatches } from '../../store/listBatches.js';
+import { analyseDeprivation } from '../../analyses/deprivation/analyseDeprivation.js';
 import type { Clock } from '../../core/clock.js';
 import { SvdError, usageError } from '../../core/errors.js';
 import { formatRuns, isMonth, monthRange } from '../../core/months.js';
 import type { Reporter } from '../../core/reporter.js';
 import { SOFTWARE_VERSION } from '../../core/version.js';
-import type { CountFilter } from '../../counts/countIncidents.js';
-import { findDimension } from '../../counts/dimensions.js';
+import type { CountFilter } from '../../analyses/counts/countIncidents.js';
+import { findDimension } from '../../analyses/selection/dimensions.js';
 import { latestRuns } from '../../definitions/classifyIncidents.js';
 import { resolveDefinition } from '../../definitions/resolveDefinition.js';
 import { levelShapes } from '../../geo/areaShapes.js';
-import { analyseHealthVsPolice } from '../../health/analyseHealthVsPolice.js';
-import { analyseHotspots } from '../../hotspots/analyseHotspots.js';
-import { populationByArea, chooseDataset } from '../../population/populationByArea.js';
+import { analyseHealthVsPolice } from '../../analyses/health/analyseHealthVsPolice.js';
+import { analyseHotspots } from '../../analyses/hotspots/analyseHotspots.js';
+import { populationByArea, chooseDataset } from '../../geo/population/populationByArea.js';
 import type { Workspace } from '../../store/openWorkspace.js';
-import { analyseTrends } from '../../trends/analyseTrends.js';
-import { analyseWhen } from '../../when/analyseWhen.js';
-import { analyseWho } from '../../who/analyseWho.js';
+import { analyseTrends } from '../../analyses/trends/analyseTrends.js';
+import { analyseWhen } from '../../analyses/when/analyseWhen.js';
+import { analyseWho } from '../../analyses/who/analyseWho.js';
 import { gatherSnaMap } from './gatherSnaMap.js';
 import type { LsoaOnMap, RawTable, SnaData } from './snaTypes.js';
 

@@ -9,7 +9,7 @@ import type { LevelShapes } from '../../geo/areaShapes.js';
 import { dissolve } from '../../geo/dissolve.js';
 import { lsoaPlaces, type AreaPlace } from '../../geo/placeNames.js';
 import type { Shape } from '../../geo/shapes.js';
-import type { HotspotsResult } from '../../hotspots/hotspotAnalysis.js';
+import type { HotspotsResult } from '../../analyses/hotspots/hotspotAnalysis.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import type { CoarseArea, LsoaOnMap, MapOutline, NamedHotCell } from './snaTypes.js';
 

@@ -6,7 +6,7 @@
  */
 import { formatMonthRange } from '../../core/months.js';
 import { partPeriod } from './discloseSna.js';
-import { formatNumber, formatPercent } from '../../analysis/plainWords.js';
+import { formatNumber, formatPercent } from '../../analyses/selection/plainWords.js';
 import { WITHHELD_PHRASE, describeFigure, type DisclosedFigure } from '../../disclosure/index.js';
 import type { DisclosedSna, ShownTable } from './snaTypes.js';
 

@@ -4,8 +4,8 @@
  * and reason in several analyses is listed once, as common to them.
  */
 import { formatMonthRange } from '../../core/months.js';
-import { formatCount, formatNumber, formatPercent } from '../../analysis/plainWords.js';
-import type { ResolvedParam } from '../../analysis/analysisResult.js';
+import { formatCount, formatNumber, formatPercent } from '../../analyses/selection/plainWords.js';
+import type { ResolvedParam } from '../../analyses/selection/analysisResult.js';
 
 export interface ParamRow {
   /** The analyses the row is about (several when common to them). */

@@ -4,7 +4,7 @@
  * data as JSON in `<script type="application/json" id="sna-data">`. It is rendered from the
  * disclosed assessment alone; every value passes through the escaping `html` template.
  */
-import { formatNumber, formatP, formatRate } from '../../analysis/plainWords.js';
+import { formatNumber, formatP, formatRate } from '../../analyses/selection/plainWords.js';
 import {
   formatMonth,
   formatMonthRange,

@@ -7,10 +7,10 @@
  *    that count is shown;
  * 3. the HTML, rendered from `DisclosedSna` alone, so nothing withheld can reach it.
  */
-import type { ResolvedParam, AnalysisWarning } from '../../analysis/analysisResult.js';
+import type { ResolvedParam, AnalysisWarning } from '../../analyses/selection/analysisResult.js';
 import type { DisclosedFigure, DisclosedTable, DisclosurePolicy } from '../../disclosure/index.js';
 import type { Shape } from '../../geo/shapes.js';
-import type { HotOrCold } from '../../hotspots/hotspotAnalysis.js';
+import type { HotOrCold } from '../../analyses/hotspots/hotspotAnalysis.js';
 import type { DocumentControl } from './documentControl.js';
 
 /** A table of whole counts as computed, rows × columns, with where the counts come from. */

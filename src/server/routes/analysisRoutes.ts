@@ -3,14 +3,14 @@
  * selection of the dashboard's filters, and answers `{ result, params, warnings }` as
  * `svd analyse … --json` prints it.
  */
-import { analyseTrends } from '../../trends/analyseTrends.js';
-import { analyseWhen } from '../../when/analyseWhen.js';
-import { analyseWho } from '../../who/analyseWho.js';
-import { analyseDeprivation } from '../../causes/analyseDeprivation.js';
-import { analyseHealthVsPolice } from '../../health/analyseHealthVsPolice.js';
-import { analyseHotspots } from '../../hotspots/analyseHotspots.js';
-import { hotspotGeoJson } from '../../hotspots/hotspotGeoJson.js';
-import { filtersToSelection, parseArea } from '../../dashboard/dashboardFilters.js';
+import { analyseTrends } from '../../analyses/trends/analyseTrends.js';
+import { analyseWhen } from '../../analyses/when/analyseWhen.js';
+import { analyseWho } from '../../analyses/who/analyseWho.js';
+import { analyseDeprivation } from '../../analyses/deprivation/analyseDeprivation.js';
+import { analyseHealthVsPolice } from '../../analyses/health/analyseHealthVsPolice.js';
+import { analyseHotspots } from '../../analyses/hotspots/analyseHotspots.js';
+import { hotspotGeoJson } from '../../analyses/hotspots/hotspotGeoJson.js';
+import { filtersToSelection, parseArea } from '../../app/dashboard/dashboardFilters.js';
 import { queryObject, type RouteContext } from '../buildServer.js';
 import { FILTER_PROPERTIES, filtersOf, type FilterQuery } from './filterSchema.js';
 

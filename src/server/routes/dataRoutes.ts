@@ -1,15 +1,15 @@
 /** Endpoints of what the workspace holds: filters, overview, counts, map, coverage, batches, uploads. */
-import { listBatches, batchMessages } from '../../batches/listBatches.js';
+import { listBatches, batchMessages } from '../../store/listBatches.js';
 import { usageError } from '../../core/errors.js';
-import { getCoverage, parseCoverageDataset } from '../../coverage/getCoverage.js';
-import { sourceCoverage } from '../../coverage/sourceCoverage.js';
-import { countIncidents, parseBy, parseWhere } from '../../counts/countIncidents.js';
-import { DIMENSIONS } from '../../counts/dimensions.js';
-import { dashboardMeta } from '../../dashboard/dashboardMeta.js';
-import { dashboardOverview } from '../../dashboard/dashboardOverview.js';
-import { areaBoundaries, dashboardMap, incidentPoints } from '../../dashboard/dashboardMap.js';
-import { ingestUpload, parseUploadKind } from '../../dashboard/ingestUpload.js';
-import { definitionFor } from '../../dashboard/dashboardFilters.js';
+import { getCoverage, parseCoverageDataset } from '../../analyses/coverage/getCoverage.js';
+import { sourceCoverage } from '../../analyses/coverage/sourceCoverage.js';
+import { countIncidents, parseBy, parseWhere } from '../../analyses/counts/countIncidents.js';
+import { DIMENSIONS } from '../../analyses/selection/dimensions.js';
+import { dashboardMeta } from '../../app/dashboard/dashboardMeta.js';
+import { dashboardOverview } from '../../app/dashboard/dashboardOverview.js';
+import { areaBoundaries, dashboardMap, incidentPoints } from '../../app/dashboard/dashboardMap.js';
+import { ingestUpload, parseUploadKind } from '../../app/ingestUpload.js';
+import { definitionFor } from '../../app/dashboard/dashboardFilters.js';
 import {
   TIER_DIMENSIONS,
   TIER_DIMENSION_NAMES,

@@ -7,9 +7,9 @@ import { definitionError, readDefinitionText } from '../../definitions/readDefin
 import { resolveDefinition } from '../../definitions/resolveDefinition.js';
 import { shippedDefinitions } from '../../definitions/shippedDefinitions.js';
 import { storedVersions } from '../../definitions/storeDefinition.js';
-import { parseWhatIfBy, whatIf, WHATIF_DIMENSIONS } from '../../definitions/whatIf.js';
-import { parseWhere } from '../../counts/countIncidents.js';
-import { sampleRecords } from '../../dashboard/sampleRecords.js';
+import { parseWhatIfBy, whatIf, WHATIF_DIMENSIONS } from '../../analyses/whatIf/whatIf.js';
+import { parseWhere } from '../../analyses/counts/countIncidents.js';
+import { sampleRecords } from '../../app/dashboard/sampleRecords.js';
 import { queryObject, type RouteContext } from '../buildServer.js';
 import { FILTER_PROPERTIES, filtersOf, type FilterQuery } from './filterSchema.js';
 

@@ -1,5 +1,5 @@
 /** The query parameters of the dashboard's filters, as the JSON Schema requests are checked with. */
-import type { DashboardFilters } from '../../dashboard/dashboardFilters.js';
+import type { DashboardFilters } from '../../app/dashboard/dashboardFilters.js';
 
 const MONTH = '^\\d{4}-(0[1-9]|1[0-2])$';
 

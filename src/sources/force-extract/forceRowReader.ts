@@ -13,13 +13,13 @@ import {
 } from '../../core/vocabulary.js';
 import { utcToLondon } from '../../core/londonTime.js';
 import { normaliseOffenceCode, readOffenceSubcode } from '../../core/offenceSubcode.js';
-import { FIRST_POSSIBLE_2021_MONTH, is2021OnlyCode } from '../police-uk/lsoaVintage.js';
+import { FIRST_POSSIBLE_2021_MONTH, is2021OnlyCode } from '../../core/lsoaVintage.js';
 
 const FIRST_2021_DAY = `${FIRST_POSSIBLE_2021_MONTH}-01`;
 import { toInstant, parseDateCell, DATE_FIX, type Instant } from '../partner/dateTime.js';
 import { translator, type DateTimeSpec, type ForceExtractMapping } from '../partner/mapping.js';
 import type { Pseudonymiser } from '../partner/pseudonymKey.js';
-import { offenceSubcodes } from '../../definitions/offenceSubcodes.js';
+import { offenceSubcodes } from '../../core/offenceSubcodes.js';
 import type { ValidationReport } from '../partner/validationReport.js';
 
 /** The staged columns, in order (see STAGING_COLUMNS in ingestForceExtract.ts). */

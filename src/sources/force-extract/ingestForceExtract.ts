@@ -12,7 +12,7 @@ import { DuckDBDataChunkWriter, JSToDuckDBValueConverter } from '@duckdb/node-ap
 import { systemClock } from '../../core/clock.js';
 import { INCIDENT_FLAGS, flagColumn } from '../../core/vocabulary.js';
 import type { Workspace } from '../../store/openWorkspace.js';
-import type { LsoaVintage, LsoaVintageBasis } from '../police-uk/lsoaVintage.js';
+import type { LsoaVintage, LsoaVintageBasis } from '../../core/lsoaVintage.js';
 import { loadMapping, type LoadedMapping, type ForceExtractMapping } from '../partner/mapping.js';
 import {
   locateColumns,

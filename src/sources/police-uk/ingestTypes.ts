@@ -3,7 +3,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Reporter } from '../../core/reporter.js';
 import type { InputFile } from '../inputs/collectInputs.js';
 import type { HeaderMatch, PoliceUkDataset } from './formats.js';
-import type { LsoaVintage, LsoaVintageBasis } from './lsoaVintage.js';
+import type { LsoaVintage, LsoaVintageBasis } from '../../core/lsoaVintage.js';
 
 export interface PoliceUkIngestOptions {
   /** Keep only files of these forces (police.uk slugs) when walking folders and archives. */

@@ -12,7 +12,7 @@ import {
   sqlIs2021OnlyCode,
   type LsoaVintage,
   type LsoaVintageBasis,
-} from './lsoaVintage.js';
+} from '../../core/lsoaVintage.js';
 
 interface RowCheck {
   code: string;

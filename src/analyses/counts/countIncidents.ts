@@ -1,0 +1,116 @@
+/**
+ * `svd counts`: incidents counted by any combination of dimensions, optionally filtered.
+ * Filters are `DIM=VALUE` (repeat a dimension for "any of"), `DIM=FROM..TO` for ordered
+ * dimensions such as month, and `DIM=` for "no value".
+ */
+import type { DuckDBValue } from '@duckdb/node-api';
+import { usageError } from '../../core/errors.js';
+import type { Workspace } from '../../store/openWorkspace.js';
+import { DIMENSIONS, findDimension, type Dimension } from '../selection/dimensions.js';
+import { incidentFilterSql } from '../selection/incidentFilter.js';
+
+export interface CountFilter {
+  dimension: string;
+  /** Exact values (null means "no value"); ignored when a range is given. */
+  values: (string | null)[];
+  range?: { from: string; to: string };
+}
+
+export interface CountsQuery {
+  by: string[];
+  where: CountFilter[];
+}
+
+export type CountRow = Record<string, string | number | null> & { n: number };
+
+export interface CountsResult {
+  by: string[];
+  rows: CountRow[];
+  total: number;
+  /** How many of the counted incidents come from synthetic (generated) batches. */
+  syntheticTotal: number;
+}
+
+/** Parses `--where` arguments into filters, merging repeats of one dimension. */
+export function parseWhere(
+  args: readonly string[],
+  dimensions: readonly Dimension[] = DIMENSIONS,
+): CountFilter[] {
+  const filters = new Map<string, CountFilter>();
+  for (const arg of args) {
+    const eq = arg.indexOf('=');
+    if (eq <= 0) {
+      throw usageError(
+        'BAD_WHERE',
+        `--where ${JSON.stringify(arg)} is not DIM=VALUE`,
+        'write e.g. --where force=thames-valley or --where month=2024-01..2024-03',
+      );
+    }
+    const name = arg.slice(0, eq).trim();
+    const value = arg.slice(eq + 1);
+    const dimension = findDimension(name, dimensions);
+    const filter = filters.get(name) ?? { dimension: name, values: [] };
+    const range = /^(.+)\.\.(.+)$/.exec(value);
+    if (range !== null && dimension.ordered === true) {
+      for (const end of [range[1]!, range[2]!]) {
+        const problem = dimension.validate?.(end);
+        if (problem !== undefined) throw usageError('BAD_WHERE', `--where ${name}: ${problem}`);
+      }
+      filter.range = { from: range[1]!, to: range[2]! };
+    } else {
+      const problem = value === '' ? undefined : dimension.validate?.(value);
+      if (problem !== undefined) throw usageError('BAD_WHERE', `--where ${name}: ${problem}`);
+      filter.values.push(value === '' ? null : value);
+    }
+    filters.set(name, filter);
+  }
+  return [...filters.values()];
+}
+
+export function parseBy(text: string, dimensions: readonly Dimension[] = DIMENSIONS): string[] {
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (names.length === 0)
+    throw usageError('BAD_BY', '--by needs at least one dimension', `e.g. --by month,crime_type`);
+  for (const name of names) findDimension(name, dimensions);
+  if (new Set(names).size !== names.length)
+    throw usageError('BAD_BY', `--by names a dimension twice: ${text}`);
+  return names;
+}
+
+export interface CountsContext {
+  dimensions?: readonly Dimension[];
+  /** Values for parameters that dimensions' SQL or joins refer to (e.g. a definition hash). */
+  params?: Record<string, DuckDBValue>;
+}
+
+export async function countIncidents(
+  ws: Workspace,
+  query: CountsQuery,
+  context: CountsContext = {},
+): Promise<CountsResult> {
+  const dimensions = context.dimensions ?? DIMENSIONS;
+  const select = query.by.map((name) => `${findDimension(name, dimensions).sql} AS "${name}"`);
+  const filter = incidentFilterSql(query.where, dimensions, {
+    alsoUsing: query.by,
+    ...(context.params === undefined ? {} : { params: context.params }),
+  });
+  const rows = await ws.db.all<CountRow>(
+    `SELECT ${select.join(', ')}, count(*) AS n FROM ${filter.from} WHERE ${filter.where}
+      GROUP BY ALL ORDER BY ${query.by.map((_, i) => `${i + 1} NULLS LAST`).join(', ')}`,
+    filter.params,
+  );
+  const synthetic = await ws.db.value<number>(
+    `SELECT count(*) FROM ${filter.from}
+      WHERE i.batch_id IN (SELECT batch_id FROM batches WHERE synthetic) AND ${filter.where}`,
+    filter.params,
+  );
+  return {
+    by: query.by,
+    rows,
+    total: rows.reduce((s, r) => s + r.n, 0),
+    syntheticTotal: synthetic ?? 0,
+  };
+}

@@ -1,0 +1,316 @@
+/**
+ * Hotspots over the workspace: reads what `hotspotAnalysis` needs — the area's boundary, the
+ * selected incidents' points (grouped by point and month), the LSOAs of the area with their counts
+ * and rates (from `computeRates`) and polygons — and runs it. The selection is the one every
+ * analysis takes, resolved to the same FROM … WHERE as `svd counts`.
+ */
+import type { DuckDBValue } from '@duckdb/node-api';
+import { Params, Warnings, type AnalysisResult } from '../selection/analysisResult.js';
+import { resolveSelection, type Selection } from '../selection/selection.js';
+import { warnAboutPeriod } from '../selection/selectionWarnings.js';
+import { SvdError } from '../../core/errors.js';
+import type { Reporter } from '../../core/reporter.js';
+import type { CountFilter } from '../counts/countIncidents.js';
+import { levelShapes } from '../../geo/areaShapes.js';
+import { pointPlaces } from '../../geo/placeNames.js';
+import { computeRates } from '../rates/computeRates.js';
+import { TIER_DIMENSION_NAMES } from '../../definitions/tierDimensions.js';
+import type { Workspace } from '../../store/openWorkspace.js';
+import { resolveHotspotArea } from './hotspotArea.js';
+import {
+  hotspotAnalysis,
+  parseMonth,
+  type HotspotInput,
+  type HotspotOptions,
+  type HotspotsResult,
+  type LsoaInputRow,
+} from './hotspotAnalysis.js';
+
+export interface HotspotContext {
+  cwd: string;
+  reporter: Reporter;
+}
+
+const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : Number(v));
+
+async function columns(
+  ws: Workspace,
+  sql: string,
+  params: Record<string, DuckDBValue>,
+): Promise<unknown[][]> {
+  const reader = await ws.db.connection.runAndReadAll(sql, params);
+  const got = reader.getColumns() as unknown[][];
+  // With no rows the reader holds no chunk and so no columns: give each column, empty.
+  return Array.from({ length: reader.columnCount }, (_, i) => got[i] ?? []);
+}
+
+async function lsoaInput(
+  ws: Workspace,
+  filters: CountFilter[],
+  resolved: Awaited<ReturnType<typeof resolveSelection>>,
+  area: HotspotInput['area'],
+  options: HotspotOptions,
+  context: HotspotContext,
+  warnings: Warnings,
+): Promise<HotspotInput['lsoas']> {
+  const shapes11 = await levelShapes(ws, 'lsoa11');
+  const shapes21 = await levelShapes(ws, 'lsoa21');
+  let level = options.lsoaLevel;
+  let levelChosen: string | null = null;
+  if (level === undefined) {
+    if (shapes11.shapes.length > 0) {
+      level = 'lsoa11';
+      levelChosen =
+        shapes21.shapes.length > 0
+          ? 'boundaries of both vintages are loaded; 2011, the vintage areas are counted by'
+          : 'the LSOA boundaries loaded are of 2011';
+    } else if (shapes21.shapes.length > 0) {
+      level = 'lsoa21';
+      levelChosen = 'the LSOA boundaries loaded are of 2021';
+    } else {
+      warnings.add(
+        'NO_LSOA_BOUNDARIES',
+        'no LSOA boundaries are loaded, so there is no LSOA analysis (svd geo load … --level lsoa11)',
+      );
+      return null;
+    }
+  }
+  const shapes = level === 'lsoa11' ? shapes11 : shapes21;
+  const within = { level: area.level as 'district', codes: [area.code] };
+  let rows: LsoaInputRow[];
+  let rates: { per: number; population: string } | null = null;
+  try {
+    const r = await computeRates(
+      ws,
+      { level, where: filters, within },
+      {
+        reporter: context.reporter,
+        dimensions: resolved.dimensions,
+        // The definition's parameters only when a tier filter reads them (DuckDB refuses a
+        // statement given a named parameter it does not use: a definition without a tier).
+        ...(resolved.definition === undefined ||
+        !resolved.where.some((w) => TIER_DIMENSION_NAMES.includes(w.dimension))
+          ? {}
+          : { params: resolved.definition.params }),
+      },
+    );
+    rows = r.rows;
+    rates = { per: r.metadata.per, population: r.metadata.population.dataset };
+  } catch (error) {
+    if (!(error instanceof SvdError && error.code === 'NO_POPULATION')) throw error;
+    // Counts only: the LSOAs within the area, and the selected incidents placed in each.
+    const vintage = level === 'lsoa11' ? 2011 : 2021;
+    const codes = await ws.db.all<{ code: string; name: string | null }>(
+      `SELECT DISTINCT m.lsoa_code AS code, a.name FROM geo_memberships m
+         LEFT JOIN geo_area_list a ON a.level = $hs_level AND a.code = m.lsoa_code
+        WHERE m.lsoa_vintage = $hs_v AND m.level = $hs_al AND m.area_code = $hs_ac`,
+      { hs_level: level, hs_v: vintage, hs_al: area.level, hs_ac: area.code },
+    );
+    const counted = await ws.db.all<{ code: string | null; n: number }>(
+      `SELECT p.${level}_code AS code, count(*) AS n FROM ${resolved.sql.from}
+        WHERE ${resolved.sql.where} AND EXISTS (SELECT 1 FROM geo_memberships w
+          WHERE w.lsoa_vintage = p.base_vintage AND w.lsoa_code = p.base_code
+            AND w.level = $hs_al AND w.area_code = $hs_ac)
+        GROUP BY 1`,
+      { ...resolved.sql.params, hs_al: area.level, hs_ac: area.code },
+    );
+    const byCode = new Map(counted.filter((c) => c.code !== null).map((c) => [c.code!, c.n]));
+    const names = new Map(codes.map((c) => [c.code, c.name]));
+    for (const c of byCode.keys())
+      if (!names.has(c)) names.set(c, shapes.names[shapes.byCode.get(c) ?? -1] ?? null);
+    rows = [...names.keys()]
+      .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+      .map((code) => ({
+        code,
+        name: names.get(code) ?? null,
+        count: byCode.get(code) ?? 0,
+        population: null,
+        rate: null,
+        lower: null,
+        upper: null,
+        small: (byCode.get(code) ?? 0) < 10,
+      }));
+  }
+  return {
+    level,
+    levelChosen,
+    rows,
+    shapes: rows.map((r) => {
+      const i = shapes.byCode.get(r.code);
+      return i === undefined ? null : shapes.shapes[i]!;
+    }),
+    rates,
+  };
+}
+
+export async function loadHotspotInput(
+  ws: Workspace,
+  selection: Selection,
+  options: HotspotOptions,
+  context: HotspotContext & { params?: Params; warnings?: Warnings },
+): Promise<HotspotInput> {
+  const warnings = context.warnings ?? new Warnings();
+  // `lsoa11` brings in the placement join (alias p) and places any record not yet placed.
+  const resolved = await resolveSelection(ws, selection, {
+    cwd: context.cwd,
+    reporter: context.reporter,
+    ...(context.params === undefined ? {} : { params: context.params }),
+    alsoUsing: ['lsoa11'],
+  });
+  await warnAboutPeriod(ws, resolved, warnings);
+  const found = await resolveHotspotArea(
+    ws,
+    options.area,
+    selection.where ?? [],
+    context.reporter,
+    options.boundary,
+  );
+  // The incidents of the area: those placed in an LSOA of the area (as rates count them), and
+  // those in no LSOA but with a point, which the boundary then decides.
+  const from = resolved.sql.from;
+  const where = `${resolved.sql.where} AND (EXISTS (SELECT 1 FROM geo_memberships w
+      WHERE w.lsoa_vintage = p.base_vintage AND w.lsoa_code = p.base_code
+        AND w.level = $hs_al AND w.area_code = $hs_ac)
+    OR (p.base_code IS NULL AND p.easting IS NOT NULL AND p.northing IS NOT NULL))`;
+  const params = { ...resolved.sql.params, hs_al: found.level, hs_ac: found.code };
+  const [px, py, pm, pn] = await columns(
+    ws,
+    `SELECT p.easting, p.northing, CAST(year(i.month) * 12 + month(i.month) - 1 AS INTEGER) AS m,
+            count(*) AS n
+       FROM ${from} WHERE ${where} AND p.easting IS NOT NULL AND p.northing IS NOT NULL
+      GROUP BY ALL ORDER BY 3, 1, 2`,
+    params,
+  );
+  const points = {
+    x: Float64Array.from(px!, num),
+    y: Float64Array.from(py!, num),
+    month: Int32Array.from(pm!, num),
+    n: Float64Array.from(pn!, num),
+  };
+  const [lx, ly, ln, llon, llat, llabel] = await columns(
+    ws,
+    `SELECT p.easting, p.northing, count(*) AS n, min(i.longitude), min(i.latitude), min(i.location_text)
+       FROM ${from} WHERE ${where} AND p.easting IS NOT NULL AND p.northing IS NOT NULL
+      GROUP BY 1, 2 ORDER BY 1, 2`,
+    params,
+  );
+  const totals = await ws.db.one<{
+    selected: number;
+    unlocated: number;
+    police_uk: number;
+    synthetic: number;
+  }>(
+    `SELECT count(*) AS selected,
+            count(*) FILTER (WHERE p.easting IS NULL OR p.northing IS NULL) AS unlocated,
+            count(*) FILTER (WHERE i.source = 'police-uk') AS police_uk,
+            count(*) FILTER (WHERE i.batch_id IN (SELECT batch_id FROM batches WHERE synthetic)) AS synthetic
+       FROM ${from} WHERE ${where}`,
+    params,
+  );
+  const area: HotspotInput['area'] = {
+    level: found.level,
+    code: found.code,
+    name: found.name,
+    boundary: found.boundary,
+    boundarySource: found.boundarySource,
+    boundaryChosen: found.boundaryChosen,
+    chosen: found.chosen,
+  };
+  const filters: CountFilter[] = [...(selection.where ?? [])];
+  if (selection.from !== undefined || selection.to !== undefined)
+    filters.push({
+      dimension: 'month',
+      values: [],
+      range: { from: selection.from ?? '0001-01', to: selection.to ?? '9999-12' },
+    });
+  const lsoas = await lsoaInput(ws, filters, resolved, area, options, context, warnings);
+  const monthsWithData = [...new Set(points.month)].sort((a, b) => a - b);
+  return {
+    area,
+    points,
+    locations: {
+      x: Float64Array.from(lx!, num),
+      y: Float64Array.from(ly!, num),
+      n: Float64Array.from(ln!, num),
+      longitude: (llon as (number | null)[]).map((v) => (v === null ? null : Number(v))),
+      latitude: (llat as (number | null)[]).map((v) => (v === null ? null : Number(v))),
+      label: (llabel as (string | null)[]).map((v) => (v === null ? null : String(v))),
+    },
+    monthsWithData,
+    range: {
+      from: selection.from === undefined ? null : parseMonth(selection.from),
+      to: selection.to === undefined ? null : parseMonth(selection.to),
+    },
+    incidents: {
+      selected: totals?.selected ?? 0,
+      unlocated: totals?.unlocated ?? 0,
+      policeUk: totals?.police_uk ?? 0,
+      synthetic: totals?.synthetic ?? 0,
+    },
+    lsoas,
+  };
+}
+
+/** Everything `svd analyse hotspots` prints, as `{ result, params, warnings }`. */
+export async function analyseHotspots(
+  ws: Workspace,
+  selection: Selection,
+  options: HotspotOptions,
+  context: HotspotContext,
+): Promise<AnalysisResult<HotspotsResult> & { input: HotspotInput }> {
+  const params = new Params();
+  const warnings = new Warnings();
+  const input = await loadHotspotInput(ws, selection, options, { ...context, params, warnings });
+  const analysis = hotspotAnalysis(input, options, (m) => context.reporter.info(m));
+  warnings.merge(analysis.warnings);
+  // The top hot spots named by the LSOA holding the cell's centre, its ward and its district.
+  const top = analysis.result.topHotspots.map((id) => analysis.result.cells[id - 1]!);
+  if (top.length > 0) {
+    const level =
+      input.lsoas?.level ??
+      ((await levelShapes(ws, 'lsoa11')).shapes.length > 0 ? 'lsoa11' : 'lsoa21');
+    const places = await pointPlaces(
+      ws,
+      level,
+      top.map((c) => ({ x: c.easting, y: c.northing })),
+    );
+    // A cell whose selected records give no location text (partner extracts often carry none):
+    // the text any record of the period within the cell's square gives most.
+    const half = analysis.result.grid.cellSize / 2;
+    for (const c of top) {
+      if ((c.place?.street ?? null) !== null) continue;
+      const row = await ws.db.one<{ label: string }>(
+        `SELECT i.location_text AS label FROM incidents i
+           JOIN incident_places p ON p.incident_id = i.id
+          WHERE i.location_text IS NOT NULL
+            AND p.easting >= $x0 AND p.easting < $x1 AND p.northing >= $y0 AND p.northing < $y1
+            AND i.month >= CAST($from || '-01' AS DATE) AND i.month <= CAST($to || '-01' AS DATE)
+          GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`,
+        {
+          x0: c.easting - half,
+          x1: c.easting + half,
+          y0: c.northing - half,
+          y1: c.northing + half,
+          from: analysis.result.period.from ?? '0001-01',
+          to: analysis.result.period.to ?? '9999-12',
+        },
+      );
+      c.place = { street: row?.label ?? null };
+    }
+    top.forEach((c, i) => {
+      const at = places[i] ?? null;
+      c.place = {
+        street: c.place?.street ?? null,
+        lsoa: at?.lsoa ?? null,
+        ward: at?.ward ?? null,
+        district: at?.district ?? null,
+      };
+    });
+  }
+  return {
+    result: analysis.result,
+    params: { ...params.all(), ...analysis.params },
+    warnings: warnings.list(),
+    input,
+  };
+}

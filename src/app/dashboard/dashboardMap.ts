@@ -1,0 +1,287 @@
+/**
+ * The Map page's data: incidents and rates per 1,000 residents by LSOA 2011 for the selection
+ * (the rates of `svd rates --by lsoa11`, with exact Poisson intervals), the LSOA boundaries of the
+ * area as GeoJSON from the workspace (no tile server), and the incidents' map points for close
+ * zoom, grouped by point (police.uk snaps each crime to one of a set of anonymous map points).
+ */
+import { listValue } from '@duckdb/node-api';
+import type { Reporter } from '../../core/reporter.js';
+import { levelShapes } from '../../geo/areaShapes.js';
+import { dissolve } from '../../geo/dissolve.js';
+import { labelPoint } from '../../geo/labelPoint.js';
+import { lsoaPlaces } from '../../geo/placeNames.js';
+import { bngToWgs84 } from '../../geo/projection.js';
+import { SvdError } from '../../core/errors.js';
+import { DIMENSIONS } from '../../analyses/selection/dimensions.js';
+import { incidentFilterSql } from '../../analyses/selection/incidentFilter.js';
+import type { DefinitionMeta } from '../../definitions/classifyIncidents.js';
+import { TIER_DIMENSIONS } from '../../definitions/tierDimensions.js';
+import { computeRates, type RateRow, type RatesResult } from '../../analyses/rates/computeRates.js';
+import type { Workspace } from '../../store/openWorkspace.js';
+import {
+  filtersToSelection,
+  parseArea,
+  selectionWhere,
+  tierParamsIfUsed,
+  definitionFor,
+  type DashboardContext,
+  type DashboardFilters,
+} from './dashboardFilters.js';
+
+/** An LSOA named as a reader knows it: its ward, district and most common location text. */
+export interface LsoaPlace {
+  ward: string | null;
+  district: string | null;
+  street: string | null;
+}
+
+export interface DashboardMap {
+  level: 'lsoa11';
+  rows: RateRow[];
+  unplaced: number;
+  metadata: RatesResult['metadata'];
+  definition: DefinitionMeta | null;
+  /** Per LSOA code. */
+  places: Record<string, LsoaPlace>;
+  /** The districts of the LSOAs: name and a WGS84 point inside it to write the name at. */
+  districts: {
+    code: string;
+    name: string | null;
+    label: [number, number] | null;
+    /** The outline, the union of its LSOAs on the map, as WGS84 rings. */
+    rings: [number, number][][];
+  }[];
+  /** The months the map covers (the selection's, else those of the records mapped). */
+  period: { from: string | null; to: string | null };
+  /** The 10 LSOAs with most incidents (codes, most first). */
+  top: string[];
+}
+
+/** The label given most (ties: the first alphabetically), or null. */
+function mostCommon(tally: Map<string, number> | undefined): string | null {
+  let best: string | null = null;
+  let most = 0;
+  for (const [label, n] of tally ?? [])
+    if (n > most || (n === most && best !== null && label < best)) [best, most] = [label, n];
+  return best;
+}
+
+export async function dashboardMap(
+  ws: Workspace,
+  filters: DashboardFilters,
+  context: DashboardContext & { reporter: Reporter },
+): Promise<DashboardMap> {
+  const selection = filtersToSelection(filters);
+  const definition =
+    filters.definition === undefined
+      ? undefined
+      : await definitionFor(ws, filters.definition, context);
+  const area = filters.area === undefined ? null : parseArea(filters.area);
+  const where = selectionWhere(selection);
+  const params = tierParamsIfUsed(
+    where.map((w) => w.dimension),
+    definition?.params,
+  );
+  const rates = await computeRates(
+    ws,
+    {
+      level: 'lsoa11',
+      where,
+      ...(area === null ? {} : { within: { level: area.level, codes: [area.code] } }),
+    },
+    {
+      reporter: context.reporter,
+      dimensions: [...DIMENSIONS, ...TIER_DIMENSIONS],
+      ...(params === undefined ? {} : { params }),
+    },
+  );
+  // Names for the tooltip and the top table: ward and district, and the location text the
+  // selection's records in each LSOA give most.
+  const codes = rates.rows.map((r) => r.code);
+  const placeOf = await lsoaPlaces(ws, 'lsoa11', codes);
+  const sql = incidentFilterSql(where, [...DIMENSIONS, ...TIER_DIMENSIONS], {
+    ...(params === undefined ? {} : { params }),
+  });
+  const labels = await ws.db.all<{ code: string; label: string; n: number }>(
+    `SELECT pp.lsoa11_code AS code, i.location_text AS label, count(*) AS n
+       FROM ${sql.from} JOIN incident_places pp ON pp.incident_id = i.id
+      WHERE ${sql.where} AND i.location_text IS NOT NULL AND pp.lsoa11_code IS NOT NULL
+      GROUP BY 1, 2`,
+    sql.params,
+  );
+  const tallies = new Map<string, Map<string, number>>();
+  for (const l of labels) {
+    let t = tallies.get(l.code);
+    if (t === undefined) tallies.set(l.code, (t = new Map()));
+    t.set(l.label, Number(l.n));
+  }
+  const span = await ws.db.one<{ first: string | null; last: string | null }>(
+    `SELECT strftime(min(i.month), '%Y-%m') AS first, strftime(max(i.month), '%Y-%m') AS last
+       FROM ${sql.from} WHERE ${sql.where}`,
+    sql.params,
+  );
+  // LSOAs whose selected records give no location text (force extracts carry none): the text
+  // any record of the months mapped in the LSOA gives most.
+  const without = codes.filter((c) => !tallies.has(c));
+  if (without.length > 0 && span?.first != null && span.last != null) {
+    const rows = await ws.db.all<{ code: string; label: string; n: number }>(
+      `SELECT p.lsoa11_code AS code, i.location_text AS label, count(*) AS n
+         FROM incidents i JOIN incident_places p ON p.incident_id = i.id
+        WHERE i.location_text IS NOT NULL AND p.lsoa11_code IN (SELECT unnest($codes))
+          AND i.month BETWEEN CAST($from || '-01' AS DATE) AND CAST($to || '-01' AS DATE)
+        GROUP BY 1, 2`,
+      { codes: listValue(without), from: span.first, to: span.last },
+    );
+    for (const l of rows) {
+      let t = tallies.get(l.code);
+      if (t === undefined) tallies.set(l.code, (t = new Map()));
+      t.set(l.label, Number(l.n));
+    }
+  }
+  const places: Record<string, LsoaPlace> = {};
+  for (const code of codes) {
+    const p = placeOf.get(code);
+    places[code] = {
+      ward: p?.ward?.name ?? p?.ward?.code ?? null,
+      district: p?.district?.name ?? p?.district?.code ?? null,
+      street: mostCommon(tallies.get(code)),
+    };
+  }
+  const districtCodes = [
+    ...new Set(
+      [...placeOf.values()].flatMap((p) => (p.district === null ? [] : [p.district.code])),
+    ),
+  ].sort();
+  // District outlines as the union of their LSOAs, so that they follow the areas drawn.
+  const lsoaShapes = districtCodes.length === 0 ? null : await levelShapes(ws, 'lsoa11');
+  const lonLat = (x: number, y: number): [number, number] => {
+    const ll = bngToWgs84(x, y);
+    return [Math.round(ll[0]! * 1e5) / 1e5, Math.round(ll[1]! * 1e5) / 1e5];
+  };
+  const districts = districtCodes.map((code) => {
+    const name = [...placeOf.values()].find((p) => p.district?.code === code)?.district?.name;
+    const parts = codes.flatMap((c) => {
+      const i = lsoaShapes?.byCode.get(c);
+      return placeOf.get(c)?.district?.code === code && i !== undefined
+        ? [lsoaShapes!.shapes[i]!]
+        : [];
+    });
+    if (parts.length === 0) return { code, name: name ?? null, label: null, rings: [] };
+    const outline = dissolve(parts);
+    const at = labelPoint(outline);
+    return {
+      code,
+      name: name ?? null,
+      label: lonLat(at.x, at.y),
+      rings: outline.rings.map((r) => {
+        const out: [number, number][] = [];
+        for (let k = 0; k < r.length; k += 2) out.push(lonLat(r[k]!, r[k + 1]!));
+        if (out.length > 0) out.push(out[0]!);
+        return out;
+      }),
+    };
+  });
+  const top = [...rates.rows]
+    .filter((r) => r.count > 0)
+    .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code))
+    .slice(0, 10)
+    .map((r) => r.code);
+  return {
+    level: 'lsoa11',
+    rows: rates.rows,
+    unplaced: rates.unplaced,
+    metadata: rates.metadata,
+    definition: definition?.meta ?? null,
+    places,
+    districts,
+    period: { from: filters.from ?? span?.first ?? null, to: filters.to ?? span?.last ?? null },
+    top,
+  };
+}
+
+export interface AreaFeatureCollection {
+  type: 'FeatureCollection';
+  features: {
+    type: 'Feature';
+    id: string;
+    properties: { code: string; name: string | null };
+    geometry: unknown;
+  }[];
+}
+
+/** The stored boundaries of LSOAs 2011 (within an area, when given) as WGS84 GeoJSON. */
+export async function areaBoundaries(
+  ws: Workspace,
+  area: string | undefined,
+): Promise<AreaFeatureCollection> {
+  const within = area === undefined ? null : parseArea(area);
+  const rows = await ws.db.all<{ code: string; name: string | null; geojson: string }>(
+    `SELECT a.code, a.name, a.geojson FROM geo_area_list a
+      WHERE a.level = 'lsoa11' AND a.geojson IS NOT NULL
+        AND ($level IS NULL OR EXISTS (SELECT 1 FROM geo_memberships m
+          WHERE m.lsoa_vintage = 2011 AND m.lsoa_code = a.code AND m.level = $level
+            AND m.area_code = $code))
+      ORDER BY a.code`,
+    { level: within?.level ?? null, code: within?.code ?? null },
+  );
+  if (rows.length === 0)
+    throw new SvdError({
+      kind: 'workspace',
+      code: 'NO_BOUNDARIES',
+      message:
+        within === null
+          ? 'no LSOA 2011 boundaries are loaded in this workspace'
+          : `no LSOA 2011 boundaries lie within ${within.level} ${within.code}`,
+      fix: 'load them with `svd geo load FILE… --level lsoa11` (the demo loads them from the shared open data)',
+    });
+  return {
+    type: 'FeatureCollection',
+    features: rows.map((r) => ({
+      type: 'Feature',
+      id: r.code,
+      properties: { code: r.code, name: r.name },
+      geometry: JSON.parse(r.geojson) as unknown,
+    })),
+  };
+}
+
+export interface MapPoint {
+  lon: number;
+  lat: number;
+  n: number;
+}
+
+export const MAX_POINTS = 20_000;
+
+/**
+ * The selection's located incidents grouped by map point, most incidents first. police.uk points
+ * are snapped to anonymous map points, so a point is approximate (the page says so).
+ */
+export async function incidentPoints(
+  ws: Workspace,
+  filters: DashboardFilters,
+  context: DashboardContext,
+): Promise<{ points: MapPoint[]; total: number; truncated: boolean }> {
+  const selection = filtersToSelection(filters);
+  const definition =
+    filters.definition === undefined
+      ? undefined
+      : await definitionFor(ws, filters.definition, context);
+  const where = selectionWhere(selection);
+  const params = tierParamsIfUsed(
+    where.map((w) => w.dimension),
+    definition?.params,
+  );
+  const sql = incidentFilterSql(where, [...DIMENSIONS, ...TIER_DIMENSIONS], {
+    ...(params === undefined ? {} : { params }),
+  });
+  const rows = await ws.db.all<MapPoint>(
+    `SELECT round(i.longitude, 5) AS lon, round(i.latitude, 5) AS lat, count(*) AS n
+       FROM ${sql.from} WHERE i.longitude IS NOT NULL AND ${sql.where}
+      GROUP BY 1, 2 ORDER BY n DESC, 1, 2 LIMIT ${MAX_POINTS + 1}`,
+    sql.params,
+  );
+  const truncated = rows.length > MAX_POINTS;
+  const points = truncated ? rows.slice(0, MAX_POINTS) : rows;
+  return { points, total: points.reduce((s, p) => s + p.n, 0), truncated };
+}
