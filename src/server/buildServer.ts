@@ -10,15 +10,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { SvdError } from '../core/errors.js';
 import { packageFile } from '../core/packageFiles.js';
 import { silentReporter, type Reporter } from '../core/reporter.js';
 import { SOFTWARE_VERSION } from '../core/version.js';
 import { countsDefinition, type CountsDefinition } from '../definitions/countsDefinition.js';
-import type { DashboardContext } from '../app/dashboard/dashboardFilters.js';
 import { errorResponse } from './httpErrors.js';
-import { openApiDocument, type JsonObjectSchema, type RouteDoc } from './openApi.js';
+import { openApiDocument, type RouteDoc } from './openApi.js';
+import type { RouteContext } from './routeContext.js';
 import { ResponseCache } from './responseCache.js';
 import { StaticFiles } from './staticFiles.js';
 import { BUSY_RETRY_SECONDS, type WorkspacePool } from './workspacePool.js';
@@ -45,41 +45,6 @@ export interface ServerOptions {
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 const JSON_BODY_LIMIT = 1024 * 1024;
-
-/** What route modules get: the pool, registration that records the OpenAPI entry, and context. */
-export interface RouteContext {
-  pool: WorkspacePool;
-  cwd: string;
-  /** "Today", for overdue actions and the strategy's measures. */
-  clock: Clock;
-  /** The dashboard functions' context: definitions kept until the workspace changes. */
-  dashboard: DashboardContext;
-  reporter: Reporter;
-  maxUploadBytes: number;
-  /** Registers a GET whose answer is a pure function of the workspace and the query (cached). */
-  get<Q>(
-    doc: Omit<RouteDoc, 'method'>,
-    handler: (query: Q, request: FastifyRequest) => Promise<unknown>,
-  ): void;
-  route(
-    doc: RouteDoc,
-    handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
-    options?: { bodyLimit?: number },
-  ): void;
-  /** Streams a raw upload body to a temporary file; removes it after fn. */
-  withUploadedFile<T>(
-    request: FastifyRequest,
-    name: string,
-    fn: (file: string) => Promise<T>,
-  ): Promise<T>;
-}
-
-export function queryObject(
-  properties: Record<string, Record<string, unknown>>,
-  required: string[] = [],
-): JsonObjectSchema {
-  return { type: 'object', properties, required, additionalProperties: false };
-}
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({

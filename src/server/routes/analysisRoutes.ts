@@ -11,7 +11,7 @@ import { analyseHealthVsPolice } from '../../analyses/health/analyseHealthVsPoli
 import { analyseHotspots } from '../../analyses/hotspots/analyseHotspots.js';
 import { hotspotGeoJson } from '../../analyses/hotspots/hotspotGeoJson.js';
 import { filtersToSelection, parseArea } from '../../app/dashboard/dashboardFilters.js';
-import { queryObject, type RouteContext } from '../buildServer.js';
+import { queryObject, type RouteContext } from '../routeContext.js';
 import { FILTER_PROPERTIES, filtersOf, type FilterQuery } from './filterSchema.js';
 
 export function registerAnalysisRoutes(ctx: RouteContext): void {

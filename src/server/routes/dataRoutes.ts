@@ -16,7 +16,7 @@ import {
   checkTierDimensions,
 } from '../../definitions/tierDimensions.js';
 import path from 'node:path';
-import { queryObject, type RouteContext } from '../buildServer.js';
+import { queryObject, type RouteContext } from '../routeContext.js';
 import { FILTER_PROPERTIES, filtersOf, type FilterQuery } from './filterSchema.js';
 
 export function registerDataRoutes(ctx: RouteContext): void {

@@ -10,7 +10,7 @@ import { storedVersions } from '../../definitions/storeDefinition.js';
 import { parseWhatIfBy, whatIf, WHATIF_DIMENSIONS } from '../../analyses/whatIf/whatIf.js';
 import { parseWhere } from '../../analyses/counts/countIncidents.js';
 import { sampleRecords } from '../../app/dashboard/sampleRecords.js';
-import { queryObject, type RouteContext } from '../buildServer.js';
+import { queryObject, type RouteContext } from '../routeContext.js';
 import { FILTER_PROPERTIES, filtersOf, type FilterQuery } from './filterSchema.js';
 
 const DEFINITION_ID = FILTER_PROPERTIES['definition']!;

@@ -5,7 +5,7 @@ import { reviewHistory } from '../../strategy/reviewHistory.js';
 import { requireStrategy } from '../../strategy/storeStrategy.js';
 import { strategyTree } from '../../strategy/strategyTree.js';
 import { ACTION_STATUSES } from '../../strategy/schema.js';
-import { queryObject, type RouteContext } from '../buildServer.js';
+import { queryObject, type RouteContext } from '../routeContext.js';
 
 const MONTH = '^\\d{4}-(0[1-9]|1[0-2])$';
 

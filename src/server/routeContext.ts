@@ -1,0 +1,42 @@
+/** What route modules get from the server: the pool, registration that records the OpenAPI entry, context. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../core/clock.js';
+import type { Reporter } from '../core/reporter.js';
+import type { DashboardContext } from '../app/dashboard/dashboardFilters.js';
+import type { JsonObjectSchema, RouteDoc } from './openApi.js';
+import type { WorkspacePool } from './workspacePool.js';
+
+export interface RouteContext {
+  pool: WorkspacePool;
+  cwd: string;
+  /** "Today", for overdue actions and the strategy's measures. */
+  clock: Clock;
+  /** The dashboard functions' context: definitions kept until the workspace changes. */
+  dashboard: DashboardContext;
+  reporter: Reporter;
+  maxUploadBytes: number;
+  /** Registers a GET whose answer is a pure function of the workspace and the query (cached). */
+  get<Q>(
+    doc: Omit<RouteDoc, 'method'>,
+    handler: (query: Q, request: FastifyRequest) => Promise<unknown>,
+  ): void;
+  route(
+    doc: RouteDoc,
+    handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+    options?: { bodyLimit?: number },
+  ): void;
+  /** Streams a raw upload body to a temporary file; removes it after fn. */
+  withUploadedFile<T>(
+    request: FastifyRequest,
+    name: string,
+    fn: (file: string) => Promise<T>,
+  ): Promise<T>;
+}
+
+export function queryObject(
+  properties: Record<string, Record<string, unknown>>,
+  required: string[] = [],
+): JsonObjectSchema {
+  return { type: 'object', properties, required, additionalProperties: false };
+}
+
