@@ -17,6 +17,31 @@ export default tseslint.config(
     },
   },
   {
+    // Analyses and disclosure read: no statement that writes the workspace (see also the import
+    // rules in .dependency-cruiser.cjs and docs/decisions/0066-layers.md).
+    files: ['src/analyses/**/*.ts', 'src/disclosure/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'CallExpression[callee.property.name=/^(run|transaction|createAppender|appendRows)$/]',
+          message: 'analyses and disclosure only read: derive data in src/app/ before they run',
+        },
+        {
+          selector:
+            'Literal[value=/\\b(INSERT INTO|DELETE FROM|UPDATE [a-z_]+ SET|CREATE (OR REPLACE )?TABLE|DROP TABLE)\\b/i]',
+          message: 'analyses and disclosure only read: no statement that writes',
+        },
+        {
+          selector:
+            'TemplateElement[value.raw=/\\b(INSERT INTO|DELETE FROM|UPDATE [a-z_]+ SET|CREATE (OR REPLACE )?TABLE|DROP TABLE)\\b/i]',
+          message: 'analyses and disclosure only read: no statement that writes',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

@@ -6,9 +6,7 @@
  */
 import type { Reporter } from '../core/reporter.js';
 import { usageError } from '../core/errors.js';
-import { classifyIncidents, latestRuns } from '../definitions/classifyIncidents.js';
-import { loadStoredDefinition } from '../definitions/storeDefinition.js';
-import { placeIncidents } from '../geo/placeIncidents.js';
+import { reclassifyHeld, refreshDerivedDataWhenAreasHeld } from './deriveData.js';
 import { ingestForceExtract } from '../sources/force-extract/ingestForceExtract.js';
 import { ingestIstv } from '../sources/istv/ingestIstv.js';
 import type { PartnerRunReport } from '../sources/partner/partnerBatch.js';
@@ -73,16 +71,7 @@ export async function ingestUpload(ws: Workspace, options: UploadOptions): Promi
       };
       break;
   }
-  const hasAreas = await ws.db.value<number>(
-    `SELECT count(*) FROM geo_areas WHERE level IN ('lsoa11', 'lsoa21')`,
-  );
-  if ((hasAreas ?? 0) > 0) await placeIncidents(ws, { reporter });
-  if (result.kind !== 'istv')
-    for (const run of await latestRuns(ws)) {
-      const definition = await loadStoredDefinition(ws, run.definition_id, run.version);
-      if (definition === undefined || definition.contentHash !== run.content_hash) continue;
-      await classifyIncidents(ws, definition, { reporter, source: 'workspace' });
-      result.reclassified.push(`${run.definition_id}@${run.version}`);
-    }
+  await refreshDerivedDataWhenAreasHeld(ws, { reporter });
+  if (result.kind !== 'istv') result.reclassified.push(...(await reclassifyHeld(ws, reporter)));
   return result;
 }

@@ -4,7 +4,7 @@ import { resolveDbPath } from '../store/resolveDbPath.js';
 import { openWorkspace, type Workspace } from '../store/openWorkspace.js';
 import { SvdError } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
-import { placeIncidents } from '../geo/placeIncidents.js';
+import { refreshDerivedData } from '../app/deriveData.js';
 import type { CliIo } from './io.js';
 import { createCliReporter } from './progress.js';
 
@@ -76,39 +76,28 @@ export async function withCommandWorkspace<T>(
   mode: OpenMode,
   fn: (ws: Workspace) => Promise<T>,
 ): Promise<T> {
-  if (mode.readOnly === true && !mode.create) {
-    // Read-only; when derived data turn out stale and nobody else holds the file, refresh them
-    // with a short read-write open and read again (docs/decisions/0063-read-only-workspace.md).
-    for (let attempt = 0; ; attempt++) {
-      const ws = await ctx.open(mode);
-      try {
-        return await fn(ws);
-      } catch (error) {
-        if (
-          attempt > 0 ||
-          !(error instanceof SvdError) ||
-          error.code !== 'DERIVED_DATA_STALE' ||
-          !ws.readOnly
-        )
-          throw error;
-        ws.close();
-        if (!(await refreshDerivedData(ws.path, ctx))) throw error;
-      } finally {
-        ws.close();
-      }
+  // Analyses read derived data (areas, placement) and never write them: when they are stale, the
+  // command refreshes them through the application layer, read-write and only when nobody else
+  // holds the file, then runs again (docs/decisions/0063-read-only-workspace.md, 0066-layers.md).
+  for (let attempt = 0; ; attempt++) {
+    const ws = await ctx.open(mode);
+    try {
+      return await fn(ws);
+    } catch (error) {
+      ws.close();
+      const stale =
+        attempt === 0 &&
+        error instanceof SvdError &&
+        error.code === 'DERIVED_DATA_STALE' &&
+        ws.path !== ':memory:';
+      if (stale && (await refreshDerivedDataAt(ws.path, ctx))) continue;
+      // A workspace this command created and then failed to fill is removed with its WAL, so a
+      // failed first ingest leaves no empty workspace behind; an existing one is never removed.
+      if (ws.created && ws.path !== ':memory:') removeWorkspaceFiles(ws.path);
+      throw error;
+    } finally {
+      ws.close();
     }
-  }
-  const ws = await ctx.open(mode);
-  try {
-    return await fn(ws);
-  } catch (error) {
-    ws.close();
-    // A workspace this command created and then failed to fill is removed with its WAL, so a
-    // failed first ingest leaves no empty workspace behind; an existing one is never removed.
-    if (ws.created && ws.path !== ':memory:') removeWorkspaceFiles(ws.path);
-    throw error;
-  } finally {
-    ws.close();
   }
 }
 
@@ -117,7 +106,7 @@ function removeWorkspaceFiles(path: string): void {
 }
 
 /** Places the records (rebuilding the areas first if need be); false when the file is held. */
-async function refreshDerivedData(path: string, ctx: CommandContext): Promise<boolean> {
+async function refreshDerivedDataAt(path: string, ctx: CommandContext): Promise<boolean> {
   let ws: Workspace;
   try {
     ws = await openWorkspace(path, { create: false });
@@ -129,7 +118,7 @@ async function refreshDerivedData(path: string, ctx: CommandContext): Promise<bo
     ctx.reporter.info(
       'the areas or the placement of records were out of date: refreshing them (as svd geo place does)',
     );
-    await placeIncidents(ws, { reporter: ctx.reporter });
+    await refreshDerivedData(ws, { reporter: ctx.reporter });
     return true;
   } finally {
     ws.close();

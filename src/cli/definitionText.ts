@@ -1,5 +1,5 @@
 /** How commands name a definition in their output, and the proxy warning every output carries. */
-import type { DefinitionMeta } from '../definitions/classifyIncidents.js';
+import type { DefinitionMeta } from '../definitions/classificationRuns.js';
 import { shortHash } from '../definitions/resolveDefinition.js';
 
 export function definitionTitleLine(meta: DefinitionMeta, extra = ''): string {

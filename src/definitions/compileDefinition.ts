@@ -21,10 +21,8 @@ import { LOCATION_TYPES, flagColumn, parseAgeBand, type IncidentFlag } from '../
 import type { IncidentRecord, FlagField, RecordField } from './incidentRecord.js';
 import { INCIDENT_COLUMNS } from './incidentRecord.js';
 import { offenceCodes, type OffenceCodeTable } from '../core/offenceCodes.js';
-import type { Definition } from './readDefinition.js';
+import { formatPath, type Definition, type Path } from './definitionFile.js';
 import { MATCHER_NAMES, type Condition, type MatcherName, type Rule } from './schema.js';
-
-export type Path = readonly (string | number)[];
 
 type TextField = Exclude<RecordField, FlagField | 'victim_age' | 'suspect_age'>;
 
@@ -363,15 +361,6 @@ export function describeAgeRange(range: { min: number | null; max: number | null
   if (range.min === null) return `${range.max} or under`;
   if (range.max === null) return `${range.min}+`;
   return `${range.min}-${range.max}`;
-}
-
-export function formatPath(path: Path): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out === '' ? part : `.${part}`;
-  }
-  return out;
 }
 
 export function fieldsOfTest(test: Test): RecordField[] {

@@ -10,7 +10,7 @@ import {
   unavailableTiers,
   type ClassificationRun,
   type DefinitionMeta,
-} from './classifyIncidents.js';
+} from './classificationRuns.js';
 import { compileDefinition } from './compileDefinition.js';
 import { definitionLabel, resolveDefinition } from './resolveDefinition.js';
 import { loadStoredDefinition } from './storeDefinition.js';

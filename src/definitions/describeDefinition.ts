@@ -3,12 +3,12 @@
  * conditions in plain words (the lines `svd definitions show` prints), the exclusions, and the
  * offence codes and sub-codes it names with their Home Office names. The dashboard shows it as it is.
  */
-import { definitionMeta, type DefinitionMeta } from './classifyIncidents.js';
+import { definitionMeta, type DefinitionMeta } from './classificationRuns.js';
 import { compileDefinition, forEachTest } from './compileDefinition.js';
 import { describeRuleCondition } from './describeCondition.js';
 import { offenceCodes } from '../core/offenceCodes.js';
 import { offenceSubcodes } from '../core/offenceSubcodes.js';
-import type { Definition } from './readDefinition.js';
+import type { Definition } from './definitionFile.js';
 
 export interface DescribedRule {
   id: string;

@@ -5,7 +5,8 @@
  */
 import { conditionNode } from './compileDefinition.js';
 import { describeRuleCondition } from './describeCondition.js';
-import { canonicalJson, type Definition } from './readDefinition.js';
+import { canonicalJson } from './readDefinition.js';
+import { type Definition } from './definitionFile.js';
 import type { Rule } from './schema.js';
 
 export interface FieldChange {

@@ -5,7 +5,7 @@
  */
 import { SvdError, usageError } from '../core/errors.js';
 import type { Workspace } from '../store/openWorkspace.js';
-import { definitionMeta, type DefinitionMeta } from './classifyIncidents.js';
+import { definitionMeta, type DefinitionMeta } from './classificationRuns.js';
 import { compileDefinition } from './compileDefinition.js';
 import { explainRecord, type Explanation } from './explainRecord.js';
 import { INCIDENT_COLUMNS, RECORD_FIELDS, type IncidentRecord } from './incidentRecord.js';

@@ -11,31 +11,11 @@ import type { z } from 'zod';
 import { SvdError, errorMessage, type Problem } from '../core/errors.js';
 import { didYouMean, suggest } from '../core/suggest.js';
 import { INCIDENT_FLAGS } from '../core/vocabulary.js';
-import { formatPath, type Path } from './compileDefinition.js';
+import { formatPath, type Definition, type DefinitionIssue, type Path } from './definitionFile.js';
 import { offenceCodes, type OffenceCodeTable } from '../core/offenceCodes.js';
-import { CONDITION_KEYS, definitionSchema, type DefinitionFile } from './schema.js';
+import { CONDITION_KEYS, definitionSchema } from './schema.js';
 import { validateDefinition } from './validateDefinition.js';
 import { badIdMessage } from '../core/idMessage.js';
-
-export interface Definition {
-  file: DefinitionFile;
-  /** sha256 (hex) of the content: every field except `version`, independent of layout and comments. */
-  contentHash: string;
-  /** The text as read. */
-  sourceText: string;
-  /** Where it came from: 'shipped' or the path of the file as given. */
-  origin: string;
-}
-
-export interface DefinitionIssue {
-  severity: 'error' | 'warning';
-  code: string;
-  path: Path;
-  /** The whole message, starting with the path: `tiers[0].rules[3].codes[2]: unknown …`. */
-  message: string;
-  line?: number;
-  value?: string;
-}
 
 export interface ReadResult {
   definition: Definition | undefined;

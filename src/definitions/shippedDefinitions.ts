@@ -6,7 +6,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SvdError, formatProblem } from '../core/errors.js';
 import { packageFile } from '../core/packageFiles.js';
-import { definitionError, readDefinitionText, type Definition } from './readDefinition.js';
+import { definitionError, readDefinitionText } from './readDefinition.js';
+import { type Definition } from './definitionFile.js';
 
 export const SHIPPED_DEFINITIONS_DIR = packageFile('definitions');
 export const DEFINITION_SCHEMA_FILE = packageFile('definitions', 'definition.schema.json');

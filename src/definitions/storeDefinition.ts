@@ -9,7 +9,8 @@ import { systemClock } from '../core/clock.js';
 import { SvdError } from '../core/errors.js';
 import { SOFTWARE_VERSION } from '../core/version.js';
 import type { Workspace } from '../store/openWorkspace.js';
-import { readDefinitionText, type Definition } from './readDefinition.js';
+import { readDefinitionText } from './readDefinition.js';
+import { type Definition } from './definitionFile.js';
 
 export interface StoredDefinitionRow {
   definition_id: string;

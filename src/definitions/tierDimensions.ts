@@ -5,7 +5,7 @@
  */
 import type { DuckDBValue } from '@duckdb/node-api';
 import { usageError } from '../core/errors.js';
-import type { Dimension } from '../analyses/selection/dimensions.js';
+import type { Dimension } from '../core/dimension.js';
 
 const CLASSIFICATION = `LEFT JOIN incident_classifications ic
     ON ic.incident_id = i.id AND ic.definition_id = $cls_id AND ic.version = $cls_version`;

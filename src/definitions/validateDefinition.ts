@@ -13,15 +13,14 @@ import { HISTORIC_CRIME_TYPES, STREET_CRIME_TYPES } from '../sources/police-uk/f
 import {
   ageRange,
   conditionNode,
-  formatPath,
   MAX_SLOTS,
   nodeMatcher,
   type CompiledNode,
-  type Path,
 } from './compileDefinition.js';
+import { formatPath, type Path } from './definitionFile.js';
 import type { OffenceCodeTable } from '../core/offenceCodes.js';
 import { offenceSubcodes } from '../core/offenceSubcodes.js';
-import type { DefinitionIssue } from './readDefinition.js';
+import type { DefinitionIssue } from './definitionFile.js';
 import {
   CONDITION_KEYS,
   ICD10_PATTERN,

@@ -4,7 +4,7 @@
  * per level, except for partnerships, which nest: a record in South Oxfordshire counts in both its
  * district partnership and the county-wide one.
  */
-import type { Dimension } from '../analyses/selection/dimensions.js';
+import type { Dimension } from '../core/dimension.js';
 import { LEVEL_DESCRIPTIONS, PARENT_LEVELS } from './levels.js';
 
 const PLACES = 'LEFT JOIN incident_places p ON p.incident_id = i.id';

@@ -13,8 +13,7 @@ import {
   populationByArea,
 } from './population/populationByArea.js';
 import type { AreaLevel } from './levels.js';
-import { placeIncidents } from './placeIncidents.js';
-import { ensureGeography } from './rebuildGeography.js';
+import { checkGeography, checkPlacement } from './derivedDataState.js';
 import { shapeContains, unpackShape } from './shapes.js';
 
 export interface AreaRow {
@@ -35,7 +34,7 @@ export async function listAreas(
   level: AreaLevel,
   options: { reporter: Reporter; clock?: Clock; population?: string },
 ): Promise<AreaRow[]> {
-  await ensureGeography(ws, options);
+  await checkGeography(ws);
   const rows = await ws.db.all<{
     code: string;
     name: string | null;
@@ -134,9 +133,8 @@ export async function recordsInArea(
   ws: Workspace,
   level: AreaLevel,
   code: string,
-  options: { reporter: Reporter; clock?: Clock },
 ): Promise<RecordInArea[]> {
-  await placeIncidents(ws, options);
+  await checkPlacement(ws);
   const reader = await ws.db.connection.runAndReadAll(
     `SELECT shape, min_x, min_y, max_x, max_y FROM geo_area_list WHERE level = $level AND code = $code`,
     { level, code },

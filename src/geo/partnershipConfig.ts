@@ -6,15 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../core/packageFiles.js';
 import { z } from 'zod';
-import type { Clock } from '../core/clock.js';
-import { systemClock } from '../core/clock.js';
 import { SvdError } from '../core/errors.js';
-import type { Reporter } from '../core/reporter.js';
 import type { Workspace } from '../store/openWorkspace.js';
-import { identifyFile, recordReferenceBatch, supersedeBatches } from './referenceBatches.js';
-import { rebuildGeography, type RebuildReport } from './rebuildGeography.js';
 
 const districtCode = z.string().regex(/^[EWSN]\d{8}$/, 'a district code such as E07000178');
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and hyphens');
@@ -59,7 +54,6 @@ export const PartnershipConfigSchema = z
 
 export type PartnershipConfig = z.infer<typeof PartnershipConfigSchema>;
 
-const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const OXFORDSHIRE_CONFIG = path.join(
   PACKAGE_ROOT,
   'config',
@@ -160,38 +154,6 @@ export function readPartnershipConfig(file: string): { config: PartnershipConfig
 }
 
 export const PARTNERSHIP_KIND = 'partnerships';
-
-export async function loadPartnershipConfig(
-  ws: Workspace,
-  file: string,
-  options: { reporter: Reporter; clock?: Clock },
-): Promise<{ config: PartnershipConfig; batchId: number; geography: RebuildReport }> {
-  const { config, bytes } = readPartnershipConfig(file);
-  const clock = options.clock ?? systemClock;
-  return ws.db.transaction(async () => {
-    await supersedeBatches(ws, PARTNERSHIP_KIND);
-    const batchId = await recordReferenceBatch(ws, {
-      kind: PARTNERSHIP_KIND,
-      file: identifyFile(file, bytes),
-      rowsRead: config.partnerships.length + config.forces.length,
-      rowsStored: config.partnerships.length + config.forces.length,
-      clock,
-    });
-    await ws.db.run(`DELETE FROM geo_state WHERE key = 'partnerships'`);
-    await ws.db.run(`INSERT INTO geo_state VALUES ('partnerships', $json)`, {
-      json: JSON.stringify({ batchId, config }),
-    });
-    options.reporter.info(
-      `partnerships: ${config.partnerships.map((p) => `${p.name} (${p.districts.length} district${p.districts.length === 1 ? '' : 's'}${p.within === undefined ? '' : `, within ${p.within}`})`).join('; ')}`,
-    );
-    if (config.sites.length > 0)
-      options.reporter.info(
-        `emergency departments: ${config.sites.map((s) => `${s.code} (${s.name}) in ${s.district}`).join('; ')}`,
-      );
-    const geography = await rebuildGeography(ws, { reporter: options.reporter, clock });
-    return { config, batchId, geography };
-  });
-}
 
 export async function storedPartnershipConfig(
   ws: Workspace,

@@ -20,80 +20,16 @@ import type { Workspace } from '../store/openWorkspace.js';
 import { is2021OnlyCode } from '../core/lsoaVintage.js';
 import { levelShapes, type LevelShapes } from './areaShapes.js';
 import { wgs84ToBng } from './projection.js';
-import { ensureGeography, staleDerivedData } from './rebuildGeography.js';
-
-export interface OutsideExample {
-  incidentId: number;
-  easting: number;
-  northing: number;
-  nearestCode: string | null;
-  distanceMetres: number | null;
-}
-
-export interface PlacementReport {
-  placed: number;
-  alreadyPlaced: number;
-  removedOrphans: number;
-  located: number;
-  lsoa11: Record<string, number>;
-  lsoa21: Record<string, number>;
-  /** Located records outside every LSOA polygon (those within the snap distance were given the nearest). */
-  outside: {
-    count: number;
-    snapped: number;
-    maxDistanceMetres: number | null;
-    examples: OutsideExample[];
-  };
-  snapMetres: number;
-  seconds: number;
-}
+import { checkPlacement, DEFAULT_SNAP_METRES, type PlacementReport } from './derivedDataState.js';
+import { ensureGeography } from './rebuildGeography.js';
 
 const CHUNK = 50_000;
-
-/** Points this close to a polygon, but outside every one, are given the nearest (metres). */
-export const DEFAULT_SNAP_METRES = 50;
 
 export interface PlaceOptions {
   reporter: Reporter;
   clock?: Clock;
   /** Distance within which a point outside every polygon takes the nearest one (0: never). */
   snapMetres?: number;
-}
-
-/** Read-only: the placement is current (same snap, no record unplaced or orphaned), or an error. */
-async function checkPlacement(
-  ws: Workspace,
-  snap: number,
-  started: number,
-): Promise<PlacementReport> {
-  const lastSnap = await ws.db.value<string>(`SELECT value FROM geo_state WHERE key = 'snap'`);
-  const todo =
-    (await ws.db.value<number>(
-      `SELECT count(*) FROM incidents i ANTI JOIN incident_places p ON p.incident_id = i.id`,
-    )) ?? 0;
-  const orphans =
-    (await ws.db.value<number>(
-      `SELECT count(*) FROM incident_places p ANTI JOIN incidents i ON i.id = p.incident_id`,
-    )) ?? 0;
-  if (todo > 0 || orphans > 0 || (lastSnap !== undefined && lastSnap !== String(snap)))
-    throw staleDerivedData(
-      ws,
-      todo > 0
-        ? `${todo.toLocaleString('en-GB')} record${todo === 1 ? ' is' : 's are'} not yet placed in their areas`
-        : 'the records were placed under other settings, or records placed have since been removed',
-    );
-  const kept = (await ws.db.value<number>(`SELECT count(*) FROM incident_places`)) ?? 0;
-  return {
-    placed: 0,
-    alreadyPlaced: kept,
-    removedOrphans: 0,
-    located: 0,
-    lsoa11: {},
-    lsoa21: {},
-    outside: { count: 0, snapped: 0, maxDistanceMetres: null, examples: [] },
-    snapMetres: snap,
-    seconds: (performance.now() - started) / 1000,
-  };
 }
 
 export async function placeIncidents(
@@ -116,8 +52,8 @@ export async function placeIncidents(
       snapMetres: snap,
       seconds: 0,
     };
-  await ensureGeography(ws, options);
   if (ws.readOnly === true) return checkPlacement(ws, snap, started);
+  await ensureGeography(ws, options);
   return db.transaction(async () => {
     // Placements made with another snap distance are made again.
     const lastSnap = await db.value<string>(`SELECT value FROM geo_state WHERE key = 'snap'`);

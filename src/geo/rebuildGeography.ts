@@ -7,10 +7,10 @@
  */
 import { blobValue, listValue } from '@duckdb/node-api';
 import type { Clock } from '../core/clock.js';
-import { SvdError } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
 import type { Workspace } from '../store/openWorkspace.js';
-import { is2021OnlyCode, sqlIs2021OnlyCode } from '../core/lsoaVintage.js';
+import { is2021OnlyCode } from '../core/lsoaVintage.js';
+import { checkGeography, geographyCurrent, geographyStamp, STAMP_KEY } from './derivedDataState.js';
 import { levelShapes, type LevelShapes } from './areaShapes.js';
 import { dissolve } from './dissolve.js';
 import { storedPartnershipConfig } from './partnershipConfig.js';
@@ -34,22 +34,8 @@ interface Link {
   method: string;
 }
 
-const STAMP_KEY = 'stamp';
 /** Crosswalk shares below this (noise from generalised polygons near edges) are dropped. */
 const MIN_SHARE = 0.05;
-
-/** What the derived geography depends on: the active reference batches and 2021-coded records. */
-export async function geographyStamp(ws: Workspace): Promise<string> {
-  const batches = await ws.db.value<string>(
-    `SELECT coalesce(string_agg(CAST(batch_id AS VARCHAR), ',' ORDER BY batch_id), '') FROM batches
-      WHERE status = 'active' AND (source_kind LIKE 'boundaries:%' OR source_kind IN
-        ('lookup', 'population', 'deprivation', 'partnerships'))`,
-  );
-  const coded = await ws.db.value<number>(
-    `SELECT count(*) FROM incidents WHERE lsoa_code IS NOT NULL AND ${sqlIs2021OnlyCode('lsoa_code')}`,
-  );
-  return `${batches ?? ''}|${coded ?? 0}`;
-}
 
 function addLink(
   map: Map<string, Link[]>,
@@ -632,29 +618,7 @@ export async function ensureGeography(
   ws: Workspace,
   options: { reporter: Reporter; clock?: Clock },
 ): Promise<RebuildReport | undefined> {
-  const stamp = await geographyStamp(ws);
-  const last = await ws.db.value<string>(`SELECT value FROM geo_state WHERE key = $k`, {
-    k: STAMP_KEY,
-  });
-  if (last === stamp) return undefined;
-  if (ws.readOnly === true)
-    throw staleDerivedData(
-      ws,
-      'the areas were built before the last boundaries, lookups or partnerships were loaded',
-    );
+  if (await geographyCurrent(ws)) return undefined;
+  if (ws.readOnly === true) await checkGeography(ws);
   return rebuildGeography(ws, options);
-}
-
-/**
- * A read-only workspace whose derived data (areas, placement) is not current: only a command that
- * writes can refresh it (docs/decisions/0063-read-only-workspace.md).
- */
-export function staleDerivedData(ws: Workspace, why: string): SvdError {
-  return new SvdError({
-    kind: 'workspace',
-    code: 'DERIVED_DATA_STALE',
-    message: `this command reads the workspace read-only, and ${why}`,
-    location: { file: ws.path },
-    fix: `refresh it with svd geo place --db ${ws.path} (it writes: stop svd serve on this workspace first, or restart svd serve, which refreshes it when it starts), then run the command again`,
-  });
 }

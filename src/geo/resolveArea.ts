@@ -8,7 +8,7 @@
 import { SvdError, usageError } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
 import { didYouMean, suggest } from '../core/suggest.js';
-import type { CountFilter } from '../analyses/counts/countIncidents.js';
+import type { CountFilter } from '../core/dimension.js';
 import type { Workspace } from '../store/openWorkspace.js';
 import { PARENT_LEVELS } from './levels.js';
 

@@ -5,7 +5,7 @@
  * A&E side — follows these (see docs/decisions/0060-area-of-figures.md).
  */
 import { listValue } from '@duckdb/node-api';
-import type { CountFilter } from '../analyses/counts/countIncidents.js';
+import type { CountFilter } from '../core/dimension.js';
 import type { Workspace } from '../store/openWorkspace.js';
 import { AREA_LEVELS, PARENT_LEVELS, type AreaLevel } from './levels.js';
 

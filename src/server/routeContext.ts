@@ -39,4 +39,3 @@ export function queryObject(
 ): JsonObjectSchema {
   return { type: 'object', properties, required, additionalProperties: false };
 }
-

@@ -15,7 +15,7 @@ import type { Reporter } from '../core/reporter.js';
 import { Db } from '../store/db.js';
 import { MIGRATIONS } from '../store/migrations/index.js';
 import { openWorkspace, type Workspace } from '../store/openWorkspace.js';
-import { placeIncidents } from '../geo/placeIncidents.js';
+import { refreshDerivedDataWhenAreasHeld } from '../app/deriveData.js';
 
 /** Seconds a client is told to wait (Retry-After) while an upload holds the workspace. */
 export const BUSY_RETRY_SECONDS = 2;
@@ -59,10 +59,7 @@ export class WorkspacePool {
     try {
       for (const m of prepared.migrated)
         options.reporter.info(`workspace upgraded to schema version ${m.version} (${m.name})`);
-      const hasAreas = await prepared.db.value<number>(
-        `SELECT count(*) FROM geo_areas WHERE level IN ('lsoa11', 'lsoa21')`,
-      );
-      if ((hasAreas ?? 0) > 0) await placeIncidents(prepared, { reporter: options.reporter });
+      await refreshDerivedDataWhenAreasHeld(prepared, { reporter: options.reporter });
     } finally {
       prepared.close();
     }

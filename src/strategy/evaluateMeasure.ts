@@ -10,11 +10,13 @@
  * is returned with them, so that a review can freeze them.
  */
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
-import { countIncidents, type CountFilter } from '../analyses/counts/countIncidents.js';
-import { DIMENSIONS, type Dimension } from '../analyses/selection/dimensions.js';
+import { countIncidents } from '../analyses/counts/countIncidents.js';
+import { type CountFilter } from '../core/dimension.js';
+import { DIMENSIONS } from '../analyses/selection/dimensions.js';
+import { type Dimension } from '../core/dimension.js';
 import { SvdError } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
-import type { DefinitionMeta } from '../definitions/classifyIncidents.js';
+import type { DefinitionMeta } from '../definitions/classificationRuns.js';
 import { countsDefinition } from '../definitions/countsDefinition.js';
 import { TIER_DIMENSIONS } from '../definitions/tierDimensions.js';
 import type { AreaLevel } from '../geo/levels.js';

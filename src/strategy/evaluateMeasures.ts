@@ -7,7 +7,7 @@ import type { Clock } from '../core/clock.js';
 import { usageError } from '../core/errors.js';
 import { addMonths, isMonth } from '../core/months.js';
 import type { Reporter } from '../core/reporter.js';
-import { placeIncidents } from '../geo/placeIncidents.js';
+import { checkPlacement } from '../geo/derivedDataState.js';
 import { chooseDataset, type PopulationDataset } from '../geo/population/populationByArea.js';
 import type { Workspace } from '../store/openWorkspace.js';
 import { evaluateMeasure, type MeasureResult } from './evaluateMeasure.js';
@@ -82,8 +82,7 @@ export async function evaluateMeasures(
   }
   const { to, basis } = await resolveDataTo(ws, options);
   const resolved = wanted.map((w) => resolveMeasure(w.measure));
-  if (resolved.some((m) => m.area !== undefined))
-    await placeIncidents(ws, { reporter, clock: options.clock });
+  if (resolved.some((m) => m.area !== undefined)) await checkPlacement(ws);
   let population: PopulationDataset | null = null;
   if (resolved.some((m) => (m.metric ?? 'count') === 'rate')) {
     const loaded = await ws.db.value<number>(`SELECT count(*) FROM population_datasets`);

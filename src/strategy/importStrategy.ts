@@ -5,7 +5,8 @@
 import path from 'node:path';
 import type { Clock } from '../core/clock.js';
 import type { Workspace } from '../store/openWorkspace.js';
-import { readStrategyFile, type StrategyIssue } from './readStrategy.js';
+import { readStrategyFile } from './readStrategy.js';
+import { type StrategyIssue } from './strategyIssue.js';
 import { storeStrategyRevision } from './storeStrategy.js';
 import { strategyContext } from './strategyContext.js';
 

@@ -9,20 +9,12 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node 
 import type { z } from 'zod';
 import { SvdError, errorMessage, type Problem } from '../core/errors.js';
 import { didYouMean, suggest } from '../core/suggest.js';
-import { formatPath, type Path } from '../definitions/compileDefinition.js';
+import { formatPath, type Path } from '../definitions/definitionFile.js';
 import { canonicalJson } from '../definitions/readDefinition.js';
 import { strategySchema, type StrategyFile } from './schema.js';
+import type { StrategyIssue } from './strategyIssue.js';
 import { validateStrategy, type StrategyContext } from './validateStrategy.js';
 import { badIdMessage } from '../core/idMessage.js';
-
-export interface StrategyIssue {
-  severity: 'error' | 'warning';
-  code: string;
-  path: Path;
-  /** The whole message, starting with the place: `priorities[1].actions[0].due: …`. */
-  message: string;
-  line?: number;
-}
 
 export interface Strategy {
   file: StrategyFile;

@@ -4,13 +4,13 @@
  * tier known, its area level, age range, filters, baseline, target and tolerance well formed.
  */
 import { didYouMean, suggest } from '../core/suggest.js';
-import { formatPath, type Path } from '../definitions/compileDefinition.js';
+import { formatPath, type Path } from '../definitions/definitionFile.js';
 import { AREA_LEVELS } from '../geo/levels.js';
 import { parseAgeRange } from '../geo/population/ageLabels.js';
 import { findPreset, MEASURE_PRESETS, resolveMeasure } from './presets.js';
 import { parsePeriod, PERIOD_EXAMPLES } from './periods.js';
 import { PERIOD_BASES, type MeasureSelection, type StrategyFile } from './schema.js';
-import type { StrategyIssue } from './readStrategy.js';
+import type { StrategyIssue } from './strategyIssue.js';
 
 export interface StrategyContext {
   /** Definitions a measure may name (shipped and stored), by id and by id@version: their tiers. */

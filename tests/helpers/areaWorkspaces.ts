@@ -28,11 +28,8 @@ import { classifyIncidents } from '../../src/definitions/classifyIncidents.js';
 import { shippedDefinition } from '../../src/definitions/shippedDefinitions.js';
 import { loadDeprivation } from '../../src/geo/deprivation/loadDeprivation.js';
 import { loadBoundaries } from '../../src/geo/loadBoundaries.js';
-import {
-  OXFORDSHIRE_CONFIG,
-  loadPartnershipConfig,
-  readPartnershipConfig,
-} from '../../src/geo/partnershipConfig.js';
+import { OXFORDSHIRE_CONFIG, readPartnershipConfig } from '../../src/geo/partnershipConfig.js';
+import { loadPartnershipConfig } from '../../src/geo/loadPartnershipConfig.js';
 import { placeIncidents } from '../../src/geo/placeIncidents.js';
 import { loadPopulation, type PopulationMapping } from '../../src/geo/population/loadPopulation.js';
 import { ingestForceExtract } from '../../src/sources/force-extract/ingestForceExtract.js';

@@ -9,6 +9,7 @@ import { silentReporter } from '../../src/core/reporter.js';
 import { loadBoundaries } from '../../src/geo/loadBoundaries.js';
 import { ingestPoliceUk } from '../../src/sources/police-uk/ingestPoliceUk.js';
 import { openWorkspace, type Workspace } from '../../src/store/openWorkspace.js';
+import { refreshDerivedData } from '../../src/app/deriveData.js';
 
 export const OXFORD = {
   district: 'E07000178',
@@ -48,5 +49,6 @@ export async function oxfordWorkspace(sharedData: string, file = ':memory:'): Pr
   await ingestPoliceUk(ws, f.street, { reporter });
   await loadBoundaries(ws, [f.lsoa], { level: 'lsoa11', reporter });
   await loadBoundaries(ws, [f.districts], { level: 'district', reporter });
+  await refreshDerivedData(ws, { reporter });
   return ws;
 }

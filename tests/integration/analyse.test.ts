@@ -23,6 +23,7 @@ import { utcToLondon } from '../../src/core/londonTime.js';
 import { svd } from '../helpers/cli.js';
 import { REPO, TV_LSOA11_FILES, TV_STREET, sharedData } from '../helpers/paths.js';
 import { tempDir } from '../helpers/temp.js';
+import { refreshDerivedData } from '../../src/app/deriveData.js';
 
 const dir = tempDir();
 const db = path.join(dir, 'analyse.duckdb');
@@ -40,6 +41,7 @@ async function run(args: string[], withDb = true): Promise<string> {
 async function withWs<T>(fn: (ws: Workspace) => Promise<T>): Promise<T> {
   const ws = await openWorkspace(db, { create: false });
   try {
+    await refreshDerivedData(ws, { reporter: silentReporter });
     return await fn(ws);
   } finally {
     ws.close();

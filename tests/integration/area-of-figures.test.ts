@@ -23,6 +23,7 @@ import { SYNTHETIC_SITES } from '../../src/sources/synthetic/synthIstv.js';
 import { svd } from '../helpers/cli.js';
 import { TV_STREET, sharedData } from '../helpers/paths.js';
 import { tempDir } from '../helpers/temp.js';
+import { refreshDerivedData } from '../../src/app/deriveData.js';
 
 const dir = tempDir();
 const db = path.join(dir, 'area.duckdb');
@@ -50,6 +51,7 @@ async function run(args: string[], withDb = true): Promise<string> {
 async function withWs<T>(fn: (ws: Workspace) => Promise<T>): Promise<T> {
   const ws = await openWorkspace(db, { create: false });
   try {
+    await refreshDerivedData(ws, { reporter: silentReporter });
     return await fn(ws);
   } finally {
     ws.close();

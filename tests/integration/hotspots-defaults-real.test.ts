@@ -18,6 +18,7 @@ import type { Workspace } from '../../src/store/openWorkspace.js';
 import { OXFORD, oxfordWorkspace } from '../helpers/oxfordHotspots.js';
 import { SHARED_DATA, sharedData } from '../helpers/paths.js';
 import { tempDir } from '../helpers/temp.js';
+import { refreshDerivedData } from '../../src/app/deriveData.js';
 
 const dir = tempDir();
 let ws: Workspace;
@@ -28,6 +29,7 @@ beforeAll(async () => {
     level: 'ward',
     reporter: silentReporter,
   });
+  await refreshDerivedData(ws, { reporter: silentReporter });
 });
 afterAll(() => ws.close());
 

@@ -19,6 +19,7 @@ import { openWorkspace, type Workspace } from '../../src/store/openWorkspace.js'
 import { svd } from '../helpers/cli.js';
 import { TV_STREET, sharedData } from '../helpers/paths.js';
 import { tempDir } from '../helpers/temp.js';
+import { refreshDerivedData } from '../../src/app/deriveData.js';
 
 const dir = tempDir();
 const db = path.join(dir, 'map.duckdb');
@@ -56,6 +57,7 @@ beforeAll(async () => {
   ]);
   await run(['classify', '--definition', 'police-uk-proxy']);
   ws = await openWorkspace(db, { create: false });
+  await refreshDerivedData(ws, { reporter: silentReporter });
   data = await gatherSnaData(
     ws,
     { area: `district=${OXFORD}`, period: '2024-01..2024-02', definition: 'police-uk-proxy' },

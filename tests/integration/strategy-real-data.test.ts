@@ -17,6 +17,7 @@ import type { StrategyFile } from '../../src/strategy/schema.js';
 import { svd } from '../helpers/cli.js';
 import { sharedData, TV_STREET } from '../helpers/paths.js';
 import { tempDir } from '../helpers/temp.js';
+import { refreshDerivedData } from '../../src/app/deriveData.js';
 
 const dir = tempDir();
 const db = path.join(dir, 'real.duckdb');
@@ -85,6 +86,7 @@ beforeAll(async () => {
     expect(r.code, r.stderr).toBe(0);
   }
   ws = await openWorkspace(db);
+  await refreshDerivedData(ws, { reporter: silentReporter });
   return () => ws.close();
 });
 

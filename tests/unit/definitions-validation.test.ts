@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readDefinitionText, type DefinitionIssue } from '../../src/definitions/readDefinition.js';
+import { readDefinitionText } from '../../src/definitions/readDefinition.js';
+import { type DefinitionIssue } from '../../src/definitions/definitionFile.js';
 import { definitionJsonSchema } from '../../src/definitions/schema.js';
 import { shippedDefinitions } from '../../src/definitions/shippedDefinitions.js';
 import { REPO } from '../helpers/paths.js';

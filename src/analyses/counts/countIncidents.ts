@@ -5,16 +5,11 @@
  */
 import type { DuckDBValue } from '@duckdb/node-api';
 import { usageError } from '../../core/errors.js';
+import type { DefinitionMeta } from '../../definitions/classificationRuns.js';
 import type { Workspace } from '../../store/openWorkspace.js';
-import { DIMENSIONS, findDimension, type Dimension } from '../selection/dimensions.js';
+import type { CountFilter, Dimension } from '../../core/dimension.js';
+import { DIMENSIONS, findDimension } from '../selection/dimensions.js';
 import { incidentFilterSql } from '../selection/incidentFilter.js';
-
-export interface CountFilter {
-  dimension: string;
-  /** Exact values (null means "no value"); ignored when a range is given. */
-  values: (string | null)[];
-  range?: { from: string; to: string };
-}
 
 export interface CountsQuery {
   by: string[];
@@ -113,4 +108,26 @@ export async function countIncidents(
     total: rows.reduce((s, r) => s + r.n, 0),
     syntheticTotal: synthetic ?? 0,
   };
+}
+
+/** Count rows labelled with the definition they were counted under (`svd counts --json`, /api/counts). */
+export function labelCountRows(
+  rows: CountRow[],
+  meta: DefinitionMeta | undefined,
+): (CountRow | (CountRow & LabelledBy))[] {
+  if (meta === undefined) return rows;
+  return rows.map((r) => ({
+    ...r,
+    definition_id: meta.id,
+    definition_version: meta.version,
+    definition_hash: meta.content_hash,
+    coverage: meta.coverage,
+  }));
+}
+
+interface LabelledBy {
+  definition_id: string;
+  definition_version: number;
+  definition_hash: string;
+  coverage: DefinitionMeta['coverage'];
 }

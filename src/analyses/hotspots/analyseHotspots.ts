@@ -10,7 +10,7 @@ import { resolveSelection, type Selection } from '../selection/selection.js';
 import { warnAboutPeriod } from '../selection/selectionWarnings.js';
 import { SvdError } from '../../core/errors.js';
 import type { Reporter } from '../../core/reporter.js';
-import type { CountFilter } from '../counts/countIncidents.js';
+import type { CountFilter } from '../../core/dimension.js';
 import { levelShapes } from '../../geo/areaShapes.js';
 import { pointPlaces } from '../../geo/placeNames.js';
 import { computeRates } from '../rates/computeRates.js';

@@ -9,9 +9,9 @@
  */
 import { DuckDBBlobValue } from '@duckdb/node-api';
 import { SvdError, usageError } from '../../core/errors.js';
-import type { CountFilter } from '../counts/countIncidents.js';
+import type { CountFilter } from '../../core/dimension.js';
 import { dissolve } from '../../geo/dissolve.js';
-import { ensureGeography } from '../../geo/rebuildGeography.js';
+import { checkGeography } from '../../geo/derivedDataState.js';
 import { resolveAreaOption } from '../../geo/resolveArea.js';
 import { unpackShape, type Shape } from '../../geo/shapes.js';
 import type { Reporter } from '../../core/reporter.js';
@@ -182,7 +182,7 @@ export async function resolveHotspotArea(
   reporter: Reporter,
   boundaryChoice?: BoundaryChoice,
 ): Promise<HotspotArea> {
-  await ensureGeography(ws, { reporter });
+  await checkGeography(ws);
   const make = async (
     level: HotspotAreaLevel,
     value: string,

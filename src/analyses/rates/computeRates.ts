@@ -8,14 +8,16 @@
  * false 0 (see docs/decisions/0060-area-of-figures.md).
  */
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
-import { countIncidents, type CountFilter } from '../counts/countIncidents.js';
-import { DIMENSIONS, type Dimension } from '../selection/dimensions.js';
+import { countIncidents } from '../counts/countIncidents.js';
+import { type CountFilter } from '../../core/dimension.js';
+import { DIMENSIONS } from '../selection/dimensions.js';
+import { type Dimension } from '../../core/dimension.js';
 import type { Clock } from '../../core/clock.js';
 import { SvdError } from '../../core/errors.js';
 import { formatMonthRange } from '../../core/months.js';
 import type { Reporter } from '../../core/reporter.js';
 import type { Workspace } from '../../store/openWorkspace.js';
-import { placeIncidents } from '../../geo/placeIncidents.js';
+import { checkPlacement } from '../../geo/derivedDataState.js';
 import { AREA_LEVELS, LEVEL_DESCRIPTIONS, type AreaLevel } from '../../geo/levels.js';
 import {
   describeSelectionArea,
@@ -163,10 +165,7 @@ export async function computeRates(
   const { reporter } = options;
   const per = query.per ?? 1000;
   const smallCount = query.smallCount ?? 10;
-  await placeIncidents(ws, {
-    reporter,
-    ...(options.clock === undefined ? {} : { clock: options.clock }),
-  });
+  await checkPlacement(ws);
   const dataset = await chooseDataset(ws, query.population, reporter);
   const notes: string[] = [];
   const within =

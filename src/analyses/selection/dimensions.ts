@@ -5,23 +5,8 @@
  */
 import { usageError } from '../../core/errors.js';
 import { isMonth } from '../../core/months.js';
+import type { Dimension } from '../../core/dimension.js';
 import { AREA_DIMENSIONS } from '../../geo/areaDimensions.js';
-
-export interface Dimension {
-  name: string;
-  description: string;
-  /** SQL over the incidents table, aliased `i`, and over the tables this dimension joins. */
-  sql: string;
-  /**
-   * Joins the dimension needs, keyed by a name so that dimensions sharing a join use it once,
-   * e.g. { places: 'LEFT JOIN incident_places p ON p.incident_id = i.id' }.
-   */
-  joins?: Readonly<Record<string, string>>;
-  /** Whether `A..B` ranges are allowed in --where. */
-  ordered?: boolean;
-  /** Checks a --where value; returns a message when it cannot match. */
-  validate?: (value: string) => string | undefined;
-}
 
 const monthCheck = (value: string): string | undefined =>
   isMonth(value) ? undefined : `"${value}" is not a month (YYYY-MM)`;

@@ -4,8 +4,9 @@
  * incidents through it, so a filter means the same everywhere.
  */
 import type { DuckDBValue } from '@duckdb/node-api';
-import { findDimension, type Dimension } from './dimensions.js';
-import type { CountFilter } from '../counts/countIncidents.js';
+import { findDimension } from './dimensions.js';
+import { type Dimension } from '../../core/dimension.js';
+import type { CountFilter } from '../../core/dimension.js';
 
 export interface IncidentFilterSql {
   /** `incidents i` and the joins needed, ready to follow FROM. */

@@ -8,14 +8,14 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import { usageError } from '../../core/errors.js';
 import type { Reporter } from '../../core/reporter.js';
 import { isMonth } from '../../core/months.js';
-import type { CountFilter } from '../counts/countIncidents.js';
-import { DIMENSIONS, type Dimension } from './dimensions.js';
+import type { CountFilter } from '../../core/dimension.js';
+import { DIMENSIONS } from './dimensions.js';
+import { type Dimension } from '../../core/dimension.js';
 import { incidentFilterSql, type IncidentFilterSql } from './incidentFilter.js';
 import { countsDefinition, type CountsDefinition } from '../../definitions/countsDefinition.js';
 import { TIER_DIMENSIONS } from '../../definitions/tierDimensions.js';
 import { usesAreas } from '../../geo/areaDimensions.js';
-import { placeIncidents } from '../../geo/placeIncidents.js';
-import { ensureGeography } from '../../geo/rebuildGeography.js';
+import { checkGeography, checkPlacement } from '../../geo/derivedDataState.js';
 import { checkAreaFilters, resolveAreaOption, type ResolvedArea } from '../../geo/resolveArea.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import type { Params } from './analysisResult.js';
@@ -65,7 +65,7 @@ export async function resolveSelection(
   const where = [...(selection.where ?? [])];
   let area: ResolvedArea | undefined;
   if (selection.area !== undefined) {
-    if (ws.placementMaintained !== true) await ensureGeography(ws, { reporter: context.reporter });
+    if (ws.placementMaintained !== true) await checkGeography(ws);
     area = await resolveAreaOption(ws, selection.area, context.reporter);
     where.push(area.filter);
   }
@@ -89,7 +89,7 @@ export async function resolveSelection(
       range: { from: selection.from ?? '0001-01', to: selection.to ?? '9999-12' },
     });
   }
-  if (usesAreas(named)) await placeIncidents(ws, { reporter: context.reporter });
+  if (usesAreas(named)) await checkPlacement(ws);
   await checkAreaFilters(ws, selection.where ?? []);
   context.params?.given('selection', {
     from: selection.from ?? null,

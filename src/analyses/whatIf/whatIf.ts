@@ -6,10 +6,11 @@
  */
 import type { DuckDBValue } from '@duckdb/node-api';
 import { usageError } from '../../core/errors.js';
-import type { CountFilter } from '../counts/countIncidents.js';
-import { DIMENSIONS, findDimension, type Dimension } from '../selection/dimensions.js';
+import type { CountFilter } from '../../core/dimension.js';
+import { DIMENSIONS, findDimension } from '../selection/dimensions.js';
+import { type Dimension } from '../../core/dimension.js';
 import type { Workspace } from '../../store/openWorkspace.js';
-import { definitionMeta, type DefinitionMeta } from '../../definitions/classifyIncidents.js';
+import { definitionMeta, type DefinitionMeta } from '../../definitions/classificationRuns.js';
 import type { CompiledDefinition } from '../../definitions/compileDefinition.js';
 import { offenceCodes } from '../../core/offenceCodes.js';
 import { definitionLabel } from '../../definitions/resolveDefinition.js';
@@ -124,7 +125,9 @@ export async function whatIf(
   const dims = options.by.map(
     (name, k) => `${findDimension(name, WHATIF_DIMENSIONS).sql} AS d${k}`,
   );
+  // eslint-disable-next-line no-restricted-syntax -- a TEMP table of this connection, not the workspace
   await ws.db.run(`DROP TABLE IF EXISTS svd_whatif`);
+  // eslint-disable-next-line no-restricted-syntax -- a TEMP table of this connection, not the workspace
   await ws.db.run(
     `CREATE TEMP TABLE svd_whatif AS
       SELECT ${b.tier.sql} AS base_tier, ${p.tier.sql} AS proposal_tier${dims.map((d) => `, ${d}`).join('')}
@@ -207,6 +210,7 @@ export async function whatIf(
       ),
     };
   } finally {
+    // eslint-disable-next-line no-restricted-syntax -- a TEMP table of this connection, not the workspace
     await ws.db.run(`DROP TABLE IF EXISTS svd_whatif`);
   }
 }

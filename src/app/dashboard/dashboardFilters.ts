@@ -7,7 +7,7 @@
 import { usageError } from '../../core/errors.js';
 import { isMonth } from '../../core/months.js';
 import type { Selection } from '../../analyses/selection/selection.js';
-import type { CountFilter } from '../../analyses/counts/countIncidents.js';
+import type { CountFilter } from '../../core/dimension.js';
 import { TIER_DIMENSION_NAMES } from '../../definitions/tierDimensions.js';
 import { countsDefinition, type CountsDefinition } from '../../definitions/countsDefinition.js';
 import type { Workspace } from '../../store/openWorkspace.js';

@@ -14,7 +14,7 @@ import { bngToWgs84 } from '../../geo/projection.js';
 import { SvdError } from '../../core/errors.js';
 import { DIMENSIONS } from '../../analyses/selection/dimensions.js';
 import { incidentFilterSql } from '../../analyses/selection/incidentFilter.js';
-import type { DefinitionMeta } from '../../definitions/classifyIncidents.js';
+import type { DefinitionMeta } from '../../definitions/classificationRuns.js';
 import { TIER_DIMENSIONS } from '../../definitions/tierDimensions.js';
 import { computeRates, type RateRow, type RatesResult } from '../../analyses/rates/computeRates.js';
 import type { Workspace } from '../../store/openWorkspace.js';

@@ -7,7 +7,7 @@ import {
   definitionMeta,
   latestRuns,
   type DefinitionMeta,
-} from '../../definitions/classifyIncidents.js';
+} from '../../definitions/classificationRuns.js';
 import { loadStoredDefinition } from '../../definitions/storeDefinition.js';
 import { storedPartnershipConfig } from '../../geo/partnershipConfig.js';
 import { SOFTWARE_VERSION } from '../../core/version.js';

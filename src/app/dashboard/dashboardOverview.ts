@@ -6,10 +6,11 @@
  * synthetic.
  */
 import { SvdError } from '../../core/errors.js';
-import { countIncidents, type CountFilter } from '../../analyses/counts/countIncidents.js';
+import { countIncidents } from '../../analyses/counts/countIncidents.js';
+import { type CountFilter } from '../../core/dimension.js';
 import { DIMENSIONS } from '../../analyses/selection/dimensions.js';
 import type { CountsDefinition } from '../../definitions/countsDefinition.js';
-import type { DefinitionMeta } from '../../definitions/classifyIncidents.js';
+import type { DefinitionMeta } from '../../definitions/classificationRuns.js';
 import { resolveDefinition } from '../../definitions/resolveDefinition.js';
 import { TIER_DIMENSIONS } from '../../definitions/tierDimensions.js';
 import { sourceCoverage, type SourceCoverage } from '../../analyses/coverage/sourceCoverage.js';

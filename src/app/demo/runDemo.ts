@@ -23,7 +23,8 @@ import {
 } from '../../sources/police-uk/ingestPoliceUk.js';
 import { fetchPoliceUk } from '../../sources/police-uk/fetchPoliceUk.js';
 import { loadBoundaries } from '../../geo/loadBoundaries.js';
-import { loadPartnershipConfig, OXFORDSHIRE_CONFIG } from '../../geo/partnershipConfig.js';
+import { OXFORDSHIRE_CONFIG } from '../../geo/partnershipConfig.js';
+import { loadPartnershipConfig } from '../../geo/loadPartnershipConfig.js';
 import { placeIncidents } from '../../geo/placeIncidents.js';
 import { loadPopulation } from '../../geo/population/loadPopulation.js';
 import { loadDeprivation } from '../../geo/deprivation/loadDeprivation.js';

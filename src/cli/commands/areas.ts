@@ -59,7 +59,7 @@ export function areasCommand(io: CliIo): Command {
     if (!(limit > 0))
       throw usageError('BAD_LIMIT', `--limit ${options.limit} is not a positive number`);
     const rows = await withCommandWorkspace(ctx, { create: false, readOnly: true }, (ws) =>
-      recordsInArea(ws, level, options.code, { reporter: ctx.reporter }),
+      recordsInArea(ws, level, options.code),
     );
     if (ctx.json) return ctx.printJson(rows.slice(0, limit));
     ctx.print(

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { classifyIncidents, type ClassifyReport } from '../../definitions/classifyIncidents.js';
+import { classifyRecords } from '../../app/deriveData.js';
+import type { ClassifyReport } from '../../definitions/classifyIncidents.js';
 import { looksLikeFile, resolveDefinition } from '../../definitions/resolveDefinition.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import { definitionTitleLine, proxyNote } from '../definitionText.js';
@@ -93,7 +94,7 @@ Examples:
         const resolved = file ?? (await resolveDefinition(options.definition, { ws, cwd: io.cwd }));
         for (const w of resolved.warnings) ctx.reporter.warn(w.message);
         for (const n of resolved.notes) ctx.reporter.info(n);
-        return classifyIncidents(ws, resolved.definition, {
+        return classifyRecords(ws, resolved.definition, {
           reporter: ctx.reporter,
           source: resolved.source,
         });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { SvdError, errorMessage } from '../../core/errors.js';
-import { definitionMeta } from '../../definitions/classifyIncidents.js';
+import { definitionMeta } from '../../definitions/classificationRuns.js';
 import { compileDefinition } from '../../definitions/compileDefinition.js';
 import { readRecordLines } from '../../definitions/readRecordLines.js';
 import { resolveDefinition } from '../../definitions/resolveDefinition.js';

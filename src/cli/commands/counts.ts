@@ -2,14 +2,14 @@ import { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
 import {
   countIncidents,
+  labelCountRows,
   parseBy,
   parseWhere,
   type CountsResult,
 } from '../../analyses/counts/countIncidents.js';
 import { DIMENSIONS } from '../../analyses/selection/dimensions.js';
 import { usesAreas } from '../../geo/areaDimensions.js';
-import { placeIncidents } from '../../geo/placeIncidents.js';
-import { ensureGeography } from '../../geo/rebuildGeography.js';
+import { checkGeography, checkPlacement } from '../../geo/derivedDataState.js';
 import { checkAreaFilters, resolveAreaOption } from '../../geo/resolveArea.js';
 import { countsDefinition, type CountsDefinition } from '../../definitions/countsDefinition.js';
 import { shortHash } from '../../definitions/resolveDefinition.js';
@@ -85,14 +85,13 @@ export function countsCommand(io: CliIo): Command {
               : await countsDefinition(ws, options.definition, io.cwd);
           const given = query.where;
           if (options.area !== undefined) {
-            if (ws.placementMaintained !== true)
-              await ensureGeography(ws, { reporter: ctx.reporter });
+            if (ws.placementMaintained !== true) await checkGeography(ws);
             const area = await resolveAreaOption(ws, options.area, ctx.reporter);
             query.where = [...given, area.filter];
           }
           // Area dimensions read the records' placement: place any record not yet placed.
           if (usesAreas([...query.by, ...query.where.map((w) => w.dimension)]))
-            await placeIncidents(ws, { reporter: ctx.reporter });
+            await checkPlacement(ws);
           await checkAreaFilters(ws, given);
           const result: CountsResult = await countIncidents(ws, query, {
             dimensions,
@@ -123,17 +122,7 @@ export function countsCommand(io: CliIo): Command {
         );
       }
       if (ctx.json) {
-        ctx.printJson(
-          definition === undefined
-            ? result.rows
-            : result.rows.map((r) => ({
-                ...r,
-                definition_id: definition.meta.id,
-                definition_version: definition.meta.version,
-                definition_hash: definition.meta.content_hash,
-                coverage: definition.meta.coverage,
-              })),
-        );
+        ctx.printJson(labelCountRows(result.rows, definition?.meta));
         return;
       }
       if (definition !== undefined) {

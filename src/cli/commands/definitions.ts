@@ -1,14 +1,16 @@
+import { listShippedDefinitions, listStoredDefinitions } from '../../app/listDefinitions.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { SvdError, type Problem } from '../../core/errors.js';
-import { definitionMeta, latestRuns } from '../../definitions/classifyIncidents.js';
+import { definitionMeta } from '../../definitions/classificationRuns.js';
 import { compileDefinition, forEachTest } from '../../definitions/compileDefinition.js';
 import { describeRuleCondition } from '../../definitions/describeCondition.js';
 import { diffDefinitions, type DefinitionDiff } from '../../definitions/diffDefinitions.js';
 import { offenceCodes } from '../../core/offenceCodes.js';
 import { offenceSubcodes } from '../../core/offenceSubcodes.js';
-import { readDefinitionText, type DefinitionIssue } from '../../definitions/readDefinition.js';
+import { readDefinitionText } from '../../definitions/readDefinition.js';
+import { type DefinitionIssue } from '../../definitions/definitionFile.js';
 import {
   definitionLabel,
   resolveDefinition,
@@ -16,8 +18,6 @@ import {
   type ResolvedDefinition,
 } from '../../definitions/resolveDefinition.js';
 import { definitionJsonSchema } from '../../definitions/schema.js';
-import { shippedDefinitions } from '../../definitions/shippedDefinitions.js';
-import { storedVersions } from '../../definitions/storeDefinition.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import { resolveDbPath } from '../../store/resolveDbPath.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
@@ -224,25 +224,10 @@ export function definitionsCommand(io: CliIo): Command {
     .option('--json', 'print as JSON')
     .action(async (options: CommonOptions) => {
       const ctx = commandContext(io, options);
-      const shipped = shippedDefinitions().map((d) => ({
-        ...definitionMeta(d),
-        effective_from: d.file.effective_from,
-      }));
-      const workspace = await withOptionalWorkspace(io, options, async (ws) => {
-        if (ws === undefined) return undefined;
-        const runs = await latestRuns(ws);
-        return (await storedVersions(ws)).map((s) => {
-          const run = runs.find(
-            (r) => r.definition_id === s.definition_id && r.version === s.version,
-          );
-          return {
-            ...s,
-            classified_at: run?.classified_at ?? null,
-            records_classified: run?.records ?? null,
-            in_tiers: run?.in_tiers ?? null,
-          };
-        });
-      });
+      const shipped = listShippedDefinitions();
+      const workspace = await withOptionalWorkspace(io, options, async (ws) =>
+        ws === undefined ? undefined : listStoredDefinitions(ws),
+      );
       if (ctx.json) {
         ctx.printJson({ shipped, workspace: workspace ?? null });
         return;

@@ -3,12 +3,10 @@ import { usageError } from '../../core/errors.js';
 import { loadBoundaries } from '../../geo/loadBoundaries.js';
 import { loadLookup } from '../../geo/loadLookup.js';
 import { LEVELS, parseLevel } from '../../geo/levels.js';
-import { loadPartnershipConfig, OXFORDSHIRE_CONFIG } from '../../geo/partnershipConfig.js';
-import {
-  DEFAULT_SNAP_METRES,
-  placeIncidents,
-  type PlacementReport,
-} from '../../geo/placeIncidents.js';
+import { OXFORDSHIRE_CONFIG } from '../../geo/partnershipConfig.js';
+import { loadPartnershipConfig } from '../../geo/loadPartnershipConfig.js';
+import { refreshDerivedData } from '../../app/deriveData.js';
+import { DEFAULT_SNAP_METRES, type PlacementReport } from '../../geo/derivedDataState.js';
 import { PROJECTION_ACCURACY } from '../../geo/projection.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
@@ -182,7 +180,7 @@ place records themselves; this command shows how they were placed.`,
       const ctx = commandContext(io, options);
       const snapMetres = parseSnap(options.snap);
       const report = await withCommandWorkspace(ctx, { create: false }, (ws) =>
-        placeIncidents(ws, { reporter: ctx.reporter, snapMetres }),
+        refreshDerivedData(ws, { reporter: ctx.reporter, snapMetres }),
       );
       if (ctx.json) return ctx.printJson(report);
       ctx.print(renderPlacement(report));

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { parseWhere } from '../../analyses/counts/countIncidents.js';
 import { usesAreas } from '../../geo/areaDimensions.js';
-import { placeIncidents } from '../../geo/placeIncidents.js';
+import { refreshDerivedData } from '../../app/deriveData.js';
 import { compileDefinition } from '../../definitions/compileDefinition.js';
 import { resolveDefinition } from '../../definitions/resolveDefinition.js';
 import {
@@ -137,7 +137,7 @@ Example (promote all ABH into the primary tier):
         for (const n of [...base.notes, ...proposal.notes]) ctx.reporter.info(n);
         // Area breakdowns read the records' placement: place any record not yet placed.
         if (usesAreas([...by, ...where.map((w) => w.dimension)]))
-          await placeIncidents(ws, { reporter: ctx.reporter });
+          await refreshDerivedData(ws, { reporter: ctx.reporter });
         return whatIf(
           ws,
           compileDefinition(base.definition),

@@ -3,7 +3,12 @@ import { listBatches, batchMessages } from '../../store/listBatches.js';
 import { usageError } from '../../core/errors.js';
 import { getCoverage, parseCoverageDataset } from '../../analyses/coverage/getCoverage.js';
 import { sourceCoverage } from '../../analyses/coverage/sourceCoverage.js';
-import { countIncidents, parseBy, parseWhere } from '../../analyses/counts/countIncidents.js';
+import {
+  countIncidents,
+  labelCountRows,
+  parseBy,
+  parseWhere,
+} from '../../analyses/counts/countIncidents.js';
 import { DIMENSIONS } from '../../analyses/selection/dimensions.js';
 import { dashboardMeta } from '../../app/dashboard/dashboardMeta.js';
 import { dashboardOverview } from '../../app/dashboard/dashboardOverview.js';
@@ -83,15 +88,7 @@ export function registerDataRoutes(ctx: RouteContext): void {
           { by, where },
           { dimensions, ...(definition === undefined ? {} : { params: definition.params }) },
         );
-        return definition === undefined
-          ? result.rows
-          : result.rows.map((r) => ({
-              ...r,
-              definition_id: definition.meta.id,
-              definition_version: definition.meta.version,
-              definition_hash: definition.meta.content_hash,
-              coverage: definition.meta.coverage,
-            }));
+        return labelCountRows(result.rows, definition?.meta);
       }),
   );
 

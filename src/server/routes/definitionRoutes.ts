@@ -1,12 +1,10 @@
+import { listShippedDefinitions, listStoredDefinitions } from '../../app/listDefinitions.js';
 /** Endpoints of the definitions: list, readable form, sample records, explain a record, what-if. */
-import { definitionMeta, latestRuns } from '../../definitions/classifyIncidents.js';
 import { compileDefinition } from '../../definitions/compileDefinition.js';
 import { describeDefinition } from '../../definitions/describeDefinition.js';
 import { explainStoredRecord } from '../../definitions/explainStoredRecord.js';
 import { definitionError, readDefinitionText } from '../../definitions/readDefinition.js';
 import { resolveDefinition } from '../../definitions/resolveDefinition.js';
-import { shippedDefinitions } from '../../definitions/shippedDefinitions.js';
-import { storedVersions } from '../../definitions/storeDefinition.js';
 import { parseWhatIfBy, whatIf, WHATIF_DIMENSIONS } from '../../analyses/whatIf/whatIf.js';
 import { parseWhere } from '../../analyses/counts/countIncidents.js';
 import { sampleRecords } from '../../app/dashboard/sampleRecords.js';
@@ -27,26 +25,10 @@ export function registerDefinitionRoutes(ctx: RouteContext): void {
         'the shipped definitions and the versions stored in the workspace, as `svd definitions list --json`',
     },
     () =>
-      pool.read(async (ws) => {
-        const runs = await latestRuns(ws);
-        return {
-          shipped: shippedDefinitions().map((d) => ({
-            ...definitionMeta(d),
-            effective_from: d.file.effective_from,
-          })),
-          workspace: (await storedVersions(ws)).map((s) => {
-            const run = runs.find(
-              (r) => r.definition_id === s.definition_id && r.version === s.version,
-            );
-            return {
-              ...s,
-              classified_at: run?.classified_at ?? null,
-              records_classified: run?.records ?? null,
-              in_tiers: run?.in_tiers ?? null,
-            };
-          }),
-        };
-      }),
+      pool.read(async (ws) => ({
+        shipped: listShippedDefinitions(),
+        workspace: await listStoredDefinitions(ws),
+      })),
   );
 
   ctx.get<{ spec: string }>(
