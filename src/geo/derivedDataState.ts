@@ -40,7 +40,8 @@ export interface PlacementReport {
   seconds: number;
 }
 
-function emptyPlacement(snap: number): PlacementReport {
+/** A placement report of nothing placed (seconds 0). */
+export function emptyPlacement(snap: number): PlacementReport {
   return {
     placed: 0,
     alreadyPlaced: 0,
@@ -94,7 +95,7 @@ export async function checkPlacement(
   snap: number = DEFAULT_SNAP_METRES,
   started: number = performance.now(),
 ): Promise<PlacementReport> {
-  if (ws.placementMaintained === true) return { ...emptyPlacement(snap), seconds: 0 };
+  if (ws.placementMaintained === true) return emptyPlacement(snap);
   await checkGeography(ws);
   const lastSnap = await ws.db.value<string>(`SELECT value FROM geo_state WHERE key = 'snap'`);
   const todo =

@@ -20,7 +20,12 @@ import type { Workspace } from '../store/openWorkspace.js';
 import { is2021OnlyCode } from '../core/lsoaVintage.js';
 import { levelShapes, type LevelShapes } from './areaShapes.js';
 import { wgs84ToBng } from './projection.js';
-import { checkPlacement, DEFAULT_SNAP_METRES, type PlacementReport } from './derivedDataState.js';
+import {
+  checkPlacement,
+  DEFAULT_SNAP_METRES,
+  emptyPlacement,
+  type PlacementReport,
+} from './derivedDataState.js';
 import { ensureGeography } from './rebuildGeography.js';
 
 const CHUNK = 50_000;
@@ -40,19 +45,9 @@ export async function placeIncidents(
   const started = performance.now();
   const { reporter } = options;
   const db = ws.db;
-  if (ws.placementMaintained === true)
-    return {
-      placed: 0,
-      alreadyPlaced: 0,
-      removedOrphans: 0,
-      located: 0,
-      lsoa11: {},
-      lsoa21: {},
-      outside: { count: 0, snapped: 0, maxDistanceMetres: null, examples: [] },
-      snapMetres: snap,
-      seconds: 0,
-    };
-  if (ws.readOnly === true) return checkPlacement(ws, snap, started);
+  // Kept current by the server, or read-only: only checked.
+  if (ws.placementMaintained === true || ws.readOnly === true)
+    return checkPlacement(ws, snap, started);
   await ensureGeography(ws, options);
   return db.transaction(async () => {
     // Placements made with another snap distance are made again.
@@ -66,15 +61,9 @@ export async function placeIncidents(
     await db.run(`DELETE FROM incident_places WHERE incident_id NOT IN (SELECT id FROM incidents)`);
     const kept = (await db.value<number>(`SELECT count(*) FROM incident_places`)) ?? 0;
     const report: PlacementReport = {
-      placed: 0,
+      ...emptyPlacement(snap),
       alreadyPlaced: kept,
       removedOrphans: before - kept,
-      located: 0,
-      lsoa11: {},
-      lsoa21: {},
-      outside: { count: 0, snapped: 0, maxDistanceMetres: null, examples: [] },
-      snapMetres: snap,
-      seconds: 0,
     };
     const todo =
       (await db.value<number>(

@@ -25,14 +25,13 @@ import { fetchPoliceUk } from '../../sources/police-uk/fetchPoliceUk.js';
 import { loadBoundaries } from '../../geo/loadBoundaries.js';
 import { OXFORDSHIRE_CONFIG } from '../../geo/partnershipConfig.js';
 import { loadPartnershipConfig } from '../../geo/loadPartnershipConfig.js';
-import { placeIncidents } from '../../geo/placeIncidents.js';
 import { loadPopulation } from '../../geo/population/loadPopulation.js';
 import { loadDeprivation } from '../../geo/deprivation/loadDeprivation.js';
 import { writeSyntheticFile } from '../../sources/synthetic/writeSynthetic.js';
 import { ingestForceExtract } from '../../sources/force-extract/ingestForceExtract.js';
 import { ingestIstv } from '../../sources/istv/ingestIstv.js';
 import type { PartnerRunReport } from '../../sources/partner/partnerBatch.js';
-import { classifyIncidents } from '../../definitions/classifyIncidents.js';
+import { classifyRecords, refreshDerivedData } from '../deriveData.js';
 import { shippedDefinition } from '../../definitions/shippedDefinitions.js';
 
 export const OXFORDSHIRE_DISTRICTS = [
@@ -232,12 +231,12 @@ export async function runDemo(ws: Workspace, options: DemoOptions): Promise<Demo
   });
   const istv = await ingestIstv(ws, [istvFile], { reporter });
 
-  if (geography) await placeIncidents(ws, { reporter });
+  if (geography) await refreshDerivedData(ws, { reporter });
   const classified: DemoResult['classified'] = [];
   for (const id of DEMO_DEFINITIONS) {
     const definition = shippedDefinition(id);
     if (definition === undefined) continue;
-    const report = await classifyIncidents(ws, definition, { reporter, source: 'shipped' });
+    const report = await classifyRecords(ws, definition, { reporter, source: 'shipped' });
     classified.push({
       id: report.definition.id,
       version: report.definition.version,
