@@ -18,16 +18,9 @@ import {
 } from './compileDefinition.js';
 import { INCIDENT_COLUMNS, type RecordField } from './incidentRecord.js';
 import type { Definition } from './readDefinition.js';
-import { definitionLabel, shortHash, type DefinitionSource } from './resolveDefinition.js';
+import { definitionLabel, shortHash } from './resolveDefinition.js';
 import { storeDefinition } from './storeDefinition.js';
-
-export interface DefinitionMeta {
-  id: string;
-  version: number;
-  content_hash: string;
-  title: string;
-  coverage: 'exact' | 'proxy';
-}
+import type { DefinitionMeta, DefinitionSource } from '../api/definitions.js';
 
 export const definitionMeta = (d: Definition): DefinitionMeta => ({
   id: d.file.id,

@@ -13,8 +13,7 @@ import { readDefinitionFile, type Definition, type DefinitionIssue } from './rea
 import { ID_PATTERN } from './schema.js';
 import { shippedDefinitions } from './shippedDefinitions.js';
 import { loadStoredDefinition, storedVersions } from './storeDefinition.js';
-
-export type DefinitionSource = 'file' | 'shipped' | 'workspace';
+import type { DefinitionSource } from '../api/definitions.js';
 
 export interface ResolvedDefinition {
   definition: Definition;
