@@ -20,7 +20,7 @@ const GROUND = ['core', 'api'];
 const DOMAIN = [...GROUND, 'store', 'sources', 'geo', 'definitions', 'analyses', 'disclosure'];
 /** Each layer and what it may import (itself included). */
 const BELOW = {
-  core: ['core'],
+  core: ['core', 'api'],
   api: ['api'],
   store: [...GROUND, 'store'],
   sources: [...GROUND, 'store', 'sources'],

@@ -5,6 +5,8 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: fileURLToPath(new URL('./web', import.meta.url)),
   base: '/',
+  // '@api' as web/tsconfig.json maps it: the API's answer types (declarations only, nothing bundled).
+  resolve: { alias: { '@api': fileURLToPath(new URL('./src/api/index.ts', import.meta.url)) } },
   build: {
     outDir: fileURLToPath(new URL('./dist/web', import.meta.url)),
     emptyOutDir: true,

@@ -2,11 +2,8 @@
  * The definitions there are: those shipped with svd, and the versions stored in a workspace with
  * their latest classification (`svd definitions list`, `/api/definitions`).
  */
-import {
-  definitionMeta,
-  latestRuns,
-  type DefinitionMeta,
-} from '../definitions/classificationRuns.js';
+import { definitionMeta, latestRuns } from '../definitions/classificationRuns.js';
+import { type DefinitionMeta } from '../api/definitions.js';
 import { shippedDefinitions } from '../definitions/shippedDefinitions.js';
 import { storedVersions } from '../definitions/storeDefinition.js';
 import type { Workspace } from '../store/openWorkspace.js';

@@ -3,9 +3,9 @@
  * --quiet), warnings shown (always, on stderr), and with --json the whole
  * `{ result, params, warnings }` on stdout, so that the CLI's numbers are the core's numbers.
  */
-import type { AnalysisResult, ResolvedParam } from '../analyses/selection/analysisResult.js';
 import { usageError } from '../core/errors.js';
 import type { CommandContext } from './context.js';
+import type { AnalysisResult, ResolvedParam } from '../api/analyses.js';
 
 function shown(value: unknown): string {
   return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);

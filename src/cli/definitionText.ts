@@ -1,6 +1,6 @@
 /** How commands name a definition in their output, and the proxy warning every output carries. */
-import type { DefinitionMeta } from '../definitions/classificationRuns.js';
 import { shortHash } from '../definitions/resolveDefinition.js';
+import type { DefinitionMeta } from '../api/definitions.js';
 
 export function definitionTitleLine(meta: DefinitionMeta, extra = ''): string {
   return `definition ${meta.id}@${meta.version} (sha256 ${shortHash(meta.content_hash)}${extra}): ${meta.title}`;

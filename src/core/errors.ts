@@ -3,8 +3,7 @@
  * field, value) and what to do about it. The command line maps the kind to an exit code; the
  * server will map it to an HTTP status with the same message.
  */
-
-export type ErrorKind = 'usage' | 'input' | 'workspace' | 'network' | 'internal';
+import type { ErrorDetail, ErrorKind } from '../api/errors.js';
 
 /** Documented exit codes of the `svd` command (see README, "Exit codes"). */
 export const EXIT_CODES: Readonly<Record<ErrorKind | 'ok', number>> = {
@@ -61,7 +60,7 @@ export class SvdError extends Error {
     return EXIT_CODES[this.kind];
   }
 
-  toJSON(): Record<string, unknown> {
+  toJSON(): ErrorDetail {
     return {
       kind: this.kind,
       code: this.code,

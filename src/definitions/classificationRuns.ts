@@ -3,18 +3,11 @@
  * latest run of each stored version, and the fields a definition's tiers need that no record
  * carries. Classifying (which writes) is `classifyIncidents.ts`, called only from `src/app/`.
  */
+import type { DefinitionMeta } from '../api/definitions.js';
 import type { Workspace } from '../store/openWorkspace.js';
 import { fieldsOfTest, type CompiledDefinition, type CompiledNode } from './compileDefinition.js';
 import { INCIDENT_COLUMNS, type RecordField } from './incidentRecord.js';
 import type { Definition } from './definitionFile.js';
-
-export interface DefinitionMeta {
-  id: string;
-  version: number;
-  content_hash: string;
-  title: string;
-  coverage: 'exact' | 'proxy';
-}
 
 export const definitionMeta = (d: Definition): DefinitionMeta => ({
   id: d.file.id,

@@ -11,11 +11,12 @@ import type { Reporter } from '../core/reporter.js';
 import { SOFTWARE_VERSION } from '../core/version.js';
 import type { Workspace } from '../store/openWorkspace.js';
 import { compileDefinition } from './compileDefinition.js';
-import { definitionMeta, unavailableTiers, type DefinitionMeta } from './classificationRuns.js';
+import { definitionMeta, unavailableTiers } from './classificationRuns.js';
 import type { RecordField } from './incidentRecord.js';
 import type { Definition } from './definitionFile.js';
-import { definitionLabel, shortHash, type DefinitionSource } from './resolveDefinition.js';
+import { definitionLabel, shortHash } from './resolveDefinition.js';
 import { storeDefinition } from './storeDefinition.js';
+import type { DefinitionMeta, DefinitionSource } from '../api/definitions.js';
 
 export interface ClassifyReport {
   definition: DefinitionMeta & { source: DefinitionSource };

@@ -9,12 +9,12 @@ import {
   latestRuns,
   unavailableTiers,
   type ClassificationRun,
-  type DefinitionMeta,
 } from './classificationRuns.js';
 import { compileDefinition } from './compileDefinition.js';
 import { definitionLabel, resolveDefinition } from './resolveDefinition.js';
 import { loadStoredDefinition } from './storeDefinition.js';
 import { tierParams } from './tierDimensions.js';
+import type { DefinitionMeta } from '../api/definitions.js';
 
 export interface CountsDefinition {
   meta: DefinitionMeta;

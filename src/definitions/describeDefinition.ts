@@ -3,33 +3,13 @@
  * conditions in plain words (the lines `svd definitions show` prints), the exclusions, and the
  * offence codes and sub-codes it names with their Home Office names. The dashboard shows it as it is.
  */
-import { definitionMeta, type DefinitionMeta } from './classificationRuns.js';
+import { definitionMeta } from './classificationRuns.js';
 import { compileDefinition, forEachTest } from './compileDefinition.js';
 import { describeRuleCondition } from './describeCondition.js';
 import { offenceCodes } from '../core/offenceCodes.js';
 import { offenceSubcodes } from '../core/offenceSubcodes.js';
 import type { Definition } from './definitionFile.js';
-
-export interface DescribedRule {
-  id: string;
-  label: string;
-  /** The conditions, one per line, indented by nesting (two spaces a level). */
-  conditions: string[];
-}
-
-export interface DescribedDefinition {
-  meta: DefinitionMeta;
-  effectiveFrom: string;
-  description: string | null;
-  sources: string[];
-  notes: string | null;
-  tiers: { id: string; label: string; rules: DescribedRule[] }[];
-  exclusions: DescribedRule[];
-  codes: { code: string; name: string; subgroup: string }[];
-  /** The sub-codes it names (8/1), with the offence when the reference table knows it. */
-  subcodes: { subcode: string; name: string | null; class: string | null }[];
-  sourceText: string;
-}
+import type { DescribedDefinition, DescribedRule } from '../api/definitions.js';
 
 export function describeDefinition(definition: Definition): DescribedDefinition {
   const f = definition.file;

@@ -5,11 +5,12 @@
  */
 import { SvdError, usageError } from '../core/errors.js';
 import type { Workspace } from '../store/openWorkspace.js';
-import { definitionMeta, type DefinitionMeta } from './classificationRuns.js';
+import { definitionMeta } from './classificationRuns.js';
 import { compileDefinition } from './compileDefinition.js';
 import { explainRecord, type Explanation } from './explainRecord.js';
 import { INCIDENT_COLUMNS, RECORD_FIELDS, type IncidentRecord } from './incidentRecord.js';
 import { resolveDefinition } from './resolveDefinition.js';
+import type { DefinitionMeta } from '../api/definitions.js';
 
 export interface StoredRecord extends IncidentRecord {
   id: number;

@@ -14,8 +14,7 @@ import { type Definition, type DefinitionIssue } from './definitionFile.js';
 import { ID_PATTERN } from './schema.js';
 import { shippedDefinitions } from './shippedDefinitions.js';
 import { loadStoredDefinition, storedVersions } from './storeDefinition.js';
-
-export type DefinitionSource = 'file' | 'shipped' | 'workspace';
+import type { DefinitionSource } from '../api/definitions.js';
 
 export interface ResolvedDefinition {
   definition: Definition;

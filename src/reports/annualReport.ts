@@ -14,15 +14,16 @@ import {
 } from '../disclosure/index.js';
 import type { Workspace } from '../store/openWorkspace.js';
 import { evaluateMeasures, resolveDataTo } from '../strategy/evaluateMeasures.js';
-import { listActions, type ActionRow } from '../strategy/listActions.js';
+import { listActions } from '../strategy/listActions.js';
 import { parsePeriod } from '../strategy/periods.js';
-import { getReview, listReviews, type Consultation, type ReviewRow } from '../strategy/reviews.js';
+import { getReview, listReviews, type Consultation } from '../strategy/reviews.js';
 import { requireStrategy } from '../strategy/storeStrategy.js';
 import { fixedClock } from '../core/clock.js';
 import { discloseMeasure, type ShownMeasure } from './discloseMeasure.js';
 import { html } from './html.js';
 import { measuresTable, page } from './layout.js';
 import { actionsTable } from './reviewReport.js';
+import type { ActionRow, ReviewRow } from '../api/strategy.js';
 
 export interface AnnualReport {
   kind: 'annual';

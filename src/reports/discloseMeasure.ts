@@ -14,13 +14,14 @@ import {
   type DisclosurePolicy,
 } from '../disclosure/index.js';
 import { WITHHELD_PHRASE } from '../disclosure/describeFigure.js';
-import type { MeasureResult, PeriodValue } from '../strategy/evaluateMeasure.js';
+import type { MeasureResult } from '../strategy/evaluateMeasure.js';
 import {
   formatChange,
   formatInterval,
   formatMeasureValue,
   STATUS_LABELS,
 } from '../strategy/formatMeasure.js';
+import type { PeriodValue } from '../api/strategy.js';
 
 export interface ShownPeriod {
   period: string;

@@ -15,7 +15,7 @@ import {
 import { shortHash } from '../definitions/resolveDefinition.js';
 import type { Workspace } from '../store/openWorkspace.js';
 import { evaluateMeasures } from '../strategy/evaluateMeasures.js';
-import { listActions, type ActionRow } from '../strategy/listActions.js';
+import { listActions } from '../strategy/listActions.js';
 import { getReview, reviewStrategy, type ReviewDetail } from '../strategy/reviews.js';
 import type { StrategyFile } from '../strategy/schema.js';
 import { fixedClock } from '../core/clock.js';
@@ -23,6 +23,7 @@ import { toCsv } from './csv.js';
 import { discloseMeasure, type ShownMeasure } from './discloseMeasure.js';
 import { html, type SafeHtml } from './html.js';
 import { measuresTable, page } from './layout.js';
+import type { ActionRow } from '../api/strategy.js';
 
 export interface ReviewReport {
   kind: 'review';

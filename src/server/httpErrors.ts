@@ -3,7 +3,8 @@
  * message and fix, that `svd … --json` prints, and an HTTP status from the error's kind (as the
  * command line maps it to an exit code).
  */
-import { SvdError, type ErrorKind } from '../core/errors.js';
+import type { ErrorAnswer, ErrorKind } from '../api/errors.js';
+import { SvdError } from '../core/errors.js';
 
 export const HTTP_STATUS: Readonly<Record<ErrorKind, number>> = {
   usage: 400,
@@ -12,10 +13,6 @@ export const HTTP_STATUS: Readonly<Record<ErrorKind, number>> = {
   network: 502,
   internal: 500,
 };
-
-export interface ErrorBody {
-  error: Record<string, unknown>;
-}
 
 interface FastifyLikeError {
   code?: string;
@@ -29,7 +26,7 @@ function isFastifyError(error: unknown): error is FastifyLikeError {
 }
 
 /** The status and body for any error a route throws. Internal faults say nothing of their cause. */
-export function errorResponse(error: unknown): { status: number; body: ErrorBody } {
+export function errorResponse(error: unknown): { status: number; body: ErrorAnswer } {
   if (error instanceof SvdError)
     return {
       // The workspace held by an upload (or by another process during one): try again shortly.

@@ -18,6 +18,7 @@
  * otherwise. Point values decide; intervals are reported beside them (see the decision note).
  */
 import type { Direction, Target, Tolerance } from './schema.js';
+import type { TargetAssessment, TargetStatus } from '../api/strategy.js';
 
 export const TARGET_STATUSES = [
   'met',
@@ -27,20 +28,7 @@ export const TARGET_STATUSES = [
   'missed',
   'missing',
   'no-target',
-] as const;
-export type TargetStatus = (typeof TARGET_STATUSES)[number];
-
-export interface TargetAssessment {
-  status: TargetStatus;
-  /** The value to reach (null without a target or a baseline). */
-  targetValue: number | null;
-  /** Where the trajectory says the measure should be at the end of the current period. */
-  expected: number | null;
-  tolerance: number | null;
-  /** Share of the time from baseline to target date elapsed at the end of the current period. */
-  elapsed: number | null;
-  reason: string;
-}
+] as const satisfies readonly TargetStatus[];
 
 /** Milliseconds at the end of a month (its last instant, UTC). */
 const endOfMonth = (month: string): number => {

@@ -16,7 +16,6 @@ import { DIMENSIONS } from '../analyses/selection/dimensions.js';
 import { type Dimension } from '../core/dimension.js';
 import { SvdError } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
-import type { DefinitionMeta } from '../definitions/classificationRuns.js';
 import { countsDefinition } from '../definitions/countsDefinition.js';
 import { TIER_DIMENSIONS } from '../definitions/tierDimensions.js';
 import type { AreaLevel } from '../geo/levels.js';
@@ -26,7 +25,7 @@ import { VICTIM_AGE, WITHIN } from '../analyses/rates/computeRates.js';
 import { exactPoissonInterval } from '../core/statistics/poissonInterval.js';
 import { wilsonInterval } from '../analyses/rates/wilsonInterval.js';
 import type { Workspace } from '../store/openWorkspace.js';
-import { assessTarget, type TargetAssessment } from './assessTarget.js';
+import { assessTarget } from './assessTarget.js';
 import {
   describePeriod,
   latestPeriodBy,
@@ -37,24 +36,8 @@ import {
 } from './periods.js';
 import { resolveMeasure } from './presets.js';
 import type { Measure, MeasureSelection, Metric, PeriodBasis } from './schema.js';
-
-export interface PeriodValue {
-  period: string;
-  description: string;
-  first: string;
-  last: string;
-  /** The records counted (the numerator of a rate or share); null when missing. */
-  count: number | null;
-  /** Population (rate) or the records the share is of (share); null for counts. */
-  denominator: number | null;
-  value: number | null;
-  lower: number | null;
-  upper: number | null;
-  /** Fewer than 10 records: the value is too uncertain to read much into. */
-  small: boolean;
-  /** Why there is no value: the months without data, or records not classified. */
-  missing: { months: string[]; reason: string } | null;
-}
+import type { PeriodValue, TargetAssessment } from '../api/strategy.js';
+import type { DefinitionMeta } from '../api/definitions.js';
 
 export interface BatchRef {
   batch_id: number;

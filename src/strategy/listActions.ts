@@ -6,35 +6,8 @@
  */
 import type { Clock } from '../core/clock.js';
 import { usageError } from '../core/errors.js';
-import {
-  ACTION_STATUSES,
-  CLOSED_STATUSES,
-  S8_5_KINDS,
-  type ActionStatus,
-  type StrategyFile,
-} from './schema.js';
-
-export interface ActionRow {
-  id: string;
-  priority: string;
-  priorityTitle: string;
-  objective: string | null;
-  title: string;
-  leadKind: string;
-  leadName: string;
-  /** True when the lead is a school, prison or youth custody body given the action under s8(5). */
-  s8_5: boolean;
-  partners: string[];
-  owner: string | null;
-  start: string | null;
-  due: string | null;
-  status: ActionStatus;
-  rag: string | null;
-  overdue: boolean;
-  daysOverdue: number | null;
-  lastUpdate: { date: string; by: string | null; text: string } | null;
-  updates: number;
-}
+import { ACTION_STATUSES, CLOSED_STATUSES, S8_5_KINDS, type StrategyFile } from './schema.js';
+import type { ActionRow, ActionStatus } from '../api/strategy.js';
 
 export interface ActionFilters {
   /** Matches the owner role or the lead organisation, ignoring case (part of the text is enough). */

@@ -4,32 +4,9 @@
  * revisions the two reviews were closed against). For a dashboard's review history and a report.
  */
 import type { Workspace } from '../store/openWorkspace.js';
-import { getReview, listReviews, type ReviewRow } from './reviews.js';
+import { getReview, listReviews } from './reviews.js';
 import { loadStrategy } from './storeStrategy.js';
-
-export interface MeasureChange {
-  id: string;
-  title: string;
-  before: { period: string | null; value: number | null; status: string } | null;
-  after: { period: string | null; value: number | null; status: string } | null;
-  statusChanged: boolean;
-}
-
-export interface ActionMove {
-  id: string;
-  title: string;
-  before: { status: string; rag: string | null } | null;
-  after: { status: string; rag: string | null } | null;
-}
-
-export interface ReviewHistoryEntry {
-  review: ReviewRow;
-  previous: number | null;
-  measures: MeasureChange[];
-  actions: ActionMove[];
-  commentary: number;
-  consultations: number;
-}
+import type { ReviewHistoryEntry } from '../api/strategy.js';
 
 async function actionStates(
   ws: Workspace,

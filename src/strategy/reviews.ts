@@ -15,18 +15,7 @@ import type { Workspace } from '../store/openWorkspace.js';
 import { evaluateMeasures } from './evaluateMeasures.js';
 import type { MeasureResult } from './evaluateMeasure.js';
 import { loadStrategy, requireStrategy } from './storeStrategy.js';
-
-export interface ReviewRow {
-  review_id: number;
-  title: string;
-  status: 'open' | 'closed';
-  started_at: string;
-  started_revision: number;
-  closed_at: string | null;
-  closed_revision: number | null;
-  data_to: string | null;
-  summary: string | null;
-}
+import type { ReviewRow } from '../api/strategy.js';
 
 export interface Commentary {
   seq: number;

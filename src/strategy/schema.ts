@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { DATE_PATTERN, ID_PATTERN } from '../definitions/schema.js';
+import type { ActionStatus } from '../api/strategy.js';
 
 export const MONTH_PATTERN_TEXT = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -34,8 +35,7 @@ export const ACTION_STATUSES = [
   'completed',
   'on-hold',
   'cancelled',
-] as const;
-export type ActionStatus = (typeof ACTION_STATUSES)[number];
+] as const satisfies readonly ActionStatus[];
 /** Statuses of an action that is finished with: never overdue. */
 export const CLOSED_STATUSES: readonly ActionStatus[] = ['completed', 'cancelled'];
 

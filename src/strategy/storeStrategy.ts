@@ -9,15 +9,7 @@ import { SOFTWARE_VERSION } from '../core/version.js';
 import type { Workspace } from '../store/openWorkspace.js';
 import { strategyHash, type Strategy } from './readStrategy.js';
 import { strategySchema, type StrategyFile } from './schema.js';
-
-export interface StrategyRevision {
-  revision: number;
-  strategy_id: string;
-  content_hash: string;
-  origin: string;
-  reason: string;
-  created_at: string;
-}
+import type { StrategyRevision } from '../api/strategy.js';
 
 export interface StoredStrategy extends Strategy {
   revision: StrategyRevision;

@@ -3,35 +3,10 @@
  * (as listActions gives them) and measures, with counts of actions by status and overdue.
  */
 import type { Clock } from '../core/clock.js';
-import { listActions, type ActionRow } from './listActions.js';
+import { listActions } from './listActions.js';
 import { resolveMeasure } from './presets.js';
 import type { StrategyFile } from './schema.js';
-
-export interface StrategyTree {
-  id: string;
-  title: string;
-  partnership: string | null;
-  illustrative: boolean;
-  period: { from: string; to: string };
-  vision: string;
-  reviewMonths: number;
-  priorities: {
-    id: string;
-    title: string;
-    description: string | null;
-    objectives: { id: string; title: string; actions: string[] }[];
-    actions: ActionRow[];
-    measures: {
-      id: string;
-      title: string;
-      preset: string | null;
-      metric: string;
-      period: string;
-    }[];
-    actionsByStatus: Record<string, number>;
-    overdue: number;
-  }[];
-}
+import type { StrategyTree } from '../api/strategy.js';
 
 export function strategyTree(file: StrategyFile, clock: Clock): StrategyTree {
   const actions = listActions(file, {}, clock);

@@ -7,8 +7,9 @@ import type { Clock } from '../core/clock.js';
 import { usageError } from '../core/errors.js';
 import type { Workspace } from '../store/openWorkspace.js';
 import { openReview, type ActionChange } from './reviews.js';
-import { ACTION_STATUSES, RAGS, type ActionStatus, type Rag } from './schema.js';
+import { ACTION_STATUSES, RAGS, type Rag } from './schema.js';
 import { requireStrategy, storeStrategyRevision } from './storeStrategy.js';
+import type { ActionStatus } from '../api/strategy.js';
 
 export interface ActionUpdate {
   status?: string;

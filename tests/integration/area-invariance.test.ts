@@ -16,10 +16,6 @@ import type { Selection } from '../../src/analyses/selection/selection.js';
 import { analyseDeprivation } from '../../src/analyses/deprivation/analyseDeprivation.js';
 import { silentReporter } from '../../src/core/reporter.js';
 import { fixedClock } from '../../src/core/clock.js';
-import type {
-  AnalysisWarning,
-  ResolvedParam,
-} from '../../src/analyses/selection/analysisResult.js';
 import type { SnaData } from '../../src/reports/sna/snaTypes.js';
 import { discloseSna } from '../../src/reports/sna/discloseSna.js';
 import { snaDataJson } from '../../src/reports/sna/renderSnaHtml.js';
@@ -49,6 +45,7 @@ import {
 } from '../helpers/areaWorkspaces.js';
 import { describeDifferences, figureDifferences } from '../helpers/compareFigures.js';
 import { tempDir } from '../helpers/temp.js';
+import type { AnalysisWarning, ResolvedParam } from '../../src/api/analyses.js';
 
 const dir = tempDir('svd-invariant-');
 const ctx = { cwd: dir, reporter: silentReporter };

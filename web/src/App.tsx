@@ -1,10 +1,10 @@
-import { useEffect, type MouseEvent, type ReactNode } from 'react';
+import { useEffect, type MouseEvent } from 'react';
 import { getJson } from './api';
 import { FiltersBar } from './components/FiltersBar';
 import { definitionOf } from './components/CountingLine';
 import { Show } from './components/Status';
 import { SyntheticBanner } from './components/SyntheticBanner';
-import type { Meta } from './types';
+import type { DashboardMeta } from '@api';
 import { filtersFrom, navigate, useLocation, type FilterKey, type Filters } from './url';
 import { useApi } from './useApi';
 import { OverviewPage } from './pages/OverviewPage';
@@ -12,21 +12,7 @@ import { MapPage } from './pages/MapPage';
 import { DefinitionsPage } from './pages/DefinitionsPage';
 import { DataPage } from './pages/DataPage';
 import { ANALYSIS_PAGES, STRATEGY_PAGES } from './pages/pageList';
-
-export interface PageProps {
-  meta: Meta;
-  /** The filters as the page asks the API: "all" values left out. */
-  filters: Filters;
-  params: URLSearchParams;
-}
-
-interface PageEntry {
-  path: string;
-  title: string;
-  render: (props: PageProps) => ReactNode;
-  /** False for pages the workspace filters do not apply to. */
-  filters?: boolean;
-}
+import type { PageEntry } from './pageProps';
 
 const PAGES: PageEntry[] = [
   { path: '/', title: 'Overview', render: (p) => <OverviewPage {...p} /> },
@@ -38,7 +24,7 @@ const PAGES: PageEntry[] = [
 ];
 
 /** The filters with the workspace's defaults filled in where the address says nothing. */
-function withDefaults(params: URLSearchParams, meta: Meta): URLSearchParams {
+function withDefaults(params: URLSearchParams, meta: DashboardMeta): URLSearchParams {
   const out = new URLSearchParams(params);
   if (!out.has('area')) out.set('area', meta.defaultArea);
   if (!out.has('definition') && meta.defaultDefinition !== null)
@@ -63,7 +49,7 @@ export function apiFilters(params: URLSearchParams): Filters {
 }
 
 /** Whether a synthetic source contributes to what the pages show. */
-function selectionIsSynthetic(meta: Meta, filters: Filters): boolean {
+function selectionIsSynthetic(meta: DashboardMeta, filters: Filters): boolean {
   return meta.sources.some(
     (s) => s.synthetic && (filters.source === undefined || filters.source === s.source),
   );
@@ -71,7 +57,7 @@ function selectionIsSynthetic(meta: Meta, filters: Filters): boolean {
 
 export function App() {
   const location = useLocation();
-  const meta = useApi('meta', () => getJson<Meta>('/api/meta'));
+  const meta = useApi('meta', () => getJson<DashboardMeta>('/api/meta'));
   const page = PAGES.find((p) => p.path === location.page);
 
   useEffect(() => {

@@ -1,17 +1,10 @@
 /** Calls to the dashboard's API; errors carry the server's message, code and fix. */
-
-export interface ApiErrorBody {
-  kind: string;
-  code: string;
-  message: string;
-  fix?: string;
-  problems?: { message: string; file?: string; line?: number; field?: string; value?: string }[];
-}
+import type { ErrorAnswer, ErrorDetail } from '@api';
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly body: ApiErrorBody,
+    readonly body: ErrorDetail,
   ) {
     super(body.message);
   }
@@ -30,7 +23,7 @@ async function answer<T>(response: Response): Promise<T> {
     });
   }
   if (!response.ok) {
-    const error = (json as { error?: ApiErrorBody }).error;
+    const error = (json as Partial<ErrorAnswer>).error;
     throw new ApiError(
       response.status,
       error ?? { kind: 'internal', code: 'HTTP', message: `HTTP ${response.status}` },

@@ -5,7 +5,7 @@
  */
 import type { DuckDBValue } from '@duckdb/node-api';
 import { usageError } from '../../core/errors.js';
-import type { DefinitionMeta } from '../../definitions/classificationRuns.js';
+import type { DefinitionMeta } from '../../api/definitions.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import type { CountFilter, Dimension } from '../../core/dimension.js';
 import { DIMENSIONS, findDimension } from '../selection/dimensions.js';

@@ -6,31 +6,19 @@
 import { monthRange } from '../../core/months.js';
 import { usageError } from '../../core/errors.js';
 import type { Workspace } from '../../store/openWorkspace.js';
+import type { Coverage, CoverageCell, CoverageDataset } from '../../api/dashboard.js';
 
-export const COVERAGE_DATASETS = ['street', 'outcomes', 'stop-and-search'] as const;
-export type CoverageDataset = (typeof COVERAGE_DATASETS)[number];
+export const COVERAGE_DATASETS = [
+  'street',
+  'outcomes',
+  'stop-and-search',
+] as const satisfies readonly CoverageDataset[];
 
 const SOURCES: Record<CoverageDataset, string> = {
   street: `SELECT force, month FROM incidents WHERE source = 'police-uk'`,
   outcomes: `SELECT force, month FROM police_uk_outcomes`,
   'stop-and-search': `SELECT force, month FROM police_uk_stop_searches`,
 };
-
-export interface CoverageCell {
-  force: string;
-  month: string;
-  /** Rows held, or null when the force-month was never ingested. */
-  rows: number | null;
-  status: 'present' | 'missing';
-}
-
-export interface Coverage {
-  dataset: CoverageDataset;
-  forces: string[];
-  months: string[];
-  cells: CoverageCell[];
-  totalRows: number;
-}
 
 export function parseCoverageDataset(value: string): CoverageDataset {
   if ((COVERAGE_DATASETS as readonly string[]).includes(value)) return value as CoverageDataset;

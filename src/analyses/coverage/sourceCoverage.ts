@@ -7,23 +7,7 @@
 import { listValue } from '@duckdb/node-api';
 import { monthRange } from '../../core/months.js';
 import type { Workspace } from '../../store/openWorkspace.js';
-
-export interface SourceCoverageRow {
-  source: string;
-  label: string;
-  synthetic: boolean;
-  /** Rows per month of the span; null where the source holds nothing for that month. */
-  months: (number | null)[];
-  firstMonth: string | null;
-  lastMonth: string | null;
-  rows: number;
-  lastIngested: string | null;
-}
-
-export interface SourceCoverage {
-  months: string[];
-  sources: SourceCoverageRow[];
-}
+import type { SourceCoverage } from '../../api/dashboard.js';
 
 const SOURCES: { source: string; label: string; sql: string; kinds: string[] }[] = [
   {

@@ -9,60 +9,23 @@
 import type { Reporter } from '../../core/reporter.js';
 import { SvdError } from '../../core/errors.js';
 import type { Workspace } from '../../store/openWorkspace.js';
-import { Params, Warnings, type AnalysisResult } from '../selection/analysisResult.js';
+import { Params, Warnings } from '../selection/analysisResult.js';
 import { formatCount, formatInterval, formatP, formatRatio } from '../selection/plainWords.js';
 import { formatMonthRange } from '../../core/months.js';
 import { resolveSelection, type Selection } from '../selection/selection.js';
 import { monthStatuses, selectionCoverage } from '../selection/selectionCoverage.js';
 import { warnAboutSelection } from '../selection/selectionWarnings.js';
 import type { AreaLevel } from '../../geo/levels.js';
-import { computeRates, type RateRow } from '../rates/computeRates.js';
+import { computeRates } from '../rates/computeRates.js';
 import { TIER_DIMENSION_NAMES } from '../../definitions/tierDimensions.js';
 import { comparePoissonCounts } from '../../core/statistics/comparePoissonCounts.js';
 import { spearman } from '../../core/statistics/spearman.js';
+import type { AnalysisResult, DeprivationResult, DomainCorrelation } from '../../api/analyses.js';
 
 export interface DeprivationOptions {
   population?: string;
   within?: { level: AreaLevel; codes: string[] };
   smallCount?: number;
-}
-
-export interface DomainCorrelation {
-  domain: string;
-  /** LSOAs with a rate and a rank. */
-  lsoas: number;
-  /** Spearman's ρ between the LSOA rate and deprivation (positive: more deprived, higher rate). */
-  rho: number | null;
-  lower: number | null;
-  upper: number | null;
-  pValue: number | null;
-}
-
-export interface DeprivationResult {
-  per: number;
-  months: { from: string | null; to: string | null };
-  /**
-   * Complete months of the period selected (every selected source holds them): the rates per
-   * year scale the counts over these months to twelve, as the SNA's rates do.
-   */
-  monthsHeld: number;
-  deciles: (RateRow & {
-    decile: number;
-    /** The rate and its interval per `per` residents per year (null without months held). */
-    perYear: { rate: number | null; lower: number | null; upper: number | null };
-  })[];
-  /** Rate in decile 1 ÷ rate in decile 10, with its exact 95% interval. */
-  ratio: {
-    rateRatio: number | null;
-    lower: number;
-    upper: number | null;
-    pValue: number;
-    summary: string;
-  } | null;
-  correlations: DomainCorrelation[];
-  /** Incidents selected but in no LSOA with a decile (no location, outside the areas). */
-  unplaced: number;
-  summary: string[];
 }
 
 const DOMAIN_ORDER = [

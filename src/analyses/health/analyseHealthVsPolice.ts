@@ -19,7 +19,7 @@ import type { Reporter } from '../../core/reporter.js';
 import { SvdError, usageError } from '../../core/errors.js';
 import { formatRuns, monthRange } from '../../core/months.js';
 import type { Workspace } from '../../store/openWorkspace.js';
-import { Params, Warnings, type AnalysisResult } from '../selection/analysisResult.js';
+import { Params, Warnings } from '../selection/analysisResult.js';
 import {
   formatCount,
   formatInterval,
@@ -35,6 +35,7 @@ import { AREA_LEVELS, type AreaLevel } from '../../geo/levels.js';
 import { describeSelectionArea, selectionAreas } from '../../geo/selectionAreas.js';
 import { comparePoissonCounts } from '../../core/statistics/comparePoissonCounts.js';
 import { siteAreas, siteInAreas, type SiteArea } from './siteAreas.js';
+import type { AnalysisResult, HealthVsPoliceResult, SideBySide } from '../../api/analyses.js';
 
 export const INJURY_SUBGROUP = 'Violence with injury';
 
@@ -55,39 +56,6 @@ export interface HealthVsPoliceOptions {
   /** Share of police-recorded assaults with injury whose victim attends these departments. */
   attendShare?: number;
   confidence?: number;
-}
-
-export interface SideBySide {
-  police: number;
-  ae: number;
-  /** A&E attendances per police-recorded assault with injury (null when police is 0). */
-  aePerPolice: number | null;
-}
-
-export interface HealthVsPoliceResult {
-  /** Months both sides hold fully: only these are compared. */
-  comparedMonths: string[];
-  byMonth: ({
-    month: string;
-    police: number | null;
-    ae: number | null;
-    compared: boolean;
-  } & Pick<SideBySide, 'aePerPolice'>)[];
-  byMethod: ({ method: string; policeMeaning: string } & SideBySide)[];
-  bySite: { site: string; name: string | null; ae: number; area: string | null }[];
-  byArea: ({ area: string; name: string | null } & SideBySide)[] | null;
-  total: SideBySide;
-  /** Share of A&E assault attendances with no police counterpart, in aggregate. */
-  unreported: {
-    share: number | null;
-    lower: number | null;
-    upper: number | null;
-    attendShare: number;
-    bound: 'lower bound' | 'estimate';
-    method: string;
-    summary: string;
-  };
-  summary: string[];
 }
 
 interface AeRow {

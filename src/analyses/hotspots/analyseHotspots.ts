@@ -5,7 +5,7 @@
  * analysis takes, resolved to the same FROM … WHERE as `svd counts`.
  */
 import type { DuckDBValue } from '@duckdb/node-api';
-import { Params, Warnings, type AnalysisResult } from '../selection/analysisResult.js';
+import { Params, Warnings } from '../selection/analysisResult.js';
 import { resolveSelection, type Selection } from '../selection/selection.js';
 import { warnAboutPeriod } from '../selection/selectionWarnings.js';
 import { SvdError } from '../../core/errors.js';
@@ -25,6 +25,7 @@ import {
   type HotspotsResult,
   type LsoaInputRow,
 } from './hotspotAnalysis.js';
+import type { AnalysisResult } from '../../api/analyses.js';
 
 export interface HotspotContext {
   cwd: string;

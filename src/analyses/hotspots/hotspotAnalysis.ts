@@ -6,12 +6,7 @@
  * and announced), every doubt into `warnings`. The workspace side (what is read, from where) is
  * `analyseHotspots`; the benchmark and tests call this directly.
  */
-import {
-  announceParam,
-  Params,
-  Warnings,
-  type AnalysisResult,
-} from '../selection/analysisResult.js';
+import { announceParam, Params, Warnings } from '../selection/analysisResult.js';
 import { usageError } from '../../core/errors.js';
 import { formatRuns } from '../../core/months.js';
 import type { Shape } from '../../geo/shapes.js';
@@ -40,6 +35,7 @@ import { autoBandwidth, hotspotKde } from './hotspotKde.js';
 import { fromLists, gridNeighbours, neighbourCount, type Neighbours } from './hotspotNeighbours.js';
 import { normalTwoSidedPs } from './normalPValue.js';
 import type { BoundaryChoice } from './hotspotArea.js';
+import type { AnalysisResult } from '../../api/analyses.js';
 
 export const PERIODS = ['month', 'quarter', 'year'] as const;
 export type Period = (typeof PERIODS)[number];

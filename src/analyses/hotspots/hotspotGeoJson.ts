@@ -6,10 +6,15 @@
  * style by them: count, kde, gistar_z, p_value, p_adjusted, class (hotspot, coldspot or not
  * significant), and with change or classes, before, after, change and trend_class.
  */
-import type { ResolvedParam } from '../selection/analysisResult.js';
 import { bngToWgs84 } from '../../geo/projection.js';
 import type { HotspotsResult } from './hotspotAnalysis.js';
 import { cellRing } from './hotspotGrid.js';
+import type {
+  HotspotCellFeature,
+  HotspotCellProperties,
+  HotspotCellsAnswer,
+  ResolvedParam,
+} from '../../api/analyses.js';
 
 export interface Feature {
   type: 'Feature';
@@ -44,14 +49,15 @@ function layerName(result: HotspotsResult, what: string): string {
   return `svd ${what}: ${a.level} ${a.name ?? a.code}, ${result.period.from ?? '?'} to ${result.period.to ?? '?'}`;
 }
 
-const significance = (h: 'hotspot' | 'coldspot' | null): string => h ?? 'not significant';
+const significance = (h: 'hotspot' | 'coldspot' | null): HotspotCellProperties['class'] =>
+  h ?? 'not significant';
 
 export function hotspotGeoJson(
   result: HotspotsResult,
   params: Record<string, ResolvedParam>,
-): FeatureCollection {
+): HotspotCellsAnswer {
   const grid = { shape: result.grid.shape, cellSize: result.grid.cellSize };
-  const features: Feature[] = result.cells.map((c) => ({
+  const features: HotspotCellFeature[] = result.cells.map((c) => ({
     type: 'Feature',
     id: c.id,
     geometry: {

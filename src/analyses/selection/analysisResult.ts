@@ -3,28 +3,7 @@
  * option, the automatic ones marked and explained (so that a report's method section can list
  * them); warnings are deduplicated and counted, never repeated.
  */
-
-export interface ResolvedParam {
-  value: unknown;
-  /** True when svd chose the value (a default derived from the data, or a fixed default). */
-  automatic: boolean;
-  /** Why this value, in words, for automatic ones (e.g. "50 cells across the shorter side"). */
-  explanation?: string;
-  unit?: string;
-}
-
-export interface AnalysisWarning {
-  code: string;
-  message: string;
-  /** How many times the same warning arose. */
-  count: number;
-}
-
-export interface AnalysisResult<T> {
-  result: T;
-  params: Record<string, ResolvedParam>;
-  warnings: AnalysisWarning[];
-}
+import type { AnalysisWarning, ResolvedParam } from '../../api/analyses.js';
 
 /** Collects warnings, keeping one entry per code and message with a count. */
 export class Warnings {

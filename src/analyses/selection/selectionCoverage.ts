@@ -12,8 +12,7 @@
 import type { Workspace } from '../../store/openWorkspace.js';
 import { addMonths, monthRange } from '../../core/months.js';
 import type { Selection } from './selection.js';
-
-export type MonthStatus = 'complete' | 'partial' | 'missing';
+import type { MonthStatus } from '../../api/analyses.js';
 
 export interface CoverageUnit {
   source: string;

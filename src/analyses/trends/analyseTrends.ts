@@ -6,13 +6,14 @@
  */
 import type { Reporter } from '../../core/reporter.js';
 import type { Workspace } from '../../store/openWorkspace.js';
-import { Params, Warnings, type AnalysisResult } from '../selection/analysisResult.js';
+import { Params, Warnings } from '../selection/analysisResult.js';
 import { resolveSelection, type Selection } from '../selection/selection.js';
 import { monthStatuses, selectionCoverage } from '../selection/selectionCoverage.js';
 import { warnAboutSelection } from '../selection/selectionWarnings.js';
 import { SvdError } from '../../core/errors.js';
 import { formatMonthRange, formatRuns } from '../../core/months.js';
-import { summariseTrends, type MonthRange, type TrendsResult } from './summariseTrends.js';
+import { summariseTrends } from './summariseTrends.js';
+import type { AnalysisResult, MonthRange, TrendsResult } from '../../api/analyses.js';
 
 export interface TrendsOptions {
   compare?: { earlier: MonthRange; later: MonthRange };

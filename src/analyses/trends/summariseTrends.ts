@@ -14,106 +14,27 @@ import {
 } from '../../core/months.js';
 import { stateChange } from './stateChange.js';
 import { usageError } from '../../core/errors.js';
-import type { MonthStatus } from '../selection/selectionCoverage.js';
 import { formatCount, formatInterval, formatNumber, formatP } from '../selection/plainWords.js';
 import { comparePoissonCounts } from '../../core/statistics/comparePoissonCounts.js';
 import { mannKendall } from '../../core/statistics/mannKendall.js';
 import { sensSlope } from '../../core/statistics/sensSlope.js';
 import { daysInMonth, financialQuarterOf, financialYearOf } from './financialPeriods.js';
+import type {
+  MonthRange,
+  MonthStatus,
+  MonthlyPoint,
+  PeriodChange,
+  PeriodTotal,
+  SeasonalPoint,
+  TrendTest,
+  TrendsResult,
+} from '../../api/analyses.js';
 
 export interface MonthInput {
   month: string;
   status: MonthStatus;
   /** Records held for the month (all that is known, even when the month is partial). */
   held: number;
-}
-
-export interface MonthlyPoint {
-  month: string;
-  status: MonthStatus;
-  /** The month's count, or null when the month is not fully held (a gap, not a zero). */
-  count: number | null;
-  /** What is held for a partial month (0 for a missing one). */
-  held: number;
-  days: number;
-  small: boolean;
-}
-
-export interface PeriodTotal {
-  label: string;
-  from: string;
-  to: string;
-  months: number;
-  monthsHeld: number;
-  /** The total, or null unless every month of the period is held. */
-  count: number | null;
-  complete: boolean;
-  small: boolean;
-}
-
-export interface MonthRange {
-  from: string;
-  to: string;
-}
-
-export interface PeriodChange {
-  basis: string;
-  earlier: MonthRange & { count: number; days: number; months: number };
-  later: MonthRange & { count: number; days: number; months: number };
-  /** Later rate per day ÷ earlier rate per day; null when the earlier count is 0. */
-  rateRatio: number | null;
-  lower: number;
-  upper: number | null;
-  /** (rate ratio − 1) as a percentage. */
-  percentChange: number | null;
-  pValue: number;
-  significant: boolean;
-  small: boolean;
-  test: string;
-  summary: string;
-}
-
-export interface TrendTest {
-  test: string;
-  from: string;
-  to: string;
-  months: number;
-  S: number;
-  tau: number;
-  varS: number;
-  method: 'exact' | 'normal';
-  z: number | null;
-  pValue: number;
-  direction: 'up' | 'down' | 'none';
-  /** Sen's slope in incidents a month, per month; its interval (null when too few months). */
-  slope: number;
-  slopeLower: number | null;
-  slopeUpper: number | null;
-  summary: string;
-}
-
-export interface SeasonalPoint {
-  calendarMonth: number;
-  name: string;
-  /** How many held months of this calendar month the profile rests on. */
-  years: number;
-  meanCount: number | null;
-  /** Rate per day in this calendar month ÷ the rate per day over all months held (1 = average). */
-  index: number | null;
-}
-
-export interface TrendsResult {
-  from: string;
-  to: string;
-  total: number;
-  months: MonthlyPoint[];
-  quarters: PeriodTotal[];
-  financialYears: PeriodTotal[];
-  rolling12: { to: string; count: number | null }[];
-  change: PeriodChange | null;
-  trend: TrendTest | null;
-  seasonal: SeasonalPoint[];
-  summary: string[];
 }
 
 export interface TrendOptions {

@@ -10,10 +10,11 @@ import type { CountFilter } from '../../core/dimension.js';
 import { DIMENSIONS, findDimension } from '../selection/dimensions.js';
 import { type Dimension } from '../../core/dimension.js';
 import type { Workspace } from '../../store/openWorkspace.js';
-import { definitionMeta, type DefinitionMeta } from '../../definitions/classificationRuns.js';
+import { definitionMeta } from '../../definitions/classificationRuns.js';
 import type { CompiledDefinition } from '../../definitions/compileDefinition.js';
 import { offenceCodes } from '../../core/offenceCodes.js';
 import { definitionLabel } from '../../definitions/resolveDefinition.js';
+import type { BreakdownRow, TierChange, Transition, WhatIfResult } from '../../api/definitions.js';
 
 /** Breakdowns whatif offers beyond the count dimensions. */
 export const WHATIF_DIMENSIONS: readonly Dimension[] = [
@@ -26,43 +27,6 @@ export const WHATIF_DIMENSIONS: readonly Dimension[] = [
 ];
 
 export const DEFAULT_WHATIF_BY = ['offence', 'month', 'lsoa_district'] as const;
-
-export interface TierChange {
-  tier: string;
-  base: number;
-  proposal: number;
-  change: number;
-  /** Change as a percentage of the base count; null when the base count is 0. */
-  percent: number | null;
-}
-
-export interface Transition {
-  from: string;
-  to: string;
-  n: number;
-}
-
-export interface BreakdownRow {
-  value: string | null;
-  label?: string;
-  from: string;
-  to: string;
-  n: number;
-}
-
-export interface WhatIfResult {
-  base: DefinitionMeta;
-  proposal: DefinitionMeta;
-  /** Records compared (after any --where). */
-  records: number;
-  /** Records carrying none of the fields either definition reads (no-data under both). */
-  noData: number;
-  changed: number;
-  tiers: TierChange[];
-  transitions: Transition[];
-  breakdowns: { by: string; rows: BreakdownRow[] }[];
-  headline: string;
-}
 
 const STATUSES = ['none', 'excluded', 'no-data'];
 const nf = new Intl.NumberFormat('en-GB');

@@ -7,7 +7,7 @@
  */
 import type { Reporter } from '../../core/reporter.js';
 import type { Workspace } from '../../store/openWorkspace.js';
-import { Params, Warnings, type AnalysisResult } from '../selection/analysisResult.js';
+import { Params, Warnings } from '../selection/analysisResult.js';
 import { formatCount, formatPercent } from '../selection/plainWords.js';
 import { resolveSelection, type Selection } from '../selection/selection.js';
 import { monthStatuses, selectionCoverage } from '../selection/selectionCoverage.js';
@@ -15,42 +15,14 @@ import { warnAboutSelection } from '../selection/selectionWarnings.js';
 import { utcToLondon } from '../../core/londonTime.js';
 import { usageError } from '../../core/errors.js';
 import { daysInMonth } from '../trends/financialPeriods.js';
-import { seasonalProfile, type SeasonalPoint } from '../trends/summariseTrends.js';
+import { seasonalProfile } from '../trends/summariseTrends.js';
 import { DAYS, addAoristic } from './aoristicWeights.js';
+import type { AnalysisResult, SeasonalPoint, WhenResult } from '../../api/analyses.js';
 
 export interface WhenOptions {
   /** Ranges longer than this many hours are counted apart instead of spread (default: none). */
   maxSpanHours?: number;
   smallCount?: number;
-}
-
-export interface WhenResult {
-  /** 7 rows (Monday first) × 24 hours of apportioned counts, or null when no record has a time. */
-  matrix: number[][] | null;
-  byDay: { day: string; count: number }[] | null;
-  byHour: { hour: number; count: number }[] | null;
-  records: {
-    selected: number;
-    /** Placed in the matrix. */
-    placed: number;
-    /** An exact time (from = to). */
-    exactTime: number;
-    /** A range, spread over its hours. */
-    range: number;
-    /** Of the ranges: a whole day or days with no time (date only). */
-    dateOnly: number;
-    /** Of the ranges: longer than a day, and longer than a week. */
-    longerThanDay: number;
-    longerThanWeek: number;
-    /** Not placed: no time at all (by source), or a range longer than maxSpanHours. */
-    noTime: Record<string, number>;
-    tooLong: number;
-  };
-  /** The share of placed weight that comes from exact times rather than spread ranges. */
-  exactShare: number | null;
-  peaks: { day: string; hour: number; count: number }[];
-  seasonal: SeasonalPoint[];
-  summary: string[];
 }
 
 const HOUR = 3_600_000;

@@ -7,49 +7,17 @@
  */
 import type { Reporter } from '../../core/reporter.js';
 import type { Workspace } from '../../store/openWorkspace.js';
-import { Params, Warnings, type AnalysisResult } from '../selection/analysisResult.js';
+import { Params, Warnings } from '../selection/analysisResult.js';
 import { formatCount, formatInterval, formatPercent } from '../selection/plainWords.js';
 import { resolveSelection, type Selection } from '../selection/selection.js';
 import { warnAboutSelection } from '../selection/selectionWarnings.js';
 import { LOCATION_TYPES, SEXES, parseAgeBand } from '../../core/vocabulary.js';
 import { wilsonInterval } from '../../core/statistics/wilsonInterval.js';
+import type { AgeSexTable, AnalysisResult, Share, WhoResult } from '../../api/analyses.js';
 
 export interface WhoOptions {
   confidence?: number;
   smallCount?: number;
-}
-
-export interface AgeSexTable {
-  /** One row per age band (youngest first, "unknown" last), a count per sex. */
-  rows: { band: string; counts: Record<string, number>; total: number }[];
-  sexes: string[];
-  total: number;
-  /** Records with neither an age nor a sex for this person (e.g. offences with no victim). */
-  noPerson: number;
-  /** Cells below the small-count threshold (not zero). */
-  smallCells: number;
-}
-
-export interface Share {
-  name: string;
-  description: string;
-  /** Records with the quality, of `total` with the value known. */
-  count: number;
-  total: number;
-  unknown: number;
-  share: number | null;
-  lower: number | null;
-  upper: number | null;
-  small: boolean;
-}
-
-export interface WhoResult {
-  records: { selected: number; withPersonData: number; policeUk: number };
-  victims: AgeSexTable;
-  suspects: AgeSexTable;
-  shares: Share[];
-  locationTypes: { type: string; class: string; count: number }[];
-  summary: string[];
 }
 
 interface Row {

@@ -14,9 +14,8 @@ import { bngToWgs84 } from '../../geo/projection.js';
 import { SvdError } from '../../core/errors.js';
 import { DIMENSIONS } from '../../analyses/selection/dimensions.js';
 import { incidentFilterSql } from '../../analyses/selection/incidentFilter.js';
-import type { DefinitionMeta } from '../../definitions/classificationRuns.js';
 import { TIER_DIMENSIONS } from '../../definitions/tierDimensions.js';
-import { computeRates, type RateRow, type RatesResult } from '../../analyses/rates/computeRates.js';
+import { computeRates } from '../../analyses/rates/computeRates.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import {
   filtersToSelection,
@@ -27,35 +26,13 @@ import {
   type DashboardContext,
   type DashboardFilters,
 } from './dashboardFilters.js';
-
-/** An LSOA named as a reader knows it: its ward, district and most common location text. */
-export interface LsoaPlace {
-  ward: string | null;
-  district: string | null;
-  street: string | null;
-}
-
-export interface DashboardMap {
-  level: 'lsoa11';
-  rows: RateRow[];
-  unplaced: number;
-  metadata: RatesResult['metadata'];
-  definition: DefinitionMeta | null;
-  /** Per LSOA code. */
-  places: Record<string, LsoaPlace>;
-  /** The districts of the LSOAs: name and a WGS84 point inside it to write the name at. */
-  districts: {
-    code: string;
-    name: string | null;
-    label: [number, number] | null;
-    /** The outline, the union of its LSOAs on the map, as WGS84 rings. */
-    rings: [number, number][][];
-  }[];
-  /** The months the map covers (the selection's, else those of the records mapped). */
-  period: { from: string | null; to: string | null };
-  /** The 10 LSOAs with most incidents (codes, most first). */
-  top: string[];
-}
+import type {
+  AreaFeatureCollection,
+  DashboardMap,
+  LsoaPlace,
+  MapPoint,
+  PointsAnswer,
+} from '../../api/dashboard.js';
 
 /** The label given most (ties: the first alphabetically), or null. */
 function mostCommon(tally: Map<string, number> | undefined): string | null {
@@ -199,16 +176,6 @@ export async function dashboardMap(
   };
 }
 
-export interface AreaFeatureCollection {
-  type: 'FeatureCollection';
-  features: {
-    type: 'Feature';
-    id: string;
-    properties: { code: string; name: string | null };
-    geometry: unknown;
-  }[];
-}
-
 /** The stored boundaries of LSOAs 2011 (within an area, when given) as WGS84 GeoJSON. */
 export async function areaBoundaries(
   ws: Workspace,
@@ -245,12 +212,6 @@ export async function areaBoundaries(
   };
 }
 
-export interface MapPoint {
-  lon: number;
-  lat: number;
-  n: number;
-}
-
 export const MAX_POINTS = 20_000;
 
 /**
@@ -261,7 +222,7 @@ export async function incidentPoints(
   ws: Workspace,
   filters: DashboardFilters,
   context: DashboardContext,
-): Promise<{ points: MapPoint[]; total: number; truncated: boolean }> {
+): Promise<PointsAnswer> {
   const selection = filtersToSelection(filters);
   const definition =
     filters.definition === undefined

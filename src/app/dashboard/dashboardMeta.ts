@@ -3,57 +3,12 @@
  * configuration (partnerships, their districts, the force area), the definitions classified in
  * the workspace with their tiers, the sources, and whether any synthetic batch is held.
  */
-import {
-  definitionMeta,
-  latestRuns,
-  type DefinitionMeta,
-} from '../../definitions/classificationRuns.js';
+import { definitionMeta, latestRuns } from '../../definitions/classificationRuns.js';
 import { loadStoredDefinition } from '../../definitions/storeDefinition.js';
 import { storedPartnershipConfig } from '../../geo/partnershipConfig.js';
 import { SOFTWARE_VERSION } from '../../core/version.js';
 import type { Workspace } from '../../store/openWorkspace.js';
-
-export interface AreaOption {
-  /** The filter value, e.g. `district:E07000178`. */
-  value: string;
-  level: 'csp' | 'district' | 'force';
-  code: string;
-  name: string;
-  /** The partnership or force an area lies within (for indenting a list). */
-  within: string | null;
-}
-
-export interface ClassifiedDefinition extends DefinitionMeta {
-  classifiedAt: string;
-  tiers: { id: string; label: string }[];
-}
-
-export interface DashboardMeta {
-  software: string;
-  workspace: string;
-  months: { first: string | null; last: string | null };
-  areas: AreaOption[];
-  /** The area a page shows when none is chosen: the partnership, else everything. */
-  defaultArea: string;
-  definitions: ClassifiedDefinition[];
-  /** The definition a page uses when none is chosen. */
-  defaultDefinition: string | null;
-  /**
-   * The tier a page counts when none is chosen: the primary (first) tier of the default
-   * definition, so that a page counts serious violence; `tier=all` counts every record.
-   */
-  defaultTier: string | null;
-  /**
-   * The source a page shows when none is chosen: the force extract when held (the only source a
-   * definition can be applied to exactly, and of which police.uk's rows are the open copy, so
-   * adding the two would count incidents twice), else police.uk.
-   */
-  defaultSource: string | null;
-  sources: { source: string; records: number; synthetic: boolean }[];
-  syntheticBatches: number;
-  hasBoundaries: boolean;
-  hasPopulation: boolean;
-}
+import type { AreaOption, ClassifiedDefinition, DashboardMeta } from '../../api/dashboard.js';
 
 /** The definition used when none is named: the partnership's own, else the first classified. */
 export const PREFERRED_DEFINITIONS = ['thames-valley-vru', 'home-office-success-measures'];

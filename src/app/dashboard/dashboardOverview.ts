@@ -10,10 +10,9 @@ import { countIncidents } from '../../analyses/counts/countIncidents.js';
 import { type CountFilter } from '../../core/dimension.js';
 import { DIMENSIONS } from '../../analyses/selection/dimensions.js';
 import type { CountsDefinition } from '../../definitions/countsDefinition.js';
-import type { DefinitionMeta } from '../../definitions/classificationRuns.js';
 import { resolveDefinition } from '../../definitions/resolveDefinition.js';
 import { TIER_DIMENSIONS } from '../../definitions/tierDimensions.js';
-import { sourceCoverage, type SourceCoverage } from '../../analyses/coverage/sourceCoverage.js';
+import { sourceCoverage } from '../../analyses/coverage/sourceCoverage.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import {
   filtersToSelection,
@@ -23,36 +22,7 @@ import {
   type DashboardContext,
   type DashboardFilters,
 } from './dashboardFilters.js';
-
-export interface DefinitionInUse {
-  meta: DefinitionMeta;
-  classifiedAt: string;
-  /** Records ingested after the classification (they count as "unclassified"). */
-  unclassified: number;
-  /** Tiers needing a field no record carries: missing, not zero. */
-  unavailableTiers: { tier: string; fields: string[] }[];
-  notes: string[];
-}
-
-export interface TierCount {
-  tier: string;
-  label: string;
-  /** Null when the tier is missing (no record can carry what it needs). */
-  n: number | null;
-}
-
-export interface DashboardOverview {
-  definition: DefinitionInUse | null;
-  /** Each incident once, in its first tier, then none / excluded / no-data / unclassified. */
-  tiers: TierCount[];
-  total: number;
-  /** Incidents of the selection (tier included) by month. */
-  months: { month: string; n: number }[];
-  bySource: { source: string; n: number }[];
-  successMeasures: { definition: DefinitionMeta; measures: TierCount[] } | null;
-  synthetic: { incidents: number };
-  coverage: SourceCoverage;
-}
+import type { DashboardOverview, DefinitionInUse, TierCount } from '../../api/dashboard.js';
 
 const STATUS_LABELS: Record<string, string> = {
   none: 'In no tier',

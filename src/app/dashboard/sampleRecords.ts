@@ -14,16 +14,7 @@ import {
   type DashboardContext,
   type DashboardFilters,
 } from './dashboardFilters.js';
-
-export interface SampleRecord {
-  id: number;
-  source: string;
-  month: string;
-  crime_type: string | null;
-  offence_code: string | null;
-  offence_description: string | null;
-  tier: string | null;
-}
+import type { SampleRecord } from '../../api/dashboard.js';
 
 export async function sampleRecords(
   ws: Workspace,

@@ -15,7 +15,7 @@ import { fixedClock } from '../../core/clock.js';
 import { importStrategy } from '../../strategy/importStrategy.js';
 import { closeReview, startReview } from '../../strategy/reviews.js';
 import type { Workspace } from '../../store/openWorkspace.js';
-import { getCoverage, type Coverage } from '../../analyses/coverage/getCoverage.js';
+import { getCoverage } from '../../analyses/coverage/getCoverage.js';
 import { countIncidents, type CountsResult } from '../../analyses/counts/countIncidents.js';
 import {
   ingestPoliceUk,
@@ -33,6 +33,7 @@ import { ingestIstv } from '../../sources/istv/ingestIstv.js';
 import type { PartnerRunReport } from '../../sources/partner/partnerBatch.js';
 import { classifyRecords, refreshDerivedData } from '../deriveData.js';
 import { shippedDefinition } from '../../definitions/shippedDefinitions.js';
+import type { Coverage } from '../../api/dashboard.js';
 
 export const OXFORDSHIRE_DISTRICTS = [
   'Cherwell',

@@ -4,7 +4,6 @@ import { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
 import { isMonth } from '../../core/months.js';
 import { analyseTrends } from '../../analyses/trends/analyseTrends.js';
-import type { MonthRange } from '../../analyses/trends/summariseTrends.js';
 import { fixed, parseNumberOption, reportAnalysis } from '../analysisOutput.js';
 import { commandContext, withCommandWorkspace } from '../context.js';
 import type { CliIo } from '../io.js';
@@ -14,6 +13,7 @@ import {
   type SelectionOptions,
 } from '../selectionOptions.js';
 import { formatTable } from '../table.js';
+import type { MonthRange } from '../../api/analyses.js';
 
 interface TrendsCliOptions extends SelectionOptions {
   compare?: string;

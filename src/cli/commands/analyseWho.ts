@@ -1,6 +1,6 @@
 /** `svd analyse who`: victims and suspects by age and sex, and the shares with their intervals. */
 import { Command } from 'commander';
-import { analyseWho, type AgeSexTable } from '../../analyses/who/analyseWho.js';
+import { analyseWho } from '../../analyses/who/analyseWho.js';
 import { parseNumberOption, percent, reportAnalysis } from '../analysisOutput.js';
 import { commandContext, withCommandWorkspace } from '../context.js';
 import type { CliIo } from '../io.js';
@@ -10,6 +10,7 @@ import {
   type SelectionOptions,
 } from '../selectionOptions.js';
 import { formatTable } from '../table.js';
+import type { AgeSexTable } from '../../api/analyses.js';
 
 interface WhoCliOptions extends SelectionOptions {
   confidence?: string;

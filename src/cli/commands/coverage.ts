@@ -1,13 +1,10 @@
 import { Command } from 'commander';
-import {
-  getCoverage,
-  parseCoverageDataset,
-  type Coverage,
-} from '../../analyses/coverage/getCoverage.js';
+import { getCoverage, parseCoverageDataset } from '../../analyses/coverage/getCoverage.js';
 import { formatMonthRange, formatRuns, monthRuns } from '../../core/months.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { cell, formatTable } from '../table.js';
+import type { Coverage } from '../../api/dashboard.js';
 
 const MISSING = 'missing';
 

@@ -9,7 +9,7 @@ import { readStrategyText, strategyError } from '../../strategy/readStrategy.js'
 import { strategyJsonSchema } from '../../strategy/schema.js';
 import { loadStrategy, requireStrategy, strategyRevisions } from '../../strategy/storeStrategy.js';
 import { strategyContext } from '../../strategy/strategyContext.js';
-import { strategyTree, type StrategyTree } from '../../strategy/strategyTree.js';
+import { strategyTree } from '../../strategy/strategyTree.js';
 import { strategyToYaml } from '../../strategy/writeStrategy.js';
 import { readFileSync } from 'node:fs';
 import { SvdError, errorMessage } from '../../core/errors.js';
@@ -17,6 +17,7 @@ import { commandClock } from '../clock.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
+import type { StrategyTree } from '../../api/strategy.js';
 
 const DB_HELP = 'workspace file (default: $SVD_DB, else ./svd.duckdb)';
 

@@ -9,12 +9,12 @@ import {
   WHATIF_DIMENSIONS,
   parseWhatIfBy,
   whatIf,
-  type WhatIfResult,
 } from '../../analyses/whatIf/whatIf.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import { definitionTitleLine, proxyNote } from '../definitionText.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
+import type { WhatIfResult } from '../../api/definitions.js';
 
 interface WhatIfOptions extends CommonOptions {
   base: string;

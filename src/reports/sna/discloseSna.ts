@@ -22,10 +22,10 @@ import {
 } from '../../analyses/selection/plainWords.js';
 import { formatMonth, formatMonthRange, monthsHeldPhrase } from '../../core/months.js';
 import { changeFraction, stateChange } from '../../analyses/trends/stateChange.js';
-import type { AnalysisWarning } from '../../analyses/selection/analysisResult.js';
 import { chooseMapLevel, discloseSnaMap } from './discloseSnaMap.js';
 import type { DisclosedSna, RawTable, ShownTable, SnaData } from './snaTypes.js';
 import { resolveDocumentControl, type DocumentControl } from './documentControl.js';
+import type { AnalysisWarning } from '../../api/analyses.js';
 
 const RECORDS = { one: 'record', many: 'records' };
 

@@ -4,7 +4,6 @@
  * first tier of the definition), counts as computed. Nothing here is fit to publish yet: the
  * result goes through `discloseSna` for its audience.
  */
-import type { AnalysisWarning, ResolvedParam } from '../../analyses/selection/analysisResult.js';
 import { resolveSelection, type Selection } from '../../analyses/selection/selection.js';
 import { selectionCoverage } from '../../analyses/selection/selectionCoverage.js';
 import { listBatches } from '../../store/listBatches.js';
@@ -28,6 +27,7 @@ import { analyseWhen } from '../../analyses/when/analyseWhen.js';
 import { analyseWho } from '../../analyses/who/analyseWho.js';
 import { gatherSnaMap } from './gatherSnaMap.js';
 import type { LsoaOnMap, RawTable, SnaData } from './snaTypes.js';
+import type { AnalysisWarning, ResolvedParam } from '../../api/analyses.js';
 
 export interface SnaOptions {
   /** `LEVEL=CODE`, or a partnership, district or force code or name. */

@@ -5,7 +5,7 @@
  */
 import { formatMonthRange } from '../../core/months.js';
 import { formatCount, formatNumber, formatPercent } from '../../analyses/selection/plainWords.js';
-import type { ResolvedParam } from '../../analyses/selection/analysisResult.js';
+import type { ResolvedParam } from '../../api/analyses.js';
 
 export interface ParamRow {
   /** The analyses the row is about (several when common to them). */

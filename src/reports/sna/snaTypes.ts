@@ -7,11 +7,11 @@
  *    that count is shown;
  * 3. the HTML, rendered from `DisclosedSna` alone, so nothing withheld can reach it.
  */
-import type { ResolvedParam, AnalysisWarning } from '../../analyses/selection/analysisResult.js';
 import type { DisclosedFigure, DisclosedTable, DisclosurePolicy } from '../../disclosure/index.js';
 import type { Shape } from '../../geo/shapes.js';
 import type { HotOrCold } from '../../analyses/hotspots/hotspotAnalysis.js';
 import type { DocumentControl } from './documentControl.js';
+import type { AnalysisWarning, ResolvedParam } from '../../api/analyses.js';
 
 /** A table of whole counts as computed, rows × columns, with where the counts come from. */
 export interface RawTable {

@@ -11,6 +11,15 @@ import { analyseHealthVsPolice } from '../../analyses/health/analyseHealthVsPoli
 import { analyseHotspots } from '../../analyses/hotspots/analyseHotspots.js';
 import { hotspotGeoJson } from '../../analyses/hotspots/hotspotGeoJson.js';
 import { filtersToSelection, parseArea } from '../../app/dashboard/dashboardFilters.js';
+// Each handler is typed with its answer as the web app reads it, so the two cannot drift apart.
+import type {
+  DeprivationAnswer,
+  HealthVsPoliceAnswer,
+  HotspotCellsAnswer,
+  TrendsAnswer,
+  WhenAnswer,
+  WhoAnswer,
+} from '../../api/index.js';
 import { queryObject, type RouteContext } from '../routeContext.js';
 import { FILTER_PROPERTIES, filtersOf, type FilterQuery } from './filterSchema.js';
 
@@ -26,7 +35,8 @@ export function registerAnalysisRoutes(ctx: RouteContext): void {
         'monthly series with gaps, financial years and quarters, rolling 12 months, change between periods and the trend test, as `svd analyse trends --json`',
       querystring: filters,
     },
-    (q) => pool.read((ws) => analyseTrends(ws, filtersToSelection(filtersOf(q)), {}, context)),
+    (q): Promise<TrendsAnswer> =>
+      pool.read((ws) => analyseTrends(ws, filtersToSelection(filtersOf(q)), {}, context)),
   );
 
   ctx.get<FilterQuery>(
@@ -36,7 +46,8 @@ export function registerAnalysisRoutes(ctx: RouteContext): void {
         'hour × day-of-week matrix (ranges spread over their hours) and seasonal pattern, as `svd analyse when --json`',
       querystring: filters,
     },
-    (q) => pool.read((ws) => analyseWhen(ws, filtersToSelection(filtersOf(q)), {}, context)),
+    (q): Promise<WhenAnswer> =>
+      pool.read((ws) => analyseWhen(ws, filtersToSelection(filtersOf(q)), {}, context)),
   );
 
   ctx.get<FilterQuery>(
@@ -46,7 +57,8 @@ export function registerAnalysisRoutes(ctx: RouteContext): void {
         'victims and suspects by age band and sex, under-25, domestic, knife and location shares with intervals, as `svd analyse who --json`',
       querystring: filters,
     },
-    (q) => pool.read((ws) => analyseWho(ws, filtersToSelection(filtersOf(q)), {}, context)),
+    (q): Promise<WhoAnswer> =>
+      pool.read((ws) => analyseWho(ws, filtersToSelection(filtersOf(q)), {}, context)),
   );
 
   ctx.get<FilterQuery>(
@@ -56,7 +68,7 @@ export function registerAnalysisRoutes(ctx: RouteContext): void {
         'rates by IMD decile with the decile 1 : decile 10 ratio and correlations with the domains, as `svd analyse deprivation --json`',
       querystring: filters,
     },
-    (q) =>
+    (q): Promise<DeprivationAnswer> =>
       pool.read((ws) => {
         const f = filtersOf(q);
         const area = f.area === undefined ? null : parseArea(f.area);
@@ -78,7 +90,7 @@ export function registerAnalysisRoutes(ctx: RouteContext): void {
         'A&E assault attendances (ISTV) beside police-recorded assaults with injury, by month and method, and the share unreported, as `svd analyse health-vs-police --json`',
       querystring: filters,
     },
-    (q) =>
+    (q): Promise<HealthVsPoliceAnswer> =>
       pool.read((ws) => analyseHealthVsPolice(ws, filtersToSelection(filtersOf(q)), {}, context)),
   );
 
@@ -114,7 +126,7 @@ export function registerAnalysisRoutes(ctx: RouteContext): void {
       querystring: filters,
       produces: 'application/geo+json',
     },
-    async (q) => {
+    async (q): Promise<HotspotCellsAnswer> => {
       const a = await hotspots(q);
       return hotspotGeoJson(a.result, a.params);
     },

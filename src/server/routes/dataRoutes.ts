@@ -21,6 +21,18 @@ import {
   checkTierDimensions,
 } from '../../definitions/tierDimensions.js';
 import path from 'node:path';
+// Each handler is typed with its answer as the web app reads it, so the two cannot drift apart.
+import type {
+  AreaFeatureCollection,
+  BatchMessageRow,
+  BatchRow,
+  CoverageAnswer,
+  DashboardMap,
+  DashboardMeta,
+  DashboardOverview,
+  PointsAnswer,
+  UploadAnswer,
+} from '../../api/index.js';
 import { queryObject, type RouteContext } from '../routeContext.js';
 import { FILTER_PROPERTIES, filtersOf, type FilterQuery } from './filterSchema.js';
 
@@ -34,7 +46,7 @@ export function registerDataRoutes(ctx: RouteContext): void {
       summary:
         'what the filters can offer: months, areas of the partnership, classified definitions and their tiers, sources',
     },
-    () => pool.read((ws) => dashboardMeta(ws, path.basename(pool.path))),
+    (): Promise<DashboardMeta> => pool.read((ws) => dashboardMeta(ws, path.basename(pool.path))),
   );
 
   ctx.get<FilterQuery>(
@@ -44,7 +56,8 @@ export function registerDataRoutes(ctx: RouteContext): void {
         'serious violence by tier under the definition, monthly series, success measures, sources and their coverage and freshness',
       querystring: filters,
     },
-    (q) => pool.read((ws) => dashboardOverview(ws, filtersOf(q), ctx.dashboard)),
+    (q): Promise<DashboardOverview> =>
+      pool.read((ws) => dashboardOverview(ws, filtersOf(q), ctx.dashboard)),
   );
 
   ctx.get<{ by: string; where?: string[]; definition?: string }>(
@@ -99,7 +112,7 @@ export function registerDataRoutes(ctx: RouteContext): void {
         'incidents and rates per 1,000 residents by LSOA 2011 with exact Poisson intervals, as `svd rates --by lsoa11`',
       querystring: filters,
     },
-    (q) =>
+    (q): Promise<DashboardMap> =>
       pool.read((ws) =>
         dashboardMap(ws, filtersOf(q), { ...ctx.dashboard, reporter: ctx.reporter }),
       ),
@@ -112,7 +125,7 @@ export function registerDataRoutes(ctx: RouteContext): void {
       querystring: queryObject({ area: FILTER_PROPERTIES['area']! }),
       produces: 'application/geo+json',
     },
-    (q) =>
+    (q): Promise<AreaFeatureCollection> =>
       pool.read((ws) =>
         areaBoundaries(ws, q.area === undefined || q.area === 'all' ? undefined : q.area),
       ),
@@ -125,7 +138,8 @@ export function registerDataRoutes(ctx: RouteContext): void {
         'located incidents of the selection grouped by map point (police.uk points are snapped: approximate)',
       querystring: filters,
     },
-    (q) => pool.read((ws) => incidentPoints(ws, filtersOf(q), ctx.dashboard)),
+    (q): Promise<PointsAnswer> =>
+      pool.read((ws) => incidentPoints(ws, filtersOf(q), ctx.dashboard)),
   );
 
   ctx.get<{ dataset?: string }>(
@@ -137,7 +151,7 @@ export function registerDataRoutes(ctx: RouteContext): void {
         dataset: { type: 'string', enum: ['street', 'outcomes', 'stop-and-search'] },
       }),
     },
-    (q) =>
+    (q): Promise<CoverageAnswer> =>
       pool.read(async (ws) => ({
         policeUk: await getCoverage(ws, parseCoverageDataset(q.dataset ?? 'street')),
         sources: await sourceCoverage(ws),
@@ -149,7 +163,7 @@ export function registerDataRoutes(ctx: RouteContext): void {
       url: '/api/batches',
       summary: 'every ingested file with its provenance, as `svd batches --json`',
     },
-    () => pool.read((ws) => listBatches(ws)),
+    (): Promise<BatchRow[]> => pool.read((ws) => listBatches(ws)),
   );
 
   ctx.get<{ id: number }>(
@@ -158,7 +172,8 @@ export function registerDataRoutes(ctx: RouteContext): void {
       summary: "a batch's validation report: errors, warnings and notes as stored",
       params: queryObject({ id: { type: 'integer', minimum: 1 } }, ['id']),
     },
-    (_q, request) => pool.read((ws) => batchMessages(ws, (request.params as { id: number }).id)),
+    (_q, request): Promise<BatchMessageRow[]> =>
+      pool.read((ws) => batchMessages(ws, (request.params as { id: number }).id)),
   );
 
   ctx.route(
@@ -189,7 +204,7 @@ export function registerDataRoutes(ctx: RouteContext): void {
       body: { type: 'string', format: 'binary' },
       bodyType: 'application/octet-stream',
     },
-    async (request) => {
+    async (request): Promise<UploadAnswer> => {
       const q = request.query as {
         kind: string;
         name: string;

@@ -8,6 +8,13 @@ import { resolveDefinition } from '../../definitions/resolveDefinition.js';
 import { parseWhatIfBy, whatIf, WHATIF_DIMENSIONS } from '../../analyses/whatIf/whatIf.js';
 import { parseWhere } from '../../analyses/counts/countIncidents.js';
 import { sampleRecords } from '../../app/dashboard/sampleRecords.js';
+// Each handler is typed with its answer as the web app reads it, so the two cannot drift apart.
+import type {
+  DefinitionAnswer,
+  ExplainAnswer,
+  SampleRecord,
+  WhatIfAnswer,
+} from '../../api/index.js';
 import { queryObject, type RouteContext } from '../routeContext.js';
 import { FILTER_PROPERTIES, filtersOf, type FilterQuery } from './filterSchema.js';
 
@@ -38,7 +45,7 @@ export function registerDefinitionRoutes(ctx: RouteContext): void {
         'a definition in readable form: tiers, rules in plain words, exclusions, offence codes',
       params: queryObject({ spec: DEFINITION_ID }, ['spec']),
     },
-    (_q, request) =>
+    (_q, request): Promise<DefinitionAnswer> =>
       pool.read(async (ws) => {
         const spec = (request.params as { spec: string }).spec;
         const resolved = await resolveDefinition(spec, { ws, cwd: ctx.cwd });
@@ -59,7 +66,7 @@ export function registerDefinitionRoutes(ctx: RouteContext): void {
         limit: { type: 'integer', minimum: 1, maximum: 200 },
       }),
     },
-    (q) =>
+    (q): Promise<SampleRecord[]> =>
       pool.read((ws) =>
         sampleRecords(ws, filtersOf(q), { ...ctx.dashboard, limit: q.limit ?? 25 }),
       ),
@@ -73,7 +80,7 @@ export function registerDefinitionRoutes(ctx: RouteContext): void {
       params: queryObject({ id: { type: 'integer', minimum: 1 } }, ['id']),
       querystring: queryObject({ definition: DEFINITION_ID }, ['definition']),
     },
-    (q, request) =>
+    (q, request): Promise<ExplainAnswer> =>
       pool.read(async (ws) => {
         const {
           notes: _notes,
@@ -107,7 +114,7 @@ export function registerDefinitionRoutes(ctx: RouteContext): void {
         additionalProperties: false,
       },
     },
-    async (request) => {
+    async (request): Promise<WhatIfAnswer> => {
       const body = request.body as {
         base: string;
         proposal: string;

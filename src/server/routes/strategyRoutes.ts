@@ -5,6 +5,13 @@ import { reviewHistory } from '../../strategy/reviewHistory.js';
 import { requireStrategy } from '../../strategy/storeStrategy.js';
 import { strategyTree } from '../../strategy/strategyTree.js';
 import { ACTION_STATUSES } from '../../strategy/schema.js';
+// Each handler is typed with its answer as the web app reads it, so the two cannot drift apart.
+import type {
+  ActionRow,
+  MeasuresAnswer,
+  ReviewHistoryEntry,
+  StrategyAnswer,
+} from '../../api/index.js';
 import { queryObject, type RouteContext } from '../routeContext.js';
 
 const MONTH = '^\\d{4}-(0[1-9]|1[0-2])$';
@@ -18,7 +25,7 @@ export function registerStrategyRoutes(ctx: RouteContext): void {
       summary:
         'the strategy as a tree: priorities, objectives, actions (with overdue) and measures, as `svd strategy show --json`',
     },
-    () =>
+    (): Promise<StrategyAnswer> =>
       pool.read(async (ws) => {
         const stored = await requireStrategy(ws);
         return { ...strategyTree(stored.file, ctx.clock), revision: stored.revision };
@@ -41,7 +48,7 @@ export function registerStrategyRoutes(ctx: RouteContext): void {
         priority: { type: 'string', maxLength: 100 },
       }),
     },
-    (q) =>
+    (q): Promise<ActionRow[]> =>
       pool.read(async (ws) =>
         listActions(
           (await requireStrategy(ws)).file,
@@ -63,7 +70,7 @@ export function registerStrategyRoutes(ctx: RouteContext): void {
         "the strategy's measures from the workspace: value, interval, baseline, target, on-track status and the series over time, as `svd measures --json`",
       querystring: queryObject({ to: { type: 'string', pattern: MONTH } }),
     },
-    (q) =>
+    (q): Promise<MeasuresAnswer> =>
       pool.read(async (ws) =>
         evaluateMeasures(ws, (await requireStrategy(ws)).file, {
           reporter: ctx.reporter,
@@ -80,6 +87,6 @@ export function registerStrategyRoutes(ctx: RouteContext): void {
       summary:
         'the closed reviews, each with what changed since the one before (measures and actions)',
     },
-    () => pool.read((ws) => reviewHistory(ws)),
+    (): Promise<ReviewHistoryEntry[]> => pool.read((ws) => reviewHistory(ws)),
   );
 }

@@ -1,11 +1,11 @@
-import type { Meta } from '../types';
+import type { ClassifiedDefinition, DashboardMeta } from '@api';
 import type { Filters } from '../url';
 
 /** The definition the filters name (`ID` or `ID@VERSION`), among those classified. */
 export function definitionOf(
-  meta: Meta,
+  meta: DashboardMeta,
   spec: string | undefined,
-): Meta['definitions'][number] | undefined {
+): ClassifiedDefinition | undefined {
   return meta.definitions.find((d) => d.id === spec || `${d.id}@${d.version}` === spec);
 }
 
@@ -13,7 +13,7 @@ export function definitionOf(
  * What the page counts, in words: "Serious violence (primary tier of thames-valley-vru v1)" by
  * default, another tier when one is chosen, or all records when "All records" is.
  */
-export function countingWords(meta: Meta, filters: Filters): string {
+export function countingWords(meta: DashboardMeta, filters: Filters): string {
   const d = definitionOf(meta, filters.definition);
   if (d === undefined) return 'All records (no definition classified)';
   const of = `${d.id} v${d.version}`;
@@ -25,7 +25,7 @@ export function countingWords(meta: Meta, filters: Filters): string {
 }
 
 /** The line at the top of a page saying what it counts, and how to count everything. */
-export function CountingLine({ meta, filters }: { meta: Meta; filters: Filters }) {
+export function CountingLine({ meta, filters }: { meta: DashboardMeta; filters: Filters }) {
   const all = (filters.tier ?? 'all') === 'all';
   return (
     <p className="counting" data-testid="counting">

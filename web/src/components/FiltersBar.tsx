@@ -1,10 +1,10 @@
-import type { Meta } from '../types';
+import type { DashboardMeta } from '@api';
 import type { Filters, FilterKey } from '../url';
 import { fmtMonth, monthSpan } from '../format';
 import { definitionOf } from './CountingLine';
 
 export interface FiltersBarProps {
-  meta: Meta;
+  meta: DashboardMeta;
   filters: Filters;
   onChange: (key: FilterKey, value: string) => void;
 }

@@ -1,23 +1,11 @@
 import type { ReactNode } from 'react';
-import type { PageProps } from '../App';
+import type { AnalysisResult } from '@api';
+import type { PageProps } from '../pageProps';
 import { getJson } from '../api';
 import { CountingLine } from '../components/CountingLine';
 import { Show } from '../components/Status';
 import { filterParams } from '../url';
 import { useApi } from '../useApi';
-
-export interface ResolvedParam {
-  value: unknown;
-  automatic: boolean;
-  explanation?: string;
-  unit?: string;
-}
-
-export interface Analysis<T> {
-  result: T;
-  params: Record<string, ResolvedParam>;
-  warnings: { code: string; message: string; count: number }[];
-}
 
 /** Loads an analysis for the page's filters; shows its sentences, warnings and method around it. */
 export function AnalysisPage<T extends { summary: string[] }>({
@@ -37,7 +25,7 @@ export function AnalysisPage<T extends { summary: string[] }>({
   const { tier: _tier, ...withoutTier } = filters;
   const params = filterParams(counting === undefined ? filters : withoutTier);
   const loaded = useApi(`${endpoint}|${params.toString()}`, () =>
-    getJson<Analysis<T>>(endpoint, params),
+    getJson<AnalysisResult<T>>(endpoint, params),
   );
   return (
     <>

@@ -1,5 +1,14 @@
 import { useMemo } from 'react';
-import type { PageProps } from '../App';
+import type {
+  AgeSexTable,
+  DeprivationResult,
+  HealthVsPoliceResult,
+  PeriodTotal,
+  TrendsResult,
+  WhenResult,
+  WhoResult,
+} from '@api';
+import type { PageProps } from '../pageProps';
 import { Chart } from '../components/Chart';
 import { DataTable } from '../components/DataTable';
 import { Empty } from '../components/Status';
@@ -17,26 +26,6 @@ import { heldOr, monthAxis, monthPoints } from '../timeAxis';
 import { AnalysisPage } from './AnalysisFrame';
 
 const pct = (v: number | null): string => fmtShare(v);
-
-interface PeriodTotal {
-  label: string;
-  from: string;
-  to: string;
-  monthsHeld: number;
-  months: number;
-  count: number | null;
-  small: boolean;
-}
-
-interface TrendsResult {
-  summary: string[];
-  months: { month: string; status: string; count: number | null; held: number; small: boolean }[];
-  quarters: PeriodTotal[];
-  financialYears: PeriodTotal[];
-  rolling12: { to: string; count: number | null }[];
-  change: { summary: string; percentChange: number | null; significant: boolean } | null;
-  trend: { summary: string } | null;
-}
 
 const periodColumns = [
   { header: 'Period', value: (p: PeriodTotal) => p.label },
@@ -242,23 +231,6 @@ export function TrendsPage(props: PageProps) {
   );
 }
 
-interface WhenResult {
-  summary: string[];
-  matrix: number[][] | null;
-  byDay: { day: string; count: number }[] | null;
-  byHour: { hour: number; count: number }[] | null;
-  records: {
-    selected: number;
-    placed: number;
-    exactTime: number;
-    range: number;
-    dateOnly: number;
-    longerThanDay: number;
-    longerThanWeek: number;
-    noTime: Record<string, number>;
-  };
-}
-
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const hh = (h: number): string => `${String(h).padStart(2, '0')}:00`;
 
@@ -360,32 +332,6 @@ export function WhenPage(props: PageProps) {
   );
 }
 
-interface AgeSexTable {
-  rows: { band: string; counts: Record<string, number>; total: number }[];
-  sexes: string[];
-  total: number;
-  noPerson: number;
-}
-
-interface WhoResult {
-  summary: string[];
-  records: { selected: number; withPersonData: number; policeUk: number };
-  victims: AgeSexTable;
-  suspects: AgeSexTable;
-  shares: {
-    name: string;
-    description: string;
-    count: number;
-    total: number;
-    unknown: number;
-    share: number | null;
-    lower: number | null;
-    upper: number | null;
-    small: boolean;
-  }[];
-  locationTypes: { type: string; class: string; count: number }[];
-}
-
 function AgeSex({ t, who }: { t: AgeSexTable; who: string }) {
   const option = useMemo(
     () => ({
@@ -484,29 +430,9 @@ export function WhoPage(props: PageProps) {
   );
 }
 
-interface HealthResult {
-  summary: string[];
-  byMonth: {
-    month: string;
-    police: number | null;
-    ae: number | null;
-    compared: boolean;
-    aePerPolice: number | null;
-  }[];
-  byMethod: {
-    method: string;
-    policeMeaning: string;
-    police: number;
-    ae: number;
-    aePerPolice: number | null;
-  }[];
-  total: { police: number; ae: number; aePerPolice: number | null };
-  unreported: { share: number | null; lower: number | null; upper: number | null; summary: string };
-}
-
 export function HealthPage(props: PageProps) {
   return (
-    <AnalysisPage<HealthResult>
+    <AnalysisPage<HealthVsPoliceResult>
       {...props}
       title="Police and health"
       endpoint="/api/health-vs-police"
@@ -517,7 +443,7 @@ export function HealthPage(props: PageProps) {
   );
 }
 
-function HealthBody({ r }: { r: HealthResult }) {
+function HealthBody({ r }: { r: HealthVsPoliceResult }) {
   const held = r.byMonth.filter((m) => m.police !== null || m.ae !== null);
   const option = useMemo(
     () => ({
@@ -601,29 +527,6 @@ function HealthBody({ r }: { r: HealthResult }) {
       />
     </>
   );
-}
-
-interface DeprivationResult {
-  summary: string[];
-  per: number;
-  deciles: {
-    decile: number;
-    count: number;
-    population: number | null;
-    rate: number | null;
-    lower: number | null;
-    upper: number | null;
-    small: boolean;
-    perYear: { rate: number | null; lower: number | null; upper: number | null };
-  }[];
-  monthsHeld: number;
-  correlations: {
-    domain: string;
-    lsoas: number;
-    rho: number | null;
-    lower: number | null;
-    upper: number | null;
-  }[];
 }
 
 export function DeprivationPage(props: PageProps) {

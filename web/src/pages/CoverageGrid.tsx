@@ -1,5 +1,5 @@
 import { fmtInt, fmtMonth } from '../format';
-import type { SourceCoverage } from '../types';
+import type { SourceCoverage } from '@api';
 
 interface Column {
   label: string;

@@ -1,18 +1,16 @@
 import { useState, type FormEvent } from 'react';
-import type { PageProps } from '../App';
+import type { PageProps } from '../pageProps';
 import { ApiError, getJson, uploadFile } from '../api';
 import { DataTable } from '../components/DataTable';
 import { ErrorBox, Show } from '../components/Status';
 import { fmtDateTime, fmtInt } from '../format';
-import type { BatchMessage, BatchRow, SourceCoverage, UploadAnswer } from '../types';
+import type { BatchMessageRow, BatchRow, CoverageAnswer, IngestMessage, UploadAnswer } from '@api';
 import { useApi } from '../useApi';
 import { CoverageGrid } from './CoverageGrid';
 
 export function DataPage(_props: PageProps) {
   const [generation, setGeneration] = useState(0);
-  const coverage = useApi(`coverage|${generation}`, () =>
-    getJson<{ sources: SourceCoverage }>('/api/coverage'),
-  );
+  const coverage = useApi(`coverage|${generation}`, () => getJson<CoverageAnswer>('/api/coverage'));
   const batches = useApi(`batches|${generation}`, () => getJson<BatchRow[]>('/api/batches'));
   return (
     <>
@@ -38,7 +36,7 @@ export function DataPage(_props: PageProps) {
 function Batches({ rows }: { rows: BatchRow[] }) {
   const [open, setOpen] = useState<number | null>(null);
   const messages = useApi(open === null ? null : `messages|${open}`, () =>
-    getJson<BatchMessage[]>(`/api/batches/${open ?? 0}/messages`),
+    getJson<BatchMessageRow[]>(`/api/batches/${open ?? 0}/messages`),
   );
   return (
     <>
@@ -81,7 +79,14 @@ function Batches({ rows }: { rows: BatchRow[] }) {
   );
 }
 
-function Messages({ caption, messages }: { caption: string; messages: BatchMessage[] }) {
+function Messages({
+  caption,
+  messages,
+}: {
+  caption: string;
+  /** As stored (a batch's report) or as the ingest gave them (an upload's). */
+  messages: (BatchMessageRow | IngestMessage)[];
+}) {
   if (messages.length === 0)
     return <p className="empty">{caption}: no errors, warnings or notes.</p>;
   return (
@@ -95,7 +100,11 @@ function Messages({ caption, messages }: { caption: string; messages: BatchMessa
           header: 'Severity',
           value: (m) => <span className={`sev-${m.severity}`}>{m.severity}</span>,
         },
-        { header: 'Line', value: (m) => m.first_line ?? m.firstLine ?? '', numeric: true },
+        {
+          header: 'Line',
+          value: (m) => ('first_line' in m ? m.first_line : m.firstLine) ?? '',
+          numeric: true,
+        },
         { header: 'Field', value: (m) => m.field ?? '' },
         { header: 'Message', value: (m) => m.message },
         { header: 'Rows', value: (m) => fmtInt(m.count), numeric: true },
@@ -214,9 +223,9 @@ function Upload({ onStored }: { onStored: () => void }) {
                 {f.status === 'already-ingested'
                   ? `already held in batch ${f.existingBatchId ?? '?'}`
                   : `batch ${f.batchId ?? '?'}`}
-                {f.rowsRead !== undefined &&
-                  ` · ${fmtInt(f.rowsRead)} rows read, ${fmtInt(f.rowsStored ?? f.rows)} stored, ${fmtInt(f.rowsRejected ?? 0)} left out`}
-                {f.synthetic ? ' · SYNTHETIC' : ''}
+                {'rowsRead' in f &&
+                  ` · ${fmtInt(f.rowsRead)} rows read, ${fmtInt(f.rowsStored)} stored, ${fmtInt(f.rowsRejected)} left out`}
+                {'synthetic' in f && f.synthetic ? ' · SYNTHETIC' : ''}
               </p>
               <Messages caption="Validation report" messages={f.messages} />
             </div>

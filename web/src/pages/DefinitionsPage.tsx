@@ -1,23 +1,23 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { PageProps } from '../App';
+import type { PageProps } from '../pageProps';
 import { ApiError, getJson, postJson } from '../api';
 import { DataTable } from '../components/DataTable';
 import { ErrorBox, Loading, Show } from '../components/Status';
 import { fmtInt, fmtMonth, fmtPercent } from '../format';
 import type {
-  DescribedDefinition,
+  DefinitionAnswer,
   DescribedRule,
   ExplainAnswer,
   SampleRecord,
   WhatIfAnswer,
-} from '../types';
+} from '@api';
 import { filterParams, navigate } from '../url';
 import { useApi } from '../useApi';
 
 export function DefinitionsPage({ filters, params }: PageProps) {
   const spec = filters.definition;
   const definition = useApi(spec ?? null, () =>
-    getJson<DescribedDefinition>(`/api/definitions/${encodeURIComponent(spec ?? '')}`),
+    getJson<DefinitionAnswer>(`/api/definitions/${encodeURIComponent(spec ?? '')}`),
   );
   if (spec === undefined)
     return <p className="empty">No definition is classified in this workspace.</p>;
@@ -52,7 +52,7 @@ function Rule({ rule }: { rule: DescribedRule }) {
   );
 }
 
-function ReadableDefinition({ d }: { d: DescribedDefinition }) {
+function ReadableDefinition({ d }: { d: DefinitionAnswer }) {
   return (
     <section aria-labelledby="def-h">
       <h2 id="def-h">{d.meta.title}</h2>

@@ -4,57 +4,17 @@ import { DataTable } from '../components/DataTable';
 import { Empty } from '../components/Status';
 import { echarts, SEQUENTIAL } from '../echarts';
 import { fmtInt, fmtRate } from '../format';
-import type { PointsAnswer } from '../types';
+import type { HotspotCellProperties, HotspotCellsAnswer, PointsAnswer } from '@api';
 import { classBreaks, escapeHtml, usePointsOnZoom } from './mapShared';
 
 export type HotspotLayer = 'gistar' | 'classes' | 'kde';
 
-export interface CellProperties {
-  id: number;
-  easting: number;
-  northing: number;
-  area_share: number;
-  count: number;
-  kde: number;
-  gistar_z: number | null;
-  p_adjusted: number | null;
-  class: 'hotspot' | 'coldspot' | 'not significant';
-  trend_class?: string;
-  /** A cell with no incident whose Gi* is high through its neighbours only. */
-  near_hotspot?: boolean;
-  /** The top hot spots are named. */
-  street?: string | null;
-  lsoa?: string | null;
-  lsoa_name?: string | null;
-  ward?: string | null;
-  district?: string | null;
-}
-
 /** Where a named cell is, in words ('' when it is not named). */
-export function cellPlace(c: CellProperties): string {
+export function cellPlace(c: HotspotCellProperties): string {
   const lsoa = c.lsoa == null ? null : `${c.lsoa_name ?? c.lsoa} (${c.lsoa})`;
   return [c.street, lsoa, c.ward, c.district]
     .filter((v): v is string => v !== null && v !== undefined)
     .join(', ');
-}
-
-export interface CellCollection {
-  type: 'FeatureCollection';
-  name: string;
-  svd: {
-    area: { level: string; code: string; name: string | null; areaKm2: number; boundary: string };
-    period: { from: string | null; to: string | null };
-    grid: { shape: string; cellSize: number; cells: number; cutCells: number };
-    summary: {
-      hotspots: number;
-      coldspots: number;
-      alpha: number;
-      correction: string;
-      nearHotspots?: number;
-      sparse?: boolean;
-    };
-  };
-  features: { type: 'Feature'; id: number; properties: CellProperties; geometry: unknown }[];
 }
 
 /** Okabe–Ito colours: hot in vermillion and orange, cold in blues and green, nothing in grey. */
@@ -87,7 +47,7 @@ const fmtP = (p: number | null): string =>
   p === null ? '—' : p < 0.0001 ? '< 0.0001' : p.toFixed(4);
 const fmtZ = (z: number | null): string => (z === null ? '—' : z.toFixed(2));
 
-const categoryOf = (p: CellProperties, layer: HotspotLayer): string =>
+const categoryOf = (p: HotspotCellProperties, layer: HotspotLayer): string =>
   layer === 'classes' ? (p.trend_class ?? 'no pattern') : p.class;
 
 export function HotspotMap({
@@ -95,7 +55,7 @@ export function HotspotMap({
   points,
   layer,
 }: {
-  cells: CellCollection;
+  cells: HotspotCellsAnswer;
   points: PointsAnswer;
   layer: HotspotLayer;
 }) {
@@ -238,24 +198,28 @@ export function HotspotMap({
   if (cells.features.length === 0)
     return <Empty>No grid cells: the area has no boundary or no located incidents.</Empty>;
   const cellColumns = [
-    { header: 'Cell', value: (c: CellProperties) => fmtInt(c.id), numeric: true },
+    { header: 'Cell', value: (c: HotspotCellProperties) => fmtInt(c.id), numeric: true },
     {
       header: 'Easting',
-      value: (c: CellProperties) => fmtInt(Math.round(c.easting)),
+      value: (c: HotspotCellProperties) => fmtInt(Math.round(c.easting)),
       numeric: true,
     },
     {
       header: 'Northing',
-      value: (c: CellProperties) => fmtInt(Math.round(c.northing)),
+      value: (c: HotspotCellProperties) => fmtInt(Math.round(c.northing)),
       numeric: true,
     },
-    { header: 'Incidents', value: (c: CellProperties) => fmtInt(c.count), numeric: true },
-    { header: 'Per km²', value: (c: CellProperties) => fmtRate(c.kde), numeric: true },
-    { header: 'Gi* z', value: (c: CellProperties) => fmtZ(c.gistar_z), numeric: true },
-    { header: 'Adjusted p', value: (c: CellProperties) => fmtP(c.p_adjusted), numeric: true },
-    { header: 'Gi*', value: (c: CellProperties) => c.class },
-    { header: 'Over time', value: (c: CellProperties) => c.trend_class ?? '—' },
-    { header: 'Where', value: (c: CellProperties) => cellPlace(c) || '—' },
+    { header: 'Incidents', value: (c: HotspotCellProperties) => fmtInt(c.count), numeric: true },
+    { header: 'Per km²', value: (c: HotspotCellProperties) => fmtRate(c.kde), numeric: true },
+    { header: 'Gi* z', value: (c: HotspotCellProperties) => fmtZ(c.gistar_z), numeric: true },
+    {
+      header: 'Adjusted p',
+      value: (c: HotspotCellProperties) => fmtP(c.p_adjusted),
+      numeric: true,
+    },
+    { header: 'Gi*', value: (c: HotspotCellProperties) => c.class },
+    { header: 'Over time', value: (c: HotspotCellProperties) => c.trend_class ?? '—' },
+    { header: 'Where', value: (c: HotspotCellProperties) => cellPlace(c) || '—' },
   ];
   return (
     <>

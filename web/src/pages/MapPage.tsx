@@ -1,14 +1,20 @@
 import { useMemo } from 'react';
-import type { PageProps } from '../App';
+import type { PageProps } from '../pageProps';
 import { getJson } from '../api';
 import { Chart } from '../components/Chart';
 import { DataTable } from '../components/DataTable';
 import { Show } from '../components/Status';
 import { echarts, SEQUENTIAL } from '../echarts';
 import { fmtInt, fmtMonth, fmtRate } from '../format';
-import { HotspotMap, type CellCollection, type HotspotLayer } from './HotspotMap';
+import { HotspotMap, type HotspotLayer } from './HotspotMap';
 import { classBreaks, escapeHtml, usePointsOnZoom, type Measure } from './mapShared';
-import type { FeatureCollection, MapAnswer, PointsAnswer, RateRow } from '../types';
+import type {
+  AreaFeatureCollection,
+  DashboardMap,
+  HotspotCellsAnswer,
+  PointsAnswer,
+  RateRow,
+} from '@api';
 import { filterParams, navigate } from '../url';
 import { useApi } from '../useApi';
 
@@ -32,14 +38,14 @@ export function MapPage({ filters, params, meta }: PageProps) {
   const area = new URLSearchParams(filters.area === undefined ? {} : { area: filters.area });
   const data = useApi(`map|${query.toString()}`, async () => {
     const [map, shapes, points] = await Promise.all([
-      getJson<MapAnswer>('/api/map', query),
-      getJson<FeatureCollection>('/api/boundaries', area),
+      getJson<DashboardMap>('/api/map', query),
+      getJson<AreaFeatureCollection>('/api/boundaries', area),
       getJson<PointsAnswer>('/api/points', query),
     ]);
     return { map, shapes, points };
   });
   const cells = useApi(isHotspotLayer(layer) ? `cells|${query.toString()}` : null, () =>
-    getJson<CellCollection>('/api/hotspots/cells', query),
+    getJson<HotspotCellsAnswer>('/api/hotspots/cells', query),
   );
   const setLayer = (m: Layer): void => {
     const next = new URLSearchParams(params);
@@ -94,8 +100,8 @@ function MapBody({
   points,
   measure,
 }: {
-  map: MapAnswer;
-  shapes: FeatureCollection;
+  map: DashboardMap;
+  shapes: AreaFeatureCollection;
   points: PointsAnswer;
   measure: Measure;
 }) {

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { PageProps } from '../App';
+import type { PageProps } from '../pageProps';
 import { getJson } from '../api';
 import { Chart } from '../components/Chart';
 import { CountingLine } from '../components/CountingLine';
@@ -8,16 +8,18 @@ import { Empty, Loading, Show } from '../components/Status';
 import { CATEGORICAL } from '../echarts';
 import { fmtDateTime, fmtInt, fmtMonth, fmtMonthRuns, monthSpan } from '../format';
 import { heldOr, monthAxis, monthPoints } from '../timeAxis';
-import type { Overview } from '../types';
+import type { DashboardOverview, TrendsAnswer } from '@api';
 import { filterParams } from '../url';
 import { useApi } from '../useApi';
 import { CoverageGrid } from './CoverageGrid';
 
 export function OverviewPage({ meta, filters }: PageProps) {
   const params = filterParams(filters);
-  const overview = useApi(params.toString(), () => getJson<Overview>('/api/overview', params));
+  const overview = useApi(params.toString(), () =>
+    getJson<DashboardOverview>('/api/overview', params),
+  );
   const trends = useApi(`trends|${params.toString()}`, () =>
-    getJson<{ result: TrendsSummary }>('/api/trends', params),
+    getJson<TrendsAnswer>('/api/trends', params),
   );
   return (
     <>
@@ -54,12 +56,7 @@ export function OverviewPage({ meta, filters }: PageProps) {
   );
 }
 
-interface TrendsSummary {
-  change: { summary: string } | null;
-  trend: { summary: string } | null;
-}
-
-function OverviewBody({ overview: o }: { overview: Overview }) {
+function OverviewBody({ overview: o }: { overview: DashboardOverview }) {
   const tiersShown = o.tiers.filter(
     (t) =>
       o.definition !== null && !['none', 'excluded', 'no-data', 'unclassified'].includes(t.tier),

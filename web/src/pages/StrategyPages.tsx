@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import type { PageProps } from '../App';
+import type { PageProps } from '../pageProps';
 import { getJson } from '../api';
 import { Chart } from '../components/Chart';
 import { DataTable } from '../components/DataTable';
@@ -10,9 +10,9 @@ import type {
   ActionRow,
   MeasureAnswer,
   MeasuresAnswer,
-  ReviewEntry,
+  ReviewHistoryEntry,
   StrategyAnswer,
-} from '../types';
+} from '@api';
 import { navigate } from '../url';
 import { useApi } from '../useApi';
 
@@ -364,7 +364,7 @@ export function MeasuresPage(_props: PageProps) {
 
 /** The closed reviews and what changed between them. */
 export function ReviewsPage(_props: PageProps) {
-  const history = useApi('reviews', () => getJson<ReviewEntry[]>('/api/reviews'));
+  const history = useApi('reviews', () => getJson<ReviewHistoryEntry[]>('/api/reviews'));
   return (
     <>
       <h1>Reviews</h1>

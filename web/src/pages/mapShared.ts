@@ -1,7 +1,7 @@
 import { useCallback } from 'react';
 import type { echarts } from '../echarts';
 import { fmtInt, fmtRate } from '../format';
-import type { PointsAnswer } from '../types';
+import type { PointsAnswer } from '@api';
 
 /** Zoom (1 = whole area) from which the incidents' map points are drawn over the map. */
 export const POINTS_ZOOM = 4;

@@ -1,17 +1,9 @@
-import type { ReactNode } from 'react';
-import type { PageProps } from '../App';
+import type { PageEntry } from '../pageProps';
 import { MeasuresPage, ReviewsPage, StrategyPage } from './StrategyPages';
 import { DeprivationPage, HealthPage, TrendsPage, WhenPage, WhoPage } from './AnalysisPages';
 
-type Entry = {
-  path: string;
-  title: string;
-  render: (p: PageProps) => ReactNode;
-  filters?: boolean;
-};
-
 /** Pages of the analyses (trends, when, who, police beside health), as the API offers them. */
-export const ANALYSIS_PAGES: Entry[] = [
+export const ANALYSIS_PAGES: PageEntry[] = [
   { path: '/trends', title: 'Trends', render: (p) => <TrendsPage {...p} /> },
   { path: '/when', title: 'When', render: (p) => <WhenPage {...p} /> },
   { path: '/who', title: 'Who', render: (p) => <WhoPage {...p} /> },
@@ -20,7 +12,7 @@ export const ANALYSIS_PAGES: Entry[] = [
 ];
 
 /** Pages of the partnership's strategy; the workspace filters do not apply to them. */
-export const STRATEGY_PAGES: Entry[] = [
+export const STRATEGY_PAGES: PageEntry[] = [
   { path: '/strategy', title: 'Strategy', render: (p) => <StrategyPage {...p} />, filters: false },
   { path: '/measures', title: 'Measures', render: (p) => <MeasuresPage {...p} />, filters: false },
   { path: '/reviews', title: 'Reviews', render: (p) => <ReviewsPage {...p} />, filters: false },
