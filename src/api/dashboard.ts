@@ -5,6 +5,7 @@
  */
 import type { RateRow } from './analyses.js';
 import type { DefinitionMeta } from './definitions.js';
+import type { TargetStatus } from './strategy.js';
 
 /** `/api/meta`: an area the filters offer. */
 export interface AreaOption {
@@ -47,6 +48,8 @@ export interface DashboardMeta {
   syntheticBatches: number;
   hasBoundaries: boolean;
   hasPopulation: boolean;
+  /** How each status of a measure against its target reads ("on track"), as the reports write it. */
+  targetStatusLabels: Record<TargetStatus, string>;
 }
 
 /** `/api/overview`: the definition in use. */

@@ -1,5 +1,6 @@
 /** How a measure's figures are written, the same in the terminal and in reports. */
 import type { Metric } from './schema.js';
+import type { TargetStatus } from '../api/strategy.js';
 
 const nf = new Intl.NumberFormat('en-GB');
 
@@ -44,7 +45,7 @@ export function formatChange(metric: Metric, change: number, percent: number | n
   return `${sign}${amount}${percent === null ? '' : ` (${percent > 0 ? '+' : percent < 0 ? '−' : '±'}${Math.abs(percent).toFixed(0)}%)`}`;
 }
 
-export const STATUS_LABELS: Record<string, string> = {
+export const STATUS_LABELS: Record<TargetStatus, string> = {
   met: 'target met',
   'on-track': 'on track',
   'within-tolerance': 'within tolerance',

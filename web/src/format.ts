@@ -4,11 +4,19 @@ const oneDecimal = new Intl.NumberFormat('en-GB', {
   minimumFractionDigits: 1,
   maximumFractionDigits: 1,
 });
-const monthName = new Intl.DateTimeFormat('en-GB', {
+// Month names three letters long ("Sep", as the command line and the reports write them; the
+// en-GB short form of September is "Sept").
+const monthName = new Intl.DateTimeFormat('en-US', {
   month: 'short',
   year: 'numeric',
   timeZone: 'UTC',
 });
+const monthOnly = new Intl.DateTimeFormat('en-US', { month: 'short', timeZone: 'UTC' });
+
+/** 'Jan' … 'Dec'. */
+export const MONTHS_OF_YEAR: readonly string[] = Array.from({ length: 12 }, (_, i) =>
+  monthOnly.format(new Date(Date.UTC(2000, i, 1))),
+);
 const dateTime = new Intl.DateTimeFormat('en-GB', {
   day: 'numeric',
   month: 'short',

@@ -9,6 +9,7 @@ import { storedPartnershipConfig } from '../../geo/partnershipConfig.js';
 import { SOFTWARE_VERSION } from '../../core/version.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import type { AreaOption, ClassifiedDefinition, DashboardMeta } from '../../api/dashboard.js';
+import { STATUS_LABELS } from '../../strategy/formatMeasure.js';
 
 /** The definition used when none is named: the partnership's own, else the first classified. */
 export const PREFERRED_DEFINITIONS = ['thames-valley-vru', 'home-office-success-measures'];
@@ -108,5 +109,6 @@ export async function dashboardMeta(ws: Workspace, workspaceName: string): Promi
     syntheticBatches: counts?.synthetic ?? 0,
     hasBoundaries: (counts?.shapes ?? 0) > 0,
     hasPopulation: (counts?.population ?? 0) > 0,
+    targetStatusLabels: STATUS_LABELS,
   };
 }

@@ -15,6 +15,7 @@ import { Empty } from '../components/Status';
 import { CATEGORICAL, SEQUENTIAL } from '../echarts';
 import {
   fmtInt,
+  MONTHS_OF_YEAR,
   fmtInterval,
   fmtMonth,
   fmtMonthRuns,
@@ -90,12 +91,12 @@ function TrendsBody({ r }: { r: TrendsResult }) {
         valueFormatter: (v: unknown) =>
           v === null || v === undefined ? 'not held' : fmtInt(Number(v)),
       },
-      xAxis: { type: 'category' as const, data: MONTH_SHORT, axisLabel: { color: '#333' } },
+      xAxis: { type: 'category' as const, data: MONTHS_OF_YEAR, axisLabel: { color: '#333' } },
       yAxis: { type: 'value' as const, axisLabel: { color: '#333' } },
       series: years.map((y) => ({
         type: 'line' as const,
         name: y,
-        data: MONTH_SHORT.map(
+        data: MONTHS_OF_YEAR.map(
           (_, i) => byMonth.get(`${y}-${String(i + 1).padStart(2, '0')}`) ?? null,
         ),
         connectNulls: false,
@@ -187,21 +188,6 @@ function TrendsBody({ r }: { r: TrendsResult }) {
     </>
   );
 }
-
-const MONTH_SHORT = [
-  'Jan',
-  'Feb',
-  'Mar',
-  'Apr',
-  'May',
-  'Jun',
-  'Jul',
-  'Aug',
-  'Sep',
-  'Oct',
-  'Nov',
-  'Dec',
-];
 
 /** Months held beside the same month a year earlier, also held; change in per cent. */
 export function yearOnYear(

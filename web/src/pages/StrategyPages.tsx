@@ -16,15 +16,10 @@ import type {
 import { navigate } from '../url';
 import { useApi } from '../useApi';
 
-const STATUS_LABELS: Record<string, string> = {
-  met: 'target met',
-  'on-track': 'on track',
-  'within-tolerance': 'within tolerance',
-  'off-track': 'off track',
-  missed: 'target missed',
-  missing: 'data missing',
-  'no-target': 'no target',
-};
+/** How a measure's status reads, in the words the server gives (as the reports write them). */
+function statusLabel(meta: PageProps['meta'], status: string): string {
+  return (meta.targetStatusLabels as Record<string, string>)[status] ?? status;
+}
 
 const fmtDate = (d: string | null): string =>
   d === null
@@ -309,7 +304,7 @@ function MeasureChart({ m }: { m: MeasureAnswer }) {
 }
 
 /** Each measure against its target over time. */
-export function MeasuresPage(_props: PageProps) {
+export function MeasuresPage({ meta }: PageProps) {
   const measures = useApi('measures', () => getJson<MeasuresAnswer>('/api/measures'));
   return (
     <>
@@ -334,7 +329,7 @@ export function MeasuresPage(_props: PageProps) {
                 ) : (
                   <>
                     <p>
-                      <strong>{STATUS_LABELS[m.assessment.status] ?? m.assessment.status}</strong>:{' '}
+                      <strong>{statusLabel(meta, m.assessment.status)}</strong>:{' '}
                       {m.current === null
                         ? 'no value'
                         : `${formatValue(m.metric, m.current.value)} ${m.unit} in ${m.current.description}`}
@@ -363,7 +358,7 @@ export function MeasuresPage(_props: PageProps) {
 }
 
 /** The closed reviews and what changed between them. */
-export function ReviewsPage(_props: PageProps) {
+export function ReviewsPage({ meta }: PageProps) {
   const history = useApi('reviews', () => getJson<ReviewHistoryEntry[]>('/api/reviews'));
   return (
     <>
@@ -400,14 +395,14 @@ export function ReviewsPage(_props: PageProps) {
                         value: (m) =>
                           m.before === null
                             ? '—'
-                            : `${m.before.value ?? '—'} (${STATUS_LABELS[m.before.status] ?? m.before.status})`,
+                            : `${m.before.value ?? '—'} (${statusLabel(meta, m.before.status)})`,
                       },
                       {
                         header: 'At this review',
                         value: (m) =>
                           m.after === null
                             ? '—'
-                            : `${m.after.value ?? '—'} (${STATUS_LABELS[m.after.status] ?? m.after.status})`,
+                            : `${m.after.value ?? '—'} (${statusLabel(meta, m.after.status)})`,
                       },
                       { header: 'Status changed', value: (m) => (m.statusChanged ? 'yes' : '') },
                     ]}
