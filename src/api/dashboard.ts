@@ -23,9 +23,24 @@ export interface ClassifiedDefinition extends DefinitionMeta {
   tiers: { id: string; label: string }[];
 }
 
+/**
+ * How the dashboard may be reached. svd has no sign-in yet, so the only mode is local single-user:
+ * the server listens on loopback only and answers to its own names, and to those given with
+ * `--allowed-host` (a reverse proxy that signs people in).
+ */
+export interface DashboardAccess {
+  mode: 'local-single-user';
+  /** The words the web app shows in its header, e.g. "Local single-user mode: this computer only". */
+  label: string;
+  /** The names given with `--allowed-host`, besides the loopback names. */
+  allowedHosts: string[];
+}
+
 export interface DashboardMeta {
   software: string;
   workspace: string;
+  /** How the dashboard may be reached (the server's, not the workspace's). */
+  access: DashboardAccess;
   months: { first: string | null; last: string | null };
   areas: AreaOption[];
   /** The area a page shows when none is chosen: the partnership, else everything. */

@@ -52,6 +52,7 @@ export type {
 export type {
   AreaOption,
   ClassifiedDefinition,
+  DashboardAccess,
   DashboardMeta,
   DefinitionInUse,
   TierCount,

@@ -17,6 +17,8 @@ import { silentReporter, type Reporter } from '../core/reporter.js';
 import { SOFTWARE_VERSION } from '../core/version.js';
 import { countsDefinition, type CountsDefinition } from '../definitions/countsDefinition.js';
 import { errorResponse } from './httpErrors.js';
+import { localAccess } from './localAccess.js';
+import { requestGuard } from './requestGuard.js';
 import { openApiDocument, type RouteDoc } from './openApi.js';
 import type { RouteContext } from './routeContext.js';
 import { ResponseCache } from './responseCache.js';
@@ -41,6 +43,15 @@ export interface ServerOptions {
   cache?: boolean;
   /** "Today" (default: the system clock). */
   clock?: Clock;
+  /** The address it listens on (default 127.0.0.1): decides the names it answers to. */
+  host?: string;
+  /** Further names it answers to (`--allowed-host`), e.g. a reverse proxy's. */
+  allowedHosts?: readonly string[];
+  /**
+   * The port the Host check expects while the server is not listening (requests made with
+   * `inject`; default 80, the port `inject` names). Once listening, the port it listens on.
+   */
+  port?: number;
 }
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
@@ -64,6 +75,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const staticFiles = new StaticFiles(options.webRoot ?? packageFile('dist', 'web'));
   const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
   const reporter = options.reporter ?? silentReporter;
+  const allowedHosts = options.allowedHosts ?? [];
+
+  // First of all hooks, so that it covers the API, the static files and the errors alike: a
+  // request naming another host (DNS rebinding) or posting from another origin is answered
+  // with the error alone.
+  const guardRequest = requestGuard({
+    bind: options.host ?? '127.0.0.1',
+    allowedHosts,
+    port: () => listeningPort(app) ?? options.port ?? 80,
+  });
+  app.addHook('onRequest', async (request) => guardRequest(request));
 
   app.setErrorHandler((error, _request, reply) => {
     const { status, body } = errorResponse(error);
@@ -74,8 +96,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('X-Content-Type-Options', 'nosniff');
-    reply.header('Referrer-Policy', 'no-referrer');
+    // The dashboard's own pages send their address with their requests (the Origin check's
+    // fallback when a browser sends no Origin); other sites are never told it.
+    reply.header('Referrer-Policy', 'same-origin');
     reply.header('X-Frame-Options', 'DENY');
+    reply.header('Cross-Origin-Resource-Policy', 'same-origin');
     reply.header(
       'Content-Security-Policy',
       "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
@@ -101,6 +126,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     reporter,
     maxUploadBytes,
+    access: localAccess(allowedHosts),
     get(doc, handler) {
       routes.push({ ...doc, method: 'GET' });
       app.get(doc.url, { schema: schemaOf(doc) }, async (request, reply) => {
@@ -210,6 +236,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     void reply.status(404).type('application/json; charset=utf-8').send(body);
   });
   return app;
+}
+
+/** The port the server listens on, or undefined before it listens. */
+function listeningPort(app: FastifyInstance): number | undefined {
+  const address = app.server.listening ? app.server.address() : null;
+  return typeof address === 'object' && address !== null ? address.port : undefined;
 }
 
 /** The path and its parameters in a fixed order, so the same question is the same key. */

@@ -25,12 +25,21 @@ function isFastifyError(error: unknown): error is FastifyLikeError {
   return typeof error === 'object' && error !== null && 'message' in error;
 }
 
+/** Codes whose status says more than their kind's. */
+const STATUS_OF_CODE: Readonly<Record<string, number>> = {
+  // The workspace held by an upload (or by another process during one): try again shortly.
+  WORKSPACE_BUSY: 503,
+  // A request naming another host (DNS rebinding): not this server's to answer.
+  HOST_NOT_ALLOWED: 421,
+  // A request that is not a GET, from another site.
+  ORIGIN_NOT_ALLOWED: 403,
+};
+
 /** The status and body for any error a route throws. Internal faults say nothing of their cause. */
 export function errorResponse(error: unknown): { status: number; body: ErrorAnswer } {
   if (error instanceof SvdError)
     return {
-      // The workspace held by an upload (or by another process during one): try again shortly.
-      status: error.code === 'WORKSPACE_BUSY' ? 503 : HTTP_STATUS[error.kind],
+      status: STATUS_OF_CODE[error.code] ?? HTTP_STATUS[error.kind],
       body: { error: error.toJSON() },
     };
   if (isFastifyError(error)) {

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../core/clock.js';
 import type { Reporter } from '../core/reporter.js';
 import type { DashboardContext } from '../app/dashboard/dashboardFilters.js';
+import type { DashboardAccess } from '../api/dashboard.js';
 import type { JsonObjectSchema, RouteDoc } from './openApi.js';
 import type { WorkspacePool } from './workspacePool.js';
 
@@ -15,6 +16,8 @@ export interface RouteContext {
   dashboard: DashboardContext;
   reporter: Reporter;
   maxUploadBytes: number;
+  /** How the dashboard may be reached, as `/api/meta` says it. */
+  access: DashboardAccess;
   /** Registers a GET whose answer is a pure function of the workspace and the query (cached). */
   get<Q>(
     doc: Omit<RouteDoc, 'method'>,

@@ -1,6 +1,7 @@
 /**
- * Starting the dashboard on a workspace: open the pool, build the server, listen on the address
- * (loopback unless told otherwise), and give back what is needed to print the address and to stop.
+ * Starting the dashboard on a workspace: refuse an address other than loopback (there is no
+ * sign-in), open the pool, build the server, listen, and give back what is needed to print the
+ * address and to stop.
  */
 import type { FastifyInstance } from 'fastify';
 import { SvdError, errorMessage } from '../core/errors.js';
@@ -9,11 +10,16 @@ import type { Clock } from '../core/clock.js';
 import { buildServer, DEFAULT_MAX_UPLOAD_BYTES } from './buildServer.js';
 import { WorkspacePool } from './workspacePool.js';
 import { warmUp } from './warmUp.js';
+import { checkBindAddress } from './localAccess.js';
+import { parseAllowedHost } from './requestGuard.js';
 
 export interface ServeOptions {
   db: string;
+  /** A loopback address (127.0.0.1, ::1, localhost): any other is refused, SIGN_IN_REQUIRED. */
   host: string;
   port: number;
+  /** Further names it answers to, e.g. a reverse proxy's (`--allowed-host`). */
+  allowedHosts?: readonly string[];
   allowUpload: boolean;
   maxUploadBytes?: number;
   /** Keep answers of reads until the next write (default true). */
@@ -32,9 +38,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export const LOOPBACK = ['127.0.0.1', '::1', 'localhost'];
-
 export async function serveWorkspace(options: ServeOptions): Promise<RunningServer> {
+  // Before anything is opened: a refused address leaves nothing behind.
+  checkBindAddress(options.host, options.allowUpload);
+  const allowedHosts = options.allowedHosts ?? [];
+  allowedHosts.forEach(parseAllowedHost);
   const pool = await WorkspacePool.open(options.db, {
     writable: options.allowUpload,
     reporter: options.reporter,
@@ -45,6 +53,9 @@ export async function serveWorkspace(options: ServeOptions): Promise<RunningServ
       maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
       reporter: options.reporter,
       cwd: options.cwd,
+      host: options.host,
+      allowedHosts,
+      port: options.port,
       ...(options.cache === false ? { cache: false } : {}),
       ...(options.clock === undefined ? {} : { clock: options.clock }),
       ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
@@ -60,16 +71,17 @@ export async function serveWorkspace(options: ServeOptions): Promise<RunningServ
         cause: error,
       });
     }
-    // Answer each page's first questions now, in the background.
-    if (options.cache !== false)
-      warmUp(app, options.reporter).catch((error: unknown) =>
-        options.reporter.warn(`could not prepare the default view: ${String(error)}`),
-      );
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : options.port;
     const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+    const url = `http://${host}:${port}/`;
+    // Answer each page's first questions now, in the background, by the server's own name.
+    if (options.cache !== false)
+      warmUp(app, options.reporter, new URL(url).host).catch((error: unknown) =>
+        options.reporter.warn(`could not prepare the default view: ${String(error)}`),
+      );
     return {
-      url: `http://${host}:${port}/`,
+      url,
       app,
       pool,
       async close() {

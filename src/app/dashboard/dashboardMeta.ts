@@ -14,7 +14,11 @@ import { STATUS_LABELS } from '../../strategy/formatMeasure.js';
 /** The definition used when none is named: the partnership's own, else the first classified. */
 export const PREFERRED_DEFINITIONS = ['thames-valley-vru', 'home-office-success-measures'];
 
-export async function dashboardMeta(ws: Workspace, workspaceName: string): Promise<DashboardMeta> {
+/** The workspace's part of `/api/meta`; how it is reached (`access`) is the server's to add. */
+export async function dashboardMeta(
+  ws: Workspace,
+  workspaceName: string,
+): Promise<Omit<DashboardMeta, 'access'>> {
   const months = await ws.db.one<{ first: string | null; last: string | null }>(
     `SELECT strftime(min(month), '%Y-%m') AS first, strftime(max(month), '%Y-%m') AS last FROM incidents`,
   );

@@ -8,12 +8,19 @@ import { formatTable } from '../table.js';
 import { renderCoverage } from './coverage.js';
 import { renderIngestReport } from './ingest.js';
 import { renderPartnerReport } from './ingestPartner.js';
-import { parsePort, runServer } from './serve.js';
+import {
+  ALLOWED_HOST_HELP,
+  checkServeOptions,
+  collectAllowedHost,
+  parsePort,
+  runServer,
+} from './serve.js';
 
 interface DemoOptions extends CommonOptions {
   data?: string;
   serve?: boolean;
   host: string;
+  allowedHost?: string[];
   port: string;
   rebuild?: boolean;
 }
@@ -31,8 +38,13 @@ export function demoCommand(io: CliIo): Command {
       'the shared open data folder (default: $SVD_SHARED_DATA, else ../shared/data)',
     )
     .option('--serve', 'then serve its dashboard (what `npm start` does)')
-    .option('--host <address>', 'with --serve: address to listen on', '127.0.0.1')
+    .option(
+      '--host <address>',
+      'with --serve: loopback address to listen on; any other is refused, as there is no sign-in yet',
+      '127.0.0.1',
+    )
     .option('--port <n>', 'with --serve: port to listen on (0: any free port)', '8080')
+    .option('--allowed-host <name>', `with --serve: ${ALLOWED_HOST_HELP}`, collectAllowedHost)
     .option('--rebuild', 'build again even when up to date')
     .option('--json', 'print the result as JSON')
     .option('--quiet', 'no progress or announcements')
@@ -51,6 +63,8 @@ svd, schema and shipped definitions; otherwise it is rebuilt from nothing.`,
       const ctx = commandContext(io, { ...options, db: dbOption });
       const db = path.resolve(io.cwd, dbOption);
       const port = parsePort(options.port);
+      // Refused before the workspace is built, not after.
+      if (options.serve === true) checkServeOptions(options.host, options.allowedHost ?? [], true);
       const result = await ensureDemoWorkspace(db, {
         sharedData: locateSharedData(options.data, io.env),
         downloadDir: path.resolve(io.cwd, '.svd', 'police-uk'),
@@ -104,6 +118,7 @@ svd, schema and shipped definitions; otherwise it is rebuilt from nothing.`,
           db,
           host: options.host,
           port,
+          allowedHosts: options.allowedHost ?? [],
           allowUpload: true,
           maxUploadBytes: 200 * 1024 * 1024,
         });

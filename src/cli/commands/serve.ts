@@ -1,13 +1,16 @@
 import { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
 import { resolveDbPath } from '../../store/resolveDbPath.js';
-import { LOOPBACK, serveWorkspace, type RunningServer } from '../../server/serveWorkspace.js';
+import { serveWorkspace, type RunningServer } from '../../server/serveWorkspace.js';
+import { checkBindAddress, localAccess } from '../../server/localAccess.js';
+import { parseAllowedHost } from '../../server/requestGuard.js';
 import { commandContext, type CommandContext, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { commandClock } from '../clock.js';
 
 interface ServeOptions extends CommonOptions {
   host: string;
+  allowedHost?: string[];
   port: string;
   allowUpload?: boolean;
   maxUploadMb: string;
@@ -36,6 +39,25 @@ function parseMegabytes(text: string): number {
   return Math.round(n * 1024 * 1024);
 }
 
+/** `--allowed-host`, repeatable. */
+export function collectAllowedHost(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** Refused before anything is opened: an address other than loopback, a malformed name. */
+export function checkServeOptions(
+  host: string,
+  allowedHosts: string[],
+  allowUpload: boolean,
+): void {
+  checkBindAddress(host, allowUpload);
+  allowedHosts.forEach(parseAllowedHost);
+}
+
+/** The help of --allowed-host, shared by `serve` and `demo --serve`. */
+export const ALLOWED_HOST_HELP =
+  'a further name the dashboard answers to, for a reverse proxy in front of it (repeatable; NAME or NAME:PORT)';
+
 /** Starts the server, prints the address, and stops cleanly on Ctrl-C or SIGTERM. */
 export async function runServer(
   ctx: CommandContext,
@@ -43,19 +65,23 @@ export async function runServer(
     db: string;
     host: string;
     port: number;
+    allowedHosts?: string[];
     allowUpload: boolean;
     maxUploadBytes: number;
     cache?: boolean;
   },
 ): Promise<RunningServer> {
-  if (!LOOPBACK.includes(options.host))
-    ctx.reporter.warn(
-      `listening on ${options.host}, not only on this computer: anyone who can reach it sees the workspace${options.allowUpload ? ' and can add files to it' : ''}; there is no sign-in`,
+  const allowedHosts = options.allowedHosts ?? [];
+  const access = localAccess(allowedHosts);
+  if (allowedHosts.length > 0)
+    ctx.reporter.info(
+      `also answering to ${access.allowedHosts.join(', ')} (--allowed-host), for a reverse proxy; forwarded headers (X-Forwarded-Host, X-Forwarded-For…) are not read: trust proxy is off`,
     );
   const server = await serveWorkspace({
     db: options.db,
     host: options.host,
     port: options.port,
+    allowedHosts,
     allowUpload: options.allowUpload,
     maxUploadBytes: options.maxUploadBytes,
     ...(options.cache === false ? { cache: false } : {}),
@@ -64,7 +90,7 @@ export async function runServer(
     cwd: ctx.io.cwd,
   });
   ctx.print(
-    `svd dashboard: ${server.url}  (workspace ${options.db}${server.pool.writable ? ', uploads allowed' : ', read-only'}; Ctrl-C to stop)`,
+    `svd dashboard: ${server.url}  (workspace ${options.db}${server.pool.writable ? ', uploads allowed' : ', read-only'}; ${access.label.replace(/^Local/, 'local')}, no sign-in; Ctrl-C to stop)`,
   );
   const stop = (): void => {
     void server.close().then(() => process.exit(0));
@@ -80,10 +106,11 @@ export function serveCommand(io: CliIo): Command {
     .option('--db <path>', 'workspace file (default: $SVD_DB, else ./svd.duckdb)')
     .option(
       '--host <address>',
-      'address to listen on (loopback by default: this computer only)',
+      'loopback address to listen on (127.0.0.1, ::1 or localhost); any other is refused, as there is no sign-in yet',
       '127.0.0.1',
     )
     .option('--port <n>', 'port to listen on (0: any free port)', '8080')
+    .option('--allowed-host <name>', ALLOWED_HOST_HELP, collectAllowedHost)
     .option(
       '--allow-upload',
       'let people add files from the browser (the workspace is opened read-write only for each upload)',
@@ -97,16 +124,30 @@ export function serveCommand(io: CliIo): Command {
 The API is described at /api/openapi.json; /api/health says whether it answers. The workspace
 is held read-only, so commands that only read (svd counts, svd analyse, svd report…) run beside
 the server; with --allow-upload it is opened read-write only for the length of an upload, and
-requests meanwhile are answered 503 with Retry-After. Example:
+requests meanwhile are answered 503 with Retry-After.
+
+Local single-user mode (there is no sign-in yet): it listens on loopback only, so only this
+computer reaches it; --host with another address exits with SIGN_IN_REQUIRED. It answers only
+requests that name it 127.0.0.1, localhost or [::1] with its port (or a name given with
+--allowed-host): any other Host (a DNS-rebinding page) is answered 421 HOST_NOT_ALLOWED. A
+request other than GET must come from the dashboard's own pages (Origin, else Referer; a
+browser's Sec-Fetch-Site: cross-site never passes): else 403 ORIGIN_NOT_ALLOWED. Requests with
+none of these headers (curl, scripts) pass. To let others in, put a reverse proxy that signs
+people in in front of it and name it, e.g.
+  svd serve --allowed-host svd.example.org      (the proxy forwards to http://127.0.0.1:8080)
+Forwarded headers (X-Forwarded-Host, X-Forwarded-For…) are not read: trust proxy is off.
+Example:
   svd serve --db .svd/demo-oxfordshire.duckdb --port 8080`,
     )
     .action(async (options: ServeOptions) => {
       const ctx = commandContext(io, options);
+      checkServeOptions(options.host, options.allowedHost ?? [], options.allowUpload === true);
       const db = resolveDbPath(options.db, io.env, io.cwd).path;
       await runServer(ctx, {
         db,
         host: options.host,
         port: parsePort(options.port),
+        allowedHosts: options.allowedHost ?? [],
         allowUpload: options.allowUpload === true,
         maxUploadBytes: parseMegabytes(options.maxUploadMb),
         cache: options.cache,

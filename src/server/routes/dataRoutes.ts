@@ -46,7 +46,10 @@ export function registerDataRoutes(ctx: RouteContext): void {
       summary:
         'what the filters can offer: months, areas of the partnership, classified definitions and their tiers, sources',
     },
-    (): Promise<DashboardMeta> => pool.read((ws) => dashboardMeta(ws, path.basename(pool.path))),
+    async (): Promise<DashboardMeta> => ({
+      ...(await pool.read((ws) => dashboardMeta(ws, path.basename(pool.path)))),
+      access: ctx.access,
+    }),
   );
 
   ctx.get<FilterQuery>(
