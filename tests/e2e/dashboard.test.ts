@@ -98,6 +98,10 @@ describe.runIf(run)('the dashboard in Chromium', () => {
     expect(page.url()).toMatch(/tier=primary/);
     await page.waitForTimeout(0);
     expect(await page.locator('[data-testid=synthetic-banner]').count()).toBe(1);
+    // Every page says, in its header, that it serves this computer only.
+    expect(await page.locator('header [data-testid=access-mode]').innerText()).toBe(
+      'Local single-user mode: this computer only',
+    );
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
     expect(errors).toEqual([]);

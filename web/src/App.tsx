@@ -92,6 +92,11 @@ export function App() {
       <header className="top">
         <p className="brand">
           Serious Violence Duty <span>· partnership dashboard</span>
+          {meta.state === 'ready' && (
+            <span className="access" data-testid="access-mode" title="svd has no sign-in yet">
+              {meta.data.access.label}
+            </span>
+          )}
         </p>
         <nav aria-label="Pages">
           <ul>
