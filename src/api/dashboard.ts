@@ -250,6 +250,11 @@ export interface BatchRow {
   lsoa_vintage_basis: string | null;
   software_version: string;
   warnings: number;
+  /**
+   * For a replaced or partly replaced police.uk batch (its rows kept apart, restorable): the
+   * batches whose rows are in use now for the force-months it held; empty otherwise.
+   */
+  replaced_by: number[];
 }
 
 /** `/api/batches/:id/messages`: a line of a batch's validation report as stored. */
@@ -282,7 +287,8 @@ export interface IngestMessage {
 export interface PoliceUkFileAnswer {
   file: string;
   sha256: string;
-  status: 'ingested' | 'already-ingested' | 'duplicate-in-run' | 'checked';
+  /** `restored`: the file was a replaced batch's, which is in use again (batchId). */
+  status: 'ingested' | 'restored' | 'already-ingested' | 'duplicate-in-run' | 'checked';
   dataset: string;
   force: string;
   batchId?: number;

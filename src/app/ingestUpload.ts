@@ -2,7 +2,9 @@
  * A file given through the dashboard: ingested by the same function as `svd ingest …` of its
  * kind, then the derived data brought up to date in the same way the commands do it — every new
  * record placed in its areas, and every definition the workspace was classified under classified
- * again, so that the pages count the new records at once rather than as "unclassified".
+ * again, so that the pages count the new records at once rather than as "unclassified". A police.uk
+ * file that would replace a held force-month by markedly fewer rows is refused, with a fix that
+ * points to the command line (`--replace` is not offered here); a replaced batch's file restores it.
  */
 import type { Reporter } from '../core/reporter.js';
 import { usageError } from '../core/errors.js';
@@ -12,6 +14,7 @@ import { ingestIstv } from '../sources/istv/ingestIstv.js';
 import type { PartnerRunReport } from '../sources/partner/partnerBatch.js';
 import { defaultKeyFile } from '../sources/partner/pseudonymKey.js';
 import { ingestPoliceUk, type PoliceUkIngestReport } from '../sources/police-uk/ingestPoliceUk.js';
+import { ReplacementShrinksError } from '../sources/police-uk/replacementShrinks.js';
 import type { Workspace } from '../store/openWorkspace.js';
 
 export const UPLOAD_KINDS = ['police-uk', 'force-extract', 'istv'] as const;
@@ -45,7 +48,10 @@ export async function ingestUpload(ws: Workspace, options: UploadOptions): Promi
     case 'police-uk':
       result = {
         kind: 'police-uk',
-        report: await ingestPoliceUk(ws, [options.file], { reporter }),
+        report: await ingestPoliceUk(ws, [options.file], { reporter }).catch((error: unknown) => {
+          // There is no --replace here: a replacement by markedly fewer rows is for the command line.
+          throw error instanceof ReplacementShrinksError ? error.forUpload() : error;
+        }),
         reclassified: [],
       };
       break;

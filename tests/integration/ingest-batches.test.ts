@@ -1,6 +1,7 @@
 /**
  * Nothing lost, nothing doubled: re-ingesting is a no-op; a force-month police.uk re-published
- * with different contents replaces the earlier batch and says so; archives, outcomes and
+ * with different contents replaces the earlier batch and says so, and the earlier file given again
+ * brings its batch back (tests/integration/ingest-replace.test.ts has the rest); archives, outcomes and
  * stop-and-search files go to their own tables.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -62,15 +63,13 @@ describe('re-ingest and re-publication', () => {
       batch_id: number;
       status: string;
     }[];
-    expect(batches.find((b) => b.batch_id === 4)?.status).toBe('superseded');
+    expect(batches.find((b) => b.batch_id === 4)?.status).toBe('replaced');
     expect(batches.find((b) => b.batch_id === 8)?.status).toBe('active');
-    // The original file is recognised by its sha256 and not brought back.
+    // The original file is recognised by its sha256: its batch, kept apart, is brought back.
     const back = await svd(['ingest', 'police-uk', street('2019-01'), '--db', db, '--json']);
-    expect(JSON.parse(back.stdout).files[0]).toMatchObject({
-      status: 'already-ingested',
-      existingBatchId: 4,
-    });
-    expect(await countMonth(db, '2019-01')).toBe(14_993 - 25);
+    expect(JSON.parse(back.stdout).files[0]).toMatchObject({ status: 'restored', batchId: 4 });
+    expect(await countMonth(db, '2019-01')).toBe(14_993);
+    expect(await countMonth(db, '2018-12')).toBe(otherMonths);
   });
 
   it('two different files for one force-month in one run are refused', async () => {

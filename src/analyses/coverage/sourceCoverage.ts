@@ -6,6 +6,7 @@
  */
 import { listValue } from '@duckdb/node-api';
 import { monthRange } from '../../core/months.js';
+import { SQL_BATCH_IN_USE } from '../../store/batchStatus.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import type { SourceCoverage } from '../../api/dashboard.js';
 
@@ -43,7 +44,7 @@ export async function sourceCoverage(ws: Workspace): Promise<SourceCoverage> {
     const m = await ws.db.one<{ synthetic: boolean; last: string | null }>(
       `SELECT coalesce(bool_or(synthetic), false) AS synthetic,
           CAST(strftime(max(finished_at), '%Y-%m-%dT%H:%M:%SZ') AS VARCHAR) AS last
-        FROM batches WHERE list_contains($kinds, source_kind) AND status <> 'superseded'`,
+        FROM batches WHERE list_contains($kinds, source_kind) AND ${SQL_BATCH_IN_USE}`,
       { kinds: listValue(s.kinds) },
     );
     meta.set(s.source, { synthetic: m?.synthetic ?? false, lastIngested: m?.last ?? null });

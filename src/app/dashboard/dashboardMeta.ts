@@ -7,6 +7,7 @@ import { definitionMeta, latestRuns } from '../../definitions/classificationRuns
 import { loadStoredDefinition } from '../../definitions/storeDefinition.js';
 import { storedPartnershipConfig } from '../../geo/partnershipConfig.js';
 import { SOFTWARE_VERSION } from '../../core/version.js';
+import { SQL_BATCH_IN_USE } from '../../store/batchStatus.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import type { AreaOption, ClassifiedDefinition, DashboardMeta } from '../../api/dashboard.js';
 import { STATUS_LABELS } from '../../strategy/formatMeasure.js';
@@ -91,7 +92,7 @@ export async function dashboardMeta(
   if (ae !== undefined && ae.n > 0)
     sources.push({ source: 'istv', records: ae.n, synthetic: ae.synthetic });
   const counts = await ws.db.one<{ synthetic: number; shapes: number; population: number }>(
-    `SELECT (SELECT count(*) FROM batches WHERE synthetic AND status <> 'superseded') AS synthetic,
+    `SELECT (SELECT count(*) FROM batches WHERE synthetic AND ${SQL_BATCH_IN_USE}) AS synthetic,
             (SELECT count(*) FROM geo_areas WHERE level = 'lsoa11' AND shape IS NOT NULL) AS shapes,
             (SELECT count(*) FROM population_datasets) AS population`,
   );

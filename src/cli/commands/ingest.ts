@@ -5,6 +5,7 @@ import {
   type PoliceUkIngestReport,
 } from '../../sources/police-uk/ingestPoliceUk.js';
 import type { PoliceUkDataset } from '../../sources/police-uk/formats.js';
+import { SHRINK_RATIO } from '../../sources/police-uk/replacementShrinks.js';
 import { usageError } from '../../core/errors.js';
 import { formatMonthRange } from '../../core/months.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
@@ -18,6 +19,7 @@ interface IngestOptions extends CommonOptions {
   to?: string;
   dataset?: string[];
   dryRun?: boolean;
+  replace?: boolean;
 }
 
 const DATASETS: readonly PoliceUkDataset[] = ['street', 'outcomes', 'stop-and-search'];
@@ -36,6 +38,10 @@ function statusText(f: FileOutcome): string {
       return f.replaced.length > 0
         ? `replaced batch ${[...new Set(f.replaced.map((r) => r.oldBatchId))].join(', ')}`
         : 'stored';
+    case 'restored':
+      return f.replaced.length > 0
+        ? `restored (set aside batch ${[...new Set(f.replaced.map((r) => r.oldBatchId))].join(', ')})`
+        : 'restored';
     case 'already-ingested':
       return `already in batch ${f.existingBatchId ?? '?'}`;
     case 'duplicate-in-run':
@@ -73,10 +79,13 @@ export function renderIngestReport(report: PoliceUkIngestReport): string {
       { header: 'result', value: statusText },
     ]),
   );
+  const n = (v: number): string => v.toLocaleString('en-GB');
   for (const f of report.files) {
     for (const r of f.replaced) {
       lines.push(
-        `replaced: ${r.force} ${r.month} was re-published; batch ${r.oldBatchId}'s ${r.rowsRemoved.toLocaleString('en-GB')} rows were replaced by ${r.rowsAdded.toLocaleString('en-GB')} rows from ${f.file}`,
+        f.status === 'restored' || (f.status === 'checked' && f.existingBatchId !== undefined)
+          ? `restored: ${r.force} ${r.month}: batch ${f.batchId ?? f.existingBatchId ?? '?'}'s ${n(r.rowsAdded)} rows are in use again in place of batch ${r.oldBatchId}'s ${n(r.rowsRemoved)} rows, kept apart (svd batches restore ${r.oldBatchId} brings them back)`
+          : `replaced: ${r.force} ${r.month} was re-published; batch ${r.oldBatchId}'s ${n(r.rowsRemoved)} rows were replaced by ${n(r.rowsAdded)} rows from ${f.file}; they are kept apart (svd batches restore ${r.oldBatchId} brings them back)`,
       );
     }
     for (const m of f.messages.filter((m) => m.severity === 'warning')) {
@@ -86,6 +95,7 @@ export function renderIngestReport(report: PoliceUkIngestReport): string {
     }
   }
   const stored = report.files.filter((f) => f.status === 'ingested').length;
+  const restored = report.files.filter((f) => f.status === 'restored').length;
   const skipped = report.files.filter(
     (f) => f.status === 'already-ingested' || f.status === 'duplicate-in-run',
   ).length;
@@ -93,7 +103,7 @@ export function renderIngestReport(report: PoliceUkIngestReport): string {
     lines.push(`dry run: ${report.files.length} file(s) checked, nothing stored`);
   } else {
     lines.push(
-      `${stored} file(s) stored, ${report.rowsStored.toLocaleString('en-GB')} rows in ${report.seconds.toFixed(1)} s${skipped > 0 ? `; ${skipped} already held, skipped` : ''}`,
+      `${stored} file(s) stored, ${n(report.rowsStored)} rows in ${report.seconds.toFixed(1)} s${restored > 0 ? `; ${restored} replaced batch(es) restored, ${n(report.rowsRestored)} rows` : ''}${skipped > 0 ? `; ${skipped} already held, skipped` : ''}`,
     );
   }
   if (report.skipped.length > 0)
@@ -117,6 +127,10 @@ export function ingestCommand(io: CliIo): Command {
     .option('--to <YYYY-MM>', 'only months up to this one (by file name)')
     .option('--dataset <name>', `only these datasets: ${DATASETS.join(', ')} (repeatable)`, collect)
     .option('--dry-run', 'check everything, store nothing')
+    .option(
+      '--replace',
+      `replace a force-month held even when the new file holds fewer than ${Math.round(SHRINK_RATIO * 100)}% of its rows`,
+    )
     .option('--json', 'print the report as JSON')
     .option('--quiet', 'no progress or announcements')
     .addHelpText(
@@ -124,7 +138,11 @@ export function ingestCommand(io: CliIo): Command {
       `
 All files of one run are stored together or not at all. A file already ingested (same sha256)
 is skipped; a force-month that police.uk re-published with different contents replaces the
-earlier batch. Example:
+earlier batch, whose rows are kept apart: \`svd batches\` lists it as replaced, and
+\`svd batches restore BATCH\` (or ingesting its file again) brings it back.
+A file that holds fewer than ${Math.round(SHRINK_RATIO * 100)}% of the rows held for its force-month is more likely cut short
+than re-published: it is refused (REPLACEMENT_SHRINKS, nothing stored) unless --replace is given.
+Example:
   svd ingest police-uk ../shared/data/police-uk/thames-valley/street`,
     )
     .action(async (paths: string[], options: IngestOptions) => {
@@ -147,6 +165,7 @@ earlier batch. Example:
             ...(datasets === undefined ? {} : { datasets }),
             ...(options.force?.length === 1 ? { defaultForce: options.force[0]! } : {}),
             dryRun: options.dryRun === true,
+            replace: options.replace === true,
           }),
       );
       if (ctx.json) ctx.printJson(report);

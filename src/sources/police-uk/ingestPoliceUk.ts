@@ -6,11 +6,14 @@
  * with every value checked on the way (see rowRules.ts). If anything is wrong the transaction is
  * rolled back, the store is as it was, and the refused files are re-read to name the exact line,
  * field and value. A file already ingested (same sha256) is skipped; a force-month that police.uk
- * re-published with different contents replaces the earlier one, and the replacement is logged.
+ * re-published with different contents replaces the earlier one, whose rows are kept apart, and
+ * the replacement is logged — unless the new file holds markedly fewer rows, which is refused
+ * without `replace`. The file of a replaced batch given again restores that batch.
  */
 import { SvdError, errorMessage, type Problem } from '../../core/errors.js';
 import { systemClock } from '../../core/clock.js';
 import { mapLimit } from '../../core/mapLimit.js';
+import { PARTLY_SUPERSEDED, RESTORABLE_STATUSES, SUPERSEDED } from '../../store/batchStatus.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import { collectInputs } from '../inputs/collectInputs.js';
 import { diagnoseFile } from './diagnoseFile.js';
@@ -23,6 +26,7 @@ import type {
 } from './ingestTypes.js';
 import { checkMonthOption, prepareFile, wantedByName } from './prepareFile.js';
 import { replaceRepublished } from './replaceRepublished.js';
+import { restoreBatch, type RestoredBatch } from './restoreBatch.js';
 import { storeGroup } from './storeGroup.js';
 import { summariseBatches } from './summariseBatches.js';
 
@@ -84,6 +88,7 @@ export async function ingestPoliceUk(
 
     const outcomes: FileOutcome[] = [];
     const toStore: PreparedFile[] = [];
+    const toRestore: { file: PreparedFile; batchId: number }[] = [];
     const seenSha = new Map<string, PreparedFile>();
     const seenForceMonth = new Map<string, PreparedFile>();
     for (const file of prepared) {
@@ -97,19 +102,6 @@ export async function ingestPoliceUk(
         replaced: [],
         messages: [],
       };
-      const existing = await ws.db.one<{ batch_id: number; rows_stored: number }>(
-        `SELECT batch_id, rows_stored FROM batches WHERE sha256 = $sha ORDER BY batch_id LIMIT 1`,
-        { sha: file.sha256 },
-      );
-      if (existing !== undefined) {
-        outcomes.push({
-          ...base,
-          status: 'already-ingested',
-          existingBatchId: existing.batch_id,
-          rows: existing.rows_stored,
-        });
-        continue;
-      }
       const twin = seenSha.get(file.sha256);
       if (twin !== undefined) {
         outcomes.push({
@@ -126,6 +118,16 @@ export async function ingestPoliceUk(
         });
         continue;
       }
+      const held = await heldBatches(ws, file.sha256);
+      if (held.inUse !== undefined) {
+        outcomes.push({
+          ...base,
+          status: 'already-ingested',
+          existingBatchId: held.inUse.batch_id,
+          rows: held.inUse.rows_stored,
+        });
+        continue;
+      }
       seenSha.set(file.sha256, file);
       const key = `${file.match.format.dataset}|${file.force}|${file.monthHint}`;
       const rival = seenForceMonth.get(key);
@@ -137,6 +139,18 @@ export async function ingestPoliceUk(
         continue;
       }
       if (file.hasRows) seenForceMonth.set(key, file);
+      if (held.restorable !== undefined) {
+        toRestore.push({ file, batchId: held.restorable.batch_id });
+        continue;
+      }
+      if (held.rowsGone !== undefined) {
+        file.headerMessages.push({
+          severity: 'info',
+          code: 'STORED_AGAIN',
+          message: `the same file was batch ${held.rowsGone.batch_id}, whose rows were replaced before svd kept replaced rows; stored again`,
+          count: 1,
+        });
+      }
       toStore.push(file);
     }
     if (problems.length > 0) {
@@ -161,6 +175,15 @@ export async function ingestPoliceUk(
     const stored: FileOutcome[] = [];
     try {
       await ws.db.transaction(async () => {
+        for (const { file, batchId } of toRestore) {
+          const restored = await restoreBatch(ws, batchId, {
+            restoredAt: startedAt,
+            allowShrink: options.replace === true,
+            file: file.input.display,
+          });
+          stored.push(restoredOutcome(file, restored));
+        }
+        if (toRestore.length > 0) stage('restore');
         let nextBatch =
           ((await ws.db.value<number>(`SELECT coalesce(max(batch_id), 0) FROM batches`)) ?? 0) + 1;
         for (const files of groups.values()) {
@@ -173,13 +196,10 @@ export async function ingestPoliceUk(
           }
           nextBatch += files.length;
           stage('load');
-          const replacements = await replaceRepublished(
-            ws,
-            format.table,
-            format.dataset,
-            batches,
-            startedAt,
-          );
+          const replacements = await replaceRepublished(ws, format.table, format.dataset, batches, {
+            replacedAt: startedAt,
+            allowShrink: options.replace === true,
+          });
           stage('replace');
           stored.push(
             ...(await summariseBatches(ws, batches, replacements, clock.now().toISOString())),
@@ -192,6 +212,8 @@ export async function ingestPoliceUk(
     } catch (error) {
       if (error instanceof DryRunRollback) {
         for (const s of stored) {
+          // A restore checked: the batch it would restore.
+          if (s.status === 'restored') s.existingBatchId = s.batchId!;
           s.status = 'checked';
           delete s.batchId;
         }
@@ -206,13 +228,64 @@ export async function ingestPoliceUk(
       dryRun: options.dryRun === true,
       files: outcomes,
       skipped: inputs.skipped.map((s) => ({ file: s.display, reason: s.reason })),
-      rowsStored: options.dryRun === true ? 0 : stored.reduce((sum, s) => sum + s.rows, 0),
+      rowsStored: rowsOf(stored, 'ingested'),
+      rowsRestored: rowsOf(stored, 'restored'),
       seconds: (performance.now() - started) / 1000,
       stages,
     };
   } finally {
     await inputs.cleanup();
   }
+}
+
+const rowsOf = (files: readonly FileOutcome[], status: FileOutcome['status']): number =>
+  files.filter((f) => f.status === status).reduce((sum, f) => sum + f.rows, 0);
+
+/**
+ * The batches holding a file's bytes: one whose rows are in use (the file is already ingested),
+ * else one whose rows a later file replaced and which are kept (the file restores it), else one
+ * replaced before replaced rows were kept (the file is stored again).
+ */
+async function heldBatches(
+  ws: Workspace,
+  sha256: string,
+): Promise<{ inUse?: HeldBatch; restorable?: HeldBatch; rowsGone?: HeldBatch }> {
+  const rows = await ws.db.all<HeldBatch>(
+    `SELECT batch_id, rows_stored, status FROM batches WHERE sha256 = $sha ORDER BY batch_id DESC`,
+    { sha: sha256 },
+  );
+  const gone = [SUPERSEDED, PARTLY_SUPERSEDED];
+  const inUse = rows.find(
+    (r) => !gone.includes(r.status) && !RESTORABLE_STATUSES.includes(r.status),
+  );
+  const restorable = rows.find((r) => RESTORABLE_STATUSES.includes(r.status));
+  const rowsGone = rows.find((r) => gone.includes(r.status));
+  return {
+    ...(inUse === undefined ? {} : { inUse }),
+    ...(restorable === undefined ? {} : { restorable }),
+    ...(rowsGone === undefined ? {} : { rowsGone }),
+  };
+}
+
+interface HeldBatch {
+  batch_id: number;
+  rows_stored: number;
+  status: string;
+}
+
+function restoredOutcome(file: PreparedFile, restored: RestoredBatch): FileOutcome {
+  return {
+    file: file.input.display,
+    sha256: file.sha256,
+    status: 'restored',
+    dataset: restored.dataset,
+    force: file.force,
+    batchId: restored.batchId,
+    rows: restored.rows,
+    months: restored.months,
+    replaced: restored.setAside,
+    messages: [],
+  };
 }
 
 class GroupFailed extends Error {

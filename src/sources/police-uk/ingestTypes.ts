@@ -16,6 +16,11 @@ export interface PoliceUkIngestOptions {
   defaultForce?: string;
   /** Check everything, store nothing. */
   dryRun?: boolean;
+  /**
+   * Replace a force-month held even by markedly fewer rows (replacementShrinks.ts); without it such
+   * a replacement is refused.
+   */
+  replace?: boolean;
   reporter: Reporter;
   clock?: Clock;
 }
@@ -38,7 +43,9 @@ export interface Replacement {
   rowsAdded: number;
 }
 
-export type FileStatus = 'ingested' | 'already-ingested' | 'duplicate-in-run' | 'checked';
+/** `restored`: the file was a batch that a later file had replaced; its rows are back in use. */
+export type FileStatus =
+  'ingested' | 'restored' | 'already-ingested' | 'duplicate-in-run' | 'checked';
 
 export interface FileOutcome {
   file: string;
@@ -47,12 +54,16 @@ export interface FileOutcome {
   dataset: PoliceUkDataset;
   force: string;
   batchId?: number;
-  /** For already-ingested files: the batch that holds them. */
+  /** For already-ingested files: the batch that holds them; for a restore checked: the batch. */
   existingBatchId?: number;
   rows: number;
   months: string[];
   lsoaVintage?: LsoaVintage | null;
   lsoaVintageBasis?: LsoaVintageBasis;
+  /**
+   * The rows this file's force-months held before, now set aside (restorable); for a restored
+   * file, those of the batches that had replaced it.
+   */
   replaced: Replacement[];
   messages: BatchMessage[];
 }
@@ -62,6 +73,8 @@ export interface PoliceUkIngestReport {
   files: FileOutcome[];
   skipped: { file: string; reason: string }[];
   rowsStored: number;
+  /** Rows of replaced batches brought back into use because their file was given again. */
+  rowsRestored: number;
   seconds: number;
   /** Seconds spent in each stage: inspect (hash, gzip check, header), load, checks, commit. */
   stages: Record<string, number>;

@@ -1,16 +1,64 @@
+/**
+ * A force-month that arrives again in a file with other contents (police.uk re-published it)
+ * replaces the rows held for it: they move to the table of replaced rows, where no analysis reads
+ * them and `svd batches restore` can bring them back, and the replacement is logged. A file that
+ * would leave markedly fewer rows is refused unless the replacement is meant (replacementShrinks.ts).
+ */
+import type { Db } from '../../store/db.js';
+import {
+  PARTLY_REPLACED,
+  REPLACED,
+  REPLACED_ROWS_TABLE,
+  type ReplaceableTable,
+} from '../../store/batchStatus.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import type { PoliceUkDataset } from './formats.js';
 import type { Replacement, StoredBatch } from './ingestTypes.js';
+import {
+  ReplacementShrinksError,
+  shrinks,
+  type ForceMonthReplacement,
+} from './replacementShrinks.js';
 
 const monthText = (m: unknown): string => String(m).slice(0, 7);
 
-/** Finds rows of older batches for the same force-months and removes them, logging why. */
+export interface ReplaceOptions {
+  replacedAt: string;
+  /** Replace even with markedly fewer rows (`--replace`). */
+  allowShrink: boolean;
+}
+
+/** Moves one batch's rows of a force-month from one table to the other, by column name. */
+export async function moveForceMonth(
+  db: Db,
+  from: string,
+  to: string,
+  key: { batch: number; force: string; month: string },
+): Promise<void> {
+  const where = `batch_id = $batch AND force = $force AND month = CAST($month AS DATE)`;
+  await db.run(`INSERT INTO ${to} BY NAME SELECT * FROM ${from} WHERE ${where}`, key);
+  await db.run(`DELETE FROM ${from} WHERE ${where}`, key);
+}
+
+/** After some of its rows moved away: replaced when none is left in use, else partly replaced. */
+export async function markSetAside(db: Db, table: string, batchIds: number[]): Promise<void> {
+  for (const id of batchIds) {
+    const left =
+      (await db.value<number>(`SELECT count(*) FROM ${table} WHERE batch_id = $id`, { id })) ?? 0;
+    await db.run(`UPDATE batches SET status = $status WHERE batch_id = $id`, {
+      id,
+      status: left === 0 ? REPLACED : PARTLY_REPLACED,
+    });
+  }
+}
+
+/** Finds rows of older batches for the same force-months and sets them aside, logging why. */
 export async function replaceRepublished(
   ws: Workspace,
-  table: string,
+  table: ReplaceableTable,
   dataset: PoliceUkDataset,
   stored: StoredBatch[],
-  replacedAt: string,
+  options: ReplaceOptions,
 ): Promise<Map<number, Replacement[]>> {
   const { db } = ws;
   const byBatch = new Map<number, Replacement[]>();
@@ -33,15 +81,34 @@ export async function replaceRepublished(
       GROUP BY ALL ORDER BY t.month, t.force, old_batch`,
     { lo: Math.min(...newIds), hi: Math.max(...newIds) },
   );
-  for (const r of rows) {
-    await db.run(
-      `DELETE FROM ${table} WHERE batch_id = $old AND force = $force AND month = $month`,
-      {
-        old: r.old_batch,
+  if (!options.allowShrink) {
+    const files = new Map(stored.map((s) => [s.batchId, s.file.input.display]));
+    const byForceMonth = new Map<string, ForceMonthReplacement>();
+    for (const r of rows) {
+      const key = `${r.new_batch}|${r.force}|${monthText(r.month)}`;
+      const found = byForceMonth.get(key) ?? {
+        file: files.get(r.new_batch) ?? '',
+        dataset,
         force: r.force,
-        month: r.month,
-      },
-    );
+        month: monthText(r.month),
+        held: 0,
+        heldBatches: [],
+        given: r.added,
+      };
+      found.held += r.removed;
+      found.heldBatches.push(r.old_batch);
+      byForceMonth.set(key, found);
+    }
+    const shrinking = [...byForceMonth.values()].filter(shrinks);
+    // Thrown inside the ingest's transaction: everything of the run is rolled back.
+    if (shrinking.length > 0) throw new ReplacementShrinksError(shrinking);
+  }
+  for (const r of rows) {
+    await moveForceMonth(db, table, REPLACED_ROWS_TABLE[table], {
+      batch: r.old_batch,
+      force: r.force,
+      month: r.month,
+    });
     await db.run(
       `INSERT INTO batch_replacements VALUES ($new, $old, $dataset, $force, $month, $removed, $added, $at)`,
       {
@@ -52,7 +119,7 @@ export async function replaceRepublished(
         month: r.month,
         removed: r.removed,
         added: r.added,
-        at: replacedAt,
+        at: options.replacedAt,
       },
     );
     const list = byBatch.get(r.new_batch) ?? [];
@@ -65,14 +132,6 @@ export async function replaceRepublished(
     });
     byBatch.set(r.new_batch, list);
   }
-  const oldIds = [...new Set(rows.map((r) => r.old_batch))];
-  for (const old of oldIds) {
-    const left =
-      (await db.value<number>(`SELECT count(*) FROM ${table} WHERE batch_id = $old`, { old })) ?? 0;
-    await db.run(`UPDATE batches SET status = $status WHERE batch_id = $old`, {
-      old,
-      status: left === 0 ? 'superseded' : 'partly-superseded',
-    });
-  }
+  await markSetAside(db, table, [...new Set(rows.map((r) => r.old_batch))]);
   return byBatch;
 }

@@ -4,6 +4,7 @@ import { definitions } from './0003-definitions.js';
 import { partnerData } from './0004-partner-data.js';
 import { strategy } from './0005-strategy.js';
 import { offenceSubcodes } from './0006-offence-subcodes.js';
+import { replacedRows } from './0007-replaced-rows.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   partnerData,
   strategy,
   offenceSubcodes,
+  replacedRows,
 ];

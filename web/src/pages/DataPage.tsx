@@ -52,7 +52,11 @@ function Batches({ rows }: { rows: BatchRow[] }) {
           { header: 'sha256', value: (b) => <code>{b.sha256.slice(0, 12)}</code> },
           { header: 'Rows stored', value: (b) => fmtInt(b.rows_stored), numeric: true },
           { header: 'Left out', value: (b) => fmtInt(b.rows_rejected), numeric: true },
-          { header: 'Status', value: (b) => `${b.status}${b.synthetic ? ' · SYNTHETIC' : ''}` },
+          {
+            header: 'Status',
+            value: (b) =>
+              `${b.status}${b.replaced_by.length > 0 ? ` by batch ${b.replaced_by.join(', ')}` : ''}${b.synthetic ? ' · SYNTHETIC' : ''}`,
+          },
           { header: 'Ingested', value: (b) => fmtDateTime(b.finished_at ?? b.started_at) },
           {
             header: 'Report',
@@ -222,7 +226,9 @@ function Upload({ onStored }: { onStored: () => void }) {
                 {f.file.split('/').at(-1)}:{' '}
                 {f.status === 'already-ingested'
                   ? `already held in batch ${f.existingBatchId ?? '?'}`
-                  : `batch ${f.batchId ?? '?'}`}
+                  : f.status === 'restored'
+                    ? `batch ${f.batchId ?? '?'} restored (it had been replaced)`
+                    : `batch ${f.batchId ?? '?'}`}
                 {'rowsRead' in f &&
                   ` · ${fmtInt(f.rowsRead)} rows read, ${fmtInt(f.rowsStored)} stored, ${fmtInt(f.rowsRejected)} left out`}
                 {'synthetic' in f && f.synthetic ? ' · SYNTHETIC' : ''}
