@@ -2,10 +2,10 @@
  * A definition as read from its file, and the problems found reading it, each at its place in the
  * file (`tiers[0].rules[3].codes[2]`). Shared by reading, validating and compiling.
  */
+import type { Path } from '../core/fieldPath.js';
 import type { DefinitionFile } from './schema.js';
 
-/** The place of a value in a definition or strategy file: keys and list positions. */
-export type Path = readonly (string | number)[];
+export { formatPath, type Path } from '../core/fieldPath.js';
 
 export interface Definition {
   file: DefinitionFile;
@@ -25,14 +25,4 @@ export interface DefinitionIssue {
   message: string;
   line?: number;
   value?: string;
-}
-
-/** `tiers[0].rules[3]` from its path. */
-export function formatPath(path: Path): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out === '' ? part : `.${part}`;
-  }
-  return out;
 }

@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { z } from 'zod';
+import { describeValue, lineOf, parseBoundedYaml, valueAt } from '../core/boundedYaml.js';
 import { SvdError, errorMessage, type Problem } from '../core/errors.js';
 import { didYouMean, suggest } from '../core/suggest.js';
 import { INCIDENT_FLAGS } from '../core/vocabulary.js';
@@ -20,90 +20,6 @@ import { badIdMessage } from '../core/idMessage.js';
 export interface ReadResult {
   definition: Definition | undefined;
   issues: DefinitionIssue[];
-}
-
-/** What a definition file holds as plain data, with the line of each value by its path. */
-interface PlainDocument {
-  value: unknown;
-  lines: Map<string, number>;
-}
-
-function toPlain(text: string): { doc: PlainDocument; syntax: DefinitionIssue[] } {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, {
-    version: '1.2',
-    schema: 'core',
-    lineCounter,
-    uniqueKeys: true,
-    prettyErrors: false,
-  });
-  const syntax: DefinitionIssue[] = document.errors.map((e) => {
-    const line = lineCounter.linePos(e.pos[0]).line;
-    return {
-      severity: 'error',
-      code: 'YAML_SYNTAX',
-      path: [],
-      message: `not valid YAML: ${e.message.split('\n')[0]}`,
-      line,
-    };
-  });
-  const lines = new Map<string, number>();
-  const walk = (
-    node: Node | null | undefined,
-    path: Path,
-    parentKey: string | undefined,
-  ): unknown => {
-    if (node === null || node === undefined) return null;
-    if (isAlias(node)) return walk(node.resolve(document) as Node | undefined, path, parentKey);
-    if (node.range !== undefined && node.range !== null)
-      lines.set(formatPath(path), lineCounter.linePos(node.range[0]).line);
-    if (isMap(node)) {
-      const out: Record<string, unknown> = {};
-      for (const pair of node.items) {
-        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-        if (isScalar(pair.key) && pair.key.range)
-          lines.set(formatPath([...path, key]), lineCounter.linePos(pair.key.range[0]).line);
-        out[key] = walk(pair.value as Node | null, [...path, key], key);
-      }
-      return out;
-    }
-    if (isSeq(node))
-      return node.items.map((item, i) => walk(item as Node, [...path, i], parentKey));
-    if (isScalar(node)) {
-      // Offence codes look like numbers (1, 4.1, 4.10) but are text: 4.10 is not 4.1.
-      if (parentKey === 'codes' && typeof node.value === 'number' && node.range)
-        return text.slice(node.range[0], node.range[1]).trim();
-      return node.value;
-    }
-    return null;
-  };
-  const value = walk(document.contents as Node | null, [], undefined);
-  return { doc: { value, lines }, syntax };
-}
-
-function lineOf(lines: Map<string, number>, path: Path): number | undefined {
-  for (let n = path.length; n >= 0; n--) {
-    const line = lines.get(formatPath(path.slice(0, n)));
-    if (line !== undefined) return line;
-  }
-  return undefined;
-}
-
-function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the text ${JSON.stringify(value)}`;
-  return `${typeof value} ${JSON.stringify(value)}`;
-}
-
-function valueAt(root: unknown, path: Path): unknown {
-  let v: unknown = root;
-  for (const part of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string | number, unknown>)[part];
-  }
-  return v;
 }
 
 const KIND_OF_LIST: Record<string, string> = {
@@ -288,14 +204,29 @@ export function contentHash(content: Record<string, unknown>): string {
   return createHash('sha256').update(canonicalJson(rest)).digest('hex');
 }
 
-/** Parses and checks a definition; never throws for problems in the text (see `issues`). */
+/**
+ * Parses and checks a definition; problems in the text are returned (see `issues`), not thrown.
+ * Only a text too large or too complex to read at all (`YAML_TOO_COMPLEX`: size, aliases, nesting,
+ * values; see core/boundedYaml.ts) throws, naming `origin` as the file.
+ */
 export function readDefinitionText(
   text: string,
   origin: string,
   table: OffenceCodeTable = offenceCodes(),
 ): ReadResult {
-  const { doc, syntax } = toPlain(text);
-  if (syntax.length > 0) return { definition: undefined, issues: syntax };
+  // Offence codes look like numbers (1, 4.1, 4.10) but are text: 4.10 is not 4.1.
+  const doc = parseBoundedYaml(text, { file: origin, keepAsWritten: ['codes'] });
+  if (doc.syntax.length > 0)
+    return {
+      definition: undefined,
+      issues: doc.syntax.map((e) => ({
+        severity: 'error',
+        code: 'YAML_SYNTAX',
+        path: [],
+        message: `not valid YAML: ${e.message}`,
+        line: e.line,
+      })),
+    };
   if (doc.value === null || typeof doc.value !== 'object' || Array.isArray(doc.value)) {
     return {
       definition: undefined,

@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { z } from 'zod';
+import { describeValue, lineOf, parseBoundedYaml, valueAt } from '../core/boundedYaml.js';
 import { SvdError, errorMessage, type Problem } from '../core/errors.js';
 import { didYouMean, suggest } from '../core/suggest.js';
 import { formatPath, type Path } from '../definitions/definitionFile.js';
@@ -30,66 +30,6 @@ export interface StrategyReadResult {
 export function strategyHash(file: StrategyFile): string {
   const { $schema: _schema, ...rest } = file;
   return createHash('sha256').update(canonicalJson(rest)).digest('hex');
-}
-
-function toPlain(text: string): {
-  value: unknown;
-  lines: Map<string, number>;
-  syntax: StrategyIssue[];
-} {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, {
-    version: '1.2',
-    schema: 'core',
-    lineCounter,
-    uniqueKeys: true,
-    prettyErrors: false,
-  });
-  const syntax: StrategyIssue[] = document.errors.map((e) => ({
-    severity: 'error',
-    code: 'YAML_SYNTAX',
-    path: [],
-    message: `not valid YAML: ${e.message.split('\n')[0]}`,
-    line: lineCounter.linePos(e.pos[0]).line,
-  }));
-  const lines = new Map<string, number>();
-  const walk = (node: Node | null | undefined, path: Path): unknown => {
-    if (node === null || node === undefined) return null;
-    if (isAlias(node)) return walk(node.resolve(document) as Node | undefined, path);
-    if (node.range !== undefined && node.range !== null)
-      lines.set(formatPath(path), lineCounter.linePos(node.range[0]).line);
-    if (isMap(node)) {
-      const out: Record<string, unknown> = {};
-      for (const pair of node.items) {
-        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-        if (isScalar(pair.key) && pair.key.range)
-          lines.set(formatPath([...path, key]), lineCounter.linePos(pair.key.range[0]).line);
-        out[key] = walk(pair.value as Node | null, [...path, key]);
-      }
-      return out;
-    }
-    if (isSeq(node)) return node.items.map((item, i) => walk(item as Node, [...path, i]));
-    if (isScalar(node)) return node.value;
-    return null;
-  };
-  return { value: walk(document.contents as Node | null, []), lines, syntax };
-}
-
-function valueAt(root: unknown, path: Path): unknown {
-  let v: unknown = root;
-  for (const part of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string | number, unknown>)[part];
-  }
-  return v;
-}
-
-function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the text ${JSON.stringify(value)}`;
-  return `${typeof value} ${JSON.stringify(value)}`;
 }
 
 const EXPECTED: Record<string, string> = {
@@ -212,18 +152,28 @@ function schemaIssue(issue: z.core.$ZodIssue, root: unknown): StrategyIssue[] {
   }
 }
 
-function lineOf(lines: Map<string, number>, path: Path): number | undefined {
-  for (let n = path.length; n >= 0; n--) {
-    const line = lines.get(formatPath(path.slice(0, n)));
-    if (line !== undefined) return line;
-  }
-  return undefined;
-}
-
-/** Parses and checks a strategy; never throws for problems in the text (see `issues`). */
-export function readStrategyText(text: string, context: StrategyContext): StrategyReadResult {
-  const { value, lines, syntax } = toPlain(text);
-  if (syntax.length > 0) return { strategy: undefined, issues: syntax };
+/**
+ * Parses and checks a strategy; problems in the text are returned (see `issues`), not thrown.
+ * Only a text too large or too complex to read at all (`YAML_TOO_COMPLEX`: size, aliases, nesting,
+ * values; see core/boundedYaml.ts) throws, naming `file`.
+ */
+export function readStrategyText(
+  text: string,
+  context: StrategyContext,
+  file = 'the strategy',
+): StrategyReadResult {
+  const { value, lines, syntax } = parseBoundedYaml(text, { file });
+  if (syntax.length > 0)
+    return {
+      strategy: undefined,
+      issues: syntax.map((e) => ({
+        severity: 'error',
+        code: 'YAML_SYNTAX',
+        path: [],
+        message: `not valid YAML: ${e.message}`,
+        line: e.line,
+      })),
+    };
   const withLines = (issues: StrategyIssue[]): StrategyIssue[] =>
     issues.map((i) => {
       const line = i.line ?? lineOf(lines, i.path);
@@ -287,7 +237,7 @@ export function readStrategyFile(
       fix: 'check the path (an example: examples/oxfordshire-strategy.yaml)',
     });
   }
-  const result = readStrategyText(text, context);
+  const result = readStrategyText(text, context, label);
   if (result.strategy === undefined) throw strategyError(label, result.issues);
   return {
     strategy: result.strategy,

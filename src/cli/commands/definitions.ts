@@ -24,6 +24,7 @@ import { commandContext, withCommandWorkspace, type CommonOptions } from '../con
 import { proxyNote } from '../definitionText.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
+import { YAML_LIMITS_HELP } from '../yamlLimitsHelp.js';
 
 const DB_HELP = 'workspace file (default: $SVD_DB, else ./svd.duckdb)';
 
@@ -312,6 +313,7 @@ export function definitionsCommand(io: CliIo): Command {
     .argument('<files...>', 'definition files (YAML or JSON)')
     .option('--json', "print each file's result as JSON")
     .option('--quiet', 'print nothing when the files are valid')
+    .addHelpText('after', YAML_LIMITS_HELP)
     .action((files: string[], options: CommonOptions) => {
       const ctx = commandContext(io, options);
       const results = files.map((file) => {

@@ -5,6 +5,7 @@ import { builtInMappings, parseMapping } from '../../sources/partner/mapping.js'
 import { commandContext, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
+import { YAML_LIMITS_HELP } from '../yamlLimitsHelp.js';
 
 interface MappingsOptions extends CommonOptions {
   show?: string;
@@ -17,6 +18,7 @@ export function mappingsCommand(io: CliIo): Command {
     .option('--show <name>', 'print a built-in mapping (to copy and adapt)')
     .option('--check <file>', 'validate a mapping file and say what it reads')
     .option('--json', 'print as JSON')
+    .addHelpText('after', YAML_LIMITS_HELP)
     .action((options: MappingsOptions) => {
       const ctx = commandContext(io, options);
       if (options.check !== undefined) {

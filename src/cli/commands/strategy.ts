@@ -17,6 +17,7 @@ import { commandClock } from '../clock.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
+import { YAML_LIMITS_HELP } from '../yamlLimitsHelp.js';
 import type { StrategyTree } from '../../api/strategy.js';
 
 const DB_HELP = 'workspace file (default: $SVD_DB, else ./svd.duckdb)';
@@ -163,6 +164,7 @@ export function strategyCommand(io: CliIo): Command {
     .option('--db <path>', DB_HELP)
     .option('--json', 'print the problems as JSON')
     .option('--quiet', 'no announcements')
+    .addHelpText('after', YAML_LIMITS_HELP)
     .action(async (file: string, options: CommonOptions) => {
       const ctx = commandContext(io, options);
       let text: string;
@@ -179,7 +181,7 @@ export function strategyCommand(io: CliIo): Command {
       const result = await withCommandWorkspace(
         ctx,
         { create: false, scratchIfMissing: true },
-        async (ws) => readStrategyText(text, await strategyContext(ws)),
+        async (ws) => readStrategyText(text, await strategyContext(ws), file),
       );
       if (ctx.json) ctx.printJson({ valid: result.strategy !== undefined, issues: result.issues });
       if (result.strategy === undefined) throw strategyError(file, result.issues);

@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
+import { lineOf, parseBoundedYaml } from '../../core/boundedYaml.js';
 import { SvdError, type Problem } from '../../core/errors.js';
 import {
   ASSAULT_METHODS,
@@ -182,29 +182,6 @@ export function builtInMappings(
   return out;
 }
 
-function nodeAt(
-  doc: ReturnType<typeof parseDocument>,
-  keys: readonly PropertyKey[],
-): YamlNode | undefined {
-  let node: unknown = doc.contents;
-  let last: YamlNode | undefined = doc.contents ?? undefined;
-  for (const key of keys) {
-    if (isMap(node)) {
-      const pair = node.items.find(
-        (p) => String((p.key as { value?: unknown } | null)?.value ?? p.key) === String(key),
-      );
-      if (pair === undefined) break;
-      last = (pair.key as YamlNode | null) ?? last;
-      node = pair.value;
-      if (node !== null && typeof node === 'object') last = node as YamlNode;
-    } else if (isSeq(node) && typeof key === 'number') {
-      node = node.items[key];
-      if (node !== null && typeof node === 'object') last = node as YamlNode;
-    } else break;
-  }
-  return last;
-}
-
 /** Every column named anywhere in the mapping's fields, with the field path that names it. */
 function columnsOf(
   fields: Record<string, unknown>,
@@ -322,31 +299,27 @@ function describeZodIssue(issue: z.core.$ZodIssue): string {
 
 /** Parses and validates a mapping's text; throws one SvdError listing every problem. */
 export function parseMapping(text: string, display: string): LoadedMapping {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
-  const problems: Problem[] = [];
-  for (const error of doc.errors) {
-    problems.push({
-      file: display,
-      line: error.linePos?.[0]?.line,
-      message: `${error.message.split('\n')[0]} (fix: correct the YAML syntax)`,
-    });
-  }
-  const lineOf = (keys: readonly PropertyKey[]): number | undefined => {
-    const node = nodeAt(doc, keys);
-    const offset = node?.range?.[0];
-    return offset === undefined ? undefined : lineCounter.linePos(offset).line;
-  };
+  const yaml = parseBoundedYaml(text, { file: display });
+  const problems: Problem[] = yaml.syntax.map((e) => ({
+    file: display,
+    line: e.line,
+    message: `${e.message} at line ${e.line}, column ${e.column} (fix: correct the YAML syntax)`,
+  }));
+  const lineAt = (keys: readonly PropertyKey[]): number | undefined =>
+    lineOf(
+      yaml.lines,
+      keys.filter((k): k is string | number => typeof k !== 'symbol'),
+    );
   let spec: MappingSpec | undefined;
   if (problems.length === 0) {
-    const parsed = mappingSchema.safeParse(doc.toJS());
+    const parsed = mappingSchema.safeParse(yaml.value);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const keys =
           issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
         problems.push({
           file: display,
-          line: lineOf(keys),
+          line: lineAt(keys),
           field: issue.path.map(String).join('.') || '(top level)',
           message: describeZodIssue(issue),
         });
@@ -356,7 +329,7 @@ export function parseMapping(text: string, display: string): LoadedMapping {
       for (const p of semanticProblems(spec)) {
         problems.push({
           file: display,
-          line: lineOf(p.path),
+          line: lineAt(p.path),
           field: p.path.join('.'),
           message: p.message,
         });
