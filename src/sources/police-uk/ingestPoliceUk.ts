@@ -9,6 +9,7 @@
  * re-published with different contents replaces the earlier one, and the replacement is logged.
  */
 import { SvdError, errorMessage, type Problem } from '../../core/errors.js';
+import type { ExpansionLimits } from '../../core/expansionLimits.js';
 import { systemClock } from '../../core/clock.js';
 import { mapLimit } from '../../core/mapLimit.js';
 import type { Workspace } from '../../store/openWorkspace.js';
@@ -44,6 +45,7 @@ export async function ingestPoliceUk(
   const inputs = await collectInputs(paths, {
     wanted: wantedByName(options),
     extensions: ['.csv', '.csv.gz'],
+    ...(options.expansionLimits === undefined ? {} : { limits: options.expansionLimits }),
   });
   try {
     if (inputs.files.length === 0) {
@@ -169,7 +171,7 @@ export async function ingestPoliceUk(
           try {
             batches = await storeGroup(ws, files, nextBatch, options, startedAt);
           } catch (error) {
-            throw new GroupFailed(files, error);
+            throw new GroupFailed(files, error, options.expansionLimits);
           }
           nextBatch += files.length;
           stage('load');
@@ -219,6 +221,7 @@ class GroupFailed extends Error {
   constructor(
     readonly files: PreparedFile[],
     readonly original: unknown,
+    readonly limits: ExpansionLimits | undefined,
   ) {
     super('group failed');
   }
@@ -234,6 +237,7 @@ async function explainFailure(failure: GroupFailed): Promise<SvdError> {
         localPath: file.input.localPath,
         gzip: file.gzip,
         match: file.match,
+        ...(failure.limits === undefined ? {} : { limits: failure.limits }),
       })),
     );
   }
