@@ -6,6 +6,11 @@ import {
 } from '../../sources/police-uk/ingestPoliceUk.js';
 import type { PoliceUkDataset } from '../../sources/police-uk/formats.js';
 import { usageError } from '../../core/errors.js';
+import {
+  EXPANSION_LIMITS_HELP,
+  MAX_EXPANDED_BYTES_HELP,
+  expansionLimits,
+} from '../../core/expansionLimits.js';
 import { formatMonthRange } from '../../core/months.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
@@ -18,6 +23,7 @@ interface IngestOptions extends CommonOptions {
   to?: string;
   dataset?: string[];
   dryRun?: boolean;
+  maxExpandedBytes?: string;
 }
 
 const DATASETS: readonly PoliceUkDataset[] = ['street', 'outcomes', 'stop-and-search'];
@@ -117,6 +123,7 @@ export function ingestCommand(io: CliIo): Command {
     .option('--to <YYYY-MM>', 'only months up to this one (by file name)')
     .option('--dataset <name>', `only these datasets: ${DATASETS.join(', ')} (repeatable)`, collect)
     .option('--dry-run', 'check everything, store nothing')
+    .option('--max-expanded-bytes <size>', MAX_EXPANDED_BYTES_HELP)
     .option('--json', 'print the report as JSON')
     .option('--quiet', 'no progress or announcements')
     .addHelpText(
@@ -124,11 +131,16 @@ export function ingestCommand(io: CliIo): Command {
       `
 All files of one run are stored together or not at all. A file already ingested (same sha256)
 is skipped; a force-month that police.uk re-published with different contents replaces the
-earlier batch. Example:
+earlier batch.
+
+${EXPANSION_LIMITS_HELP}
+
+Example:
   svd ingest police-uk ../shared/data/police-uk/thames-valley/street`,
     )
     .action(async (paths: string[], options: IngestOptions) => {
       const ctx = commandContext(io, options);
+      const limits = expansionLimits({ maxExpandedBytes: options.maxExpandedBytes }, io.env);
       const datasets = options.dataset?.map((d) => {
         if (!(DATASETS as readonly string[]).includes(d)) {
           throw usageError('BAD_DATASET', `invalid dataset: ${d}`, `use ${DATASETS.join(', ')}`);
@@ -147,6 +159,7 @@ earlier batch. Example:
             ...(datasets === undefined ? {} : { datasets }),
             ...(options.force?.length === 1 ? { defaultForce: options.force[0]! } : {}),
             dryRun: options.dryRun === true,
+            expansionLimits: limits,
           }),
       );
       if (ctx.json) ctx.printJson(report);
