@@ -8,6 +8,7 @@
  */
 import type { Reporter } from '../core/reporter.js';
 import { usageError } from '../core/errors.js';
+import { expansionLimits } from '../core/expansionLimits.js';
 import { reclassifyHeld, refreshDerivedDataWhenAreasHeld } from './deriveData.js';
 import { ingestForceExtract } from '../sources/force-extract/ingestForceExtract.js';
 import { ingestIstv } from '../sources/istv/ingestIstv.js';
@@ -43,12 +44,18 @@ export function parseUploadKind(value: string): UploadKind {
 export async function ingestUpload(ws: Workspace, options: UploadOptions): Promise<UploadReport> {
   const { reporter } = options;
   const maxErrors = options.maxErrors ?? 0;
+  const env = options.env ?? process.env;
+  // The server's environment sets the limits, as for the command line ($SVD_MAX_EXPANDED_BYTES…).
+  const limits = expansionLimits({}, env);
   let result: UploadReport;
   switch (options.kind) {
     case 'police-uk':
       result = {
         kind: 'police-uk',
-        report: await ingestPoliceUk(ws, [options.file], { reporter }).catch((error: unknown) => {
+        report: await ingestPoliceUk(ws, [options.file], {
+          reporter,
+          expansionLimits: limits,
+        }).catch((error: unknown) => {
           // There is no --replace here: a replacement by markedly fewer rows is for the command line.
           throw error instanceof ReplacementShrinksError ? error.forUpload() : error;
         }),
@@ -56,13 +63,14 @@ export async function ingestUpload(ws: Workspace, options: UploadOptions): Promi
       };
       break;
     case 'force-extract': {
-      const keyFile = defaultKeyFile(ws.path, options.env ?? process.env);
+      const keyFile = defaultKeyFile(ws.path, env);
       result = {
         kind: 'force-extract',
         report: await ingestForceExtract(ws, [options.file], {
           mapping: options.mapping ?? 'svd-synthetic',
           maxErrors,
           reporter,
+          expansionLimits: limits,
           ...(keyFile === undefined ? {} : { keyFile }),
         }),
         reclassified: [],
@@ -72,7 +80,11 @@ export async function ingestUpload(ws: Workspace, options: UploadOptions): Promi
     case 'istv':
       result = {
         kind: 'istv',
-        report: await ingestIstv(ws, [options.file], { maxErrors, reporter }),
+        report: await ingestIstv(ws, [options.file], {
+          maxErrors,
+          reporter,
+          expansionLimits: limits,
+        }),
         reclassified: [],
       };
       break;

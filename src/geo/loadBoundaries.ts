@@ -7,6 +7,7 @@
 import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
 import { SvdError } from '../core/errors.js';
+import type { ExpansionLimits } from '../core/expansionLimits.js';
 import type { Reporter } from '../core/reporter.js';
 import type { Workspace } from '../store/openWorkspace.js';
 import { is2021OnlyCode } from '../core/lsoaVintage.js';
@@ -35,6 +36,8 @@ export interface LoadBoundariesOptions {
   nameProperty?: string;
   reporter: Reporter;
   clock?: Clock;
+  /** How far a .gz boundary file may expand (default: `DEFAULT_EXPANSION_LIMITS`). */
+  expansionLimits?: ExpansionLimits;
 }
 
 export interface BoundaryFileReport {
@@ -174,7 +177,7 @@ export async function loadBoundaries(
   const identities: FileIdentity[] = [];
   let done = 0;
   for (const path of paths) {
-    const file = readBoundaryFile(path);
+    const file = readBoundaryFile(path, options.expansionLimits);
     const choice = chooseProperties(path, file.features, level, {
       ...(options.codeProperty === undefined ? {} : { code: options.codeProperty }),
       ...(options.nameProperty === undefined ? {} : { name: options.nameProperty }),

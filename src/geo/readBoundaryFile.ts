@@ -2,11 +2,16 @@
  * Reading boundary files: GeoJSON (FeatureCollection, Feature, or a bare geometry collection of
  * features) and TopoJSON (quantised or not), Polygon and MultiPolygon, in WGS84 longitude/latitude
  * or British National Grid metres (from the legacy `crs` member, else from the coordinates'
- * range). Errors name the file, the feature and the property.
+ * range). Errors name the file, the feature and the property. A `.gz` file is expanded within
+ * the expansion limits (`core/expansionLimits.ts`).
  */
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { SvdError } from '../core/errors.js';
+import {
+  DEFAULT_EXPANSION_LIMITS,
+  gunzipWithin,
+  type ExpansionLimits,
+} from '../core/expansionLimits.js';
 
 /** Polygons → rings → [x, y] positions, as in GeoJSON. */
 export type Polygons = number[][][][];
@@ -153,7 +158,10 @@ function decodeTopology(file: string, topo: JsonObject): { features: RawFeature[
   return { features, crs };
 }
 
-export function readBoundaryFile(file: string): BoundaryFile {
+export function readBoundaryFile(
+  file: string,
+  limits: ExpansionLimits = DEFAULT_EXPANSION_LIMITS,
+): BoundaryFile {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -166,7 +174,7 @@ export function readBoundaryFile(file: string): BoundaryFile {
       fix: 'check the path',
     });
   }
-  const text = (file.endsWith('.gz') ? gunzipSync(bytes) : bytes)
+  const text = (file.endsWith('.gz') ? gunzipWithin(bytes, file, limits) : bytes)
     .toString('utf8')
     .replace(/^\uFEFF/, '');
   let json: unknown;

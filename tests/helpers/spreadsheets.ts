@@ -46,11 +46,22 @@ export function excelSerial(iso: string): number {
   return days + (hh * 60 + mm) / 1440;
 }
 
+export interface XlsxOptions {
+  sheetName?: string;
+  titleRows?: string[];
+  date1904?: boolean;
+}
+
 export async function writeXlsx(
   file: string,
   rows: CellValue[][],
-  options: { sheetName?: string; titleRows?: string[]; date1904?: boolean } = {},
+  options: XlsxOptions = {},
 ): Promise<void> {
+  await writeZip(file, xlsxParts(rows, options));
+}
+
+/** The parts of an XLSX workbook, [name, XML] in the order Excel writes them. */
+export function xlsxParts(rows: CellValue[][], options: XlsxOptions = {}): [string, string][] {
   const strings: string[] = [];
   const index = new Map<string, number>();
   const sid = (s: string): number => {
@@ -79,7 +90,7 @@ export async function writeXlsx(
     .join('');
   const ns = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
   const rel = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
-  await writeZip(file, [
+  return [
     [
       '[Content_Types].xml',
       `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>`,
@@ -104,7 +115,7 @@ export async function writeXlsx(
       'xl/sharedStrings.xml',
       `<?xml version="1.0" encoding="UTF-8"?><sst xmlns="${ns}" count="${strings.length}" uniqueCount="${strings.length}">${strings.map((s) => `<si><t xml:space="preserve">${esc(s)}</t></si>`).join('')}</sst>`,
     ],
-  ]);
+  ];
 }
 
 export async function writeOds(

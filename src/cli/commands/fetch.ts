@@ -4,6 +4,12 @@ import { fetchPoliceUk, POLICE_UK_ARCHIVE_URL } from '../../sources/police-uk/fe
 import { ingestPoliceUk } from '../../sources/police-uk/ingestPoliceUk.js';
 import type { PoliceUkDataset } from '../../sources/police-uk/formats.js';
 import { usageError } from '../../core/errors.js';
+import {
+  DEFAULT_EXPANSION_LIMITS,
+  MAX_EXPANDED_BYTES_HELP,
+  expansionLimits,
+  formatBytes,
+} from '../../core/expansionLimits.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { renderIngestReport } from './ingest.js';
@@ -16,6 +22,7 @@ interface FetchOptions extends CommonOptions {
   baseUrl?: string;
   dataset?: string[];
   ingest?: boolean;
+  maxExpandedBytes?: string;
 }
 
 const DATASETS: readonly PoliceUkDataset[] = ['street', 'outcomes', 'stop-and-search'];
@@ -36,15 +43,21 @@ export function fetchCommand(io: CliIo): Command {
       (v: string, prev: string[] = []) => [...prev, v],
     )
     .option('--ingest', 'ingest the files into the workspace once they are here')
+    .option('--max-expanded-bytes <size>', MAX_EXPANDED_BYTES_HELP)
     .option('--db <path>', 'workspace file for --ingest (default: $SVD_DB, else ./svd.duckdb)')
     .option('--json', 'print the report as JSON')
     .option('--quiet', 'no progress or announcements')
     .addHelpText(
       'after',
-      '\nA second run takes only what is still missing; each file is checked against the archive.',
+      `
+A second run takes only what is still missing; each file is checked against the archive (its
+CRC-32 and size) and expanded within limits: a member is refused at the first byte past the size
+its header declares, past ${formatBytes(DEFAULT_EXPANSION_LIMITS.maxBytes)} for the members together or past ${DEFAULT_EXPANSION_LIMITS.maxRatio}:1 (see svd ingest
+police-uk --help).`,
     )
     .action(async (options: FetchOptions) => {
       const ctx = commandContext(io, options);
+      const limits = expansionLimits({ maxExpandedBytes: options.maxExpandedBytes }, io.env);
       const datasets = (options.dataset ?? ['street']).map((d) => {
         if (!(DATASETS as readonly string[]).includes(d))
           throw usageError('BAD_DATASET', `invalid dataset: ${d}`, `use ${DATASETS.join(', ')}`);
@@ -59,6 +72,7 @@ export function fetchCommand(io: CliIo): Command {
         baseUrl: options.baseUrl ?? POLICE_UK_ARCHIVE_URL,
         datasets,
         reporter: ctx.reporter,
+        expansionLimits: limits,
       });
       const ingested =
         options.ingest === true && report.files.length > 0
@@ -66,7 +80,7 @@ export function fetchCommand(io: CliIo): Command {
               ingestPoliceUk(
                 ws,
                 report.files.map((f) => f.path),
-                { reporter: ctx.reporter },
+                { reporter: ctx.reporter, expansionLimits: limits },
               ),
             )
           : undefined;

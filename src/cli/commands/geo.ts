@@ -1,5 +1,11 @@
 import { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
+import {
+  DEFAULT_EXPANSION_LIMITS,
+  EXPANSION_ENV,
+  expansionLimits,
+  formatBytes,
+} from '../../core/expansionLimits.js';
 import { loadBoundaries } from '../../geo/loadBoundaries.js';
 import { loadLookup } from '../../geo/loadLookup.js';
 import { LEVELS, parseLevel } from '../../geo/levels.js';
@@ -79,16 +85,19 @@ export function geoCommand(io: CliIo): Command {
 The code and name properties are found among the usual ONS names (LSOA11CD, WD13CD, AREACD,
 areacd…) and announced. Coordinates are WGS84 or British National Grid (from the crs member, else
 from their range); they are projected to British National Grid (${PROJECTION_ACCURACY.method},
-within ${PROJECTION_ACCURACY.helmertEnglandWalesMetres} m in England and Wales). Example:
+within ${PROJECTION_ACCURACY.helmertEnglandWalesMetres} m in England and Wales). A .gz file is expanded
+within ${formatBytes(DEFAULT_EXPANSION_LIMITS.maxBytes)} ($${EXPANSION_ENV.maxBytes}) and ${DEFAULT_EXPANSION_LIMITS.maxRatio}:1 ($${EXPANSION_ENV.maxRatio}). Example:
   svd geo load ../shared/data/boundaries/lsoa-2011-by-lad/*.geojson --level lsoa11`,
     )
     .action(async (files: string[], options: LoadOptions) => {
       const ctx = commandContext(io, options);
       const level = parseLevel(options.level);
+      const limits = expansionLimits({}, io.env);
       const report = await withCommandWorkspace(ctx, { create: true }, (ws) =>
         loadBoundaries(ws, files, {
           level,
           reporter: ctx.reporter,
+          expansionLimits: limits,
           ...(options.codeProperty === undefined ? {} : { codeProperty: options.codeProperty }),
           ...(options.nameProperty === undefined ? {} : { nameProperty: options.nameProperty }),
         }),

@@ -7,6 +7,11 @@ import {
 import type { PoliceUkDataset } from '../../sources/police-uk/formats.js';
 import { SHRINK_RATIO } from '../../sources/police-uk/replacementShrinks.js';
 import { usageError } from '../../core/errors.js';
+import {
+  EXPANSION_LIMITS_HELP,
+  MAX_EXPANDED_BYTES_HELP,
+  expansionLimits,
+} from '../../core/expansionLimits.js';
 import { formatMonthRange } from '../../core/months.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
@@ -20,6 +25,7 @@ interface IngestOptions extends CommonOptions {
   dataset?: string[];
   dryRun?: boolean;
   replace?: boolean;
+  maxExpandedBytes?: string;
 }
 
 const DATASETS: readonly PoliceUkDataset[] = ['street', 'outcomes', 'stop-and-search'];
@@ -131,6 +137,7 @@ export function ingestCommand(io: CliIo): Command {
       '--replace',
       `replace a force-month held even when the new file holds fewer than ${Math.round(SHRINK_RATIO * 100)}% of its rows`,
     )
+    .option('--max-expanded-bytes <size>', MAX_EXPANDED_BYTES_HELP)
     .option('--json', 'print the report as JSON')
     .option('--quiet', 'no progress or announcements')
     .addHelpText(
@@ -142,11 +149,15 @@ earlier batch, whose rows are kept apart: \`svd batches\` lists it as replaced, 
 \`svd batches restore BATCH\` (or ingesting its file again) brings it back.
 A file that holds fewer than ${Math.round(SHRINK_RATIO * 100)}% of the rows held for its force-month is more likely cut short
 than re-published: it is refused (REPLACEMENT_SHRINKS, nothing stored) unless --replace is given.
+
+${EXPANSION_LIMITS_HELP}
+
 Example:
   svd ingest police-uk ../shared/data/police-uk/thames-valley/street`,
     )
     .action(async (paths: string[], options: IngestOptions) => {
       const ctx = commandContext(io, options);
+      const limits = expansionLimits({ maxExpandedBytes: options.maxExpandedBytes }, io.env);
       const datasets = options.dataset?.map((d) => {
         if (!(DATASETS as readonly string[]).includes(d)) {
           throw usageError('BAD_DATASET', `invalid dataset: ${d}`, `use ${DATASETS.join(', ')}`);
@@ -166,6 +177,7 @@ Example:
             ...(options.force?.length === 1 ? { defaultForce: options.force[0]! } : {}),
             dryRun: options.dryRun === true,
             replace: options.replace === true,
+            expansionLimits: limits,
           }),
       );
       if (ctx.json) ctx.printJson(report);

@@ -2,6 +2,11 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
+import {
+  EXPANSION_LIMITS_HELP,
+  MAX_EXPANDED_BYTES_HELP,
+  expansionLimits,
+} from '../../core/expansionLimits.js';
 import { ingestForceExtract } from '../../sources/force-extract/ingestForceExtract.js';
 import { ingestHomeOfficeCsp } from '../../sources/home-office/ingestHomeOfficeCsp.js';
 import { ingestIstv } from '../../sources/istv/ingestIstv.js';
@@ -20,6 +25,7 @@ interface PartnerOptions extends CommonOptions {
   keyFile?: string;
   newKey?: boolean;
   aggregated?: boolean;
+  maxExpandedBytes?: string;
 }
 
 function parseMaxErrors(value: string | undefined): number {
@@ -87,6 +93,7 @@ const common = (command: Command): Command =>
     )
     .option('--dry-run', 'check everything, store nothing')
     .option('--sheet <name>', 'the worksheet of an XLSX/ODS workbook (default: the first)')
+    .option('--max-expanded-bytes <size>', MAX_EXPANDED_BYTES_HELP)
     .option('--db <path>', 'workspace file (default: $SVD_DB, else ./svd.duckdb)')
     .option('--json', 'print the report as JSON')
     .option('--quiet', 'no progress or announcements');
@@ -113,13 +120,18 @@ export function addPartnerIngestCommands(ingest: Command, io: CliIo): void {
 Crime references and person identifiers are stored only as keyed hashes (HMAC-SHA256); the key
 lives in a file beside the workspace (<workspace>.key), created on first use and never printed.
 Columns the mapping does not name are not read. Rows with errors refuse the file unless
---max-errors allows them to be left out. Example:
+--max-errors allows them to be left out.
+
+${EXPANSION_LIMITS_HELP}
+
+Example:
   svd synth force-extract --from ../shared/data/police-uk/thames-valley/street --seed 1 --out extract.csv
   svd ingest force-extract extract.csv --mapping svd-synthetic`,
     )
     .action(async (files: string[], options: PartnerOptions) => {
       const ctx = commandContext(io, options);
       const maxErrors = parseMaxErrors(options.maxErrors);
+      const limits = expansionLimits({ maxExpandedBytes: options.maxExpandedBytes }, io.env);
       const report = await withCommandWorkspace(
         ctx,
         { create: true, scratchIfMissing: options.dryRun === true },
@@ -137,6 +149,7 @@ Columns the mapping does not name are not read. Rows with errors refuse the file
               mapping: options.mapping!,
               maxErrors,
               dryRun: options.dryRun === true,
+              expansionLimits: limits,
               reporter: ctx.reporter,
               cwd: io.cwd,
               ...(keyFile === undefined ? {} : { keyFile }),
@@ -168,13 +181,18 @@ Columns the mapping does not name are not read. Rows with errors refuse the file
       'after',
       `
 ISTV data holds no identity, age or sex. The free-text location and method descriptions are
-stored as untrusted text: never interpreted, shown only as text. Example:
+stored as untrusted text: never interpreted, shown only as text.
+
+${EXPANSION_LIMITS_HELP}
+
+Example:
   svd synth istv --from ../shared/data/police-uk/thames-valley/street --seed 1 --out istv.csv
   svd ingest istv istv.csv`,
     )
     .action(async (files: string[], options: PartnerOptions) => {
       const ctx = commandContext(io, options);
       const maxErrors = parseMaxErrors(options.maxErrors);
+      const limits = expansionLimits({ maxExpandedBytes: options.maxExpandedBytes }, io.env);
       const report = await withCommandWorkspace(
         ctx,
         { create: true, scratchIfMissing: options.dryRun === true },
@@ -186,6 +204,7 @@ stored as untrusted text: never interpreted, shown only as text. Example:
               aggregated: options.aggregated === true,
               maxErrors,
               dryRun: options.dryRun === true,
+              expansionLimits: limits,
               reporter: ctx.reporter,
               cwd: io.cwd,
               ...(options.mapping === undefined ? {} : { mapping: options.mapping }),
@@ -211,12 +230,17 @@ stored as untrusted text: never interpreted, shown only as text. Example:
 Columns: Financial Year, Financial Quarter, Force Name (or Police Force), CSP Name, Offence
 Description, Offence Group, Offence Subgroup, Offence Code, and Offence Count or Number of
 Offences. Financial years and quarters are kept as published (Q1 = April–June). "Unassigned"
-rows and negative counts are kept and flagged. Workbooks are streamed, not loaded whole. Example:
+rows and negative counts are kept and flagged. Workbooks are streamed, not loaded whole.
+
+${EXPANSION_LIMITS_HELP}
+
+Example:
   svd ingest home-office-csp prc-csp-tables.ods --sheet "Table 1"`,
     )
     .action(async (files: string[], options: PartnerOptions) => {
       const ctx = commandContext(io, options);
       const maxErrors = parseMaxErrors(options.maxErrors);
+      const limits = expansionLimits({ maxExpandedBytes: options.maxExpandedBytes }, io.env);
       const report = await withCommandWorkspace(
         ctx,
         { create: true, scratchIfMissing: options.dryRun === true },
@@ -227,6 +251,7 @@ rows and negative counts are kept and flagged. Workbooks are streamed, not loade
             {
               maxErrors,
               dryRun: options.dryRun === true,
+              expansionLimits: limits,
               reporter: ctx.reporter,
               ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
             },

@@ -4,8 +4,14 @@
  * and reports invalid UTF-8 and unterminated quotes with the line where they occur.
  */
 import { createReadStream } from 'node:fs';
+import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
+import {
+  DEFAULT_EXPANSION_LIMITS,
+  ExpansionMeter,
+  type ExpansionLimits,
+} from '../../core/expansionLimits.js';
+import { SvdError } from '../../core/errors.js';
 
 export interface CsvRecord {
   /** 1-based physical line on which the record starts (the header is line 1). */
@@ -22,14 +28,22 @@ export type CsvProblem =
 export interface CsvSource {
   path: string;
   gzip: boolean;
+  /** How the file is named in messages (default: its path). */
+  display?: string;
+  /** How far a gzip file may expand (default: `DEFAULT_EXPANSION_LIMITS`). */
+  limits?: ExpansionLimits;
 }
 
 function openStream(source: CsvSource): Readable {
   const raw = createReadStream(source.path);
   if (!source.gzip) return raw;
-  const gunzip = createGunzip();
-  raw.on('error', (error) => gunzip.destroy(error));
-  return raw.pipe(gunzip);
+  const meter = new ExpansionMeter(
+    source.display ?? source.path,
+    source.limits ?? DEFAULT_EXPANSION_LIMITS,
+  );
+  const { compressed, expanded } = meter.measure();
+  // pipeline destroys every stream with the first error, so the reader sees it.
+  return pipeline(raw, compressed, createGunzip(), expanded, () => undefined);
 }
 
 /** Splits a byte stream into physical lines (without the line terminator). */
@@ -58,7 +72,8 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Yields records in order; stops at the first structural problem, which it yields instead.
- * Stream errors (a truncated gzip, say) are yielded as problems with the line reached.
+ * Stream errors (a truncated gzip, say) are yielded as problems with the line reached; a gzip
+ * file expanding past the limits is refused with its `SvdError`.
  */
 export async function* csvRecords(
   source: CsvSource,
@@ -129,6 +144,7 @@ export async function* csvRecords(
       }
     }
   } catch (error) {
+    if (error instanceof SvdError) throw error;
     yield {
       problem: {
         kind: 'stream',

@@ -120,7 +120,8 @@ export async function ingestForceExtract(
     `mapping ${mapping.display} (${spec.name}): force ${spec.force}, each incident's month from its ${spec.month_basis === 'recorded' ? 'recorded date' : 'committed-from date'}, Excel dates in the ${spec.date_system} system${spec.synthetic ? '; the extract is synthetic' : ''}`,
   );
   const inputs = [];
-  for (const file of files) inputs.push(await preparePartnerFile(file, 'a force extract'));
+  for (const file of files)
+    inputs.push(await preparePartnerFile(file, 'a force extract', options.expansionLimits));
   await ws.db.run(
     `CREATE OR REPLACE TEMP TABLE ${STAGING} (${STAGING_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')})`,
   );
@@ -145,6 +146,7 @@ export async function ingestForceExtract(
             display: input.display,
             format: input.format,
             gzip: input.gzip,
+            limits: input.limits,
             ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
           },
           info,

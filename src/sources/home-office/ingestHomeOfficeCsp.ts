@@ -98,7 +98,13 @@ export async function ingestHomeOfficeCsp(
   const clock = options.clock ?? systemClock;
   const inputs = [];
   for (const file of files)
-    inputs.push(await preparePartnerFile(file, 'a Home Office recorded crime by CSP table'));
+    inputs.push(
+      await preparePartnerFile(
+        file,
+        'a Home Office recorded crime by CSP table',
+        options.expansionLimits,
+      ),
+    );
   const staging = new StagedRows(ws, 'csp_staging', STAGING_COLUMNS);
   try {
     return await runPartnerBatches(
@@ -114,6 +120,7 @@ export async function ingestHomeOfficeCsp(
             display: input.display,
             format: input.format,
             gzip: input.gzip,
+            limits: input.limits,
             ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
           },
           info,

@@ -1,15 +1,17 @@
 /**
  * Turns what the user named (files, folders, ZIP archives) into a flat, ordered list of files
  * that DuckDB can read. Folders are walked recursively; archive members are extracted to a
- * temporary folder that `cleanup()` removes.
+ * temporary folder that `cleanup()` removes, within the expansion limits (a refused archive
+ * leaves nothing behind: the folder is removed before the error is thrown).
  */
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import yauzl from 'yauzl';
+import { DEFAULT_EXPANSION_LIMITS, type ExpansionLimits } from '../../core/expansionLimits.js';
 import { SvdError, errorMessage } from '../../core/errors.js';
+import { openZipArchive, type ZipMember } from './openZipArchive.js';
 
 export interface InputFile {
   /** How the file is named in messages: its path, or `archive.zip!member/path.csv`. */
@@ -32,7 +34,11 @@ export interface CollectOptions {
   wanted?: (name: string) => boolean;
   /** File names ending in these are taken from folders and archives (lower case). */
   extensions?: readonly string[];
+  /** How far each archive may expand (default: `DEFAULT_EXPANSION_LIMITS`). */
+  limits?: ExpansionLimits;
 }
+
+type ResolvedOptions = Required<CollectOptions>;
 
 const DEFAULT_EXTENSIONS = ['.csv', '.csv.gz'];
 
@@ -56,41 +62,48 @@ async function extractZip(
   zipPath: string,
   display: string,
   tempRoot: () => Promise<string>,
-  options: Required<CollectOptions>,
+  options: ResolvedOptions,
   result: CollectedInputs,
 ): Promise<void> {
-  let zip: yauzl.ZipFile;
+  const zip = await openZipArchive(
+    zipPath,
+    display,
+    options.limits,
+    (error) =>
+      new SvdError({
+        kind: 'input',
+        code: 'ZIP_UNREADABLE',
+        message: `not a readable ZIP archive (${errorMessage(error)})`,
+        location: { file: display },
+        fix: 'download the archive again; a partial download cannot be opened',
+      }),
+  );
   try {
-    zip = await yauzl.openPromise(zipPath, { lazyEntries: true, autoClose: false });
-  } catch (error) {
-    throw new SvdError({
-      kind: 'input',
-      code: 'ZIP_UNREADABLE',
-      message: `not a readable ZIP archive (${errorMessage(error)})`,
-      location: { file: display },
-      fix: 'download the archive again; a partial download cannot be opened',
-    });
-  }
-  try {
-    let index = 0;
-    for await (const entry of zip.eachEntry()) {
-      if (entry.fileName.endsWith('/')) continue;
-      const name = path.posix.basename(entry.fileName);
-      const memberDisplay = `${display}!${entry.fileName}`;
+    // Every name is checked and the wanted members' declared sizes judged before one is written.
+    const wanted: ZipMember[] = [];
+    for (const member of await zip.members()) {
+      if (member.directory) continue;
+      const name = path.posix.basename(member.name);
+      const memberDisplay = `${display}!${member.rawName}`;
       if (!hasExtension(name, options.extensions)) {
         result.skipped.push({ display: memberDisplay, reason: 'not a CSV file' });
-        continue;
-      }
-      if (!options.wanted(name)) {
+      } else if (!options.wanted(name)) {
         result.skipped.push({ display: memberDisplay, reason: 'outside the selection' });
-        continue;
-      }
+      } else wanted.push(member);
+    }
+    zip.checkDeclared(wanted);
+    let index = 0;
+    for (const member of wanted) {
+      const name = path.posix.basename(member.name);
+      const memberDisplay = `${display}!${member.rawName}`;
+      // Written as <temp>/<n>/<base name>: never a path the archive chose.
       const dir = path.join(await tempRoot(), String(index++));
       await mkdir(dir, { recursive: true });
       const localPath = path.join(dir, name);
       try {
-        await pipeline(await zip.openReadStreamPromise(entry), createWriteStream(localPath));
+        await pipeline(await zip.read(member), createWriteStream(localPath));
       } catch (error) {
+        if (error instanceof SvdError) throw error;
         throw new SvdError({
           kind: 'input',
           code: 'ZIP_MEMBER_UNREADABLE',
@@ -110,9 +123,10 @@ export async function collectInputs(
   paths: readonly string[],
   options: CollectOptions = {},
 ): Promise<CollectedInputs> {
-  const resolved: Required<CollectOptions> = {
+  const resolved: ResolvedOptions = {
     wanted: options.wanted ?? (() => true),
     extensions: options.extensions ?? DEFAULT_EXTENSIONS,
+    limits: options.limits ?? DEFAULT_EXPANSION_LIMITS,
   };
   let temp: string | undefined;
   const tempRoot = async (): Promise<string> => {

@@ -7,6 +7,7 @@ import https from 'node:https';
 import { PassThrough, type Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { SvdError, errorMessage } from '../../core/errors.js';
+import { ZIP_OPEN_OPTIONS } from './openZipArchive.js';
 
 export interface RemoteFileInfo {
   url: string;
@@ -84,8 +85,9 @@ export class HttpRangeReader extends yauzl.RandomAccessReader {
 }
 
 export async function openRemoteZip(info: RemoteFileInfo): Promise<yauzl.ZipFile> {
-  return yauzl.fromRandomAccessReaderPromise(new HttpRangeReader(info.url), info.size, {
-    lazyEntries: true,
-    autoClose: false,
-  });
+  return yauzl.fromRandomAccessReaderPromise(
+    new HttpRangeReader(info.url),
+    info.size,
+    ZIP_OPEN_OPTIONS,
+  );
 }

@@ -3,14 +3,20 @@
  * sha256 of the bytes as given; whether it is gzip (by its magic number, not its name) and, if
  * so, that the gzip stream is complete — DuckDB's reader does not check the gzip trailer, so a
  * file cut short could otherwise pass unnoticed; and the first decompressed bytes, from which
- * its kind is told.
+ * its kind is told. A gzip file is expanded within the limits (`core/expansionLimits.ts`) and
+ * refused at the first byte past them, before DuckDB or any reader is given it.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { errorMessage } from '../../core/errors.js';
+import {
+  DEFAULT_EXPANSION_LIMITS,
+  ExpansionMeter,
+  type ExpansionLimits,
+} from '../../core/expansionLimits.js';
+import { SvdError, errorMessage } from '../../core/errors.js';
 
 export interface FileInspection {
   sha256: string;
@@ -36,7 +42,17 @@ function isGzip(path: string): boolean {
   }
 }
 
-export async function inspectFile(path: string): Promise<FileInspection> {
+export interface InspectOptions {
+  /** How the file is named in messages (default: its path). */
+  display?: string;
+  /** How far a gzip file may expand (default: `DEFAULT_EXPANSION_LIMITS`). */
+  limits?: ExpansionLimits;
+}
+
+export async function inspectFile(
+  path: string,
+  options: InspectOptions = {},
+): Promise<FileInspection> {
   const gzip = isGzip(path);
   const hash = createHash('sha256');
   let bytes = 0;
@@ -63,10 +79,23 @@ export async function inspectFile(path: string): Promise<FileInspection> {
   });
   let gzipError: string | undefined;
   try {
-    if (gzip) await pipeline(createReadStream(path), hashing, createGunzip(), keepHead);
-    else await pipeline(createReadStream(path), hashing, keepHead);
+    if (gzip) {
+      const meter = new ExpansionMeter(
+        options.display ?? path,
+        options.limits ?? DEFAULT_EXPANSION_LIMITS,
+      );
+      const { compressed, expanded } = meter.measure();
+      await pipeline(
+        createReadStream(path),
+        hashing,
+        compressed,
+        createGunzip(),
+        expanded,
+        keepHead,
+      );
+    } else await pipeline(createReadStream(path), hashing, keepHead);
   } catch (error) {
-    if (!gzip) throw error;
+    if (!gzip || error instanceof SvdError) throw error;
     gzipError = errorMessage(error);
     // Hash the rest so that the file is still identified by all of its bytes.
     for await (const chunk of createReadStream(path, { start: bytes }) as AsyncIterable<Buffer>) {

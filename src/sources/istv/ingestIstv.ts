@@ -96,7 +96,8 @@ export async function ingestIstv(
     );
   }
   const inputs = [];
-  for (const file of files) inputs.push(await preparePartnerFile(file, 'an A&E (ISTV) file'));
+  for (const file of files)
+    inputs.push(await preparePartnerFile(file, 'an A&E (ISTV) file', options.expansionLimits));
   const kind = mapping.spec.kind;
   const staging = new StagedRows(
     ws,
@@ -121,6 +122,7 @@ export async function ingestIstv(
             display: input.display,
             format: input.format,
             gzip: input.gzip,
+            limits: input.limits,
             ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
           },
           info,

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { describeContent } from '../../core/describeContent.js';
 import { SvdError } from '../../core/errors.js';
+import { DEFAULT_EXPANSION_LIMITS, type ExpansionLimits } from '../../core/expansionLimits.js';
 import type { Clock } from '../../core/clock.js';
 import { systemClock } from '../../core/clock.js';
 import type { Reporter } from '../../core/reporter.js';
@@ -27,6 +28,8 @@ export interface PartnerInput {
   bytes: number;
   gzip: boolean;
   format: SheetFormat;
+  /** How far the file (a workbook, a .gz CSV) may expand when its rows are read. */
+  limits: ExpansionLimits;
 }
 
 export interface PartnerRunOptions {
@@ -34,6 +37,8 @@ export interface PartnerRunOptions {
   maxErrors?: number;
   /** Check everything, store nothing. */
   dryRun?: boolean;
+  /** How far workbooks and .gz files may expand (default: `DEFAULT_EXPANSION_LIMITS`). */
+  expansionLimits?: ExpansionLimits;
   reporter: Reporter;
   clock?: Clock;
 }
@@ -80,12 +85,17 @@ export interface BatchContext {
 }
 
 /** The first look at a file given to a partner ingest. */
-export async function preparePartnerFile(file: string, what: string): Promise<PartnerInput> {
+export async function preparePartnerFile(
+  file: string,
+  what: string,
+  limits: ExpansionLimits = DEFAULT_EXPANSION_LIMITS,
+): Promise<PartnerInput> {
   const at = { file };
   let inspection;
   try {
-    inspection = await inspectFile(file);
-  } catch {
+    inspection = await inspectFile(file, { limits });
+  } catch (error) {
+    if (error instanceof SvdError) throw error;
     throw new SvdError({
       kind: 'usage',
       code: 'NO_SUCH_PATH',
@@ -143,6 +153,7 @@ export async function preparePartnerFile(file: string, what: string): Promise<Pa
     bytes: inspection.bytes,
     gzip: inspection.gzip,
     format,
+    limits,
   };
 }
 

@@ -2,6 +2,7 @@
  * Re-reads a file that DuckDB refused and names the first problems precisely: line (header is
  * line 1), field, value, and what to do.
  */
+import type { ExpansionLimits } from '../../core/expansionLimits.js';
 import { csvRecords, type CsvProblem } from '../csv/csvRecords.js';
 import type { Problem } from '../../core/errors.js';
 import { quoteValue } from '../../core/errors.js';
@@ -13,6 +14,8 @@ export interface DiagnoseTarget {
   localPath: string;
   gzip: boolean;
   match: HeaderMatch;
+  /** The limits the file was first read within. */
+  limits?: ExpansionLimits;
 }
 
 function structuralProblem(display: string, problem: CsvProblem): Problem {
@@ -50,7 +53,13 @@ export async function diagnoseFile(target: DiagnoseTarget, limit = 10): Promise<
   const names = target.match.fileColumns;
   const headers: string[] = [];
   let first = true;
-  for await (const item of csvRecords({ path: target.localPath, gzip: target.gzip })) {
+  const source = {
+    path: target.localPath,
+    display: target.display,
+    gzip: target.gzip,
+    ...(target.limits === undefined ? {} : { limits: target.limits }),
+  };
+  for await (const item of csvRecords(source)) {
     if ('problem' in item) {
       problems.push(structuralProblem(target.display, item.problem));
       break;

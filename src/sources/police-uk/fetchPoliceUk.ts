@@ -5,19 +5,27 @@
  * otherwise the whole archive is downloaded (resuming a partial download) and the members
  * extracted. Every file is checked against the CRC-32 and size recorded in the archive and
  * written under a temporary name first, so an interrupted fetch never leaves a half file behind
- * and a second run takes only what is still missing.
+ * and a second run takes only what is still missing. The archive is read within the expansion
+ * limits (`inputs/openZipArchive.ts`): a member is refused at the first byte past its declared
+ * size or a limit, and such a refusal is not retried.
  */
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import yauzl from 'yauzl';
 import { Crc32 } from '../../core/crc32.js';
 import { SvdError, errorMessage, usageError } from '../../core/errors.js';
+import { DEFAULT_EXPANSION_LIMITS, type ExpansionLimits } from '../../core/expansionLimits.js';
 import { addMonths, isMonth, monthRange } from '../../core/months.js';
 import type { Reporter } from '../../core/reporter.js';
 import { openRemoteZip, probeRemoteFile, type RemoteFileInfo } from '../inputs/httpRangeReader.js';
+import {
+  openZipArchive,
+  zipArchiveOf,
+  type ZipArchive,
+  type ZipMember,
+} from '../inputs/openZipArchive.js';
 import { isKnownForceSlug } from './forces.js';
 import type { PoliceUkDataset } from './formats.js';
 
@@ -35,6 +43,8 @@ export interface FetchPoliceUkOptions {
   reporter: Reporter;
   /** Attempts per download before giving up (network faults are retried, resuming). */
   attempts?: number;
+  /** How far the archive's members may expand (default: `DEFAULT_EXPANSION_LIMITS`). */
+  expansionLimits?: ExpansionLimits;
 }
 
 export interface FetchedFile {
@@ -104,7 +114,7 @@ async function fileCrc(file: string): Promise<{ crc: number; size: number }> {
 /** Writes a member to `target` through a `.part` file, checking its CRC-32 and size. */
 async function saveMember(
   open: () => Promise<Readable>,
-  entry: yauzl.Entry,
+  { entry }: ZipMember,
   target: string,
   onBytes: (n: number) => void,
   attempts: number,
@@ -126,6 +136,8 @@ async function saveMember(
     } catch (error) {
       lastError = error;
       await rm(part, { force: true });
+      // The archive itself is refused (a limit, a lying header): another attempt would not help.
+      if (error instanceof SvdError && error.kind === 'input') throw error;
     }
   }
   throw new SvdError({
@@ -215,12 +227,6 @@ async function downloadWhole(
   });
 }
 
-async function entriesOf(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>> {
-  const entries = new Map<string, yauzl.Entry>();
-  for await (const entry of zip.eachEntry()) entries.set(entry.fileName, entry);
-  return entries;
-}
-
 export async function fetchPoliceUk(options: FetchPoliceUkOptions): Promise<FetchReport> {
   const { force, from, to, reporter } = options;
   for (const [name, value] of [
@@ -271,13 +277,14 @@ export async function fetchPoliceUk(options: FetchPoliceUkOptions): Promise<Fetc
     const wanted = months.flatMap((month) => datasets.map((dataset) => ({ month, dataset })));
     const targetOf = (month: string, dataset: PoliceUkDataset): string =>
       path.join(options.dest, memberName(month, force, dataset));
-    let zip: yauzl.ZipFile;
+    const limits = options.expansionLimits ?? DEFAULT_EXPANSION_LIMITS;
+    let zip: ZipArchive;
     let wholeArchive: string | undefined;
     if (info.acceptsRanges) {
       reporter.info(
         `reading ${archive}.zip (${(info.size / 1e6).toFixed(0)} MB) in parts: only ${force}'s files are downloaded`,
       );
-      zip = await openRemoteZip(info);
+      zip = zipArchiveOf(await openRemoteZip(info), url, limits);
     } else {
       report.mode = 'whole-archive';
       reporter.info(
@@ -285,10 +292,23 @@ export async function fetchPoliceUk(options: FetchPoliceUkOptions): Promise<Fetc
       );
       wholeArchive = path.join(options.dest, `archive-${archive}.zip`);
       report.bytesDownloaded += await downloadWhole(info, wholeArchive, reporter, attempts);
-      zip = await yauzl.openPromise(wholeArchive, { lazyEntries: true, autoClose: false });
+      const downloaded = wholeArchive;
+      zip = await openZipArchive(
+        downloaded,
+        downloaded,
+        limits,
+        (error) =>
+          new SvdError({
+            kind: 'input',
+            code: 'ZIP_UNREADABLE',
+            message: `the downloaded archive cannot be read (${errorMessage(error)})`,
+            location: { file: downloaded },
+            fix: 'delete it and run the same command again to download it afresh',
+          }),
+      );
     }
     try {
-      const entries = await entriesOf(zip);
+      const entries = await zip.byName();
       const todo = wanted.filter(({ month, dataset }) => {
         if (!entries.has(memberName(month, force, dataset))) {
           report.missing.push({ month, dataset });
@@ -296,35 +316,36 @@ export async function fetchPoliceUk(options: FetchPoliceUkOptions): Promise<Fetc
         }
         return true;
       });
+      zip.checkDeclared(todo.map((w) => entries.get(memberName(w.month, force, w.dataset))!));
       const total = todo.reduce(
         (s, w) => s + entries.get(memberName(w.month, force, w.dataset))!.uncompressedSize,
         0,
       );
       let done = 0;
       for (const { month, dataset } of todo) {
-        const entry = entries.get(memberName(month, force, dataset))!;
+        const member = entries.get(memberName(month, force, dataset))!;
         const target = targetOf(month, dataset);
         const record: FetchedFile = {
           month,
           dataset,
           path: target,
-          bytes: entry.uncompressedSize,
+          bytes: member.uncompressedSize,
           status: 'downloaded',
           archive,
         };
         if (existsSync(target)) {
           const have = await fileCrc(target);
-          if (have.size === entry.uncompressedSize && have.crc === entry.crc32) {
+          if (have.size === member.uncompressedSize && have.crc === member.entry.crc32) {
             record.status = 'already-here';
             report.files.push(record);
-            done += entry.uncompressedSize;
+            done += member.uncompressedSize;
             continue;
           }
           reporter.info(`${target} differs from the archive; downloading it again`);
         }
         await saveMember(
-          () => zip.openReadStreamPromise(entry),
-          entry,
+          () => zip.read(member),
+          member,
           target,
           (n) => {
             done += n;
@@ -337,7 +358,7 @@ export async function fetchPoliceUk(options: FetchPoliceUkOptions): Promise<Fetc
           },
           attempts,
         );
-        if (info.acceptsRanges) report.bytesDownloaded += entry.compressedSize;
+        if (info.acceptsRanges) report.bytesDownloaded += member.compressedSize;
         report.files.push(record);
       }
       reporter.endProgress();

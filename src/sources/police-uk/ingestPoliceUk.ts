@@ -11,6 +11,7 @@
  * without `replace`. The file of a replaced batch given again restores that batch.
  */
 import { SvdError, errorMessage, type Problem } from '../../core/errors.js';
+import type { ExpansionLimits } from '../../core/expansionLimits.js';
 import { systemClock } from '../../core/clock.js';
 import { mapLimit } from '../../core/mapLimit.js';
 import { PARTLY_SUPERSEDED, RESTORABLE_STATUSES, SUPERSEDED } from '../../store/batchStatus.js';
@@ -48,6 +49,7 @@ export async function ingestPoliceUk(
   const inputs = await collectInputs(paths, {
     wanted: wantedByName(options),
     extensions: ['.csv', '.csv.gz'],
+    ...(options.expansionLimits === undefined ? {} : { limits: options.expansionLimits }),
   });
   try {
     if (inputs.files.length === 0) {
@@ -192,7 +194,7 @@ export async function ingestPoliceUk(
           try {
             batches = await storeGroup(ws, files, nextBatch, options, startedAt);
           } catch (error) {
-            throw new GroupFailed(files, error);
+            throw new GroupFailed(files, error, options.expansionLimits);
           }
           nextBatch += files.length;
           stage('load');
@@ -292,6 +294,7 @@ class GroupFailed extends Error {
   constructor(
     readonly files: PreparedFile[],
     readonly original: unknown,
+    readonly limits: ExpansionLimits | undefined,
   ) {
     super('group failed');
   }
@@ -307,6 +310,7 @@ async function explainFailure(failure: GroupFailed): Promise<SvdError> {
         localPath: file.input.localPath,
         gzip: file.gzip,
         match: file.match,
+        ...(failure.limits === undefined ? {} : { limits: failure.limits }),
       })),
     );
   }

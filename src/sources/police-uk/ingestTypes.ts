@@ -1,5 +1,6 @@
 /** The shapes shared by the police.uk ingest steps. */
 import type { Clock } from '../../core/clock.js';
+import type { ExpansionLimits } from '../../core/expansionLimits.js';
 import type { Reporter } from '../../core/reporter.js';
 import type { InputFile } from '../inputs/collectInputs.js';
 import type { HeaderMatch, PoliceUkDataset } from './formats.js';
@@ -21,6 +22,8 @@ export interface PoliceUkIngestOptions {
    * a replacement is refused.
    */
   replace?: boolean;
+  /** How far archives and .gz files may expand (default: `DEFAULT_EXPANSION_LIMITS`). */
+  expansionLimits?: ExpansionLimits;
   reporter: Reporter;
   clock?: Clock;
 }

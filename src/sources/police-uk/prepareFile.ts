@@ -55,7 +55,10 @@ export async function prepareFile(
   options: PoliceUkIngestOptions,
 ): Promise<{ file?: PreparedFile; problem?: Problem }> {
   const at = { file: input.display };
-  const inspection = await inspectFile(input.localPath);
+  const inspection = await inspectFile(input.localPath, {
+    display: input.display,
+    ...(options.expansionLimits === undefined ? {} : { limits: options.expansionLimits }),
+  });
   if (inspection.bytes === 0) {
     return {
       problem: { ...at, message: 'the file is empty (0 bytes) (fix: download or copy it again)' },

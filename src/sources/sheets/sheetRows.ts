@@ -4,7 +4,8 @@
  * row. Nothing is read whole:
  *
  * - CSV is read by the diagnostic CSV reader, a line at a time;
- * - XLSX: the worksheet's XML is streamed out of the ZIP and parsed as it arrives; the workbook's
+ * - XLSX: the worksheet's XML is streamed out of the ZIP and parsed as it arrives (each part
+ *   within the expansion limits, `inputs/openZipArchive.ts`, checked before parsing); the workbook's
  *   shared-string table (each distinct text once) is held in memory, because cells refer to it
  *   by number — a table of offence names and area names is small even when the sheet has
  *   millions of rows;
@@ -16,9 +17,10 @@
  */
 import type { Readable } from 'node:stream';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import yauzl from 'yauzl';
+import { DEFAULT_EXPANSION_LIMITS, type ExpansionLimits } from '../../core/expansionLimits.js';
 import { SvdError, errorMessage } from '../../core/errors.js';
 import { csvRecords, type CsvProblem } from '../csv/csvRecords.js';
+import { openZipArchive, type ZipArchive, type ZipMember } from '../inputs/openZipArchive.js';
 
 export type SheetFormat = 'csv' | 'xlsx' | 'ods';
 
@@ -36,6 +38,8 @@ export interface SheetSource {
   gzip?: boolean;
   /** The worksheet to read (default: the first). */
   sheet?: string;
+  /** How far the workbook (or a .gz CSV) may expand (default: `DEFAULT_EXPANSION_LIMITS`). */
+  limits?: ExpansionLimits;
 }
 
 export interface SheetInfo {
@@ -71,31 +75,32 @@ function refuse(display: string, message: string, fix: string): SvdError {
   });
 }
 
+/** A workbook's parts, each read within the expansion limits before it is parsed. */
 class ZipReader {
   private constructor(
-    private readonly zip: yauzl.ZipFile,
-    readonly entries: Map<string, yauzl.Entry>,
+    private readonly zip: ZipArchive,
+    readonly members: Map<string, ZipMember>,
   ) {}
 
-  static async open(path: string, display: string): Promise<ZipReader> {
-    let zip: yauzl.ZipFile;
-    try {
-      zip = await yauzl.openPromise(path, { lazyEntries: true, autoClose: false });
-    } catch (error) {
-      throw refuse(
+  static async open(path: string, display: string, limits: ExpansionLimits): Promise<ZipReader> {
+    const unreadable = (error: unknown): SvdError =>
+      refuse(
         display,
         `not a readable spreadsheet (${errorMessage(error)})`,
         'save the workbook again from Excel or LibreOffice; a partial download cannot be opened',
       );
+    const zip = await openZipArchive(path, display, limits, unreadable);
+    try {
+      return new ZipReader(zip, await zip.byName());
+    } catch (error) {
+      zip.close();
+      throw error instanceof SvdError ? error : unreadable(error);
     }
-    const entries = new Map<string, yauzl.Entry>();
-    for await (const entry of zip.eachEntry()) entries.set(entry.fileName, entry);
-    return new ZipReader(zip, entries);
   }
 
   async stream(name: string): Promise<Readable | undefined> {
-    const entry = this.entries.get(name);
-    return entry === undefined ? undefined : this.zip.openReadStreamPromise(entry);
+    const member = this.members.get(name);
+    return member === undefined ? undefined : this.zip.read(member);
   }
 
   close(): void {
@@ -444,10 +449,19 @@ export async function* sheetRows(
   info: SheetInfo = { date1904: false },
 ): AsyncGenerator<SheetItem> {
   if (source.format === 'csv') {
-    yield* csvRecords({ path: source.path, gzip: source.gzip === true });
+    yield* csvRecords({
+      path: source.path,
+      display: source.display,
+      gzip: source.gzip === true,
+      limits: source.limits ?? DEFAULT_EXPANSION_LIMITS,
+    });
     return;
   }
-  const zip = await ZipReader.open(source.path, source.display);
+  const zip = await ZipReader.open(
+    source.path,
+    source.display,
+    source.limits ?? DEFAULT_EXPANSION_LIMITS,
+  );
   try {
     try {
       if (source.format === 'xlsx') yield* xlsxRows(zip, source, info);

@@ -36,11 +36,15 @@ export async function readPoliceUkAnchors(
       });
     }
     for (const input of inputs.files) {
-      const inspection = await inspectFile(input.localPath);
+      const inspection = await inspectFile(input.localPath, { display: input.display });
       let names: (string | undefined)[] | undefined;
       let rows = 0;
       let used = 0;
-      for await (const item of csvRecords({ path: input.localPath, gzip: inspection.gzip })) {
+      for await (const item of csvRecords({
+        path: input.localPath,
+        display: input.display,
+        gzip: inspection.gzip,
+      })) {
         if ('problem' in item) {
           throw new SvdError({
             kind: 'input',
