@@ -5,6 +5,8 @@
  */
 import path from 'node:path';
 import type { ClassifyReport } from '../definitions/classifyIncidents.js';
+import type { LoadBoundariesReport } from '../geo/loadBoundaries.js';
+import type { PopulationLoadReport } from '../geo/population/loadPopulation.js';
 import type { PartnerRunReport } from '../sources/partner/partnerBatch.js';
 import type { PoliceUkIngestReport } from '../sources/police-uk/ingestTypes.js';
 import {
@@ -134,4 +136,39 @@ export function uploadOutcome(upload: UploadReport): AuditOutcome | undefined {
   return outcome === undefined
     ? undefined
     : { ...outcome, detail: { ...outcome.detail, reclassified: upload.reclassified } };
+}
+
+export function boundariesOutcome(report: LoadBoundariesReport): AuditOutcome {
+  return {
+    target: `boundaries:${report.level}`,
+    records: report.areas,
+    unchanged: report.status === 'already-loaded',
+    detail: {
+      level: report.level,
+      status: report.status,
+      files: report.files.map((f) => ({
+        file: fileName(f.file),
+        sha256: f.sha256,
+        batch: f.batchId,
+        areas: f.features,
+      })),
+      superseded: report.supersededBatches,
+    },
+  };
+}
+
+export function populationOutcome(report: PopulationLoadReport): AuditOutcome {
+  return {
+    target: `population:${report.dataset}`,
+    records: report.rows,
+    detail: {
+      file: fileName(report.file),
+      dataset: report.dataset,
+      batch: report.batchId,
+      level: report.level,
+      year: report.year,
+      areas: report.areas,
+      rowsStored: report.rows,
+    },
+  };
 }
