@@ -54,7 +54,8 @@ export function auditCommand(io: CliIo): Command {
       `
 Every change is recorded: ingests (file, sha256, batch, rows stored and rejected, status) and
 their refusals (action ingest-refused, with the error's code), batch restores, classification
-runs, uploads through the dashboard, reports written (file name, audience, area, period), and
+runs, uploads through the dashboard, boundary and population loads, strategy imports, action
+updates, reviews started and closed, reports written (file name, audience, area, period), and
 every answer of the dashboard's data endpoints (route, query parameters, status, records).
 The actor is the local user (or local-dashboard for the server): there is no sign-in yet.
 
