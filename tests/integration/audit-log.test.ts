@@ -16,7 +16,7 @@ import { WorkspacePool } from '../../src/server/workspacePool.js';
 import { auditFilePath } from '../../src/store/auditLog.js';
 import { svd } from '../helpers/cli.js';
 import { storeFingerprint } from '../helpers/fingerprint.js';
-import { SHARED_DATA, TV_STREET } from '../helpers/paths.js';
+import { REPO, SHARED_DATA, TV_STREET } from '../helpers/paths.js';
 import { tempDir } from '../helpers/temp.js';
 
 const dir = tempDir('svd-audit-');
@@ -240,6 +240,37 @@ describe('svd audit', () => {
     });
     const verify = await svd(['audit', 'verify', '--db', db]);
     expect(verify.code, verify.stderr).toBe(0);
+  });
+});
+
+describe('the strategy', () => {
+  it('an import and a review started are recorded; the same file again is recorded beside', async () => {
+    const strategy = path.join(REPO, 'tests', 'fixtures', 'strategy', 'test-strategy.yaml');
+    for (let i = 0; i < 2; i++) {
+      const r = await svd(['strategy', 'import', strategy, '--db', db, '--quiet']);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const review = await svd(['review', 'start', '--db', db, '--json', '--quiet']);
+    expect(review.code, review.stderr).toBe(0);
+    const { review_id } = JSON.parse(review.stdout) as { review_id: number };
+    const [started, again, imported] = await audit(['--limit', '3']);
+    expect(imported).toMatchObject({
+      log: 'workspace',
+      action: 'strategy-import',
+      detail: { file: 'test-strategy.yaml', changed: true },
+    });
+    // The same file again changed nothing: recorded beside the workspace, same revision.
+    expect(again!.detail['revision']).toBe(imported!.detail['revision']);
+    expect(again).toMatchObject({
+      log: 'file',
+      action: 'strategy-import',
+      detail: { changed: false },
+    });
+    expect(started).toMatchObject({
+      log: 'workspace',
+      action: 'review-start',
+      target: `review ${review_id}`,
+    });
   });
 });
 
