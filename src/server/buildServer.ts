@@ -169,6 +169,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     route(doc, handler, routeOptions) {
       routes.push(doc);
+      if (routeOptions?.auditRead === true) auditedRoutes.add(doc.url);
       app.route({
         method: doc.method as 'GET' | 'POST' | 'PUT' | 'DELETE',
         url: doc.url,

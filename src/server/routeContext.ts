@@ -27,7 +27,8 @@ export interface RouteContext {
   route(
     doc: RouteDoc,
     handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
-    options?: { bodyLimit?: number },
+    /** `auditRead`: a route that answers data from its body (recorded as a read, never the body). */
+    options?: { bodyLimit?: number; auditRead?: boolean },
   ): void;
   /** Streams a raw upload body to a temporary file; removes it after fn. */
   withUploadedFile<T>(

@@ -311,6 +311,13 @@ describe('the dashboard', () => {
     const refused = await app.inject({ method: 'GET', url: '/api/counts?by=nonsense' });
     expect(refused.statusCode).toBe(400);
 
+    const whatif = await app.inject({
+      method: 'POST',
+      url: '/api/whatif',
+      payload: { base: 'thames-valley-vru', proposal: 'secret-proposal-text: 1' },
+    });
+    expect(whatif.statusCode).toBeGreaterThanOrEqual(400);
+
     const lines = readFileSync(auditFilePath(served), 'utf8')
       .trim()
       .split('\n')
@@ -334,6 +341,11 @@ describe('the dashboard', () => {
       detail: { query: { definition: 'thames-valley-vru' }, status: 200 },
       records: trendsTotal,
     });
+    // A question asked in a body is recorded by its route and status, never the body.
+    const whatifReads = lines.filter((e) => e.target === '/api/whatif');
+    expect(whatifReads).toHaveLength(1);
+    expect(whatifReads[0]!.detail).toMatchObject({ query: {}, status: whatif.statusCode });
+    expect(JSON.stringify(lines)).not.toContain('secret-proposal-text');
     // No absolute path of the server in what is recorded.
     expect(JSON.stringify(lines)).not.toContain(dir);
   });
