@@ -1,5 +1,7 @@
 /** What every command shares: the workspace path, JSON output, the reporter. */
 import { existsSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import type { AuditActor } from '../store/auditLog.js';
 import { resolveDbPath } from '../store/resolveDbPath.js';
 import { openWorkspace, type Workspace } from '../store/openWorkspace.js';
 import { SvdError } from '../core/errors.js';
@@ -28,6 +30,8 @@ export interface CommandContext {
   io: CliIo;
   json: boolean;
   reporter: Reporter;
+  /** Who runs the command, as the audit log records it: the local user (there is no sign-in yet). */
+  actor: AuditActor;
   /** Opens the workspace; `scratch` opens a throw-away in-memory one when the file is missing. */
   open(options: OpenMode): Promise<Workspace>;
   print(text: string): void;
@@ -41,6 +45,7 @@ export function commandContext(io: CliIo, options: CommonOptions): CommandContex
     io,
     json,
     reporter,
+    actor: localActor(io.env),
     async open({ create, scratchIfMissing, readOnly }) {
       const where = resolveDbPath(options.db, io.env, io.cwd);
       if (scratchIfMissing === true && !existsSync(where.path)) {
@@ -69,6 +74,17 @@ export function commandContext(io: CliIo, options: CommonOptions): CommandContex
       io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
     },
   };
+}
+
+/** The local user: the account's name, else $USER, else "unknown" (some containers have none). */
+export function localActor(env: NodeJS.ProcessEnv): AuditActor {
+  let name: string | undefined;
+  try {
+    name = os.userInfo().username;
+  } catch {
+    name = undefined;
+  }
+  return { kind: 'local', name: name ?? env['USER'] ?? env['USERNAME'] ?? 'unknown' };
 }
 
 export async function withCommandWorkspace<T>(

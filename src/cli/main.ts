@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_CODES, SvdError, errorMessage, formatError } from '../core/errors.js';
 import { SOFTWARE_VERSION } from '../core/version.js';
+import { auditCommand } from './commands/audit.js';
 import { batchesCommand } from './commands/batches.js';
 import { classifyCommand } from './commands/classify.js';
 import { classifyRecordsCommand } from './commands/classifyRecords.js';
@@ -56,6 +57,7 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(coverageCommand(io));
   program.addCommand(countsCommand(io));
   program.addCommand(batchesCommand(io));
+  program.addCommand(auditCommand(io));
   program.addCommand(fetchCommand(io));
   program.addCommand(geoCommand(io));
   program.addCommand(populationCommand(io));

@@ -12,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { SvdError } from '../core/errors.js';
+import { appendAuditFile, auditFilePath } from '../store/auditLog.js';
 import { packageFile } from '../core/packageFiles.js';
 import { silentReporter, type Reporter } from '../core/reporter.js';
 import { SOFTWARE_VERSION } from '../core/version.js';
@@ -20,7 +21,7 @@ import { errorResponse } from './httpErrors.js';
 import { localAccess } from './localAccess.js';
 import { requestGuard } from './requestGuard.js';
 import { openApiDocument, type RouteDoc } from './openApi.js';
-import type { RouteContext } from './routeContext.js';
+import { DASHBOARD_ACTOR, type RouteContext } from './routeContext.js';
 import { ResponseCache } from './responseCache.js';
 import { StaticFiles } from './staticFiles.js';
 import { BUSY_RETRY_SECONDS, type WorkspacePool } from './workspacePool.js';
@@ -76,6 +77,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
   const reporter = options.reporter ?? silentReporter;
   const allowedHosts = options.allowedHosts ?? [];
+  const clock = options.clock ?? systemClock;
+  // The dashboard's data answers, one audit entry each (docs/decisions/0071-audit-log.md): the
+  // server holds the workspace read-only, so they go in the log beside it, never in the file.
+  const auditedRoutes = new Set<string>();
+  const recordsBehindAnswer = new WeakMap<FastifyRequest, number | null>();
+  const auditFile = auditFilePath(options.pool.path);
 
   // First of all hooks, so that it covers the API, the static files and the errors alike: a
   // request naming another host (DNS rebinding) or posting from another origin is answered
@@ -94,7 +101,29 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     void reply.status(status).type('application/json; charset=utf-8').send(body);
   });
 
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', async (request, reply, payload) => {
+    const route = request.routeOptions.url;
+    if (route !== undefined && auditedRoutes.has(route))
+      // Before the answer leaves: an answer that cannot be recorded is not given (500).
+      appendAuditFile(
+        auditFile,
+        {
+          actor: DASHBOARD_ACTOR,
+          action: 'read',
+          target: route,
+          detail: {
+            route,
+            // The parameters of the question, never a body.
+            query: request.query ?? {},
+            ...(Object.keys((request.params ?? {}) as object).length === 0
+              ? {}
+              : { params: request.params }),
+            status: reply.statusCode,
+          },
+          records: recordsBehindAnswer.get(request) ?? null,
+        },
+        clock.now(),
+      );
     reply.header('X-Content-Type-Options', 'nosniff');
     // The dashboard's own pages send their address with their requests (the Origin check's
     // fallback when a browser sends no Origin); other sites are never told it.
@@ -116,7 +145,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const ctx: RouteContext = {
     pool: options.pool,
     cwd,
-    clock: options.clock ?? systemClock,
+    clock,
     dashboard: {
       cwd,
       definition: (ws, spec) =>
@@ -129,15 +158,18 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     access: localAccess(allowedHosts),
     get(doc, handler) {
       routes.push({ ...doc, method: 'GET' });
+      auditedRoutes.add(doc.url);
       app.get(doc.url, { schema: schemaOf(doc) }, async (request, reply) => {
         const key = `${options.pool.generation}|${cacheKey(request)}`;
         const body = await cache.get(key, () => handler(request.query as never, request));
+        recordsBehindAnswer.set(request, recordsBehind(body));
         void reply.header('Cache-Control', 'no-cache');
         return body;
       });
     },
     route(doc, handler, routeOptions) {
       routes.push(doc);
+      if (routeOptions?.auditRead === true) auditedRoutes.add(doc.url);
       app.route({
         method: doc.method as 'GET' | 'POST' | 'PUT' | 'DELETE',
         url: doc.url,
@@ -236,6 +268,27 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     void reply.status(404).type('application/json; charset=utf-8').send(body);
   });
   return app;
+}
+
+/**
+ * The number of records behind an answer where its shape says it: rows counted (`n`), or a
+ * `records` or `total` figure; otherwise null (not known).
+ */
+function recordsBehind(answer: unknown): number | null {
+  if (Array.isArray(answer)) {
+    const counted = answer as { n?: unknown }[];
+    return counted.every((r) => typeof r === 'object' && r !== null && typeof r.n === 'number')
+      ? counted.reduce((sum, r) => sum + (r.n as number), 0)
+      : null;
+  }
+  if (typeof answer !== 'object' || answer === null) return null;
+  const o = answer as Record<string, unknown>;
+  for (const key of ['records', 'total'])
+    if (typeof o[key] === 'number' && Number.isFinite(o[key])) return o[key];
+  const result = o['result'];
+  return typeof result === 'object' && result !== null && !Array.isArray(result)
+    ? recordsBehind(result)
+    : null;
 }
 
 /** The port the server listens on, or undefined before it listens. */

@@ -4,6 +4,7 @@ import type { Clock } from '../core/clock.js';
 import type { Reporter } from '../core/reporter.js';
 import type { DashboardContext } from '../app/dashboard/dashboardFilters.js';
 import type { DashboardAccess } from '../api/dashboard.js';
+import type { AuditActor } from '../store/auditLog.js';
 import type { JsonObjectSchema, RouteDoc } from './openApi.js';
 import type { WorkspacePool } from './workspacePool.js';
 
@@ -26,7 +27,8 @@ export interface RouteContext {
   route(
     doc: RouteDoc,
     handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
-    options?: { bodyLimit?: number },
+    /** `auditRead`: a route that answers data from its body (recorded as a read, never the body). */
+    options?: { bodyLimit?: number; auditRead?: boolean },
   ): void;
   /** Streams a raw upload body to a temporary file; removes it after fn. */
   withUploadedFile<T>(
@@ -42,3 +44,6 @@ export function queryObject(
 ): JsonObjectSchema {
   return { type: 'object', properties, required, additionalProperties: false };
 }
+
+/** Who the dashboard acts as in the audit log while there is no sign-in (one local user). */
+export const DASHBOARD_ACTOR: AuditActor = { kind: 'server', name: 'local-dashboard' };

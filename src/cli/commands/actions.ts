@@ -4,6 +4,7 @@ import { requireStrategy } from '../../strategy/storeStrategy.js';
 import { updateAction } from '../../strategy/updateAction.js';
 import { ACTION_STATUSES, RAGS } from '../../strategy/schema.js';
 import { commandClock } from '../clock.js';
+import { audited } from '../../app/audited.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
@@ -101,18 +102,40 @@ export function actionsCommand(io: CliIo): Command {
         },
       ) => {
         const ctx = commandContext(io, options);
+        // Which fields changed, never the note's text (free text may name people).
+        const fields = ['status', 'rag', 'note', 'by', 'date'].filter(
+          (f) => options[f as keyof typeof options] !== undefined,
+        );
         const result = await withCommandWorkspace(ctx, { create: false }, (ws) =>
-          updateAction(
+          audited(
             ws,
-            action,
             {
-              ...(options.status === undefined ? {} : { status: options.status }),
-              ...(options.rag === undefined ? {} : { rag: options.rag }),
-              ...(options.note === undefined ? {} : { note: options.note }),
-              ...(options.by === undefined ? {} : { by: options.by }),
-              ...(options.date === undefined ? {} : { date: options.date }),
+              actor: ctx.actor,
+              action: 'action-update',
+              attempt: { target: action, detail: { fields } },
             },
-            commandClock(undefined, io.env),
+            () =>
+              updateAction(
+                ws,
+                action,
+                {
+                  ...(options.status === undefined ? {} : { status: options.status }),
+                  ...(options.rag === undefined ? {} : { rag: options.rag }),
+                  ...(options.note === undefined ? {} : { note: options.note }),
+                  ...(options.by === undefined ? {} : { by: options.by }),
+                  ...(options.date === undefined ? {} : { date: options.date }),
+                },
+                commandClock(undefined, io.env),
+              ),
+            (r) => ({
+              target: action,
+              unchanged: !r.changed,
+              detail: {
+                fields,
+                revision: r.revision,
+                review: r.reviewChange?.review_id ?? null,
+              },
+            }),
           ),
         );
         if (ctx.json) return ctx.printJson(result);

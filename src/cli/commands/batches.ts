@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { audited } from '../../app/audited.js';
+import { restoreOutcome } from '../../app/auditEntries.js';
 import { restoreReplacedBatch, type RestoreBatchReport } from '../../app/restoreBatch.js';
 import { usageError } from '../../core/errors.js';
 import { SHRINK_RATIO } from '../../sources/police-uk/replacementShrinks.js';
@@ -84,7 +86,8 @@ keep replaced rows: nothing to restore).`,
 In one transaction: the batch's rows kept apart are in use again, for every force-month it held,
 and the rows in use for those force-months now are kept apart in their place. Then the records
 are placed in their areas and classified again under the definitions the workspace was
-classified under, as after an upload. Ingesting the batch's file again restores it too, as a
+classified under, as after an upload. The restore (or its refusal) is recorded in the audit
+log (\`svd audit\`). Ingesting the batch's file again restores it too, as a
 replacement like any other (refused when it holds fewer than ${Math.round(SHRINK_RATIO * 100)}% of the rows in use, unless
 --replace).
 Example:
@@ -101,7 +104,16 @@ Example:
         );
       const ctx = commandContext(io, options);
       const report = await withCommandWorkspace(ctx, { create: false }, (ws) =>
-        restoreReplacedBatch(ws, Number(batch), { reporter: ctx.reporter }),
+        audited(
+          ws,
+          {
+            actor: ctx.actor,
+            action: 'batch-restore',
+            attempt: { target: `batch ${batch}`, detail: { batch: Number(batch) } },
+          },
+          () => restoreReplacedBatch(ws, Number(batch), { reporter: ctx.reporter }),
+          restoreOutcome,
+        ),
       );
       if (ctx.json) ctx.printJson(report);
       else if (options.quiet !== true) ctx.print(renderRestore(report));

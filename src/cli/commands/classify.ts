@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { audited } from '../../app/audited.js';
+import { classifyOutcome } from '../../app/auditEntries.js';
 import { classifyRecords } from '../../app/deriveData.js';
 import type { ClassifyReport } from '../../definitions/classifyIncidents.js';
 import { looksLikeFile, resolveDefinition } from '../../definitions/resolveDefinition.js';
@@ -77,6 +79,7 @@ The definition is stored in the workspace by content hash (a file whose content 
 stored is that version; new content is a new version) and every record gets its tier, all the
 tiers it is in and the ids of the rules it matched. Classifying again under the same version
 replaces the earlier result; other versions are kept, so history can be re-run under any of them.
+Each run (definition, version, records by tier) is recorded in the audit log (svd audit).
 Then: svd counts --by month,tier --definition ID
 
 Examples:
@@ -94,10 +97,20 @@ Examples:
         const resolved = file ?? (await resolveDefinition(options.definition, { ws, cwd: io.cwd }));
         for (const w of resolved.warnings) ctx.reporter.warn(w.message);
         for (const n of resolved.notes) ctx.reporter.info(n);
-        return classifyRecords(ws, resolved.definition, {
-          reporter: ctx.reporter,
-          source: resolved.source,
-        });
+        return audited(
+          ws,
+          {
+            actor: ctx.actor,
+            action: 'classify',
+            attempt: { target: resolved.definition.file.id, detail: {} },
+          },
+          () =>
+            classifyRecords(ws, resolved.definition, {
+              reporter: ctx.reporter,
+              source: resolved.source,
+            }),
+          classifyOutcome,
+        );
       });
       if (report.note !== undefined) ctx.reporter.warn(report.note);
       for (const w of classifyWarnings(report)) ctx.reporter.warn(w);

@@ -14,6 +14,8 @@ import { loadPartnershipConfig } from '../../geo/loadPartnershipConfig.js';
 import { refreshDerivedData } from '../../app/deriveData.js';
 import { DEFAULT_SNAP_METRES, type PlacementReport } from '../../geo/derivedDataState.js';
 import { PROJECTION_ACCURACY } from '../../geo/projection.js';
+import { audited } from '../../app/audited.js';
+import { boundariesOutcome, fileName } from '../../app/auditEntries.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
@@ -86,7 +88,8 @@ The code and name properties are found among the usual ONS names (LSOA11CD, WD13
 areacd…) and announced. Coordinates are WGS84 or British National Grid (from the crs member, else
 from their range); they are projected to British National Grid (${PROJECTION_ACCURACY.method},
 within ${PROJECTION_ACCURACY.helmertEnglandWalesMetres} m in England and Wales). A .gz file is expanded
-within ${formatBytes(DEFAULT_EXPANSION_LIMITS.maxBytes)} ($${EXPANSION_ENV.maxBytes}) and ${DEFAULT_EXPANSION_LIMITS.maxRatio}:1 ($${EXPANSION_ENV.maxRatio}). Example:
+within ${formatBytes(DEFAULT_EXPANSION_LIMITS.maxBytes)} ($${EXPANSION_ENV.maxBytes}) and ${DEFAULT_EXPANSION_LIMITS.maxRatio}:1 ($${EXPANSION_ENV.maxRatio}). The load is recorded in the
+audit log (svd audit). Example:
   svd geo load ../shared/data/boundaries/lsoa-2011-by-lad/*.geojson --level lsoa11`,
     )
     .action(async (files: string[], options: LoadOptions) => {
@@ -94,13 +97,23 @@ within ${formatBytes(DEFAULT_EXPANSION_LIMITS.maxBytes)} ($${EXPANSION_ENV.maxBy
       const level = parseLevel(options.level);
       const limits = expansionLimits({}, io.env);
       const report = await withCommandWorkspace(ctx, { create: true }, (ws) =>
-        loadBoundaries(ws, files, {
-          level,
-          reporter: ctx.reporter,
-          expansionLimits: limits,
-          ...(options.codeProperty === undefined ? {} : { codeProperty: options.codeProperty }),
-          ...(options.nameProperty === undefined ? {} : { nameProperty: options.nameProperty }),
-        }),
+        audited(
+          ws,
+          {
+            actor: ctx.actor,
+            action: 'geography-load',
+            attempt: { target: `boundaries:${level}`, detail: { files: files.map(fileName) } },
+          },
+          () =>
+            loadBoundaries(ws, files, {
+              level,
+              reporter: ctx.reporter,
+              expansionLimits: limits,
+              ...(options.codeProperty === undefined ? {} : { codeProperty: options.codeProperty }),
+              ...(options.nameProperty === undefined ? {} : { nameProperty: options.nameProperty }),
+            }),
+          boundariesOutcome,
+        ),
       );
       if (ctx.json) return ctx.printJson(report);
       ctx.print(

@@ -6,6 +6,8 @@ import {
 } from '../../sources/police-uk/ingestPoliceUk.js';
 import type { PoliceUkDataset } from '../../sources/police-uk/formats.js';
 import { SHRINK_RATIO } from '../../sources/police-uk/replacementShrinks.js';
+import { audited } from '../../app/audited.js';
+import { ingestAttempt, policeUkIngestOutcome } from '../../app/auditEntries.js';
 import { usageError } from '../../core/errors.js';
 import {
   EXPANSION_LIMITS_HELP,
@@ -146,7 +148,8 @@ export function ingestCommand(io: CliIo): Command {
 All files of one run are stored together or not at all. A file already ingested (same sha256)
 is skipped; a force-month that police.uk re-published with different contents replaces the
 earlier batch, whose rows are kept apart: \`svd batches\` lists it as replaced, and
-\`svd batches restore BATCH\` (or ingesting its file again) brings it back.
+\`svd batches restore BATCH\` (or ingesting its file again) brings it back. Each ingest (file,
+sha256, batch, rows, status) and each refusal is recorded in the audit log (\`svd audit\`).
 A file that holds fewer than ${Math.round(SHRINK_RATIO * 100)}% of the rows held for its force-month is more likely cut short
 than re-published: it is refused (REPLACEMENT_SHRINKS, nothing stored) unless --replace is given.
 
@@ -168,17 +171,27 @@ Example:
         ctx,
         { create: true, scratchIfMissing: options.dryRun === true },
         (ws) =>
-          ingestPoliceUk(ws, paths, {
-            reporter: ctx.reporter,
-            ...(options.force === undefined ? {} : { forces: options.force }),
-            ...(options.from === undefined ? {} : { from: options.from }),
-            ...(options.to === undefined ? {} : { to: options.to }),
-            ...(datasets === undefined ? {} : { datasets }),
-            ...(options.force?.length === 1 ? { defaultForce: options.force[0]! } : {}),
-            dryRun: options.dryRun === true,
-            replace: options.replace === true,
-            expansionLimits: limits,
-          }),
+          audited(
+            ws,
+            {
+              actor: ctx.actor,
+              action: 'ingest',
+              attempt: ingestAttempt('police-uk', paths),
+            },
+            () =>
+              ingestPoliceUk(ws, paths, {
+                reporter: ctx.reporter,
+                ...(options.force === undefined ? {} : { forces: options.force }),
+                ...(options.from === undefined ? {} : { from: options.from }),
+                ...(options.to === undefined ? {} : { to: options.to }),
+                ...(datasets === undefined ? {} : { datasets }),
+                ...(options.force?.length === 1 ? { defaultForce: options.force[0]! } : {}),
+                dryRun: options.dryRun === true,
+                replace: options.replace === true,
+                expansionLimits: limits,
+              }),
+            policeUkIngestOutcome,
+          ),
       );
       if (ctx.json) ctx.printJson(report);
       else if (options.quiet !== true) ctx.print(renderIngestReport(report));

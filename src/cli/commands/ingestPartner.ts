@@ -13,7 +13,14 @@ import { ingestIstv } from '../../sources/istv/ingestIstv.js';
 import type { PartnerRunReport } from '../../sources/partner/partnerBatch.js';
 import { defaultKeyFile } from '../../sources/partner/pseudonymKey.js';
 import { resolveDbPath } from '../../store/resolveDbPath.js';
-import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
+import { audited, type AuditedOptions } from '../../app/audited.js';
+import { ingestAttempt, partnerIngestOutcome } from '../../app/auditEntries.js';
+import {
+  commandContext,
+  withCommandWorkspace,
+  type CommandContext,
+  type CommonOptions,
+} from '../context.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
 
@@ -98,6 +105,11 @@ const common = (command: Command): Command =>
     .option('--json', 'print the report as JSON')
     .option('--quiet', 'no progress or announcements');
 
+/** How a partner ingest is recorded in the audit log (a refusal: the files it was given). */
+function ingestAudit(ctx: CommandContext, kind: string, files: readonly string[]): AuditedOptions {
+  return { actor: ctx.actor, action: 'ingest', attempt: ingestAttempt(kind, files) };
+}
+
 export function addPartnerIngestCommands(ingest: Command, io: CliIo): void {
   common(
     ingest
@@ -142,20 +154,26 @@ Example:
               ? undefined
               : defaultKeyFile(resolveDbPath(options.db, io.env, io.cwd).path, io.env));
           const keyFile = given === undefined ? undefined : path.resolve(io.cwd, given);
-          return ingestForceExtract(
+          return audited(
             ws,
-            files.map((f) => path.resolve(io.cwd, f)),
-            {
-              mapping: options.mapping!,
-              maxErrors,
-              dryRun: options.dryRun === true,
-              expansionLimits: limits,
-              reporter: ctx.reporter,
-              cwd: io.cwd,
-              ...(keyFile === undefined ? {} : { keyFile }),
-              ...(options.newKey === true ? { newKey: true } : {}),
-              ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
-            },
+            ingestAudit(ctx, 'force-extract', files),
+            () =>
+              ingestForceExtract(
+                ws,
+                files.map((f) => path.resolve(io.cwd, f)),
+                {
+                  mapping: options.mapping!,
+                  maxErrors,
+                  dryRun: options.dryRun === true,
+                  expansionLimits: limits,
+                  reporter: ctx.reporter,
+                  cwd: io.cwd,
+                  ...(keyFile === undefined ? {} : { keyFile }),
+                  ...(options.newKey === true ? { newKey: true } : {}),
+                  ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
+                },
+              ),
+            partnerIngestOutcome,
           );
         },
       );
@@ -197,19 +215,25 @@ Example:
         ctx,
         { create: true, scratchIfMissing: options.dryRun === true },
         (ws) =>
-          ingestIstv(
+          audited(
             ws,
-            files.map((f) => path.resolve(io.cwd, f)),
-            {
-              aggregated: options.aggregated === true,
-              maxErrors,
-              dryRun: options.dryRun === true,
-              expansionLimits: limits,
-              reporter: ctx.reporter,
-              cwd: io.cwd,
-              ...(options.mapping === undefined ? {} : { mapping: options.mapping }),
-              ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
-            },
+            ingestAudit(ctx, 'istv', files),
+            () =>
+              ingestIstv(
+                ws,
+                files.map((f) => path.resolve(io.cwd, f)),
+                {
+                  aggregated: options.aggregated === true,
+                  maxErrors,
+                  dryRun: options.dryRun === true,
+                  expansionLimits: limits,
+                  reporter: ctx.reporter,
+                  cwd: io.cwd,
+                  ...(options.mapping === undefined ? {} : { mapping: options.mapping }),
+                  ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
+                },
+              ),
+            partnerIngestOutcome,
           ),
       );
       if (ctx.json) ctx.printJson(report);
@@ -245,16 +269,22 @@ Example:
         ctx,
         { create: true, scratchIfMissing: options.dryRun === true },
         (ws) =>
-          ingestHomeOfficeCsp(
+          audited(
             ws,
-            files.map((f) => path.resolve(io.cwd, f)),
-            {
-              maxErrors,
-              dryRun: options.dryRun === true,
-              expansionLimits: limits,
-              reporter: ctx.reporter,
-              ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
-            },
+            ingestAudit(ctx, 'home-office-csp', files),
+            () =>
+              ingestHomeOfficeCsp(
+                ws,
+                files.map((f) => path.resolve(io.cwd, f)),
+                {
+                  maxErrors,
+                  dryRun: options.dryRun === true,
+                  expansionLimits: limits,
+                  reporter: ctx.reporter,
+                  ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
+                },
+              ),
+            partnerIngestOutcome,
           ),
       );
       if (ctx.json) ctx.printJson(report);

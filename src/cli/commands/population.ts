@@ -4,6 +4,8 @@ import { loadDeprivation } from '../../geo/deprivation/loadDeprivation.js';
 import { loadPopulation, readPopulationMapping } from '../../geo/population/loadPopulation.js';
 import { listPopulationDatasets } from '../../geo/population/populationByArea.js';
 import { usageError } from '../../core/errors.js';
+import { audited } from '../../app/audited.js';
+import { fileName, populationOutcome } from '../../app/auditEntries.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
@@ -46,7 +48,7 @@ Without --mapping the layout is found and announced. A mapping file says it expl
    "columns": [{"column": "Dependent Children aged 0-15: mid 2015 (excluding prisoners)"},
                {"column": "Population aged 16-59: mid 2015 (excluding prisoners)"},
                {"column": "Older population aged 60 and over: mid 2015 (excluding prisoners)", "age": "60+"}]}
-See README, "Population". Example:
+See README, "Population". The load is recorded in the audit log (svd audit). Example:
   svd population load ../shared/data/population/census2021-lsoa21-usual-residents-age6-ew.csv.gz`,
     )
     .action(async (file: string, options: PopulationOptions) => {
@@ -55,15 +57,25 @@ See README, "Population". Example:
       if (year !== undefined && !/^\d{4}$/.test(options.year!))
         throw usageError('BAD_YEAR', `--year ${options.year} is not a year`, 'e.g. --year 2021');
       const report = await withCommandWorkspace(ctx, { create: true }, (ws) =>
-        loadPopulation(ws, file, {
-          reporter: ctx.reporter,
-          ...(options.mapping === undefined
-            ? {}
-            : { mapping: readPopulationMapping(options.mapping) }),
-          ...(options.dataset === undefined ? {} : { dataset: options.dataset }),
-          ...(year === undefined ? {} : { year }),
-          ...(options.level === undefined ? {} : { level: parseLevel(options.level) }),
-        }),
+        audited(
+          ws,
+          {
+            actor: ctx.actor,
+            action: 'population-load',
+            attempt: { target: 'population', detail: { file: fileName(file) } },
+          },
+          () =>
+            loadPopulation(ws, file, {
+              reporter: ctx.reporter,
+              ...(options.mapping === undefined
+                ? {}
+                : { mapping: readPopulationMapping(options.mapping) }),
+              ...(options.dataset === undefined ? {} : { dataset: options.dataset }),
+              ...(year === undefined ? {} : { year }),
+              ...(options.level === undefined ? {} : { level: parseLevel(options.level) }),
+            }),
+          populationOutcome,
+        ),
       );
       if (ctx.json) return ctx.printJson(report);
       ctx.print(

@@ -18,6 +18,8 @@ import {
   type DocumentOptions,
 } from '../../reports/sna/documentControl.js';
 import { resolveReview } from '../../strategy/reviews.js';
+import { recordReportWritten } from '../../app/auditEntries.js';
+import { resolveDbPath } from '../../store/resolveDbPath.js';
 import { commandClock } from '../clock.js';
 import {
   commandContext,
@@ -81,7 +83,7 @@ async function write(
   name: string,
   relayout?: (pages: Map<string, number>) => string | undefined,
   marking?: string | null,
-): Promise<void> {
+): Promise<string | null> {
   if (format === 'pdf') {
     const out = path.resolve(io.cwd, options.out ?? `${name}.pdf`);
     const { bytes } = await printPdf(text, out, {
@@ -92,11 +94,11 @@ async function write(
       `PDF written to ${path.relative(io.cwd, out) || out} (${bytes.toLocaleString('en-GB')} bytes)`,
     );
     if (ctx.json) ctx.printJson({ file: out, format, bytes });
-    return;
+    return out;
   }
   if (options.out === undefined) {
     io.stdout.write(text);
-    return;
+    return null;
   }
   const out = path.resolve(io.cwd, options.out);
   const temp = `${out}.tmp-${process.pid}`;
@@ -104,6 +106,29 @@ async function write(
   renameSync(temp, out);
   ctx.reporter.info(`${format.toUpperCase()} written to ${options.out}`);
   if (ctx.json) ctx.printJson({ file: out, format, bytes: Buffer.byteLength(text) });
+  return out;
+}
+
+/**
+ * Records the report in the audit log beside the workspace (reports hold the workspace
+ * read-only, so they run beside svd serve): its file name, format, audience, and what it covers.
+ */
+function recordReport(
+  ctx: CommandContext,
+  io: CliIo,
+  options: ReportOptions,
+  kind: string,
+  written: string | null,
+  format: string,
+  covers: Record<string, unknown>,
+): void {
+  const workspace = resolveDbPath(options.db, io.env, io.cwd).path;
+  recordReportWritten(workspace, ctx.actor, {
+    kind,
+    file: written === null ? null : path.basename(written),
+    format,
+    ...covers,
+  });
 }
 
 const common = (c: Command): Command =>
@@ -156,7 +181,18 @@ export function reportCommand(io: CliIo): Command {
       },
     );
     const text = format === 'csv' ? renderReviewCsv(report) : renderReviewHtml(report);
-    await write(ctx, io, options, format, text, `review-${report.detail.review.review_id}`);
+    const written = await write(
+      ctx,
+      io,
+      options,
+      format,
+      text,
+      `review-${report.detail.review.review_id}`,
+    );
+    recordReport(ctx, io, options, 'review', written, format, {
+      audience: disclosure.audience,
+      review: report.detail.review.review_id,
+    });
   });
   common(
     command
@@ -183,7 +219,7 @@ export function reportCommand(io: CliIo): Command {
         cwd: io.cwd,
       }),
     );
-    await write(
+    const written = await write(
       ctx,
       io,
       options,
@@ -191,6 +227,10 @@ export function reportCommand(io: CliIo): Command {
       renderAnnualHtml(report),
       `annual-report-${report.year.replace('/', '-')}`,
     );
+    recordReport(ctx, io, options, 'annual', written, format, {
+      audience: disclosure.audience,
+      period: report.year,
+    });
   });
   common(
     command
@@ -268,7 +308,7 @@ export function reportCommand(io: CliIo): Command {
         ),
       );
       const d = report.disclosed;
-      await write(
+      const written = await write(
         ctx,
         io,
         options,
@@ -278,6 +318,11 @@ export function reportCommand(io: CliIo): Command {
         (pages) => report.withPages(pages),
         d.document.marking,
       );
+      recordReport(ctx, io, options, 'sna', written, format, {
+        audience: d.audience,
+        area: d.area.code,
+        period: `${d.period.from}..${d.period.to}`,
+      });
     },
   );
   return command;

@@ -16,6 +16,7 @@ import {
   type ReviewDetail,
 } from '../../strategy/reviews.js';
 import { commandClock } from '../clock.js';
+import { audited } from '../../app/audited.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
@@ -118,11 +119,20 @@ export function reviewCommand(io: CliIo): Command {
     .action(async (options: CommonOptions & { title?: string }) => {
       const ctx = commandContext(io, options);
       const review = await withCommandWorkspace(ctx, { create: false }, (ws) =>
-        startReview(ws, {
-          ...(options.title === undefined ? {} : { title: options.title }),
-          clock: commandClock(undefined, io.env),
-          reporter: ctx.reporter,
-        }),
+        audited(
+          ws,
+          { actor: ctx.actor, action: 'review-start', attempt: { target: 'review', detail: {} } },
+          () =>
+            startReview(ws, {
+              ...(options.title === undefined ? {} : { title: options.title }),
+              clock: commandClock(undefined, io.env),
+              reporter: ctx.reporter,
+            }),
+          (r) => ({
+            target: `review ${r.review_id}`,
+            detail: { review: r.review_id, title: r.title },
+          }),
+        ),
       );
       if (ctx.json) return ctx.printJson(review);
       ctx.print(`review ${review.review_id} started: ${review.title}`);
@@ -152,14 +162,34 @@ export function reviewCommand(io: CliIo): Command {
         const ctx = commandContext(io, options);
         const detail = await withCommandWorkspace(ctx, { create: false }, async (ws) => {
           const review = await resolveReview(ws, parseReviewId(options.review), ctx.reporter);
-          return closeReview(ws, review.review_id, {
-            clock: commandClock(undefined, io.env),
-            reporter: ctx.reporter,
-            cwd: io.cwd,
-            ...(options.to === undefined ? {} : { to: options.to }),
-            ...(options.summary === undefined ? {} : { summary: options.summary }),
-            ...(options.population === undefined ? {} : { population: options.population }),
-          });
+          return audited(
+            ws,
+            {
+              actor: ctx.actor,
+              action: 'review-close',
+              attempt: {
+                target: `review ${review.review_id}`,
+                detail: { review: review.review_id },
+              },
+            },
+            () =>
+              closeReview(ws, review.review_id, {
+                clock: commandClock(undefined, io.env),
+                reporter: ctx.reporter,
+                cwd: io.cwd,
+                ...(options.to === undefined ? {} : { to: options.to }),
+                ...(options.summary === undefined ? {} : { summary: options.summary }),
+                ...(options.population === undefined ? {} : { population: options.population }),
+              }),
+            (d) => ({
+              target: `review ${review.review_id}`,
+              detail: {
+                review: review.review_id,
+                measures: d.measures.length,
+                ...(options.to === undefined ? {} : { to: options.to }),
+              },
+            }),
+          );
         });
         if (ctx.json) return ctx.printJson(detail);
         ctx.print(renderReview(detail));

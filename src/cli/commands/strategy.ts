@@ -14,6 +14,8 @@ import { strategyToYaml } from '../../strategy/writeStrategy.js';
 import { readFileSync } from 'node:fs';
 import { SvdError, errorMessage } from '../../core/errors.js';
 import { commandClock } from '../clock.js';
+import { audited } from '../../app/audited.js';
+import { fileName } from '../../app/auditEntries.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
@@ -60,7 +62,26 @@ export function strategyCommand(io: CliIo): Command {
     .action(async (file: string, options: CommonOptions) => {
       const ctx = commandContext(io, options);
       const report = await withCommandWorkspace(ctx, { create: true }, (ws) =>
-        importStrategy(ws, file, { cwd: io.cwd, clock: commandClock(undefined, io.env) }),
+        audited(
+          ws,
+          {
+            actor: ctx.actor,
+            action: 'strategy-import',
+            attempt: { target: 'strategy', detail: { file: fileName(file) } },
+          },
+          () => importStrategy(ws, file, { cwd: io.cwd, clock: commandClock(undefined, io.env) }),
+          (r) => ({
+            target: r.id,
+            unchanged: !r.changed,
+            detail: {
+              file: fileName(file),
+              strategy: r.id,
+              revision: r.revision,
+              sha256: r.contentHash,
+              changed: r.changed,
+            },
+          }),
+        ),
       );
       for (const w of report.warnings)
         ctx.reporter.warn(

@@ -13,6 +13,8 @@ import { DIMENSIONS } from '../../analyses/selection/dimensions.js';
 import { dashboardMeta } from '../../app/dashboard/dashboardMeta.js';
 import { dashboardOverview } from '../../app/dashboard/dashboardOverview.js';
 import { areaBoundaries, dashboardMap, incidentPoints } from '../../app/dashboard/dashboardMap.js';
+import { audited } from '../../app/audited.js';
+import { ingestAttempt, uploadOutcome } from '../../app/auditEntries.js';
 import { ingestUpload, parseUploadKind } from '../../app/ingestUpload.js';
 import { definitionFor } from '../../app/dashboard/dashboardFilters.js';
 import {
@@ -33,7 +35,7 @@ import type {
   PointsAnswer,
   UploadAnswer,
 } from '../../api/index.js';
-import { queryObject, type RouteContext } from '../routeContext.js';
+import { DASHBOARD_ACTOR, queryObject, type RouteContext } from '../routeContext.js';
 import { FILTER_PROPERTIES, filtersOf, type FilterQuery } from './filterSchema.js';
 
 export function registerDataRoutes(ctx: RouteContext): void {
@@ -220,13 +222,24 @@ export function registerDataRoutes(ctx: RouteContext): void {
         await pool.write(async () => undefined);
       return ctx.withUploadedFile(request, q.name, (file) =>
         pool.write((ws) =>
-          ingestUpload(ws, {
-            kind,
-            file,
-            reporter: ctx.reporter,
-            ...(q.mapping === undefined ? {} : { mapping: q.mapping }),
-            ...(q.maxErrors === undefined ? {} : { maxErrors: q.maxErrors }),
-          }),
+          audited(
+            ws,
+            {
+              actor: DASHBOARD_ACTOR,
+              action: 'upload',
+              attempt: ingestAttempt(kind, [file]),
+              clock: ctx.clock,
+            },
+            () =>
+              ingestUpload(ws, {
+                kind,
+                file,
+                reporter: ctx.reporter,
+                ...(q.mapping === undefined ? {} : { mapping: q.mapping }),
+                ...(q.maxErrors === undefined ? {} : { maxErrors: q.maxErrors }),
+              }),
+            uploadOutcome,
+          ),
         ),
       );
     },

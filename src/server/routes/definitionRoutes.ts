@@ -137,5 +137,6 @@ export function registerDefinitionRoutes(ctx: RouteContext): void {
         return { ...result, warnings: read.issues.map((i) => i.message) };
       });
     },
+    { auditRead: true },
   );
 }

@@ -5,6 +5,7 @@ import { partnerData } from './0004-partner-data.js';
 import { strategy } from './0005-strategy.js';
 import { offenceSubcodes } from './0006-offence-subcodes.js';
 import { replacedRows } from './0007-replaced-rows.js';
+import { auditLog } from './0008-audit-log.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   strategy,
   offenceSubcodes,
   replacedRows,
+  auditLog,
 ];
