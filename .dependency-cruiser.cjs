@@ -4,6 +4,7 @@
  *
  *   core, api   ids, errors, time, vocabulary, statistics; the API's answer shapes (types only)
  *   store       the workspace file: DuckDB, migrations, batches
+ *   access      organisations, users, roles, local accounts (passwords, TOTP); beside the domain
  *   sources     every reader of data in: police.uk, partner extracts, A&E, Home Office, synthetic
  *   geo         boundaries, lookups, population, deprivation, areas, placement of records
  *   definitions definitions of serious violence: read, validate, compile, classify, explain
@@ -30,9 +31,10 @@ const BELOW = {
   disclosure: [...GROUND, 'disclosure'],
   strategy: [...GROUND, 'store', 'geo', 'definitions', 'analyses', 'disclosure', 'strategy'],
   reports: [...DOMAIN, 'strategy', 'reports'],
-  app: [...DOMAIN, 'strategy', 'reports', 'app'],
-  server: [...DOMAIN, 'strategy', 'reports', 'app', 'server'],
-  cli: [...DOMAIN, 'strategy', 'reports', 'app', 'server', 'cli'],
+  access: [...GROUND, 'store', 'access'],
+  app: [...DOMAIN, 'strategy', 'reports', 'access', 'app'],
+  server: [...DOMAIN, 'strategy', 'reports', 'access', 'app', 'server'],
+  cli: [...DOMAIN, 'strategy', 'reports', 'access', 'app', 'server', 'cli'],
 };
 
 const layerRules = Object.entries(BELOW).map(([layer, allowed]) => ({
@@ -47,6 +49,7 @@ const layerRules = Object.entries(BELOW).map(([layer, allowed]) => ({
 const WRITERS = [
   '^src/(sources|app|cli|server)/',
   '^src/store/migrations/',
+  '^src/access/',
   '^src/geo/(load[A-Z][A-Za-z]*|rebuildGeography|placeIncidents|referenceBatches)\\.ts$',
   '^src/geo/(population/loadPopulation|deprivation/loadDeprivation)\\.ts$',
   '^src/definitions/(classifyIncidents|storeDefinition)\\.ts$',

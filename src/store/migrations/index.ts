@@ -6,6 +6,7 @@ import { strategy } from './0005-strategy.js';
 import { offenceSubcodes } from './0006-offence-subcodes.js';
 import { replacedRows } from './0007-replaced-rows.js';
 import { auditLog } from './0008-audit-log.js';
+import { access } from './0009-access.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   offenceSubcodes,
   replacedRows,
   auditLog,
+  access,
 ];
