@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_CODES, SvdError, errorMessage, formatError } from '../core/errors.js';
 import { SOFTWARE_VERSION } from '../core/version.js';
+import { accessCommand } from './commands/access.js';
 import { auditCommand } from './commands/audit.js';
 import { batchesCommand } from './commands/batches.js';
 import { classifyCommand } from './commands/classify.js';
@@ -58,6 +59,7 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(countsCommand(io));
   program.addCommand(batchesCommand(io));
   program.addCommand(auditCommand(io));
+  program.addCommand(accessCommand(io));
   program.addCommand(fetchCommand(io));
   program.addCommand(geoCommand(io));
   program.addCommand(populationCommand(io));
