@@ -255,6 +255,11 @@ export interface BatchRow {
    * batches whose rows are in use now for the force-months it held; empty otherwise.
    */
   replaced_by: number[];
+  /**
+   * The organisation that supplied the batch (its controller), from `batch_owner`; null for a
+   * batch loaded before organisations were recorded ("not recorded").
+   */
+  controller: string | null;
 }
 
 /** `/api/batches/:id/messages`: a line of a batch's validation report as stored. */

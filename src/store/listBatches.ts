@@ -7,8 +7,9 @@ export async function listBatches(ws: Workspace): Promise<BatchRow[]> {
   const rows = await ws.db.all<Omit<BatchRow, 'replaced_by'>>(
     `SELECT b.*, CAST(strftime(b.started_at, '%Y-%m-%dT%H:%M:%SZ') AS VARCHAR) AS started_at,
             CAST(strftime(b.finished_at, '%Y-%m-%dT%H:%M:%SZ') AS VARCHAR) AS finished_at,
-            (SELECT count(*) FROM batch_messages m WHERE m.batch_id = b.batch_id AND m.severity = 'warning') AS warnings
-       FROM batches b ORDER BY b.batch_id`,
+            (SELECT count(*) FROM batch_messages m WHERE m.batch_id = b.batch_id AND m.severity = 'warning') AS warnings,
+            o.organisation AS controller
+       FROM batches b LEFT JOIN batch_owner o ON o.batch_id = b.batch_id ORDER BY b.batch_id`,
   );
   const replacedBy = await batchesInUseInstead(ws);
   return rows.map((r) => ({ ...r, replaced_by: replacedBy.get(r.batch_id) ?? [] }));

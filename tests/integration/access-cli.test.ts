@@ -13,6 +13,7 @@ import { ORGANISATION_TYPES } from '../../src/access/organisations.js';
 import { verifyPassword } from '../../src/access/passwords.js';
 import { auditFilePath } from '../../src/store/auditLog.js';
 import { svd, type CliResult } from '../helpers/cli.js';
+import { TV_STREET } from '../helpers/paths.js';
 import { tempDir } from '../helpers/temp.js';
 
 const dir = tempDir('svd-access-');
@@ -74,6 +75,18 @@ function secretOf(uri: string): string {
   const secret = new URL(uri).searchParams.get('secret');
   expect(secret).toMatch(/^[A-Z2-7]{32}$/);
   return secret!;
+}
+
+/** SQL on the workspace behind svd's back (nothing in svd sets a batch's controller yet). */
+async function sql(statement: string): Promise<void> {
+  const instance = await DuckDBInstance.create(db);
+  const connection = await instance.connect();
+  try {
+    await connection.run(statement);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
 }
 
 async function storedAccounts(): Promise<
@@ -542,5 +555,21 @@ describe('svd access', () => {
     // The workspace holds hashes, never a password.
     const bytes = readFileSync(db);
     for (const p of passwords) expect(bytes.includes(Buffer.from(p))).toBe(false);
+  });
+
+  it('lists the organisation that supplied each batch, "not recorded" when it was not', async () => {
+    const ingest = await run([
+      'ingest',
+      'police-uk',
+      path.join(TV_STREET(), '2018-10-thames-valley-street.csv'),
+    ]);
+    expect(ingest.code, ingest.stderr).toBe(0);
+    const before = await runJson<{ batch_id: number; controller: string | null }[]>(['batches']);
+    expect(before.map((b) => b.controller)).toEqual([null]);
+    expect((await run(['batches'])).stdout).toContain('not recorded');
+    await sql(`INSERT INTO batch_owner VALUES (${before[0]!.batch_id}, 'tvp')`);
+    const after = await runJson<{ controller: string | null }[]>(['batches']);
+    expect(after.map((b) => b.controller)).toEqual(['tvp']);
+    expect((await run(['batches'])).stdout).not.toContain('not recorded');
   });
 });

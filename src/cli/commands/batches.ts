@@ -43,7 +43,10 @@ Status: active (every row in use); replaced or partly-replaced (a later police.u
 same force-months took its place; its rows are kept apart, counted nowhere, and the batch can be
 brought back with \`svd batches restore BATCH\`; "by N" names the batches in use instead);
 superseded (reference data loaded again, or a police.uk batch replaced by an svd that did not
-keep replaced rows: nothing to restore).`,
+keep replaced rows: nothing to restore).
+Supplied by: the organisation that supplied the batch (its controller, svd access org list);
+"not recorded" for batches loaded before organisations were kept, and, for now, for every batch:
+ingest does not yet take the supplying organisation.`,
     )
     .action(async (options: CommonOptions) => {
       const ctx = commandContext(io, options);
@@ -67,6 +70,7 @@ keep replaced rows: nothing to restore).`,
           { header: 'rows', value: (b) => b.rows_stored },
           { header: 'status', value: statusText },
           { header: 'warnings', value: (b) => b.warnings },
+          { header: 'supplied by', value: (b) => b.controller ?? 'not recorded' },
           { header: 'ingested', value: (b) => b.finished_at ?? b.started_at },
         ]),
       );
