@@ -106,12 +106,17 @@ export async function listUsers(
   return ws.db.all<User>(`${SELECT} ORDER BY organisation, email`);
 }
 
-/** The user with this email address (any case) or id; refused when there is none. */
-export async function requireUser(ws: Workspace, ref: string, field = 'user'): Promise<User> {
-  const user = await ws.db.one<User>(`${SELECT} WHERE email = $email OR id = $id`, {
+/** The user with this email address (any case) or id. */
+export async function findUser(ws: Workspace, ref: string): Promise<User | undefined> {
+  return ws.db.one<User>(`${SELECT} WHERE email = $email OR id = $id`, {
     email: ref.trim().toLowerCase(),
     id: ref.trim(),
   });
+}
+
+/** The user with this email address (any case) or id; refused when there is none. */
+export async function requireUser(ws: Workspace, ref: string, field = 'user'): Promise<User> {
+  const user = await findUser(ws, ref);
   if (user !== undefined) return user;
   throw new SvdError({
     kind: 'usage',

@@ -11,6 +11,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { ORGANISATION_TYPES } from '../../src/access/organisations.js';
 import { verifyPassword } from '../../src/access/passwords.js';
+import { bufferIo } from '../../src/cli/io.js';
+import { runCli } from '../../src/cli/main.js';
 import { auditFilePath } from '../../src/store/auditLog.js';
 import { svd, type CliResult } from '../helpers/cli.js';
 import { TV_STREET } from '../helpers/paths.js';
@@ -453,6 +455,45 @@ describe('svd access', () => {
     expect(same.stdout).not.toContain('otpauth://');
   });
 
+  it('asks twice on a terminal when no password is in the environment, refusing two that differ', async () => {
+    const ask = async (
+      answers: string[],
+    ): Promise<{ code: number; err: string; prompts: string[] }> => {
+      const prompts: string[] = [];
+      const io = {
+        ...bufferIo({}),
+        readSecret: (prompt: string): Promise<string> => {
+          prompts.push(prompt);
+          return Promise.resolve(answers.shift() ?? '');
+        },
+      };
+      const code = await runCli(
+        ['access', 'user', 'reset-password', 'jo@oxford.example', '--db', db],
+        io,
+      );
+      outputs.push({
+        args: ['reset-password (terminal)'],
+        result: { code, stdout: io.out(), stderr: io.err() },
+        issuesSecret: false,
+      });
+      return { code, err: io.err(), prompts };
+    };
+    const differ = await ask([MEMBER_PASSWORD_2, MEMBER_PASSWORD]);
+    expect(differ.code).toBe(2);
+    expect(differ.err).toContain('error[PASSWORD_MISMATCH]');
+    expect(differ.prompts).toEqual([
+      'password for jo@oxford.example: ',
+      'the same password again: ',
+    ]);
+    const jo = (await storedAccounts()).find((a) => a.email === 'jo@oxford.example')!;
+    expect(await verifyPassword(MEMBER_PASSWORD, jo.hash!)).toBe(true);
+
+    const same = await ask([MEMBER_PASSWORD_2, MEMBER_PASSWORD_2]);
+    expect(same.code, same.err).toBe(0);
+    const changed = (await storedAccounts()).find((a) => a.email === 'jo@oxford.example')!;
+    expect(await verifyPassword(MEMBER_PASSWORD_2, changed.hash!)).toBe(true);
+  });
+
   it('retires an organisation only once its users are disabled; a retired one takes no users', async () => {
     const busy = await run(['access', 'org', 'retire', 'oxford']);
     expect(busy.code).toBe(2);
@@ -503,6 +544,7 @@ describe('svd access', () => {
       'role-change',
       'password-reset',
       'password-reset',
+      'password-reset',
       'role-change',
       'user-disable',
       'user-disable',
@@ -518,6 +560,14 @@ describe('svd access', () => {
       'organisation-retire-refused',
     ])
       expect(refusals).toContain(refused);
+    // An unknown user's refusal is recorded too, without the name that was given.
+    const unknown = entries.find(
+      (e) =>
+        e.action === 'role-change-refused' &&
+        (e.detail['error'] as { code?: string } | undefined)?.code === 'USER_UNKNOWN',
+    );
+    expect(unknown?.target).toBeNull();
+    expect(JSON.stringify(unknown)).not.toContain('nobody@oxford.example');
     // A no-op (disabling someone already disabled) changed nothing: recorded beside the workspace.
     expect(refusals).toContain('user-disable');
     const roleChange = entries.find(

@@ -17,7 +17,7 @@ import {
   ROLE_MEANINGS,
   addUser,
   listUsers,
-  requireUser,
+  findUser,
   resetPassword,
   setUserRole,
   setUserStatus,
@@ -386,7 +386,8 @@ ${HOLDER}`,
       .action(async (ref: string, options: CommonOptions) => {
         const ctx = commandContext(io, options);
         const result = await withCommandWorkspace(ctx, { create: false }, async (ws) => {
-          const target = (await requireUser(ws, ref)).id;
+          // An unknown user is refused inside, and the refusal recorded (without the name given).
+          const target = (await findUser(ws, ref))?.id ?? null;
           return audited(
             ws,
             { actor: ctx.actor, action, attempt: { target } },
@@ -420,7 +421,8 @@ ${HOLDER}`,
     .action(async (ref: string, role: string, options: CommonOptions) => {
       const ctx = commandContext(io, options);
       const result = await withCommandWorkspace(ctx, { create: false }, async (ws) => {
-        const target = (await requireUser(ws, ref)).id;
+        // An unknown user is refused inside, and the refusal recorded (without the name given).
+        const target = (await findUser(ws, ref))?.id ?? null;
         return audited(
           ws,
           { actor: ctx.actor, action: 'role-change', attempt: { target, detail: { role } } },
@@ -457,7 +459,8 @@ ${HOLDER}`,
       const ctx = commandContext(io, options);
       const password = await readPassword(io, USER_PASSWORD_ENV, ref);
       const result = await withCommandWorkspace(ctx, { create: false }, async (ws) => {
-        const target = (await requireUser(ws, ref)).id;
+        // An unknown user is refused inside, and the refusal recorded (without the name given).
+        const target = (await findUser(ws, ref))?.id ?? null;
         return audited(
           ws,
           { actor: ctx.actor, action: 'password-reset', attempt: { target } },
