@@ -11,6 +11,7 @@
  * Zero is always shown as zero: an empty cell identifies nobody, and hiding zeros would make
  * every table look more alarming than it is.
  */
+import { DEFAULT_PUBLIC_MINIMUM, HEALTH_MINIMUM } from '../core/disclosureMinimums.js';
 import { usageError } from '../core/errors.js';
 
 export const AUDIENCES = ['public', 'partner', 'analyst'] as const;
@@ -34,10 +35,7 @@ export const HEALTH_SOURCES: readonly string[] = [
   'ambulance',
 ];
 
-/** The NHS rule for sub-national health counts: 1–7 are not published. */
-export const HEALTH_MINIMUM = 8;
-/** The usual minimum for other data in public outputs (counts of 1–4 hidden). */
-export const DEFAULT_PUBLIC_MINIMUM = 5;
+export { DEFAULT_PUBLIC_MINIMUM, HEALTH_MINIMUM };
 
 export interface DisclosurePolicy {
   audience: Audience;

@@ -7,6 +7,7 @@ import { offenceSubcodes } from './0006-offence-subcodes.js';
 import { replacedRows } from './0007-replaced-rows.js';
 import { auditLog } from './0008-audit-log.js';
 import { access } from './0009-access.js';
+import { agreements } from './0010-agreements.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   replacedRows,
   auditLog,
   access,
+  agreements,
 ];
