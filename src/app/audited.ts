@@ -20,6 +20,8 @@ import type { Workspace } from '../store/openWorkspace.js';
 export type AuditOutcome = Omit<AuditEntryInput, 'actor' | 'action'> & {
   /** Nothing in the workspace changed (e.g. every file already held): recorded beside it. */
   unchanged?: boolean;
+  /** The action when the result decides it (an agreement added or revised); else the given one. */
+  action?: string;
 };
 
 export interface AuditedOptions {
@@ -49,8 +51,8 @@ export async function audited<T>(
   }
   const described = describe(result);
   if (described === undefined) return result;
-  const { unchanged, ...outcome } = described;
-  const entry = { ...outcome, actor: options.actor, action: options.action };
+  const { unchanged, action, ...outcome } = described;
+  const entry = { ...outcome, actor: options.actor, action: action ?? options.action };
   if (unchanged === true) {
     if (ws.path !== ':memory:') appendAuditFile(auditFilePath(ws.path), entry, clock.now());
   } else await appendAudit(ws, entry, clock.now());
@@ -69,7 +71,7 @@ async function recordRefusal(
       : { kind: 'internal', code: 'INTERNAL' };
   // A check against a throw-away workspace (a dry run with none yet) has nowhere to be recorded.
   if (ws.path === ':memory:') return;
-  const { unchanged: _, ...attempt } = options.attempt;
+  const { unchanged: _, action: __, ...attempt } = options.attempt;
   try {
     appendAuditFile(
       auditFilePath(ws.path),

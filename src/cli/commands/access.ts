@@ -35,6 +35,7 @@ import {
 } from '../context.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
+import { agreementCommand } from './accessAgreement.js';
 
 const DB_HELP = 'workspace file (default: $SVD_DB, else ./svd.duckdb)';
 const ADMIN_PASSWORD_ENV = 'SVD_ADMIN_PASSWORD';
@@ -472,5 +473,6 @@ ${HOLDER}`,
       ctx.print(`${result.user.email}: password reset`);
       printSecret(ctx, result);
     });
+  access.addCommand(agreementCommand(io));
   return access;
 }
