@@ -36,15 +36,26 @@ const NOT_ENFORCED = `Not yet enforced: the dashboard (svd serve) and the comman
 agreement; these records and the grant that \`check\` prints are what enforcement on every answer,
 the next step, will use.`;
 
-const RULES = `The file (an example: examples/agreements/oxfordshire-violence-sharing.yaml) gives id, title,
-parties (organisations of the workspace, each controller, joint-controller or recipient), purpose,
-legal_basis (${LEGAL_BASES.join(', ')}; "other" with
-legal_basis_note), dpia, datasets (kind: ${DATASET_KINDS.join(', ')};
-optionally supplier), level (${LEVELS.join(', ')}; default aggregate), fields_withheld, geography
-(area codes), min_cell_size (at least 5, 8 with health data; default that least), audiences
-(partners, public), start, review and expiry (YYYY-MM-DD). Health (istv, ambulance) and
-social-care data stay at aggregate unless the file states level and a UK GDPR Art 9 basis
-(uk-gdpr-9-2-g or -i); record level for them is refused (PCSC Act 2022 s16(4)).`;
+const RULES = `The file (an example: examples/agreements/oxfordshire-violence-sharing.yaml) gives:
+  id, title, purpose, dpia        text (the id: lower-case letters, digits, hyphens)
+  parties                         organisations of the workspace, not retired, each with
+                                  type: controller, joint-controller or recipient
+  legal_basis                     one or more of:
+                                  ${LEGAL_BASES.slice(0, 5).join(', ')},
+                                  ${LEGAL_BASES.slice(5).join(', ')}
+                                  ("other" with legal_basis_note)
+  datasets                        kind: ${DATASET_KINDS.slice(0, 5).join(', ')},
+                                  ${DATASET_KINDS.slice(5).join(', ')};
+                                  optionally supplier: <organisation> (a controller party)
+  level                           ${LEVELS.join(', ')} (default aggregate)
+  fields_withheld                 record fields, e.g. victim_age, suspect_age, offence_description
+  geography                       area codes covered, e.g. E07000178
+  min_cell_size                   at least 5, 8 with health data (default: that least)
+  audiences                       partners, public
+  start, review, expiry           YYYY-MM-DD; expiry after start, review on or before expiry
+Health (istv, ambulance) and social-care data stay at aggregate unless the file states level and
+a UK GDPR Art 9 basis (uk-gdpr-9-2-g or uk-gdpr-9-2-i); record level for them is refused: the
+PCSC Act 2022 s16(4) does not permit disclosing patient or social-care personal information.`;
 
 function terms(t: AgreementTerms): string[] {
   return [
