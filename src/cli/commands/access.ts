@@ -110,7 +110,7 @@ function userTable(rows: User[]): string {
 export function accessCommand(io: CliIo): Command {
   const access = new Command('access')
     .description(
-      "the partnership's organisations, users and roles, and local accounts (not yet used by the dashboard)",
+      "the partnership's organisations, users and roles, local accounts and data-sharing agreements (not yet used by the dashboard)",
     )
     .addHelpText(
       'after',
