@@ -214,6 +214,41 @@ describe('svd access agreement', () => {
     expect(list.map((a) => a.revision)).toEqual([1]);
   });
 
+  it('of several agreements in force, takes the most permissive whole and names the others', async () => {
+    const wider = agreementFile('public.yaml', (t) =>
+      t
+        .replace('id: oxford-violence-sharing', 'id: oxford-public-figures')
+        .replace('level: pseudonymised-record', 'level: aggregate')
+        .replace(
+          'fields_withheld: [victim_age, suspect_age, offence_description, location_text]',
+          'fields_withheld: []',
+        )
+        .replace('audiences: [partners]', 'audiences: [partners, public]'),
+    );
+    const added = await run(['access', 'agreement', 'add', wider]);
+    expect(added.code, added.stderr).toBe(0);
+    const both = await check('oxford-city');
+    // The pseudonymised agreement wins on level; its own withheld fields come with it, not the
+    // other's empty list.
+    expect(both.grant).toMatchObject({
+      agreement: { id: 'oxford-violence-sharing' },
+      level: 'pseudonymised-record',
+      fields_withheld: ['location_text', 'offence_description', 'suspect_age', 'victim_age'],
+      audiences: ['partners'],
+      also: ['oxford-public-figures'],
+    });
+    const revoked = await run([
+      'access',
+      'agreement',
+      'revoke',
+      'oxford-public-figures',
+      '--reason',
+      'not needed',
+    ]);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect((await check('oxford-city')).grant?.also).toEqual([]);
+  });
+
   it('a revision keeps the earlier one, and the grant follows the latest', async () => {
     const v2 = agreementFile('v2.yaml', (t) =>
       t
@@ -277,11 +312,21 @@ describe('svd access agreement', () => {
     expect(revoked.code, revoked.stderr).toBe(0);
     const after = await check('oxford-city');
     expect(after.grant).toBeNull();
-    expect(after.considered[0]?.why).toMatch(/^revoked \d{4}-\d{2}-\d{2}: DPIA withdrawn$/);
+    expect(after.considered.find((c) => c.id === 'oxford-violence-sharing')?.why).toMatch(
+      /^revoked \d{4}-\d{2}-\d{2}: DPIA withdrawn$/,
+    );
+    // Revoked from its instant: a moment before it, the agreement (its first revision, the only
+    // one recorded by then) still applied.
+    const before = new Date(Date.now() - 86_400_000).toISOString();
+    const earlier = await check('oxford-city', ['--at', before]);
+    expect(earlier.grant).toMatchObject({
+      level: 'pseudonymised-record',
+      agreement: { revision: 1 },
+    });
     // The controller still reads its own.
     expect((await check('tvp')).grant?.level).toBe('record');
     const list = await runJson<Agreement[]>(['access', 'agreement', 'list']);
-    expect(list[0]).toMatchObject({
+    expect(list.find((a) => a.id === 'oxford-violence-sharing')).toMatchObject({
       status: 'revoked',
       revoked_reason: 'DPIA withdrawn',
       revision: 2,
