@@ -111,6 +111,21 @@ describe('the agreement file', () => {
     expect(issues[0]!.message).toContain('s16(4)');
   });
 
+  it('refuses record-level social-care data on the same ground', () => {
+    const text = edit([
+      ['kind: police-uk', 'kind: social-care'],
+      ['level: pseudonymised-record', 'level: record'],
+    ]);
+    expect(issuesOf(text)).toEqual([
+      expect.objectContaining({
+        code: 'HEALTH_RECORD_LEVEL',
+        message: expect.stringContaining(
+          'record-level sharing of social-care is refused',
+        ) as string,
+      }),
+    ]);
+  });
+
   it('refuses pseudonymised health records without an Art 9 basis, and accepts them with one', () => {
     const without = edit([
       ['kind: police-uk', 'kind: istv'],
