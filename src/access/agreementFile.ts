@@ -5,11 +5,17 @@
  * (docs/decisions/0073-sharing-agreements.md).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { describeValue, lineOf, parseBoundedYaml, valueAt } from '../core/boundedYaml.js';
+import {
+  describeValue,
+  lineOf,
+  parseBoundedYaml,
+  valueAt,
+  readYamlFile,
+  yamlSyntaxIssues,
+} from '../core/boundedYaml.js';
 import { DEFAULT_PUBLIC_MINIMUM, HEALTH_MINIMUM } from '../core/disclosureMinimums.js';
-import { SvdError, errorMessage, type Problem } from '../core/errors.js';
+import { SvdError, type Problem } from '../core/errors.js';
 import { formatPath, type Path } from '../core/fieldPath.js';
 import { badIdMessage } from '../core/idMessage.js';
 import { didYouMean, suggest } from '../core/suggest.js';
@@ -455,13 +461,9 @@ export function readAgreementText(
     return {
       terms: undefined,
       contentHash: undefined,
-      issues: syntax.map((e) => ({
-        severity: 'error',
-        code: 'YAML_SYNTAX',
-        path: [],
-        message: `not valid YAML: ${e.message}`,
+      issues: yamlSyntaxIssues(syntax).map((i) => ({
+        ...i,
         fix: 'correct the YAML at the line named',
-        line: e.line,
       })),
     };
   const withLines = (issues: AgreementIssue[]): AgreementIssue[] =>
@@ -531,18 +533,11 @@ export function readAgreementFile(
   context: AgreementContext,
   label: string = path,
 ): { terms: AgreementTerms; contentHash: string; text: string } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new SvdError({
-      kind: 'usage',
-      code: 'AGREEMENT_NOT_FOUND',
-      message: `cannot read the agreement file: ${errorMessage(error).split('\n')[0]}`,
-      location: { file: label },
-      fix: 'check the path (an example: examples/agreements/oxfordshire-violence-sharing.yaml)',
-    });
-  }
+  const text = readYamlFile(path, label, {
+    code: 'AGREEMENT_NOT_FOUND',
+    noun: 'agreement',
+    fix: 'check the path (an example: examples/agreements/oxfordshire-violence-sharing.yaml)',
+  });
   const result = readAgreementText(text, context, label);
   if (result.terms === undefined || result.contentHash === undefined)
     throw agreementError(label, result.issues);

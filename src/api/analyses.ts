@@ -312,6 +312,40 @@ export interface HotspotCellFeature {
   properties: HotspotCellProperties;
 }
 
+/** The area, period, grid and summary of a hotspot analysis (domain names as type parameters). */
+export interface HotspotArea {
+  level: string;
+  code: string;
+  name: string | null;
+  areaKm2: number;
+  boundary: string;
+}
+
+export interface HotspotPeriod {
+  from: string | null;
+  to: string | null;
+  monthsWithData: string[];
+}
+
+export interface HotspotGridSummary<Shape extends string = string> {
+  shape: Shape;
+  cellSize: number;
+  cells: number;
+  cutCells: number;
+  cellAreaKm2: number;
+}
+
+export interface HotspotSummary<Correction extends string = string> {
+  hotspots: number;
+  coldspots: number;
+  /** Cells without incidents whose Gi* is significantly high (not counted as hot spots). */
+  nearHotspots: number;
+  alpha: number;
+  correction: Correction;
+  /** Whether the data are too sparse for the grid (see the SPARSE_DATA warning). */
+  sparse: boolean;
+}
+
 /**
  * `/api/hotspots/cells`: the hotspot grid cells as WGS84 GeoJSON. The `svd` member holds parts of
  * the analysis's HotspotsResult, declared here with their domain names (grid shape, correction)
@@ -322,25 +356,10 @@ export interface HotspotCellsAnswer {
   name: string;
   /** Foreign member: how the layer was made (ignored by GIS software). */
   svd: {
-    area: { level: string; code: string; name: string | null; areaKm2: number; boundary: string };
-    period: { from: string | null; to: string | null; monthsWithData: string[] };
-    grid: {
-      shape: string;
-      cellSize: number;
-      cells: number;
-      cutCells: number;
-      cellAreaKm2: number;
-    };
-    summary: {
-      hotspots: number;
-      coldspots: number;
-      /** Cells without incidents whose Gi* is significantly high (not counted as hot spots). */
-      nearHotspots: number;
-      alpha: number;
-      correction: string;
-      /** Whether the data are too sparse for the grid. */
-      sparse: boolean;
-    };
+    area: HotspotArea;
+    period: HotspotPeriod;
+    grid: HotspotGridSummary;
+    summary: HotspotSummary;
     units: { kde: string };
     params: Record<string, ResolvedParam>;
   };

@@ -25,7 +25,8 @@ import {
   type Document,
   type Node,
 } from 'yaml';
-import { SvdError } from './errors.js';
+import { readFileSync } from 'node:fs';
+import { errorMessage, SvdError } from './errors.js';
 import { formatPath, type Path } from './fieldPath.js';
 
 export interface YamlLimits {
@@ -421,4 +422,43 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return `the text ${JSON.stringify(value)}`;
   return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** The parser's syntax problems as a file's problems: each at its line, for no field. */
+export function yamlSyntaxIssues(syntax: readonly YamlSyntaxProblem[]): {
+  severity: 'error';
+  code: 'YAML_SYNTAX';
+  path: Path;
+  message: string;
+  line: number;
+}[] {
+  return syntax.map((e) => ({
+    severity: 'error',
+    code: 'YAML_SYNTAX',
+    path: [],
+    message: `not valid YAML: ${e.message}`,
+    line: e.line,
+  }));
+}
+
+/**
+ * The text of a file given by path (a definition, strategy or agreement), or a usage error with
+ * `code` naming it as `label` (`cannot read the <noun> file: …`) and the fix.
+ */
+export function readYamlFile(
+  path: string,
+  label: string,
+  what: { code: string; noun: string; fix: string },
+): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new SvdError({
+      kind: 'usage',
+      code: what.code,
+      message: `cannot read the ${what.noun} file: ${errorMessage(error).split('\n')[0]}`,
+      location: { file: label },
+      fix: what.fix,
+    });
+  }
 }

@@ -5,10 +5,16 @@
  * and what to do about it. A definition that passes is identified by the hash of its content.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { describeValue, lineOf, parseBoundedYaml, valueAt } from '../core/boundedYaml.js';
-import { SvdError, errorMessage, type Problem } from '../core/errors.js';
+import {
+  describeValue,
+  lineOf,
+  parseBoundedYaml,
+  valueAt,
+  readYamlFile,
+  yamlSyntaxIssues,
+} from '../core/boundedYaml.js';
+import { SvdError, type Problem } from '../core/errors.js';
 import { didYouMean, suggest } from '../core/suggest.js';
 import { INCIDENT_FLAGS } from '../core/vocabulary.js';
 import { formatPath, type Definition, type DefinitionIssue, type Path } from './definitionFile.js';
@@ -219,13 +225,7 @@ export function readDefinitionText(
   if (doc.syntax.length > 0)
     return {
       definition: undefined,
-      issues: doc.syntax.map((e) => ({
-        severity: 'error',
-        code: 'YAML_SYNTAX',
-        path: [],
-        message: `not valid YAML: ${e.message}`,
-        line: e.line,
-      })),
+      issues: yamlSyntaxIssues(doc.syntax),
     };
   if (doc.value === null || typeof doc.value !== 'object' || Array.isArray(doc.value)) {
     return {
@@ -289,18 +289,11 @@ export function readDefinitionFile(
   options: { label?: string; table?: OffenceCodeTable } = {},
 ): { definition: Definition; warnings: DefinitionIssue[] } {
   const label = options.label ?? path;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new SvdError({
-      kind: 'usage',
-      code: 'DEFINITION_NOT_FOUND',
-      message: `cannot read the definition file: ${errorMessage(error).split('\n')[0]}`,
-      location: { file: label },
-      fix: 'check the path, or name a shipped definition by its id (`svd definitions list`)',
-    });
-  }
+  const text = readYamlFile(path, label, {
+    code: 'DEFINITION_NOT_FOUND',
+    noun: 'definition',
+    fix: 'check the path, or name a shipped definition by its id (`svd definitions list`)',
+  });
   return checkedDefinition(readDefinitionText(text, label, options.table ?? offenceCodes()), label);
 }
 

@@ -78,11 +78,15 @@ export async function geographyCurrent(ws: Workspace): Promise<boolean> {
 
 /** The areas are current, or a DERIVED_DATA_STALE error (nothing is written). */
 export async function checkGeography(ws: Workspace): Promise<void> {
-  if (!(await geographyCurrent(ws)))
-    throw staleDerivedData(
-      ws,
-      'the areas were built before the last boundaries, lookups or partnerships were loaded',
-    );
+  if (!(await geographyCurrent(ws))) throw staleGeography(ws);
+}
+
+/** The error of areas built before the geography now held. */
+export function staleGeography(ws: Workspace): SvdError {
+  return staleDerivedData(
+    ws,
+    'the areas were built before the last boundaries, lookups or partnerships were loaded',
+  );
 }
 
 /**

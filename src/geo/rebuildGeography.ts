@@ -10,7 +10,7 @@ import type { Clock } from '../core/clock.js';
 import type { Reporter } from '../core/reporter.js';
 import type { Workspace } from '../store/openWorkspace.js';
 import { is2021OnlyCode } from '../core/lsoaVintage.js';
-import { checkGeography, geographyCurrent, geographyStamp, STAMP_KEY } from './derivedDataState.js';
+import { geographyCurrent, geographyStamp, STAMP_KEY, staleGeography } from './derivedDataState.js';
 import { levelShapes, type LevelShapes } from './areaShapes.js';
 import { dissolve } from './dissolve.js';
 import { storedPartnershipConfig } from './partnershipConfig.js';
@@ -619,6 +619,6 @@ export async function ensureGeography(
   options: { reporter: Reporter; clock?: Clock },
 ): Promise<RebuildReport | undefined> {
   if (await geographyCurrent(ws)) return undefined;
-  if (ws.readOnly === true) await checkGeography(ws);
+  if (ws.readOnly === true) throw staleGeography(ws);
   return rebuildGeography(ws, options);
 }

@@ -4,10 +4,16 @@
  * — `priorities[1].actions[0].due: "2024-13-01" is not a date …`, line 42 — and what to do.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { describeValue, lineOf, parseBoundedYaml, valueAt } from '../core/boundedYaml.js';
-import { SvdError, errorMessage, type Problem } from '../core/errors.js';
+import {
+  describeValue,
+  lineOf,
+  parseBoundedYaml,
+  valueAt,
+  readYamlFile,
+  yamlSyntaxIssues,
+} from '../core/boundedYaml.js';
+import { SvdError, type Problem } from '../core/errors.js';
 import { didYouMean, suggest } from '../core/suggest.js';
 import { formatPath, type Path } from '../definitions/definitionFile.js';
 import { canonicalJson } from '../definitions/readDefinition.js';
@@ -166,13 +172,7 @@ export function readStrategyText(
   if (syntax.length > 0)
     return {
       strategy: undefined,
-      issues: syntax.map((e) => ({
-        severity: 'error',
-        code: 'YAML_SYNTAX',
-        path: [],
-        message: `not valid YAML: ${e.message}`,
-        line: e.line,
-      })),
+      issues: yamlSyntaxIssues(syntax),
     };
   const withLines = (issues: StrategyIssue[]): StrategyIssue[] =>
     issues.map((i) => {
@@ -225,18 +225,11 @@ export function readStrategyFile(
   context: StrategyContext,
   label: string = path,
 ): { strategy: Strategy; warnings: StrategyIssue[]; text: string } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new SvdError({
-      kind: 'usage',
-      code: 'STRATEGY_NOT_FOUND',
-      message: `cannot read the strategy file: ${errorMessage(error).split('\n')[0]}`,
-      location: { file: label },
-      fix: 'check the path (an example: examples/oxfordshire-strategy.yaml)',
-    });
-  }
+  const text = readYamlFile(path, label, {
+    code: 'STRATEGY_NOT_FOUND',
+    noun: 'strategy',
+    fix: 'check the path (an example: examples/oxfordshire-strategy.yaml)',
+  });
   const result = readStrategyText(text, context, label);
   if (result.strategy === undefined) throw strategyError(label, result.issues);
   return {

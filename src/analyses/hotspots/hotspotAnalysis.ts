@@ -36,6 +36,12 @@ import { fromLists, gridNeighbours, neighbourCount, type Neighbours } from './ho
 import { normalTwoSidedPs } from './normalPValue.js';
 import type { BoundaryChoice } from './hotspotArea.js';
 import type { AnalysisResult } from '../../api/analyses.js';
+import type {
+  HotspotArea,
+  HotspotGridSummary,
+  HotspotPeriod,
+  HotspotSummary,
+} from '../../api/analyses.js';
 
 export const PERIODS = ['month', 'quarter', 'year'] as const;
 export type Period = (typeof PERIODS)[number];
@@ -186,8 +192,8 @@ export interface RepeatLocation {
 }
 
 export interface HotspotsResult {
-  area: { level: string; code: string; name: string | null; areaKm2: number; boundary: string };
-  period: { from: string | null; to: string | null; monthsWithData: string[] };
+  area: HotspotArea;
+  period: HotspotPeriod;
   incidents: {
     selected: number;
     unlocated: number;
@@ -197,23 +203,8 @@ export interface HotspotsResult {
     policeUk: number;
     synthetic: number;
   };
-  grid: {
-    shape: GridShape;
-    cellSize: number;
-    cells: number;
-    cutCells: number;
-    cellAreaKm2: number;
-  };
-  summary: {
-    hotspots: number;
-    coldspots: number;
-    /** Cells without incidents whose Gi* is significantly high (not counted as hot spots). */
-    nearHotspots: number;
-    alpha: number;
-    correction: Correction;
-    /** Whether the data are too sparse for the grid (see the SPARSE_DATA warning). */
-    sparse: boolean;
-  };
+  grid: HotspotGridSummary<GridShape>;
+  summary: HotspotSummary<Correction>;
   /** Ids of the hot spot cells with incidents, highest z first (at most 10). */
   topHotspots: number[];
   cells: HotspotCell[];
