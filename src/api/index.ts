@@ -93,3 +93,15 @@ export type {
   ActionMove,
   ReviewHistoryEntry,
 } from './strategy.js';
+export type {
+  SessionOrganisation,
+  SessionUser,
+  SessionView,
+  SessionGrant,
+  SessionAnswer,
+  LocalSignIn,
+  AuditActorAnswer,
+  AuditEntryAnswer,
+  AuditAnswer,
+  AuditVerifyAnswer,
+} from './session.js';
