@@ -330,3 +330,23 @@ export async function resetPassword(
     };
   });
 }
+
+/**
+ * What a local account signs in with: the password's hash and the TOTP secret. For signing in
+ * only: never answered, logged or shown.
+ */
+export async function localCredentials(
+  ws: Workspace,
+  email: string,
+): Promise<{ user: User; passwordHash: string; totpSecret: string | null } | undefined> {
+  const user = await ws.db.one<User>(`${SELECT} WHERE email = $email`, {
+    email: email.trim().toLowerCase(),
+  });
+  if (user === undefined) return undefined;
+  const row = await ws.db.one<{ password_hash: string | null; totp_secret: string | null }>(
+    `SELECT password_hash, totp_secret FROM users WHERE id = $id`,
+    { id: user.id },
+  );
+  if (row === undefined || row.password_hash === null) return undefined;
+  return { user, passwordHash: row.password_hash, totpSecret: row.totp_secret };
+}

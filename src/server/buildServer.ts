@@ -21,7 +21,12 @@ import { errorResponse } from './httpErrors.js';
 import { localAccess } from './localAccess.js';
 import { requestGuard } from './requestGuard.js';
 import { openApiDocument, type RouteDoc } from './openApi.js';
-import { DASHBOARD_ACTOR, type RouteContext } from './routeContext.js';
+import { type RouteContext } from './routeContext.js';
+import { AccessGate, actorOf } from './accessGate.js';
+import { RateLimiter, RateLimited } from './rateLimit.js';
+import { SessionStore, type SessionSettings } from './sessions.js';
+import { registerSessionRoutes, type OidcSignIn } from './routes/sessionRoutes.js';
+import { registerAuditRoutes } from './routes/auditRoutes.js';
 import { ResponseCache } from './responseCache.js';
 import { StaticFiles } from './staticFiles.js';
 import { BUSY_RETRY_SECONDS, type WorkspacePool } from './workspacePool.js';
@@ -53,6 +58,25 @@ export interface ServerOptions {
    * `inject`; default 80, the port `inject` names). Once listening, the port it listens on.
    */
   port?: number;
+  /**
+   * Sign-in (docs/decisions/0074-sign-in-and-enforcement.md); absent: local single-user mode,
+   * everything to whoever reaches the (loopback) port.
+   */
+  signIn?: SignInOptions;
+  /** Addresses of reverse proxies whose X-Forwarded-For is believed (default: none). */
+  trustProxy?: readonly string[];
+  /** Serve HTTPS with this certificate and key (PEM). */
+  tls?: { cert: Buffer; key: Buffer };
+}
+
+export interface SignInOptions {
+  /** Local accounts (email, password, TOTP) may sign in. */
+  local: boolean;
+  /** The partnership's identity provider, when set up. */
+  oidc: OidcSignIn | null;
+  /** The redirect URI registered with the provider. */
+  oidcRedirectUri: string | null;
+  sessions: SessionSettings;
 }
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
@@ -61,6 +85,14 @@ const JSON_BODY_LIMIT = 1024 * 1024;
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
+    ...(options.tls === undefined
+      ? {}
+      : { https: { cert: options.tls.cert, key: options.tls.key } }),
+    // Forwarded headers are believed only from the proxies named (never by default).
+    trustProxy:
+      options.trustProxy === undefined || options.trustProxy.length === 0
+        ? false
+        : [...options.trustProxy],
     bodyLimit: JSON_BODY_LIMIT,
     // Query strings: repeated keys become arrays; nothing else is coerced beyond the schemas.
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
@@ -94,10 +126,29 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   app.addHook('onRequest', async (request) => guardRequest(request));
 
-  app.setErrorHandler((error, _request, reply) => {
+  const sessions = options.signIn === undefined ? null : new SessionStore(options.signIn.sessions);
+  const limiter = new RateLimiter();
+  const gate = new AccessGate({ pool: options.pool, clock, sessions, limiter });
+  const audit = (entry: Parameters<typeof appendAuditFile>[1]): void => {
+    appendAuditFile(auditFile, entry, clock.now());
+  };
+
+  app.setErrorHandler((error, request, reply) => {
     const { status, body } = errorResponse(error);
     if (status === 503) reply.header('Retry-After', String(BUSY_RETRY_SECONDS));
-    else if (status >= 500) reporter.warn(`internal fault answering a request: ${String(error)}`);
+    if (error instanceof RateLimited) reply.header('Retry-After', String(error.retryAfter));
+    if (status === 401 || status === 403 || status === 429) {
+      const code = body.error.code;
+      const principal = gate.known(request);
+      // Refusals of a signed-in reader are recorded (what they tried); a missing session is not.
+      if (principal !== undefined && code !== 'SIGN_IN_FAILED')
+        audit({
+          actor: actorOf(principal),
+          action: 'read-refused',
+          target: request.routeOptions.url ?? null,
+          detail: { route: request.routeOptions.url ?? null, method: request.method, code },
+        });
+    } else if (status >= 500) reporter.warn(`internal fault answering a request: ${String(error)}`);
     void reply.status(status).type('application/json; charset=utf-8').send(body);
   });
 
@@ -108,7 +159,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       appendAuditFile(
         auditFile,
         {
-          actor: DASHBOARD_ACTOR,
+          actor: actorOf(gate.known(request)),
           action: 'read',
           target: route,
           detail: {
@@ -156,16 +207,43 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     reporter,
     maxUploadBytes,
     access: localAccess(allowedHosts),
+    gate,
+    sessions,
+    signIn: {
+      local: options.signIn?.local ?? false,
+      oidc: options.signIn?.oidc ?? null,
+      oidcRedirectBase: options.signIn?.oidcRedirectUri ?? null,
+    },
+    limiter,
+    audit,
+    scopeOf(request) {
+      const p = gate.known(request);
+      return p === undefined || p.kind === 'local' ? null : p.scope;
+    },
     get(doc, handler) {
       routes.push({ ...doc, method: 'GET' });
       auditedRoutes.add(doc.url);
-      app.get(doc.url, { schema: schemaOf(doc) }, async (request, reply) => {
-        const key = `${options.pool.generation}|${cacheKey(request)}`;
-        const body = await cache.get(key, () => handler(request.query as never, request));
-        recordsBehindAnswer.set(request, recordsBehind(body));
-        void reply.header('Cache-Control', 'no-cache');
-        return body;
-      });
+      const parameters = Object.keys(doc.querystring?.properties ?? {});
+      app.get(
+        doc.url,
+        {
+          schema: schemaOf(doc),
+          // Before anything else of the request is looked at: no session, no answer.
+          onRequest: async (request) => {
+            await gate.check(request, doc.access, request.ip, parameters);
+          },
+        },
+        async (request, reply) => {
+          const principal = gate.known(request);
+          // Readers with different grants are answered apart (their questions are held differently).
+          const scope = principal?.kind === 'user' ? principal.scope.key : 'all';
+          const key = `${options.pool.generation}|${scope}|${cacheKey(request)}`;
+          const body = await cache.get(key, () => handler(request.query as never, request));
+          recordsBehindAnswer.set(request, recordsBehind(body));
+          void reply.header('Cache-Control', 'no-cache');
+          return body;
+        },
+      );
     },
     route(doc, handler, routeOptions) {
       routes.push(doc);
@@ -175,6 +253,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         url: doc.url,
         schema: schemaOf(doc),
         ...(routeOptions?.bodyLimit === undefined ? {} : { bodyLimit: routeOptions.bodyLimit }),
+        // Before the body is read: an upload without a session is refused before it arrives.
+        onRequest: async (request) => {
+          await gate.check(
+            request,
+            doc.access,
+            request.ip,
+            Object.keys(doc.querystring?.properties ?? {}),
+          );
+        },
         handler,
       });
     },
@@ -206,8 +293,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   };
 
   ctx.route(
-    { method: 'GET', url: '/api/health', summary: 'whether the server and its workspace answer' },
-    async () => {
+    {
+      method: 'GET',
+      url: '/api/health',
+      summary: 'whether the server and its workspace answer (with no session: the status alone)',
+      access: 'open',
+    },
+    async (request) => {
+      const principal = gate.known(request);
+      if (principal === undefined || principal === null) return { status: 'ok' };
       const incidents = await options.pool.read(
         async (ws) => (await ws.db.value<number>('SELECT count(*) FROM incidents')) ?? 0,
       );
@@ -225,9 +319,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       method: 'GET',
       url: '/api/openapi.json',
       summary: 'this document: every route and its parameters',
+      access: 'open',
     },
     async () => openApiDocument(routes),
   );
+  registerSessionRoutes(ctx);
+  registerAuditRoutes(ctx);
   registerDataRoutes(ctx);
   registerDefinitionRoutes(ctx);
   registerAnalysisRoutes(ctx);

@@ -33,6 +33,13 @@ const STATUS_OF_CODE: Readonly<Record<string, number>> = {
   HOST_NOT_ALLOWED: 421,
   // A request that is not a GET, from another site.
   ORIGIN_NOT_ALLOWED: 403,
+  // No session (or it ended), or a sign-in that failed: sign in.
+  SIGN_IN_REQUIRED: 401,
+  SIGN_IN_FAILED: 401,
+  // Signed in, but the role or the agreements in force do not give this.
+  NOT_PERMITTED: 403,
+  CSRF_TOKEN_MISSING: 403,
+  RATE_LIMITED: 429,
 };
 
 /** The status and body for any error a route throws. Internal faults say nothing of their cause. */

@@ -4,11 +4,14 @@
  * with) and its summary. A route cannot be added without appearing here.
  */
 import { SOFTWARE_VERSION } from '../core/version.js';
+import type { RouteAccess } from './accessGate.js';
 
 export interface RouteDoc {
   method: string;
   url: string;
   summary: string;
+  /** Who may ask it (docs/decisions/0074-sign-in-and-enforcement.md): every route says. */
+  access: RouteAccess;
   description?: string;
   querystring?: JsonObjectSchema;
   params?: JsonObjectSchema;

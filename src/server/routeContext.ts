@@ -4,7 +4,12 @@ import type { Clock } from '../core/clock.js';
 import type { Reporter } from '../core/reporter.js';
 import type { DashboardContext } from '../app/dashboard/dashboardFilters.js';
 import type { DashboardAccess } from '../api/dashboard.js';
-import type { AuditActor } from '../store/auditLog.js';
+import type { AuditEntryInput } from '../store/auditLog.js';
+import type { ReaderScope } from '../app/access/readerScope.js';
+import type { AccessGate } from './accessGate.js';
+import type { RateLimiter } from './rateLimit.js';
+import type { SessionStore } from './sessions.js';
+import type { OidcSignIn } from './routes/sessionRoutes.js';
 import type { JsonObjectSchema, RouteDoc } from './openApi.js';
 import type { WorkspacePool } from './workspacePool.js';
 
@@ -19,6 +24,21 @@ export interface RouteContext {
   maxUploadBytes: number;
   /** How the dashboard may be reached, as `/api/meta` says it. */
   access: DashboardAccess;
+  /** Who is asking and what they may have: every route passes through it. */
+  gate: AccessGate;
+  /** Null in local single-user mode. */
+  sessions: SessionStore | null;
+  signIn: {
+    local: boolean;
+    oidc: OidcSignIn | null;
+    /** The redirect URI registered with the provider (the callback's address as the browser sees it). */
+    oidcRedirectBase: string | null;
+  };
+  limiter: RateLimiter;
+  /** Adds an entry to the audit log (the file beside the workspace the server holds read-only). */
+  audit(entry: AuditEntryInput): void;
+  /** What the signed-in reader of this request may see; null in local single-user mode (everything). */
+  scopeOf(request: FastifyRequest): ReaderScope | null;
   /** Registers a GET whose answer is a pure function of the workspace and the query (cached). */
   get<Q>(
     doc: Omit<RouteDoc, 'method'>,
@@ -44,6 +64,3 @@ export function queryObject(
 ): JsonObjectSchema {
   return { type: 'object', properties, required, additionalProperties: false };
 }
-
-/** Who the dashboard acts as in the audit log while there is no sign-in (one local user). */
-export const DASHBOARD_ACTOR: AuditActor = { kind: 'server', name: 'local-dashboard' };

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { SvdError, errorMessage } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
 import type { Clock } from '../core/clock.js';
-import { buildServer, DEFAULT_MAX_UPLOAD_BYTES } from './buildServer.js';
+import { buildServer, DEFAULT_MAX_UPLOAD_BYTES, type SignInOptions } from './buildServer.js';
 import { WorkspacePool } from './workspacePool.js';
 import { warmUp } from './warmUp.js';
 import { checkBindAddress } from './localAccess.js';
@@ -29,6 +29,10 @@ export interface ServeOptions {
   reporter: Reporter;
   webRoot?: string;
   cwd: string;
+  /** Sign-in (absent: local single-user mode, loopback only). */
+  signIn?: SignInOptions;
+  tls?: { cert: Buffer; key: Buffer };
+  trustProxy?: readonly string[];
 }
 
 export interface RunningServer {
@@ -40,7 +44,7 @@ export interface RunningServer {
 
 export async function serveWorkspace(options: ServeOptions): Promise<RunningServer> {
   // Before anything is opened: a refused address leaves nothing behind.
-  checkBindAddress(options.host, options.allowUpload);
+  if (options.signIn === undefined) checkBindAddress(options.host, options.allowUpload);
   const allowedHosts = options.allowedHosts ?? [];
   allowedHosts.forEach(parseAllowedHost);
   const pool = await WorkspacePool.open(options.db, {
@@ -48,6 +52,20 @@ export async function serveWorkspace(options: ServeOptions): Promise<RunningServ
     reporter: options.reporter,
   });
   try {
+    if (options.signIn !== undefined) {
+      const users = await pool.read(
+        async (ws) =>
+          (await ws.db.value<number>(`SELECT count(*) FROM users WHERE status = 'active'`)) ?? 0,
+      );
+      if (users === 0)
+        throw new SvdError({
+          kind: 'usage',
+          code: 'NO_USERS',
+          message:
+            'sign-in is asked for, but the workspace has no active user: nobody could sign in',
+          fix: 'make the first administrator once with: svd access setup --org ID --org-name NAME --org-type TYPE --name NAME --email ADDRESS (the password from SVD_ADMIN_PASSWORD)',
+        });
+    }
     const app = await buildServer({
       pool,
       maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
@@ -59,6 +77,9 @@ export async function serveWorkspace(options: ServeOptions): Promise<RunningServ
       ...(options.cache === false ? { cache: false } : {}),
       ...(options.clock === undefined ? {} : { clock: options.clock }),
       ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
+      ...(options.signIn === undefined ? {} : { signIn: options.signIn }),
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
+      ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
     });
     try {
       await app.listen({ host: options.host, port: options.port });
@@ -74,7 +95,7 @@ export async function serveWorkspace(options: ServeOptions): Promise<RunningServ
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : options.port;
     const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-    const url = `http://${host}:${port}/`;
+    const url = `${options.tls === undefined ? 'http' : 'https'}://${host}:${port}/`;
     // Answer each page's first questions now, in the background, by the server's own name.
     if (options.cache !== false)
       warmUp(app, options.reporter, new URL(url).host).catch((error: unknown) =>

@@ -7,9 +7,19 @@ import { parseAllowedHost } from '../../server/requestGuard.js';
 import { commandContext, type CommandContext, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { commandClock } from '../clock.js';
+import { readServeAccess, type ServeAccess } from '../../server/signInSettings.js';
+import type { SignInOptions } from '../../server/buildServer.js';
+import { OidcRelyingParty, readOidcSettings } from '../../access/oidc.js';
 
 interface ServeOptions extends CommonOptions {
   host: string;
+  signIn?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  publicUrl?: string;
+  trustProxy?: string;
+  sessionIdleMinutes?: string;
+  sessionHours?: string;
   allowedHost?: string[];
   port: string;
   allowUpload?: boolean;
@@ -49,9 +59,29 @@ export function checkServeOptions(
   host: string,
   allowedHosts: string[],
   allowUpload: boolean,
+  signIn = false,
 ): void {
-  checkBindAddress(host, allowUpload);
+  if (!signIn) checkBindAddress(host, allowUpload);
   allowedHosts.forEach(parseAllowedHost);
+}
+
+/** The sign-in of `svd serve`: local accounts, the identity provider (SVD_OIDC_*), or both. */
+async function signInOptions(ctx: CommandContext, access: ServeAccess): Promise<SignInOptions> {
+  const methods = access.methods ?? [];
+  let oidc: SignInOptions['oidc'] = null;
+  let redirect: string | null = null;
+  if (methods.includes('oidc')) {
+    const settings = readOidcSettings(ctx.io.env, access.publicUrl);
+    oidc = await OidcRelyingParty.discover(settings);
+    redirect = settings.redirectUri;
+    ctx.reporter.info(`signing in through ${settings.issuer} (${oidc.label})`);
+  }
+  return {
+    local: methods.includes('local'),
+    oidc,
+    oidcRedirectUri: redirect,
+    sessions: access.sessions,
+  };
 }
 
 /** The help of --allowed-host, shared by `serve` and `demo --serve`. */
@@ -69,11 +99,19 @@ export async function runServer(
     allowUpload: boolean;
     maxUploadBytes: number;
     cache?: boolean;
+    /** Sign-in and HTTPS (absent: local single-user mode). */
+    access?: ServeAccess;
   },
 ): Promise<RunningServer> {
-  const allowedHosts = options.allowedHosts ?? [];
+  const allowedHosts = [
+    ...(options.allowedHosts ?? []),
+    // The name people use, behind a proxy or not.
+    ...(options.access?.publicUrl == null ? [] : [options.access.publicUrl.host]),
+  ];
   const access = localAccess(allowedHosts);
-  if (allowedHosts.length > 0)
+  const signIn =
+    options.access?.methods == null ? undefined : await signInOptions(ctx, options.access);
+  if (allowedHosts.length > 0 && signIn === undefined)
     ctx.reporter.info(
       `also answering to ${access.allowedHosts.join(', ')} (--allowed-host), for a reverse proxy; forwarded headers (X-Forwarded-Host, X-Forwarded-For…) are not read: trust proxy is off`,
     );
@@ -88,9 +126,18 @@ export async function runServer(
     clock: commandClock(undefined, ctx.io.env),
     reporter: ctx.reporter,
     cwd: ctx.io.cwd,
+    ...(signIn === undefined ? {} : { signIn }),
+    ...(options.access?.tls === undefined ? {} : { tls: options.access.tls }),
+    ...(options.access === undefined || options.access.trustProxy.length === 0
+      ? {}
+      : { trustProxy: options.access.trustProxy }),
   });
+  const mode =
+    signIn === undefined
+      ? `${access.label.replace(/^Local/, 'local')}, no sign-in`
+      : `sign-in required (${options.access!.methods!.join(', ')}; sessions end after ${signIn.sessions.idleMinutes} idle minutes, ${signIn.sessions.absoluteHours} hours at most${signIn.sessions.secureCookie ? '' : '; cookies not marked Secure: plain HTTP on loopback'})`;
   ctx.print(
-    `svd dashboard: ${server.url}  (workspace ${options.db}${server.pool.writable ? ', uploads allowed' : ', read-only'}; ${access.label.replace(/^Local/, 'local')}, no sign-in; Ctrl-C to stop)`,
+    `svd dashboard: ${server.url}  (workspace ${options.db}${server.pool.writable ? ', uploads allowed' : ', read-only'}; ${mode}; Ctrl-C to stop)`,
   );
   const stop = (): void => {
     void server.close().then(() => process.exit(0));
@@ -106,8 +153,32 @@ export function serveCommand(io: CliIo): Command {
     .option('--db <path>', 'workspace file (default: $SVD_DB, else ./svd.duckdb)')
     .option(
       '--host <address>',
-      'loopback address to listen on (127.0.0.1, ::1 or localhost); any other is refused, as there is no sign-in yet',
+      'address to listen on; without --sign-in only loopback (127.0.0.1, ::1 or localhost) is accepted',
       '127.0.0.1',
+    )
+    .option(
+      '--sign-in <methods>',
+      'require sign-in: local (accounts with password and authenticator code), oidc (the partnership identity provider, from SVD_OIDC_ISSUER, SVD_OIDC_CLIENT_ID, SVD_OIDC_CLIENT_SECRET, SVD_OIDC_REDIRECT_URI), or local,oidc',
+    )
+    .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM, with its chain)')
+    .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
+    .option(
+      '--public-url <url>',
+      'the address people open, e.g. https://svd.example.org (behind a reverse proxy: makes cookies Secure and names the host)',
+    )
+    .option(
+      '--trust-proxy <addresses>',
+      'comma-separated addresses of reverse proxies whose X-Forwarded-For is believed (default: none)',
+    )
+    .option(
+      '--session-idle-minutes <n>',
+      'a session ends after this many minutes without a request',
+      '30',
+    )
+    .option(
+      '--session-hours <n>',
+      'a session ends this many hours after sign-in, whatever is done',
+      '8',
     )
     .option('--port <n>', 'port to listen on (0: any free port)', '8080')
     .option('--allowed-host <name>', ALLOWED_HOST_HELP, collectAllowedHost)
@@ -126,22 +197,36 @@ is held read-only, so commands that only read (svd counts, svd analyse, svd repo
 the server; with --allow-upload it is opened read-write only for the length of an upload, and
 requests meanwhile are answered 503 with Retry-After.
 
-Local single-user mode (there is no sign-in yet): it listens on loopback only, so only this
-computer reaches it; --host with another address exits with SIGN_IN_REQUIRED. It answers only
-requests that name it 127.0.0.1, localhost or [::1] with its port (or a name given with
---allowed-host): any other Host (a DNS-rebinding page) is answered 421 HOST_NOT_ALLOWED. A
-request other than GET must come from the dashboard's own pages (Origin, else Referer; a
-browser's Sec-Fetch-Site: cross-site never passes): else 403 ORIGIN_NOT_ALLOWED. Requests with
-none of these headers (curl, scripts) pass. To let others in, put a reverse proxy that signs
-people in in front of it and name it, e.g.
-  svd serve --allowed-host svd.example.org      (the proxy forwards to http://127.0.0.1:8080)
-Forwarded headers (X-Forwarded-Host, X-Forwarded-For…) are not read: trust proxy is off.
-Example:
-  svd serve --db .svd/demo-oxfordshire.duckdb --port 8080`,
+Without --sign-in, local single-user mode: it listens on loopback only, so only this computer
+reaches it; --host with another address exits with SIGN_IN_REQUIRED. It answers only requests
+that name it 127.0.0.1, localhost or [::1] with its port (or a name given with --allowed-host or
+--public-url): any other Host (a DNS-rebinding page) is answered 421 HOST_NOT_ALLOWED. A request
+other than GET must come from the dashboard's own pages (Origin, else Referer): else 403
+ORIGIN_NOT_ALLOWED.
+
+With --sign-in, every request but the sign-in itself needs a session: people sign in as the users
+made with svd access (svd access setup makes the first administrator; svd access user add the
+others), and see what their role and the data-sharing agreements in force give them
+(svd access agreement check). Sessions are cookies (HttpOnly, SameSite=Strict, Secure over
+HTTPS); every change carries the session's CSRF token; sign-ins and requests are rate-limited per
+address and per user; everything is recorded in the audit log (svd audit). Another address than
+loopback needs HTTPS: --tls-cert and --tls-key, or an HTTPS reverse proxy with --public-url
+https://NAME and --trust-proxy ITS-ADDRESS. Forwarded headers are read only from the proxies
+named with --trust-proxy.
+Examples:
+  svd serve --db .svd/demo-oxfordshire.duckdb --port 8080
+  svd serve --db partnership.duckdb --host 0.0.0.0 --port 8443 --sign-in local,oidc \\
+            --tls-cert /etc/svd/cert.pem --tls-key /etc/svd/key.pem`,
     )
     .action(async (options: ServeOptions) => {
       const ctx = commandContext(io, options);
-      checkServeOptions(options.host, options.allowedHost ?? [], options.allowUpload === true);
+      const access = readServeAccess(options);
+      checkServeOptions(
+        options.host,
+        options.allowedHost ?? [],
+        options.allowUpload === true,
+        access.methods !== null,
+      );
       const db = resolveDbPath(options.db, io.env, io.cwd).path;
       await runServer(ctx, {
         db,
@@ -151,6 +236,7 @@ Example:
         allowUpload: options.allowUpload === true,
         maxUploadBytes: parseMegabytes(options.maxUploadMb),
         cache: options.cache,
+        access,
       });
       // Keep running until stopped.
       await new Promise<void>(() => undefined);

@@ -31,6 +31,7 @@ export function registerAnalysisRoutes(ctx: RouteContext): void {
   ctx.get<FilterQuery>(
     {
       url: '/api/trends',
+      access: 'live',
       summary:
         'monthly series with gaps, financial years and quarters, rolling 12 months, change between periods and the trend test, as `svd analyse trends --json`',
       querystring: filters,
@@ -42,6 +43,7 @@ export function registerAnalysisRoutes(ctx: RouteContext): void {
   ctx.get<FilterQuery>(
     {
       url: '/api/when',
+      access: 'live',
       summary:
         'hour × day-of-week matrix (ranges spread over their hours) and seasonal pattern, as `svd analyse when --json`',
       querystring: filters,
@@ -53,6 +55,7 @@ export function registerAnalysisRoutes(ctx: RouteContext): void {
   ctx.get<FilterQuery>(
     {
       url: '/api/who',
+      access: 'live',
       summary:
         'victims and suspects by age band and sex, under-25, domestic, knife and location shares with intervals, as `svd analyse who --json`',
       querystring: filters,
@@ -64,6 +67,7 @@ export function registerAnalysisRoutes(ctx: RouteContext): void {
   ctx.get<FilterQuery>(
     {
       url: '/api/deprivation',
+      access: 'live',
       summary:
         'rates by IMD decile with the decile 1 : decile 10 ratio and correlations with the domains, as `svd analyse deprivation --json`',
       querystring: filters,
@@ -86,6 +90,7 @@ export function registerAnalysisRoutes(ctx: RouteContext): void {
   ctx.get<FilterQuery>(
     {
       url: '/api/health-vs-police',
+      access: 'health',
       summary:
         'A&E assault attendances (ISTV) beside police-recorded assaults with injury, by month and method, and the share unreported, as `svd analyse health-vs-police --json`',
       querystring: filters,
@@ -111,6 +116,7 @@ export function registerAnalysisRoutes(ctx: RouteContext): void {
   ctx.get<FilterQuery>(
     {
       url: '/api/hotspots',
+      access: 'live',
       summary:
         'grid counts, kernel density, Gi* hot and cold spots (false discovery rate), LSOAs, hotspot classes over time, concentration and repeat locations, as `svd analyse hotspots --classify --json`',
       querystring: filters,
@@ -121,6 +127,7 @@ export function registerAnalysisRoutes(ctx: RouteContext): void {
   ctx.get<FilterQuery>(
     {
       url: '/api/hotspots/cells',
+      access: 'live',
       summary:
         'the hotspot grid cells as WGS84 GeoJSON with count, kde, Gi* and class, as `svd analyse hotspots --classify --geojson`',
       querystring: filters,

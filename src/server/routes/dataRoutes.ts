@@ -23,6 +23,8 @@ import {
   checkTierDimensions,
 } from '../../definitions/tierDimensions.js';
 import path from 'node:path';
+import { datasetKindOf } from '../../access/agreementFile.js';
+import { INCIDENT_SOURCE_DATASETS, isDataKind } from '../../app/access/readerScope.js';
 // Each handler is typed with its answer as the web app reads it, so the two cannot drift apart.
 import type {
   AreaFeatureCollection,
@@ -35,7 +37,8 @@ import type {
   PointsAnswer,
   UploadAnswer,
 } from '../../api/index.js';
-import { DASHBOARD_ACTOR, queryObject, type RouteContext } from '../routeContext.js';
+import { queryObject, type RouteContext } from '../routeContext.js';
+import { actorOf, holdWhere, notPermitted } from '../accessGate.js';
 import { FILTER_PROPERTIES, filtersOf, type FilterQuery } from './filterSchema.js';
 
 export function registerDataRoutes(ctx: RouteContext): void {
@@ -45,18 +48,40 @@ export function registerDataRoutes(ctx: RouteContext): void {
   ctx.get(
     {
       url: '/api/meta',
+      access: 'live',
       summary:
         'what the filters can offer: months, areas of the partnership, classified definitions and their tiers, sources',
     },
-    async (): Promise<DashboardMeta> => ({
-      ...(await pool.read((ws) => dashboardMeta(ws, path.basename(pool.path)))),
-      access: ctx.access,
-    }),
+    async (_q, request): Promise<DashboardMeta> => {
+      const meta = await pool.read((ws) => dashboardMeta(ws, path.basename(pool.path)));
+      const scope = ctx.scopeOf(request);
+      if (scope === null) return { ...meta, access: ctx.access };
+      // A signed-in reader is offered the sources and areas their agreements give, no others.
+      const sources = meta.sources.filter((s) => scope.recordSources.includes(s.source));
+      const areas =
+        scope.districts === null
+          ? meta.areas
+          : meta.areas.filter((a) => scope.districts!.some((d) => a.value === `district:${d}`));
+      return {
+        ...meta,
+        access: ctx.access,
+        sources,
+        areas,
+        defaultSource:
+          meta.defaultSource !== null && scope.recordSources.includes(meta.defaultSource)
+            ? meta.defaultSource
+            : (sources[0]?.source ?? null),
+        defaultArea: areas.some((a) => a.value === meta.defaultArea)
+          ? meta.defaultArea
+          : (areas[0]?.value ?? 'all'),
+      };
+    },
   );
 
   ctx.get<FilterQuery>(
     {
       url: '/api/overview',
+      access: 'live',
       summary:
         'serious violence by tier under the definition, monthly series, success measures, sources and their coverage and freshness',
       querystring: filters,
@@ -68,6 +93,7 @@ export function registerDataRoutes(ctx: RouteContext): void {
   ctx.get<{ by: string; where?: string[]; definition?: string }>(
     {
       url: '/api/counts',
+      access: 'live',
       summary: 'incidents counted by dimensions, exactly as `svd counts --json`',
       querystring: queryObject(
         {
@@ -83,12 +109,12 @@ export function registerDataRoutes(ctx: RouteContext): void {
         ['by'],
       ),
     },
-    (q) =>
+    (q, request) =>
       pool.read(async (ws) => {
         const dimensions =
           q.definition === undefined ? DIMENSIONS : [...DIMENSIONS, ...TIER_DIMENSIONS];
         const by = parseBy(q.by, dimensions);
-        const where = parseWhere(q.where ?? [], dimensions);
+        const where = parseWhere(holdWhere(q.where ?? [], ctx.scopeOf(request)), dimensions);
         const named = [...by, ...where.map((w) => w.dimension)];
         if (q.definition === undefined && named.some((n) => TIER_DIMENSION_NAMES.includes(n)))
           throw usageError(
@@ -113,6 +139,7 @@ export function registerDataRoutes(ctx: RouteContext): void {
   ctx.get<FilterQuery>(
     {
       url: '/api/map',
+      access: 'live',
       summary:
         'incidents and rates per 1,000 residents by LSOA 2011 with exact Poisson intervals, as `svd rates --by lsoa11`',
       querystring: filters,
@@ -126,6 +153,7 @@ export function registerDataRoutes(ctx: RouteContext): void {
   ctx.get<{ area?: string }>(
     {
       url: '/api/boundaries',
+      access: 'signed-in',
       summary: 'LSOA 2011 boundaries of an area as WGS84 GeoJSON, from the workspace',
       querystring: queryObject({ area: FILTER_PROPERTIES['area']! }),
       produces: 'application/geo+json',
@@ -139,6 +167,7 @@ export function registerDataRoutes(ctx: RouteContext): void {
   ctx.get<FilterQuery>(
     {
       url: '/api/points',
+      access: 'records',
       summary:
         'located incidents of the selection grouped by map point (police.uk points are snapped: approximate)',
       querystring: filters,
@@ -150,6 +179,7 @@ export function registerDataRoutes(ctx: RouteContext): void {
   ctx.get<{ dataset?: string }>(
     {
       url: '/api/coverage',
+      access: 'live',
       summary:
         'force × month rows held (missing = never ingested, not zero), as `svd coverage --json`, and the months of every source',
       querystring: queryObject({
@@ -166,25 +196,48 @@ export function registerDataRoutes(ctx: RouteContext): void {
   ctx.get(
     {
       url: '/api/batches',
+      access: 'live',
       summary: 'every ingested file with its provenance, as `svd batches --json`',
     },
-    (): Promise<BatchRow[]> => pool.read((ws) => listBatches(ws)),
+    async (_q, request): Promise<BatchRow[]> => {
+      // The file's name only: where it lay on the server is nobody's business.
+      const batches = (await pool.read((ws) => listBatches(ws))).map((b) => ({
+        ...b,
+        file_path: path.basename(b.file_path),
+      }));
+      const scope = ctx.scopeOf(request);
+      return scope === null ? batches : batches.filter((b) => batchVisible(b, scope));
+    },
   );
 
   ctx.get<{ id: number }>(
     {
       url: '/api/batches/:id/messages',
+      access: 'live',
       summary: "a batch's validation report: errors, warnings and notes as stored",
       params: queryObject({ id: { type: 'integer', minimum: 1 } }, ['id']),
     },
-    (_q, request): Promise<BatchMessageRow[]> =>
-      pool.read((ws) => batchMessages(ws, (request.params as { id: number }).id)),
+    async (_q, request): Promise<BatchMessageRow[]> => {
+      const id = (request.params as { id: number }).id;
+      const scope = ctx.scopeOf(request);
+      if (scope !== null) {
+        // Messages quote the file's rows: only for the supplier and readers of its records whole.
+        const batch = (await pool.read((ws) => listBatches(ws))).find((b) => b.batch_id === id);
+        if (batch === undefined || !batchVisible(batch, scope, true))
+          throw notPermitted(
+            `batch ${id} is not one whose records you may see`,
+            'ask the organisation that supplied it',
+          );
+      }
+      return pool.read((ws) => batchMessages(ws, id));
+    },
   );
 
   ctx.route(
     {
       method: 'POST',
       url: '/api/uploads',
+      access: 'upload',
       summary:
         'ingest one file (the request body, as it is) as `svd ingest KIND` would; then place and classify the new records',
       querystring: queryObject(
@@ -225,7 +278,7 @@ export function registerDataRoutes(ctx: RouteContext): void {
           audited(
             ws,
             {
-              actor: DASHBOARD_ACTOR,
+              actor: actorOf(ctx.gate.known(request)),
               action: 'upload',
               attempt: ingestAttempt(kind, [file]),
               clock: ctx.clock,
@@ -244,5 +297,25 @@ export function registerDataRoutes(ctx: RouteContext): void {
       );
     },
     { bodyLimit: ctx.maxUploadBytes },
+  );
+}
+
+/**
+ * Whether a signed-in reader sees a batch in the list: their own organisation's, or a dataset they
+ * read at record level (`whole`: records whole, for its messages, which quote rows). Reference
+ * data (boundaries, lookups, population) is open data and always listed.
+ */
+function batchVisible(
+  batch: BatchRow,
+  scope: NonNullable<ReturnType<RouteContext['scopeOf']>>,
+  whole = false,
+): boolean {
+  if (batch.controller !== null && batch.controller === scope.organisation) return true;
+  const dataset = datasetKindOf(batch.source_kind);
+  const access = scope.datasets.find((d) => d.dataset === dataset);
+  if (access === undefined) return !isDataKind(batch.source_kind);
+  const sources = whole ? scope.wholeRecordSources : scope.recordSources;
+  return Object.entries(INCIDENT_SOURCE_DATASETS).some(
+    ([source, kind]) => kind === dataset && sources.includes(source),
   );
 }

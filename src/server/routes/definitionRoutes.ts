@@ -16,6 +16,8 @@ import type {
   WhatIfAnswer,
 } from '../../api/index.js';
 import { queryObject, type RouteContext } from '../routeContext.js';
+import { holdWhere, notPermitted } from '../accessGate.js';
+import { recordPlace } from '../../app/access/readerScope.js';
 import { FILTER_PROPERTIES, filtersOf, type FilterQuery } from './filterSchema.js';
 
 const DEFINITION_ID = FILTER_PROPERTIES['definition']!;
@@ -28,6 +30,7 @@ export function registerDefinitionRoutes(ctx: RouteContext): void {
   ctx.get(
     {
       url: '/api/definitions',
+      access: 'signed-in',
       summary:
         'the shipped definitions and the versions stored in the workspace, as `svd definitions list --json`',
     },
@@ -41,6 +44,7 @@ export function registerDefinitionRoutes(ctx: RouteContext): void {
   ctx.get<{ spec: string }>(
     {
       url: '/api/definitions/:spec',
+      access: 'signed-in',
       summary:
         'a definition in readable form: tiers, rules in plain words, exclusions, offence codes',
       params: queryObject({ spec: DEFINITION_ID }, ['spec']),
@@ -60,6 +64,7 @@ export function registerDefinitionRoutes(ctx: RouteContext): void {
   ctx.get<FilterQuery & { limit?: number }>(
     {
       url: '/api/records',
+      access: 'records',
       summary: 'a few records of the selection (id, source, month, offence, tier), newest first',
       querystring: queryObject({
         ...FILTER_PROPERTIES,
@@ -75,6 +80,7 @@ export function registerDefinitionRoutes(ctx: RouteContext): void {
   ctx.get<{ definition: string }>(
     {
       url: '/api/explain/:id',
+      access: 'records',
       summary:
         'why a record is in its tier: rules matched, nearly matched and why not, as `svd explain --json`',
       params: queryObject({ id: { type: 'integer', minimum: 1 } }, ['id']),
@@ -82,6 +88,21 @@ export function registerDefinitionRoutes(ctx: RouteContext): void {
     },
     (q, request): Promise<ExplainAnswer> =>
       pool.read(async (ws) => {
+        const scope = ctx.scopeOf(request);
+        if (scope !== null) {
+          // One record, whole: only of a source and district the reader may see so.
+          const place = await recordPlace(ws, (request.params as { id: number }).id);
+          if (
+            place === undefined ||
+            !scope.wholeRecordSources.includes(place.source) ||
+            (scope.districts !== null &&
+              (place.district === null || !scope.districts.includes(place.district)))
+          )
+            throw notPermitted(
+              `record ${(request.params as { id: number }).id} is not one you may see`,
+              'choose a record from the records of your selection',
+            );
+        }
         const {
           notes: _notes,
           warnings: _warnings,
@@ -100,6 +121,7 @@ export function registerDefinitionRoutes(ctx: RouteContext): void {
     {
       method: 'POST',
       url: '/api/whatif',
+      access: 'live',
       summary:
         'every record classified under the base definition and under a proposal (its YAML text); the records that change tier, as `svd whatif --json`',
       body: {
@@ -125,7 +147,10 @@ export function registerDefinitionRoutes(ctx: RouteContext): void {
       if (read.definition === undefined) throw definitionError('the proposal', read.issues);
       const proposal = read.definition;
       const by = parseWhatIfBy(body.by?.join(','));
-      const where = parseWhere(body.where ?? [], WHATIF_DIMENSIONS);
+      const where = parseWhere(
+        holdWhere(body.where ?? [], ctx.scopeOf(request)),
+        WHATIF_DIMENSIONS,
+      );
       return pool.read(async (ws) => {
         const base = await resolveDefinition(body.base, { ws, cwd: ctx.cwd });
         const result = await whatIf(

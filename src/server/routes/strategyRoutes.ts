@@ -22,6 +22,7 @@ export function registerStrategyRoutes(ctx: RouteContext): void {
   ctx.get(
     {
       url: '/api/strategy',
+      access: 'signed-in',
       summary:
         'the strategy as a tree: priorities, objectives, actions (with overdue) and measures, as `svd strategy show --json`',
     },
@@ -35,6 +36,7 @@ export function registerStrategyRoutes(ctx: RouteContext): void {
   ctx.get<{ owner?: string; overdue?: boolean; status?: string[]; priority?: string }>(
     {
       url: '/api/actions',
+      access: 'signed-in',
       summary:
         'the actions, filtered by owner or lead, overdue, status and priority, as `svd actions list --json`',
       querystring: queryObject({
@@ -66,6 +68,7 @@ export function registerStrategyRoutes(ctx: RouteContext): void {
   ctx.get<{ to?: string }>(
     {
       url: '/api/measures',
+      access: 'live',
       summary:
         "the strategy's measures from the workspace: value, interval, baseline, target, on-track status and the series over time, as `svd measures --json`",
       querystring: queryObject({ to: { type: 'string', pattern: MONTH } }),
@@ -84,6 +87,7 @@ export function registerStrategyRoutes(ctx: RouteContext): void {
   ctx.get(
     {
       url: '/api/reviews',
+      access: 'live',
       summary:
         'the closed reviews, each with what changed since the one before (measures and actions)',
     },

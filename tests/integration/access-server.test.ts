@@ -1,0 +1,387 @@
+/**
+ * Sign-in and the agreements enforced on the dashboard's answers, in-process on a demo workspace
+ * with a partnership of three organisations (docs/decisions/0074-sign-in-and-enforcement.md):
+ * - every route but the open ones is refused without a session;
+ * - local accounts sign in with password and TOTP; a code is good once; failures are rate-limited
+ *   per account; the cookie is HttpOnly and SameSite=Strict;
+ * - a change without the session's CSRF token is refused;
+ * - each reader's answers equal the same question asked of the whole workspace, held to the data
+ *   their grant gives (sources, districts) — and are refused outside it;
+ * - sessions end when idle, and at once when the user is disabled or an agreement revoked;
+ * - the audit log names who signed in, failed, read and was refused, and is for auditors only.
+ */
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ErrorAnswer, SessionAnswer } from '../../src/api/index.js';
+import type { AuditAnswer } from '../../src/api/session.js';
+import { revokeAgreement } from '../../src/access/agreements.js';
+import { setUserStatus } from '../../src/access/users.js';
+import { silentReporter } from '../../src/core/reporter.js';
+import { buildServer } from '../../src/server/buildServer.js';
+import { WorkspacePool } from '../../src/server/workspacePool.js';
+import { buildTestWorkspace } from '../helpers/dashboard.js';
+import {
+  addPartnership,
+  codeAt,
+  OXFORD,
+  PASSWORD,
+  PEOPLE,
+  type Partnership,
+  type Person,
+} from '../helpers/partnership.js';
+import { tempDir } from '../helpers/temp.js';
+
+const dir = tempDir('svd-access-server-');
+const DEF = 'thames-valley-vru';
+let now = new Date('2026-12-03T12:00:00Z');
+const clock = { now: () => new Date(now) };
+const later = (seconds: number): void => {
+  now = new Date(now.getTime() + seconds * 1000);
+};
+
+let pool: WorkspacePool;
+let app: FastifyInstance;
+/** The same workspace in local single-user mode: the whole data, for comparison. */
+let local: FastifyInstance;
+let partnership: Partnership;
+
+interface Signed {
+  cookie: string;
+  csrf: string;
+  answer: Extract<SessionAnswer, { signedIn: true; mode: 'sign-in' }>;
+}
+
+async function signIn(who: Person, options: { password?: string } = {}): Promise<Signed> {
+  // A code is good once: each sign-in is in a later 30-second step.
+  later(31);
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/session',
+    payload: {
+      email: PEOPLE[who].email,
+      password: options.password ?? PASSWORD,
+      code: codeAt(partnership.secrets[who], now),
+    },
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  const setCookie = String(res.headers['set-cookie']);
+  return {
+    cookie: setCookie.split(';')[0]!,
+    csrf: (res.json() as Signed['answer']).csrfToken,
+    answer: res.json() as Signed['answer'],
+  };
+}
+
+const get = (server: FastifyInstance, url: string, s?: Signed) =>
+  server.inject({
+    method: 'GET',
+    url,
+    ...(s === undefined ? {} : { headers: { cookie: s.cookie } }),
+  });
+
+beforeAll(async () => {
+  const db = await buildTestWorkspace(dir);
+  partnership = await addPartnership(db, clock);
+  pool = await WorkspacePool.open(db, { writable: true, reporter: silentReporter });
+  app = await buildServer({
+    pool,
+    reporter: silentReporter,
+    clock,
+    signIn: {
+      local: true,
+      oidc: null,
+      oidcRedirectUri: null,
+      sessions: { idleMinutes: 30, absoluteHours: 8, secureCookie: false },
+    },
+  });
+  local = await buildServer({ pool, reporter: silentReporter, clock });
+}, 600_000);
+
+afterAll(async () => {
+  await app?.close();
+  await local?.close();
+  pool?.close();
+});
+
+describe('without a session', () => {
+  it('every route but the open ones is refused 401 SIGN_IN_REQUIRED', async () => {
+    const open = new Set([
+      'GET /api/health',
+      'GET /api/openapi.json',
+      'GET /api/session',
+      'POST /api/session',
+      'GET /auth/oidc/start',
+      'GET /auth/oidc/callback',
+    ]);
+    const routes = (app as unknown as { registeredRoutes: string[] }).registeredRoutes;
+    expect(routes.length).toBeGreaterThan(25);
+    for (const route of routes) {
+      if (open.has(route)) continue;
+      const [method, url] = route.split(' ') as [string, string];
+      const res = await app.inject({
+        method: method as 'GET',
+        url: url.replace(':id', '1').replace(':spec', DEF),
+        ...(method === 'GET' ? {} : { payload: {} }),
+      });
+      expect(res.statusCode, route).toBe(401);
+      expect((res.json() as ErrorAnswer).error.code, route).toBe('SIGN_IN_REQUIRED');
+    }
+  });
+
+  it('the health check says only that it answers; the session says how to sign in', async () => {
+    expect((await get(app, '/api/health')).json()).toEqual({ status: 'ok' });
+    expect((await get(app, '/api/session')).json()).toEqual({
+      mode: 'sign-in',
+      signedIn: false,
+      methods: { local: true, oidc: null },
+    });
+  });
+});
+
+describe('signing in with a local account', () => {
+  it('gives an HttpOnly, SameSite=Strict cookie and the session with its grants', async () => {
+    later(31);
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: {
+        email: PEOPLE.cityAnalyst.email,
+        password: PASSWORD,
+        code: codeAt(partnership.secrets.cityAnalyst, now),
+      },
+    });
+    expect(res.statusCode).toBe(200);
+    const cookie = String(res.headers['set-cookie']);
+    expect(cookie).toMatch(/^svd_session=[A-Za-z0-9_-]{40,};/);
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Strict');
+    const answer = res.json() as Signed['answer'];
+    expect(answer.user).toMatchObject({
+      email: PEOPLE.cityAnalyst.email,
+      role: 'analyst',
+      organisation: { id: 'oxford-city', type: 'council-district' },
+    });
+    expect(answer.view).toBe('live');
+    expect(answer.grants.find((g) => g.dataset === 'force-extract')).toMatchObject({
+      level: 'pseudonymised-record',
+      agreement: 'oxford-violence-sharing',
+    });
+  });
+
+  it('refuses a wrong password, a wrong code and a reused code with one message', async () => {
+    const attempt = async (password: string, code: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/session',
+        payload: { email: PEOPLE.healthAnalyst.email, password, code },
+      });
+    later(31);
+    const good = codeAt(partnership.secrets.healthAnalyst, now);
+    const wrongPassword = await attempt('not the password at all', good);
+    const wrongCode = await attempt(PASSWORD, good === '000000' ? '111111' : '000000');
+    const ok = await attempt(PASSWORD, good);
+    const reused = await attempt(PASSWORD, good);
+    expect(ok.statusCode).toBe(200);
+    for (const res of [wrongPassword, wrongCode, reused]) {
+      expect(res.statusCode).toBe(401);
+      expect((res.json() as ErrorAnswer).error.code).toBe('SIGN_IN_FAILED');
+      expect(res.headers['set-cookie']).toBeUndefined();
+    }
+    expect((wrongPassword.json() as ErrorAnswer).error.message).toBe(
+      (reused.json() as ErrorAnswer).error.message,
+    );
+  });
+
+  it('an account is held after 5 failures: 429 with Retry-After, even with the right password', async () => {
+    const email = PEOPLE.cityMember.email;
+    for (let i = 0; i < 5; i++) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/session',
+        payload: { email, password: 'wrong password number ' + i, code: '123456' },
+      });
+      expect(res.statusCode).toBe(401);
+    }
+    later(31);
+    const held = await app.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: { email, password: PASSWORD, code: codeAt(partnership.secrets.cityMember, now) },
+    });
+    expect(held.statusCode).toBe(429);
+    expect(Number(held.headers['retry-after'])).toBeGreaterThan(0);
+    expect((held.json() as ErrorAnswer).error.code).toBe('RATE_LIMITED');
+    // After the window, the right password and code sign in.
+    later(15 * 60);
+    await signIn('cityMember');
+  });
+});
+
+describe('CSRF', () => {
+  it('a change with a session but without its token is refused; with it, answered', async () => {
+    const s = await signIn('policeAnalyst');
+    const payload = { base: DEF, proposal: 'id: x\n' };
+    const without = await app.inject({
+      method: 'POST',
+      url: '/api/whatif',
+      headers: { cookie: s.cookie },
+      payload,
+    });
+    expect(without.statusCode).toBe(403);
+    expect((without.json() as ErrorAnswer).error.code).toBe('CSRF_TOKEN_MISSING');
+    const wrong = await app.inject({
+      method: 'POST',
+      url: '/api/whatif',
+      headers: { cookie: s.cookie, 'x-csrf-token': s.csrf.slice(1) + 'x' },
+      payload,
+    });
+    expect(wrong.statusCode).toBe(403);
+    const withToken = await app.inject({
+      method: 'POST',
+      url: '/api/whatif',
+      headers: { cookie: s.cookie, 'x-csrf-token': s.csrf },
+      payload,
+    });
+    // Past the gate: the proposal itself is judged (here: not a definition).
+    expect(withToken.statusCode).not.toBe(403);
+    expect((withToken.json() as ErrorAnswer).error.code).not.toBe('CSRF_TOKEN_MISSING');
+  });
+});
+
+describe('what each reader sees', () => {
+  const q = `definition=${DEF}&from=2024-01&to=2024-03`;
+
+  it('the police analyst (controller of the police records) sees what the whole workspace says', async () => {
+    const s = await signIn('policeAnalyst');
+    expect(s.answer.view).toBe('live');
+    for (const url of [`/api/overview?${q}`, `/api/trends?${q}&source=force-extract`]) {
+      const mine = await get(app, url, s);
+      expect(mine.statusCode, url).toBe(200);
+      expect(mine.json(), url).toEqual((await get(local, url)).json());
+    }
+  });
+
+  it('the city analyst sees Oxford only, as the whole workspace says for Oxford, and no single record', async () => {
+    const s = await signIn('cityAnalyst');
+    const oxford = `area=district:${OXFORD}`;
+    const mine = await get(app, `/api/overview?${q}&source=force-extract`, s);
+    expect(mine.statusCode).toBe(200);
+    const whole = await get(local, `/api/overview?${q}&source=force-extract&${oxford}`);
+    expect(mine.json()).toEqual(whole.json());
+    // The county would mix in other districts: refused, naming the one allowed.
+    const county = await get(app, `/api/overview?${q}&area=csp:safer-oxfordshire`, s);
+    expect(county.statusCode).toBe(403);
+    expect((county.json() as ErrorAnswer).error.fix).toContain(`district:${OXFORD}`);
+    // Counts by DIM=VALUE are held to Oxford too.
+    const counts = await get(app, '/api/counts?by=source', s);
+    const wholeCounts = await get(local, `/api/counts?by=source&where=district_code%3D${OXFORD}`);
+    expect(counts.json()).toEqual(wholeCounts.json());
+    // Pseudonymised records with fields withheld: single records are not shown.
+    const explain = await get(app, `/api/explain/1?definition=${DEF}`, s);
+    expect(explain.statusCode).toBe(403);
+    expect((explain.json() as ErrorAnswer).error.code).toBe('NOT_PERMITTED');
+    expect((await get(app, `/api/records?${q}`, s)).statusCode).toBe(403);
+  });
+
+  it('the city member (aggregate only) is refused the live analyses', async () => {
+    const s = await signIn('cityMember');
+    expect(s.answer.view).toBe('assessment');
+    for (const url of [`/api/overview?${q}`, `/api/trends?${q}`, `/api/map?${q}`, '/api/meta']) {
+      const res = await get(app, url, s);
+      expect(res.statusCode, url).toBe(403);
+      expect((res.json() as ErrorAnswer).error.code).toBe('NOT_PERMITTED');
+    }
+  });
+
+  it('the health analyst (no agreement with the police) sees no police data', async () => {
+    const s = await signIn('healthAnalyst');
+    expect(s.answer.grants.find((g) => g.dataset === 'force-extract')?.level).toBe('none');
+    expect((await get(app, `/api/overview?${q}`, s)).statusCode).toBe(403);
+  });
+
+  it('batches are listed for their readers only, and by file name, never a server path', async () => {
+    const police = await signIn('policeAnalyst');
+    const health = await signIn('healthAnalyst');
+    const all = (await get(app, '/api/batches', police)).json() as { file_path: string }[];
+    expect(all.length).toBeGreaterThan(0);
+    for (const b of all) expect(b.file_path).not.toContain('/');
+    expect((await get(app, '/api/batches', health)).statusCode).toBe(403);
+  });
+});
+
+describe('sessions end', () => {
+  it('after the idle time', async () => {
+    const s = await signIn('policeAnalyst');
+    expect((await get(app, '/api/meta', s)).statusCode).toBe(200);
+    later(31 * 60);
+    const res = await get(app, '/api/meta', s);
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('at once when the user is disabled', async () => {
+    const s = await signIn('healthAnalyst');
+    expect((await get(app, '/api/session', s)).json()).toMatchObject({ signedIn: true });
+    await pool.write((ws) => setUserStatus(ws, PEOPLE.healthAnalyst.email, 'disabled'));
+    expect((await get(app, '/api/session', s)).json()).toMatchObject({ signedIn: false });
+    await pool.write((ws) => setUserStatus(ws, PEOPLE.healthAnalyst.email, 'active'));
+  });
+
+  it('sign-out ends it', async () => {
+    const s = await signIn('policeAnalyst');
+    const out = await app.inject({
+      method: 'POST',
+      url: '/api/session/sign-out',
+      headers: { cookie: s.cookie, 'x-csrf-token': s.csrf },
+    });
+    expect(out.statusCode).toBe(204);
+    expect((await get(app, '/api/meta', s)).statusCode).toBe(401);
+  });
+});
+
+describe('an agreement revoked', () => {
+  it('stops access at once, cached answers included', async () => {
+    const s = await signIn('cityAnalyst');
+    const url = `/api/overview?${q()}&source=force-extract`;
+    expect((await get(app, url, s)).statusCode).toBe(200);
+    await pool.write((ws) =>
+      revokeAgreement(ws, 'oxford-violence-sharing', 'the DPIA is being redone', clock),
+    );
+    later(1);
+    const after = await get(app, url, s);
+    expect(after.statusCode).toBe(403);
+    expect(
+      ((await get(app, '/api/session', s)).json() as Signed['answer']).grants.find(
+        (g) => g.dataset === 'force-extract',
+      )?.level,
+    ).toBe('none');
+  });
+  function q(): string {
+    return `definition=${DEF}&from=2024-01&to=2024-03`;
+  }
+});
+
+describe('the audit log', () => {
+  it('is for auditors and administrators, and names sign-ins, failures, reads and refusals', async () => {
+    const analyst = await signIn('policeAnalyst');
+    expect((await get(app, '/api/audit', analyst)).statusCode).toBe(403);
+    const auditor = await signIn('auditor');
+    expect(auditor.answer.view).toBe('audit');
+    expect((await get(app, `/api/overview?definition=${DEF}`, auditor)).statusCode).toBe(403);
+    const log = (await get(app, '/api/audit?limit=1000', auditor)).json() as AuditAnswer;
+    const actions = new Set(log.entries.map((e) => e.action));
+    for (const a of ['sign-in', 'sign-in-refused', 'read', 'read-refused', 'sign-out'])
+      expect(actions, a).toContain(a);
+    const read = log.entries.find(
+      (e) => e.action === 'read' && e.actor.name === PEOPLE.cityAnalyst.email,
+    );
+    expect(read?.actor).toMatchObject({
+      kind: 'user',
+      organisation: 'oxford-city',
+      role: 'analyst',
+    });
+    // No password or code is ever written.
+    expect(JSON.stringify(log)).not.toContain(PASSWORD);
+    const verify = (await get(app, '/api/audit/verify', auditor)).json() as { intact: boolean };
+    expect(verify.intact).toBe(true);
+  });
+});
