@@ -71,8 +71,16 @@ async function signInOptions(ctx: CommandContext, access: ServeAccess): Promise<
   let oidc: SignInOptions['oidc'] = null;
   let redirect: string | null = null;
   if (methods.includes('oidc')) {
-    const settings = readOidcSettings(ctx.io.env, access.publicUrl);
-    oidc = await OidcRelyingParty.discover(settings);
+    const settings = readOidcSettings({}, ctx.io.env);
+    if (settings === null)
+      throw usageError(
+        'OIDC_SETTING_MISSING',
+        '--sign-in oidc needs the identity provider’s settings, and none is set',
+        'set SVD_OIDC_ISSUER, SVD_OIDC_CLIENT_ID, SVD_OIDC_REDIRECT_URI (https://NAME/auth/oidc/callback) and SVD_OIDC_CLIENT_SECRET (or SVD_OIDC_CLIENT_SECRET_FILE); see the README, "Deploying for a partnership"',
+      );
+    oidc = await OidcRelyingParty.discover(settings, {
+      clock: commandClock(undefined, ctx.io.env),
+    });
     redirect = settings.redirectUri;
     ctx.reporter.info(`signing in through ${settings.issuer} (${oidc.label})`);
   }

@@ -26,7 +26,13 @@ export interface OidcSignIn<P = unknown> {
   finish(
     callbackUrl: URL,
     pending: P,
-  ): Promise<{ issuer: string; subject: string; email: string | null; name: string | null }>;
+  ): Promise<{
+    issuer: string;
+    subject: string;
+    email: string | null;
+    emailVerified: boolean | null;
+    name: string | null;
+  }>;
 }
 
 const FAILED = 'the email address, password or code is not right';
@@ -333,6 +339,12 @@ export function registerSessionRoutes(ctx: RouteContext): void {
       const who = identity.email ?? `${identity.issuer}#${identity.subject}`;
       if (identity.email === null)
         return fail('OIDC_NO_EMAIL', who, 'the identity provider gave no email address');
+      if (identity.emailVerified === false)
+        return fail(
+          'OIDC_EMAIL_NOT_VERIFIED',
+          who,
+          'the identity provider says the address is not verified',
+        );
       const user = await pool.read((ws) => findUser(ws, identity.email!));
       if (user === undefined || user.email !== identity.email.toLowerCase())
         return fail('USER_UNKNOWN', who, 'no user of svd has this email address');
