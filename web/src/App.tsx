@@ -1,10 +1,12 @@
-import { useEffect, type MouseEvent } from 'react';
+import { useEffect } from 'react';
 import { getJson } from './api';
 import { FiltersBar } from './components/FiltersBar';
 import { definitionOf } from './components/CountingLine';
+import { AccessLabel, Header, SignedInUser } from './components/Header';
 import { Show } from './components/Status';
 import { SyntheticBanner } from './components/SyntheticBanner';
 import type { DashboardMeta } from '@api';
+import type { SignedIn } from './session';
 import { filtersFrom, navigate, useLocation, type FilterKey, type Filters } from './url';
 import { useApi } from './useApi';
 import { OverviewPage } from './pages/OverviewPage';
@@ -12,6 +14,8 @@ import { MapPage } from './pages/MapPage';
 import { DefinitionsPage } from './pages/DefinitionsPage';
 import { DataPage } from './pages/DataPage';
 import { ANALYSIS_PAGES, STRATEGY_PAGES } from './pages/pageList';
+import { AuditPage } from './pages/AuditPage';
+import { WhatYouCanSeePage } from './pages/AccessPages';
 import type { PageEntry } from './pageProps';
 
 const PAGES: PageEntry[] = [
@@ -22,6 +26,29 @@ const PAGES: PageEntry[] = [
   { path: '/data', title: 'Data', render: (p) => <DataPage {...p} /> },
   ...STRATEGY_PAGES,
 ];
+
+/**
+ * The live pages for the one answered: every page in local mode; for a signed-in user, also what
+ * they can see, and the audit log for partnership administrators.
+ */
+function pagesFor(session: SignedIn | null): PageEntry[] {
+  if (session === null) return PAGES;
+  const extra: PageEntry[] = [];
+  if (session.user.role === 'partnership-admin')
+    extra.push({
+      path: '/audit',
+      title: 'Audit',
+      filters: false,
+      render: (p) => <AuditPage page="/audit" params={p.params} />,
+    });
+  extra.push({
+    path: '/access',
+    title: 'What you can see',
+    filters: false,
+    render: () => <WhatYouCanSeePage grants={session.grants} />,
+  });
+  return [...PAGES, ...extra];
+}
 
 /** The filters with the workspace's defaults filled in where the address says nothing. */
 function withDefaults(params: URLSearchParams, meta: DashboardMeta): URLSearchParams {
@@ -55,10 +82,24 @@ function selectionIsSynthetic(meta: DashboardMeta, filters: Filters): boolean {
   );
 }
 
-export function App() {
+/**
+ * The live dashboard: in local single-user mode (`session` null; the label from the session, or
+ * from the workspace's meta when the server has no sign-in at all), or for a signed-in user whose
+ * view is `live`.
+ */
+export function App({
+  label,
+  session,
+  onSignOut,
+}: {
+  label: string | null;
+  session: SignedIn | null;
+  onSignOut: () => void;
+}) {
   const location = useLocation();
   const meta = useApi('meta', () => getJson<DashboardMeta>('/api/meta'));
-  const page = PAGES.find((p) => p.path === location.page);
+  const pages = pagesFor(session);
+  const page = pages.find((p) => p.path === location.page);
 
   useEffect(() => {
     if (meta.state !== 'ready') return;
@@ -70,12 +111,6 @@ export function App() {
     document.title = `${page?.title ?? 'Not found'} — Serious Violence Duty dashboard`;
   }, [page]);
 
-  const go = (e: MouseEvent<HTMLAnchorElement>, path: string): void => {
-    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-    e.preventDefault();
-    navigate(path, location.params);
-    document.getElementById('main')?.focus();
-  };
   const change = (key: FilterKey, value: string): void => {
     const next = new URLSearchParams(location.params);
     if (value === '') next.delete(key);
@@ -86,37 +121,21 @@ export function App() {
 
   return (
     <>
-      <a className="skip" href="#main">
-        Skip to the content
-      </a>
-      <header className="top">
-        <p className="brand">
-          Serious Violence Duty <span>· partnership dashboard</span>
-          {meta.state === 'ready' && (
-            <span className="access" data-testid="access-mode" title="svd has no sign-in yet">
-              {meta.data.access.label}
-            </span>
-          )}
-        </p>
-        <nav aria-label="Pages">
-          <ul>
-            {PAGES.map((p) => {
-              const query = location.params.toString();
-              return (
-                <li key={p.path}>
-                  <a
-                    href={`${p.path}${query === '' ? '' : `?${query}`}`}
-                    aria-current={p.path === location.page ? 'page' : undefined}
-                    onClick={(e) => go(e, p.path)}
-                  >
-                    {p.title}
-                  </a>
-                </li>
-              );
-            })}
-          </ul>
-        </nav>
-      </header>
+      <Header
+        pages={pages}
+        page={location.page}
+        params={location.params}
+        label={
+          session !== null ? undefined : label !== null ? (
+            <AccessLabel label={label} />
+          ) : meta.state === 'ready' ? (
+            <AccessLabel label={meta.data.access.label} />
+          ) : undefined
+        }
+        user={
+          session === null ? undefined : <SignedInUser user={session.user} onSignOut={onSignOut} />
+        }
+      />
       <Show loaded={meta} what="the workspace">
         {(m) => (
           <>
@@ -139,6 +158,7 @@ export function App() {
                   meta: m,
                   filters: apiFilters(withDefaults(location.params, m)),
                   params: location.params,
+                  session,
                 })
               )}
             </main>

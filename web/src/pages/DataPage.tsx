@@ -8,7 +8,9 @@ import type { BatchMessageRow, BatchRow, CoverageAnswer, IngestMessage, UploadAn
 import { useApi } from '../useApi';
 import { CoverageGrid } from './CoverageGrid';
 
-export function DataPage(_props: PageProps) {
+export function DataPage({ session }: PageProps) {
+  // Adding files is for analysts, data-governance leads and administrators (always, locally).
+  const canUpload = session === null || session.canUpload;
   const [generation, setGeneration] = useState(0);
   const coverage = useApi(`coverage|${generation}`, () => getJson<CoverageAnswer>('/api/coverage'));
   const batches = useApi(`batches|${generation}`, () => getJson<BatchRow[]>('/api/batches'));
@@ -21,7 +23,7 @@ export function DataPage(_props: PageProps) {
           {(c) => <CoverageGrid coverage={c.sources} />}
         </Show>
       </section>
-      <Upload onStored={() => setGeneration((g) => g + 1)} />
+      {canUpload && <Upload onStored={() => setGeneration((g) => g + 1)} />}
       <section aria-labelledby="batches-h">
         <h2 id="batches-h">Batches</h2>
         <p>Every file ingested, with its sha256 and its validation report.</p>
