@@ -9,7 +9,7 @@ import type { ReaderScope } from '../app/access/readerScope.js';
 import type { AccessGate } from './accessGate.js';
 import type { RateLimiter } from './rateLimit.js';
 import type { SessionStore } from './sessions.js';
-import type { OidcSignIn } from './routes/sessionRoutes.js';
+import type { OidcSignIn } from './signInProvider.js';
 import type { JsonObjectSchema, RouteDoc } from './openApi.js';
 import type { WorkspacePool } from './workspacePool.js';
 

@@ -149,7 +149,7 @@ export function readServeAccess(options: ServeAccessOptions): ServeAccess {
       throw usageError(
         'SIGN_IN_REQUIRED',
         `--host ${options.host} would let anyone who can reach this computer read the workspace: with no sign-in, svd serve listens on this computer only`,
-        'add --sign-in local (accounts made with svd access setup / svd access user add) or --sign-in oidc (the partnership’s identity provider), with HTTPS; or leave --host out (127.0.0.1)',
+        'add --sign-in local (accounts made with svd access setup / svd access user add) or --sign-in oidc (the partnership’s identity provider), with HTTPS; or leave --host out (127.0.0.1) behind a reverse proxy that signs people in, named with --allowed-host NAME',
       );
     if (!secure)
       throw usageError(

@@ -254,7 +254,11 @@ describe('numbers equal the command line', () => {
       'force-extract',
       'istv',
     ]);
-    expect((await get('/api/batches')).body).toEqual(await cli(['batches']));
+    // The same rows, with the file's name only: the server never answers where a file lay on it.
+    const listed = (await cli(['batches'])) as { file_path: string }[];
+    expect((await get('/api/batches')).body).toEqual(
+      listed.map((b) => ({ ...b, file_path: path.basename(b.file_path) })),
+    );
   });
 
   it('/api/explain is svd explain --json', async () => {

@@ -16,11 +16,14 @@ import {
 } from '../../core/expansionLimits.js';
 import { formatMonthRange } from '../../core/months.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
+import { suppliedBy } from '../../app/supplier.js';
+import { SUPPLIER_HELP } from './ingestPartner.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
 import { addPartnerIngestCommands } from './ingestPartner.js';
 
 interface IngestOptions extends CommonOptions {
+  supplier?: string;
   force?: string[];
   from?: string;
   to?: string;
@@ -135,6 +138,7 @@ export function ingestCommand(io: CliIo): Command {
     .option('--to <YYYY-MM>', 'only months up to this one (by file name)')
     .option('--dataset <name>', `only these datasets: ${DATASETS.join(', ')} (repeatable)`, collect)
     .option('--dry-run', 'check everything, store nothing')
+    .option('--supplier <org>', SUPPLIER_HELP)
     .option(
       '--replace',
       `replace a force-month held even when the new file holds fewer than ${Math.round(SHRINK_RATIO * 100)}% of its rows`,
@@ -179,17 +183,19 @@ Example:
               attempt: ingestAttempt('police-uk', paths),
             },
             () =>
-              ingestPoliceUk(ws, paths, {
-                reporter: ctx.reporter,
-                ...(options.force === undefined ? {} : { forces: options.force }),
-                ...(options.from === undefined ? {} : { from: options.from }),
-                ...(options.to === undefined ? {} : { to: options.to }),
-                ...(datasets === undefined ? {} : { datasets }),
-                ...(options.force?.length === 1 ? { defaultForce: options.force[0]! } : {}),
-                dryRun: options.dryRun === true,
-                replace: options.replace === true,
-                expansionLimits: limits,
-              }),
+              suppliedBy(ws, options.supplier, ctx.reporter, () =>
+                ingestPoliceUk(ws, paths, {
+                  reporter: ctx.reporter,
+                  ...(options.force === undefined ? {} : { forces: options.force }),
+                  ...(options.from === undefined ? {} : { from: options.from }),
+                  ...(options.to === undefined ? {} : { to: options.to }),
+                  ...(datasets === undefined ? {} : { datasets }),
+                  ...(options.force?.length === 1 ? { defaultForce: options.force[0]! } : {}),
+                  dryRun: options.dryRun === true,
+                  replace: options.replace === true,
+                  expansionLimits: limits,
+                }),
+              ),
             policeUkIngestOutcome,
           ),
       );

@@ -14,6 +14,7 @@ import type { PartnerRunReport } from '../../sources/partner/partnerBatch.js';
 import { defaultKeyFile } from '../../sources/partner/pseudonymKey.js';
 import { resolveDbPath } from '../../store/resolveDbPath.js';
 import { audited, type AuditedOptions } from '../../app/audited.js';
+import { suppliedBy } from '../../app/supplier.js';
 import { ingestAttempt, partnerIngestOutcome } from '../../app/auditEntries.js';
 import {
   commandContext,
@@ -25,6 +26,7 @@ import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
 
 interface PartnerOptions extends CommonOptions {
+  supplier?: string;
   mapping?: string;
   maxErrors?: string;
   dryRun?: boolean;
@@ -91,6 +93,9 @@ export function renderPartnerReport(report: PartnerRunReport): string {
   return lines.join('\n');
 }
 
+export const SUPPLIER_HELP =
+  'the organisation that supplied the files (their controller; svd access org list): it reads them whole, others as their data-sharing agreements say';
+
 const common = (command: Command): Command =>
   command
     .option(
@@ -99,6 +104,7 @@ const common = (command: Command): Command =>
       '0',
     )
     .option('--dry-run', 'check everything, store nothing')
+    .option('--supplier <org>', SUPPLIER_HELP)
     .option('--sheet <name>', 'the worksheet of an XLSX/ODS workbook (default: the first)')
     .option('--max-expanded-bytes <size>', MAX_EXPANDED_BYTES_HELP)
     .option('--db <path>', 'workspace file (default: $SVD_DB, else ./svd.duckdb)')
@@ -158,20 +164,22 @@ Example:
             ws,
             ingestAudit(ctx, 'force-extract', files),
             () =>
-              ingestForceExtract(
-                ws,
-                files.map((f) => path.resolve(io.cwd, f)),
-                {
-                  mapping: options.mapping!,
-                  maxErrors,
-                  dryRun: options.dryRun === true,
-                  expansionLimits: limits,
-                  reporter: ctx.reporter,
-                  cwd: io.cwd,
-                  ...(keyFile === undefined ? {} : { keyFile }),
-                  ...(options.newKey === true ? { newKey: true } : {}),
-                  ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
-                },
+              suppliedBy(ws, options.supplier, ctx.reporter, () =>
+                ingestForceExtract(
+                  ws,
+                  files.map((f) => path.resolve(io.cwd, f)),
+                  {
+                    mapping: options.mapping!,
+                    maxErrors,
+                    dryRun: options.dryRun === true,
+                    expansionLimits: limits,
+                    reporter: ctx.reporter,
+                    cwd: io.cwd,
+                    ...(keyFile === undefined ? {} : { keyFile }),
+                    ...(options.newKey === true ? { newKey: true } : {}),
+                    ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
+                  },
+                ),
               ),
             partnerIngestOutcome,
           );
@@ -219,19 +227,21 @@ Example:
             ws,
             ingestAudit(ctx, 'istv', files),
             () =>
-              ingestIstv(
-                ws,
-                files.map((f) => path.resolve(io.cwd, f)),
-                {
-                  aggregated: options.aggregated === true,
-                  maxErrors,
-                  dryRun: options.dryRun === true,
-                  expansionLimits: limits,
-                  reporter: ctx.reporter,
-                  cwd: io.cwd,
-                  ...(options.mapping === undefined ? {} : { mapping: options.mapping }),
-                  ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
-                },
+              suppliedBy(ws, options.supplier, ctx.reporter, () =>
+                ingestIstv(
+                  ws,
+                  files.map((f) => path.resolve(io.cwd, f)),
+                  {
+                    aggregated: options.aggregated === true,
+                    maxErrors,
+                    dryRun: options.dryRun === true,
+                    expansionLimits: limits,
+                    reporter: ctx.reporter,
+                    cwd: io.cwd,
+                    ...(options.mapping === undefined ? {} : { mapping: options.mapping }),
+                    ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
+                  },
+                ),
               ),
             partnerIngestOutcome,
           ),
@@ -273,16 +283,18 @@ Example:
             ws,
             ingestAudit(ctx, 'home-office-csp', files),
             () =>
-              ingestHomeOfficeCsp(
-                ws,
-                files.map((f) => path.resolve(io.cwd, f)),
-                {
-                  maxErrors,
-                  dryRun: options.dryRun === true,
-                  expansionLimits: limits,
-                  reporter: ctx.reporter,
-                  ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
-                },
+              suppliedBy(ws, options.supplier, ctx.reporter, () =>
+                ingestHomeOfficeCsp(
+                  ws,
+                  files.map((f) => path.resolve(io.cwd, f)),
+                  {
+                    maxErrors,
+                    dryRun: options.dryRun === true,
+                    expansionLimits: limits,
+                    reporter: ctx.reporter,
+                    ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
+                  },
+                ),
               ),
             partnerIngestOutcome,
           ),

@@ -16,6 +16,8 @@ import { areaBoundaries, dashboardMap, incidentPoints } from '../../app/dashboar
 import { audited } from '../../app/audited.js';
 import { ingestAttempt, uploadOutcome } from '../../app/auditEntries.js';
 import { ingestUpload, parseUploadKind } from '../../app/ingestUpload.js';
+import { suppliedBy } from '../../app/supplier.js';
+import { silentReporter } from '../../core/reporter.js';
 import { definitionFor } from '../../app/dashboard/dashboardFilters.js';
 import {
   TIER_DIMENSIONS,
@@ -284,13 +286,16 @@ export function registerDataRoutes(ctx: RouteContext): void {
               clock: ctx.clock,
             },
             () =>
-              ingestUpload(ws, {
-                kind,
-                file,
-                reporter: ctx.reporter,
-                ...(q.mapping === undefined ? {} : { mapping: q.mapping }),
-                ...(q.maxErrors === undefined ? {} : { maxErrors: q.maxErrors }),
-              }),
+              // A signed-in user's upload is their organisation's data (its controller).
+              suppliedBy(ws, ctx.scopeOf(request)?.organisation, silentReporter, () =>
+                ingestUpload(ws, {
+                  kind,
+                  file,
+                  reporter: ctx.reporter,
+                  ...(q.mapping === undefined ? {} : { mapping: q.mapping }),
+                  ...(q.maxErrors === undefined ? {} : { maxErrors: q.maxErrors }),
+                }),
+              ),
             uploadOutcome,
           ),
         ),

@@ -18,22 +18,7 @@ import { actorOf, notPermitted, type Principal } from '../accessGate.js';
 import { cookieText, readCookie, type SignInMethod } from '../sessions.js';
 import { RATE_LIMITS } from '../rateLimit.js';
 import { queryObject, type RouteContext } from '../routeContext.js';
-
-/** The identity provider's side of a sign-in, as the server uses it (see src/access/oidc.ts). */
-export interface OidcSignIn<P = unknown> {
-  readonly label: string;
-  start(): { url: string; pending: P };
-  finish(
-    callbackUrl: URL,
-    pending: P,
-  ): Promise<{
-    issuer: string;
-    subject: string;
-    email: string | null;
-    emailVerified: boolean | null;
-    name: string | null;
-  }>;
-}
+import type { OidcSignIn } from '../signInProvider.js';
 
 const FAILED = 'the email address, password or code is not right';
 const OIDC_COOKIE = 'svd_oidc';
