@@ -123,9 +123,10 @@ function everyFigure(value: unknown, at = 'disclosed'): { at: string; figure: Di
  * The Spearman correlations between LSOA rates and deprivation, reduced to their domains. They
  * are the one part of the answer that the partners' data still moves: the census population of a
  * 2021 LSOA with no 2021 boundary loaded is carried to 2011 LSOAs by the located records that
- * carry its code — of every source (the crosswalk of src/geo/rebuildGeography.ts, derived data of
- * the workspace) — so the LSOA denominators shift slightly with the force extract's points. Sums
- * over an MSOA or more (every published rate) are unchanged; see the decision note 0076.
+ * carry its code — of every source (the record-points rows of the crosswalk that
+ * src/geo/rebuildGeography.ts derives) — so the residents of 2011 LSOAs merged in 2021 shift
+ * slightly with the force extract's points. Counts, and sums over an MSOA or more, do not move;
+ * see the decision note 0076.
  */
 function withoutCorrelations(d: DisclosedSna): DisclosedSna {
   return {
