@@ -305,7 +305,7 @@ describe('assessmentFor', () => {
     ).toEqual([[0, 0]]);
   });
 
-  it('refuses a minimum below the public one and a scope without sources', async () => {
+  it('refuses a minimum below the public one, a scope without sources or with one unknown', async () => {
     const ws = await openWorkspace(POLICE_ONLY, { readOnly: true });
     try {
       const context = { cwd: dir, reporter, clock: CLOCK };
@@ -315,6 +315,13 @@ describe('assessmentFor', () => {
       await expect(
         assessmentFor(ws, { area: AREA, minimum: 5, sources: [] }, context),
       ).rejects.toMatchObject({ code: 'ASSESSMENT_NO_SOURCES' });
+      await expect(
+        assessmentFor(ws, { area: AREA, minimum: 5, sources: ['police_uk'] }, context),
+      ).rejects.toMatchObject({
+        code: 'ASSESSMENT_UNKNOWN_SOURCE',
+        message: expect.stringContaining('"police_uk"'),
+        fix: expect.stringContaining('police-uk, force-extract'),
+      });
       // The force extract is granted but this workspace holds none.
       const refused = await assessmentFor(
         ws,

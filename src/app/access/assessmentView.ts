@@ -6,6 +6,7 @@
  * not offered to such readers: two areas or two periods differenced give back a count withheld
  * in each; a fixed output, disclosed whole, with its secondary suppression, does not.
  */
+import { DATASET_KINDS } from '../../access/agreementFile.js';
 import { DEFAULT_PUBLIC_MINIMUM, HEALTH_MINIMUM } from '../../core/disclosureMinimums.js';
 import { SvdError, quoteValue } from '../../core/errors.js';
 import { silentReporter } from '../../core/reporter.js';
@@ -35,6 +36,15 @@ function checkScope(scope: AssessmentScope): void {
       message: `the assessment's minimum cell size must be a whole number of at least ${DEFAULT_PUBLIC_MINIMUM} (the public minimum): ${quoteValue(String(scope.minimum))}`,
       location: { field: 'minimum', value: String(scope.minimum) },
       fix: `give the reader's minimum cell size from their agreement (at least ${DEFAULT_PUBLIC_MINIMUM})`,
+    });
+  const unknown = scope.sources.filter((s) => !(DATASET_KINDS as readonly string[]).includes(s));
+  if (unknown.length > 0)
+    throw new SvdError({
+      kind: 'usage',
+      code: 'ASSESSMENT_UNKNOWN_SOURCE',
+      message: `not a dataset an agreement can name: ${unknown.map((s) => quoteValue(s)).join(', ')}`,
+      location: { field: 'sources', value: unknown.join(',') },
+      fix: `give datasets as agreements name them: ${DATASET_KINDS.join(', ')}`,
     });
   if (scope.sources.length === 0)
     throw new SvdError({

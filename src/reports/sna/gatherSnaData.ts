@@ -51,12 +51,13 @@ const REFERENCE_KINDS: readonly string[] = ['lookup', 'population', 'deprivation
 /**
  * The dataset (as agreements name it) a batch of this kind holds, or null for reference data
  * (boundaries, lookups, population, deprivation, the partnership configuration), which every
- * report may list.
+ * report may list. Records map as `datasetKindOf` (src/access/agreementFile.ts) maps them; that
+ * layer is not one reports may import.
  */
 export function batchDataset(kind: string): string | null {
   if (kind.startsWith('boundaries:') || REFERENCE_KINDS.includes(kind)) return null;
   if (kind.startsWith('police-uk')) return 'police-uk';
-  if (kind === 'istv-counts') return 'istv';
+  if (kind.startsWith('istv')) return 'istv';
   return kind;
 }
 
