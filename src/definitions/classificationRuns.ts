@@ -3,6 +3,7 @@
  * latest run of each stored version, and the fields a definition's tiers need that no record
  * carries. Classifying (which writes) is `classifyIncidents.ts`, called only from `src/app/`.
  */
+import { listValue } from '@duckdb/node-api';
 import type { DefinitionMeta } from '../api/definitions.js';
 import type { Workspace } from '../store/openWorkspace.js';
 import { fieldsOfTest, type CompiledDefinition, type CompiledNode } from './compileDefinition.js';
@@ -49,16 +50,22 @@ export function tierRequirements(
   });
 }
 
-/** Non-null values held per field read by the definition (0 for fields that are not columns). */
+/**
+ * Non-null values held per field read by the definition (0 for fields that are not columns), in
+ * the records of the given sources (every record when none are given).
+ */
 export async function fieldAvailability(
   ws: Workspace,
   compiled: CompiledDefinition,
+  sources?: readonly string[],
 ): Promise<Map<RecordField, number>> {
   const columns = compiled.fieldsRead.filter((f) => INCIDENT_COLUMNS.has(f));
   const out = new Map<RecordField, number>(compiled.fieldsRead.map((f) => [f, 0]));
   if (columns.length === 0) return out;
   const row = await ws.db.one<Record<string, number>>(
-    `SELECT ${columns.map((c) => `count(${c}) AS ${c}`).join(', ')} FROM incidents`,
+    `SELECT ${columns.map((c) => `count(${c}) AS ${c}`).join(', ')} FROM incidents
+      ${sources === undefined ? '' : 'WHERE list_contains($sources, source)'}`,
+    sources === undefined ? {} : { sources: listValue([...sources]) },
   );
   for (const c of columns) out.set(c, row?.[c] ?? 0);
   return out;
@@ -67,8 +74,9 @@ export async function fieldAvailability(
 export async function unavailableTiers(
   ws: Workspace,
   compiled: CompiledDefinition,
+  sources?: readonly string[],
 ): Promise<{ tier: string; fields: RecordField[] }[]> {
-  const available = await fieldAvailability(ws, compiled);
+  const available = await fieldAvailability(ws, compiled, sources);
   return tierRequirements(compiled)
     .map((t) => ({ tier: t.tier, fields: t.fields.filter((f) => (available.get(f) ?? 0) === 0) }))
     .filter((t) => t.fields.length > 0);

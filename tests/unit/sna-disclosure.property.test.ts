@@ -11,6 +11,7 @@ import { discloseSna } from '../../src/reports/sna/discloseSna.js';
 import { renderSnaHtml } from '../../src/reports/sna/renderSnaHtml.js';
 import type { RawTable, SnaData } from '../../src/reports/sna/snaTypes.js';
 import { makeShape } from '../../src/geo/shapes.js';
+import { determinedWithheld, extendedEntries } from '../helpers/withheldRecovery.js';
 
 /** Counts where small ones are common: zeros, 1 … 12, and some large. */
 const count = fc.oneof(
@@ -351,34 +352,6 @@ describe('the public assessment never carries a small count', () => {
   });
 });
 
-/**
- * Whether the unknown `k` is fixed by the equations A·x = b: exactly when the unit vector e_k is
- * a combination of the rows of A (the rank of A does not grow when e_k is added).
- */
-function rank(rows: number[][]): number {
-  const m = rows.map((r) => [...r]);
-  let r = 0;
-  const cols = m[0]?.length ?? 0;
-  for (let c = 0; c < cols && r < m.length; c++) {
-    let pivot = -1;
-    let best = 1e-9;
-    for (let i = r; i < m.length; i++)
-      if (Math.abs(m[i]![c]!) > best) {
-        best = Math.abs(m[i]![c]!);
-        pivot = i;
-      }
-    if (pivot === -1) continue;
-    [m[r], m[pivot]] = [m[pivot]!, m[r]!];
-    for (let i = 0; i < m.length; i++) {
-      if (i === r) continue;
-      const f = m[i]![c]! / m[r]![c]!;
-      if (f !== 0) for (let j = c; j < cols; j++) m[i]![j]! -= f * m[r]![j]!;
-    }
-    r++;
-  }
-  return r;
-}
-
 describe('secondary suppression', () => {
   it('leaves no withheld figure recoverable from the published cells and margins', () => {
     fc.assert(
@@ -388,8 +361,6 @@ describe('secondary suppression', () => {
           .chain((rows) => fc.integer({ min: 1, max: 6 }).chain((cols) => grid(rows, cols))),
         fc.integer({ min: 2, max: 10 }),
         (cells, minimum) => {
-          const R = cells.length;
-          const C = cells[0]!.length;
           const t = discloseTable(
             {
               rows: cells.map((_, i) => `r${i}`),
@@ -399,38 +370,10 @@ describe('secondary suppression', () => {
             },
             disclosurePolicy({ audience: 'public', minimum }),
           );
-          // The extended table: cells, row totals (column C), column totals (row R), total.
-          const hidden: [number, number][] = [];
-          const figure = (r: number, c: number) =>
-            r < R
-              ? c < C
-                ? t.cells[r]![c]!
-                : t.rowTotals[r]!
-              : c < C
-                ? t.columnTotals[c]!
-                : t.total;
-          for (let r = 0; r <= R; r++)
-            for (let c = 0; c <= C; c++) if (figure(r, c).suppressed !== false) hidden.push([r, c]);
           // Every published figure is exact (no rounding) and never small.
-          for (let r = 0; r <= R; r++)
-            for (let c = 0; c <= C; c++) {
-              const f = figure(r, c);
-              if (f.suppressed === false) expect(small(f.value, minimum)).toBe(false);
-            }
-          if (hidden.length === 0) return;
-          // One equation per row and per column of the extended table: cells − total = 0.
-          const A: number[][] = [];
-          for (let r = 0; r <= R; r++)
-            A.push(hidden.map(([hr, hc]) => (hr === r ? (hc === C ? -1 : 1) : 0)));
-          for (let c = 0; c <= C; c++)
-            A.push(hidden.map(([hr, hc]) => (hc === c ? (hr === R ? -1 : 1) : 0)));
-          const base = rank(A);
-          hidden.forEach((_, k) => {
-            const unit = hidden.map((__, j) => (j === k ? 1 : 0));
-            expect(rank([...A, unit]), `withheld ${String(hidden[k])} is determined`).toBe(
-              base + 1,
-            );
-          });
+          for (const { figure } of extendedEntries(t))
+            if (figure.suppressed === false) expect(small(figure.value, minimum)).toBe(false);
+          expect(determinedWithheld(t), 'withheld entries the margins determine').toEqual([]);
         },
       ),
       { numRuns: 300 },

@@ -1,7 +1,7 @@
 /**
  * Everything the Strategic Needs Assessment reports, gathered from the workspace through the same
  * analyses the command line and the dashboard call: one selection (the area, the period and the
- * first tier of the definition), counts as computed. Nothing here is fit to publish yet: the
+ * first tier of the definition, and the record sources when they are limited), counts as computed. Nothing here is fit to publish yet: the
  * result goes through `discloseSna` for its audience.
  */
 import { resolveSelection, type Selection } from '../../analyses/selection/selection.js';
@@ -15,7 +15,8 @@ import type { Reporter } from '../../core/reporter.js';
 import { SOFTWARE_VERSION } from '../../core/version.js';
 import type { CountFilter } from '../../core/dimension.js';
 import { findDimension } from '../../analyses/selection/dimensions.js';
-import { latestRuns } from '../../definitions/classificationRuns.js';
+import { latestRuns, unavailableTiers } from '../../definitions/classificationRuns.js';
+import { compileDefinition } from '../../definitions/compileDefinition.js';
 import { resolveDefinition } from '../../definitions/resolveDefinition.js';
 import { levelShapes } from '../../geo/areaShapes.js';
 import { analyseHealthVsPolice } from '../../analyses/health/analyseHealthVsPolice.js';
@@ -26,7 +27,7 @@ import { analyseTrends } from '../../analyses/trends/analyseTrends.js';
 import { analyseWhen } from '../../analyses/when/analyseWhen.js';
 import { analyseWho } from '../../analyses/who/analyseWho.js';
 import { gatherSnaMap } from './gatherSnaMap.js';
-import type { LsoaOnMap, RawTable, SnaData } from './snaTypes.js';
+import { NOT_AMONG_SOURCES, type LsoaOnMap, type RawTable, type SnaData } from './snaTypes.js';
 import type { AnalysisWarning, ResolvedParam } from '../../api/analyses.js';
 
 export interface SnaOptions {
@@ -36,7 +37,32 @@ export interface SnaOptions {
   period?: string;
   /** `ID` or `ID@VERSION`; default: the only definition classified in the workspace. */
   definition?: string;
+  /**
+   * The record sources the report may draw on (datasets as agreements name them: `police-uk`,
+   * `force-extract`, `istv`, …); data of any other source enters no figure, table, chart, map,
+   * note or sentence, and its batches are not listed. Default: every source the workspace holds.
+   */
+  sources?: readonly string[];
 }
+
+/** Batches of reference data (geography, population, deprivation): not records of any source. */
+const REFERENCE_KINDS: readonly string[] = ['lookup', 'population', 'deprivation', 'partnerships'];
+
+/**
+ * The dataset (as agreements name it) a batch of this kind holds, or null for reference data
+ * (boundaries, lookups, population, deprivation, the partnership configuration), which every
+ * report may list. Records map as `datasetKindOf` (src/access/agreementFile.ts) maps them; that
+ * layer is not one reports may import.
+ */
+export function batchDataset(kind: string): string | null {
+  if (kind.startsWith('boundaries:') || REFERENCE_KINDS.includes(kind)) return null;
+  if (kind.startsWith('police-uk')) return 'police-uk';
+  if (kind.startsWith('istv')) return 'istv';
+  return kind;
+}
+
+/** The datasets whose data the police-beside-health section reads (A&E attendances). */
+const HEALTH_DATASETS: readonly string[] = ['istv'];
 
 export interface SnaContext {
   cwd: string;
@@ -152,7 +178,12 @@ export async function gatherSnaData(
     label: t.label ?? t.id,
   }));
   const firstTier = tiers[0]!.id;
-  const base: Selection = { where: [area.filter], definition: definitionSpec };
+  const only = options.sources;
+  const sourceFilter: CountFilter[] =
+    only === undefined ? [] : [{ dimension: 'source', values: [...only] }];
+  if (only !== undefined)
+    reporter.info(`sources: ${only.join(', ')} only; no other source enters any figure`);
+  const base: Selection = { where: [area.filter, ...sourceFilter], definition: definitionSpec };
   // The period: as given, else every month the selected records span.
   let period: { from: string; to: string };
   if (options.period !== undefined) period = parsePeriod(options.period);
@@ -171,7 +202,7 @@ export async function gatherSnaData(
       throw new SvdError({
         kind: 'input',
         code: 'NOTHING_SELECTED',
-        message: `no record of ${area.name} is in the tier ${firstTier} of ${definitionSpec}`,
+        message: `no record of ${area.name}${only === undefined ? '' : ` from ${only.join(', ')}`} is in the tier ${firstTier} of ${definitionSpec}`,
         fix: 'check the area, ingest a force extract and classify it (svd classify --definition …)',
       });
     period = { from: span.first, to: span.last };
@@ -348,7 +379,9 @@ export async function gatherSnaData(
       }
     }
     const extras =
-      shapes === null ? null : await gatherSnaMap(ws, area, h.result, shapes, period, tallies);
+      shapes === null
+        ? null
+        : await gatherSnaMap(ws, area, h.result, shapes, period, tallies, only);
     const lsoas: LsoaOnMap[] = extras?.lsoas ?? [];
     where = {
       ...where,
@@ -491,67 +524,79 @@ export async function gatherSnaData(
   // Police beside health.
   let health: RawTable | null = null;
   let healthMethod: RawTable | null = null;
-  try {
-    const hv = keep(
-      'health-vs-police',
-      await analyseHealthVsPolice(
-        ws,
-        {
-          where: [
-            area.filter,
-            ...(sources.length > 0 ? [{ dimension: 'source', values: sources }] : []),
-          ],
-          from: period.from,
-          to: period.to,
-        },
-        {},
-        ctx,
-      ),
-    );
-    const compared = hv.byMonth.filter((m) => m.compared && m.police !== null && m.ae !== null);
-    if (compared.length > 0) {
-      health = {
-        id: 'health',
-        title: 'Police-recorded assaults with injury and A&E assault attendances by month',
-        rowHeader: 'Month',
-        rows: compared.map((m) => m.month),
-        columns: ['Police: assaults with injury', 'A&E: assault attendances'],
-        cells: compared.map((m) => [m.police!, m.ae!]),
-        sources: ['police', 'istv'],
-        note: `A&E data carry no location beyond the department: attendances are those of the emergency departments in ${area.name} (${hv.bySite.map((s) => s.name ?? s.site).join(', ')}), by the district each lies in; departments elsewhere, or whose area is not known, are left out. Police records and attendances are not added together.`,
-        unlikeColumns: true,
-      };
-      healthMethod = {
-        id: 'healthMethod',
-        title: 'By assault method',
-        rowHeader: 'Method',
-        rows: hv.byMethod.map((m) => m.method),
-        columns: ['Police', 'A&E'],
-        cells: hv.byMethod.map((m) => [m.police, m.ae]),
-        sources: ['police', 'istv'],
-        unlikeColumns: true,
-      };
-    }
-  } catch (error) {
-    if (!(error instanceof SvdError)) throw error;
+  if (only !== undefined && !only.some((s) => HEALTH_DATASETS.includes(s)))
     warnings.push({
       code: 'NO_HEALTH',
-      message: `no police beside health: ${error.message}`,
+      message: `no police beside health: ${NOT_AMONG_SOURCES}`,
       count: 1,
     });
-  }
+  else
+    try {
+      const hv = keep(
+        'health-vs-police',
+        await analyseHealthVsPolice(
+          ws,
+          {
+            where: [
+              area.filter,
+              ...(sources.length > 0 ? [{ dimension: 'source', values: sources }] : sourceFilter),
+            ],
+            from: period.from,
+            to: period.to,
+          },
+          {},
+          ctx,
+        ),
+      );
+      const compared = hv.byMonth.filter((m) => m.compared && m.police !== null && m.ae !== null);
+      if (compared.length > 0) {
+        health = {
+          id: 'health',
+          title: 'Police-recorded assaults with injury and A&E assault attendances by month',
+          rowHeader: 'Month',
+          rows: compared.map((m) => m.month),
+          columns: ['Police: assaults with injury', 'A&E: assault attendances'],
+          cells: compared.map((m) => [m.police!, m.ae!]),
+          sources: ['police', 'istv'],
+          note: `A&E data carry no location beyond the department: attendances are those of the emergency departments in ${area.name} (${hv.bySite.map((s) => s.name ?? s.site).join(', ')}), by the district each lies in; departments elsewhere, or whose area is not known, are left out. Police records and attendances are not added together.`,
+          unlikeColumns: true,
+        };
+        healthMethod = {
+          id: 'healthMethod',
+          title: 'By assault method',
+          rowHeader: 'Method',
+          rows: hv.byMethod.map((m) => m.method),
+          columns: ['Police', 'A&E'],
+          cells: hv.byMethod.map((m) => [m.police, m.ae]),
+          sources: ['police', 'istv'],
+          unlikeColumns: true,
+        };
+      }
+    } catch (error) {
+      if (!(error instanceof SvdError)) throw error;
+      warnings.push({
+        code: 'NO_HEALTH',
+        message: `no police beside health: ${error.message}`,
+        count: 1,
+      });
+    }
   stage('health');
 
   // Provenance and coverage.
-  const batches = (await listBatches(ws)).map((b) => ({
-    id: Number(b.batch_id),
-    kind: b.source_kind,
-    file: b.file_name,
-    sha256: b.sha256,
-    rows: Number(b.rows_stored),
-    synthetic: b.synthetic,
-  }));
-  const cov = await selectionCoverage(ws, { ...selection, where: [area.filter] });
+  const batches = (await listBatches(ws))
+    .filter((b) => {
+      const dataset = batchDataset(b.source_kind);
+      return only === undefined || dataset === null || only.includes(dataset);
+    })
+    .map((b) => ({
+      id: Number(b.batch_id),
+      kind: b.source_kind,
+      file: b.file_name,
+      sha256: b.sha256,
+      rows: Number(b.rows_stored),
+      synthetic: b.synthetic,
+    }));
+  const cov = await selectionCoverage(ws, { ...selection, where: [area.filter, ...sourceFilter] });
   const months = monthRange(period.from, period.to);
   const coverage = cov.units.map((u) => ({
     source: `${u.source} (${u.force})`,
@@ -571,9 +616,14 @@ export async function gatherSnaData(
     caveats.push(
       `Months not held are gaps, not zeros: ${formatRuns(missingMonths)}. Totals over them are not given.`,
     );
-  if (resolved.definition!.unavailableTiers.length > 0)
+  // Of the sources reported on only: a field held by another source makes no tier available here.
+  const unavailable =
+    only === undefined
+      ? resolved.definition!.unavailableTiers
+      : await unavailableTiers(ws, compileDefinition(resolvedDefinition.definition), only);
+  if (unavailable.length > 0)
     caveats.push(
-      `Tiers no record can be in (a field they need is never held): ${resolved.definition!.unavailableTiers.map((t) => t.tier).join(', ')}.`,
+      `Tiers no record can be in (a field they need is never held): ${unavailable.map((t) => t.tier).join(', ')}.`,
     );
   stage('provenance');
 

@@ -40,6 +40,8 @@ export async function gatherSnaMap(
   period: { from: string; to: string } | null,
   /** The location texts of the selected records, tallied by their LSOA (of the level mapped). */
   tallies: Map<string, Map<string, number>>,
+  /** The record sources the report may draw on (undefined: every source). */
+  sources?: readonly string[],
 ): Promise<SnaMapExtras> {
   const L = result.lsoas!;
   const level = L.level as 'lsoa11' | 'lsoa21';
@@ -59,11 +61,13 @@ export async function gatherSnaMap(
         WHERE i.location_text IS NOT NULL
           AND i.month BETWEEN CAST($from || '-01' AS DATE) AND CAST($to || '-01' AS DATE)
           AND p.${level}_code IN (SELECT unnest($codes))
+          ${sources === undefined ? '' : 'AND list_contains($sources, i.source)'}
         GROUP BY 1, 2`,
       {
         from: period.from,
         to: period.to,
         codes: listValue(without),
+        ...(sources === undefined ? {} : { sources: listValue([...sources]) }),
       },
     );
     for (const r of rows) {

@@ -27,7 +27,13 @@ import type { Commentary } from './readCommentary.js';
 import { partPeriod, WITHHELD_DETAILS } from './discloseSna.js';
 import { renderChart, resetChartIds, type ChartSpec } from './renderChart.js';
 import { LEVEL_WORDS } from './discloseSnaMap.js';
-import { SECTIONS, type DisclosedSna, type SectionId, type ShownTable } from './snaTypes.js';
+import {
+  NOT_AMONG_SOURCES,
+  SECTIONS,
+  type DisclosedSna,
+  type SectionId,
+  type ShownTable,
+} from './snaTypes.js';
 
 const SNA_STYLE = trusted(`
 nav.contents ol { padding-left: 6mm; }
@@ -127,9 +133,13 @@ export function renderTable(t: ShownTable, extra?: { header: string; values: str
     }`;
 }
 
-/** Why there is no police beside health: no A&E data, or none of a department in the area. */
+/**
+ * Why there is no police beside health: A&E data not among the sources reported on, none held,
+ * or none of a department in the area.
+ */
 function healthAbsent(d: DisclosedSna): string {
   const why = d.warnings.find((w) => w.code === 'NO_HEALTH')?.message;
+  if (why?.endsWith(NOT_AMONG_SOURCES) === true) return `${NOT_AMONG_SOURCES}.`;
   return why === undefined || !why.includes('no emergency department is known to lie in the area')
     ? 'No A&E (ISTV) data is held for the period.'
     : `${why.charAt(0).toUpperCase()}${why.slice(1)}.`;

@@ -63,6 +63,9 @@ export const SECTIONS: readonly { id: SectionId; title: string }[] = [
   { id: 'method', title: 'Appendix: method, parameters and provenance' },
 ];
 
+/** Why the police-beside-health section is absent when A&E data is not among the sources. */
+export const NOT_AMONG_SOURCES = 'A&E (ISTV) data is not among the sources of this assessment';
+
 export interface SnaBatch {
   id: number;
   kind: string;
