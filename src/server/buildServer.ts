@@ -28,6 +28,7 @@ import { SessionStore, type SessionSettings } from './sessions.js';
 import { registerSessionRoutes } from './routes/sessionRoutes.js';
 import type { OidcSignIn } from './signInProvider.js';
 import { registerAuditRoutes } from './routes/auditRoutes.js';
+import { registerAssessmentRoutes } from './routes/assessmentRoutes.js';
 import { ResponseCache } from './responseCache.js';
 import { StaticFiles } from './staticFiles.js';
 import { BUSY_RETRY_SECONDS, type WorkspacePool } from './workspacePool.js';
@@ -326,6 +327,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   );
   registerSessionRoutes(ctx);
   registerAuditRoutes(ctx);
+  registerAssessmentRoutes(ctx);
   registerDataRoutes(ctx);
   registerDefinitionRoutes(ctx);
   registerAnalysisRoutes(ctx);

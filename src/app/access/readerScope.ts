@@ -64,6 +64,10 @@ export interface ReaderScope {
   districts: string[] | null;
   /** The smallest count the assessment shows (the largest minimum of the aggregate grants). */
   assessmentMinimum: number;
+  /** The datasets the assessment draws on (any grant, aggregate or better): police-uk, force-extract, istv. */
+  assessmentSources: string[];
+  /** The districts every such grant covers (null: no limit); the assessment is of one of them. */
+  assessmentDistricts: string[] | null;
   view: SessionView;
   /** The ISTV (A&E) data at pseudonymised-record level or better (the live health comparison). */
   healthLive: boolean;
@@ -173,6 +177,20 @@ export function scopeOf(
   }
   const health = levelOf('istv');
   const healthLive = health !== undefined && health.level !== null && LEVEL_RANK[health.level] >= 2;
+  const assessed = datasets.filter(
+    (d) =>
+      d.grant !== null &&
+      (d.dataset === 'istv' || Object.values(INCIDENT_SOURCE_DATASETS).includes(d.dataset)),
+  );
+  let assessmentDistricts: string[] | null = null;
+  for (const d of assessed) {
+    const geography = d.grant!.geography;
+    if (geography === null) continue;
+    assessmentDistricts =
+      assessmentDistricts === null
+        ? geography.filter((c) => DISTRICT_CODE.test(c))
+        : assessmentDistricts.filter((c) => geography.includes(c));
+  }
   const minima = datasets
     .filter((d) => d.grant !== null)
     .map((d) => d.grant!.min_cell_size ?? DEFAULT_PUBLIC_MINIMUM);
@@ -182,7 +200,7 @@ export function scopeOf(
       ? 'audit'
       : recordSources.length > 0 && (districts === null || districts.length > 0)
         ? 'live'
-        : aggregateSources.length > 0
+        : assessed.length > 0
           ? 'assessment'
           : 'none';
   const key = JSON.stringify([
@@ -193,6 +211,8 @@ export function scopeOf(
     districts,
     assessmentMinimum,
     healthLive,
+    assessed.map((d) => d.dataset),
+    assessmentDistricts,
   ]);
   return {
     organisation: reader.organisation,
@@ -203,6 +223,8 @@ export function scopeOf(
     aggregateSources,
     districts: districts === null ? null : [...districts].sort(),
     assessmentMinimum,
+    assessmentSources: assessed.map((d) => d.dataset),
+    assessmentDistricts: assessmentDistricts === null ? null : [...assessmentDistricts].sort(),
     view,
     healthLive,
     grants,
