@@ -30,6 +30,12 @@ import {
   type Person,
 } from '../helpers/partnership.js';
 import { tempDir } from '../helpers/temp.js';
+import { determinedWithheld } from '../helpers/withheldRecovery.js';
+import type { DisclosedFigure } from '../../src/disclosure/index.js';
+import { storeAgreement } from '../../src/access/agreements.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { AGREEMENT_FILE } from '../helpers/partnership.js';
 
 const dir = tempDir('svd-access-server-');
 const DEF = 'thames-valley-vru';
@@ -306,6 +312,158 @@ describe('what each reader sees', () => {
     expect(all.length).toBeGreaterThan(0);
     for (const b of all) expect(b.file_path).not.toContain('/');
     expect((await get(app, '/api/batches', health)).statusCode).toBe(403);
+  });
+});
+
+describe('across organisations (IDOR)', () => {
+  it('records whole for Oxford: a record of Oxford is explained, one elsewhere refused; another organisation’s batch messages refused', async () => {
+    // The city's second agreement: records whole, Oxford only (the most permissive is taken).
+    const file = path.join(dir, 'oxford-records.yaml');
+    writeFileSync(
+      file,
+      readFileSync(AGREEMENT_FILE, 'utf8')
+        .replace('id: oxford-violence-sharing', 'id: oxford-records')
+        .replace('level: pseudonymised-record', 'level: record')
+        .replace(/fields_withheld: .*\n/, 'fields_withheld: []\n'),
+    );
+    await pool.write((ws) => storeAgreement(ws, file, clock));
+    const s = await signIn('cityAnalyst');
+    expect(s.answer.grants.find((g) => g.dataset === 'force-extract')).toMatchObject({
+      level: 'record',
+      agreement: 'oxford-records',
+    });
+    const rows = (
+      await get(local, `/api/counts?by=district_code,source&where=source%3Dforce-extract`)
+    ).json() as { district_code: string | null; n: number }[];
+    expect(rows.some((r) => r.district_code === OXFORD)).toBe(true);
+    // A record of Oxford, and one of another district, by their ids in the whole workspace.
+    const ids = await pool.read((ws) =>
+      ws.db.all<{ id: number; district: string }>(
+        `SELECT i.id, m.area_code AS district FROM incidents i
+           JOIN incident_places p ON p.incident_id = i.id
+           JOIN geo_memberships m ON m.lsoa_vintage = p.base_vintage AND m.lsoa_code = p.base_code
+                AND m.level = 'district' AND m.is_primary
+          WHERE i.source = 'force-extract' ORDER BY i.id`,
+      ),
+    );
+    const inside = ids.find((r) => r.district === OXFORD)!;
+    const outside = ids.find((r) => r.district !== OXFORD)!;
+    expect((await get(app, `/api/explain/${inside.id}?definition=${DEF}`, s)).statusCode).toBe(200);
+    const refused = await get(app, `/api/explain/${outside.id}?definition=${DEF}`, s);
+    expect(refused.statusCode).toBe(403);
+    // The same refusal for a record that does not exist: nothing tells the two apart.
+    const missing = await get(app, `/api/explain/99999999?definition=${DEF}`, s);
+    expect(missing.statusCode).toBe(403);
+    expect((missing.json() as ErrorAnswer).error.message.replace(/\d+/g, 'N')).toBe(
+      (refused.json() as ErrorAnswer).error.message.replace(/\d+/g, 'N'),
+    );
+    // The A&E batch is the trust's: its messages (which quote rows) are refused to the city.
+    const istv = await pool.read((ws) =>
+      ws.db.value<number>(`SELECT min(batch_id) FROM batches WHERE source_kind LIKE 'istv%'`),
+    );
+    const messages = await get(app, `/api/batches/${istv}/messages`, s);
+    expect(messages.statusCode).toBe(403);
+    // The records list is Oxford's only.
+    const records = (await get(app, `/api/records?definition=${DEF}&limit=200`, s)).json() as {
+      id: number;
+    }[];
+    const oxfordIds = new Set(ids.filter((r) => r.district === OXFORD).map((r) => r.id));
+    expect(records.length).toBeGreaterThan(0);
+    for (const r of records) expect(oxfordIds.has(r.id)).toBe(true);
+    await pool.write((ws) => revokeAgreement(ws, 'oxford-records', 'test over', clock));
+  });
+});
+
+describe('a member (below analyst): every answer', () => {
+  it('is refused, holds no count, or is the assessment: no count 1–4, none recoverable from the margins', async () => {
+    const s = await signIn('cityMember');
+    const minimum = 5;
+    const noCounts = new Set([
+      'GET /api/health',
+      'GET /api/openapi.json',
+      'GET /api/session',
+      'GET /api/definitions',
+      'GET /api/definitions/:spec',
+      'GET /api/boundaries',
+      'GET /api/strategy',
+      'GET /api/actions',
+      'GET /auth/oidc/start',
+      'GET /auth/oidc/callback',
+    ]);
+    const routes = (app as unknown as { registeredRoutes: string[] }).registeredRoutes.filter((r) =>
+      r.startsWith('GET '),
+    );
+    // Each route asked with the parameters it requires (from the API's own description).
+    const doc = (await get(app, '/api/openapi.json')).json() as {
+      paths: Record<
+        string,
+        Record<string, { parameters?: { name: string; required?: boolean }[] }>
+      >;
+    };
+    const VALUES: Record<string, string> = { definition: DEF, by: 'month', id: '1', spec: DEF };
+    let assessed = 0;
+    for (const route of routes) {
+      const url = route.slice(4);
+      const described = doc.paths[url.replace(/:([A-Za-z]+)/g, '{$1}')]?.['get'];
+      const required = (described?.parameters ?? []).filter((p) => p.required === true);
+      const filled = url.replace(/:([A-Za-z]+)/g, (_, name: string) => VALUES[name]!);
+      const query = required
+        .filter((p) => !url.includes(`:${p.name}`))
+        .map((p) => `${p.name}=${VALUES[p.name]}`)
+        .join('&');
+      const res = await get(app, query === '' ? filled : `${filled}?${query}`, s);
+      expect([200, 403], `${route}: ${res.statusCode} ${res.body.slice(0, 200)}`).toContain(
+        res.statusCode,
+      );
+      if (res.statusCode === 403) continue;
+      if (noCounts.has(route)) continue;
+      expect(route, `${route} answered ${res.statusCode}`).toBe('GET /api/assessment');
+      expect(res.statusCode).toBe(200);
+      const json = /<script type="application\/json" id="sna-data">([\s\S]*?)<\/script>/.exec(
+        res.body,
+      );
+      expect(json).not.toBeNull();
+      const data = JSON.parse(json![1]!) as {
+        tables: Record<
+          string,
+          {
+            cells: (number | null)[][];
+            rowTotals?: (number | null)[];
+            columnTotals: (number | null)[];
+            total?: number | null;
+          } | null
+        >;
+      };
+      // Real tables, with figures shown and withheld: the checks below have something to check.
+      const shown = Object.values(data.tables).filter((t) => t !== null);
+      expect(shown.length).toBeGreaterThan(3);
+      expect(shown.flatMap((t) => t!.cells.flat()).some((v) => v === null)).toBe(true);
+      expect(shown.flatMap((t) => t!.cells.flat()).some((v) => v !== null && v >= minimum)).toBe(
+        true,
+      );
+      const fig = (v: number | null): DisclosedFigure =>
+        v === null
+          ? { value: null, suppressed: 'primary', rounded: false }
+          : { value: v, suppressed: false, rounded: false };
+      for (const [id, t] of Object.entries(data.tables)) {
+        if (t === null) continue;
+        const all = [...t.cells.flat(), ...(t.rowTotals ?? []), ...t.columnTotals, t.total ?? null];
+        for (const v of all)
+          if (v !== null) expect(v >= minimum || v === 0, `${id}: ${v}`).toBe(true);
+        if (t.rowTotals !== undefined && t.total !== undefined)
+          expect(
+            determinedWithheld({
+              cells: t.cells.map((r) => r.map(fig)),
+              rowTotals: t.rowTotals.map(fig),
+              columnTotals: t.columnTotals.map(fig),
+              total: fig(t.total),
+            }),
+            id,
+          ).toEqual([]);
+      }
+      assessed++;
+    }
+    expect(assessed).toBe(1);
   });
 });
 
