@@ -29,6 +29,7 @@ import { registerSessionRoutes } from './routes/sessionRoutes.js';
 import type { OidcSignIn } from './signInProvider.js';
 import { registerAuditRoutes } from './routes/auditRoutes.js';
 import { registerAssessmentRoutes } from './routes/assessmentRoutes.js';
+import { registerAdminRoutes } from './routes/adminRoutes.js';
 import { ResponseCache } from './responseCache.js';
 import { StaticFiles } from './staticFiles.js';
 import { BUSY_RETRY_SECONDS, type WorkspacePool } from './workspacePool.js';
@@ -65,6 +66,8 @@ export interface ServerOptions {
    * everything to whoever reaches the (loopback) port.
    */
   signIn?: SignInOptions;
+  /** Uploads from the browser (default: when the pool is writable). */
+  uploads?: boolean;
   /** Addresses of reverse proxies whose X-Forwarded-For is believed (default: none). */
   trustProxy?: readonly string[];
   /** Serve HTTPS with this certificate and key (PEM). */
@@ -208,6 +211,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     reporter,
     maxUploadBytes,
+    uploadsAllowed: options.uploads ?? options.pool.writable,
     access: localAccess(allowedHosts),
     gate,
     sessions,
@@ -311,7 +315,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         status: 'ok',
         software: SOFTWARE_VERSION,
         workspace: path.basename(options.pool.path),
-        writable: options.pool.writable,
+        writable: options.uploads ?? options.pool.writable,
         incidents,
       };
     },
@@ -328,6 +332,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerSessionRoutes(ctx);
   registerAuditRoutes(ctx);
   registerAssessmentRoutes(ctx);
+  registerAdminRoutes(ctx);
   registerDataRoutes(ctx);
   registerDefinitionRoutes(ctx);
   registerAnalysisRoutes(ctx);

@@ -22,6 +22,8 @@ export interface RouteContext {
   dashboard: DashboardContext;
   reporter: Reporter;
   maxUploadBytes: number;
+  /** People may add files from the browser (`--allow-upload`). */
+  uploadsAllowed: boolean;
   /** How the dashboard may be reached, as `/api/meta` says it. */
   access: DashboardAccess;
   /** Who is asking and what they may have: every route passes through it. */

@@ -48,7 +48,8 @@ export async function serveWorkspace(options: ServeOptions): Promise<RunningServ
   const allowedHosts = options.allowedHosts ?? [];
   allowedHosts.forEach(parseAllowedHost);
   const pool = await WorkspacePool.open(options.db, {
-    writable: options.allowUpload,
+    // With sign-in, administrators change users and agreements from the dashboard (a write).
+    writable: options.allowUpload || options.signIn !== undefined,
     reporter: options.reporter,
   });
   try {
@@ -69,6 +70,7 @@ export async function serveWorkspace(options: ServeOptions): Promise<RunningServ
     const app = await buildServer({
       pool,
       maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+      uploads: options.allowUpload,
       reporter: options.reporter,
       cwd: options.cwd,
       host: options.host,

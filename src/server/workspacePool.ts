@@ -17,6 +17,16 @@ import { MIGRATIONS } from '../store/migrations/index.js';
 import { openWorkspace, type Workspace } from '../store/openWorkspace.js';
 import { refreshDerivedDataWhenAreasHeld } from '../app/deriveData.js';
 
+/** The refusal of a write (an upload) by a dashboard that serves the workspace read-only. */
+export function uploadsOff(): SvdError {
+  return new SvdError({
+    kind: 'usage',
+    code: 'READ_ONLY',
+    message: 'this dashboard serves the workspace read-only; uploads are turned off',
+    fix: 'start it with `svd serve --allow-upload` to let people add files from the browser',
+  });
+}
+
 /** Seconds a client is told to wait (Retry-After) while an upload holds the workspace. */
 export const BUSY_RETRY_SECONDS = 2;
 
@@ -141,13 +151,7 @@ export class WorkspacePool {
    * the read-only instance, writes, reopens it read-only. Refused unless uploads are allowed.
    */
   async write<T>(fn: (ws: Workspace) => Promise<T>): Promise<T> {
-    if (!this.writable)
-      throw new SvdError({
-        kind: 'usage',
-        code: 'READ_ONLY',
-        message: 'this dashboard serves the workspace read-only; uploads are turned off',
-        fix: 'start it with `svd serve --allow-upload` to let people add files from the browser',
-      });
+    if (!this.writable) throw uploadsOff();
     if (this.writing !== null) throw busyError();
     let done!: () => void;
     this.writing = new Promise<void>((resolve) => (done = resolve));

@@ -145,7 +145,7 @@ export async function runServer(
       ? `${access.label.replace(/^Local/, 'local')}, no sign-in`
       : `sign-in required (${options.access!.methods!.join(', ')}; sessions end after ${signIn.sessions.idleMinutes} idle minutes, ${signIn.sessions.absoluteHours} hours at most${signIn.sessions.secureCookie ? '' : '; cookies not marked Secure: plain HTTP on loopback'})`;
   ctx.print(
-    `svd dashboard: ${server.url}  (workspace ${options.db}${server.pool.writable ? ', uploads allowed' : ', read-only'}; ${mode}; Ctrl-C to stop)`,
+    `svd dashboard: ${server.url}  (workspace ${options.db}${options.allowUpload ? ', uploads allowed' : ', read-only'}; ${mode}; Ctrl-C to stop)`,
   );
   const stop = (): void => {
     void server.close().then(() => process.exit(0));

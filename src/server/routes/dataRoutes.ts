@@ -40,6 +40,7 @@ import type {
   UploadAnswer,
 } from '../../api/index.js';
 import { queryObject, type RouteContext } from '../routeContext.js';
+import { uploadsOff } from '../workspacePool.js';
 import { actorOf, holdWhere, notPermitted } from '../accessGate.js';
 import { FILTER_PROPERTIES, filtersOf, type FilterQuery } from './filterSchema.js';
 
@@ -272,9 +273,8 @@ export function registerDataRoutes(ctx: RouteContext): void {
         maxErrors?: number;
       };
       const kind = parseUploadKind(q.kind);
-      if (!pool.writable)
-        // The same refusal pool.write gives, before the body is read.
-        await pool.write(async () => undefined);
+      // Before the body is read.
+      if (!ctx.uploadsAllowed) throw uploadsOff();
       return ctx.withUploadedFile(request, q.name, (file) =>
         pool.write((ws) =>
           audited(

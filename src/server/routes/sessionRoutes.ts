@@ -72,7 +72,7 @@ export function registerSessionRoutes(ctx: RouteContext): void {
       view: scope.view,
       grants: scope.grants,
       canUpload:
-        pool.writable &&
+        ctx.uploadsAllowed &&
         scope.view === 'live' &&
         ['partnership-admin', 'data-governance-lead', 'analyst'].includes(user.role),
     };
