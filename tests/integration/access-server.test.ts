@@ -467,6 +467,87 @@ describe('a member (below analyst): every answer', () => {
   });
 });
 
+describe('administration from the dashboard', () => {
+  it('is for partnership administrators; disabling a user ends their sessions at once, and is audited', async () => {
+    const analyst = await signIn('policeAnalyst');
+    expect((await get(app, '/api/admin', analyst)).statusCode).toBe(403);
+    const admin = await signIn('admin');
+    const listing = (await get(app, '/api/admin', admin)).json() as {
+      users: { id: string; email: string; role: string }[];
+      organisations: { id: string }[];
+    };
+    expect(listing.organisations.map((o) => o.id).sort()).toEqual(['ouh', 'oxford-city', 'tvp']);
+    expect(JSON.stringify(listing)).not.toMatch(/scrypt|totp_secret|password_hash/);
+    const target = listing.users.find((u) => u.email === PEOPLE.healthAnalyst.email)!;
+    const victim = await signIn('healthAnalyst');
+    const post = (url: string, payload: object, s: Signed = admin) =>
+      app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie: s.cookie, 'x-csrf-token': s.csrf },
+        payload,
+      });
+    // Without the token: refused, nothing changed.
+    const noToken = await app.inject({
+      method: 'POST',
+      url: `/api/admin/users/${target.id}/status`,
+      headers: { cookie: admin.cookie },
+      payload: { status: 'disabled' },
+    });
+    expect(noToken.statusCode).toBe(403);
+    expect((await get(app, '/api/session', victim)).json()).toMatchObject({ signedIn: true });
+    const disabled = await post(`/api/admin/users/${target.id}/status`, { status: 'disabled' });
+    expect(disabled.statusCode, disabled.body).toBe(200);
+    expect((await get(app, '/api/session', victim)).json()).toMatchObject({ signedIn: false });
+    // A disabled account cannot sign in again.
+    later(31);
+    const again = await app.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: {
+        email: PEOPLE.healthAnalyst.email,
+        password: PASSWORD,
+        code: codeAt(partnership.secrets.healthAnalyst, now),
+      },
+    });
+    expect(again.statusCode).toBe(401);
+    expect(
+      (await post(`/api/admin/users/${target.id}/status`, { status: 'active' })).statusCode,
+    ).toBe(200);
+    // The last administrator keeps the role.
+    const me = listing.users.find((u) => u.email === PEOPLE.admin.email)!;
+    const demote = await post(`/api/admin/users/${me.id}/role`, { role: 'analyst' });
+    expect(demote.statusCode).toBe(400);
+    expect((demote.json() as ErrorAnswer).error.code).toBe('ACCESS_LAST_ADMIN');
+    const auditor = await signIn('auditor');
+    const log = (await get(app, '/api/audit?limit=1000', auditor)).json() as AuditAnswer;
+    const change = log.entries.find((e) => e.action === 'user-disable');
+    expect(change?.actor).toMatchObject({ name: PEOPLE.admin.email, role: 'partnership-admin' });
+    expect(change?.target).toBe(target.id);
+  });
+});
+
+describe('rate limits', () => {
+  it('a signed-in user is held after 600 requests a minute: 429 with Retry-After', async () => {
+    const s = await signIn('auditor');
+    // A fresh window: the sign-in itself is not this user's request.
+    later(61);
+    let last = 0;
+    for (let i = 0; i < 601; i++) {
+      const res = await get(app, '/api/session', s);
+      last = res.statusCode;
+      if (last === 429) {
+        expect(i).toBe(600);
+        expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+        break;
+      }
+    }
+    expect(last).toBe(429);
+    later(61);
+    expect((await get(app, '/api/session', s)).statusCode).toBe(200);
+  });
+});
+
 describe('sessions end', () => {
   it('after the idle time', async () => {
     const s = await signIn('policeAnalyst');
