@@ -128,6 +128,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     bind: options.host ?? '127.0.0.1',
     allowedHosts,
     port: () => listeningPort(app) ?? options.port ?? 80,
+    tls: options.tls !== undefined,
   });
   app.addHook('onRequest', async (request) => guardRequest(request));
 

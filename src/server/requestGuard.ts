@@ -33,6 +33,8 @@ export interface RequestGuardOptions {
   allowedHosts: readonly string[];
   /** The port the server answers on, asked at each request. */
   port: () => number;
+  /** Served over TLS: its own origins are https. */
+  tls?: boolean;
 }
 
 export interface GuardedRequest {
@@ -108,7 +110,7 @@ export function requestGuard(options: RequestGuardOptions): (request: GuardedReq
     ...names.own.map((name) => ({
       name,
       port: options.port(),
-      schemes: ['http:'] as const,
+      schemes: options.tls === true ? (['https:'] as const) : (['http:'] as const),
     })),
     ...names.given,
   ];
@@ -119,7 +121,8 @@ export function requestGuard(options: RequestGuardOptions): (request: GuardedReq
         (h.port === 'any' || h.port === port) &&
         (scheme === undefined || h.schemes.includes(scheme)),
     );
-  const ownOrigin = (): string => `http://${names.own[0]!}:${options.port()}`;
+  const ownOrigin = (): string =>
+    `${options.tls === true ? 'https' : 'http'}://${names.own[0]!}:${options.port()}`;
 
   return function guardRequest(request: GuardedRequest): void {
     const host = header(request, 'host');

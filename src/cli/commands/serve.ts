@@ -3,7 +3,7 @@ import { usageError } from '../../core/errors.js';
 import { resolveDbPath } from '../../store/resolveDbPath.js';
 import { serveWorkspace, type RunningServer } from '../../server/serveWorkspace.js';
 import { checkBindAddress, localAccess } from '../../server/localAccess.js';
-import { parseAllowedHost } from '../../server/requestGuard.js';
+import { isLoopbackAddress, parseAllowedHost } from '../../server/requestGuard.js';
 import { commandContext, type CommandContext, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { commandClock } from '../clock.js';
@@ -229,6 +229,17 @@ Examples:
     .action(async (options: ServeOptions) => {
       const ctx = commandContext(io, options);
       const access = readServeAccess(options);
+      if (
+        access.methods !== null &&
+        !isLoopbackAddress(options.host) &&
+        access.publicUrl === null &&
+        (options.allowedHost ?? []).length === 0
+      )
+        throw usageError(
+          'NAME_REQUIRED',
+          `--host ${options.host}: give the name people open the dashboard by, so that requests naming any other host are refused`,
+          'add --public-url https://svd.example.org (or --allowed-host svd.example.org)',
+        );
       checkServeOptions(
         options.host,
         options.allowedHost ?? [],
