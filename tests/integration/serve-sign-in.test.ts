@@ -7,7 +7,7 @@
  *   account signs in, the session cookie is `__Host-svd_session`, Secure, HttpOnly and
  *   SameSite=Strict, a signed-in request is answered and an anonymous one refused 401.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync } from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
@@ -21,7 +21,7 @@ import {
   PEOPLE,
   type Partnership,
 } from '../helpers/partnership.js';
-import { REPO } from '../helpers/paths.js';
+import { startServe, type ServeProcess } from '../helpers/serveProcess.js';
 import { tempDir } from '../helpers/temp.js';
 import { systemClock } from '../../src/core/clock.js';
 
@@ -95,18 +95,10 @@ describe('refused before anything is opened', () => {
 });
 
 describe('with TLS and local accounts', () => {
-  let server: ChildProcess | undefined;
-  let printed = '';
+  let server: ServeProcess | undefined;
   let port = 0;
 
-  afterAll(async () => {
-    const proc = server;
-    if (proc === undefined || proc.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      proc.on('exit', () => resolve());
-      proc.kill('SIGTERM');
-    });
-  });
+  afterAll(async () => server?.stop());
 
   function request(
     method: string,
@@ -147,35 +139,12 @@ describe('with TLS and local accounts', () => {
   }
 
   it('answers HTTPS; a local account signs in with a Secure __Host- cookie', async () => {
-    const proc = spawn(
-      process.execPath,
-      [
-        path.join(REPO, 'bin', 'svd.js'),
-        'serve',
-        '--db',
-        db,
-        '--port',
-        '0',
-        '--sign-in',
-        'local',
-        '--tls-cert',
-        cert,
-        '--tls-key',
-        key,
-      ],
-      { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SVD_DB: '' } },
+    server = await startServe(
+      ['--db', db, '--port', '0', '--sign-in', 'local', '--tls-cert', cert, '--tls-key', key],
+      { cwd: dir },
     );
-    server = proc;
-    let errors = '';
-    port = await new Promise<number>((resolve, reject) => {
-      proc.stdout!.on('data', (chunk: Buffer) => {
-        printed += chunk.toString();
-        const found = /svd dashboard: https:\/\/127\.0\.0\.1:(\d+)\//.exec(printed)?.[1];
-        if (found !== undefined) resolve(Number(found));
-      });
-      proc.stderr!.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-      proc.on('exit', (code) => reject(new Error(`svd serve exited (${code}): ${errors}`)));
-    });
+    port = server.port;
+    const printed = server.output.stdout;
     expect(printed).toContain('sign-in required (local');
     const anonymous = await request('GET', '/api/overview');
     expect(anonymous.status).toBe(401);

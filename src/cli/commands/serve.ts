@@ -7,19 +7,15 @@ import { isLoopbackAddress, parseAllowedHost } from '../../server/requestGuard.j
 import { commandContext, type CommandContext, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { commandClock } from '../clock.js';
-import { readServeAccess, type ServeAccess } from '../../server/signInSettings.js';
+import {
+  readServeAccess,
+  type ServeAccess,
+  type ServeAccessOptions,
+} from '../../server/signInSettings.js';
 import type { SignInOptions } from '../../server/buildServer.js';
 import { OidcRelyingParty, readOidcSettings } from '../../access/oidc.js';
 
-interface ServeOptions extends CommonOptions {
-  host: string;
-  signIn?: string;
-  tlsCert?: string;
-  tlsKey?: string;
-  publicUrl?: string;
-  trustProxy?: string;
-  sessionIdleMinutes?: string;
-  sessionHours?: string;
+interface ServeOptions extends CommonOptions, ServeAccessOptions {
   allowedHost?: string[];
   port: string;
   allowUpload?: boolean;

@@ -10,7 +10,9 @@
 import { listAgreements, revokeAgreement } from '../../access/agreements.js';
 import { listOrganisations } from '../../access/organisations.js';
 import { findUser, listUsers, setUserRole, setUserStatus, ROLES } from '../../access/users.js';
-import { audited } from '../../app/audited.js';
+import type { FastifyRequest } from 'fastify';
+import { audited, type AuditOutcome } from '../../app/audited.js';
+import type { Workspace } from '../../store/openWorkspace.js';
 import { actorOf } from '../accessGate.js';
 import { queryObject, type RouteContext } from '../routeContext.js';
 
@@ -49,6 +51,36 @@ export function registerAdminRoutes(ctx: RouteContext): void {
       })),
   );
 
+  /** A change to one user, as its command makes it and records it; their sessions end at once. */
+  const changeUser = <T extends { user: { id: string } }>(
+    request: FastifyRequest,
+    action: string,
+    detail: Record<string, unknown>,
+    change: (ws: Workspace, id: string) => Promise<T>,
+    describe: (result: T) => AuditOutcome,
+  ): Promise<T> => {
+    const id = (request.params as { id: string }).id;
+    return pool
+      .write(async (ws) => {
+        const target = (await findUser(ws, id))?.id ?? null;
+        return audited(
+          ws,
+          {
+            actor: actorOf(ctx.gate.known(request)),
+            action,
+            attempt: { target, detail },
+            clock: ctx.clock,
+          },
+          () => change(ws, id),
+          describe,
+        );
+      })
+      .then((result) => {
+        ctx.sessions?.dropUser(result.user.id);
+        return result;
+      });
+  };
+
   ctx.route(
     {
       method: 'POST',
@@ -62,24 +94,14 @@ export function registerAdminRoutes(ctx: RouteContext): void {
       },
     },
     async (request) => {
-      const id = (request.params as { id: string }).id;
       const status = (request.body as { status: 'active' | 'disabled' }).status;
-      const result = await pool.write(async (ws) => {
-        const target = (await findUser(ws, id))?.id ?? null;
-        return audited(
-          ws,
-          {
-            actor: actorOf(ctx.gate.known(request)),
-            action: status === 'disabled' ? 'user-disable' : 'user-enable',
-            attempt: { target },
-            clock: ctx.clock,
-          },
-          () => setUserStatus(ws, id, status),
-          (r) => ({ target: r.user.id, unchanged: !r.changed, detail: { status } }),
-        );
-      });
-      ctx.sessions?.dropUser(result.user.id);
-      return result;
+      return changeUser(
+        request,
+        status === 'disabled' ? 'user-disable' : 'user-enable',
+        {},
+        (ws, id) => setUserStatus(ws, id, status),
+        (r) => ({ target: r.user.id, unchanged: !r.changed, detail: { status } }),
+      );
     },
   );
 
@@ -93,28 +115,18 @@ export function registerAdminRoutes(ctx: RouteContext): void {
       body: { ...queryObject({ role: { type: 'string', enum: [...ROLES] } }, ['role']) },
     },
     async (request) => {
-      const id = (request.params as { id: string }).id;
       const role = (request.body as { role: string }).role;
-      const result = await pool.write(async (ws) => {
-        const target = (await findUser(ws, id))?.id ?? null;
-        return audited(
-          ws,
-          {
-            actor: actorOf(ctx.gate.known(request)),
-            action: 'role-change',
-            attempt: { target, detail: { role } },
-            clock: ctx.clock,
-          },
-          () => setUserRole(ws, id, role),
-          (r) => ({
-            target: r.user.id,
-            unchanged: r.previous === r.user.role,
-            detail: { from: r.previous, to: r.user.role },
-          }),
-        );
-      });
-      ctx.sessions?.dropUser(result.user.id);
-      return result;
+      return changeUser(
+        request,
+        'role-change',
+        { role },
+        (ws, id) => setUserRole(ws, id, role),
+        (r) => ({
+          target: r.user.id,
+          unchanged: r.previous === r.user.role,
+          detail: { from: r.previous, to: r.user.role },
+        }),
+      );
     },
   );
 
