@@ -160,7 +160,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   app.addHook('onSend', async (request, reply, payload) => {
     const route = request.routeOptions.url;
-    if (route !== undefined && auditedRoutes.has(route))
+    // With sign-in, a refusal of a signed-in reader is recorded by the error handler (as
+    // read-refused), and a request without a session is not recorded: nothing was read.
+    const refusal = gate.signInRequired && [401, 403, 429].includes(reply.statusCode);
+    if (route !== undefined && auditedRoutes.has(route) && !refusal)
       // Before the answer leaves: an answer that cannot be recorded is not given (500).
       appendAuditFile(
         auditFile,

@@ -416,6 +416,17 @@ describe('a member (below analyst): every answer', () => {
         res.statusCode,
       );
       if (res.statusCode === 403) continue;
+      if (route === 'GET /api/definitions') {
+        // The definitions, without how many records each classified in the whole workspace.
+        const stored = (
+          res.json() as { workspace: { in_tiers: unknown; records_classified: unknown }[] }
+        ).workspace;
+        expect(stored.length).toBeGreaterThan(0);
+        for (const d of stored) {
+          expect(d.in_tiers).toBeNull();
+          expect(d.records_classified).toBeNull();
+        }
+      }
       if (noCounts.has(route)) continue;
       expect(route, `${route} answered ${res.statusCode}`).toBe('GET /api/assessment');
       expect(res.statusCode).toBe(200);

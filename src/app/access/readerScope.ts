@@ -248,3 +248,11 @@ export async function recordPlace(
     { id },
   );
 }
+
+/** Whether the reader reads every record of the workspace (all incident sources, every district). */
+export function readsWholeWorkspace(scope: ReaderScope): boolean {
+  return (
+    scope.districts === null &&
+    Object.keys(INCIDENT_SOURCE_DATASETS).every((s) => scope.recordSources.includes(s))
+  );
+}

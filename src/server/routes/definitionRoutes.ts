@@ -17,7 +17,7 @@ import type {
 } from '../../api/index.js';
 import { queryObject, type RouteContext } from '../routeContext.js';
 import { holdWhere, notPermitted } from '../accessGate.js';
-import { recordPlace } from '../../app/access/readerScope.js';
+import { readsWholeWorkspace, recordPlace } from '../../app/access/readerScope.js';
 import { FILTER_PROPERTIES, filtersOf, type FilterQuery } from './filterSchema.js';
 
 const DEFINITION_ID = FILTER_PROPERTIES['definition']!;
@@ -34,11 +34,19 @@ export function registerDefinitionRoutes(ctx: RouteContext): void {
       summary:
         'the shipped definitions and the versions stored in the workspace, as `svd definitions list --json`',
     },
-    () =>
-      pool.read(async (ws) => ({
-        shipped: listShippedDefinitions(),
-        workspace: await listStoredDefinitions(ws),
-      })),
+    (_q, request) =>
+      pool.read(async (ws) => {
+        const scope = ctx.scopeOf(request);
+        const stored = await listStoredDefinitions(ws);
+        return {
+          shipped: listShippedDefinitions(),
+          // How many records each classified counts the whole workspace: only for readers of all of it.
+          workspace:
+            scope === null || readsWholeWorkspace(scope)
+              ? stored
+              : stored.map((d) => ({ ...d, records_classified: null, in_tiers: null })),
+        };
+      }),
   );
 
   ctx.get<{ spec: string }>(

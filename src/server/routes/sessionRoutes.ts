@@ -93,6 +93,8 @@ export function registerSessionRoutes(ctx: RouteContext): void {
         message: 'this account is disabled',
         fix: 'ask a partnership administrator',
       });
+    // A new identifier at every sign-in; one the browser brought is dropped (no fixation).
+    sessions.drop(readCookie(reply.request.headers.cookie, sessions.cookieName));
     const { id, session } = sessions.create(user.id, method, ctx.clock.now().getTime());
     void reply.header('Set-Cookie', sessions.cookie(id));
     ctx.audit({
