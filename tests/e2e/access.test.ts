@@ -484,17 +484,19 @@ describe.runIf(run)('three organisations sign in through the OpenID provider', (
     await settled(page);
     const cookie = (await context.cookies(origin)).find((c) => c.name === 'svd_session');
     expect(cookie).toBeDefined();
-    const withOld = async (): Promise<number> =>
-      (await fetch(`${origin}/api/meta`, { headers: { cookie: `svd_session=${cookie!.value}` } }))
+    const withOld = async (route: string): Promise<number> =>
+      (await fetch(`${origin}${route}`, { headers: { cookie: `svd_session=${cookie!.value}` } }))
         .status;
-    expect(await withOld()).toBe(200);
+    expect(await withOld('/api/meta')).toBe(200);
     await page.click('[data-testid=sign-out]');
     await page.locator('[data-testid=sign-in-oidc]').waitFor();
     expect(await page.locator('[data-testid=signed-in-user]').count()).toBe(0);
     // Signed out by choice: not told that the session "has ended".
     expect(await page.locator('[data-testid=session-ended]').count()).toBe(0);
     await page.screenshot({ path: path.join(SHOTS, 'signed-out.png'), fullPage: true });
-    expect(await withOld()).toBe(401);
+    // The data and the one document the dashboard links to (it offers no other download).
+    for (const route of ['/api/meta', `/api/overview?definition=${DEF}`, '/api/assessment'])
+      expect(await withOld(route), route).toBe(401);
     expect(await sessionOf(page)).toMatchObject({ signedIn: false });
     expect(v.errors).toEqual([]);
     await context.close();
