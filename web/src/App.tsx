@@ -15,6 +15,7 @@ import { DefinitionsPage } from './pages/DefinitionsPage';
 import { DataPage } from './pages/DataPage';
 import { ANALYSIS_PAGES, STRATEGY_PAGES } from './pages/pageList';
 import { AuditPage } from './pages/AuditPage';
+import { AdminPage } from './pages/AdminPage';
 import { WhatYouCanSeePage } from './pages/AccessPages';
 import type { PageEntry } from './pageProps';
 
@@ -29,18 +30,26 @@ const PAGES: PageEntry[] = [
 
 /**
  * The live pages for the one answered: every page in local mode; for a signed-in user, also what
- * they can see, and the audit log for partnership administrators.
+ * they can see, and the audit log and administration for partnership administrators.
  */
 function pagesFor(session: SignedIn | null): PageEntry[] {
   if (session === null) return PAGES;
   const extra: PageEntry[] = [];
   if (session.user.role === 'partnership-admin')
-    extra.push({
-      path: '/audit',
-      title: 'Audit',
-      filters: false,
-      render: (p) => <AuditPage page="/audit" params={p.params} />,
-    });
+    extra.push(
+      {
+        path: '/audit',
+        title: 'Audit',
+        filters: false,
+        render: (p) => <AuditPage page="/audit" params={p.params} />,
+      },
+      {
+        path: '/admin',
+        title: 'Administration',
+        filters: false,
+        render: () => <AdminPage self={session.user} />,
+      },
+    );
   extra.push({
     path: '/access',
     title: 'What you can see',

@@ -11,6 +11,7 @@ import { App } from './App';
 import { Header, SignedInUser } from './components/Header';
 import { ErrorBox, Loading } from './components/Status';
 import { AssessmentPage, NoDataPage, WhatYouCanSeePage } from './pages/AccessPages';
+import { AdminPage } from './pages/AdminPage';
 import { AuditPage } from './pages/AuditPage';
 import { holdSession, useSessionEnds, type SignedIn } from './session';
 import { SignInScreen, type SignInMethods } from './SignIn';
@@ -121,8 +122,25 @@ interface ViewPage {
   render: (params: URLSearchParams) => ReactNode;
 }
 
-/** The pages of a reader who is not given the live dashboard. */
+/**
+ * The pages of a reader who is not given the live dashboard; a partnership administrator also
+ * gets the audit log and administration, which the server gives them whatever data they may see.
+ */
 function viewPages(session: SignedIn): ViewPage[] {
+  const pages = readerPages(session);
+  if (session.user.role !== 'partnership-admin') return pages;
+  const admin: ViewPage[] = [
+    {
+      path: '/audit',
+      title: 'Audit',
+      render: (params) => <AuditPage page="/audit" params={params} />,
+    },
+    { path: '/admin', title: 'Administration', render: () => <AdminPage self={session.user} /> },
+  ];
+  return [...pages, ...admin.filter((a) => !pages.some((p) => p.title === a.title))];
+}
+
+function readerPages(session: SignedIn): ViewPage[] {
   const grants: ViewPage = {
     path: '/access',
     title: 'What you can see',
