@@ -12,7 +12,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ErrorAnswer, SessionAnswer } from '../../src/api/index.js';
+import type {
+  CoverageAnswer,
+  DashboardOverview,
+  ErrorAnswer,
+  SessionAnswer,
+} from '../../src/api/index.js';
 import type { AuditAnswer } from '../../src/api/session.js';
 import { revokeAgreement } from '../../src/access/agreements.js';
 import { setUserStatus } from '../../src/access/users.js';
@@ -260,11 +265,20 @@ describe('what each reader sees', () => {
   it('the police analyst (controller of the police records) sees what the whole workspace says', async () => {
     const s = await signIn('policeAnalyst');
     expect(s.answer.view).toBe('live');
-    for (const url of [`/api/overview?${q}`, `/api/trends?${q}&source=force-extract`]) {
-      const mine = await get(app, url, s);
-      expect(mine.statusCode, url).toBe(200);
-      expect(mine.json(), url).toEqual((await get(local, url)).json());
-    }
+    const trends = `/api/trends?${q}&source=force-extract`;
+    expect((await get(app, trends, s)).json()).toEqual((await get(local, trends)).json());
+    // The overview too, but for the coverage of the A&E data, which is the trust's.
+    const overview = `/api/overview?${q}`;
+    const mine = (await get(app, overview, s)).json() as DashboardOverview;
+    const whole = (await get(local, overview)).json() as DashboardOverview;
+    expect(mine).toEqual({
+      ...whole,
+      coverage: {
+        ...whole.coverage,
+        sources: whole.coverage.sources.filter((r) => r.source !== 'istv'),
+      },
+    });
+    expect(whole.coverage.sources.map((r) => r.source)).toContain('istv');
   });
 
   it('the city analyst sees Oxford only, as the whole workspace says for Oxford, and no single record', async () => {
@@ -273,7 +287,25 @@ describe('what each reader sees', () => {
     const mine = await get(app, `/api/overview?${q}&source=force-extract`, s);
     expect(mine.statusCode).toBe(200);
     const whole = await get(local, `/api/overview?${q}&source=force-extract&${oxford}`);
-    expect(mine.json()).toEqual(whole.json());
+    const { coverage, ...rest } = mine.json() as DashboardOverview;
+    const { coverage: _all, ...wholeRest } = whole.json() as DashboardOverview;
+    expect(rest).toEqual(wholeRest);
+    // The sources' coverage: the sources the city reads, their rows in Oxford only, month by month
+    // as the whole workspace counts them there.
+    expect(coverage.sources.map((r) => r.source).sort()).toEqual(['force-extract', 'police-uk']);
+    const byMonth = (
+      await get(local, `/api/counts?by=source,month&where=district_code%3D${OXFORD}`)
+    ).json() as { source: string; month: string; n: number }[];
+    for (const row of coverage.sources)
+      coverage.months.forEach((m, i) => {
+        if (row.months[i] !== null)
+          expect(row.months[i], `${row.source} ${m}`).toBe(
+            byMonth.find((r) => r.source === row.source && r.month === m)?.n ?? 0,
+          );
+      });
+    const grid = (await get(app, '/api/coverage', s)).json() as CoverageAnswer;
+    expect(grid.policeUk.cells).toEqual([]);
+    expect(grid.sources).toEqual(coverage);
     // The county would mix in other districts: refused, naming the one allowed.
     const county = await get(app, `/api/overview?${q}&area=csp:safer-oxfordshire`, s);
     expect(county.statusCode).toBe(403);

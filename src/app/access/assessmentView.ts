@@ -26,6 +26,8 @@ export interface AssessmentScope {
   minimum: number;
   /** The record sources the reader may see in aggregate (e.g. ['police-uk'] or ['force-extract','istv']); data of other sources must not enter any figure. */
   sources: readonly string[];
+  /** The protective marking on every page (e.g. OFFICIAL for a partner); none when not given. */
+  marking?: string;
 }
 
 function checkScope(scope: AssessmentScope): void {
@@ -141,6 +143,8 @@ export async function assessmentFor(
         // Health data: the NHS rule, or the reader's minimum when it is larger.
         healthMinimum: Math.max(HEALTH_MINIMUM, scope.minimum),
       },
+      // Disclosed as for the public, but given to a partner under an agreement, not published.
+      ...(scope.marking === undefined ? {} : { document: { marking: scope.marking } }),
     },
     context,
   );

@@ -200,7 +200,8 @@ export function scopeOf(
       ? 'audit'
       : recordSources.length > 0 && (districts === null || districts.length > 0)
         ? 'live'
-        : assessed.length > 0
+        : // The assessment is of police records (A&E beside them): A&E alone gives no view.
+          aggregateSources.length > 0
           ? 'assessment'
           : 'none';
   const key = JSON.stringify([

@@ -62,13 +62,19 @@ export function registerAssessmentRoutes(ctx: RouteContext): void {
         }
         const sources = scope?.assessmentSources ?? ['police-uk', 'force-extract', 'istv'];
         const minimum = scope?.assessmentMinimum ?? DEFAULT_PUBLIC_MINIMUM;
-        const key = `${pool.generation}|${area}|${[...sources].sort().join(',')}|${minimum}`;
+        const key = `${pool.generation}|${area}|${[...sources].sort().join(',')}|${minimum}|${scope === null ? 'local' : 'partner'}`;
         return cache.get(key, async () => {
           const held = await heldDatasets(ws);
           return (
             await assessmentFor(
               ws,
-              { area, minimum, sources: sources.filter((s) => held.includes(s)) },
+              {
+                area,
+                minimum,
+                sources: sources.filter((s) => held.includes(s)),
+                // Shared with a partner under an agreement: marked, not a published document.
+                ...(scope === null ? {} : { marking: 'OFFICIAL' }),
+              },
               { cwd: ctx.cwd, reporter: silentReporter, clock: ctx.clock },
             )
           ).html;

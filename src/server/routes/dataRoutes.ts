@@ -27,6 +27,7 @@ import {
 import path from 'node:path';
 import { datasetKindOf } from '../../access/agreementFile.js';
 import { INCIDENT_SOURCE_DATASETS, isDataKind } from '../../app/access/readerScope.js';
+import { holdPoliceUkCoverage, holdSourceCoverage } from '../../app/access/heldCoverage.js';
 // Each handler is typed with its answer as the web app reads it, so the two cannot drift apart.
 import type {
   AreaFeatureCollection,
@@ -89,8 +90,14 @@ export function registerDataRoutes(ctx: RouteContext): void {
         'serious violence by tier under the definition, monthly series, success measures, sources and their coverage and freshness',
       querystring: filters,
     },
-    (q): Promise<DashboardOverview> =>
-      pool.read((ws) => dashboardOverview(ws, filtersOf(q), ctx.dashboard)),
+    (q, request): Promise<DashboardOverview> =>
+      pool.read(async (ws) => {
+        const overview = await dashboardOverview(ws, filtersOf(q), ctx.dashboard);
+        const scope = ctx.scopeOf(request);
+        return scope === null
+          ? overview
+          : { ...overview, coverage: await holdSourceCoverage(ws, overview.coverage, scope) };
+      }),
   );
 
   ctx.get<{ by: string; where?: string[]; definition?: string }>(
@@ -189,11 +196,18 @@ export function registerDataRoutes(ctx: RouteContext): void {
         dataset: { type: 'string', enum: ['street', 'outcomes', 'stop-and-search'] },
       }),
     },
-    (q): Promise<CoverageAnswer> =>
-      pool.read(async (ws) => ({
-        policeUk: await getCoverage(ws, parseCoverageDataset(q.dataset ?? 'street')),
-        sources: await sourceCoverage(ws),
-      })),
+    (q, request): Promise<CoverageAnswer> =>
+      pool.read(async (ws) => {
+        const policeUk = await getCoverage(ws, parseCoverageDataset(q.dataset ?? 'street'));
+        const sources = await sourceCoverage(ws);
+        const scope = ctx.scopeOf(request);
+        return scope === null
+          ? { policeUk, sources }
+          : {
+              policeUk: holdPoliceUkCoverage(policeUk, scope),
+              sources: await holdSourceCoverage(ws, sources, scope),
+            };
+      }),
   );
 
   ctx.get(

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { PageProps } from '../pageProps';
-import { getJson } from '../api';
+import { ApiError, getJson } from '../api';
 import { Chart } from '../components/Chart';
 import { DataTable } from '../components/DataTable';
 import { Show } from '../components/Status';
@@ -28,6 +28,8 @@ const LAYERS: { value: Layer; label: string }[] = [
   { value: 'kde', label: 'Grid: density (KDE)' },
 ];
 
+const NO_POINTS: PointsAnswer = { points: [], total: 0, truncated: false };
+
 const isHotspotLayer = (l: Layer): l is HotspotLayer =>
   l === 'gistar' || l === 'classes' || l === 'kde';
 
@@ -40,9 +42,16 @@ export function MapPage({ filters, params, meta }: PageProps) {
     const [map, shapes, points] = await Promise.all([
       getJson<DashboardMap>('/api/map', query),
       getJson<AreaFeatureCollection>('/api/boundaries', area),
-      getJson<PointsAnswer>('/api/points', query),
+      // Map points are single records: a reader whose agreements give none whole is refused
+      // them, and sees the map without them.
+      getJson<PointsAnswer>('/api/points', query).catch((error: unknown) => {
+        if (error instanceof ApiError && error.status === 403) return error.body.message;
+        throw error;
+      }),
     ]);
-    return { map, shapes, points };
+    return typeof points === 'string'
+      ? { map, shapes, points: NO_POINTS, pointsRefused: points }
+      : { map, shapes, points, pointsRefused: null };
   });
   const cells = useApi(isHotspotLayer(layer) ? `cells|${query.toString()}` : null, () =>
     getJson<HotspotCellsAnswer>('/api/hotspots/cells', query),
@@ -84,7 +93,14 @@ export function MapPage({ filters, params, meta }: PageProps) {
                   {(c) => <HotspotMap cells={c} points={d.points} layer={layer} />}
                 </Show>
               ) : (
-                <MapBody map={d.map} shapes={d.shapes} points={d.points} measure={layer} />
+                <>
+                  <MapBody map={d.map} shapes={d.shapes} points={d.points} measure={layer} />
+                  {d.pointsRefused !== null && (
+                    <p className="note" data-testid="points-refused">
+                      Map points are not shown: {d.pointsRefused}.
+                    </p>
+                  )}
+                </>
               )
             }
           </Show>
