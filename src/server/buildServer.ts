@@ -23,6 +23,7 @@ import { requestGuard } from './requestGuard.js';
 import { openApiDocument, type RouteDoc } from './openApi.js';
 import { type RouteContext } from './routeContext.js';
 import { AccessGate, actorOf } from './accessGate.js';
+import { withholdLocationText, withholdsLocationText } from '../app/access/withheldFields.js';
 import { RateLimiter, RateLimited } from './rateLimit.js';
 import { SessionStore, type SessionSettings } from './sessions.js';
 import { registerSessionRoutes } from './routes/sessionRoutes.js';
@@ -248,7 +249,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
           // Readers with different grants are answered apart (their questions are held differently).
           const scope = principal?.kind === 'user' ? principal.scope.key : 'all';
           const key = `${options.pool.generation}|${scope}|${cacheKey(request)}`;
-          const body = await cache.get(key, () => handler(request.query as never, request));
+          const body = await cache.get(key, async () => {
+            const answer = await handler(request.query as never, request);
+            // A field the reader's agreements withhold is kept out of their answers too.
+            return principal?.kind === 'user' &&
+              withholdsLocationText(principal.scope.fieldsWithheld)
+              ? withholdLocationText(answer)
+              : answer;
+          });
           recordsBehindAnswer.set(request, recordsBehind(body));
           void reply.header('Cache-Control', 'no-cache');
           return body;

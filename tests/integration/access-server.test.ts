@@ -14,6 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   CoverageAnswer,
+  DashboardMap,
   DashboardOverview,
   ErrorAnswer,
   SessionAnswer,
@@ -314,6 +315,19 @@ describe('what each reader sees', () => {
     const counts = await get(app, '/api/counts?by=source', s);
     const wholeCounts = await get(local, `/api/counts?by=source&where=district_code%3D${OXFORD}`);
     expect(counts.json()).toEqual(wholeCounts.json());
+    // The location text, which the agreement withholds, is in none of the city's answers.
+    const mapUrl = `/api/map?${q}&source=force-extract&${oxford}`;
+    const theirs = (await get(app, mapUrl, s)).json() as DashboardMap;
+    const all = (await get(local, mapUrl)).json() as DashboardMap;
+    expect(Object.values(all.places).some((p) => p.street !== null)).toBe(true);
+    expect(Object.values(theirs.places).every((p) => p.street === null)).toBe(true);
+    expect(theirs.rows).toEqual(all.rows);
+    const hot = await get(app, `/api/hotspots?${q}&source=force-extract`, s);
+    expect(hot.statusCode).toBe(200);
+    expect(hot.body).not.toMatch(/"street":"/);
+    const hotspots = hot.json() as { result: { repeatLocations: { top: { label: unknown }[] } } };
+    expect(hotspots.result.repeatLocations.top.length).toBeGreaterThan(0);
+    for (const t of hotspots.result.repeatLocations.top) expect(t.label).toBeNull();
     // Pseudonymised records with fields withheld: single records are not shown.
     const explain = await get(app, `/api/explain/1?definition=${DEF}`, s);
     expect(explain.statusCode).toBe(403);

@@ -62,6 +62,8 @@ export interface ReaderScope {
   aggregateSources: string[];
   /** Districts the live answers are limited to (null: no limit). */
   districts: string[] | null;
+  /** Record fields any record-level grant withholds: kept out of the live answers too. */
+  fieldsWithheld: string[];
   /** The smallest count the assessment shows (the largest minimum of the aggregate grants). */
   assessmentMinimum: number;
   /** The datasets the assessment draws on (any grant, aggregate or better): police-uk, force-extract, istv. */
@@ -175,6 +177,13 @@ export function scopeOf(
     districts =
       districts === null ? [...geography] : districts.filter((c) => geography.includes(c));
   }
+  const fieldsWithheld = [
+    ...new Set(
+      recordSources.flatMap(
+        (source) => levelOf(INCIDENT_SOURCE_DATASETS[source]!)!.grant!.fields_withheld,
+      ),
+    ),
+  ].sort();
   const health = levelOf('istv');
   const healthLive = health !== undefined && health.level !== null && LEVEL_RANK[health.level] >= 2;
   const assessed = datasets.filter(
@@ -210,6 +219,7 @@ export function scopeOf(
     wholeRecordSources,
     aggregateSources,
     districts,
+    fieldsWithheld,
     assessmentMinimum,
     healthLive,
     assessed.map((d) => d.dataset),
@@ -223,6 +233,7 @@ export function scopeOf(
     wholeRecordSources,
     aggregateSources,
     districts: districts === null ? null : [...districts].sort(),
+    fieldsWithheld,
     assessmentMinimum,
     assessmentSources: assessed.map((d) => d.dataset),
     assessmentDistricts: assessmentDistricts === null ? null : [...assessmentDistricts].sort(),
