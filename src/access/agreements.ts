@@ -3,7 +3,8 @@
  * (docs/decisions/0073-sharing-agreements.md). An agreement is stored from its file; storing it
  * again with other terms adds a revision (the earlier ones are kept); a revocation ends it, every
  * revision, from its instant. `accessFor` says what a reader (an organisation and a role) may see
- * of a dataset at an instant. Nothing enforces the grant yet: that comes next, on every answer.
+ * of a dataset at an instant; `svd serve --sign-in` enforces it on every answer
+ * (src/app/access/readerScope.ts, src/server/accessGate.ts).
  */
 import { listValue } from '@duckdb/node-api';
 import type { Clock } from '../core/clock.js';

@@ -24,7 +24,7 @@ export interface ClassifiedDefinition extends DefinitionMeta {
 }
 
 /**
- * How the dashboard may be reached. svd has no sign-in yet, so the only mode is local single-user:
+ * How the dashboard may be reached without sign-in (`/api/session` says when sign-in is on): local single-user:
  * the server listens on loopback only and answers to its own names, and to those given with
  * `--allowed-host` (a reverse proxy that signs people in).
  */

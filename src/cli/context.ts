@@ -30,7 +30,7 @@ export interface CommandContext {
   io: CliIo;
   json: boolean;
   reporter: Reporter;
-  /** Who runs the command, as the audit log records it: the local user (there is no sign-in yet). */
+  /** Who runs the command, as the audit log records it: the local user (the command line has no sign-in). */
   actor: AuditActor;
   /** Opens the workspace; `scratch` opens a throw-away in-memory one when the file is missing. */
   open(options: OpenMode): Promise<Workspace>;

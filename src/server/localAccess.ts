@@ -17,8 +17,8 @@ export function checkBindAddress(host: string, allowUpload = false): void {
   if (isLoopbackAddress(host)) return;
   throw usageError(
     'SIGN_IN_REQUIRED',
-    `svd serve has no sign-in yet, so it listens on this computer only: --host ${host} would let anyone who can reach this computer read the workspace${allowUpload ? ' and add files to it' : ''}`,
-    'serve on loopback (leave --host out: 127.0.0.1) behind a reverse proxy that signs people in, and give the name it is reached by with --allowed-host NAME, until sign-in is configured in svd',
+    `without sign-in, svd serve listens on this computer only: --host ${host} would let anyone who can reach this computer read the workspace${allowUpload ? ' and add files to it' : ''}`,
+    'add --sign-in local|oidc with HTTPS (svd serve --help), or serve on loopback (leave --host out: 127.0.0.1) behind a reverse proxy that signs people in, named with --allowed-host NAME',
   );
 }
 

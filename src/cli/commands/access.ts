@@ -1,6 +1,7 @@
 /**
  * `svd access`: the partnership's organisations, users, roles and local accounts
- * (docs/decisions/0072-organisations-users-roles.md). The dashboard does not use them yet.
+ * (docs/decisions/0072-organisations-users-roles.md); `svd serve --sign-in` signs people in as
+ * these users (0074).
  */
 import { Command } from 'commander';
 import { audited } from '../../app/audited.js';
@@ -41,9 +42,9 @@ const DB_HELP = 'workspace file (default: $SVD_DB, else ./svd.duckdb)';
 const ADMIN_PASSWORD_ENV = 'SVD_ADMIN_PASSWORD';
 const USER_PASSWORD_ENV = 'SVD_USER_PASSWORD';
 
-const NOT_YET = `Not yet in use: the dashboard (svd serve) still runs in its local single-user mode and
-does not ask anyone to sign in; these accounts and roles are the model that sign-in, data-sharing
-agreements and disclosure by role will use.`;
+const NOT_YET = `In use by the dashboard with sign-in (svd serve --sign-in local|oidc): people sign in
+as these users and see what their role and the data-sharing agreements in force give them (see
+the README, "Partnership access"). Without --sign-in it runs in local single-user mode.`;
 
 const HOLDER = `From the command line, an administrator's acts are those of whoever holds the
 workspace file: there is no sign-in here, and the audit log records the local user.`;
@@ -110,7 +111,7 @@ function userTable(rows: User[]): string {
 export function accessCommand(io: CliIo): Command {
   const access = new Command('access')
     .description(
-      "the partnership's organisations, users and roles, local accounts and data-sharing agreements (not yet used by the dashboard)",
+      "the partnership's organisations, users and roles, local accounts and data-sharing agreements (enforced by svd serve --sign-in)",
     )
     .addHelpText(
       'after',

@@ -1,7 +1,7 @@
 /**
  * `svd access agreement`: data-sharing agreements as records — add (or revise) from a file, list,
  * show, revoke, and check what a reader may see (docs/decisions/0073-sharing-agreements.md).
- * Nothing enforces the grant yet.
+ * `svd serve --sign-in` enforces the grant on every answer (0074).
  */
 import path from 'node:path';
 import { Command } from 'commander';
@@ -32,9 +32,10 @@ import { formatTable } from '../table.js';
 
 const DB_HELP = 'workspace file (default: $SVD_DB, else ./svd.duckdb)';
 
-const NOT_ENFORCED = `Not yet enforced: the dashboard (svd serve) and the commands do not yet limit any answer by
-agreement; these records and the grant that \`check\` prints are what enforcement on every answer,
-the next step, will use.`;
+const NOT_ENFORCED = `Enforced by the dashboard with sign-in (svd serve --sign-in): the grant that \`check\`
+prints is what a signed-in reader of that organisation and role is given on every answer
+(docs/decisions/0074-sign-in-and-enforcement.md). The command line is the workspace holder's and
+answers in full.`;
 
 const RULES = `The file (an example: examples/agreements/oxfordshire-violence-sharing.yaml) gives:
   id, title, purpose, dpia        text (the id: lower-case letters, digits, hyphens)
@@ -130,14 +131,14 @@ function describeDecision(d: AccessDecision): string {
   }
   for (const c of d.considered)
     lines.push(`  ${c.applies ? '+' : '-'} ${c.id} (revision ${c.revision}): ${c.why}`);
-  lines.push('  (not yet enforced on answers)');
+  lines.push('  (enforced by svd serve --sign-in)');
   return lines.join('\n');
 }
 
 export function agreementCommand(io: CliIo): Command {
   const agreement = new Command('agreement')
     .description(
-      'data-sharing agreements: add (or revise) from a file, list, show, revoke, check (not yet enforced)',
+      'data-sharing agreements: add (or revise) from a file, list, show, revoke, check (enforced by svd serve --sign-in)',
     )
     .addHelpText(
       'after',

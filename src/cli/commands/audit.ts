@@ -57,7 +57,8 @@ their refusals (action ingest-refused, with the error's code), batch restores, c
 runs, uploads through the dashboard, boundary and population loads, strategy imports, action
 updates, reviews started and closed, reports written (file name, audience, area, period), and
 every answer of the dashboard's data endpoints (route, query parameters, status, records).
-The actor is the local user (or local-dashboard for the server): there is no sign-in yet.
+The actor is the local user on the command line, local-dashboard for a server without sign-in,
+and the signed-in user (email, organisation, role) with it.
 
 Changes go in the workspace itself (table audit_log); what is done while the workspace is held
 read-only (the dashboard's reads, reports) goes in <workspace>.audit.jsonl beside it. Each entry

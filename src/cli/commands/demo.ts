@@ -40,7 +40,7 @@ export function demoCommand(io: CliIo): Command {
     .option('--serve', 'then serve its dashboard (what `npm start` does)')
     .option(
       '--host <address>',
-      'with --serve: loopback address to listen on; any other is refused, as there is no sign-in yet',
+      'with --serve: loopback address to listen on; any other is refused (the demo has no sign-in: use svd serve --sign-in on a workspace of your own)',
       '127.0.0.1',
     )
     .option('--port <n>', 'with --serve: port to listen on (0: any free port)', '8080')

@@ -5,7 +5,6 @@ import type { Migration } from './migration.js';
  * organisations of the partnership, their users with a role, local accounts (a scrypt password
  * hash and a TOTP secret), and which organisation supplied (is the controller of) each batch.
  * Batches loaded before this step have no row in `batch_owner`: their controller is not recorded.
- * The server does not use these tables yet.
  */
 export const access: Migration = {
   version: 9,
