@@ -530,7 +530,7 @@ describe('administration from the dashboard', () => {
     expect((await get(app, '/api/admin', analyst)).statusCode).toBe(403);
     const admin = await signIn('admin');
     const listing = (await get(app, '/api/admin', admin)).json() as {
-      users: { id: string; email: string; role: string }[];
+      users: { id: string; email: string; role: string; totp_confirmed: boolean }[];
       organisations: { id: string }[];
     };
     expect(listing.organisations.map((o) => o.id).sort()).toEqual(['ouh', 'oxford-city', 'tvp']);
@@ -573,6 +573,8 @@ describe('administration from the dashboard', () => {
     ).toBe(200);
     // The last administrator keeps the role.
     const me = listing.users.find((u) => u.email === PEOPLE.admin.email)!;
+    // Signing in with a good code confirmed the authenticator.
+    expect(me).toMatchObject({ totp_confirmed: true });
     const demote = await post(`/api/admin/users/${me.id}/role`, { role: 'analyst' });
     expect(demote.statusCode).toBe(400);
     expect((demote.json() as ErrorAnswer).error.code).toBe('ACCESS_LAST_ADMIN');

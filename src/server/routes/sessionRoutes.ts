@@ -210,6 +210,19 @@ export function registerSessionRoutes(ctx: RouteContext): void {
         throw signInFailed();
       }
       ctx.limiter.reset(`failures:${email}`);
+      // The first good code proves the authenticator is set up: recorded once (a write).
+      if (!found.user.totp_confirmed && pool.writable)
+        await pool
+          .write((ws) =>
+            ws.db.run(`UPDATE users SET totp_confirmed = true WHERE id = $id`, {
+              id: found.user.id,
+            }),
+          )
+          .catch((error: unknown) =>
+            ctx.reporter.warn(
+              `could not record that ${email} confirmed their authenticator: ${errorMessage(error)}`,
+            ),
+          );
       return answerFor(principal);
     },
   );
