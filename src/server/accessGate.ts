@@ -9,6 +9,7 @@
 import type { FastifyRequest } from 'fastify';
 import { SvdError } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
+import { utcToLondon } from '../core/londonTime.js';
 import type { Organisation } from '../access/organisations.js';
 import { findOrganisation } from '../access/organisations.js';
 import type { User } from '../access/users.js';
@@ -142,7 +143,9 @@ export class AccessGate {
       const organisation = await findOrganisation(ws, user.organisation);
       if (organisation === undefined || organisation.retired_at !== null) return undefined;
       const now = this.options.clock.now();
-      const key = `${user.id}|${user.role}|${user.organisation}|${this.options.pool.generation}|${now.toISOString().slice(0, 10)}`;
+      // Agreements start and expire by the London date: a new day, a new scope.
+      const day = utcToLondon(now.getTime());
+      const key = `${user.id}|${user.role}|${user.organisation}|${this.options.pool.generation}|${day.year}-${day.month}-${day.day}`;
       let scope = this.scopes.get(key);
       if (scope === undefined) {
         scope = await readerScope(ws, { organisation: user.organisation, role: user.role }, now);

@@ -683,3 +683,34 @@ describe('the audit log', () => {
     expect(verify.intact).toBe(true);
   });
 });
+
+describe('an agreement that expires', () => {
+  it('gives nothing from the day after its expiry, with no change to the workspace', async () => {
+    // A short agreement (the city's others were revoked above): in force until 31 January 2027.
+    const file = path.join(dir, 'oxford-short.yaml');
+    writeFileSync(
+      file,
+      readFileSync(AGREEMENT_FILE, 'utf8')
+        .replace('id: oxford-violence-sharing', 'id: oxford-short')
+        .replace(/review: .*\n/, 'review: 2027-01-15\n')
+        .replace(/expiry: .*\n/, 'expiry: 2027-01-31\n'),
+    );
+    await pool.write((ws) => storeAgreement(ws, file, clock));
+    const q = `definition=${DEF}&from=2024-01&to=2024-03&source=force-extract`;
+    const generation = pool.generation;
+    now = new Date('2027-01-31T23:50:00Z');
+    const lastDay = await signIn('cityAnalyst');
+    expect(lastDay.answer.grants.find((g) => g.dataset === 'force-extract')).toMatchObject({
+      agreement: 'oxford-short',
+      level: 'pseudonymised-record',
+    });
+    expect((await get(app, `/api/overview?${q}`, lastDay)).statusCode).toBe(200);
+    // Midnight in London: the same session, the same workspace, nothing written.
+    now = new Date('2027-02-01T00:00:30Z');
+    const refused = await get(app, `/api/overview?${q}`, lastDay);
+    expect(refused.statusCode).toBe(403);
+    expect(pool.generation).toBe(generation);
+    const session = (await get(app, '/api/session', lastDay)).json() as Signed['answer'];
+    expect(session.grants.find((g) => g.dataset === 'force-extract')?.level).toBe('none');
+  });
+});

@@ -10,6 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync } from 'node:fs';
 import https from 'node:https';
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { svd } from '../helpers/cli.js';
@@ -22,6 +23,7 @@ import {
   type Partnership,
 } from '../helpers/partnership.js';
 import { startServe, type ServeProcess } from '../helpers/serveProcess.js';
+import { completeSignIn, startOidcProvider, type TestProvider } from '../helpers/oidcProvider.js';
 import { tempDir } from '../helpers/temp.js';
 import { systemClock } from '../../src/core/clock.js';
 
@@ -172,3 +174,75 @@ describe('with TLS and local accounts', () => {
     expect((await request('GET', '/api/meta', { cookie: cookie.split(';')[0]! })).status).toBe(401);
   }, 120_000);
 });
+
+describe('with the identity provider, from its settings in the environment', () => {
+  let provider: TestProvider | undefined;
+  let server: ServeProcess | undefined;
+
+  afterAll(async () => {
+    await server?.stop();
+    await provider?.close();
+  });
+
+  it('sends the browser to the provider with PKCE, and brings it back signed in', async () => {
+    const port = await freePort();
+    const redirect = `http://127.0.0.1:${port}/auth/oidc/callback`;
+    provider = await startOidcProvider({
+      accounts: { 'police-analyst': { email: PEOPLE.policeAnalyst.email, name: 'Police analyst' } },
+      clients: [
+        { client_id: 'svd', client_secret: 'secret-of-the-test-000000', redirect_uris: [redirect] },
+      ],
+    });
+    server = await startServe(['--db', db, '--port', String(port), '--sign-in', 'oidc'], {
+      cwd: dir,
+      env: {
+        SVD_OIDC_ISSUER: provider.issuer,
+        SVD_OIDC_CLIENT_ID: 'svd',
+        SVD_OIDC_CLIENT_SECRET: 'secret-of-the-test-000000',
+        SVD_OIDC_REDIRECT_URI: redirect,
+        SVD_OIDC_LABEL: 'Partnership sign-in',
+      },
+    });
+    expect(server.output.stdout).toContain('sign-in required (oidc');
+    const base = `http://127.0.0.1:${port}`;
+    const session = (await (await fetch(`${base}/api/session`)).json()) as unknown;
+    expect(session).toEqual({
+      mode: 'sign-in',
+      signedIn: false,
+      methods: { local: false, oidc: { label: 'Partnership sign-in' } },
+    });
+    const start = await fetch(`${base}/auth/oidc/start`, { redirect: 'manual' });
+    expect(start.status).toBe(302);
+    const to = new URL(start.headers.get('location')!);
+    expect(to.origin).toBe(provider.issuer);
+    expect(to.searchParams.get('code_challenge_method')).toBe('S256');
+    const pending = start.headers.get('set-cookie')!.split(';')[0]!;
+    // The provider's own pages, then back to svd with the code.
+    const callback = await completeSignIn(to.toString(), 'police-analyst');
+    const back = await fetch(callback, { redirect: 'manual', headers: { cookie: pending } });
+    expect(back.status).toBe(302);
+    expect(back.headers.get('location')).toBe('/');
+    const cookie = back.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('svd_session='))
+      ?.split(';')[0];
+    expect(cookie).toMatch(/^svd_session=.+/);
+    const signedIn = (await (
+      await fetch(`${base}/api/session`, { headers: { cookie: cookie! } })
+    ).json()) as { signedIn: boolean; user: { email: string } };
+    expect(signedIn).toMatchObject({ signedIn: true, user: { email: PEOPLE.policeAnalyst.email } });
+    // The same return again (its sign-in is used up): refused, and nobody is signed in by it.
+    const replay = await fetch(callback, { redirect: 'manual', headers: { cookie: pending } });
+    expect(replay.headers.get('location')).toMatch(/^\/\?sign-in-error=/);
+    expect(replay.headers.getSetCookie().some((c) => /^svd_session=[^;]/.test(c))).toBe(false);
+  }, 120_000);
+});
+
+/** A port nothing listens on (found by listening and closing). */
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
