@@ -420,108 +420,121 @@ describe('across organisations (IDOR)', () => {
   });
 });
 
-describe('a member (below analyst): every answer', () => {
-  it('is refused, holds no count, or is the assessment: no count 1–4, none recoverable from the margins', async () => {
-    const s = await signIn('cityMember');
-    const minimum = 5;
-    const noCounts = new Set([
-      'GET /api/health',
-      'GET /api/openapi.json',
-      'GET /api/session',
-      'GET /api/definitions',
-      'GET /api/definitions/:spec',
-      'GET /api/boundaries',
-      'GET /api/strategy',
-      'GET /api/actions',
-      'GET /auth/oidc/start',
-      'GET /auth/oidc/callback',
-    ]);
-    const routes = (app as unknown as { registeredRoutes: string[] }).registeredRoutes.filter((r) =>
-      r.startsWith('GET '),
-    );
-    // Each route asked with the parameters it requires (from the API's own description).
-    const doc = (await get(app, '/api/openapi.json')).json() as {
-      paths: Record<
-        string,
-        Record<string, { parameters?: { name: string; required?: boolean }[] }>
-      >;
-    };
-    const VALUES: Record<string, string> = { definition: DEF, by: 'month', id: '1', spec: DEF };
-    let assessed = 0;
-    for (const route of routes) {
-      const url = route.slice(4);
-      const described = doc.paths[url.replace(/:([A-Za-z]+)/g, '{$1}')]?.['get'];
-      const required = (described?.parameters ?? []).filter((p) => p.required === true);
-      const filled = url.replace(/:([A-Za-z]+)/g, (_, name: string) => VALUES[name]!);
-      const query = required
-        .filter((p) => !url.includes(`:${p.name}`))
-        .map((p) => `${p.name}=${VALUES[p.name]}`)
-        .join('&');
-      const res = await get(app, query === '' ? filled : `${filled}?${query}`, s);
-      expect([200, 403], `${route}: ${res.statusCode} ${res.body.slice(0, 200)}`).toContain(
-        res.statusCode,
+describe('a role below analyst: every answer', () => {
+  it.each([
+    ['cityMember', 1],
+    ['auditor', 0],
+  ] as const)(
+    '%s: refused, holding no count, or the assessment: no count 1–4, none recoverable from the margins',
+    async (who, assessments) => {
+      const s = await signIn(who);
+      const minimum = 5;
+      const noCounts = new Set([
+        'GET /api/health',
+        'GET /api/openapi.json',
+        'GET /api/session',
+        'GET /api/definitions',
+        'GET /api/definitions/:spec',
+        'GET /api/boundaries',
+        'GET /api/strategy',
+        'GET /api/actions',
+        'GET /auth/oidc/start',
+        'GET /auth/oidc/callback',
+      ]);
+      const routes = (app as unknown as { registeredRoutes: string[] }).registeredRoutes.filter(
+        (r) => r.startsWith('GET '),
       );
-      if (res.statusCode === 403) continue;
-      if (route === 'GET /api/definitions') {
-        // The definitions, without how many records each classified in the whole workspace.
-        const stored = (
-          res.json() as { workspace: { in_tiers: unknown; records_classified: unknown }[] }
-        ).workspace;
-        expect(stored.length).toBeGreaterThan(0);
-        for (const d of stored) {
-          expect(d.in_tiers).toBeNull();
-          expect(d.records_classified).toBeNull();
-        }
-      }
-      if (noCounts.has(route)) continue;
-      expect(route, `${route} answered ${res.statusCode}`).toBe('GET /api/assessment');
-      expect(res.statusCode).toBe(200);
-      const json = /<script type="application\/json" id="sna-data">([\s\S]*?)<\/script>/.exec(
-        res.body,
-      );
-      expect(json).not.toBeNull();
-      const data = JSON.parse(json![1]!) as {
-        tables: Record<
+      // Each route asked with the parameters it requires (from the API's own description).
+      const doc = (await get(app, '/api/openapi.json')).json() as {
+        paths: Record<
           string,
-          {
-            cells: (number | null)[][];
-            rowTotals?: (number | null)[];
-            columnTotals: (number | null)[];
-            total?: number | null;
-          } | null
+          Record<string, { parameters?: { name: string; required?: boolean }[] }>
         >;
       };
-      // Real tables, with figures shown and withheld: the checks below have something to check.
-      const shown = Object.values(data.tables).filter((t) => t !== null);
-      expect(shown.length).toBeGreaterThan(3);
-      expect(shown.flatMap((t) => t!.cells.flat()).some((v) => v === null)).toBe(true);
-      expect(shown.flatMap((t) => t!.cells.flat()).some((v) => v !== null && v >= minimum)).toBe(
-        true,
-      );
-      const fig = (v: number | null): DisclosedFigure =>
-        v === null
-          ? { value: null, suppressed: 'primary', rounded: false }
-          : { value: v, suppressed: false, rounded: false };
-      for (const [id, t] of Object.entries(data.tables)) {
-        if (t === null) continue;
-        const all = [...t.cells.flat(), ...(t.rowTotals ?? []), ...t.columnTotals, t.total ?? null];
-        for (const v of all)
-          if (v !== null) expect(v >= minimum || v === 0, `${id}: ${v}`).toBe(true);
-        if (t.rowTotals !== undefined && t.total !== undefined)
-          expect(
-            determinedWithheld({
-              cells: t.cells.map((r) => r.map(fig)),
-              rowTotals: t.rowTotals.map(fig),
-              columnTotals: t.columnTotals.map(fig),
-              total: fig(t.total),
-            }),
-            id,
-          ).toEqual([]);
+      const VALUES: Record<string, string> = { definition: DEF, by: 'month', id: '1', spec: DEF };
+      let assessed = 0;
+      for (const route of routes) {
+        const url = route.slice(4);
+        const described = doc.paths[url.replace(/:([A-Za-z]+)/g, '{$1}')]?.['get'];
+        const required = (described?.parameters ?? []).filter((p) => p.required === true);
+        const filled = url.replace(/:([A-Za-z]+)/g, (_, name: string) => VALUES[name]!);
+        const query = required
+          .filter((p) => !url.includes(`:${p.name}`))
+          .map((p) => `${p.name}=${VALUES[p.name]}`)
+          .join('&');
+        const res = await get(app, query === '' ? filled : `${filled}?${query}`, s);
+        expect([200, 403], `${route}: ${res.statusCode} ${res.body.slice(0, 200)}`).toContain(
+          res.statusCode,
+        );
+        if (res.statusCode === 403) continue;
+        if (route === 'GET /api/definitions') {
+          // The definitions, without how many records each classified in the whole workspace.
+          const stored = (
+            res.json() as { workspace: { in_tiers: unknown; records_classified: unknown }[] }
+          ).workspace;
+          expect(stored.length).toBeGreaterThan(0);
+          for (const d of stored) {
+            expect(d.in_tiers).toBeNull();
+            expect(d.records_classified).toBeNull();
+          }
+        }
+        if (noCounts.has(route)) continue;
+        // The auditor's own reading: the log (who read which route, and how many records).
+        if (who === 'auditor' && route.startsWith('GET /api/audit')) continue;
+        expect(route, `${route} answered ${res.statusCode}`).toBe('GET /api/assessment');
+        expect(res.statusCode).toBe(200);
+        const json = /<script type="application\/json" id="sna-data">([\s\S]*?)<\/script>/.exec(
+          res.body,
+        );
+        expect(json).not.toBeNull();
+        const data = JSON.parse(json![1]!) as {
+          tables: Record<
+            string,
+            {
+              cells: (number | null)[][];
+              rowTotals?: (number | null)[];
+              columnTotals: (number | null)[];
+              total?: number | null;
+            } | null
+          >;
+        };
+        // Real tables, with figures shown and withheld: the checks below have something to check.
+        const shown = Object.values(data.tables).filter((t) => t !== null);
+        expect(shown.length).toBeGreaterThan(3);
+        expect(shown.flatMap((t) => t!.cells.flat()).some((v) => v === null)).toBe(true);
+        expect(shown.flatMap((t) => t!.cells.flat()).some((v) => v !== null && v >= minimum)).toBe(
+          true,
+        );
+        const fig = (v: number | null): DisclosedFigure =>
+          v === null
+            ? { value: null, suppressed: 'primary', rounded: false }
+            : { value: v, suppressed: false, rounded: false };
+        for (const [id, t] of Object.entries(data.tables)) {
+          if (t === null) continue;
+          const all = [
+            ...t.cells.flat(),
+            ...(t.rowTotals ?? []),
+            ...t.columnTotals,
+            t.total ?? null,
+          ];
+          for (const v of all)
+            if (v !== null) expect(v >= minimum || v === 0, `${id}: ${v}`).toBe(true);
+          if (t.rowTotals !== undefined && t.total !== undefined)
+            expect(
+              determinedWithheld({
+                cells: t.cells.map((r) => r.map(fig)),
+                rowTotals: t.rowTotals.map(fig),
+                columnTotals: t.columnTotals.map(fig),
+                total: fig(t.total),
+              }),
+              id,
+            ).toEqual([]);
+        }
+        assessed++;
       }
-      assessed++;
-    }
-    expect(assessed).toBe(1);
-  });
+      expect(assessed).toBe(assessments);
+    },
+  );
 });
 
 describe('administration from the dashboard', () => {
