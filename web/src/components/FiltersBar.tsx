@@ -38,6 +38,7 @@ export function FiltersBar({ meta, filters, onChange }: FiltersBarProps) {
       </select>
     </label>
   );
+  const districtsOnly = meta.areas.length > 0 && meta.areas.every((a) => a.level === 'district');
   return (
     <form className="filters" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
       {select('from', 'From', [
@@ -49,10 +50,11 @@ export function FiltersBar({ meta, filters, onChange }: FiltersBarProps) {
         ...months.map((m) => ({ value: m, label: fmtMonth(m) })),
       ])}
       {select('area', 'Area', [
-        { value: 'all', label: 'All areas held' },
+        // A reader whose agreements cover some districts is offered those districts only.
+        ...(districtsOnly ? [] : [{ value: 'all', label: 'All areas held' }]),
         ...meta.areas.map((a) => ({
           value: a.value,
-          label: `${a.within !== null && a.level !== 'force' ? '— ' : ''}${a.name}`,
+          label: `${a.within !== null && a.level !== 'force' && !districtsOnly ? '— ' : ''}${a.name}`,
         })),
       ])}
       {select(
