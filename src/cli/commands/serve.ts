@@ -115,6 +115,15 @@ export async function runServer(
   const access = localAccess(allowedHosts);
   const signIn =
     options.access?.methods == null ? undefined : await signInOptions(ctx, options.access);
+  if (
+    signIn !== undefined &&
+    options.access?.publicUrl != null &&
+    options.access.tls === undefined &&
+    options.access.trustProxy.length === 0
+  )
+    ctx.reporter.warn(
+      'behind a reverse proxy without --trust-proxy, every request comes from the proxy’s address: the limits per address (sign-in attempts, requests without a session) then hold for everyone together; give --trust-proxy with the proxy’s address',
+    );
   if (allowedHosts.length > 0 && signIn === undefined)
     ctx.reporter.info(
       `also answering to ${access.allowedHosts.join(', ')} (--allowed-host), for a reverse proxy; forwarded headers (X-Forwarded-Host, X-Forwarded-For…) are not read: trust proxy is off`,
