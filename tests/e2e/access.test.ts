@@ -16,7 +16,6 @@
  * /tmp/access-shots/ to be looked at.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -34,6 +33,8 @@ import { buildTestWorkspace } from '../helpers/dashboard.js';
 import { startOidcProvider, type TestProvider } from '../helpers/oidcProvider.js';
 import { addPartnership, OXFORD, PEOPLE, type Person } from '../helpers/partnership.js';
 import { tempDir } from '../helpers/temp.js';
+import type { AssessmentData } from '../helpers/assessmentData.js';
+import { freePort } from '../helpers/serveProcess.js';
 
 const SHOTS = '/tmp/access-shots';
 const DEF = 'thames-valley-vru';
@@ -58,31 +59,6 @@ let app: FastifyInstance;
 let local: FastifyInstance;
 let browser: Browser;
 let origin: string;
-
-/** The part of the assessment's `sna-data` block read here. */
-interface AssessmentData {
-  area: { code: string };
-  policy: { minimum: number };
-  tables: Record<
-    string,
-    {
-      cells: (number | null)[][];
-      rowTotals?: (number | null)[];
-      columnTotals: (number | null)[];
-      total?: number | null;
-    } | null
-  >;
-  map: { count: number | null }[] | null;
-}
-
-/** A port nobody listens on now, so that the redirect URI can be registered before listening. */
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 beforeAll(async () => {
   if (!run) return;

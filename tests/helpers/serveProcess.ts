@@ -3,6 +3,7 @@
  * once it prints its address, with what it printed so far; `stop` ends it and waits.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { REPO } from './paths.js';
 
@@ -42,4 +43,13 @@ export function startServe(
     proc.stderr!.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
     proc.on('exit', (code) => reject(new Error(`svd serve exited (${code}): ${output.stderr}`)));
   });
+}
+
+/** A port nothing listens on now (found by listening and closing), e.g. to register a redirect URI first. */
+export async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
 }

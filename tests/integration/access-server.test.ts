@@ -37,6 +37,7 @@ import {
 } from '../helpers/partnership.js';
 import { tempDir } from '../helpers/temp.js';
 import { determinedWithheld } from '../helpers/withheldRecovery.js';
+import { assessmentData } from '../helpers/assessmentData.js';
 import type { DisclosedFigure } from '../../src/disclosure/index.js';
 import { storeAgreement } from '../../src/access/agreements.js';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -483,21 +484,7 @@ describe('a role below analyst: every answer', () => {
         if (who === 'auditor' && route.startsWith('GET /api/audit')) continue;
         expect(route, `${route} answered ${res.statusCode}`).toBe('GET /api/assessment');
         expect(res.statusCode).toBe(200);
-        const json = /<script type="application\/json" id="sna-data">([\s\S]*?)<\/script>/.exec(
-          res.body,
-        );
-        expect(json).not.toBeNull();
-        const data = JSON.parse(json![1]!) as {
-          tables: Record<
-            string,
-            {
-              cells: (number | null)[][];
-              rowTotals?: (number | null)[];
-              columnTotals: (number | null)[];
-              total?: number | null;
-            } | null
-          >;
-        };
+        const data = assessmentData(res.body);
         // Real tables, with figures shown and withheld: the checks below have something to check.
         const shown = Object.values(data.tables).filter((t) => t !== null);
         expect(shown.length).toBeGreaterThan(3);

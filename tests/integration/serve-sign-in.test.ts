@@ -10,7 +10,6 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync } from 'node:fs';
 import https from 'node:https';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { svd } from '../helpers/cli.js';
@@ -22,7 +21,7 @@ import {
   PEOPLE,
   type Partnership,
 } from '../helpers/partnership.js';
-import { startServe, type ServeProcess } from '../helpers/serveProcess.js';
+import { freePort, startServe, type ServeProcess } from '../helpers/serveProcess.js';
 import { completeSignIn, startOidcProvider, type TestProvider } from '../helpers/oidcProvider.js';
 import { tempDir } from '../helpers/temp.js';
 import { systemClock } from '../../src/core/clock.js';
@@ -237,12 +236,3 @@ describe('with the identity provider, from its settings in the environment', () 
     expect(replay.headers.getSetCookie().some((c) => /^svd_session=[^;]/.test(c))).toBe(false);
   }, 120_000);
 });
-
-/** A port nothing listens on (found by listening and closing). */
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
