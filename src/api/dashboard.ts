@@ -29,7 +29,8 @@ export interface ClassifiedDefinition extends DefinitionMeta {
  * `--allowed-host` (a reverse proxy that signs people in).
  */
 export interface DashboardAccess {
-  mode: 'local-single-user';
+  /** `sign-in`: every answer is a signed-in reader's (see `/api/session`). */
+  mode: 'local-single-user' | 'sign-in';
   /** The words the web app shows in its header, e.g. "Local single-user mode: this computer only". */
   label: string;
   /** The names given with `--allowed-host`, besides the loopback names. */

@@ -19,7 +19,7 @@ import { SOFTWARE_VERSION } from '../core/version.js';
 import { countsDefinition, type CountsDefinition } from '../definitions/countsDefinition.js';
 import { errorResponse } from './httpErrors.js';
 import { localAccess } from './localAccess.js';
-import { requestGuard } from './requestGuard.js';
+import { parseAllowedHost, requestGuard } from './requestGuard.js';
 import { openApiDocument, type RouteDoc } from './openApi.js';
 import { type RouteContext } from './routeContext.js';
 import { AccessGate, actorOf } from './accessGate.js';
@@ -217,7 +217,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     reporter,
     maxUploadBytes,
     uploadsAllowed: options.uploads ?? options.pool.writable,
-    access: localAccess(allowedHosts),
+    access:
+      options.signIn === undefined
+        ? localAccess(allowedHosts)
+        : {
+            mode: 'sign-in',
+            label: 'Partnership sign-in: each reader sees what their role and agreements give',
+            allowedHosts: allowedHosts.map((h) => parseAllowedHost(h).name),
+          },
     gate,
     sessions,
     signIn: {

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   CoverageAnswer,
   DashboardMap,
+  DashboardMeta,
   DashboardOverview,
   ErrorAnswer,
   SessionAnswer,
@@ -267,6 +268,8 @@ describe('what each reader sees', () => {
   it('the police analyst (controller of the police records) sees what the whole workspace says', async () => {
     const s = await signIn('policeAnalyst');
     expect(s.answer.view).toBe('live');
+    const meta = (await get(app, '/api/meta', s)).json() as DashboardMeta;
+    expect(meta.access.mode).toBe('sign-in');
     const trends = `/api/trends?${q}&source=force-extract`;
     expect((await get(app, trends, s)).json()).toEqual((await get(local, trends)).json());
     // The overview too, but for the coverage of the A&E data, which is the trust's.
