@@ -352,6 +352,32 @@ describe('the public assessment never carries a small count', () => {
   });
 });
 
+describe('no withheld figure follows from two tables of the public assessment', () => {
+  it('a table of the first tier’s records published with its total differs from the tier’s total by 0 or at least the minimum; a period compared is published only with all its months', () => {
+    fc.assert(
+      fc.property(snaData, fc.integer({ min: 3, max: 10 }), (data, minimum) => {
+        const d = discloseSna(data, { audience: 'public', minimum });
+        const tier = d.tables.volumes.columnTotals[0]!;
+        for (const id of ['when', 'who'] as const) {
+          const t = d.tables[id];
+          if (t === null || tier.suppressed !== false || t.total.suppressed !== false) continue;
+          const gap = Math.abs(tier.value - t.total.value);
+          expect(gap === 0 || gap >= minimum, `${id}: ${tier.value} − ${t.total.value}`).toBe(true);
+        }
+        if (d.change !== null)
+          for (const side of [d.change.earlier, d.change.later]) {
+            if (side.figure.suppressed !== false) continue;
+            d.tables.trend.rows.forEach((month, i) => {
+              if (month >= side.from && month <= side.to)
+                expect(d.tables.trend.cells[i]![0]!.suppressed, month).toBe(false);
+            });
+          }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('secondary suppression', () => {
   it('leaves no withheld figure recoverable from the published cells and margins', () => {
     fc.assert(

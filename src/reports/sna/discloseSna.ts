@@ -8,6 +8,7 @@ import {
   describeFigure,
   discloseFigure,
   discloseTable,
+  withheld,
   disclosurePolicy,
   minimumFor,
   type DisclosedFigure,
@@ -148,12 +149,22 @@ export function discloseSna(
     }
     if (!changed) break;
   }
+  // A table of the first tier's records whose total falls short of the tier's total by a small
+  // count would publish that count by subtraction (the records with no time of day, with no
+  // victim recorded): its total is withheld, and whatever would give it back.
+  const tierTotal = rawEntry(t.volumes, t.volumes.rows.length, 0);
+  const apart = (x: RawTable): [number, number][] => {
+    const gap = Math.abs(tierTotal - rawEntry(x, x.rows.length, x.columns.length));
+    return gap >= 1 && gap < minimumFor(policy, x.sources)
+      ? [[x.rows.length, x.columns.length]]
+      : [];
+  };
   const tables: DisclosedSna['tables'] = {
     volumes: linked.volumes,
     trend: linked.trend,
     where: linked.where,
-    when: t.when === null ? null : showTable(t.when, policy),
-    who: t.who === null ? null : showTable(t.who, policy),
+    when: t.when === null ? null : showTable(t.when, policy, apart(t.when)),
+    who: t.who === null ? null : showTable(t.who, policy, apart(t.who)),
     domestic: linked.domestic,
     knife: linked.knife,
     drugs: showTable(t.drugs, policy),
@@ -194,8 +205,18 @@ export function discloseSna(
   // are shown, and its significance only then (a p-value on a withheld count says too much).
   let change: DisclosedSna['change'] = null;
   if (data.change !== null) {
-    const earlier = discloseFigure(data.change.earlier.count, policy, t.trend.sources);
-    const later = discloseFigure(data.change.later.count, policy, t.trend.sources);
+    // A period's total is the sum of its months in the trend table: withheld when any of those
+    // months is, or the total and the months shown would give the withheld one back.
+    const period = (range: { from: string; to: string; count: number }): DisclosedFigure => {
+      const months = tables.trend.rows
+        .map((month, i) => ({ month, figure: tables.trend.cells[i]![0]! }))
+        .filter((m) => m.month >= range.from && m.month <= range.to);
+      return months.some((m) => m.figure.suppressed !== false)
+        ? withheld('secondary')
+        : discloseFigure(range.count, policy, t.trend.sources);
+    };
+    const earlier = period(data.change.earlier);
+    const later = period(data.change.later);
     const both = earlier.suppressed === false && later.suppressed === false;
     const { earlier: e, later: l } = data.change;
     const c = data.change;
