@@ -208,7 +208,8 @@ export function serveCommand(io: CliIo): Command {
 The API is described at /api/openapi.json; /api/health says whether it answers. The workspace
 is held read-only, so commands that only read (svd counts, svd analyse, svd report…) run beside
 the server; with --allow-upload it is opened read-write only for the length of an upload, and
-requests meanwhile are answered 503 with Retry-After.
+requests meanwhile are answered 503 with Retry-After. With --sign-in, so is each change made on
+the Administration page (disabling a user, a role, revoking an agreement).
 
 Without --sign-in, local single-user mode: it listens on loopback only, so only this computer
 reaches it; --host with another address exits with SIGN_IN_REQUIRED. It answers only requests
