@@ -16,6 +16,8 @@ import {
   type AuditDetail,
 } from '../store/auditLog.js';
 import type { AuditOutcome } from './audited.js';
+import type { StoredAgreement } from '../access/agreements.js';
+import type { UserWithSecret } from '../access/users.js';
 import type { RestoreBatchReport } from './restoreBatch.js';
 import type { UploadReport } from './ingestUpload.js';
 
@@ -170,5 +172,28 @@ export function populationOutcome(report: PopulationLoadReport): AuditOutcome {
       areas: report.areas,
       rowsStored: report.rows,
     },
+  };
+}
+
+/** An agreement stored from its file: added, revised, or unchanged (the same terms again). */
+export function agreementOutcome(r: StoredAgreement): AuditOutcome {
+  return {
+    target: r.agreement.id,
+    action: r.outcome === 'revised' ? 'agreement-revise' : 'agreement-add',
+    unchanged: r.outcome === 'unchanged',
+    detail: {
+      revision: r.agreement.revision,
+      level: r.agreement.terms.level,
+      parties: r.agreement.terms.parties.map((p) => p.organisation),
+      contentHash: r.agreement.content_hash,
+    },
+  };
+}
+
+/** A user made: their organisation and role, and whether they have a local account. */
+export function userAddOutcome(r: UserWithSecret): AuditOutcome {
+  return {
+    target: r.user.id,
+    detail: { organisation: r.user.organisation, role: r.user.role, local: r.user.local },
   };
 }

@@ -42,6 +42,7 @@ import { assessmentData } from '../helpers/assessmentData.js';
 import type { DisclosedFigure } from '../../src/disclosure/index.js';
 import { storeAgreement } from '../../src/access/agreements.js';
 import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { AGREEMENT_FILE } from '../helpers/partnership.js';
 
@@ -581,6 +582,39 @@ describe('administration from the dashboard', () => {
     const demote = await post(`/api/admin/users/${me.id}/role`, { role: 'analyst' });
     expect(demote.statusCode).toBe(400);
     expect((demote.json() as ErrorAnswer).error.code).toBe('ACCESS_LAST_ADMIN');
+    // Adding an organisation, a user who signs in through the identity provider, and an
+    // agreement from its text; a malformed agreement is refused naming its line.
+    const org = await post('/api/admin/organisations', {
+      id: 'oxon-fire',
+      name: 'Oxfordshire Fire and Rescue',
+      type: 'fire',
+    });
+    expect(org.statusCode, org.body).toBe(200);
+    const user = await post('/api/admin/users', {
+      organisation: 'oxon-fire',
+      name: 'Fire Analyst',
+      email: 'Analyst@Fire.Example',
+      role: 'analyst',
+    });
+    expect(user.statusCode, user.body).toBe(200);
+    expect(user.json()).toMatchObject({ email: 'analyst@fire.example', local: false });
+    expect(user.body).not.toMatch(/secret|hash/i);
+    const agreement = await post('/api/admin/agreements', {
+      text: readFileSync(AGREEMENT_FILE, 'utf8')
+        .replace('id: oxford-violence-sharing', 'id: fire-sharing')
+        .replace('organisation: oxford-city', 'organisation: oxon-fire'),
+    });
+    expect(agreement.statusCode, agreement.body).toBe(200);
+    expect(agreement.json()).toMatchObject({ outcome: 'added', agreement: { id: 'fire-sharing' } });
+    const bad = await post('/api/admin/agreements', { text: 'id: x\nparties: [\n' });
+    expect(bad.statusCode).toBeGreaterThanOrEqual(400);
+    expect(bad.statusCode).toBeLessThan(500);
+    expect((bad.json() as ErrorAnswer).error.file).toBe('the agreement given');
+    expect(bad.body).not.toContain(os.tmpdir());
+    expect(
+      (await post('/api/admin/organisations', { id: 'x', name: 'X', type: 'police' }, analyst))
+        .statusCode,
+    ).toBe(403);
     const auditor = await signIn('auditor');
     const log = (await get(app, '/api/audit?limit=1000', auditor)).json() as AuditAnswer;
     const change = log.entries.find((e) => e.action === 'user-disable');

@@ -35,6 +35,7 @@ import {
   type CommonOptions,
 } from '../context.js';
 import type { CliIo } from '../io.js';
+import { userAddOutcome } from '../../app/auditEntries.js';
 import { formatTable } from '../table.js';
 import { agreementCommand } from './accessAgreement.js';
 
@@ -336,14 +337,7 @@ ${HOLDER}`,
                 },
                 systemClock,
               ),
-            (r) => ({
-              target: r.user.id,
-              detail: {
-                organisation: r.user.organisation,
-                role: r.user.role,
-                local: r.user.local,
-              },
-            }),
+            userAddOutcome,
           ),
         );
         if (ctx.json) return ctx.printJson(userJson(result));

@@ -28,6 +28,7 @@ import { systemClock } from '../../core/clock.js';
 import { SvdError } from '../../core/errors.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
+import { agreementOutcome } from '../../app/auditEntries.js';
 import { formatTable } from '../table.js';
 
 const DB_HELP = 'workspace file (default: $SVD_DB, else ./svd.duckdb)';
@@ -177,17 +178,7 @@ Examples:
             attempt: { target: null, detail: { file: path.basename(file) } },
           },
           () => storeAgreement(ws, full, systemClock, file),
-          (r) => ({
-            target: r.agreement.id,
-            action: r.outcome === 'revised' ? 'agreement-revise' : 'agreement-add',
-            unchanged: r.outcome === 'unchanged',
-            detail: {
-              revision: r.agreement.revision,
-              level: r.agreement.terms.level,
-              parties: r.agreement.terms.parties.map((p) => p.organisation),
-              contentHash: r.agreement.content_hash,
-            },
-          }),
+          agreementOutcome,
         ),
       );
       if (!stored.agreement.terms.level_stated)

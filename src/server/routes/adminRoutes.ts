@@ -7,11 +7,29 @@
  * sessions end at once; a revocation starts a new generation, so no answer given under the
  * agreement is served again.
  */
-import { listAgreements, revokeAgreement } from '../../access/agreements.js';
-import { listOrganisations } from '../../access/organisations.js';
-import { findUser, listUsers, setUserRole, setUserStatus, ROLES } from '../../access/users.js';
+import { listAgreements, revokeAgreement, storeAgreement } from '../../access/agreements.js';
+import {
+  addOrganisation,
+  listOrganisations,
+  ORGANISATION_TYPES,
+} from '../../access/organisations.js';
+import {
+  addUser,
+  findUser,
+  listUsers,
+  setUserRole,
+  setUserStatus,
+  ROLES,
+} from '../../access/users.js';
 import type { FastifyRequest } from 'fastify';
 import { audited, type AuditOutcome } from '../../app/audited.js';
+import { agreementOutcome, userAddOutcome } from '../../app/auditEntries.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+/** The largest agreement file accepted from the dashboard (the example is 1.3 kB). */
+const MAX_AGREEMENT_CHARS = 100_000;
 import type { Workspace } from '../../store/openWorkspace.js';
 import { actorOf } from '../accessGate.js';
 import { queryObject, type RouteContext } from '../routeContext.js';
@@ -48,6 +66,7 @@ export function registerAdminRoutes(ctx: RouteContext): void {
           expiry: a.terms.expiry,
         })),
         roles: ROLES,
+        organisationTypes: ORGANISATION_TYPES,
       })),
   );
 
@@ -158,6 +177,122 @@ export function registerAdminRoutes(ctx: RouteContext): void {
           (a) => ({ target: a.id, detail: { reason: a.revoked_reason } }),
         ),
       );
+    },
+  );
+
+  ctx.route(
+    {
+      method: 'POST',
+      url: '/api/admin/organisations',
+      access: 'admin',
+      summary: 'adds an organisation of the partnership, as `svd access org add`',
+      body: {
+        ...queryObject(
+          {
+            id: { type: 'string', minLength: 1, maxLength: 63 },
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+            type: { type: 'string', enum: [...ORGANISATION_TYPES] },
+          },
+          ['id', 'name', 'type'],
+        ),
+      },
+    },
+    async (request) => {
+      const body = request.body as { id: string; name: string; type: string };
+      return pool.write((ws) =>
+        audited(
+          ws,
+          {
+            actor: actorOf(ctx.gate.known(request)),
+            action: 'organisation-add',
+            attempt: { target: body.id, detail: { type: body.type } },
+            clock: ctx.clock,
+          },
+          () => addOrganisation(ws, body, ctx.clock),
+          (o) => ({ target: o.id, detail: { type: o.type, name: o.name } }),
+        ),
+      );
+    },
+  );
+
+  ctx.route(
+    {
+      method: 'POST',
+      url: '/api/admin/users',
+      access: 'admin',
+      summary:
+        "adds a user who signs in through the partnership's identity provider, as `svd access user add` (local accounts, with a password, are made with the command)",
+      body: {
+        ...queryObject(
+          {
+            organisation: { type: 'string', minLength: 1, maxLength: 63 },
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+            email: { type: 'string', minLength: 3, maxLength: 254 },
+            role: { type: 'string', enum: [...ROLES] },
+          },
+          ['organisation', 'name', 'email', 'role'],
+        ),
+      },
+    },
+    async (request) => {
+      const body = request.body as {
+        organisation: string;
+        name: string;
+        email: string;
+        role: string;
+      };
+      const made = await pool.write((ws) =>
+        audited(
+          ws,
+          {
+            actor: actorOf(ctx.gate.known(request)),
+            action: 'user-add',
+            attempt: { target: body.organisation, detail: { role: body.role } },
+            clock: ctx.clock,
+          },
+          () => addUser(ws, body, ctx.clock),
+          userAddOutcome,
+        ),
+      );
+      return made.user;
+    },
+  );
+
+  ctx.route(
+    {
+      method: 'POST',
+      url: '/api/admin/agreements',
+      access: 'admin',
+      summary:
+        'adds (or revises) a data-sharing agreement from its YAML text, as `svd access agreement add FILE`',
+      body: {
+        ...queryObject({ text: { type: 'string', minLength: 1, maxLength: MAX_AGREEMENT_CHARS } }, [
+          'text',
+        ]),
+      },
+    },
+    async (request) => {
+      const text = (request.body as { text: string }).text;
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'svd-agreement-'));
+      const file = path.join(dir, 'agreement.yaml');
+      try {
+        await writeFile(file, text, 'utf8');
+        return await pool.write((ws) =>
+          audited(
+            ws,
+            {
+              actor: actorOf(ctx.gate.known(request)),
+              action: 'agreement-add',
+              attempt: { target: null, detail: { file: 'the agreement given' } },
+              clock: ctx.clock,
+            },
+            () => storeAgreement(ws, file, ctx.clock, 'the agreement given'),
+            agreementOutcome,
+          ),
+        );
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     },
   );
 }

@@ -19,6 +19,7 @@ export interface AdminAnswer {
   users: AdminUser[];
   agreements: AdminAgreement[];
   roles: string[];
+  organisationTypes: string[];
 }
 
 export interface AdminOrganisation {
@@ -124,9 +125,10 @@ export function AdminPage({ self }: { self: SessionUser }) {
           change is recorded in the audit log with your name.
         </p>
         <p>
-          Organisations, users and agreements are added on the server with{' '}
-          <code>svd access org add</code>, <code>svd access user add</code> and{' '}
-          <code>svd access agreement add</code> (the README&apos;s section &ldquo;Partnership
+          Organisations, users who sign in through the partnership&apos;s identity provider, and
+          agreements (from their YAML file) can be added below. Local accounts, which need a
+          password and an authenticator, are made on the server with{' '}
+          <code>svd access user add --local</code> (the README&apos;s section &ldquo;Partnership
           access&rdquo;).
         </p>
       </div>
@@ -155,6 +157,17 @@ function AdminSections({
       <section aria-labelledby="organisations-h">
         <h2 id="organisations-h">Organisations</h2>
         <Organisations organisations={data.organisations} />
+        <AddForm
+          title="Add an organisation"
+          testId="add-organisation"
+          url="/api/admin/organisations"
+          fields={[
+            { name: 'id', label: 'Id (lower-case letters, digits, hyphens)' },
+            { name: 'name', label: 'Name' },
+            { name: 'type', label: 'Type', choices: data.organisationTypes },
+          ]}
+          onChanged={onChanged}
+        />
       </section>
       <section aria-labelledby="users-h">
         <h2 id="users-h">Users</h2>
@@ -165,10 +178,40 @@ function AdminSections({
           orgName={orgName}
           onChanged={onChanged}
         />
+        <AddForm
+          title="Add a user who signs in through the identity provider"
+          testId="add-user"
+          url="/api/admin/users"
+          fields={[
+            {
+              name: 'organisation',
+              label: 'Organisation',
+              choices: data.organisations.filter((o) => o.retired_at === null).map((o) => o.id),
+            },
+            { name: 'name', label: 'Name' },
+            { name: 'email', label: 'Email address (as the identity provider gives it)' },
+            // The least role unless another is chosen.
+            { name: 'role', label: 'Role', choices: data.roles, initial: 'member' },
+          ]}
+          onChanged={onChanged}
+        />
       </section>
       <section aria-labelledby="agreements-h">
         <h2 id="agreements-h">Agreements</h2>
         <Agreements agreements={data.agreements} orgName={orgName} onChanged={onChanged} />
+        <AddForm
+          title="Add or revise an agreement"
+          testId="add-agreement"
+          url="/api/admin/agreements"
+          fields={[
+            {
+              name: 'text',
+              label: 'The agreement file (YAML), as examples/agreements/ shows it',
+              long: true,
+            },
+          ]}
+          onChanged={onChanged}
+        />
       </section>
     </>
   );
@@ -692,5 +735,103 @@ function AgreementRow({
         </tr>
       )}
     </>
+  );
+}
+
+interface AddField {
+  name: string;
+  label: string;
+  /** A choice among these (a select); otherwise a text field. */
+  choices?: readonly string[];
+  /** Several lines (a textarea). */
+  long?: boolean;
+  /** The choice made until another is (default: the first). */
+  initial?: string;
+}
+
+/** A form that adds one thing; the server's refusal is shown with its fix, the lists re-read on success. */
+function AddForm({
+  title,
+  testId,
+  url,
+  fields,
+  onChanged,
+}: {
+  title: string;
+  testId: string;
+  url: string;
+  fields: readonly AddField[];
+  onChanged: () => void;
+}) {
+  const blank = (): Record<string, string> =>
+    Object.fromEntries(fields.map((f) => [f.name, f.initial ?? f.choices?.[0] ?? '']));
+  const [values, setValues] = useState<Record<string, string>>(blank);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [done, setDone] = useState<Done | null>(null);
+  const submit = (e: FormEvent): void => {
+    e.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    postJson<unknown>(url, values).then(
+      () => {
+        setBusy(false);
+        setDone({ message: `${title}: done.` });
+        setValues(blank());
+        onChanged();
+      },
+      (err: unknown) => {
+        setBusy(false);
+        setError(apiErrorOf(err));
+      },
+    );
+  };
+  return (
+    <details className="add-form" data-testid={testId}>
+      <summary>{title}</summary>
+      <form onSubmit={submit}>
+        {fields.map((f) => (
+          <label key={f.name} className="filter">
+            {f.label}
+            {f.choices !== undefined ? (
+              <select
+                name={f.name}
+                value={values[f.name]}
+                onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}
+              >
+                {f.choices.map((c) => (
+                  <option key={c} value={c}>
+                    {c}
+                  </option>
+                ))}
+              </select>
+            ) : f.long === true ? (
+              <textarea
+                name={f.name}
+                rows={12}
+                cols={80}
+                required
+                value={values[f.name]}
+                onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}
+              />
+            ) : (
+              <input
+                type={f.name === 'email' ? 'email' : 'text'}
+                name={f.name}
+                required
+                value={values[f.name]}
+                onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}
+              />
+            )}
+          </label>
+        ))}
+        <button type="submit" aria-disabled={busy}>
+          Add
+        </button>
+      </form>
+      {error !== null && <ErrorBox error={error} />}
+      <DoneLine done={done} testId={`${testId}-done`} />
+    </details>
   );
 }
