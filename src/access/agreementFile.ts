@@ -182,12 +182,7 @@ export function leastCellSize(kinds: readonly string[]): number {
   return kinds.some(isHealthDataset) ? HEALTH_MINIMUM : DEFAULT_PUBLIC_MINIMUM;
 }
 
-/** The dataset kind of a batch's source kind (police-uk-street → police-uk, istv-counts → istv). */
-export function datasetKindOf(sourceKind: string): string {
-  if (sourceKind.startsWith('police-uk')) return 'police-uk';
-  if (sourceKind.startsWith('istv')) return 'istv';
-  return sourceKind;
-}
+export { datasetKindOf } from '../core/datasetKind.js';
 
 const KNOWN_KEYS: Record<string, readonly string[]> = {
   '': Object.keys(agreementSchema.shape),

@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { SvdError, errorMessage, quoteValue, usageError } from '../core/errors.js';
 import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from './sessions.js';
 import { isLoopbackAddress } from './requestGuard.js';
+import { checkBindAddress } from './localAccess.js';
 
 export const SIGN_IN_METHODS = ['local', 'oidc'] as const;
 export type SignInMethodName = (typeof SIGN_IN_METHODS)[number];
@@ -30,6 +31,8 @@ export interface ServeAccessOptions {
   trustProxy?: string;
   sessionIdleMinutes?: string;
   sessionHours?: string;
+  /** `--allow-upload` (named in the refusal of another address without sign-in). */
+  allowUpload?: boolean;
 }
 
 export interface ServeAccess {
@@ -144,13 +147,9 @@ export function readServeAccess(options: ServeAccessOptions): ServeAccess {
       `--session-idle-minutes ${sessions.idleMinutes} is longer than --session-hours ${sessions.absoluteHours}`,
       'give an idle time within the session’s length',
     );
+  // Without sign-in: this computer only (the one refusal of local single-user mode).
+  if (methods === null) checkBindAddress(options.host, options.allowUpload === true);
   if (!isLoopbackAddress(options.host)) {
-    if (methods === null)
-      throw usageError(
-        'SIGN_IN_REQUIRED',
-        `--host ${options.host} would let anyone who can reach this computer read the workspace: with no sign-in, svd serve listens on this computer only`,
-        'add --sign-in local (accounts made with svd access setup / svd access user add) or --sign-in oidc (the partnership’s identity provider), with HTTPS; or leave --host out (127.0.0.1) behind a reverse proxy that signs people in, named with --allowed-host NAME',
-      );
     if (!secure)
       throw usageError(
         'HTTPS_REQUIRED',

@@ -29,6 +29,7 @@ import { analyseWho } from '../../analyses/who/analyseWho.js';
 import { gatherSnaMap } from './gatherSnaMap.js';
 import { NOT_AMONG_SOURCES, type LsoaOnMap, type RawTable, type SnaData } from './snaTypes.js';
 import type { AnalysisWarning, ResolvedParam } from '../../api/analyses.js';
+import { datasetKindOf } from '../../core/datasetKind.js';
 
 export interface SnaOptions {
   /** `LEVEL=CODE`, or a partnership, district or force code or name. */
@@ -51,14 +52,11 @@ const REFERENCE_KINDS: readonly string[] = ['lookup', 'population', 'deprivation
 /**
  * The dataset (as agreements name it) a batch of this kind holds, or null for reference data
  * (boundaries, lookups, population, deprivation, the partnership configuration), which every
- * report may list. Records map as `datasetKindOf` (src/access/agreementFile.ts) maps them; that
- * layer is not one reports may import.
+ * report may list; records by `datasetKindOf`, as agreements name them.
  */
 export function batchDataset(kind: string): string | null {
   if (kind.startsWith('boundaries:') || REFERENCE_KINDS.includes(kind)) return null;
-  if (kind.startsWith('police-uk')) return 'police-uk';
-  if (kind.startsWith('istv')) return 'istv';
-  return kind;
+  return datasetKindOf(kind);
 }
 
 /** The datasets whose data the police-beside-health section reads (A&E attendances). */
