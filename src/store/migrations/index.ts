@@ -8,6 +8,7 @@ import { replacedRows } from './0007-replaced-rows.js';
 import { auditLog } from './0008-audit-log.js';
 import { access } from './0009-access.js';
 import { agreements } from './0010-agreements.js';
+import { indicators } from './0011-indicators.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   auditLog,
   access,
   agreements,
+  indicators,
 ];
