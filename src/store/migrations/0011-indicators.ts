@@ -8,7 +8,8 @@ import type { Migration } from './migration.js';
  * `u`, `..`, `-`, or `''` for a blank): missing, never zero. Area levels: lsoa21, lsoa11, msoa,
  * ward, district (lower tier and unitary), county (upper-tier local authority: counties and
  * unitaries), region, country. Codes are the current ones (E10000002 is stored as E06000060);
- * `published_code` keeps the code as the file gave it.
+ * `published_code` keeps the code as the file gave it. `disclosure` is `published` for official
+ * statistics already public, `partner` for a partner's own aggregates (held to disclosure control).
  */
 export const indicators: Migration = {
   version: 11,
@@ -25,6 +26,7 @@ export const indicators: Migration = {
        period_type VARCHAR,
        topic VARCHAR,
        layout VARCHAR NOT NULL,
+       disclosure VARCHAR NOT NULL,
        batch_id INTEGER NOT NULL)`,
     `CREATE TABLE indicator_values (
        indicator_id VARCHAR NOT NULL,
