@@ -173,6 +173,8 @@ if (identical(mode, "oxfordshire")) {
     c(describe_fit("negbin x1", "negbin", over, "x1")$json, data = "overdispersed"),
     c(describe_fit("poisson x1 x2, two iterations", "poisson", over, c("x1", "x2"),
                    glm.control(epsilon = 1e-10, maxit = 2))$json, data = "overdispersed"),
+    c(describe_fit("negbin x1, three iterations", "negbin", over, "x1",
+                   glm.control(epsilon = 1e-10, maxit = 3))$json, data = "overdispersed"),
     c(describe_fit("poisson x1, R's default control", "poisson", over, "x1",
                    glm.control())$json, data = "overdispersed"),
     c(describe_fit("poisson x1", "poisson", zeros, "x1")$json, data = "zeros"),

@@ -8,7 +8,7 @@
  * - IRLS with the log link: start from μ = y + 0.1 (Poisson) or y + (y = 0)/6 (negative binomial),
  *   or from the linear predictor handed over; each step solves the weighted least squares of the
  *   working response z = η − offset + (y − μ)/μ with weights μ²/V(μ) by a Householder QR of the
- *   weighted design (p ≤ 5 columns), and stops when |dev − dev_old| / (|dev| + 0.1) < tolerance.
+ *   weighted design, and stops when |dev − dev_old| / (|dev| + 0.1) < tolerance.
  *   Standard errors come from the R factor of the last step's QR (as `summary.glm` does), with the
  *   dispersion fixed at 1 for both families; z = estimate / SE, p = 2 Φ(−|z|), and the interval is
  *   estimate ± Φ⁻¹((1 + confidence)/2) SE (`confint.default`).
@@ -78,6 +78,10 @@ export interface GlmFit {
   aic: number;
   /** IRLS iterations of the last fit. */
   iterations: number;
+  /**
+   * The last IRLS met the tolerance (and, for the negative binomial, so did glm.nb's alternation;
+   * R's glm.nb reports only the former).
+   */
   converged: boolean;
   /** Σ Pearson residual² / dfResidual: about 1 when the variance is as the family assumes. */
   dispersion: number;
@@ -100,6 +104,8 @@ export interface NegativeBinomialFit extends GlmFit {
   /** theta went to infinity (no overdispersion) and was capped at THETA_CAP. */
   thetaCapped: boolean;
 }
+
+const NOT_CONVERGED = 'glm.fit: algorithm did not converge';
 
 interface Family {
   variance(mu: number): number;
@@ -219,6 +225,7 @@ function irls(
   start: { eta?: number[]; mu?: number[] },
   maxIterations: number,
   tolerance: number,
+  warnings: string[],
 ): Irls {
   const n = y.length;
   let eta = start.eta ?? (start.mu ?? y.map((v) => family.start(v))).map(Math.log);
@@ -274,6 +281,7 @@ function irls(
     devOld = dev;
     previous = coefficients;
   }
+  if (!converged) warnings.push(NOT_CONVERGED);
   return { coefficients, eta, mu, deviance: dev, iterations, converged, covariance };
 }
 
@@ -354,8 +362,6 @@ function residualsOf(y: readonly number[], mu: readonly number[], family: Family
   return { pearsonResiduals, devianceResiduals };
 }
 
-const NOT_CONVERGED = 'glm.fit: algorithm did not converge';
-
 /**
  * R's `glm(y ~ x[0] + x[1] + …, family = poisson, offset = offset)`: x holds the covariates as
  * columns (without the intercept), offset is usually log(population).
@@ -369,6 +375,7 @@ export function poissonRegression(
   const settings = settingsOf(options, x.length);
   checkInput(y, x, offset, settings.names);
   const design = [y.map(() => 1), ...x];
+  const warnings: string[] = [];
   const fit = irls(
     y,
     design,
@@ -377,9 +384,8 @@ export function poissonRegression(
     {},
     settings.maxIterations,
     settings.tolerance,
+    warnings,
   );
-  const warnings: string[] = [];
-  if (!fit.converged) warnings.push(NOT_CONVERGED);
   const nullFit = irls(
     y,
     [design[0]!],
@@ -388,6 +394,7 @@ export function poissonRegression(
     { mu: fit.mu },
     settings.maxIterations,
     settings.tolerance,
+    warnings,
   );
   if (!nullFit.converged)
     warnings.push("fitting to calculate the null deviance did not converge -- increase 'maxit'?");
@@ -414,7 +421,7 @@ export function poissonRegression(
     fitted: fit.mu,
     pearsonResiduals,
     devianceResiduals,
-    warnings,
+    warnings: [...new Set(warnings)],
   };
 }
 
@@ -533,10 +540,10 @@ export function negativeBinomialRegression(
   const { maxIterations, tolerance } = settings;
   const design = [y.map(() => 1), ...x];
   const warnings: string[] = [];
-  let fit = irls(y, design, offset, poissonFamily, {}, maxIterations, tolerance);
-  if (!fit.converged) warnings.push(NOT_CONVERGED);
+  let fit = irls(y, design, offset, poissonFamily, {}, maxIterations, tolerance, warnings);
   let mu = fit.mu;
   let th = thetaMl(y, mu, maxIterations);
+  if (th.warning) warnings.push(th.warning);
   let fitTheta = th.theta;
   const d1 = Math.sqrt(2 * Math.max(1, y.length - design.length));
   const d2 = 1;
@@ -554,17 +561,17 @@ export function negativeBinomialRegression(
       { eta: mu.map(Math.log) },
       maxIterations,
       tolerance,
+      warnings,
     );
-    if (!fit.converged) warnings.push(NOT_CONVERGED);
     const t0 = th.theta;
     th = thetaMl(y, mu, maxIterations);
+    if (th.warning) warnings.push(th.warning);
     mu = fit.mu;
     del = t0 - th.theta;
     lm0 = lm;
     lm = negativeBinomialLogLik(y, mu, th.theta);
   }
   const alternations = Math.min(iter, maxIterations + 1) - 1;
-  if (th.warning) warnings.push(th.warning);
   const alternated = iter <= maxIterations;
   if (!alternated) warnings.push('alternation limit reached');
   const family = negativeBinomialFamily(fitTheta);
@@ -578,6 +585,7 @@ export function negativeBinomialRegression(
           {},
           maxIterations,
           tolerance,
+          warnings,
         )
       : fit;
   const { pearsonResiduals, devianceResiduals } = residualsOf(y, fit.mu, family);
