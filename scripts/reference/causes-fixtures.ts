@@ -181,6 +181,7 @@ if (!update) {
   for (const f of [
     'oxfordshire/areas.csv',
     'oxfordshire/neighbours.csv',
+    'oxfordshire/neighbours-knn6-asymmetric.csv',
     'oxfordshire/expected.json',
     'synthetic/overdispersed.csv',
     'synthetic/zeros.csv',

@@ -121,8 +121,11 @@ if (identical(mode, "oxfordshire")) {
   # k = 6 nearest neighbours on great-circle distances between the areas' mean police.uk
   # coordinates, made symmetric.
   coords <- cbind(areas$longitude, areas$latitude)
-  nb <- make.sym.nb(knn2nb(knearneigh(coords, k = 6, longlat = TRUE)))
+  knn <- knn2nb(knearneigh(coords, k = 6, longlat = TRUE))
+  nb <- make.sym.nb(knn)
   write_neighbours(nb, file.path(dir, "neighbours.csv"))
+  # The list before it is made symmetric, for a test on weights where w_ij > 0 but w_ji = 0.
+  write_neighbours(knn, file.path(dir, "neighbours-knn6-asymmetric.csv"))
   models <- list()
   moran <- list(
     describe_moran("rate, style W", "violence per 1000 residents",
@@ -130,7 +133,11 @@ if (identical(mode, "oxfordshire")) {
     describe_moran("rate, style B, two-sided", "violence per 1000 residents",
                    1000 * data$y / data$population, nb, style = "B", alternative = "two.sided"),
     describe_moran("rate, normality", "violence per 1000 residents",
-                   1000 * data$y / data$population, nb, randomisation = FALSE)
+                   1000 * data$y / data$population, nb, randomisation = FALSE),
+    describe_moran("rate, asymmetric k = 6, style W", "violence per 1000 residents",
+                   1000 * data$y / data$population, knn),
+    describe_moran("rate, asymmetric k = 6, style B", "violence per 1000 residents",
+                   1000 * data$y / data$population, knn, style = "B")
   )
   for (covariate in c("imd_score_z", "income_score_z", "imd_decile")) {
     for (family in c("poisson", "negbin")) {

@@ -84,11 +84,8 @@ export function num(s: string): number {
 }
 
 /** The 0-based neighbour lists R wrote, one line per area. */
-export function readNeighbours(folder: string): number[][] {
-  const text = readFileSync(
-    path.join(REPO, 'tests', 'fixtures', 'causes', folder, 'neighbours.csv'),
-    'utf8',
-  );
+export function readNeighbours(folder: string, file = 'neighbours.csv'): number[][] {
+  const text = readFileSync(path.join(REPO, 'tests', 'fixtures', 'causes', folder, file), 'utf8');
   return text
     .replace(/\n$/, '')
     .split('\n')

@@ -170,6 +170,7 @@ describe('refusals and reports', () => {
     const nb = negativeBinomialRegression(p['y']!, [p['x1']!], pOffset);
     expect(nb.thetaCapped).toBe(true);
     expect(nb.theta).toBe(THETA_CAP);
+    expect(nb.thetaStandardError).toBeNaN();
     expect(nb.warnings.join(' ')).toMatch(/theta went to infinity \(no overdispersion\)/);
     nb.coefficients.forEach((c, j) => {
       const rc = r.coefficients[j]!;

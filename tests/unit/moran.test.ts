@@ -66,9 +66,17 @@ describe('Oxfordshire LSOAs with their 6 nearest neighbours, as spdep computes i
     });
   });
 
+  const asymmetric = readNeighbours('oxfordshire', 'neighbours-knn6-asymmetric.csv');
+
+  it('has an asymmetric list of exactly 6 neighbours beside it', () => {
+    expect(asymmetric.every((list) => list.length === 6)).toBe(true);
+    expect(asymmetric.some((list, i) => list.some((j) => !asymmetric[j]!.includes(i)))).toBe(true);
+  });
+
   for (const r of expected.moran)
     it(`${r.name} (R's values)`, () => {
-      compare(moranTest(r.x.map(num), nb, optionsOf(r)), r);
+      const list = r.name.includes('asymmetric') ? asymmetric : nb;
+      compare(moranTest(r.x.map(num), list, optionsOf(r)), r);
     });
 
   it('the rate computed here gives R’s test', () => {

@@ -95,7 +95,7 @@ export interface GlmFit {
 export interface NegativeBinomialFit extends GlmFit {
   family: 'negative binomial';
   theta: number;
-  /** `summary(fit)$SE.theta`. */
+  /** `summary(fit)$SE.theta`; NaN when theta is capped. */
   thetaStandardError: number;
   /** 2 × the log-likelihood (`fit$twologlik`). */
   twoLogLikelihood: number;
@@ -506,7 +506,9 @@ function thetaMl(y: readonly number[], mu: readonly number[], limit: number): Th
   if (it === limit) warning = 'iteration limit reached';
   if (capped)
     warning = `theta went to infinity (no overdispersion): capped at ${THETA_CAP}; the fit is the Poisson fit`;
-  return { theta: t0, standardError: Math.sqrt(1 / info), capped, ...(warning ? { warning } : {}) };
+  // A capped theta has no standard error worth the name (the information is about 0).
+  const standardError = capped ? NaN : Math.sqrt(1 / info);
+  return { theta: t0, standardError, capped, ...(warning ? { warning } : {}) };
 }
 
 function negativeBinomialLogLik(y: readonly number[], mu: readonly number[], th: number): number {
