@@ -1,7 +1,7 @@
 /**
- * The indicators a workspace holds, one line each: metadata, levels, first and last period,
- * areas, values held and missing, and the batch and file they came from. Read-only; the analyses
- * of causes read it too.
+ * The indicators a workspace holds, one line each: metadata, levels, first and last period (by
+ * their dates, else as written), areas, values held and missing, and the batch and file they came
+ * from. Read-only; the analyses of causes read it too.
  */
 import type { Workspace } from '../../store/openWorkspace.js';
 
@@ -35,8 +35,8 @@ export async function indicatorsHeld(ws: Workspace): Promise<IndicatorSummary[]>
        FROM indicators i
        LEFT JOIN (
          SELECT indicator_id, string_agg(DISTINCT area_level, ',' ORDER BY area_level) AS levels,
-                arg_min(period, coalesce(period_start, DATE '9999-12-31')) AS first_period,
-                arg_max(period, coalesce(period_end, DATE '0001-01-01')) AS last_period,
+                arg_min(period, coalesce(strftime(period_start, '%Y-%m-%d'), period)) AS first_period,
+                arg_max(period, coalesce(strftime(period_end, '%Y-%m-%d'), period)) AS last_period,
                 count(DISTINCT period) AS periods, count(DISTINCT area_code) AS areas,
                 count(*) FILTER (WHERE marker IS NULL) AS n,
                 count(*) FILTER (WHERE marker IS NOT NULL) AS missing

@@ -135,6 +135,13 @@ export async function stageEes(
       message: `${o.n} rows of geographic level ${JSON.stringify(o.level)} skipped (svd keeps National, Regional and Local authority)`,
       count: o.n,
     });
+  const timeIdentifiers = (
+    await ws.db.all<{ t: string }>(
+      `SELECT DISTINCT trim(time_identifier) AS t FROM ${source.rows}
+        WHERE nullif(trim(time_identifier), '') IS NOT NULL ORDER BY 1`,
+      { file },
+    )
+  ).map((r) => r.t);
   const meta: IndicatorMeta[] = measures.map((m) => ({
     indicatorId: `${stem}/${m}`,
     name: humanise(m),
@@ -143,7 +150,7 @@ export async function stageEes(
     polarity: 'unknown',
     publisher: 'DfE',
     licence: OGL,
-    periodType: null,
+    periodType: timeIdentifiers.length === 0 ? null : timeIdentifiers.join(', '),
     topic: null,
     disclosure: 'published',
   }));
