@@ -620,6 +620,27 @@ describe('reloads, partner figures and refusals', () => {
     expect(await storeFingerprint(SMALL)).toEqual(before);
   });
 
+  it('refuses a mapping that is not valid, at its line and key, and an unknown --layout', async () => {
+    const mapping = path.join(dir, 'bad-mapping.yaml');
+    writeFileSync(
+      mapping,
+      readFileSync(
+        path.join(REPO, 'examples', 'indicators', 'yos-cohort-mapping.yaml'),
+        'utf8',
+      ).replace('polarity: higher-is-worse', 'polarity: worse'),
+    );
+    const csv = path.join(REPO, 'examples', 'indicators', 'yos-cohort-synthetic.csv');
+    const before = await storeFingerprint(SMALL);
+    const r = await run(['load', csv, '--mapping', mapping]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('error[BAD_INDICATOR_MAPPING]');
+    expect(r.stderr).toMatch(/bad-mapping\.yaml, line 11, field "indicator\.polarity"/);
+    const layout = await run(['load', csv, '--layout', 'wide']);
+    expect(layout.code).toBe(2);
+    expect(layout.stderr).toContain('auto, ees, fingertips, lait, iod2025, census-ts011, tidy');
+    expect(await storeFingerprint(SMALL)).toEqual(before);
+  });
+
   it('agreements may name indicators as a dataset', async () => {
     const { DATASET_KINDS } = await import('../../src/access/agreementFile.js');
     expect(DATASET_KINDS).toContain('indicators');
