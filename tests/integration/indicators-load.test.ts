@@ -128,7 +128,7 @@ let showText: string;
 
 async function load(files: string[], extra: string[] = []): Promise<void> {
   const r = await svd(['indicators', 'load', ...files, ...extra, '--db', DB, '--json', '--quiet']);
-  expect(r.stderr).not.toContain('error');
+  expect(r.stderr).not.toMatch(/^error\[/m);
   expect(r.code).toBe(0);
   for (const report of JSON.parse(r.stdout) as IndicatorLoadReport[])
     loads.set(path.basename(report.file), report);
@@ -638,6 +638,19 @@ describe('reloads, partner figures and refusals', () => {
     const layout = await run(['load', csv, '--layout', 'wide']);
     expect(layout.code).toBe(2);
     expect(layout.stderr).toContain('auto, ees, fingertips, lait, iod2025, census-ts011, tidy');
+    expect(await storeFingerprint(SMALL)).toEqual(before);
+  });
+
+  it('a .csv.gz is expanded within the limits: past --max-expanded-bytes it is refused', async () => {
+    const before = await storeFingerprint(SMALL);
+    const r = await run([
+      'load',
+      at('census2021', 'census21_deprivation_england_wales_lsoa21.csv.gz'),
+      '--max-expanded-bytes',
+      '64K',
+    ]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('error[ARCHIVE_TOO_LARGE]');
     expect(await storeFingerprint(SMALL)).toEqual(before);
   });
 

@@ -1,6 +1,11 @@
 import path from 'node:path';
 import { Command } from 'commander';
 import { audited } from '../../app/audited.js';
+import {
+  EXPANSION_LIMITS_HELP,
+  MAX_EXPANDED_BYTES_HELP,
+  expansionLimits,
+} from '../../core/expansionLimits.js';
 import { fileName, ingestAttempt } from '../../app/auditEntries.js';
 import { suppliedBy } from '../../app/supplier.js';
 import { indicatorsHeld } from '../../geo/indicators/indicatorsHeld.js';
@@ -21,6 +26,7 @@ interface LoadOptions extends CommonOptions {
   dictionary?: string;
   mapping?: string;
   supplier?: string;
+  maxExpandedBytes?: string;
 }
 
 const common = (c: Command): Command =>
@@ -68,7 +74,8 @@ export function indicatorsCommand(io: CliIo): Command {
         '--mapping <file>',
         'tidy: the YAML mapping of a partner’s CSV (see examples/indicators/)',
       )
-      .option('--supplier <org>', SUPPLIER_HELP),
+      .option('--supplier <org>', SUPPLIER_HELP)
+      .option('--max-expanded-bytes <size>', MAX_EXPANDED_BYTES_HELP),
   )
     .addHelpText(
       'after',
@@ -92,6 +99,7 @@ never as zero. Codes of areas that changed code are stored as the current one (E
 E06000060 Buckinghamshire, E10000023 → E06000065 North Yorkshire, E10000027 → E06000066
 Somerset); published_code keeps the code the file gave (for LAIT, the DfE number). A file that
 cannot be read in full is refused and nothing is stored. The load is recorded in the audit log.
+${EXPANSION_LIMITS_HELP}
 Examples:
   svd indicators load ../shared/data/indicators/neet/UD_NEETNK_LA_dashboard_2023_final.csv
   svd indicators load ../shared/data/indicators/lait/bds_long_0.parquet \\
@@ -102,6 +110,7 @@ Examples:
     .action(async (files: string[], options: LoadOptions) => {
       const ctx = commandContext(io, options);
       const layout = parseLayout(options.layout ?? 'auto');
+      const limits = expansionLimits({ maxExpandedBytes: options.maxExpandedBytes }, io.env);
       const resolve = (f: string): string => path.resolve(io.cwd, f);
       const mapping =
         options.mapping === undefined ? undefined : readTidyMapping(resolve(options.mapping));
@@ -118,6 +127,7 @@ Examples:
               loadIndicators(ws, files.map(resolve), {
                 layout,
                 reporter: ctx.reporter,
+                expansionLimits: limits,
                 ...(mapping === undefined ? {} : { mapping }),
                 ...(options.dictionary === undefined
                   ? {}

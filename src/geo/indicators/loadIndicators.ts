@@ -6,6 +6,7 @@
  */
 import type { Clock } from '../../core/clock.js';
 import { SvdError, usageError } from '../../core/errors.js';
+import type { ExpansionLimits } from '../../core/expansionLimits.js';
 import type { Reporter } from '../../core/reporter.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import { openIndicatorSource } from './indicatorSource.js';
@@ -28,6 +29,8 @@ export interface LoadIndicatorsOptions {
   layout?: LayoutChoice;
   dictionary?: string;
   mapping?: TidyMapping;
+  /** How far a .csv.gz may expand (the command's --max-expanded-bytes). */
+  expansionLimits?: ExpansionLimits;
   reporter: Reporter;
   clock?: Clock;
 }
@@ -86,7 +89,7 @@ export async function loadIndicatorFile(
       'the tidy layout needs a mapping of its columns',
       'give --mapping FILE (see examples/indicators/)',
     );
-  const source = await openIndicatorSource(ws, file);
+  const source = await openIndicatorSource(ws, file, options.expansionLimits);
   const { header } = source;
   let layout: IndicatorLayout;
   if (chosen === 'auto') {
