@@ -546,6 +546,45 @@ describe('reloads, partner figures and refusals', () => {
     }
   });
 
+  it('--supplier records the organisation that supplied a partner’s figures; an unknown one stores nothing', async () => {
+    const added = await svd([
+      'access',
+      'org',
+      'add',
+      '--org',
+      'oxon-yos',
+      '--org-name',
+      'Oxfordshire YOS',
+      '--org-type',
+      'youth-justice',
+      '--db',
+      SMALL,
+    ]);
+    expect(added.code, added.stderr).toBe(0);
+    const csv = path.join(REPO, 'examples', 'indicators', 'yos-cohort-synthetic.csv');
+    const mapping = path.join(REPO, 'examples', 'indicators', 'yos-cohort-mapping.yaml');
+    const before = await storeFingerprint(SMALL);
+    const unknown = await run(['load', csv, '--mapping', mapping, '--supplier', 'nobody']);
+    expect(unknown.code).not.toBe(0);
+    expect(await storeFingerprint(SMALL)).toEqual(before);
+    const r = await run(['load', csv, '--mapping', mapping, '--supplier', 'oxon-yos', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const [report] = JSON.parse(r.stdout) as IndicatorLoadReport[];
+    const s = await openWorkspace(SMALL, { create: false });
+    try {
+      expect(
+        await s.db.all(`SELECT * FROM batch_owner WHERE batch_id = $b`, { b: report!.batchId }),
+      ).toEqual([{ batch_id: report!.batchId, organisation: 'oxon-yos' }]);
+      expect(
+        await s.db.value(`SELECT status FROM batches WHERE batch_id = $b`, {
+          b: report!.superseded[0]!,
+        }),
+      ).toBe('superseded');
+    } finally {
+      s.close();
+    }
+  });
+
   const EES_HEAD =
     'time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,old_la_code,new_la_code,la_name,children_count';
   const eesRows = Array.from(
