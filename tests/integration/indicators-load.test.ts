@@ -592,6 +592,57 @@ describe('reloads, partner figures and refusals', () => {
     (_, i) =>
       `2024,Reporting year,Local authority,E92000001,England,E12000008,South East,${900 + i},E0600${String(1000 + i).slice(1)}0,LA ${i},${10 + i}`,
   );
+  it('an EES local authority row without new_la_code is placed by its old_la_code', async () => {
+    const file = path.join(dir, 'old-codes.csv');
+    writeFileSync(
+      file,
+      [
+        EES_HEAD,
+        '2019,Reporting year,Local authority,E92000001,England,E12000008,South East,931,,Oxfordshire,42',
+        '2019,Reporting year,Local authority,E92000001,England,E12000008,South East,825,"",Buckinghamshire,7',
+        '2019,Reporting year,Local authority,E92000001,England,E12000008,South East,826,E06000042,Milton Keynes,x',
+      ].join('\n'),
+    );
+    const r = await run(['load', file, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(
+      '2 local authority rows without new_la_code placed by their old_la_code',
+    );
+    const s = await openWorkspace(SMALL, { create: false });
+    try {
+      expect(
+        await s.db.all(
+          `SELECT area_level, area_code, published_code, value, marker FROM indicator_values
+            WHERE indicator_id = 'old-codes/children_count' ORDER BY area_code`,
+        ),
+      ).toEqual([
+        {
+          area_level: 'county',
+          area_code: 'E06000042',
+          published_code: 'E06000042',
+          value: null,
+          marker: 'x',
+        },
+        {
+          area_level: 'county',
+          area_code: 'E06000060',
+          published_code: '825',
+          value: 7,
+          marker: null,
+        },
+        {
+          area_level: 'county',
+          area_code: 'E10000025',
+          published_code: '931',
+          value: 42,
+          marker: null,
+        },
+      ]);
+    } finally {
+      s.close();
+    }
+  });
+
   const bad: [string, string, string, { code: string; line?: number; field?: string }][] = [
     [
       'unknown layout',

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Workspace } from '../../store/openWorkspace.js';
 import { OGL, type IndicatorMeta, type IndicatorWarning } from './indicatorTypes.js';
 import { quoteIdent, sqlText, type IndicatorSource } from './indicatorSource.js';
+import { createLaNumberTable } from './dfeLaNumbers.js';
 import { STAGE, isBadNumberSql, isMissingSql } from './storeIndicatorValues.js';
 
 export const EES_REQUIRED = ['time_period', 'time_identifier', 'geographic_level'] as const;
@@ -105,14 +106,24 @@ export async function stageEes(
   const headerHas = (c: string): boolean => header.includes(c);
   const col = (c: string): string => (headerHas(c) ? quoteIdent(c) : 'NULL');
   const level = `lower(trim(geographic_level))`;
+  // A local authority row without new_la_code is placed by its DfE number, when known.
+  const byNumber = headerHas('old_la_code') && headerHas('new_la_code');
+  if (byNumber) await createLaNumberTable(ws);
+  const laCode = byNumber
+    ? `CASE WHEN nullif(trim(new_la_code), '') IS NULL
+         THEN (SELECT ons_code FROM ind_la WHERE la_number = TRY_CAST(trim(old_la_code) AS INTEGER)) END`
+    : 'NULL';
+  const laPublished = byNumber
+    ? `coalesce(nullif(trim(new_la_code), ''), trim(old_la_code))`
+    : col('new_la_code');
   for (const m of measures) {
     await ws.db.run(
       `INSERT INTO ${STAGE}
          SELECT line, ${sqlText(`${stem}/${m}`)},
                 CASE ${level} WHEN 'national' THEN 'country_code' WHEN 'regional' THEN 'region_code' ELSE 'new_la_code' END,
                 CASE ${level} WHEN 'national' THEN ${col('country_code')} WHEN 'regional' THEN ${col('region_code')}
-                     ELSE ${col('new_la_code')} END,
-                NULL,
+                     ELSE ${laPublished} END,
+                CASE ${level} WHEN 'local authority' THEN ${laCode} END,
                 CASE ${level} WHEN 'national' THEN ${col('country_name')} WHEN 'regional' THEN ${col('region_name')}
                      ELSE ${col('la_name')} END,
                 time_period, time_identifier, ${breakdown}, ${sqlText(m)}, ${quoteIdent(m)},
@@ -123,6 +134,21 @@ export async function stageEes(
     );
   }
   const warnings: IndicatorWarning[] = [];
+  if (byNumber) {
+    const placed =
+      (await ws.db.value<number>(
+        `SELECT count(*) FROM ${source.rows}
+          WHERE ${level} = 'local authority' AND nullif(trim(new_la_code), '') IS NULL
+            AND TRY_CAST(trim(old_la_code) AS INTEGER) IN (SELECT la_number FROM ind_la)`,
+        { file },
+      )) ?? 0;
+    if (placed > 0)
+      warnings.push({
+        code: 'PLACED_BY_LA_NUMBER',
+        message: `${placed} local authority rows without new_la_code placed by their old_la_code (reference/dfe-la-codes.csv)`,
+        count: placed,
+      });
+  }
   const others = await ws.db.all<{ level: string; n: number }>(
     `SELECT geographic_level AS level, count(*) AS n FROM ${source.rows}
       WHERE lower(trim(geographic_level)) NOT IN ('national', 'regional', 'local authority')

@@ -8,11 +8,11 @@
  * name, unit, polarity, description, topic and kind of year.
  */
 import { SvdError } from '../../core/errors.js';
-import { packageFile } from '../../core/packageFiles.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import { CSV_SOURCE } from '../referenceCsv.js';
 import { OGL, type IndicatorMeta, type IndicatorWarning, type Polarity } from './indicatorTypes.js';
 import { quoteIdent, type IndicatorSource } from './indicatorSource.js';
+import { createLaNumberTable } from './dfeLaNumbers.js';
 import { STAGE } from './storeIndicatorValues.js';
 
 export const LAIT_REQUIRED = [
@@ -23,8 +23,6 @@ export const LAIT_REQUIRED = [
   'LA Number',
 ] as const;
 const DICTIONARY_REQUIRED = ['Measure_short', 'Polarity', 'y_axis_name', 'Year_Type'] as const;
-
-export const DFE_LA_CODES = (): string => packageFile('reference', 'dfe-la-codes.csv');
 
 function polarityOf(text: string | null): Polarity {
   const t = (text ?? '').trim().toLowerCase();
@@ -91,11 +89,7 @@ export async function stageLait(
       `CREATE OR REPLACE TEMP TABLE ind_dict (short VARCHAR, measure VARCHAR, polarity VARCHAR,
          unit VARCHAR, description VARCHAR, year_type VARCHAR, topic VARCHAR, owner VARCHAR)`,
     );
-  await ws.db.run(
-    `CREATE OR REPLACE TEMP TABLE ind_la AS
-       SELECT CAST(la_number AS INTEGER) AS la_number, ons_code, name FROM ${CSV_SOURCE}`,
-    { file: DFE_LA_CODES() },
-  );
+  await createLaNumberTable(ws);
   const number = `TRY_CAST(TRY_CAST(trim(CAST("LA Number" AS VARCHAR)) AS DOUBLE) AS INTEGER)`;
   const bad = await ws.db.one<{ line: number; value: string }>(
     `SELECT line, coalesce(CAST("LA Number" AS VARCHAR), '') AS value FROM ${source.rows}
