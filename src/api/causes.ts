@@ -157,7 +157,10 @@ export interface Comparators {
   features: string[];
   similar: { code: string; name: string | null; distance: number }[];
   rows: ComparatorRow[];
-  /** Serious violence per 1,000 residents per year: the area beside the force and its partnerships. */
+  /**
+   * Serious violence per 1,000 residents a year in the area and in the partnerships and districts
+   * within it (never beyond the area: its figures are the area's whatever else is held).
+   */
   violence: ViolenceComparator[];
 }
 

@@ -27,6 +27,7 @@ import { silentReporter } from '../../src/core/reporter.js';
 import { classifyIncidents } from '../../src/definitions/classifyIncidents.js';
 import { shippedDefinition } from '../../src/definitions/shippedDefinitions.js';
 import { loadDeprivation } from '../../src/geo/deprivation/loadDeprivation.js';
+import { loadIndicators } from '../../src/geo/indicators/loadIndicators.js';
 import { loadBoundaries } from '../../src/geo/loadBoundaries.js';
 import { OXFORDSHIRE_CONFIG, readPartnershipConfig } from '../../src/geo/partnershipConfig.js';
 import { loadPartnershipConfig } from '../../src/geo/loadPartnershipConfig.js';
@@ -79,6 +80,16 @@ export interface Area {
   /** The districts A covers (LAD codes). */
   districts: string[];
 }
+
+/** The indicators both workspaces load whole (see buildWorkspace). */
+const INDICATOR_FILES = (): { file: string; dictionary?: string }[] => [
+  { file: sharedData('indicators', 'iod2025', 'imd2025_england_lsoa21.csv.gz') },
+  { file: sharedData('indicators', 'iod2025', 'imd2025_england_lsoa21_subdomains.csv.gz') },
+  {
+    file: sharedData('indicators', 'lait', 'lait-sv-indicators-all-la.csv.gz'),
+    dictionary: sharedData('indicators', 'lait', 'lait_data_dictionary.csv'),
+  },
+];
 
 export const AREAS: readonly Area[] = [
   { name: 'Oxford', level: 'district', code: 'E07000178', districts: ['E07000178'] },
@@ -161,6 +172,13 @@ export async function buildWorkspace(db: string, inputs: Inputs): Promise<void> 
       mapping: FILE6_MAPPING,
     });
     await loadDeprivation(ws, inputs.imd, { reporter });
+    // Published indicators (IoD 2025 by LSOA 2021, LAIT by local authority) are loaded whole in
+    // both: statistics published for all of England, the frame comparisons are made in.
+    for (const files of INDICATOR_FILES())
+      await loadIndicators(ws, [files.file], {
+        reporter,
+        ...(files.dictionary === undefined ? {} : { dictionary: files.dictionary }),
+      });
     await ingestForceExtract(ws, [inputs.forceExtract], {
       mapping: 'svd-synthetic',
       keyFile: `${db}.key`,

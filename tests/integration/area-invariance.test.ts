@@ -8,12 +8,13 @@
  * Inputs: Thames Valley police.uk 2019-01 (LSOA 2011) and 2024-01…03 (LSOA 2021), the 16
  * districts' LSOA 2011 boundaries, LAD 2019 boundaries, the Oxfordshire partnership
  * configuration, both population files (Census 2021 by LSOA 2021; IoD2019 mid-2015 by LSOA 2011),
- * IMD 2019 domains, and a SYNTHETIC force extract and A&E file generated from the police.uk rows.
+ * IMD 2019 domains, IoD 2025 and LAIT indicators, and a SYNTHETIC force extract and A&E file generated from the police.uk rows.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Selection } from '../../src/analyses/selection/selection.js';
 import { analyseDeprivation } from '../../src/analyses/deprivation/analyseDeprivation.js';
+import { analyseCauses } from '../../src/analyses/causes/analyseCauses.js';
 import { silentReporter } from '../../src/core/reporter.js';
 import { fixedClock } from '../../src/core/clock.js';
 import type { SnaData } from '../../src/reports/sna/snaTypes.js';
@@ -142,6 +143,20 @@ describe.each(AREAS.map((a) => [a.name, a] as const))('the figures of %s', (_nam
         ctx,
       ),
     );
+  });
+
+  it.each(SOURCES)('causes and risk factors (%s)', async (source) => {
+    const r = await expectSame(area, (ws) =>
+      analyseCauses(
+        ws,
+        { where: [...areaFilter(area)!, { dimension: 'source', values: [source] }] },
+        {},
+        ctx,
+      ),
+    );
+    expect(r.result.association.rows.length).toBeGreaterThan(0);
+    expect(r.result.riskIndex).not.toBeNull();
+    expect(r.result.comparators.rows.length).toBeGreaterThan(0);
   });
 
   it.each(SOURCES)('when (%s)', async (source) => {

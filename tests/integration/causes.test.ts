@@ -340,12 +340,18 @@ describe('comparators', () => {
     });
   });
 
-  it("set the area's violence beside the force's and each partnership's", () => {
-    const force = result.comparators.violence.find((v) => v.level === 'force')!;
-    const oxon = result.comparators.violence.find((v) => v.code === 'safer-oxfordshire')!;
-    expect(force.code).toBe('thames-valley');
+  it('give violence for the area and the partnerships and districts within it, nothing beyond', () => {
+    const v = result.comparators.violence;
+    const oxon = v.find((x) => x.code === 'safer-oxfordshire')!;
     expect(oxon.count).toBe(result.association.incidents);
-    expect(force.count).toBeGreaterThan(oxon.count);
+    const districts = v.filter((x) => x.level === 'district');
+    expect(districts.map((d) => d.name).sort()).toEqual([...OXFORDSHIRE].sort());
+    expect(districts.reduce((s, d) => s + d.count, 0)).toBe(oxon.count);
+    expect(v.some((x) => x.code === 'thames-valley' || /^E0(6|7)0000(0|4)/.test(x.code))).toBe(
+      false,
+    );
+    for (const x of v.filter((y) => y.level === 'csp'))
+      expect(x.count).toBeLessThanOrEqual(oxon.count);
   });
 });
 

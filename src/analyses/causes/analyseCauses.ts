@@ -27,11 +27,7 @@ import { heldPeriod } from '../selection/selectionCoverage.js';
 import { warnAboutSelection } from '../selection/selectionWarnings.js';
 import { computeRates } from '../rates/computeRates.js';
 import { countIncidents } from '../counts/countIncidents.js';
-import {
-  areaLevelOfDimension,
-  finestSelectionArea,
-  selectionAreas,
-} from '../../geo/selectionAreas.js';
+import { finestSelectionArea, selectionAreas } from '../../geo/selectionAreas.js';
 import { storedPartnershipConfig } from '../../geo/partnershipConfig.js';
 import { formatMonthRange } from '../../core/months.js';
 import { associate, type SmallArea } from './association.js';
@@ -53,6 +49,9 @@ import {
   similarAreas,
 } from './comparators.js';
 import { formatCount, formatRatio } from '../selection/plainWords.js';
+
+/** The same reporter without its announcements (the area's rates announce what the models did). */
+const quiet = (reporter: Reporter): Reporter => ({ ...reporter, info: () => undefined });
 
 export interface CausesOptions {
   /** Small-area indicators to associate (default: every one held at LSOA 2021 but ranks, deciles and numerators). */
@@ -413,32 +412,27 @@ export async function analyseCauses(
       'FIRSTYJS_ENGLAND',
       "the England figure of first-time entrants (lait/FirstYJS) as LAIT publishes it is about ten times the regions' and every authority's: compare with the region and similar areas instead",
     );
+  // Serious violence in the area and the partnerships and districts within it: never beyond the
+  // area, so that the figures are the area's whatever else the workspace holds, and a reader
+  // limited to the area learns nothing of the rest.
   const violence: ViolenceComparator[] = [];
-  const areaLess = resolved.where.filter((w) => areaLevelOfDimension(w.dimension) === undefined);
-  if (place.force !== null) {
-    for (const level of ['csp', 'force'] as const) {
-      const rates = await computeRates(
-        ws,
-        {
-          level,
-          where: areaLess,
-          within: { level: 'force', codes: [place.force] },
-          smallCount: 10,
-        },
-        rateOptions,
-      );
-      for (const r of rates.rows)
-        violence.push({
-          code: r.code,
-          name: r.name,
-          level,
-          count: r.count,
-          population: r.population,
-          rate: perYear(r.rate),
-          lower: perYear(r.lower),
-          upper: perYear(r.upper),
-        });
-    }
+  for (const level of ['csp', 'district'] as const) {
+    const rates = await computeRates(
+      ws,
+      { level, where: resolved.where, smallCount: 10 },
+      { ...rateOptions, reporter: quiet(context.reporter) },
+    );
+    for (const r of rates.rows)
+      violence.push({
+        code: r.code,
+        name: r.name,
+        level,
+        count: r.count,
+        population: r.population,
+        rate: perYear(r.rate),
+        lower: perYear(r.lower),
+        upper: perYear(r.upper),
+      });
   }
 
   // --- trends

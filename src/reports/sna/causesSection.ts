@@ -60,18 +60,15 @@ export function discloseCauses(
   const partner = new Set(causes.partnerIndicators);
   const hidePartner = policy.audience === 'public';
   const rows = comparators.rows.filter((r) => !(hidePartner && partner.has(r.indicator)));
-  // A partnership's count withheld could be had back from the others and the force's total: then
-  // every partnership's is withheld (the force's total stays). Years and their total alike.
+  // One area's count withheld could be had back from the others (districts add up to their
+  // partnership): then every one is withheld. Years and their total alike.
   const small = (n: number) => discloseFigure(n, policy, sources).suppressed !== false;
-  const anyPartnershipSmall = comparators.violence.some(
-    (v) => v.level !== 'force' && small(v.count),
-  );
+  const anySmall = comparators.violence.some((v) => small(v.count));
   const anyYearSmall = trends.violence.some((y) => small(y.count));
   const violence = comparators.violence.map((v) => {
-    const figure =
-      anyPartnershipSmall && v.level !== 'force'
-        ? withheld(small(v.count) ? 'primary' : 'secondary')
-        : discloseFigure(v.count, policy, sources);
+    const figure = anySmall
+      ? withheld(small(v.count) ? 'primary' : 'secondary')
+      : discloseFigure(v.count, policy, sources);
     return {
       name: v.name ?? v.code,
       level: v.level,
@@ -276,9 +273,12 @@ export function renderCauses(c: DisclosedCauses | null): SafeHtml {
           </p>`
     }
     ${recordsAndRates(
-      'Serious violence across the force and its partnerships',
+      'Serious violence across the partnerships and districts of the area',
       'Area',
-      c.violence.map((v) => ({ ...v, label: `${v.name}${v.level === 'force' ? ' (force)' : ''}` })),
+      c.violence.map((v) => ({
+        ...v,
+        label: `${v.name} (${v.level === 'csp' ? 'partnership' : 'district'})`,
+      })),
     )}
     ${recordsAndRates(
       'Serious violence by year in the area',
