@@ -100,8 +100,8 @@ function CausesBody({ r, filters, params, meta }: { r: CausesResult } & PageProp
       <h2>Neighbourhood risk index</h2>
       {r.riskIndex === null ? (
         <Empty>
-          No risk index: the workspace holds none of the indicators its weights need (
-          {fmtInt(r.indicatorsHeld)} indicator{r.indicatorsHeld === 1 ? '' : 's'} held).
+          No risk index for this selection: the indicators its weights need are not held (
+          {fmtInt(r.indicatorsHeld)} indicator{r.indicatorsHeld === 1 ? '' : 's'} held in all).
         </Empty>
       ) : !meta.hasBoundaries ? (
         <>
@@ -221,8 +221,17 @@ function RiskMap({
   }, [byLsoa11]);
   const option = useMemo(() => {
     const quadrantOrder = QUADRANTS.map((q) => q.value);
+    const top = index.areas
+      .filter((a) => a.rank !== null && a.rank <= 5)
+      .sort((a, b) => a.rank! - b.rank!)
+      .map((a) => `${a.name ?? a.code} (${a.code}) ${fmtTwo(a.score)}`);
+    const description =
+      layer === 'index'
+        ? `Map of ${fmtInt(index.areas.length)} LSOAs shaded by the neighbourhood risk index. Highest: ${top.join('; ')}. ${fmtInt(index.areas.length - scores.length)} without an index, in grey.`
+        : `Map of ${fmtInt(index.areas.length)} LSOAs coloured by quadrant: ${QUADRANTS.map((q) => `${q.label}, ${fmtInt(index.quadrants[q.value])}`).join('; ')}.`;
     return {
-      aria: { enabled: true },
+      // Said in words, not as the chart's raw data (the table behind the map holds it).
+      aria: { enabled: true, label: { description } },
       tooltip: {
         trigger: 'item' as const,
         className: 'svd-tooltip',
@@ -303,7 +312,7 @@ function RiskMap({
         },
       ],
     };
-  }, [byLsoa11, mapName, layer, pieces, scores.length]);
+  }, [byLsoa11, mapName, layer, pieces, scores.length, index]);
   const ranked = useMemo(
     () =>
       [...index.areas].sort(
