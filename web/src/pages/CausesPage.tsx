@@ -24,7 +24,7 @@ import { Chart } from '../components/Chart';
 import { DataTable } from '../components/DataTable';
 import { Empty, Show } from '../components/Status';
 import { CATEGORICAL, echarts, SEQUENTIAL } from '../echarts';
-import { fmtInt, fmtInterval, fmtRate } from '../format';
+import { fmtInt, fmtInterval, fmtMonth, fmtRate } from '../format';
 import { navigate } from '../url';
 import { useApi } from '../useApi';
 import { AnalysisPage } from './AnalysisFrame';
@@ -75,6 +75,13 @@ const fmtValue = (v: number | null | undefined): string => fmtRate(v);
 const withUnit = (name: string, unit: string | null): string =>
   unit === null || unit === '' ? name : `${name} (${unit})`;
 
+const LEVELS: Record<string, string> = {
+  force: 'police force',
+  csp: 'partnership',
+  district: 'district',
+  county: 'county',
+};
+
 const VERSUS_ENGLAND: Record<ComparatorRow['versusEngland'], string> = {
   higher: 'Higher than England',
   lower: 'Lower than England',
@@ -113,7 +120,13 @@ function CausesBody({ r, filters, params, meta }: { r: CausesResult } & PageProp
           <RiskWeights index={r.riskIndex} />
         </>
       ) : (
-        <RiskMapSection index={r.riskIndex} area={filters.area} params={params} />
+        <>
+          <p className="note" data-testid="causes-period">
+            Serious violence counted {periodWords(r.months)}, in each LSOA (2021) of{' '}
+            {r.area.name ?? r.area.code ?? 'the areas held'}.
+          </p>
+          <RiskMapSection index={r.riskIndex} area={filters.area} params={params} />
+        </>
       )}
       <h2>Association with each indicator</h2>
       <AssociationSection r={r} />
@@ -123,6 +136,13 @@ function CausesBody({ r, filters, params, meta }: { r: CausesResult } & PageProp
       <TrendsSection r={r} />
     </>
   );
+}
+
+function periodWords(m: CausesResult['months']): string {
+  if (m.from === null || m.to === null) return 'over no month held';
+  return m.from === m.to
+    ? `in ${fmtMonth(m.from)}`
+    : `from ${fmtMonth(m.from)} to ${fmtMonth(m.to)}`;
 }
 
 /** Each 2011 LSOA drawn with the 2021 area of the highest score among those it belongs to. */
@@ -248,7 +268,7 @@ function RiskMap({
               : `Risk index: ${fmtTwo(a.score)}, rank ${fmtInt(a.rank)} of ${fmtInt(scores.length)}`,
             a.rate === null
               ? `Incidents: ${fmtInt(a.count)} (no population for a rate)`
-              : `Incidents: ${fmtInt(a.count)}; ${fmtRate(a.rate)} per 1,000 residents`,
+              : `Incidents: ${fmtInt(a.count)}; ${fmtRate(a.rate)} per 1,000 residents over the period`,
             `Quadrant: ${escapeHtml(quadrantLabel(a.quadrant))}`,
             list.length > 1
               ? `<small>Drawn on 2011 LSOA ${escapeHtml(code)}, shared with ${list
@@ -381,7 +401,11 @@ function RiskTable({ index, rows }: { index: RiskIndex; rows?: readonly RiskArea
         { header: 'Risk index', value: (a) => fmtTwo(a.score), numeric: true },
         { header: 'Rank', value: (a) => fmtInt(a.rank), numeric: true },
         { header: 'Incidents', value: (a) => fmtInt(a.count), numeric: true },
-        { header: 'Per 1,000 residents', value: (a) => fmtRate(a.rate), numeric: true },
+        {
+          header: 'Per 1,000 residents over the period',
+          value: (a) => fmtRate(a.rate),
+          numeric: true,
+        },
         {
           header: 'Quadrant',
           value: (a) => (a.score === null ? NO_INDEX : quadrantLabel(a.quadrant)),
@@ -426,7 +450,7 @@ function RiskWeights({ index }: { index: RiskIndex }) {
       <p data-testid="causes-threshold">
         <strong>Quadrants.</strong> {t.rule}
         {t.risk !== null || t.violence !== null
-          ? ` Here: risk index ${fmtTwo(t.risk)}, serious violence ${fmtRate(t.violence)} per 1,000 residents.`
+          ? ` Here: risk index ${fmtTwo(t.risk)}, serious violence ${fmtRate(t.violence)} per 1,000 residents over the period.`
           : ''}{' '}
         {QUADRANTS.map((q) => `${q.label}: ${fmtInt(index.quadrants[q.value])}`).join('; ')}.
       </p>
@@ -462,7 +486,12 @@ function AssociationSection({ r }: { r: CausesResult }) {
     return {
       aria: { enabled: true },
       color: [CATEGORICAL[0]!, MUTED],
-      legend: { top: 0, textStyle: { color: '#222' } },
+      // The intervals are the lines through the points; the legend names the points only.
+      legend: {
+        top: 0,
+        textStyle: { color: '#222' },
+        data: ['Rate ratio per SD', 'Built from crime (circular)'],
+      },
       grid: { left: 8, right: 24, top: 56, bottom: 48, containLabel: true },
       tooltip: {
         trigger: 'item' as const,
@@ -557,6 +586,7 @@ function AssociationSection({ r }: { r: CausesResult }) {
                     <strong className="mark">built from crime</strong>
                   </>
                 )}
+                <span className="visually-hidden">. {row.summary}</span>
               </span>
             ),
           },
@@ -721,10 +751,18 @@ function ComparatorsSection({ c }: { c: Comparators }) {
                 {
                   header: 'Area',
                   value: (row) => (
-                    <span data-testid="comparator-area-value">
-                      {fmtValue(row.area.value)}
-                      {row.areaBasis === 'county' ? ' (county value)' : ''}
-                    </span>
+                    <>
+                      <span data-testid="comparator-area-value">{fmtValue(row.area.value)}</span>
+                      {row.area.lower !== null && row.area.upper !== null && (
+                        <> ({fmtInterval(row.area.lower, row.area.upper)})</>
+                      )}
+                      {row.areaBasis === 'county' && (
+                        <>
+                          <br />
+                          <small>{row.area.name ?? row.area.code}: the county’s value</small>
+                        </>
+                      )}
+                    </>
                   ),
                   numeric: true,
                 },
@@ -786,7 +824,7 @@ function ComparatorsSection({ c }: { c: Comparators }) {
                   value: (v) =>
                     `${v.name ?? v.code}${c.area !== null && v.code === c.area.code ? ' (this area)' : ''}`,
                 },
-                { header: 'Level', value: (v) => v.level },
+                { header: 'Level', value: (v) => LEVELS[v.level] ?? v.level },
                 { header: 'Incidents', value: (v) => fmtInt(v.count), numeric: true },
                 { header: 'Residents', value: (v) => fmtInt(v.population), numeric: true },
                 { header: 'Per 1,000 a year', value: (v) => fmtRate(v.rate), numeric: true },
