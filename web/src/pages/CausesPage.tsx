@@ -345,7 +345,7 @@ function RiskMap({
     <>
       <p className="legend-title" data-testid="causes-map-title">
         {layer === 'index'
-          ? 'Shaded by the risk index (higher: more risk), in six classes of equal numbers of areas.'
+          ? 'Shaded by the risk index (higher: more risk), in classes cut at the sextiles of the areas’ index.'
           : `Shaded by quadrant: the risk index beside the rate of serious violence, each cut at its threshold.`}
       </p>
       <ul className="legend" aria-label="Legend" data-testid="causes-map-legend">
