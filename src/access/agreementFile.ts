@@ -47,6 +47,7 @@ export const DATASET_KINDS = [
   'youth-justice',
   'probation',
   'education',
+  'indicators',
 ] as const;
 export type DatasetKind = (typeof DATASET_KINDS)[number];
 /** Health data (UK GDPR Art 9; PCSC s16(4): no patient information). */

@@ -19,6 +19,7 @@ import { fetchCommand } from './commands/fetch.js';
 import { ingestCommand } from './commands/ingest.js';
 import { geoCommand } from './commands/geo.js';
 import { deprivationCommand, populationCommand } from './commands/population.js';
+import { indicatorsCommand } from './commands/indicators.js';
 import { analyseCommand } from './commands/analyse.js';
 import { areasCommand } from './commands/areas.js';
 import { ratesCommand } from './commands/rates.js';
@@ -64,6 +65,7 @@ export function buildProgram(io: CliIo): Command {
   program.addCommand(geoCommand(io));
   program.addCommand(populationCommand(io));
   program.addCommand(deprivationCommand(io));
+  program.addCommand(indicatorsCommand(io));
   program.addCommand(areasCommand(io));
   program.addCommand(ratesCommand(io));
   program.addCommand(synthCommand(io));

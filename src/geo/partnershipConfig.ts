@@ -20,7 +20,16 @@ export const PartnershipConfigSchema = z
     note: z.string().optional(),
     forces: z
       .array(
-        z.object({ code: slug, name: z.string().min(1), districts: z.array(districtCode).min(1) }),
+        z.object({
+          code: slug,
+          name: z.string().min(1),
+          districts: z.array(districtCode).min(1),
+          /** The region the force lies in (E12…), the comparator of indicators published by region. */
+          region: z
+            .string()
+            .regex(/^E12\d{6}$/, 'a region code such as E12000008')
+            .optional(),
+        }),
       )
       .default([]),
     partnerships: z
@@ -30,6 +39,15 @@ export const PartnershipConfigSchema = z
           name: z.string().min(1),
           districts: z.array(districtCode).min(1),
           within: slug.optional(),
+          /**
+           * The upper-tier local authority (county or unitary) whose area the partnership covers,
+           * for indicators published by local authority (children's social care, youth justice,
+           * exclusions): E10…, E06…, E08… or E09….
+           */
+          localAuthority: z
+            .string()
+            .regex(/^E(06|08|09|10)\d{6}$/, 'an upper-tier local authority code such as E10000025')
+            .optional(),
         }),
       )
       .min(1),

@@ -45,6 +45,7 @@ export async function warmUp(
     // The health page compares all assaults with injury, whatever their tier.
     `/api/health-vs-police?${withoutTier.toString()}`,
     `/api/deprivation?${filters.toString()}`,
+    `/api/causes?${filters.toString()}`,
     `/api/coverage`,
     `/api/batches`,
   ];

@@ -15,17 +15,17 @@ import { type CountFilter } from '../core/dimension.js';
 import { DIMENSIONS } from '../analyses/selection/dimensions.js';
 import { type Dimension } from '../core/dimension.js';
 import { SvdError } from '../core/errors.js';
-import type { Reporter } from '../core/reporter.js';
 import { countsDefinition } from '../definitions/countsDefinition.js';
 import { TIER_DIMENSIONS } from '../definitions/tierDimensions.js';
 import type { AreaLevel } from '../geo/levels.js';
 import { parseAgeRange } from '../geo/population/ageLabels.js';
-import { populationByArea, type PopulationDataset } from '../geo/population/populationByArea.js';
+import { populationByArea } from '../geo/population/populationByArea.js';
 import { VICTIM_AGE, WITHIN } from '../analyses/rates/computeRates.js';
 import { exactPoissonInterval } from '../core/statistics/poissonInterval.js';
 import { wilsonInterval } from '../analyses/rates/wilsonInterval.js';
 import type { Workspace } from '../store/openWorkspace.js';
 import { assessTarget } from './assessTarget.js';
+import { evaluateIndicatorMeasure } from './evaluateIndicatorMeasure.js';
 import {
   describePeriod,
   latestPeriodBy,
@@ -35,55 +35,22 @@ import {
   type Period,
 } from './periods.js';
 import { resolveMeasure } from './presets.js';
-import type { Measure, MeasureSelection, Metric, PeriodBasis } from './schema.js';
-import type { PeriodValue, TargetAssessment } from '../api/strategy.js';
+import type { Measure, MeasureSelection, Metric } from './schema.js';
+import {
+  unevaluated,
+  type BatchRef,
+  type EvaluateContext,
+  type MeasureResult,
+} from './measureResult.js';
+import type { PeriodValue } from '../api/strategy.js';
 import type { DefinitionMeta } from '../api/definitions.js';
 
-export interface BatchRef {
-  batch_id: number;
-  source_kind: string;
-  file_name: string;
-  sha256: string;
-}
-
-export interface MeasureProvenance {
-  batches: BatchRef[];
-  definitions: DefinitionMeta[];
-  population: { dataset: string; year: number } | null;
-}
-
-export interface MeasureResult {
-  id: string;
-  priorityId: string;
-  title: string;
-  metric: Metric;
-  basis: PeriodBasis;
-  unit: string;
-  /** The measure as evaluated, preset fields filled in. */
-  spec: Measure;
-  current: PeriodValue | null;
-  baseline: PeriodValue | null;
-  comparison: { change: number; percentChange: number | null; distinguishable: boolean } | null;
-  assessment: TargetAssessment;
-  series: PeriodValue[];
-  /** Record sources of the figures (decides the disclosure rules). */
-  sources: string[];
-  provenance: MeasureProvenance;
-  /** The data the figures were taken up to (last month). */
-  dataTo: string;
-  notes: string[];
-  /** Set when the measure could not be evaluated at all (e.g. a definition never classified). */
-  problem: string | null;
-}
-
-export interface EvaluateContext {
-  reporter: Reporter;
-  cwd: string;
-  /** The last month of data to evaluate to. */
-  to: string;
-  /** The population dataset for rates (chosen once for all measures). */
-  population: PopulationDataset | null;
-}
+export type {
+  BatchRef,
+  EvaluateContext,
+  MeasureProvenance,
+  MeasureResult,
+} from './measureResult.js';
 
 const SMALL = 10;
 
@@ -253,6 +220,27 @@ export async function evaluateMeasure(
   ctx: EvaluateContext,
 ): Promise<MeasureResult> {
   const spec = resolveMeasure(raw);
+  if (spec.indicator !== undefined) {
+    try {
+      return await evaluateIndicatorMeasure(ws, priorityId, spec, ctx);
+    } catch (error) {
+      if (!(error instanceof SvdError)) throw error;
+      return unevaluated(
+        {
+          id: spec.id,
+          priorityId,
+          title: spec.title ?? spec.id,
+          metric: 'count',
+          basis: 'as-published',
+          unit: 'as published',
+          spec,
+          dataTo: ctx.to,
+        },
+        `${error.message}${error.fix === undefined ? '' : ` (${error.fix})`}`,
+        { sources: ['indicators'] },
+      );
+    }
+  }
   const metric = spec.metric ?? 'count';
   const basis = spec.period ?? 'financial-year';
   const current = latestPeriodBy(basis, ctx.to);
@@ -285,27 +273,8 @@ export async function evaluateMeasure(
     spec,
     dataTo: ctx.to,
   };
-  const failed = (problem: string, definitions: DefinitionMeta[] = []): MeasureResult => ({
-    ...base,
-    current: null,
-    baseline: null,
-    comparison: null,
-    assessment: {
-      ...assessTarget({
-        target: spec.target,
-        tolerance: spec.tolerance,
-        baseline: null,
-        current: null,
-      }),
-      status: 'missing',
-      reason: 'the measure could not be computed (see its note)',
-    },
-    series: [],
-    sources: spec.sources ?? [],
-    provenance: { batches: [], definitions, population: null },
-    notes: [],
-    problem,
-  });
+  const failed = (problem: string, definitions: DefinitionMeta[] = []): MeasureResult =>
+    unevaluated(base, problem, { sources: spec.sources ?? [], definitions });
   const provenanceMonths = [
     ...new Set([
       ...periodMonths(current),

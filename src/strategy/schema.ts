@@ -104,10 +104,22 @@ export const toleranceSchema = z.strictObject({
   value: z.number().min(0).optional().meta({ description: 'in the unit of the measure' }),
 });
 
+/** A measure that follows a published indicator (svd indicators list) rather than records. */
+export const indicatorMeasureSchema = z.strictObject({
+  id: text('the indicator id, e.g. lait/FirstYJS (svd indicators list)'),
+  area: text(
+    'the area code the indicator is published for, e.g. E10000025 (Oxfordshire County Council)',
+  ),
+});
+
 export const measureSchema = z.strictObject({
   id: id('measure id'),
   title: text('what the measure shows').optional(),
   preset: text('a ready-made measure to start from (svd strategy presets)').optional(),
+  indicator: indicatorMeasureSchema.optional().meta({
+    description:
+      'follow a published indicator for an area (its periods as published; baseline is a period as published, e.g. 2022 or 2022/23) instead of counting records: no definition, tier, area, metric or period',
+  }),
   ...selection,
   area: areaSchema.optional(),
   metric: z.enum(METRICS).optional(),

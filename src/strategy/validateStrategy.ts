@@ -19,6 +19,19 @@ export interface StrategyContext {
   dimensions: readonly string[];
 }
 
+/** Fields of a measure of records that a measure following an indicator must not have. */
+const INDICATOR_EXCLUDES = [
+  'definition',
+  'tier',
+  'age',
+  'sources',
+  'filters',
+  'area',
+  'metric',
+  'share_of',
+  'period',
+] as const;
+
 /** Dimensions that a measure sets through its own fields rather than through filters. */
 const RESERVED_FILTERS = ['tier', 'matched_tier', 'rule', 'source', 'month', 'year'];
 
@@ -153,6 +166,23 @@ export function validateStrategy(file: StrategyFile, context: StrategyContext): 
         return;
       }
       const measure = resolveMeasure(raw);
+      if (measure.indicator !== undefined) {
+        if (measure.title === undefined) error(mp, 'MISSING_FIELD', 'missing "title"');
+        for (const field of INDICATOR_EXCLUDES)
+          if (measure[field] !== undefined)
+            error(
+              [...mp, field],
+              'INDICATOR_MEASURE_FIELD',
+              `"${field}" is for a measure of records; a measure that follows an indicator takes its periods, area and unit from the indicator`,
+            );
+        if (measure.target !== undefined && measure.baseline === undefined)
+          error(
+            mp,
+            'TARGET_NEEDS_BASELINE',
+            'a target is measured from a baseline: add "baseline"',
+          );
+        return;
+      }
       checkSelection(measure, mp);
       if (measure.title === undefined) error(mp, 'MISSING_FIELD', 'missing "title"');
       if (measure.period === undefined)

@@ -205,8 +205,9 @@ describe('svd report sna', () => {
       '10. Knife crime',
       '11. Drug supply and county lines',
       '12. Deprivation',
-      '13. Police beside health',
-      '14. Appendix: method, parameters and provenance',
+      '13. Causes and risk factors',
+      '14. Police beside health',
+      '15. Appendix: method, parameters and provenance',
     ];
     let at = 0;
     for (const h of headings) {

@@ -227,6 +227,7 @@ const snaData: fc.Arbitrary<SnaData> = fc
         cellSize: 100,
       },
       deprivationCorrelations: [],
+      causes: null,
       params: [],
       warnings: [
         { code: 'DATE_ONLY', message: `${g.undated} records give a date but no time`, count: 1 },

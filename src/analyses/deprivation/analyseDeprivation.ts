@@ -12,12 +12,11 @@ import type { Workspace } from '../../store/openWorkspace.js';
 import { Params, Warnings } from '../selection/analysisResult.js';
 import { formatCount, formatInterval, formatP, formatRatio } from '../selection/plainWords.js';
 import { formatMonthRange } from '../../core/months.js';
-import { resolveSelection, type Selection } from '../selection/selection.js';
-import { monthStatuses, selectionCoverage } from '../selection/selectionCoverage.js';
+import { definitionParams, resolveSelection, type Selection } from '../selection/selection.js';
+import { heldPeriod } from '../selection/selectionCoverage.js';
 import { warnAboutSelection } from '../selection/selectionWarnings.js';
 import type { AreaLevel } from '../../geo/levels.js';
 import { computeRates } from '../rates/computeRates.js';
-import { TIER_DIMENSION_NAMES } from '../../definitions/tierDimensions.js';
 import { comparePoissonCounts } from '../../core/statistics/comparePoissonCounts.js';
 import { spearman } from '../../core/statistics/spearman.js';
 import type { AnalysisResult, DeprivationResult, DomainCorrelation } from '../../api/analyses.js';
@@ -66,11 +65,7 @@ export async function analyseDeprivation(
   const rateOptions = {
     reporter: context.reporter,
     dimensions: resolved.dimensions,
-    // The definition's parameters only when a tier filter reads them (DuckDB refuses unused ones).
-    ...(resolved.definition === undefined ||
-    !resolved.where.some((w) => TIER_DIMENSION_NAMES.includes(w.dimension))
-      ? {}
-      : { params: resolved.definition.params }),
+    ...definitionParams(resolved),
   };
   const query = {
     where: resolved.where,
@@ -117,15 +112,7 @@ export async function analyseDeprivation(
     );
   // Rates per year: the counts over the complete months of the period, scaled to twelve months
   // (the SNA's rule), so that a part period is not read as a year and periods compare.
-  const coverage = await selectionCoverage(ws, selection);
-  const periodFrom = selection.from ?? coverage.first;
-  const periodTo = selection.to ?? coverage.last;
-  const monthsHeld =
-    periodFrom === null || periodTo === null
-      ? 0
-      : monthStatuses(coverage, periodFrom, periodTo).filter((s) => s.status === 'complete').length;
-  const perYear = (x: number | null): number | null =>
-    x === null || monthsHeld === 0 ? null : (x * 12) / monthsHeld;
+  const { monthsHeld, perYear } = await heldPeriod(ws, selection);
   params.given(
     'rates',
     `per ${m.per.toLocaleString('en-GB')} residents over the whole period selected, and per year (scaled from the ${monthsHeld} complete month${monthsHeld === 1 ? '' : 's'} held to twelve); ${m.interval}`,

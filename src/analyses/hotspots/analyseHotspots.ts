@@ -6,7 +6,7 @@
  */
 import type { DuckDBValue } from '@duckdb/node-api';
 import { Params, Warnings } from '../selection/analysisResult.js';
-import { resolveSelection, type Selection } from '../selection/selection.js';
+import { definitionParams, resolveSelection, type Selection } from '../selection/selection.js';
 import { warnAboutPeriod } from '../selection/selectionWarnings.js';
 import { SvdError } from '../../core/errors.js';
 import type { Reporter } from '../../core/reporter.js';
@@ -14,7 +14,6 @@ import type { CountFilter } from '../../core/dimension.js';
 import { levelShapes } from '../../geo/areaShapes.js';
 import { pointPlaces } from '../../geo/placeNames.js';
 import { computeRates } from '../rates/computeRates.js';
-import { TIER_DIMENSION_NAMES } from '../../definitions/tierDimensions.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import { resolveHotspotArea } from './hotspotArea.js';
 import {
@@ -87,12 +86,7 @@ async function lsoaInput(
       {
         reporter: context.reporter,
         dimensions: resolved.dimensions,
-        // The definition's parameters only when a tier filter reads them (DuckDB refuses a
-        // statement given a named parameter it does not use: a definition without a tier).
-        ...(resolved.definition === undefined ||
-        !resolved.where.some((w) => TIER_DIMENSION_NAMES.includes(w.dimension))
-          ? {}
-          : { params: resolved.definition.params }),
+        ...definitionParams(resolved),
       },
     );
     rows = r.rows;

@@ -13,7 +13,7 @@ import { DIMENSIONS } from './dimensions.js';
 import { type Dimension } from '../../core/dimension.js';
 import { incidentFilterSql, type IncidentFilterSql } from './incidentFilter.js';
 import { countsDefinition, type CountsDefinition } from '../../definitions/countsDefinition.js';
-import { TIER_DIMENSIONS } from '../../definitions/tierDimensions.js';
+import { TIER_DIMENSIONS, TIER_DIMENSION_NAMES } from '../../definitions/tierDimensions.js';
 import { usesAreas } from '../../geo/areaDimensions.js';
 import { checkGeography, checkPlacement } from '../../geo/derivedDataState.js';
 import { checkAreaFilters, resolveAreaOption, type ResolvedArea } from '../../geo/resolveArea.js';
@@ -123,4 +123,17 @@ export async function resolveSelection(
     dimensions,
     definition,
   };
+}
+
+/**
+ * The definition's parameters for a count or rate of the selection, only when a tier filter
+ * reads them: DuckDB refuses a statement given a named parameter it does not use.
+ */
+export function definitionParams(resolved: ResolvedSelection): {
+  params?: Record<string, DuckDBValue>;
+} {
+  return resolved.definition === undefined ||
+    !resolved.where.some((w) => TIER_DIMENSION_NAMES.includes(w.dimension))
+    ? {}
+    : { params: resolved.definition.params };
 }

@@ -111,3 +111,29 @@ export function monthStatuses(
   }
   return out;
 }
+
+export interface HeldPeriod {
+  from: string | null;
+  to: string | null;
+  statuses: { month: string; status: MonthStatus; unitsHolding: number }[];
+  /** Months of the period that every unit of the selection holds. */
+  monthsHeld: number;
+  /** A figure over the period scaled to a year of the complete months held (null without any). */
+  perYear: (x: number | null) => number | null;
+}
+
+/** The selection's period (as given, else every month held) and how much of it is held. */
+export async function heldPeriod(ws: Workspace, selection: Selection): Promise<HeldPeriod> {
+  const coverage = await selectionCoverage(ws, selection);
+  const from = selection.from ?? coverage.first;
+  const to = selection.to ?? coverage.last;
+  const statuses = from === null || to === null ? [] : monthStatuses(coverage, from, to);
+  const monthsHeld = statuses.filter((s) => s.status === 'complete').length;
+  return {
+    from,
+    to,
+    statuses,
+    monthsHeld,
+    perYear: (x) => (x === null || monthsHeld === 0 ? null : (x * 12) / monthsHeld),
+  };
+}

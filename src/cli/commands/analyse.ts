@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { analyseCausesCommand } from './analyseCauses.js';
 import { analyseDeprivationCommand } from './analyseDeprivation.js';
 import { analyseHealthVsPoliceCommand } from './analyseHealthVsPolice.js';
 import { analyseTrendsCommand } from './analyseTrends.js';
@@ -20,6 +21,7 @@ const SUBCOMMANDS: ((io: CliIo) => Command)[] = [
   hotspotsCommand,
   analyseDeprivationCommand,
   analyseHealthVsPoliceCommand,
+  analyseCausesCommand,
 ];
 
 export function analyseCommand(io: CliIo): Command {

@@ -27,6 +27,7 @@ import { chooseMapLevel, discloseSnaMap } from './discloseSnaMap.js';
 import type { DisclosedSna, RawTable, ShownTable, SnaData } from './snaTypes.js';
 import { resolveDocumentControl, type DocumentControl } from './documentControl.js';
 import type { AnalysisWarning } from '../../api/analyses.js';
+import { discloseCauses } from './causesSection.js';
 
 const RECORDS = { one: 'record', many: 'records' };
 
@@ -290,6 +291,8 @@ export function discloseSna(
     trendTest: data.trendTest,
     map,
     deprivationCorrelations: data.deprivationCorrelations,
+    causes:
+      data.causes === null ? null : discloseCauses(data.causes, policy, data.tables.trend.sources),
     summary: [],
     params: data.params,
     warnings: discloseWarnings(

@@ -8,6 +8,7 @@ import { resolveSelection, type Selection } from '../../analyses/selection/selec
 import { selectionCoverage } from '../../analyses/selection/selectionCoverage.js';
 import { listBatches } from '../../store/listBatches.js';
 import { analyseDeprivation } from '../../analyses/deprivation/analyseDeprivation.js';
+import { analyseCauses } from '../../analyses/causes/analyseCauses.js';
 import type { Clock } from '../../core/clock.js';
 import { SvdError, usageError } from '../../core/errors.js';
 import { formatRuns, isMonth, monthRange } from '../../core/months.js';
@@ -519,6 +520,28 @@ export async function gatherSnaData(
   }
   stage('deprivation');
 
+  // Causes and risk factors: only when indicators are loaded.
+  let causes: SnaData['causes'] = null;
+  const partnerIndicators = await ws.db.all<{ id: string }>(
+    `SELECT indicator_id AS id FROM indicators WHERE disclosure = 'partner' ORDER BY 1`,
+  );
+  if ((await ws.db.value<number>(`SELECT count(*) FROM indicators`)) !== 0) {
+    try {
+      causes = {
+        result: keep('causes', await analyseCauses(ws, selection, {}, ctx)),
+        partnerIndicators: partnerIndicators.map((r) => r.id),
+      };
+    } catch (error) {
+      if (!(error instanceof SvdError)) throw error;
+      warnings.push({
+        code: 'NO_CAUSES',
+        message: `no causes section: ${error.message}`,
+        count: 1,
+      });
+    }
+  }
+  stage('causes');
+
   // Police beside health.
   let health: RawTable | null = null;
   let healthMethod: RawTable | null = null;
@@ -697,6 +720,7 @@ export async function gatherSnaData(
           },
     hotspots,
     deprivationCorrelations: correlations,
+    causes,
     params,
     warnings,
   };

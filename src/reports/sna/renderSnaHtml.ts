@@ -22,6 +22,7 @@ import {
 import { html, trusted, type HtmlValue, type SafeHtml } from '../html.js';
 import { page } from '../layout.js';
 import { keyFindings } from './keyFindings.js';
+import { renderCauses } from './causesSection.js';
 import { paramRows } from './methodParams.js';
 import type { Commentary } from './readCommentary.js';
 import { partPeriod, WITHHELD_DETAILS } from './discloseSna.js';
@@ -781,6 +782,7 @@ export function renderSnaHtml(
                   </table>`
           }`,
     )}
+    ${section('causes', renderCauses(d.causes))}
     ${section(
       'health',
       t.health === null

@@ -11,6 +11,7 @@ import type { DisclosedFigure, DisclosedTable, DisclosurePolicy } from '../../di
 import type { Shape } from '../../geo/shapes.js';
 import type { HotOrCold } from '../../analyses/hotspots/hotspotAnalysis.js';
 import type { DocumentControl } from './documentControl.js';
+import type { CausesSna, DisclosedCauses } from './causesSection.js';
 import type { AnalysisWarning, ResolvedParam } from '../../api/analyses.js';
 
 /** A table of whole counts as computed, rows × columns, with where the counts come from. */
@@ -43,6 +44,7 @@ export type SectionId =
   | 'knife'
   | 'drugs'
   | 'deprivation'
+  | 'causes'
   | 'health'
   | 'method';
 
@@ -59,6 +61,7 @@ export const SECTIONS: readonly { id: SectionId; title: string }[] = [
   { id: 'knife', title: 'Knife crime' },
   { id: 'drugs', title: 'Drug supply and county lines' },
   { id: 'deprivation', title: 'Deprivation' },
+  { id: 'causes', title: 'Causes and risk factors' },
   { id: 'health', title: 'Police beside health' },
   { id: 'method', title: 'Appendix: method, parameters and provenance' },
 ];
@@ -186,6 +189,8 @@ export interface SnaData {
     cellSize?: number;
   } | null;
   deprivationCorrelations: { domain: string; rho: number | null; pValue: number | null }[];
+  /** Serious violence beside its risk and protective factors; null when no indicator is loaded. */
+  causes: CausesSna | null;
   /** Each analysis's resolved parameters, automatic ones marked. */
   params: { analysis: string; params: Record<string, ResolvedParam> }[];
   warnings: AnalysisWarning[];
@@ -283,6 +288,7 @@ export interface DisclosedSna {
     cellSize?: number | null;
   } | null;
   deprivationCorrelations: SnaData['deprivationCorrelations'];
+  causes: DisclosedCauses | null;
   summary: string[];
   params: SnaData['params'];
   warnings: AnalysisWarning[];

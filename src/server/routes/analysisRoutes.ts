@@ -7,12 +7,14 @@ import { analyseTrends } from '../../analyses/trends/analyseTrends.js';
 import { analyseWhen } from '../../analyses/when/analyseWhen.js';
 import { analyseWho } from '../../analyses/who/analyseWho.js';
 import { analyseDeprivation } from '../../analyses/deprivation/analyseDeprivation.js';
+import { analyseCauses } from '../../analyses/causes/analyseCauses.js';
 import { analyseHealthVsPolice } from '../../analyses/health/analyseHealthVsPolice.js';
 import { analyseHotspots } from '../../analyses/hotspots/analyseHotspots.js';
 import { hotspotGeoJson } from '../../analyses/hotspots/hotspotGeoJson.js';
 import { filtersToSelection, parseArea } from '../../app/dashboard/dashboardFilters.js';
 // Each handler is typed with its answer as the web app reads it, so the two cannot drift apart.
 import type {
+  CausesAnswer,
   DeprivationAnswer,
   HealthVsPoliceAnswer,
   HotspotCellsAnswer,
@@ -85,6 +87,18 @@ export function registerAnalysisRoutes(ctx: RouteContext): void {
           context,
         );
       }),
+  );
+
+  ctx.get<FilterQuery>(
+    {
+      url: '/api/causes',
+      access: 'live',
+      summary:
+        'serious violence beside its risk and protective factors: association with each small-area indicator, the risk index and its quadrants, comparators and indicator trends, as `svd analyse causes --json`',
+      querystring: filters,
+    },
+    (q): Promise<CausesAnswer> =>
+      pool.read((ws) => analyseCauses(ws, filtersToSelection(filtersOf(q)), {}, context)),
   );
 
   ctx.get<FilterQuery>(

@@ -1,0 +1,164 @@
+/**
+ * The association of serious violence with each small-area indicator across the LSOAs of the
+ * selection: counts regressed on the indicator with the residents as offset — Poisson (R's
+ * `glm(family = poisson)`) and negative binomial (`MASS::glm.nb`), once per standard deviation of
+ * the indicator and once per decile of it among the areas — with 95% Wald intervals
+ * (`confint.default`), Spearman's ρ of the rates with its interval, and Moran's I of the negative
+ * binomial fit's Pearson residuals over contiguous LSOAs (`spdep::moran.test`, row-standardised
+ * weights, randomisation), which says whether the model leaves spatial pattern unexplained
+ * (docs/decisions/0080-causes.md). Association across areas is not cause.
+ */
+import type { AssociationRow, MoranSummary, RateRatio } from '../../api/causes.js';
+import {
+  negativeBinomialRegression,
+  poissonRegression,
+  type GlmFit,
+} from '../../core/statistics/glm.js';
+import { moranTest } from '../../core/statistics/moran.js';
+import { averageRanks, spearman } from '../../core/statistics/spearman.js';
+import { formatInterval, formatP, formatRatio } from '../selection/plainWords.js';
+import type { IndicatorMeta } from './indicatorData.js';
+
+export interface SmallArea {
+  code: string;
+  count: number;
+  population: number;
+}
+
+/** Whether an indicator is built from recorded crime, so that its association is partly circular. */
+export function isCircular(meta: Pick<IndicatorMeta, 'id' | 'name'>): boolean {
+  return /crime|violence|burglary|theft|criminal_damage|public_order|anti_social|stalking/i.test(
+    `${meta.id} ${meta.name}`,
+  );
+}
+
+export function mean(xs: readonly number[]): number {
+  return xs.reduce((s, v) => s + v, 0) / xs.length;
+}
+
+export function standardDeviation(xs: readonly number[]): number {
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((s, v) => s + (v - m) ** 2, 0) / (xs.length - 1));
+}
+
+/** Deciles among the values: ⌈10 · r / n⌉ of the average rank r (ties share a decile), 10 = highest. */
+export function decilesOf(values: readonly number[]): number[] {
+  const n = values.length;
+  return averageRanks(values).map((r) => Math.max(1, Math.ceil((10 * r) / n - 1e-12)));
+}
+
+function slope(fit: GlmFit | null): RateRatio | null {
+  const b = fit?.converged === true ? fit.coefficients[1] : undefined;
+  if (b === undefined) return null;
+  return {
+    rateRatio: Math.exp(b.estimate),
+    lower: Math.exp(b.lower),
+    upper: Math.exp(b.upper),
+    pValue: b.p,
+  };
+}
+
+function tryFit<T>(fit: () => T): T | null {
+  try {
+    return fit();
+  } catch (error) {
+    if (error instanceof RangeError) return null;
+    throw error;
+  }
+}
+
+export interface AssociationInput {
+  meta: IndicatorMeta;
+  period: string;
+  /** The selection's areas with their counts and residents (residents > 0). */
+  areas: readonly SmallArea[];
+  /** The indicator's value for each area code (missing when absent or null). */
+  values: ReadonlyMap<string, number | null>;
+  /** Neighbour lists over `areas` (indices). */
+  neighbours: readonly (readonly number[])[];
+}
+
+/** One indicator's row, or null when fewer than 10 areas have a value. */
+export function associate(input: AssociationInput): AssociationRow | null {
+  const keep: number[] = [];
+  input.areas.forEach((a, i) => {
+    const v = input.values.get(a.code);
+    if (v !== undefined && v !== null && Number.isFinite(v)) keep.push(i);
+  });
+  if (keep.length < 10) return null;
+  const at = new Map(keep.map((i, k) => [i, k]));
+  const y = keep.map((i) => input.areas[i]!.count);
+  const offset = keep.map((i) => Math.log(input.areas[i]!.population));
+  const x = keep.map((i) => input.values.get(input.areas[i]!.code)!);
+  const m = mean(x);
+  const sd = standardDeviation(x);
+  const z = x.map((v) => (v - m) / sd);
+  const deciles = decilesOf(x);
+  const poissonSd = sd > 0 ? tryFit(() => poissonRegression(y, [z], offset)) : null;
+  const nbSd = sd > 0 ? tryFit(() => negativeBinomialRegression(y, [z], offset)) : null;
+  const poissonDecile = sd > 0 ? tryFit(() => poissonRegression(y, [deciles], offset)) : null;
+  const nbDecile = sd > 0 ? tryFit(() => negativeBinomialRegression(y, [deciles], offset)) : null;
+  const rates = keep.map((i) => input.areas[i]!.count / input.areas[i]!.population);
+  const s = spearman(x, rates);
+  const lists = keep.map((i) =>
+    (input.neighbours[i] ?? []).flatMap((j) => {
+      const k = at.get(j);
+      return k === undefined ? [] : [k];
+    }),
+  );
+  let moran: MoranSummary | null = null;
+  if (nbSd?.converged === true && lists.some((l) => l.length > 0)) {
+    const t = tryFit(() => moranTest(nbSd.pearsonResiduals, lists));
+    if (t !== null)
+      moran = {
+        statistic: t.statistic,
+        expectation: t.expectation,
+        variance: t.variance,
+        z: t.standardDeviate,
+        pValue: t.p,
+      };
+  }
+  const perSd = { poisson: slope(poissonSd), negativeBinomial: slope(nbSd) };
+  const circular = isCircular(input.meta);
+  return {
+    indicator: input.meta.id,
+    name: input.meta.name,
+    unit: input.meta.unit,
+    polarity: input.meta.polarity,
+    period: input.period,
+    areas: keep.length,
+    missing: input.areas.length - keep.length,
+    mean: m,
+    sd,
+    perSd,
+    perDecile: { poisson: slope(poissonDecile), negativeBinomial: slope(nbDecile) },
+    dispersion: poissonSd?.converged === true ? poissonSd.dispersion : null,
+    theta:
+      nbSd?.converged === true && !nbSd.thetaCapped
+        ? { value: nbSd.theta, se: nbSd.thetaStandardError }
+        : null,
+    spearman: s === null ? null : { rho: s.rho, lower: s.lower, upper: s.upper, pValue: s.pValue },
+    moran,
+    circular,
+    summary: describeRow(input.meta.name, perSd.negativeBinomial, moran, circular),
+  };
+}
+
+function describeRow(
+  name: string,
+  nb: RateRatio | null,
+  moran: MoranSummary | null,
+  circular: boolean,
+): string {
+  if (nb === null) return `${name}: the model could not be fitted`;
+  const direction = nb.lower > 1 ? 'higher' : nb.upper < 1 ? 'lower' : 'no clearly different';
+  const core =
+    direction === 'no clearly different'
+      ? `${name}: no clear association (rate ratio per standard deviation ${formatRatio(nb.rateRatio)}, 95% interval ${formatInterval(nb.lower, nb.upper, 'ratio')})`
+      : `${name}: areas one standard deviation higher have ${direction} rates of serious violence, ${formatRatio(nb.rateRatio)} times (95% interval ${formatInterval(nb.lower, nb.upper, 'ratio')}; ${formatP(nb.pValue)})`;
+  const spatial =
+    moran !== null && moran.pValue < 0.05
+      ? '; the residuals cluster in space, so nearby areas share something the indicator does not capture and the interval is too narrow'
+      : '';
+  return `${core}${spatial}${circular ? '; partly circular: the indicator is built from recorded crime' : ''}`;
+}

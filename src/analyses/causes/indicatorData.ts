@@ -1,0 +1,140 @@
+/**
+ * Reading the indicators held (src/geo/indicators loads them): their metadata, and their values
+ * for a set of areas at one level, the latest period held unless one is named. Only the rows of
+ * no breakdown (`breakdown = ''`, the whole population) are read for comparisons; a value of NULL
+ * is missing (suppressed or not published), never zero.
+ */
+import { listValue } from '@duckdb/node-api';
+import type { IndicatorPolarity } from '../../api/causes.js';
+import type { Workspace } from '../../store/openWorkspace.js';
+
+export interface IndicatorMeta {
+  id: string;
+  name: string;
+  definition: string | null;
+  unit: string | null;
+  polarity: IndicatorPolarity;
+  publisher: string | null;
+  disclosure: 'published' | 'partner';
+  topic: string | null;
+}
+
+const POLARITIES: readonly IndicatorPolarity[] = [
+  'higher-is-worse',
+  'higher-is-better',
+  'neutral',
+  'unknown',
+];
+
+export async function indicatorMetas(ws: Workspace): Promise<Map<string, IndicatorMeta>> {
+  const rows = await ws.db.all<{
+    id: string;
+    name: string;
+    definition: string | null;
+    unit: string | null;
+    polarity: string;
+    publisher: string | null;
+    disclosure: string;
+    topic: string | null;
+  }>(
+    `SELECT indicator_id AS id, name, definition, unit, polarity, publisher, disclosure, topic
+       FROM indicators ORDER BY indicator_id`,
+  );
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        ...r,
+        polarity: (POLARITIES as readonly string[]).includes(r.polarity)
+          ? (r.polarity as IndicatorPolarity)
+          : 'unknown',
+        disclosure: r.disclosure === 'partner' ? 'partner' : 'published',
+      },
+    ]),
+  );
+}
+
+/** Indicators with values (of no breakdown) at a level, with their latest period. */
+export async function indicatorsAtLevel(
+  ws: Workspace,
+  level: string,
+): Promise<{ id: string; period: string }[]> {
+  return ws.db.all<{ id: string; period: string }>(
+    `SELECT indicator_id AS id, arg_max(period, coalesce(period_end, DATE '1900-01-01')) AS period
+       FROM indicator_values WHERE area_level = $level AND breakdown = ''
+      GROUP BY 1 ORDER BY 1`,
+    { level },
+  );
+}
+
+export interface AreaValue {
+  code: string;
+  name: string | null;
+  value: number | null;
+  lower: number | null;
+  upper: number | null;
+}
+
+/** The values of one indicator and period at a level (every area held, or those given). */
+export async function indicatorValues(
+  ws: Workspace,
+  indicator: string,
+  level: string,
+  period: string,
+  codes?: readonly string[],
+): Promise<Map<string, AreaValue>> {
+  const rows = await ws.db.all<AreaValue>(
+    `SELECT area_code AS code, any_value(area_name) AS name, max(value) AS value,
+            max(lower) AS lower, max(upper) AS upper
+       FROM indicator_values
+      WHERE indicator_id = $indicator AND area_level = $level AND period = $period
+        AND breakdown = '' ${codes === undefined ? '' : 'AND list_contains($codes, area_code)'}
+      GROUP BY 1`,
+    {
+      indicator,
+      level,
+      period,
+      ...(codes === undefined ? {} : { codes: listValue([...codes]) }),
+    },
+  );
+  return new Map(rows.map((r) => [r.code, r]));
+}
+
+export interface SeriesPoint {
+  period: string;
+  end: string | null;
+  code: string;
+  value: number | null;
+}
+
+/** Every period of one indicator for the areas given, oldest first. */
+export async function indicatorSeries(
+  ws: Workspace,
+  indicator: string,
+  level: string,
+  codes: readonly string[],
+): Promise<SeriesPoint[]> {
+  return ws.db.all<SeriesPoint>(
+    `SELECT period, CAST(max(period_end) AS VARCHAR) AS "end", area_code AS code, max(value) AS value
+       FROM indicator_values
+      WHERE indicator_id = $indicator AND area_level = $level AND breakdown = ''
+        AND list_contains($codes, area_code)
+      GROUP BY period, area_code ORDER BY max(period_end) NULLS FIRST, period`,
+    { indicator, level, codes: listValue([...codes]) },
+  );
+}
+
+/** The name an indicator file gives an area (local authorities are known to svd by code only). */
+export async function indicatorAreaName(
+  ws: Workspace,
+  level: string,
+  code: string,
+): Promise<string | null> {
+  return (
+    (await ws.db.value<string>(
+      `SELECT any_value(area_name) FROM indicator_values
+        WHERE area_level = $level AND area_code = $code AND area_name IS NOT NULL`,
+      { level, code },
+    )) ?? null
+  );
+}

@@ -1,0 +1,618 @@
+/**
+ * Poisson and negative binomial regressions of counts on a few area covariates with an offset
+ * (log population), as R computes them — `glm(y ~ x1 + …, family = poisson, offset = offset)`
+ * and `MASS::glm.nb(y ~ x1 + … + offset(offset))` — so that the causes analysis can state R's
+ * numbers.
+ *
+ * Method (R's `glm.fit` and MASS 7.3's `glm.nb` and `theta.ml`, step by step):
+ * - IRLS with the log link: start from μ = y + 0.1 (Poisson) or y + (y = 0)/6 (negative binomial),
+ *   or from the linear predictor handed over; each step solves the weighted least squares of the
+ *   working response z = η − offset + (y − μ)/μ with weights μ²/V(μ) by a Householder QR of the
+ *   weighted design, and stops when |dev − dev_old| / (|dev| + 0.1) < tolerance.
+ *   Standard errors come from the R factor of the last step's QR (as `summary.glm` does), with the
+ *   dispersion fixed at 1 for both families; z = estimate / SE, p = 2 Φ(−|z|), and the interval is
+ *   estimate ± Φ⁻¹((1 + confidence)/2) SE (`confint.default`).
+ * - The null deviance is that of the intercept-only model with the same offset, refitted as `glm`
+ *   does (Poisson: starting from the full model's fitted means) or as `glm.nb` does (at the final
+ *   theta, from the family's start).
+ * - Negative binomial: a Poisson fit; theta by `theta.ml` (Newton on the score of the
+ *   log-likelihood in theta from the moment estimate n / Σ (y/μ − 1)², steps until one is below
+ *   ε^¼ ≈ 1.2e-4, at most maxIterations of them; SE(theta) = 1/√information at the last step);
+ *   then alternate an IRLS fit at the current theta and a new theta from the previous fitted
+ *   means, until |ΔlogLik| / √(2 max(1, df)) + |Δtheta| < tolerance (`glm.nb`'s test). The AIC is
+ *   −2 logLik + 2 p + 2, as `glm.nb` reports it.
+ *
+ * Tolerances: the default is 1e-10 for the IRLS and for the alternation (R's default, 1e-8,
+ * stops a little short of the fixed point); the reference fixtures in tests/fixtures/causes/ were
+ * made by R with glm.control(epsilon = 1e-10, maxit = 100), and the results agree with R's within
+ * 1e-9 (relative for large values). theta.ml's own step tolerance is ε^¼, as in MASS, which
+ * `glm.nb` does not let a caller change. The default maximum is 100 iterations (R's is 25).
+ *
+ * Refused with a RangeError: lengths that differ, counts that are negative, fractional or not
+ * finite, counts that are all zero (no rate to model), a covariate that is constant or not finite
+ * (named), covariates that are collinear. Not refused: an IRLS or an alternation that does not
+ * converge within maxIterations (`converged: false`, as R returns it), and a theta that grows
+ * without bound when the counts show no overdispersion: `theta.ml`'s Newton steps then diverge
+ * (R stops with an error, or warns "iteration limit reached" with an arbitrary large theta); here
+ * theta is capped at THETA_CAP, `thetaCapped` is true and the warning says so — the fit is then
+ * the Poisson fit in all but name.
+ */
+import { normalQuantile, normalUpperTail } from './distributions.js';
+import { logGamma } from './poissonInterval.js';
+
+/** The largest theta reported: beyond it the negative binomial is the Poisson distribution. */
+export const THETA_CAP = 1e6;
+
+export interface GlmOptions {
+  /** Of the Wald intervals; 0.95 unless given. */
+  confidence?: number;
+  /** Of the IRLS, of theta.ml's Newton steps and of glm.nb's alternation; 100 unless given. */
+  maxIterations?: number;
+  /** Of the IRLS and of the alternation (R's epsilon); 1e-10 unless given. */
+  tolerance?: number;
+  /** Names of the covariates, for the coefficients and messages; x1, x2, … unless given. */
+  names?: string[];
+}
+
+export interface GlmCoefficient {
+  /** "(Intercept)" or the covariate's name. */
+  term: string;
+  estimate: number;
+  standardError: number;
+  z: number;
+  /** Two-sided, from the normal distribution. */
+  p: number;
+  lower: number;
+  upper: number;
+}
+
+export interface GlmFit {
+  family: 'poisson' | 'negative binomial';
+  /** Intercept first, then the covariates in the order given. */
+  coefficients: GlmCoefficient[];
+  confidence: number;
+  deviance: number;
+  nullDeviance: number;
+  dfResidual: number;
+  dfNull: number;
+  aic: number;
+  /** IRLS iterations of the last fit. */
+  iterations: number;
+  /**
+   * The last IRLS met the tolerance (and, for the negative binomial, so did glm.nb's alternation;
+   * R's glm.nb reports only the former).
+   */
+  converged: boolean;
+  /** Σ Pearson residual² / dfResidual: about 1 when the variance is as the family assumes. */
+  dispersion: number;
+  fitted: number[];
+  pearsonResiduals: number[];
+  devianceResiduals: number[];
+  /** R's warnings, in R's words where R has one ("glm.fit: algorithm did not converge", …). */
+  warnings: string[];
+}
+
+export interface NegativeBinomialFit extends GlmFit {
+  family: 'negative binomial';
+  theta: number;
+  /** `summary(fit)$SE.theta`; NaN when theta is capped. */
+  thetaStandardError: number;
+  /** 2 × the log-likelihood (`fit$twologlik`). */
+  twoLogLikelihood: number;
+  /** Of glm.nb's alternation between theta and the coefficients. */
+  alternations: number;
+  /** theta went to infinity (no overdispersion) and was capped at THETA_CAP. */
+  thetaCapped: boolean;
+}
+
+const NOT_CONVERGED = 'glm.fit: algorithm did not converge';
+
+interface Family {
+  variance(mu: number): number;
+  devianceTerm(y: number, mu: number): number;
+  start(y: number): number;
+}
+
+const poissonFamily: Family = {
+  variance: (mu) => mu,
+  devianceTerm: (y, mu) => 2 * ((y > 0 ? y * Math.log(y / mu) : 0) - (y - mu)),
+  start: (y) => y + 0.1,
+};
+
+function negativeBinomialFamily(theta: number): Family {
+  return {
+    variance: (mu) => mu + (mu * mu) / theta,
+    devianceTerm: (y, mu) =>
+      2 * (y * Math.log(Math.max(1, y) / mu) - (y + theta) * Math.log((y + theta) / (mu + theta))),
+    start: (y) => y + (y === 0 ? 1 / 6 : 0),
+  };
+}
+
+interface Settings {
+  confidence: number;
+  maxIterations: number;
+  tolerance: number;
+  names: string[];
+}
+
+interface Irls {
+  coefficients: number[];
+  eta: number[];
+  mu: number[];
+  deviance: number;
+  iterations: number;
+  converged: boolean;
+  /** The unscaled covariance (R'R)⁻¹ of the last weighted least squares. */
+  covariance: number[][];
+}
+
+/** Householder QR of the n × p matrix a (columns); returns R (p × p) and Q'b. */
+function qrSolve(columns: number[][], b: number[]): { r: number[][]; coefficients: number[] } {
+  const p = columns.length;
+  const n = b.length;
+  const a = columns.map((c) => c.slice());
+  const qtb = b.slice();
+  for (let k = 0; k < p; k++) {
+    const col = a[k]!;
+    let norm = 0;
+    for (let i = k; i < n; i++) norm += col[i]! * col[i]!;
+    norm = Math.sqrt(norm);
+    if (norm === 0) throw new RangeError('the covariates are collinear');
+    const alpha = col[k]! > 0 ? -norm : norm;
+    const v = new Array<number>(n).fill(0);
+    for (let i = k; i < n; i++) v[i] = col[i]!;
+    v[k] = v[k]! - alpha;
+    let vv = 0;
+    for (let i = k; i < n; i++) vv += v[i]! * v[i]!;
+    const reflect = (x: number[]): void => {
+      let s = 0;
+      for (let i = k; i < n; i++) s += v[i]! * x[i]!;
+      const f = (2 * s) / vv;
+      for (let i = k; i < n; i++) x[i] = x[i]! - f * v[i]!;
+    };
+    for (let j = k; j < p; j++) reflect(a[j]!);
+    reflect(qtb);
+  }
+  const r: number[][] = Array.from({ length: p }, (_, i) =>
+    Array.from({ length: p }, (_, j) => (j >= i ? a[j]![i]! : 0)),
+  );
+  const scale = Math.max(...r.map((row, i) => Math.abs(row[i]!)));
+  for (let i = 0; i < p; i++)
+    if (Math.abs(r[i]![i]!) <= 1e-10 * scale) throw new RangeError('the covariates are collinear');
+  const coefficients = new Array<number>(p).fill(0);
+  for (let i = p - 1; i >= 0; i--) {
+    let s = qtb[i]!;
+    for (let j = i + 1; j < p; j++) s -= r[i]![j]! * coefficients[j]!;
+    coefficients[i] = s / r[i]![i]!;
+  }
+  return { r, coefficients };
+}
+
+/** (R'R)⁻¹ for an upper triangular R (R's chol2inv). */
+function chol2inv(r: number[][]): number[][] {
+  const p = r.length;
+  const inv: number[][] = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+  for (let j = 0; j < p; j++) {
+    inv[j]![j] = 1 / r[j]![j]!;
+    for (let i = j - 1; i >= 0; i--) {
+      let s = 0;
+      for (let k = i + 1; k <= j; k++) s += r[i]![k]! * inv[k]![j]!;
+      inv[i]![j] = -s / r[i]![i]!;
+    }
+  }
+  const out: number[][] = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+  for (let i = 0; i < p; i++)
+    for (let j = 0; j < p; j++) {
+      let s = 0;
+      for (let k = Math.max(i, j); k < p; k++) s += inv[i]![k]! * inv[j]![k]!;
+      out[i]![j] = s;
+    }
+  return out;
+}
+
+function sum(v: readonly number[]): number {
+  let s = 0;
+  for (const x of v) s += x;
+  return s;
+}
+
+/** R's glm.fit with the log link; design holds the columns, the intercept's included. */
+function irls(
+  y: readonly number[],
+  design: readonly number[][],
+  offset: readonly number[],
+  family: Family,
+  start: { eta?: number[]; mu?: number[] },
+  maxIterations: number,
+  tolerance: number,
+  warnings: string[],
+): Irls {
+  const n = y.length;
+  let eta = start.eta ?? (start.mu ?? y.map((v) => family.start(v))).map(Math.log);
+  let mu = eta.map(Math.exp);
+  const deviance = (m: readonly number[]): number => {
+    let d = 0;
+    for (let i = 0; i < n; i++) d += family.devianceTerm(y[i]!, m[i]!);
+    return d;
+  };
+  let devOld = deviance(mu);
+  let coefficients: number[] = [];
+  let previous: number[] | undefined;
+  let covariance: number[][] = [];
+  let converged = false;
+  let iterations = 0;
+  let dev = devOld;
+  for (let iter = 1; iter <= maxIterations; iter++) {
+    iterations = iter;
+    const sw = new Array<number>(n);
+    const z = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      const m = mu[i]!;
+      z[i] = eta[i]! - offset[i]! + (y[i]! - m) / m;
+      sw[i] = Math.sqrt((m * m) / family.variance(m));
+    }
+    const solved = qrSolve(
+      design.map((col) => col.map((v, i) => v * sw[i]!)),
+      z.map((v, i) => v * sw[i]!),
+    );
+    covariance = chol2inv(solved.r);
+    coefficients = solved.coefficients;
+    const predictor = (c: readonly number[]): number[] =>
+      offset.map((o, i) => {
+        let s = o;
+        for (let j = 0; j < c.length; j++) s += design[j]![i]! * c[j]!;
+        return s;
+      });
+    eta = predictor(coefficients);
+    mu = eta.map(Math.exp);
+    dev = deviance(mu);
+    // glm.fit's step halving when the deviance is not finite.
+    for (let halving = 0; !Number.isFinite(dev) && previous && halving < maxIterations; halving++) {
+      coefficients = coefficients.map((c, j) => (c + previous![j]!) / 2);
+      eta = predictor(coefficients);
+      mu = eta.map(Math.exp);
+      dev = deviance(mu);
+    }
+    if (!Number.isFinite(dev)) break;
+    if (Math.abs(dev - devOld) / (Math.abs(dev) + 0.1) < tolerance) {
+      converged = true;
+      break;
+    }
+    devOld = dev;
+    previous = coefficients;
+  }
+  if (!converged) warnings.push(NOT_CONVERGED);
+  return { coefficients, eta, mu, deviance: dev, iterations, converged, covariance };
+}
+
+function settingsOf(options: GlmOptions | undefined, covariates: number): Settings {
+  const confidence = options?.confidence ?? 0.95;
+  if (!(confidence > 0 && confidence < 1))
+    throw new RangeError(`confidence must be between 0 and 1, not ${confidence}`);
+  const maxIterations = options?.maxIterations ?? 100;
+  if (!Number.isInteger(maxIterations) || maxIterations < 1)
+    throw new RangeError(
+      `maxIterations must be a whole number of at least 1, not ${maxIterations}`,
+    );
+  const tolerance = options?.tolerance ?? 1e-10;
+  if (!(tolerance > 0)) throw new RangeError(`tolerance must be above 0, not ${tolerance}`);
+  const names = options?.names ?? Array.from({ length: covariates }, (_, j) => `x${j + 1}`);
+  if (names.length !== covariates)
+    throw new RangeError(`${names.length} names given for ${covariates} covariates`);
+  return { confidence, maxIterations, tolerance, names };
+}
+
+function checkInput(
+  y: readonly number[],
+  x: readonly number[][],
+  offset: readonly number[],
+  names: string[],
+): void {
+  const n = y.length;
+  if (n < 2) throw new RangeError(`at least 2 areas are needed, not ${n}`);
+  if (offset.length !== n)
+    throw new RangeError(`the offset has ${offset.length} values for ${n} counts`);
+  y.forEach((v, i) => {
+    if (!(Number.isInteger(v) && v >= 0))
+      throw new RangeError(`count ${i + 1} is ${v}: counts must be whole numbers of at least 0`);
+  });
+  offset.forEach((v, i) => {
+    if (!Number.isFinite(v))
+      throw new RangeError(`offset ${i + 1} is ${v}: offsets must be finite`);
+  });
+  if (y.every((v) => v === 0)) throw new RangeError('every count is 0: there is no rate to model');
+  if (x.length + 1 >= n)
+    throw new RangeError(`${x.length} covariates and an intercept need more than ${n} areas`);
+  x.forEach((col, j) => {
+    const name = names[j]!;
+    if (col.length !== n)
+      throw new RangeError(`covariate ${name} has ${col.length} values for ${n} counts`);
+    col.forEach((v, i) => {
+      if (!Number.isFinite(v)) throw new RangeError(`covariate ${name} is ${v} at area ${i + 1}`);
+    });
+    if (col.every((v) => v === col[0]))
+      throw new RangeError(
+        `covariate ${name} is constant (${col[0]}): it cannot be estimated beside the intercept`,
+      );
+  });
+}
+
+function coefficientsOf(fit: Irls, settings: Settings): GlmCoefficient[] {
+  const q = normalQuantile((1 + settings.confidence) / 2);
+  return fit.coefficients.map((estimate, j) => {
+    const standardError = Math.sqrt(fit.covariance[j]![j]!);
+    const z = estimate / standardError;
+    return {
+      term: j === 0 ? '(Intercept)' : settings.names[j - 1]!,
+      estimate,
+      standardError,
+      z,
+      p: 2 * normalUpperTail(Math.abs(z)),
+      lower: estimate - q * standardError,
+      upper: estimate + q * standardError,
+    };
+  });
+}
+
+function residualsOf(y: readonly number[], mu: readonly number[], family: Family) {
+  const pearsonResiduals = mu.map((m, i) => (y[i]! - m) / Math.sqrt(family.variance(m)));
+  const devianceResiduals = mu.map(
+    (m, i) => Math.sign(y[i]! - m) * Math.sqrt(Math.max(family.devianceTerm(y[i]!, m), 0)),
+  );
+  return { pearsonResiduals, devianceResiduals };
+}
+
+/**
+ * R's `glm(y ~ x[0] + x[1] + …, family = poisson, offset = offset)`: x holds the covariates as
+ * columns (without the intercept), offset is usually log(population).
+ */
+export function poissonRegression(
+  y: number[],
+  x: number[][],
+  offset: number[],
+  options?: GlmOptions,
+): GlmFit {
+  const settings = settingsOf(options, x.length);
+  checkInput(y, x, offset, settings.names);
+  const design = [y.map(() => 1), ...x];
+  const warnings: string[] = [];
+  const fit = irls(
+    y,
+    design,
+    offset,
+    poissonFamily,
+    {},
+    settings.maxIterations,
+    settings.tolerance,
+    warnings,
+  );
+  const nullFit = irls(
+    y,
+    [design[0]!],
+    offset,
+    poissonFamily,
+    { mu: fit.mu },
+    settings.maxIterations,
+    settings.tolerance,
+    warnings,
+  );
+  if (!nullFit.converged)
+    warnings.push("fitting to calculate the null deviance did not converge -- increase 'maxit'?");
+  const { pearsonResiduals, devianceResiduals } = residualsOf(y, fit.mu, poissonFamily);
+  const dfResidual = y.length - design.length;
+  let logLik = 0;
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i]!;
+    const m = fit.mu[i]!;
+    logLik += (v > 0 ? v * Math.log(m) : 0) - m - logGamma(v + 1);
+  }
+  return {
+    family: 'poisson',
+    coefficients: coefficientsOf(fit, settings),
+    confidence: settings.confidence,
+    deviance: fit.deviance,
+    nullDeviance: nullFit.deviance,
+    dfResidual,
+    dfNull: y.length - 1,
+    aic: -2 * logLik + 2 * design.length,
+    iterations: fit.iterations,
+    converged: fit.converged,
+    dispersion: sum(pearsonResiduals.map((r) => r * r)) / dfResidual,
+    fitted: fit.mu,
+    pearsonResiduals,
+    devianceResiduals,
+    warnings: [...new Set(warnings)],
+  };
+}
+
+function digamma(x: number): number {
+  let result = 0;
+  let v = x;
+  while (v < 10) {
+    result -= 1 / v;
+    v += 1;
+  }
+  const f = 1 / (v * v);
+  const series =
+    f *
+    (-1 / 12 +
+      f *
+        (1 / 120 +
+          f * (-1 / 252 + f * (1 / 240 + f * (-1 / 132 + f * (691 / 32760 + f * (-1 / 12)))))));
+  return result + Math.log(v) - 0.5 / v + series;
+}
+
+function trigamma(x: number): number {
+  let result = 0;
+  let v = x;
+  while (v < 10) {
+    result += 1 / (v * v);
+    v += 1;
+  }
+  const f = 1 / (v * v);
+  const series =
+    1 / v +
+    f / 2 +
+    (f / v) *
+      (1 / 6 +
+        f *
+          (-1 / 30 +
+            f * (1 / 42 + f * (-1 / 30 + f * (5 / 66 + f * (-691 / 2730 + f * (7 / 6)))))));
+  return result + series;
+}
+
+interface ThetaMl {
+  theta: number;
+  standardError: number;
+  warning?: string;
+  capped: boolean;
+}
+
+/** MASS's theta.ml: Newton on the score in theta from the moment estimate. */
+function thetaMl(y: readonly number[], mu: readonly number[], limit: number): ThetaMl {
+  const n = y.length;
+  let denominator = 0;
+  for (let i = 0; i < n; i++) denominator += (y[i]! / mu[i]! - 1) ** 2;
+  let t0 = n / denominator;
+  let it = 0;
+  let del = 1;
+  let info = NaN;
+  const eps = Number.EPSILON ** 0.25;
+  let capped = false;
+  while (++it < limit && Math.abs(del) > eps) {
+    t0 = Math.abs(t0);
+    let score = 0;
+    info = 0;
+    for (let i = 0; i < n; i++) {
+      const yi = y[i]!;
+      const m = mu[i]!;
+      score +=
+        digamma(t0 + yi) - digamma(t0) + Math.log(t0) + 1 - Math.log(t0 + m) - (yi + t0) / (m + t0);
+      info += -trigamma(t0 + yi) + trigamma(t0) - 1 / t0 + 2 / (m + t0) - (yi + t0) / (m + t0) ** 2;
+    }
+    del = score / info;
+    t0 += del;
+    if (!(t0 <= THETA_CAP)) {
+      capped = true;
+      t0 = THETA_CAP;
+      break;
+    }
+  }
+  let warning: string | undefined;
+  if (t0 < 0) {
+    t0 = 0;
+    warning = 'estimate truncated at zero';
+  }
+  if (it === limit) warning = 'iteration limit reached';
+  if (capped)
+    warning = `theta went to infinity (no overdispersion): capped at ${THETA_CAP}; the fit is the Poisson fit`;
+  // A capped theta has no standard error worth the name (the information is about 0).
+  const standardError = capped ? NaN : Math.sqrt(1 / info);
+  return { theta: t0, standardError, capped, ...(warning ? { warning } : {}) };
+}
+
+function negativeBinomialLogLik(y: readonly number[], mu: readonly number[], th: number): number {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i]!;
+    const m = mu[i]!;
+    s +=
+      logGamma(th + v) -
+      logGamma(th) -
+      logGamma(v + 1) +
+      th * Math.log(th) +
+      v * Math.log(m + (v === 0 ? 1 : 0)) -
+      (th + v) * Math.log(th + m);
+  }
+  return s;
+}
+
+/**
+ * MASS's `glm.nb(y ~ x[0] + x[1] + … + offset(offset))`: the same fields as the Poisson fit, and
+ * theta with its standard error, 2 × log-likelihood and glm.nb's AIC.
+ */
+export function negativeBinomialRegression(
+  y: number[],
+  x: number[][],
+  offset: number[],
+  options?: GlmOptions,
+): NegativeBinomialFit {
+  const settings = settingsOf(options, x.length);
+  checkInput(y, x, offset, settings.names);
+  const { maxIterations, tolerance } = settings;
+  const design = [y.map(() => 1), ...x];
+  const warnings: string[] = [];
+  let fit = irls(y, design, offset, poissonFamily, {}, maxIterations, tolerance, warnings);
+  let mu = fit.mu;
+  let th = thetaMl(y, mu, maxIterations);
+  if (th.warning) warnings.push(th.warning);
+  let fitTheta = th.theta;
+  const d1 = Math.sqrt(2 * Math.max(1, y.length - design.length));
+  const d2 = 1;
+  let del = 1;
+  let lm = negativeBinomialLogLik(y, mu, th.theta);
+  let lm0 = lm + 2 * d1;
+  let iter = 0;
+  while (++iter <= maxIterations && Math.abs(lm0 - lm) / d1 + Math.abs(del) / d2 > tolerance) {
+    fitTheta = th.theta;
+    fit = irls(
+      y,
+      design,
+      offset,
+      negativeBinomialFamily(fitTheta),
+      { eta: mu.map(Math.log) },
+      maxIterations,
+      tolerance,
+      warnings,
+    );
+    const t0 = th.theta;
+    th = thetaMl(y, mu, maxIterations);
+    if (th.warning) warnings.push(th.warning);
+    mu = fit.mu;
+    del = t0 - th.theta;
+    lm0 = lm;
+    lm = negativeBinomialLogLik(y, mu, th.theta);
+  }
+  const alternations = Math.min(iter, maxIterations + 1) - 1;
+  const alternated = iter <= maxIterations;
+  if (!alternated) warnings.push('alternation limit reached');
+  const family = negativeBinomialFamily(fitTheta);
+  const nullFit =
+    x.length > 0
+      ? irls(
+          y,
+          [design[0]!],
+          offset,
+          negativeBinomialFamily(th.theta),
+          {},
+          maxIterations,
+          tolerance,
+          warnings,
+        )
+      : fit;
+  const { pearsonResiduals, devianceResiduals } = residualsOf(y, fit.mu, family);
+  const dfResidual = y.length - design.length;
+  const twoLogLikelihood = 2 * lm;
+  return {
+    family: 'negative binomial',
+    coefficients: coefficientsOf(fit, settings),
+    confidence: settings.confidence,
+    deviance: fit.deviance,
+    nullDeviance: nullFit.deviance,
+    dfResidual,
+    dfNull: y.length - 1,
+    aic: -twoLogLikelihood + 2 * design.length + 2,
+    iterations: fit.iterations,
+    converged: fit.converged && alternated,
+    dispersion: sum(pearsonResiduals.map((r) => r * r)) / dfResidual,
+    fitted: fit.mu,
+    pearsonResiduals,
+    devianceResiduals,
+    warnings: [...new Set(warnings)],
+    theta: th.theta,
+    thetaStandardError: th.standardError,
+    twoLogLikelihood,
+    alternations,
+    thetaCapped: th.capped,
+  };
+}
