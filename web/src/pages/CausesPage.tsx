@@ -72,8 +72,18 @@ const fmtRatio = (r: RateRatio | null): string =>
   r === null ? '—' : `${fmtTwo(r.rateRatio)} (${fmtTwo(r.lower)} to ${fmtTwo(r.upper)})`;
 /** An indicator's value as the publisher gives it: three significant figures, en-GB. */
 const fmtValue = (v: number | null | undefined): string => fmtRate(v);
+/** A name with its unit, unless the name already says it ("… (%)", "Income score"). */
 const withUnit = (name: string, unit: string | null): string =>
-  unit === null || unit === '' ? name : `${name} (${unit})`;
+  unit === null || unit === '' || name.toLowerCase().includes(unit.toLowerCase())
+    ? name
+    : `${name} (${unit})`;
+/** A sentence from the API that may start in lower case, with its first letter capital and a full stop. */
+const sentence = (text: string): string => {
+  const t = text.trim();
+  if (t === '') return t;
+  const capital = t[0]!.toUpperCase() + t.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+};
 
 const LEVELS: Record<string, string> = {
   force: 'police force',
@@ -362,10 +372,12 @@ function RiskMap({
                 {q.label} ({fmtInt(index.quadrants[q.value])} areas)
               </li>
             ))}
-        <li>
-          <span className="swatch" style={{ background: NO_INDEX_COLOUR }} aria-hidden="true" />
-          {NO_INDEX} ({fmtInt(noIndex)} areas)
-        </li>
+        {noIndex > 0 && (
+          <li>
+            <span className="swatch" style={{ background: NO_INDEX_COLOUR }} aria-hidden="true" />
+            {NO_INDEX} ({fmtInt(noIndex)} area{noIndex === 1 ? '' : 's'})
+          </li>
+        )}
       </ul>
       <Chart
         label={
@@ -383,7 +395,7 @@ function RiskMap({
         the 2011 LSOAs it is made of, and a 2011 LSOA that belongs to several 2021 LSOAs takes the
         highest score among them
         {shared > 0 ? ` (${fmtInt(shared)} such 2011 LSOA${shared === 1 ? '' : 's'} here)` : ''}.
-        Grey: {NO_INDEX}.
+        {noIndex > 0 ? ` Grey: ${NO_INDEX}.` : ' Every area has an index.'}
       </p>
     </>
   );
@@ -448,7 +460,7 @@ function RiskWeights({ index }: { index: RiskIndex }) {
         ]}
       />
       <p data-testid="causes-threshold">
-        <strong>Quadrants.</strong> {t.rule}
+        <strong>Quadrants.</strong> {sentence(t.rule)}
         {t.risk !== null || t.violence !== null
           ? ` Here: risk index ${fmtTwo(t.risk)}, serious violence ${fmtRate(t.violence)} per 1,000 residents over the period.`
           : ''}{' '}
@@ -465,18 +477,23 @@ function AssociationSection({ r }: { r: CausesResult }) {
     [a.rows],
   );
   const option = useMemo(() => {
+    // Long names shortened on the axis (whole in the tooltip and the tables); the mark of an
+    // indicator built from crime is never cut off.
+    const short = (name: string): string =>
+      name.length > 44 ? `${name.slice(0, 42).trimEnd()}…` : name;
     const label = (row: AssociationRow): string =>
-      row.circular ? `${row.name} (built from crime)` : row.name;
-    // The first indicator at the top.
+      row.circular ? `${short(row.name)} (built from crime)` : short(row.name);
+    // The first indicator at the top; placed by position, as two may read alike once shortened.
     const ordered = [...plotted].reverse();
     const point = (circular: boolean) =>
-      ordered.map((row) => ({
+      ordered.map((row, i) => ({
         value:
-          row.circular === circular
-            ? [row.perSd.negativeBinomial!.rateRatio, label(row)]
-            : [Number.NaN, label(row)],
+          row.circular === circular ? [row.perSd.negativeBinomial!.rateRatio, i] : [Number.NaN, i],
         summary: row.summary,
       }));
+    const rr = (row: AssociationRow): RateRatio => row.perSd.negativeBinomial!;
+    const above = ordered.filter((row) => rr(row).lower > 1).length;
+    const below = ordered.filter((row) => rr(row).upper < 1).length;
     const ends = ordered.flatMap((row) => [
       row.perSd.negativeBinomial!.lower,
       row.perSd.negativeBinomial!.upper,
@@ -484,7 +501,12 @@ function AssociationSection({ r }: { r: CausesResult }) {
     const lo = Math.min(1, ...ends);
     const hi = Math.max(1, ...ends);
     return {
-      aria: { enabled: true },
+      aria: {
+        enabled: true,
+        label: {
+          description: `Forest plot of the rate ratio of serious violence per standard deviation of ${fmtInt(ordered.length)} indicators: ${fmtInt(above)} with the whole interval above 1, ${fmtInt(below)} with the whole interval below 1, the others crossing 1. The table of this chart's data gives each in words.`,
+        },
+      },
       color: [CATEGORICAL[0]!, MUTED],
       // The intervals are the lines through the points; the legend names the points only.
       legend: {
@@ -511,7 +533,7 @@ function AssociationSection({ r }: { r: CausesResult }) {
       yAxis: {
         type: 'category' as const,
         data: ordered.map(label),
-        axisLabel: { color: '#333', width: 260, overflow: 'break' as const },
+        axisLabel: { color: '#333' },
       },
       series: [
         {
@@ -539,12 +561,12 @@ function AssociationSection({ r }: { r: CausesResult }) {
           coordinateSystem: 'cartesian2d' as const,
           name: '95% interval',
           silent: true,
-          data: ordered.map((row) => ({
+          data: ordered.map((row, i) => ({
             coords: [
-              [row.perSd.negativeBinomial!.lower, label(row)],
-              [row.perSd.negativeBinomial!.upper, label(row)],
+              [rr(row).lower, i],
+              [rr(row).upper, i],
             ],
-            lineStyle: { color: row.circular ? MUTED : CATEGORICAL[0], width: 2 },
+            lineStyle: { color: row.circular ? MUTED : CATEGORICAL[0], width: 2, opacity: 1 },
           })),
         },
       ],
@@ -618,7 +640,7 @@ function AssociationSection({ r }: { r: CausesResult }) {
             value: (row) =>
               row.moran === null
                 ? '—'
-                : `${three.format(row.moran.statistic)} (p ${fmtP(row.moran.pValue)})`,
+                : `${three.format(row.moran.statistic)} (p\u00a0${fmtP(row.moran.pValue).replace(' ', '\u00a0')})`,
             numeric: true,
           },
         ]}
@@ -629,7 +651,7 @@ function AssociationSection({ r }: { r: CausesResult }) {
         <Chart
           label="Forest plot of the negative binomial rate ratio of serious violence per standard deviation of each indicator, with 95% intervals, on a log scale with a line at 1 (no association); indicators built from crime in grey"
           option={option}
-          height={Math.max(200, 80 + plotted.length * 34)}
+          height={Math.max(200, 110 + plotted.length * 28)}
           testId="causes-forest"
           table={
             <DataTable
@@ -712,7 +734,7 @@ function ComparatorsSection({ c }: { c: Comparators }) {
           coordinateSystem: 'cartesian2d' as const,
           name: '95% interval',
           silent: true,
-          lineStyle: { color: '#222', width: 1.5 },
+          lineStyle: { color: '#222', width: 1.5, opacity: 1 },
           data: named
             .filter((v) => v.lower !== null && v.upper !== null)
             .map((v) => ({
@@ -756,7 +778,7 @@ function ComparatorsSection({ c }: { c: Comparators }) {
                       {row.area.lower !== null && row.area.upper !== null && (
                         <> ({fmtInterval(row.area.lower, row.area.upper)})</>
                       )}
-                      {row.areaBasis === 'county' && (
+                      {row.areaBasis === 'county' && row.note === null && (
                         <>
                           <br />
                           <small>{row.area.name ?? row.area.code}: the county’s value</small>
@@ -788,8 +810,10 @@ function ComparatorsSection({ c }: { c: Comparators }) {
           )}
           <h3>Similar areas</h3>
           <p className="note" data-testid="causes-similar-method">
-            {c.method}
-            {c.features.length > 0 ? ` Compared on: ${c.features.join(', ')}.` : ''}
+            {sentence(c.method)}
+            {c.features.some((f) => !c.method.includes(f))
+              ? ` Compared on: ${c.features.join(', ')}.`
+              : ''}
           </p>
           {c.similar.length === 0 ? (
             <Empty>No similar area is found.</Empty>
@@ -868,8 +892,8 @@ function TrendsSection({ r }: { r: CausesResult }) {
 
 function ViolenceByYear({ years }: { years: readonly ViolenceYear[] }) {
   const withRate = years.some((y) => y.rate !== null);
-  // A year not fully held is marked on the axis; its months are in the tooltip and the table.
-  const label = (y: ViolenceYear): string => (y.months < 12 ? `${y.period}\n(part)` : y.period);
+  // The API words a year not fully held with its months ("2025 (11 months)"): on two lines.
+  const label = (y: ViolenceYear): string => y.period.replace(' (', '\n(');
   const option = useMemo(
     () => ({
       aria: { enabled: true },
@@ -882,7 +906,7 @@ function ViolenceByYear({ years }: { years: readonly ViolenceYear[] }) {
           const y = years[ps[0]?.dataIndex ?? -1];
           if (y === undefined) return '';
           return [
-            `<strong>${escapeHtml(y.period)}</strong>${y.months < 12 ? ` (${fmtInt(y.months)} months held)` : ''}`,
+            `<strong>${escapeHtml(y.period)}</strong>${y.months < 12 && !y.period.includes('month') ? ` (${fmtInt(y.months)} months held)` : ''}`,
             `Incidents: ${fmtInt(y.count)}`,
             y.rate === null ? 'No population for a rate' : `${fmtRate(y.rate)} per 1,000 residents`,
           ].join('<br/>');
