@@ -75,6 +75,19 @@ beforeAll(async () => {
     'load',
     sharedData('imd', 'File_2_-_IoD2019_Domains_of_Deprivation.csv.gz'),
   ]);
+  await run([
+    'indicators',
+    'load',
+    sharedData('indicators', 'iod2025', 'imd2025_england_lsoa21.csv.gz'),
+    sharedData('indicators', 'iod2025', 'imd2025_england_lsoa21_subdomains.csv.gz'),
+  ]);
+  await run([
+    'indicators',
+    'load',
+    sharedData('indicators', 'lait', 'lait-sv-indicators-all-la.csv.gz'),
+    '--dictionary',
+    sharedData('indicators', 'lait', 'lait_data_dictionary.csv'),
+  ]);
   await run(['classify', '--definition', 'thames-valley-vru']);
 }, 600_000);
 

@@ -66,9 +66,11 @@ export interface CausesOptions {
   neighbours?: number;
 }
 
+const FIRST_TIME_ENTRANTS = 'lait/FirstYJS';
+
 /** Indicators published by local authority that needs assessments set beside violence. */
 export const KEY_INDICATORS = [
-  'lait/FirstYJS',
+  FIRST_TIME_ENTRANTS,
   'lait/ReoffYO',
   'lait/TotPermEx',
   'lait/TotFixedEx',
@@ -398,7 +400,15 @@ export async function analyseCauses(
       );
       if (row !== null) comparatorRows.push(row);
     }
-  if (comparatorRows.some((r) => r.indicator === 'lait/FirstYJS'))
+  for (const row of comparatorRows)
+    if (row.indicator === FIRST_TIME_ENTRANTS && row.england !== null)
+      row.note = [
+        row.note,
+        "England's figure as LAIT publishes it is about ten times every authority's: not comparable",
+      ]
+        .filter((n) => n !== null)
+        .join('; ');
+  if (comparatorRows.some((r) => r.indicator === FIRST_TIME_ENTRANTS))
     warnings.add(
       'FIRSTYJS_ENGLAND',
       "the England figure of first-time entrants (lait/FirstYJS) as LAIT publishes it is about ten times the regions' and every authority's: compare with the region and similar areas instead",

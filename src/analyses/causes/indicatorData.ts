@@ -54,13 +54,16 @@ export async function indicatorMetas(ws: Workspace): Promise<Map<string, Indicat
   );
 }
 
-/** Indicators with values (of no breakdown) at a level, with their latest period. */
+/**
+ * Indicators with values (of no breakdown) at a level, with their latest period: by its end date,
+ * else (a publisher's period without dates) by its label, which publishers write year first.
+ */
 export async function indicatorsAtLevel(
   ws: Workspace,
   level: string,
 ): Promise<{ id: string; period: string }[]> {
   return ws.db.all<{ id: string; period: string }>(
-    `SELECT indicator_id AS id, arg_max(period, coalesce(period_end, DATE '1900-01-01')) AS period
+    `SELECT indicator_id AS id, arg_max(period, coalesce(strftime(period_end, '%Y-%m-%d'), '') || '|' || period) AS period
        FROM indicator_values WHERE area_level = $level AND breakdown = ''
       GROUP BY 1 ORDER BY 1`,
     { level },

@@ -26,7 +26,7 @@ import { openWorkspace, withWorkspace, type Workspace } from '../../store/openWo
 import { demoInputFiles, demoSummary, runDemo, DEMO_SEED, type DemoResult } from './runDemo.js';
 
 /** Raise when what the demo builds changes, so that older demo workspaces are rebuilt. */
-export const DEMO_RECIPE_VERSION = 4; // 4: the 2025 months (street-2025/) as well
+export const DEMO_RECIPE_VERSION = 5; // 5: the indicators (risk and protective factors)
 
 export type DemoState = 'fresh' | 'stale' | 'missing';
 

@@ -27,6 +27,7 @@ import { OXFORDSHIRE_CONFIG } from '../../geo/partnershipConfig.js';
 import { loadPartnershipConfig } from '../../geo/loadPartnershipConfig.js';
 import { loadPopulation } from '../../geo/population/loadPopulation.js';
 import { loadDeprivation } from '../../geo/deprivation/loadDeprivation.js';
+import { loadIndicators } from '../../geo/indicators/loadIndicators.js';
 import { writeSyntheticFile } from '../../sources/synthetic/writeSynthetic.js';
 import { ingestForceExtract } from '../../sources/force-extract/ingestForceExtract.js';
 import { ingestIstv } from '../../sources/istv/ingestIstv.js';
@@ -79,6 +80,35 @@ export const DEMO_REFERENCE_FILES = {
 } as const;
 
 /**
+ * The published risk and protective factors the demo loads (shared open data, `indicators/`):
+ * IoD 2025 and Census 2021 household deprivation by LSOA 2021, and by local authority DfE LAIT
+ * (youth justice, exclusions, absence, NEET, social care, hospital admissions, free school meals;
+ * read with its data dictionary), the Fingertips injury admissions, NEET 2023 and the factors
+ * identified at children's social care assessments (exploitation, gangs, going missing).
+ */
+export const DEMO_INDICATOR_FILES: readonly {
+  file: readonly string[];
+  dictionary?: readonly string[];
+}[] = [
+  { file: ['indicators', 'iod2025', 'imd2025_england_lsoa21.csv.gz'] },
+  { file: ['indicators', 'iod2025', 'imd2025_england_lsoa21_subdomains.csv.gz'] },
+  { file: ['indicators', 'census2021', 'census21_deprivation_england_wales_lsoa21.csv.gz'] },
+  {
+    file: ['indicators', 'lait', 'lait-sv-indicators-all-la.csv.gz'],
+    dictionary: ['indicators', 'lait', 'lait_data_dictionary.csv'],
+  },
+  { file: ['indicators', 'fingertips', 'la_hospital_admissions_2324.csv'] },
+  { file: ['indicators', 'neet', 'UD_NEETNK_LA_dashboard_2023_final.csv'] },
+  {
+    file: [
+      'indicators',
+      'dfe-childrens-social-care',
+      'c3_factors_identified_at_end_of_assessment_2018_to_2025.csv',
+    ],
+  },
+];
+
+/**
  * The folders of Thames Valley street files the demo reads in the shared data: the months of
  * `street/` and the recent year of `street-2025/` (2025-07 is missing at source: coverage and
  * trends show it as missing, never zero).
@@ -116,6 +146,11 @@ export function demoInputFiles(sharedData: string, months?: readonly string[]): 
     path.join(sharedData, ...DEMO_REFERENCE_FILES.districts),
     path.join(sharedData, ...DEMO_REFERENCE_FILES.population),
     path.join(sharedData, ...DEMO_REFERENCE_FILES.deprivation),
+    ...DEMO_INDICATOR_FILES.flatMap((x) =>
+      [x.file, ...(x.dictionary === undefined ? [] : [x.dictionary])].map((parts) =>
+        path.join(sharedData, ...parts),
+      ),
+    ),
     OXFORDSHIRE_CONFIG,
     DEMO_STRATEGY,
   ];
@@ -202,6 +237,11 @@ export async function runDemo(ws: Workspace, options: DemoOptions): Promise<Demo
     await loadPartnershipConfig(ws, OXFORDSHIRE_CONFIG, { reporter });
     await loadPopulation(ws, shared(DEMO_REFERENCE_FILES.population), { reporter });
     await loadDeprivation(ws, shared(DEMO_REFERENCE_FILES.deprivation), { reporter });
+    for (const x of DEMO_INDICATOR_FILES)
+      await loadIndicators(ws, [shared(x.file)], {
+        reporter,
+        ...(x.dictionary === undefined ? {} : { dictionary: shared(x.dictionary) }),
+      });
     geography = true;
   } else {
     reporter.warn(

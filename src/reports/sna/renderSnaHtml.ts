@@ -498,6 +498,26 @@ export function snaDataJson(d: DisclosedSna): unknown {
         z: c.z,
       })) ?? null,
     deprivationCorrelations: d.deprivationCorrelations,
+    causes:
+      d.causes === null
+        ? null
+        : {
+            ...d.causes.result,
+            incidents: figureValue(d.causes.incidents),
+            violence: d.causes.violence.map((v) => ({
+              name: v.name,
+              level: v.level,
+              figure: figureValue(v.figure),
+              population: v.population,
+              ratePer1000PerYear: v.rate,
+            })),
+            violenceYears: d.causes.violenceYears.map((y) => ({
+              period: y.period,
+              figure: figureValue(y.figure),
+              ratePer1000PerYear: y.rate,
+            })),
+            withheldIndicators: d.causes.withheldIndicators,
+          },
     summary: d.summary,
     params: d.params,
     warnings: d.warnings,
