@@ -152,7 +152,11 @@ export interface ViolenceComparator {
 }
 
 export interface Comparators {
-  area: { code: string; name: string | null; level: 'county' | 'district' } | null;
+  /**
+   * The upper-tier local authority compared: the area's own, or the county a district lies in
+   * (then each row's `areaBasis` is `county`).
+   */
+  area: { code: string; name: string | null; level: 'county' } | null;
   method: string;
   features: string[];
   similar: { code: string; name: string | null; distance: number }[];

@@ -84,6 +84,7 @@ describe.runIf(run)('the dashboard in Chromium', () => {
     ['who', '/who'],
     ['health', '/health'],
     ['deprivation', '/deprivation'],
+    ['causes', '/causes'],
     ['definitions', '/definitions'],
     ['data', '/data'],
     ['strategy', '/strategy'],

@@ -431,6 +431,36 @@ describe('the command line, the SNA and the strategy', () => {
     expect(m.basis).toBe('as-published');
     expect(m.current).toMatchObject({ period: '2024', value: 151 });
     expect(m.baseline).toMatchObject({ period: '2022', value: 161 });
+    // A review freezes it with the indicator's batch as provenance.
+    const copy = path.join(dir, 'review.duckdb');
+    copyFileSync(db, copy);
+    expect((await svd(['review', 'start', '--db', copy, '--quiet'])).code).toBe(0);
+    const closed = await svd([
+      'review',
+      'close',
+      '--db',
+      copy,
+      '--to',
+      '2025-06',
+      '--json',
+      '--quiet',
+    ]);
+    expect(closed.code, closed.stderr).toBe(0);
+    const review = JSON.parse(closed.stdout) as {
+      measures: {
+        id: string;
+        current: { value: number } | null;
+        provenance: { batches: { source_kind: string; file_name: string }[] };
+      }[];
+    };
+    const frozen = review.measures.find((x) => x.id === 'first-time-entrants')!;
+    expect(frozen.current?.value).toBe(151);
+    expect(frozen.provenance.batches).toEqual([
+      expect.objectContaining({
+        source_kind: 'indicators',
+        file_name: 'lait-sv-indicators-all-la.csv.gz',
+      }),
+    ]);
   });
 });
 

@@ -457,10 +457,12 @@ export async function analyseCauses(
       );
       const at = (list: typeof own, period: string) =>
         list.find((p) => p.period === period)?.value ?? null;
+      // LAIT's England series of first-time entrants is not comparable (see the warning).
+      const comparable = id !== FIRST_TIME_ENTRANTS;
       const points = periods.map((period) => ({
         period,
         value: at(own, period),
-        england: at(england, period),
+        england: comparable ? at(england, period) : null,
         region: at(region, period),
       }));
       const held = points.filter((p) => p.value !== null);
@@ -545,7 +547,7 @@ export async function analyseCauses(
             : {
                 code: place.county.code,
                 name: await indicatorAreaName(ws, 'county', place.county.code),
-                level: place.county.basis === 'area' ? 'county' : 'district',
+                level: 'county',
               },
         method: `the ${k} nearest local authorities by Euclidean distance on ${similar.features.join(', ') || 'no feature held'}, each standardised across the local authorities that have them all`,
         features: similar.features,

@@ -141,7 +141,7 @@ function CausesBody({ r, filters, params, meta }: { r: CausesResult } & PageProp
       <h2>Association with each indicator</h2>
       <AssociationSection r={r} />
       <h2>Against comparators</h2>
-      <ComparatorsSection c={r.comparators} />
+      <ComparatorsSection c={r.comparators} areaCode={r.area.code} />
       <h2>Trends</h2>
       <TrendsSection r={r} />
     </>
@@ -688,11 +688,11 @@ function AssociationSection({ r }: { r: CausesResult }) {
   );
 }
 
-function ComparatorsSection({ c }: { c: Comparators }) {
+function ComparatorsSection({ c, areaCode }: { c: Comparators; areaCode: string | null }) {
   const violenceOption = useMemo(() => {
     const named = c.violence.filter((v) => v.rate !== null);
     const label = (v: (typeof named)[number]): string =>
-      `${v.name ?? v.code}${c.area !== null && v.code === c.area.code ? ' (this area)' : ''}`;
+      `${v.name ?? v.code}${v.code === areaCode ? ' (this area)' : ''}`;
     return {
       aria: { enabled: true },
       color: CATEGORICAL.slice(0, 1),
@@ -746,7 +746,7 @@ function ComparatorsSection({ c }: { c: Comparators }) {
         },
       ],
     };
-  }, [c]);
+  }, [c, areaCode]);
   return (
     <>
       {c.area === null ? (
@@ -828,12 +828,12 @@ function ComparatorsSection({ c }: { c: Comparators }) {
           )}
         </>
       )}
-      <h3>Serious violence: the force and its partnerships</h3>
+      <h3>Serious violence: the area, its partnerships and districts</h3>
       {c.violence.length === 0 ? (
-        <Empty>No serious violence is counted for the force's partnerships.</Empty>
+        <Empty>No serious violence is counted in the area.</Empty>
       ) : (
         <Chart
-          label="Bar chart of serious violence per 1,000 residents a year for the force and its partnerships, with 95% intervals"
+          label="Bar chart of serious violence per 1,000 residents a year for the area and the partnerships and districts within it, with 95% intervals"
           option={violenceOption}
           height={Math.max(200, 80 + c.violence.length * 30)}
           testId="causes-violence-comparators"
@@ -845,8 +845,7 @@ function ComparatorsSection({ c }: { c: Comparators }) {
               columns={[
                 {
                   header: 'Area',
-                  value: (v) =>
-                    `${v.name ?? v.code}${c.area !== null && v.code === c.area.code ? ' (this area)' : ''}`,
+                  value: (v) => `${v.name ?? v.code}${v.code === areaCode ? ' (this area)' : ''}`,
                 },
                 { header: 'Level', value: (v) => LEVELS[v.level] ?? v.level },
                 { header: 'Incidents', value: (v) => fmtInt(v.count), numeric: true },
