@@ -353,6 +353,32 @@ describe('comparators', () => {
     for (const x of v.filter((y) => y.level === 'csp'))
       expect(x.count).toBeLessThanOrEqual(oxon.count);
   });
+
+  it('for a district, only the district and the partnership that is just it: never a larger one in part', async () => {
+    const oxford = await withWorkspace(
+      db,
+      { create: false, readOnly: true },
+      async (ws) =>
+        (
+          await analyseCauses(
+            ws,
+            {
+              where: [
+                { dimension: 'district_code', values: ['E07000178'] },
+                ...SELECTION.where.slice(1),
+              ],
+            },
+            {},
+            ctx,
+          )
+        ).result,
+    );
+    expect(oxford.comparators.violence.map((v) => v.code).sort()).toEqual(['E07000178', 'oxford']);
+    for (const v of oxford.comparators.violence) expect(v.count).toBe(oxford.association.incidents);
+    // Its county's published figures, marked as the county's.
+    expect(oxford.comparators.area?.code).toBe('E10000025');
+    expect(oxford.comparators.rows.every((r) => r.areaBasis === 'county')).toBe(true);
+  });
 });
 
 describe('the command line, the SNA and the strategy', () => {

@@ -27,7 +27,12 @@ import { heldPeriod } from '../selection/selectionCoverage.js';
 import { warnAboutSelection } from '../selection/selectionWarnings.js';
 import { computeRates } from '../rates/computeRates.js';
 import { countIncidents } from '../counts/countIncidents.js';
-import { finestSelectionArea, selectionAreas } from '../../geo/selectionAreas.js';
+import {
+  areaLevelOfDimension,
+  finestSelectionArea,
+  selectionAreas,
+} from '../../geo/selectionAreas.js';
+import type { AreaLevel } from '../../geo/levels.js';
 import { storedPartnershipConfig } from '../../geo/partnershipConfig.js';
 import { formatMonthRange } from '../../core/months.js';
 import { associate, type SmallArea } from './association.js';
@@ -101,6 +106,9 @@ interface Place {
   county: { code: string; basis: 'area' | 'county' } | null;
   region: string | null;
   force: string | null;
+  /** The districts of the area (from the partnership configuration), and its partnerships. */
+  districts: string[];
+  partnerships: { code: string; districts: string[] }[];
 }
 
 async function placeOf(ws: Workspace, where: Selection['where'], params: Params): Promise<Place> {
@@ -159,6 +167,8 @@ async function placeOf(ws: Workspace, where: Selection['where'], params: Params)
     county,
     region: force?.region ?? null,
     force: force?.code ?? null,
+    districts,
+    partnerships: partnerships.map((p) => ({ code: p.code, districts: p.districts })),
   };
 }
 
@@ -416,23 +426,56 @@ export async function analyseCauses(
   // area, so that the figures are the area's whatever else the workspace holds, and a reader
   // limited to the area learns nothing of the rest.
   const violence: ViolenceComparator[] = [];
+  const areaFree = resolved.where.filter((w) => areaLevelOfDimension(w.dimension) === undefined);
+  const inside =
+    place.code !== null &&
+    place.level !== null &&
+    place.level !== 'lsoa11' &&
+    place.level !== 'lsoa21'
+      ? { level: place.level as AreaLevel, code: place.code }
+      : null;
   for (const level of ['csp', 'district'] as const) {
     const rates = await computeRates(
       ws,
-      { level, where: resolved.where, smallCount: 10 },
+      inside === null
+        ? { level, where: resolved.where, smallCount: 10 }
+        : {
+            level,
+            where: areaFree,
+            within: { level: inside.level, codes: [inside.code] },
+            smallCount: 10,
+          },
       { ...rateOptions, reporter: quiet(context.reporter) },
     );
+    // Within the area by the partnership configuration (the frame areas are named in), not by
+    // the LSOAs held, so that the rows are the same whatever else the workspace holds.
+    const keep =
+      inside === null
+        ? null
+        : new Set(
+            level === 'district'
+              ? place.districts
+              : place.partnerships
+                  .filter(
+                    (p) =>
+                      p.districts.length > 0 &&
+                      place.districts.length > 0 &&
+                      p.districts.every((d) => place.districts.includes(d)),
+                  )
+                  .map((p) => p.code),
+          );
     for (const r of rates.rows)
-      violence.push({
-        code: r.code,
-        name: r.name,
-        level,
-        count: r.count,
-        population: r.population,
-        rate: perYear(r.rate),
-        lower: perYear(r.lower),
-        upper: perYear(r.upper),
-      });
+      if (keep === null || keep.has(r.code))
+        violence.push({
+          code: r.code,
+          name: r.name,
+          level,
+          count: r.count,
+          population: r.population,
+          rate: perYear(r.rate),
+          lower: perYear(r.lower),
+          upper: perYear(r.upper),
+        });
   }
 
   // --- trends

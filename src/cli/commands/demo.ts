@@ -52,8 +52,9 @@ export function demoCommand(io: CliIo): Command {
       'after',
       `
 The workspace holds the Thames Valley police.uk months, LSOA 2011 and district boundaries, the
-Oxfordshire partnership configuration, Census 2021 population and IMD 2019 (all from the shared
-open data; police.uk months are downloaded when it is absent), and SYNTHETIC force extract and
+Oxfordshire partnership configuration, Census 2021 population, IMD 2019 and the published risk
+and protective factors (IoD 2025, Census 2021 household deprivation, DfE LAIT, Fingertips, NEET,
+social care assessment factors: all from the shared open data; police.uk months are downloaded when it is absent), and SYNTHETIC force extract and
 A&E (ISTV) data generated from the police.uk rows (seed 1), classified under the shipped
 definitions. It is reused while up to date: same inputs (path, size, modification time), same
 svd, schema and shipped definitions; otherwise it is rebuilt from nothing.`,
