@@ -440,6 +440,28 @@ describe('the command line, the SNA and the strategy', () => {
     const figures = [...json.causes!.violence, ...json.causes!.violenceYears].map((v) => v.figure);
     expect(figures.length).toBeGreaterThan(0);
     for (const f of figures) if (f !== null) expect(f === 0 || f >= 5).toBe(true);
+    const csv = path.join(dir, 'sna.csv');
+    const c = await svd([
+      'report',
+      'sna',
+      '--db',
+      db,
+      '--area',
+      'safer-oxfordshire',
+      '--definition',
+      'thames-valley-vru',
+      '--format',
+      'csv',
+      '--out',
+      csv,
+      '--quiet',
+    ]);
+    expect(c.code, c.stderr).toBe(0);
+    const lines = readFileSync(csv, 'utf8').split('\n');
+    expect(lines.some((l) => l.startsWith('causes,') && l.includes('IMD score'))).toBe(true);
+    expect(
+      lines.some((l) => l.startsWith('causes,') && l.includes('Serious violence within the area')),
+    ).toBe(true);
   });
 
   it('a measure bound to first-time entrants follows the published series', async () => {

@@ -102,6 +102,8 @@ export function keyFindings(d: DisclosedSna): string[] {
       `Deprivation: the rate in decile ${high.decile} (IMD 2019, 1 the most deprived) is ${rate(high.rate)} per 1,000 residents a year${ratio === null ? '' : `, ${ratio} that of decile ${low.decile}`} (${rate(low.rate)}).`,
     );
   }
+  const causes = d.causes?.result.summary[0];
+  if (causes !== undefined && out.length < 6) out.push(`Causes: ${causes}`);
   return out.slice(0, 6);
 }
 
