@@ -409,22 +409,28 @@ describe('the command line, the SNA and the strategy', () => {
   });
 
   it('the public SNA has the section, and no count of 1–4 in it', async () => {
-    const out = path.join(dir, 'sna.html');
-    const r = await svd([
-      'report',
-      'sna',
-      '--db',
-      db,
-      '--area',
-      'safer-oxfordshire',
-      '--definition',
-      'thames-valley-vru',
-      '--out',
-      out,
-      '--quiet',
-    ]);
-    expect(r.code, r.stderr).toBe(0);
-    const html = readFileSync(out, 'utf8');
+    /** The public SNA of Safer Oxfordshire in a format, as a file's text. */
+    const report = async (format: 'html' | 'csv'): Promise<string> => {
+      const out = path.join(dir, `sna.${format}`);
+      const r = await svd([
+        'report',
+        'sna',
+        '--db',
+        db,
+        '--area',
+        'safer-oxfordshire',
+        '--definition',
+        'thames-valley-vru',
+        '--format',
+        format,
+        '--out',
+        out,
+        '--quiet',
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      return readFileSync(out, 'utf8');
+    };
+    const html = await report('html');
     const section = html.slice(html.indexOf('<section class="sna" id="causes">'));
     const body = section.slice(0, section.indexOf('</section>'));
     expect(body).toContain('Association with small-area indicators');
@@ -440,24 +446,7 @@ describe('the command line, the SNA and the strategy', () => {
     const figures = [...json.causes!.violence, ...json.causes!.violenceYears].map((v) => v.figure);
     expect(figures.length).toBeGreaterThan(0);
     for (const f of figures) if (f !== null) expect(f === 0 || f >= 5).toBe(true);
-    const csv = path.join(dir, 'sna.csv');
-    const c = await svd([
-      'report',
-      'sna',
-      '--db',
-      db,
-      '--area',
-      'safer-oxfordshire',
-      '--definition',
-      'thames-valley-vru',
-      '--format',
-      'csv',
-      '--out',
-      csv,
-      '--quiet',
-    ]);
-    expect(c.code, c.stderr).toBe(0);
-    const lines = readFileSync(csv, 'utf8').split('\n');
+    const lines = (await report('csv')).split('\n');
     expect(lines.some((l) => l.startsWith('causes,') && l.includes('IMD score'))).toBe(true);
     expect(
       lines.some((l) => l.startsWith('causes,') && l.includes('Serious violence within the area')),
