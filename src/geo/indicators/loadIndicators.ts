@@ -133,76 +133,84 @@ export async function loadIndicatorFile(
     reporter: options.reporter,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   };
-  await createStage(ws);
-  try {
+  type Staged = {
+    announce: string;
+    store: Omit<Parameters<typeof storeIndicatorValues>[1], keyof typeof store>;
+  };
+  const stageLayout = async (): Promise<Staged> => {
     switch (layout) {
       case 'ees': {
         const s = await stageEes(ws, source);
-        options.reporter.info(`${file}: ${s.announce}`);
-        return await storeIndicatorValues(ws, {
-          ...store,
-          meta: s.meta,
-          warnings: s.warnings,
-          levelMode: { upperTier: true, lsoa: 'lsoa21' },
-        });
+        return {
+          announce: s.announce,
+          store: {
+            meta: s.meta,
+            warnings: s.warnings,
+            levelMode: { upperTier: true, lsoa: 'lsoa21' },
+          },
+        };
       }
       case 'fingertips': {
         const s = await stageFingertips(ws, source);
-        options.reporter.info(`${file}: ${s.announce}`);
-        return await storeIndicatorValues(ws, {
-          ...store,
-          meta: s.meta,
-          warnings: s.warnings,
-          auxFields: s.auxFields,
-          levelMode: { upperTier: s.upperTier, lsoa: 'lsoa21' },
-        });
+        return {
+          announce: s.announce,
+          store: {
+            meta: s.meta,
+            warnings: s.warnings,
+            auxFields: s.auxFields,
+            levelMode: { upperTier: s.upperTier, lsoa: 'lsoa21' },
+          },
+        };
       }
       case 'lait': {
         const s = await stageLait(ws, source, {
           ...(options.dictionary === undefined ? {} : { dictionary: options.dictionary }),
         });
-        options.reporter.info(`${file}: ${s.announce}`);
-        return await storeIndicatorValues(ws, {
-          ...store,
-          meta: s.meta,
-          warnings: s.warnings,
-          levelMode: { upperTier: true, lsoa: 'lsoa21' },
-        });
+        return {
+          announce: s.announce,
+          store: {
+            meta: s.meta,
+            warnings: s.warnings,
+            levelMode: { upperTier: true, lsoa: 'lsoa21' },
+          },
+        };
       }
       case 'iod2025': {
         const s = await stageIod2025(ws, source);
-        options.reporter.info(`${file}: ${s.announce}`);
-        return await storeIndicatorValues(ws, {
-          ...store,
-          meta: s.meta,
-          warnings: [],
-          levelMode: { upperTier: false, lsoa: 'lsoa21' },
-        });
+        return {
+          announce: s.announce,
+          store: { meta: s.meta, warnings: [], levelMode: { upperTier: false, lsoa: 'lsoa21' } },
+        };
       }
       case 'census-ts011': {
         const s = await stageCensusTs011(ws, source);
-        options.reporter.info(`${file}: ${s.announce}`);
-        return await storeIndicatorValues(ws, {
-          ...store,
-          meta: s.meta,
-          warnings: [],
-          levelMode: { upperTier: false, lsoa: 'lsoa21' },
-        });
+        return {
+          announce: s.announce,
+          store: { meta: s.meta, warnings: [], levelMode: { upperTier: false, lsoa: 'lsoa21' } },
+        };
       }
       case 'tidy': {
         const mapping = options.mapping!;
         const s = await stageTidy(ws, source, mapping);
-        options.reporter.info(`${file}: ${s.announce}`);
-        return await storeIndicatorValues(ws, {
-          ...store,
-          meta: s.meta,
-          warnings: [],
-          auxFields: s.auxFields,
-          synthetic: mapping.synthetic,
-          levelMode: { upperTier: false, lsoa: mapping.lsoa },
-        });
+        return {
+          announce: s.announce,
+          store: {
+            meta: s.meta,
+            warnings: [],
+            auxFields: s.auxFields,
+            synthetic: mapping.synthetic,
+            levelMode: { upperTier: false, lsoa: mapping.lsoa },
+          },
+        };
       }
     }
+  };
+  await createStage(ws);
+  try {
+    // Each layout stages its rows and says how they are to be stored; one store for all.
+    const staged = await stageLayout();
+    options.reporter.info(`${file}: ${staged.announce}`);
+    return await storeIndicatorValues(ws, { ...store, ...staged.store });
   } finally {
     await dropStage(ws);
   }
