@@ -75,7 +75,7 @@ export async function classifyIncidents(
     const sql = compiled.sql();
     const label = `classifying under ${definitionLabel(definition)}`;
     const timer = setInterval(() => {
-      // DuckDB reports a percentage of the scan; rows follow from the table's size.
+      // DuckDB reports a percentage of each scan; rows follow from the table's size.
       const { percentage } = ws.db.progress();
       if (percentage > 0)
         options.reporter.progress({
@@ -85,27 +85,49 @@ export async function classifyIncidents(
           unit: 'rows',
         });
     }, 200);
+    // The mask depends on the values of the columns it reads and on nothing else, so it is
+    // evaluated once per distinct combination of those values (one grouped scan of the columns),
+    // and each record takes its combination's mask through a join: the rule expressions never run
+    // per record. The same grouped scan gives the counts by mask and by source.
+    const columns = maskColumns(sql.mask.sql);
+    const grouped = [...new Set([...columns, 'source'])];
+    let combinations: { mask: string; source: string; n: number }[];
     try {
+      await ws.db.run(`DROP TABLE IF EXISTS temp.classify_inputs`);
+      await ws.db.run(
+        `CREATE TEMP TABLE classify_inputs AS
+          SELECT i.*, ${sql.mask.sql} AS mask
+          FROM (SELECT ${grouped.join(', ')}, count(*) AS records_with_values
+                FROM incidents GROUP BY ALL) i`,
+        sql.mask.params,
+      );
+      const masks = `SELECT DISTINCT ${[...columns, 'mask'].join(', ')} FROM temp.classify_inputs`;
+      const on =
+        columns.length === 0
+          ? 'true'
+          : columns.map((c) => `i.${c} IS NOT DISTINCT FROM m.${c}`).join(' AND ');
       await ws.db.run(
         `INSERT INTO incident_classifications
-          SELECT $cls_id, $cls_version, i.id, ${sql.mask.sql} FROM incidents i`,
-        { ...sql.mask.params, ...key },
+          SELECT $cls_id, $cls_version, i.id, m.mask FROM incidents i JOIN (${masks}) m ON ${on}`,
+        key,
+      );
+      combinations = await ws.db.all<{ mask: string; source: string; n: number }>(
+        `SELECT CAST(mask AS VARCHAR) AS mask, source, sum(records_with_values)::BIGINT AS n
+          FROM temp.classify_inputs GROUP BY ALL ORDER BY 1, 2`,
       );
     } finally {
       clearInterval(timer);
       options.reporter.endProgress();
+      await ws.db.run(`DROP TABLE IF EXISTS temp.classify_inputs`);
     }
-    // One pass over the stored masks; each distinct mask is decoded once, here, and the counts
-    // by tier are added up from the decoded patterns.
-    const masks = await ws.db.all<{ mask: string; n: number }>(
-      `SELECT CAST(mask AS VARCHAR) AS mask, count(*) AS n FROM incident_classifications
-        WHERE definition_id = $cls_id AND version = $cls_version GROUP BY mask`,
-      key,
-    );
+    const masks = new Map<string, number>();
+    for (const { mask, n } of combinations) masks.set(mask, (masks.get(mask) ?? 0) + Number(n));
+    // Each distinct mask is decoded once, here, and the counts by tier are added up from the
+    // decoded patterns.
     const tally = new Map<string, number>();
     const matchedTally = new Map<string, number>();
     let multiTier = 0;
-    for (const { mask, n } of masks) {
+    for (const [mask, n] of masks) {
       const c = compiled.decode(BigInt(mask));
       const where = c.tier ?? c.status;
       tally.set(where, (tally.get(where) ?? 0) + n);
@@ -128,13 +150,10 @@ export async function classifyIncidents(
     const byTier = [...tally].map(([tier, n]) => ({ tier, n }));
     const matched = [...matchedTally].map(([tier, n]) => ({ tier, n }));
     // A record is no-data exactly when its mask is 0: no field read, no rule matched.
-    const noDataBySource = await ws.db.all<{ source: string; n: number }>(
-      `SELECT i.source, count(*) AS n FROM incident_classifications c
-        JOIN incidents i ON i.id = c.incident_id
-        WHERE c.definition_id = $cls_id AND c.version = $cls_version AND c.mask = 0
-        GROUP BY 1 ORDER BY 1`,
-      key,
-    );
+    const noData = new Map<string, number>();
+    for (const { mask, source, n } of combinations)
+      if (mask === '0') noData.set(source, (noData.get(source) ?? 0) + Number(n));
+    const noDataBySource = [...noData].map(([source, n]) => ({ source, n }));
     const tierIds = definition.file.tiers.map((t) => t.id);
     const order = (t: string): number =>
       tierIds.includes(t) ? tierIds.indexOf(t) : tierIds.length + STATUS_ORDER.indexOf(t);
@@ -170,4 +189,9 @@ export async function classifyIncidents(
       seconds: (performance.now() - started) / 1000,
     };
   });
+}
+
+/** The columns of `incidents` (alias `i`) a compiled mask expression reads, in order. */
+function maskColumns(maskSql: string): string[] {
+  return [...new Set([...maskSql.matchAll(/\bi\.([a-z_][a-z0-9_]*)/g)].map((m) => m[1]!))];
 }
