@@ -68,6 +68,30 @@ export async function geographyStamp(ws: Workspace): Promise<string> {
   return `${batches ?? ''}|${coded ?? 0}`;
 }
 
+/** Where the fingerprint of what the placements were made from is kept (see placementInputs). */
+export const PLACEMENT_INPUTS_KEY = 'placement-inputs';
+
+/**
+ * A fingerprint of everything a record's placement depends on besides the record itself and the
+ * snap distance: the LSOA polygons of both vintages and the one-to-one entries of the LSOA
+ * 2011 ↔ 2021 crosswalk. When a rebuild of the areas leaves it unchanged (new records whose 2021
+ * codes rebuild the crosswalk, a population or lookup loaded), the placements already made stand
+ * and only new records are placed.
+ */
+export async function placementInputs(ws: Workspace): Promise<string> {
+  const shapes = await ws.db.value<string>(
+    `SELECT coalesce(md5(string_agg(level || ':' || code || ':' || md5(shape), ',' ORDER BY level, code)), '')
+      FROM geo_area_list WHERE level IN ('lsoa11', 'lsoa21') AND shape IS NOT NULL`,
+  );
+  const crosswalk = await ws.db.value<string>(
+    `SELECT coalesce(md5(string_agg(lsoa11_code || '>' || lsoa21_code || ':' ||
+        CAST(share_of_2011 >= 0.999 AS VARCHAR) || CAST(share_of_2021 >= 0.999 AS VARCHAR),
+        ',' ORDER BY lsoa11_code, lsoa21_code)), '')
+      FROM lsoa_crosswalk WHERE share_of_2011 >= 0.999 OR share_of_2021 >= 0.999`,
+  );
+  return `${shapes ?? ''}|${crosswalk ?? ''}`;
+}
+
 /** Whether the areas were built from the inputs held now. */
 export async function geographyCurrent(ws: Workspace): Promise<boolean> {
   const last = await ws.db.value<string>(`SELECT value FROM geo_state WHERE key = $k`, {

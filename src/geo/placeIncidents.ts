@@ -29,6 +29,8 @@ import {
 import { ensureGeography } from './rebuildGeography.js';
 
 const CHUNK = 50_000;
+/** Records read from the store at a time. */
+const READ_SLICE = 200_000;
 
 export interface PlaceOptions {
   reporter: Reporter;
@@ -87,20 +89,15 @@ export async function placeIncidents(
       if (r.share_of_2011 >= 0.999) single11to21.set(r.lsoa11_code, r.lsoa21_code);
       if (r.share_of_2021 >= 0.999) single21to11.set(r.lsoa21_code, r.lsoa11_code);
     }
-    const reader = await db.connection.runAndReadAll(
-      `SELECT i.id, i.longitude, i.latitude, i.easting, i.northing, i.lsoa_code, i.lsoa_vintage
-         FROM incidents i ANTI JOIN incident_places p ON p.incident_id = i.id ORDER BY i.id`,
+    // The records to place are read a slice at a time, so that memory stays bounded however many
+    // there are (every record is placed again when the LSOA polygons or the crosswalk change).
+    await db.run(`DROP TABLE IF EXISTS temp.places_todo`);
+    await db.run(
+      `CREATE TEMP TABLE places_todo AS
+        SELECT row_number() OVER (ORDER BY i.id) AS n, i.id, i.longitude, i.latitude, i.easting,
+          i.northing, i.lsoa_code, i.lsoa_vintage
+        FROM incidents i ANTI JOIN incident_places p ON p.incident_id = i.id ORDER BY i.id`,
     );
-    const columns = reader.getColumns();
-    const [ids, lons, lats, easts, norths, codes, vintages] = columns as unknown[][] as [
-      bigint[],
-      (number | null)[],
-      (number | null)[],
-      (number | null)[],
-      (number | null)[],
-      (string | null)[],
-      (number | null)[],
-    ];
     const appender = await db.connection.createAppender('incident_places');
     const p = new Float64Array(2);
     const count = (m: Record<string, number>, k: string): void => void (m[k] = (m[k] ?? 0) + 1);
@@ -113,124 +110,144 @@ export async function placeIncidents(
       v === null ? appender.appendNull() : appender.appendVarchar(v);
     const num = (v: number | null): void =>
       v === null ? appender.appendNull() : appender.appendDouble(v);
-    for (let r = 0; r < ids.length; r++) {
-      let x: number | null = null;
-      let y: number | null = null;
-      const lon = lons[r];
-      const lat = lats[r];
-      if (lon != null && lat != null) {
-        wgs84ToBng(lon, lat, p);
-        x = p[0]!;
-        y = p[1]!;
-      } else if (easts[r] != null && norths[r] != null) {
-        x = easts[r]!;
-        y = norths[r]!;
-      }
-      const code = codes[r] ?? null;
-      const vintage = code === null ? null : (vintages[r] ?? (is2021OnlyCode(code) ? 2021 : 2011));
-      const located = x !== null && y !== null;
-      if (located) report.located++;
-      const pip11 = located ? locate(s11, x!, y!) : null;
-      const pip21 = located ? locate(s21, x!, y!) : null;
+    for (let from = 0; from < todo; from += READ_SLICE) {
+      const reader = await db.connection.runAndReadAll(
+        `SELECT id, longitude, latitude, easting, northing, lsoa_code, lsoa_vintage
+          FROM temp.places_todo WHERE n > $from AND n <= $to ORDER BY n`,
+        { from, to: from + READ_SLICE },
+      );
+      const [ids, lons, lats, easts, norths, codes, vintages] =
+        reader.getColumns() as unknown[][] as [
+          bigint[],
+          (number | null)[],
+          (number | null)[],
+          (number | null)[],
+          (number | null)[],
+          (string | null)[],
+          (number | null)[],
+        ];
+      for (let r = 0; r < ids.length; r++) {
+        let x: number | null = null;
+        let y: number | null = null;
+        const lon = lons[r];
+        const lat = lats[r];
+        if (lon != null && lat != null) {
+          wgs84ToBng(lon, lat, p);
+          x = p[0]!;
+          y = p[1]!;
+        } else if (easts[r] != null && norths[r] != null) {
+          x = easts[r]!;
+          y = norths[r]!;
+        }
+        const code = codes[r] ?? null;
+        const vintage =
+          code === null ? null : (vintages[r] ?? (is2021OnlyCode(code) ? 2021 : 2011));
+        const located = x !== null && y !== null;
+        if (located) report.located++;
+        const pip11 = located ? locate(s11, x!, y!) : null;
+        const pip21 = located ? locate(s21, x!, y!) : null;
 
-      let nearestCode: string | null = null;
-      let nearestDistance: number | null = null;
-      const shapesForNearest = s11.shapes.length > 0 ? s11 : s21;
-      if (
-        located &&
-        shapesForNearest.shapes.length > 0 &&
-        (s11.shapes.length > 0 ? pip11 : pip21) === null
-      ) {
-        const near = shapesForNearest.index.nearest(x!, y!);
-        nearestCode = near === undefined ? null : shapesForNearest.codes[near.index]!;
-        nearestDistance = near === undefined ? null : Math.round(near.distance * 10) / 10;
-        report.outside.count++;
-        if (nearestDistance !== null)
-          report.outside.maxDistanceMetres = Math.max(
-            report.outside.maxDistanceMetres ?? 0,
-            nearestDistance,
-          );
-        if (nearestDistance !== null && nearestDistance <= snap) report.outside.snapped++;
-        if (report.outside.examples.length < 10)
-          report.outside.examples.push({
-            incidentId: Number(ids[r]),
-            easting: Math.round(x!),
-            northing: Math.round(y!),
-            nearestCode,
-            distanceMetres: nearestDistance,
+        let nearestCode: string | null = null;
+        let nearestDistance: number | null = null;
+        const shapesForNearest = s11.shapes.length > 0 ? s11 : s21;
+        if (
+          located &&
+          shapesForNearest.shapes.length > 0 &&
+          (s11.shapes.length > 0 ? pip11 : pip21) === null
+        ) {
+          const near = shapesForNearest.index.nearest(x!, y!);
+          nearestCode = near === undefined ? null : shapesForNearest.codes[near.index]!;
+          nearestDistance = near === undefined ? null : Math.round(near.distance * 10) / 10;
+          report.outside.count++;
+          if (nearestDistance !== null)
+            report.outside.maxDistanceMetres = Math.max(
+              report.outside.maxDistanceMetres ?? 0,
+              nearestDistance,
+            );
+          if (nearestDistance !== null && nearestDistance <= snap) report.outside.snapped++;
+          if (report.outside.examples.length < 10)
+            report.outside.examples.push({
+              incidentId: Number(ids[r]),
+              easting: Math.round(x!),
+              northing: Math.round(y!),
+              nearestCode,
+              distanceMetres: nearestDistance,
+            });
+        }
+        const snapped = (level: LevelShapes): string | null =>
+          level === shapesForNearest && nearestDistance !== null && nearestDistance <= snap
+            ? nearestCode
+            : null;
+
+        let lsoa11: string | null = null;
+        let m11: string;
+        if (code !== null && vintage === 2011) [lsoa11, m11] = [code, 'published'];
+        else if (code !== null && vintage === 2021 && !is2021OnlyCode(code))
+          [lsoa11, m11] = [code, 'published-same-code'];
+        else if (located && s11.shapes.length > 0)
+          [lsoa11, m11] =
+            pip11 !== null
+              ? [pip11, 'point-in-polygon']
+              : snapped(s11) !== null
+                ? [snapped(s11), 'nearest']
+                : [null, 'outside'];
+        else if (code !== null && single21to11.has(code))
+          [lsoa11, m11] = [single21to11.get(code)!, 'crosswalk'];
+        else m11 = located ? 'no-boundaries' : 'unlocated';
+
+        let lsoa21: string | null = null;
+        let m21: string;
+        if (code !== null && vintage === 2021) [lsoa21, m21] = [code, 'published'];
+        else if (code !== null && single11to21.has(code))
+          [lsoa21, m21] = [single11to21.get(code)!, 'crosswalk'];
+        else if (located && s21.shapes.length > 0)
+          [lsoa21, m21] =
+            pip21 !== null
+              ? [pip21, 'point-in-polygon']
+              : snapped(s21) !== null
+                ? [snapped(s21), 'nearest']
+                : [null, 'outside'];
+        else if (lsoa11 !== null && single11to21.has(lsoa11))
+          [lsoa21, m21] = [single11to21.get(lsoa11)!, 'crosswalk'];
+        else m21 = located || code !== null ? 'not-determined' : 'unlocated';
+
+        count(report.lsoa11, m11);
+        count(report.lsoa21, m21);
+
+        appender.appendBigInt(ids[r]!);
+        num(x);
+        num(y);
+        str(lsoa11);
+        appender.appendVarchar(m11);
+        str(pip11);
+        str(lsoa21);
+        appender.appendVarchar(m21);
+        str(pip21);
+        str(nearestCode);
+        num(nearestDistance);
+        if (lsoa11 !== null) {
+          appender.appendSmallInt(2011);
+          appender.appendVarchar(lsoa11);
+        } else if (lsoa21 !== null) {
+          appender.appendSmallInt(2021);
+          appender.appendVarchar(lsoa21);
+        } else {
+          appender.appendNull();
+          appender.appendNull();
+        }
+        appender.endRow();
+        report.placed++;
+        if (report.placed % CHUNK === 0)
+          reporter.progress({
+            label: 'placing incidents',
+            done: report.placed,
+            total: todo,
+            unit: 'records',
           });
       }
-      const snapped = (level: LevelShapes): string | null =>
-        level === shapesForNearest && nearestDistance !== null && nearestDistance <= snap
-          ? nearestCode
-          : null;
-
-      let lsoa11: string | null = null;
-      let m11: string;
-      if (code !== null && vintage === 2011) [lsoa11, m11] = [code, 'published'];
-      else if (code !== null && vintage === 2021 && !is2021OnlyCode(code))
-        [lsoa11, m11] = [code, 'published-same-code'];
-      else if (located && s11.shapes.length > 0)
-        [lsoa11, m11] =
-          pip11 !== null
-            ? [pip11, 'point-in-polygon']
-            : snapped(s11) !== null
-              ? [snapped(s11), 'nearest']
-              : [null, 'outside'];
-      else if (code !== null && single21to11.has(code))
-        [lsoa11, m11] = [single21to11.get(code)!, 'crosswalk'];
-      else m11 = located ? 'no-boundaries' : 'unlocated';
-
-      let lsoa21: string | null = null;
-      let m21: string;
-      if (code !== null && vintage === 2021) [lsoa21, m21] = [code, 'published'];
-      else if (code !== null && single11to21.has(code))
-        [lsoa21, m21] = [single11to21.get(code)!, 'crosswalk'];
-      else if (located && s21.shapes.length > 0)
-        [lsoa21, m21] =
-          pip21 !== null
-            ? [pip21, 'point-in-polygon']
-            : snapped(s21) !== null
-              ? [snapped(s21), 'nearest']
-              : [null, 'outside'];
-      else if (lsoa11 !== null && single11to21.has(lsoa11))
-        [lsoa21, m21] = [single11to21.get(lsoa11)!, 'crosswalk'];
-      else m21 = located || code !== null ? 'not-determined' : 'unlocated';
-
-      count(report.lsoa11, m11);
-      count(report.lsoa21, m21);
-
-      appender.appendBigInt(ids[r]!);
-      num(x);
-      num(y);
-      str(lsoa11);
-      appender.appendVarchar(m11);
-      str(pip11);
-      str(lsoa21);
-      appender.appendVarchar(m21);
-      str(pip21);
-      str(nearestCode);
-      num(nearestDistance);
-      if (lsoa11 !== null) {
-        appender.appendSmallInt(2011);
-        appender.appendVarchar(lsoa11);
-      } else if (lsoa21 !== null) {
-        appender.appendSmallInt(2021);
-        appender.appendVarchar(lsoa21);
-      } else {
-        appender.appendNull();
-        appender.appendNull();
-      }
-      appender.endRow();
-      report.placed++;
-      if (report.placed % CHUNK === 0)
-        reporter.progress({
-          label: 'placing incidents',
-          done: report.placed,
-          total: ids.length,
-          unit: 'records',
-        });
+      appender.flushSync();
     }
+    await db.run(`DROP TABLE IF EXISTS temp.places_todo`);
     appender.flushSync();
     appender.closeSync();
     reporter.endProgress();

@@ -10,7 +10,14 @@ import type { Clock } from '../core/clock.js';
 import type { Reporter } from '../core/reporter.js';
 import type { Workspace } from '../store/openWorkspace.js';
 import { is2021OnlyCode } from '../core/lsoaVintage.js';
-import { geographyCurrent, geographyStamp, STAMP_KEY, staleGeography } from './derivedDataState.js';
+import {
+  geographyCurrent,
+  geographyStamp,
+  PLACEMENT_INPUTS_KEY,
+  placementInputs,
+  STAMP_KEY,
+  staleGeography,
+} from './derivedDataState.js';
 import { levelShapes, type LevelShapes } from './areaShapes.js';
 import { dissolve } from './dissolve.js';
 import { storedPartnershipConfig } from './partnershipConfig.js';
@@ -267,10 +274,22 @@ export async function rebuildGeography(
     // 4. Each LSOA's areas at every level.
     report.memberships = await buildMemberships(ws, reporter);
 
-    // 5. Placements depend on all of the above.
-    report.placementsCleared =
-      (await db.value<number>(`SELECT count(*) FROM incident_places`)) ?? 0;
-    await db.run(`DELETE FROM incident_places`);
+    // 5. Placements depend on the LSOA polygons and the crosswalk's one-to-one entries: when
+    // those are unchanged the placements made stand, otherwise every record is placed again.
+    const inputs = await placementInputs(ws);
+    const placedFrom = await db.value<string>(`SELECT value FROM geo_state WHERE key = $k`, {
+      k: PLACEMENT_INPUTS_KEY,
+    });
+    if (placedFrom !== inputs) {
+      report.placementsCleared =
+        (await db.value<number>(`SELECT count(*) FROM incident_places`)) ?? 0;
+      await db.run(`DELETE FROM incident_places`);
+      await db.run(`DELETE FROM geo_state WHERE key = $k`, { k: PLACEMENT_INPUTS_KEY });
+      await db.run(`INSERT INTO geo_state VALUES ($k, $v)`, {
+        k: PLACEMENT_INPUTS_KEY,
+        v: inputs,
+      });
+    }
     await db.run(`DELETE FROM geo_state WHERE key = $k`, { k: STAMP_KEY });
     await db.run(`INSERT INTO geo_state VALUES ($k, $v)`, {
       k: STAMP_KEY,
