@@ -38,12 +38,12 @@ const pickSql = (values: readonly (string | null)[], salt: string): string =>
 const chance = (percent: number, salt: string): string =>
   `(hash(id, '${salt}') % 1000 < ${percent * 10})`;
 
-async function buildTable(ws: Workspace): Promise<number> {
+export async function buildTable(ws: Workspace, records = RECORDS): Promise<number> {
   await ingestPoliceUk(ws, [sharedDataPath('police-uk', 'thames-valley', 'street')], {
     reporter: silentReporter,
   });
   const real = (await ws.db.value<number>(`SELECT count(*) FROM incidents`)) ?? 0;
-  const copies = Math.ceil(RECORDS / real);
+  const copies = Math.ceil(records / real);
   const violence = pickSql(
     [
       '8N',
@@ -81,7 +81,7 @@ async function buildTable(ws: Workspace): Promise<number> {
   await ws.db.run(
     `INSERT INTO incidents
       SELECT base.* REPLACE (id + copy * 1000000000 AS id, 'force-extract' AS source)
-      FROM base, range(${copies}) r(copy) ORDER BY copy, id LIMIT ${RECORDS}`,
+      FROM base, range(${copies}) r(copy) ORDER BY copy, id LIMIT ${records}`,
   );
   await ws.db.run(`UPDATE incidents SET offence_code = ${code}`);
   await ws.db.run(
