@@ -22,6 +22,7 @@ const PARTS: Record<string, () => Promise<Part>> = {
   hotspots: async () => (await import('./hotspots.js')).benchHotspots,
   dashboard: async () => (await import('./dashboard.js')).benchDashboard,
   report: async () => (await import('./report.js')).benchReport,
+  'new-data': async () => (await import('./newData.js')).benchNewData,
 };
 
 const RESULTS = path.join(REPO, 'bench-results');
