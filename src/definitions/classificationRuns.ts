@@ -62,10 +62,14 @@ export async function fieldAvailability(
   const columns = compiled.fieldsRead.filter((f) => INCIDENT_COLUMNS.has(f));
   const out = new Map<RecordField, number>(compiled.fieldsRead.map((f) => [f, 0]));
   if (columns.length === 0) return out;
-  const row = await ws.db.one<Record<string, number>>(
-    `SELECT ${columns.map((c) => `count(${c}) AS ${c}`).join(', ')} FROM incidents
-      ${sources === undefined ? '' : 'WHERE list_contains($sources, source)'}`,
-    sources === undefined ? {} : { sources: listValue([...sources]) },
+  const row = await ws.db.memo(
+    `field-availability:${columns.join(',')}:${sources === undefined ? '*' : JSON.stringify(sources)}`,
+    () =>
+      ws.db.one<Record<string, number>>(
+        `SELECT ${columns.map((c) => `count(${c}) AS ${c}`).join(', ')} FROM incidents
+          ${sources === undefined ? '' : 'WHERE list_contains($sources, source)'}`,
+        sources === undefined ? {} : { sources: listValue([...sources]) },
+      ),
   );
   for (const c of columns) out.set(c, row?.[c] ?? 0);
   return out;

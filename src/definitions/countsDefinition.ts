@@ -58,21 +58,27 @@ export async function countsDefinition(
     });
   }
   const params = tierParams(definition.file.id, definition.file.version);
-  const unclassified =
-    (await ws.db.value<number>(
-      `SELECT count(*) FROM incidents i LEFT JOIN incident_classifications ic
-        ON ic.incident_id = i.id AND ic.definition_id = $cls_id AND ic.version = $cls_version
-        WHERE ic.incident_id IS NULL`,
-      params,
-    )) ?? 0;
-  const multiTier =
-    (await ws.db.value<number>(
-      `SELECT count(*) FROM incident_classifications ic JOIN classification_patterns cp
-        ON cp.definition_id = ic.definition_id AND cp.version = ic.version AND cp.mask = ic.mask
-        JOIN incidents i ON i.id = ic.incident_id
-        WHERE ic.definition_id = $cls_id AND ic.version = $cls_version AND len(cp.tiers) > 1`,
-      params,
-    )) ?? 0;
+  // Asked by every analysis of a report, of the same data: answered once until something is written.
+  const { unclassified, multiTier } = await ws.db.memo(
+    `classification-state:${definition.file.id}@${definition.file.version}`,
+    async () => ({
+      unclassified:
+        (await ws.db.value<number>(
+          `SELECT count(*) FROM incidents i LEFT JOIN incident_classifications ic
+            ON ic.incident_id = i.id AND ic.definition_id = $cls_id AND ic.version = $cls_version
+            WHERE ic.incident_id IS NULL`,
+          params,
+        )) ?? 0,
+      multiTier:
+        (await ws.db.value<number>(
+          `SELECT count(*) FROM incident_classifications ic JOIN classification_patterns cp
+            ON cp.definition_id = ic.definition_id AND cp.version = ic.version AND cp.mask = ic.mask
+            JOIN incidents i ON i.id = ic.incident_id
+            WHERE ic.definition_id = $cls_id AND ic.version = $cls_version AND len(cp.tiers) > 1`,
+          params,
+        )) ?? 0,
+    }),
+  );
   return {
     notes: resolved.notes,
     meta: definitionMeta(definition),

@@ -93,11 +93,13 @@ export async function placementInputs(ws: Workspace): Promise<string> {
 }
 
 /** Whether the areas were built from the inputs held now. */
-export async function geographyCurrent(ws: Workspace): Promise<boolean> {
-  const last = await ws.db.value<string>(`SELECT value FROM geo_state WHERE key = $k`, {
-    k: STAMP_KEY,
+export function geographyCurrent(ws: Workspace): Promise<boolean> {
+  return ws.db.memo('geography-current', async () => {
+    const last = await ws.db.value<string>(`SELECT value FROM geo_state WHERE key = $k`, {
+      k: STAMP_KEY,
+    });
+    return last === (await geographyStamp(ws));
   });
-  return last === (await geographyStamp(ws));
 }
 
 /** The areas are current, or a DERIVED_DATA_STALE error (nothing is written). */
@@ -125,15 +127,19 @@ export async function checkPlacement(
 ): Promise<PlacementReport> {
   if (ws.placementMaintained === true) return emptyPlacement(snap);
   await checkGeography(ws);
-  const lastSnap = await ws.db.value<string>(`SELECT value FROM geo_state WHERE key = 'snap'`);
-  const todo =
-    (await ws.db.value<number>(
-      `SELECT count(*) FROM incidents i ANTI JOIN incident_places p ON p.incident_id = i.id`,
-    )) ?? 0;
-  const orphans =
-    (await ws.db.value<number>(
-      `SELECT count(*) FROM incident_places p ANTI JOIN incidents i ON i.id = p.incident_id`,
-    )) ?? 0;
+  // Many analyses of one report ask this of the same data: answered once until something is written.
+  const { lastSnap, todo, orphans, kept } = await ws.db.memo('placement-state', async () => ({
+    lastSnap: await ws.db.value<string>(`SELECT value FROM geo_state WHERE key = 'snap'`),
+    todo:
+      (await ws.db.value<number>(
+        `SELECT count(*) FROM incidents i ANTI JOIN incident_places p ON p.incident_id = i.id`,
+      )) ?? 0,
+    orphans:
+      (await ws.db.value<number>(
+        `SELECT count(*) FROM incident_places p ANTI JOIN incidents i ON i.id = p.incident_id`,
+      )) ?? 0,
+    kept: (await ws.db.value<number>(`SELECT count(*) FROM incident_places`)) ?? 0,
+  }));
   if (todo > 0 || orphans > 0 || (lastSnap !== undefined && lastSnap !== String(snap)))
     throw staleDerivedData(
       ws,
@@ -141,7 +147,6 @@ export async function checkPlacement(
         ? `${todo.toLocaleString('en-GB')} record${todo === 1 ? ' is' : 's are'} not yet placed in their areas`
         : 'the records were placed under other settings, or records placed have since been removed',
     );
-  const kept = (await ws.db.value<number>(`SELECT count(*) FROM incident_places`)) ?? 0;
   return {
     ...emptyPlacement(snap),
     alreadyPlaced: kept,

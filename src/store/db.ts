@@ -45,16 +45,47 @@ function toPlainRows(reader: DuckDBResultReader): Row[] {
   });
 }
 
+/** Statements read through `all`/`one`/`value` that may write (the rest only read). */
+const MAY_WRITE =
+  /^\s*(?:UPDATE|CREATE|DROP|ALTER|COPY|CHECKPOINT|ATTACH|DETACH|IMPORT|VACUUM|TRUNCATE|MERGE|SET|PRAGMA|CALL)\b|\bINSERT\s+(?:OR\s+\w+\s+)?INTO\b|\bDELETE\s+FROM\b|\bRETURNING\b/i;
+
 export class Db {
   private inTransaction = false;
+  /** Counts the statements that may have written; memoised answers hold within one value. */
+  private writes = 0;
+  private readonly memos = new Map<string, { writes: number; value: Promise<unknown> }>();
 
   constructor(readonly connection: DuckDBConnection) {}
 
   async run(sql: string, params?: SqlParams): Promise<void> {
-    await this.connection.run(sql, params);
+    this.writes++;
+    try {
+      await this.connection.run(sql, params);
+    } finally {
+      this.writes++;
+    }
+  }
+
+  /**
+   * An answer computed from the workspace, kept until the next statement that may write (any
+   * `run`, a transaction's end, a writing statement read through `all`). For checks that many
+   * analyses repeat on unchanged data (is every record placed, classified) — never for a figure
+   * a caller then changes.
+   */
+  memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    const held = this.memos.get(key);
+    if (held !== undefined && held.writes === this.writes) return held.value as Promise<T>;
+    const writes = this.writes;
+    const value = compute();
+    this.memos.set(key, { writes, value });
+    value.catch(() => {
+      if (this.memos.get(key)?.value === value) this.memos.delete(key);
+    });
+    return value;
   }
 
   async all<T = Row>(sql: string, params?: SqlParams): Promise<T[]> {
+    if (MAY_WRITE.test(sql)) this.writes++;
     const reader = await this.connection.runAndReadAll(sql, params);
     return toPlainRows(reader) as T[];
   }
