@@ -92,21 +92,24 @@ export async function countIncidents(
     alsoUsing: query.by,
     ...(context.params === undefined ? {} : { params: context.params }),
   });
-  const rows = await ws.db.all<CountRow>(
-    `SELECT ${select.join(', ')}, count(*) AS n FROM ${filter.from} WHERE ${filter.where}
+  // One scan: each group's count, and how many of them come from synthetic batches.
+  const counted = await ws.db.all<CountRow & { __synthetic: number }>(
+    `SELECT ${select.join(', ')}, count(*) AS n,
+        count(*) FILTER (WHERE i.batch_id IN (SELECT batch_id FROM batches WHERE synthetic)) AS __synthetic
+      FROM ${filter.from} WHERE ${filter.where}
       GROUP BY ALL ORDER BY ${query.by.map((_, i) => `${i + 1} NULLS LAST`).join(', ')}`,
     filter.params,
   );
-  const synthetic = await ws.db.value<number>(
-    `SELECT count(*) FROM ${filter.from}
-      WHERE i.batch_id IN (SELECT batch_id FROM batches WHERE synthetic) AND ${filter.where}`,
-    filter.params,
-  );
+  let synthetic = 0;
+  const rows = counted.map(({ __synthetic, ...row }) => {
+    synthetic += __synthetic;
+    return row as CountRow;
+  });
   return {
     by: query.by,
     rows,
     total: rows.reduce((s, r) => s + r.n, 0),
-    syntheticTotal: synthetic ?? 0,
+    syntheticTotal: synthetic,
   };
 }
 
