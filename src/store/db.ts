@@ -49,6 +49,14 @@ function toPlainRows(reader: DuckDBResultReader): Row[] {
 const MAY_WRITE =
   /^\s*(?:UPDATE|CREATE|DROP|ALTER|COPY|CHECKPOINT|ATTACH|DETACH|IMPORT|VACUUM|TRUNCATE|MERGE|SET|PRAGMA|CALL)\b|\bINSERT\s+(?:OR\s+\w+\s+)?INTO\b|\bDELETE\s+FROM\b|\bRETURNING\b/i;
 
+/** Memoised answers kept at most (the oldest go first). */
+const MEMO_LIMIT = 512;
+
+/** A key for statement parameters (DuckDB values included). */
+function paramsKey(params: SqlParams | undefined): string {
+  return JSON.stringify(params ?? null, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+}
+
 export class Db {
   private inTransaction = false;
   /** Counts the statements that may have written; memoised answers hold within one value. */
@@ -77,11 +85,26 @@ export class Db {
     if (held !== undefined && held.writes === this.writes) return held.value as Promise<T>;
     const writes = this.writes;
     const value = compute();
+    this.memos.delete(key);
     this.memos.set(key, { writes, value });
+    // Bounded: a long-lived reader (the server) asks many different questions of one state.
+    if (this.memos.size > MEMO_LIMIT) this.memos.delete(this.memos.keys().next().value!);
     value.catch(() => {
       if (this.memos.get(key)?.value === value) this.memos.delete(key);
     });
     return value;
+  }
+
+  /**
+   * The rows of a read, memoised like `memo` under the statement and its parameters: for the
+   * questions every analysis of a report asks again of the same selection. Each call gets its own
+   * copy of the rows.
+   */
+  async allMemo<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]> {
+    const rows = await this.memo(`rows\u0000${sql}\u0000${paramsKey(params)}`, () =>
+      this.all<T>(sql, params),
+    );
+    return rows.map((r) => ({ ...r }));
   }
 
   async all<T = Row>(sql: string, params?: SqlParams): Promise<T[]> {

@@ -93,7 +93,7 @@ export async function countIncidents(
     ...(context.params === undefined ? {} : { params: context.params }),
   });
   // One scan: each group's count, and how many of them come from synthetic batches.
-  const counted = await ws.db.all<CountRow & { __synthetic: number }>(
+  const counted = await ws.db.allMemo<CountRow & { __synthetic: number }>(
     `SELECT ${select.join(', ')}, count(*) AS n,
         count(*) FILTER (WHERE i.batch_id IN (SELECT batch_id FROM batches WHERE synthetic)) AS __synthetic
       FROM ${filter.from} WHERE ${filter.where}

@@ -271,26 +271,38 @@ export async function analyseHotspots(
     );
     // A cell whose selected records give no location text (partner extracts often carry none):
     // the text any record of the period within the cell's square gives most.
+    // One scan for all such cells.
     const half = analysis.result.grid.cellSize / 2;
-    for (const c of top) {
-      if ((c.place?.street ?? null) !== null) continue;
-      const row = await ws.db.one<{ label: string }>(
-        `SELECT i.location_text AS label FROM incidents i
-           JOIN incident_places p ON p.incident_id = i.id
-          WHERE i.location_text IS NOT NULL
-            AND p.easting >= $x0 AND p.easting < $x1 AND p.northing >= $y0 AND p.northing < $y1
-            AND i.month >= CAST($from || '-01' AS DATE) AND i.month <= CAST($to || '-01' AS DATE)
-          GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`,
-        {
-          x0: c.easting - half,
-          x1: c.easting + half,
-          y0: c.northing - half,
-          y1: c.northing + half,
-          from: analysis.result.period.from ?? '0001-01',
-          to: analysis.result.period.to ?? '9999-12',
-        },
+    const unnamed = top.filter((c) => (c.place?.street ?? null) === null);
+    if (unnamed.length > 0) {
+      const cellParams: Record<string, number | string> = {
+        from: analysis.result.period.from ?? '0001-01',
+        to: analysis.result.period.to ?? '9999-12',
+      };
+      const cells = unnamed.map((c, k) => {
+        cellParams[`x0_${k}`] = c.easting - half;
+        cellParams[`x1_${k}`] = c.easting + half;
+        cellParams[`y0_${k}`] = c.northing - half;
+        cellParams[`y1_${k}`] = c.northing + half;
+        return `(${k}, $x0_${k}, $x1_${k}, $y0_${k}, $y1_${k})`;
+      });
+      const rows = await ws.db.all<{ k: number; label: string }>(
+        `WITH cells(k, x0, x1, y0, y1) AS (VALUES ${cells.join(', ')})
+         SELECT k, label FROM (
+           SELECT c.k, i.location_text AS label,
+             row_number() OVER (PARTITION BY c.k ORDER BY count(*) DESC, i.location_text) AS r
+           FROM incidents i
+             JOIN incident_places p ON p.incident_id = i.id
+             JOIN cells c ON p.easting >= c.x0 AND p.easting < c.x1
+               AND p.northing >= c.y0 AND p.northing < c.y1
+           WHERE i.location_text IS NOT NULL
+             AND i.month >= CAST($from || '-01' AS DATE) AND i.month <= CAST($to || '-01' AS DATE)
+           GROUP BY c.k, i.location_text)
+         WHERE r = 1`,
+        cellParams,
       );
-      c.place = { street: row?.label ?? null };
+      const labels = new Map(rows.map((r) => [Number(r.k), r.label]));
+      unnamed.forEach((c, k) => (c.place = { street: labels.get(k) ?? null }));
     }
     top.forEach((c, i) => {
       const at = places[i] ?? null;

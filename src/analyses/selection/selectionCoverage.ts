@@ -62,13 +62,13 @@ export async function selectionCoverage(
     }
     return u;
   };
-  const police = await ws.db.all<{ force: string; month: string }>(
+  const police = await ws.db.allMemo<{ force: string; month: string }>(
     `SELECT DISTINCT force, strftime(month, '%Y-%m') AS month FROM incidents
       WHERE source = 'police-uk' ORDER BY 1, 2`,
   );
   for (const r of police)
     if (keep('police-uk', r.force)) unit('police-uk', r.force).months.push(r.month);
-  const partner = await ws.db.all<{ source: string; force: string; month: string }>(
+  const partner = await ws.db.allMemo<{ source: string; force: string; month: string }>(
     `SELECT DISTINCT source, force, strftime(month, '%Y-%m') AS month FROM incidents
       WHERE source <> 'police-uk' ORDER BY 1, 2, 3`,
   );

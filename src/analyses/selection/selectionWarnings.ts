@@ -79,7 +79,7 @@ export async function warnAboutSelection(
   resolved: ResolvedSelection,
   warnings: Warnings,
 ): Promise<SelectedSources> {
-  const rows = await ws.db.all<{ source: string; n: number; synthetic: number }>(
+  const rows = await ws.db.allMemo<{ source: string; n: number; synthetic: number }>(
     `SELECT i.source AS source, count(*) AS n,
             count(*) FILTER (WHERE i.batch_id IN (SELECT batch_id FROM batches WHERE synthetic)) AS synthetic
        FROM ${resolved.sql.from} WHERE ${resolved.sql.where} GROUP BY 1 ORDER BY 1`,
