@@ -4,10 +4,13 @@
  * so, that the gzip stream is complete — DuckDB's reader does not check the gzip trailer, so a
  * file cut short could otherwise pass unnoticed; and the first decompressed bytes, from which
  * its kind is told. A gzip file is expanded within the limits (`core/expansionLimits.ts`) and
- * refused at the first byte past them, before DuckDB or any reader is given it.
+ * refused at the first byte past them, before DuckDB or any reader is given it. With `expandTo`,
+ * the content of a gzip file is also written there as it is expanded, so that the reader after
+ * this one reads plain text and the file is decompressed once, here.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, openSync, readSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
@@ -28,6 +31,8 @@ export interface FileInspection {
   contentBytes: number;
   /** Set when the gzip stream is damaged or cut short. */
   gzipError?: string;
+  /** Where the content of a gzip file was written (`expandTo`), once read whole without fault. */
+  expandedPath?: string;
 }
 
 export const HEAD_BYTES = 64 * 1024;
@@ -47,7 +52,15 @@ export interface InspectOptions {
   display?: string;
   /** How far a gzip file may expand (default: `DEFAULT_EXPANSION_LIMITS`). */
   limits?: ExpansionLimits;
+  /**
+   * A new file to write the content of a gzip file to as it is expanded (a plain file is never
+   * copied). It is removed again when the file is refused or its stream is damaged.
+   */
+  expandTo?: string;
 }
+
+/** Bytes read from disk at a time, and expanded at a time: few, large chunks. */
+const CHUNK = 256 * 1024;
 
 export async function inspectFile(
   path: string,
@@ -66,15 +79,25 @@ export async function inspectFile(
       done(null, chunk);
     },
   });
+  const countHead = (chunk: Buffer): void => {
+    contentBytes += chunk.length;
+    if (headLength < HEAD_BYTES) {
+      const part = chunk.subarray(0, HEAD_BYTES - headLength);
+      head.push(part);
+      headLength += part.length;
+    }
+  };
   const keepHead = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      contentBytes += chunk.length;
-      if (headLength < HEAD_BYTES) {
-        const part = chunk.subarray(0, HEAD_BYTES - headLength);
-        head.push(part);
-        headLength += part.length;
-      }
+      countHead(chunk);
       done();
+    },
+  });
+  const expandTo = gzip ? options.expandTo : undefined;
+  const keepHeadAndWrite = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      countHead(chunk);
+      done(null, chunk);
     },
   });
   let gzipError: string | undefined;
@@ -85,16 +108,24 @@ export async function inspectFile(
         options.limits ?? DEFAULT_EXPANSION_LIMITS,
       );
       const { compressed, expanded } = meter.measure();
-      await pipeline(
-        createReadStream(path),
-        hashing,
-        compressed,
-        createGunzip(),
-        expanded,
-        keepHead,
-      );
-    } else await pipeline(createReadStream(path), hashing, keepHead);
+      const read = createReadStream(path, { highWaterMark: CHUNK });
+      const gunzip = createGunzip({ chunkSize: CHUNK });
+      if (expandTo === undefined) {
+        await pipeline(read, hashing, compressed, gunzip, expanded, keepHead);
+      } else {
+        await pipeline(
+          read,
+          hashing,
+          compressed,
+          gunzip,
+          expanded,
+          keepHeadAndWrite,
+          createWriteStream(expandTo, { flags: 'wx' }),
+        );
+      }
+    } else await pipeline(createReadStream(path, { highWaterMark: CHUNK }), hashing, keepHead);
   } catch (error) {
+    if (expandTo !== undefined) await rm(expandTo, { force: true });
     if (!gzip || error instanceof SvdError) throw error;
     gzipError = errorMessage(error);
     // Hash the rest so that the file is still identified by all of its bytes.
@@ -110,5 +141,6 @@ export async function inspectFile(
     head: Buffer.concat(head),
     contentBytes,
     ...(gzipError === undefined ? {} : { gzipError }),
+    ...(expandTo === undefined || gzipError !== undefined ? {} : { expandedPath: expandTo }),
   };
 }
