@@ -9,7 +9,7 @@
  * this one reads plain text and the file is decompressed once, here.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, createWriteStream, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, writeSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -62,6 +62,56 @@ export interface InspectOptions {
 /** Bytes read from disk at a time, and expanded at a time: few, large chunks. */
 const CHUNK = 256 * 1024;
 
+/**
+ * A stream that writes to a new file, telling its own failures (a full disk, a folder that cannot
+ * be written) apart from those of the streams before it, which also end it. The writes are
+ * synchronous: to the page cache, in large chunks, they cost less than a trip to the thread pool.
+ */
+function copyTo(file: string, failed: (error: Error) => void): Writable {
+  let fd: number | undefined;
+  const close = (): void => {
+    if (fd !== undefined) closeSync(fd);
+    fd = undefined;
+  };
+  return new Writable({
+    construct(done) {
+      try {
+        fd = openSync(file, 'wx');
+        done();
+      } catch (error) {
+        failed(error as Error);
+        done(error as Error);
+      }
+    },
+    write(chunk: Buffer, _encoding, done) {
+      try {
+        for (let at = 0; at < chunk.length;) at += writeSync(fd!, chunk, at);
+        done();
+      } catch (error) {
+        failed(error as Error);
+        done(error as Error);
+      }
+    },
+    final(done) {
+      try {
+        close();
+        done();
+      } catch (error) {
+        failed(error as Error);
+        done(error as Error);
+      }
+    },
+    destroy(error, done) {
+      try {
+        close();
+      } catch {
+        // Already failing: the first error is the one reported.
+      }
+      done(error);
+    },
+  });
+}
+
 export async function inspectFile(
   path: string,
   options: InspectOptions = {},
@@ -101,6 +151,7 @@ export async function inspectFile(
     },
   });
   let gzipError: string | undefined;
+  let copyError: Error | undefined;
   try {
     if (gzip) {
       const meter = new ExpansionMeter(
@@ -120,12 +171,23 @@ export async function inspectFile(
           gunzip,
           expanded,
           keepHeadAndWrite,
-          createWriteStream(expandTo, { flags: 'wx' }),
+          copyTo(expandTo, (error) => (copyError ??= error)),
         );
       }
     } else await pipeline(createReadStream(path, { highWaterMark: CHUNK }), hashing, keepHead);
   } catch (error) {
     if (expandTo !== undefined) await rm(expandTo, { force: true });
+    if (copyError !== undefined) {
+      // Not the file's fault: the temporary folder is full or cannot be written.
+      throw new SvdError({
+        kind: 'internal',
+        code: 'TEMP_WRITE_FAILED',
+        message: `cannot write the expanded content of this file to the temporary folder (${errorMessage(copyError)})`,
+        location: { file: options.display ?? path },
+        fix: 'make room in the temporary folder, or set TMPDIR to a folder on a disk with space, and run the command again',
+        cause: copyError,
+      });
+    }
     if (!gzip || error instanceof SvdError) throw error;
     gzipError = errorMessage(error);
     // Hash the rest so that the file is still identified by all of its bytes.
