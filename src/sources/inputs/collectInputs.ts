@@ -2,7 +2,8 @@
  * Turns what the user named (files, folders, ZIP archives) into a flat, ordered list of files
  * that DuckDB can read. Folders are walked recursively; archive members are extracted to a
  * temporary folder that `cleanup()` removes, within the expansion limits (a refused archive
- * leaves nothing behind: the folder is removed before the error is thrown).
+ * leaves nothing behind: the folder is removed before the error is thrown). The readers after
+ * may put their own temporary files in the same folder (`scratch()`), removed with it.
  */
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
@@ -26,6 +27,8 @@ export interface CollectedInputs {
   files: InputFile[];
   /** Files seen in folders or archives but not taken, with the reason. */
   skipped: { display: string; reason: string }[];
+  /** The temporary folder (made on first use), which `cleanup()` removes with all it holds. */
+  scratch(): Promise<string>;
   cleanup(): Promise<void>;
 }
 
@@ -136,6 +139,7 @@ export async function collectInputs(
   const result: CollectedInputs = {
     files: [],
     skipped: [],
+    scratch: tempRoot,
     cleanup: async () => {
       if (temp !== undefined) await rm(temp, { recursive: true, force: true });
     },

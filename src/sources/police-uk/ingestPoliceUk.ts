@@ -10,10 +10,12 @@
  * the replacement is logged — unless the new file holds markedly fewer rows, which is refused
  * without `replace`. The file of a replaced batch given again restores that batch.
  */
+import path from 'node:path';
 import { SvdError, errorMessage, type Problem } from '../../core/errors.js';
 import type { ExpansionLimits } from '../../core/expansionLimits.js';
 import { systemClock } from '../../core/clock.js';
 import { mapLimit } from '../../core/mapLimit.js';
+import { listValue } from '@duckdb/node-api';
 import { PARTLY_SUPERSEDED, RESTORABLE_STATUSES, SUPERSEDED } from '../../store/batchStatus.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import { collectInputs } from '../inputs/collectInputs.js';
@@ -70,8 +72,10 @@ export async function ingestPoliceUk(
     const problems: Problem[] = [];
     const prepared: PreparedFile[] = [];
     let inspected = 0;
-    const results = await mapLimit(inputs.files, INSPECT_CONCURRENCY, async (input) => {
-      const result = await prepareFile(input, options);
+    const scratch = await inputs.scratch();
+    const results = await mapLimit(inputs.files, INSPECT_CONCURRENCY, async (input, i) => {
+      // A gzip file is expanded once, here, to a plain copy that DuckDB then reads.
+      const result = await prepareFile(input, options, path.join(scratch, `expanded-${i}.csv`));
       inspected++;
       options.reporter.progress({
         label: 'checking files',
@@ -93,6 +97,10 @@ export async function ingestPoliceUk(
     const toRestore: { file: PreparedFile; batchId: number }[] = [];
     const seenSha = new Map<string, PreparedFile>();
     const seenForceMonth = new Map<string, PreparedFile>();
+    const heldBySha = await heldBatches(
+      ws,
+      prepared.map((f) => f.sha256),
+    );
     for (const file of prepared) {
       const base: Omit<FileOutcome, 'status'> = {
         file: file.input.display,
@@ -120,7 +128,7 @@ export async function ingestPoliceUk(
         });
         continue;
       }
-      const held = await heldBatches(ws, file.sha256);
+      const held = heldBySha.get(file.sha256) ?? {};
       if (held.inUse !== undefined) {
         outcomes.push({
           ...base,
@@ -244,29 +252,33 @@ const rowsOf = (files: readonly FileOutcome[], status: FileOutcome['status']): n
   files.filter((f) => f.status === status).reduce((sum, f) => sum + f.rows, 0);
 
 /**
- * The batches holding a file's bytes: one whose rows are in use (the file is already ingested),
- * else one whose rows a later file replaced and which are kept (the file restores it), else one
- * replaced before replaced rows were kept (the file is stored again).
+ * The batches holding each file's bytes, looked up in one query: one whose rows are in use (the
+ * file is already ingested), else one whose rows a later file replaced and which are kept (the
+ * file restores it), else one replaced before replaced rows were kept (the file is stored again).
  */
 async function heldBatches(
   ws: Workspace,
-  sha256: string,
-): Promise<{ inUse?: HeldBatch; restorable?: HeldBatch; rowsGone?: HeldBatch }> {
-  const rows = await ws.db.all<HeldBatch>(
-    `SELECT batch_id, rows_stored, status FROM batches WHERE sha256 = $sha ORDER BY batch_id DESC`,
-    { sha: sha256 },
+  shas: readonly string[],
+): Promise<Map<string, { inUse?: HeldBatch; restorable?: HeldBatch; rowsGone?: HeldBatch }>> {
+  const held = new Map<
+    string,
+    { inUse?: HeldBatch; restorable?: HeldBatch; rowsGone?: HeldBatch }
+  >();
+  if (shas.length === 0) return held;
+  const rows = await ws.db.all<HeldBatch & { sha256: string }>(
+    `SELECT sha256, batch_id, rows_stored, status FROM batches
+      WHERE sha256 IN (SELECT unnest($shas)) ORDER BY batch_id DESC`,
+    { shas: listValue([...new Set(shas)]) },
   );
   const gone = [SUPERSEDED, PARTLY_SUPERSEDED];
-  const inUse = rows.find(
-    (r) => !gone.includes(r.status) && !RESTORABLE_STATUSES.includes(r.status),
-  );
-  const restorable = rows.find((r) => RESTORABLE_STATUSES.includes(r.status));
-  const rowsGone = rows.find((r) => gone.includes(r.status));
-  return {
-    ...(inUse === undefined ? {} : { inUse }),
-    ...(restorable === undefined ? {} : { restorable }),
-    ...(rowsGone === undefined ? {} : { rowsGone }),
-  };
+  for (const r of rows) {
+    const found = held.get(r.sha256) ?? {};
+    if (!gone.includes(r.status) && !RESTORABLE_STATUSES.includes(r.status)) found.inUse ??= r;
+    else if (RESTORABLE_STATUSES.includes(r.status)) found.restorable ??= r;
+    else found.rowsGone ??= r;
+    held.set(r.sha256, found);
+  }
+  return held;
 }
 
 interface HeldBatch {

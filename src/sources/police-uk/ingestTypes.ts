@@ -88,6 +88,11 @@ export interface PreparedFile {
   sha256: string;
   bytes: number;
   gzip: boolean;
+  /**
+   * The file DuckDB reads: a gzip file's content as expanded once while it was inspected (in the
+   * run's temporary folder), else the file itself.
+   */
+  readPath: string;
   match: HeaderMatch;
   force: string;
   monthHint: string;

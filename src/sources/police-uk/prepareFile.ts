@@ -49,15 +49,21 @@ export function wantedByName(options: PoliceUkIngestOptions): (name: string) => 
   };
 }
 
-/** Reads each file's head and hash and decides whether and how it can be ingested. */
+/**
+ * Reads each file's head and hash and decides whether and how it can be ingested. A gzip file
+ * is expanded once, here, within the limits, to `expandTo` (a new path in a temporary folder):
+ * DuckDB then reads that plain copy rather than decompressing the file a second time.
+ */
 export async function prepareFile(
   input: InputFile,
   options: PoliceUkIngestOptions,
+  expandTo?: string,
 ): Promise<{ file?: PreparedFile; problem?: Problem }> {
   const at = { file: input.display };
   const inspection = await inspectFile(input.localPath, {
     display: input.display,
     ...(options.expansionLimits === undefined ? {} : { limits: options.expansionLimits }),
+    ...(expandTo === undefined ? {} : { expandTo }),
   });
   if (inspection.bytes === 0) {
     return {
@@ -172,6 +178,7 @@ export async function prepareFile(
       sha256: inspection.sha256,
       bytes: inspection.bytes,
       gzip: inspection.gzip,
+      readPath: inspection.expandedPath ?? input.localPath,
       match,
       force,
       monthHint,

@@ -172,24 +172,24 @@ export async function storeGroup(
   const format = files[0]!.match.format;
   const plan = insertPlan(format, files[0]!.match);
   const stored = files.map((file, i) => ({ file, batchId: firstBatchId + i }));
-  for (const { file, batchId } of stored) {
-    await db.run(
-      `INSERT INTO batches (batch_id, source_kind, file_name, file_path, sha256, bytes, started_at,
-         status, force, software_version)
-       VALUES ($id, $kind, $name, $path, $sha, $bytes, $started, 'active', $force, $software)`,
-      {
-        id: batchId,
-        kind: format.sourceKind,
-        name: file.input.name,
-        path: file.input.display,
-        sha: file.sha256,
-        bytes: file.bytes,
-        started: startedAt,
-        force: file.force,
-        software: SOFTWARE_VERSION,
-      },
-    );
-  }
+  // One statement for the group's batch rows, whatever the number of files.
+  await db.run(
+    `INSERT INTO batches (batch_id, source_kind, file_name, file_path, sha256, bytes, started_at,
+       status, force, software_version)
+     SELECT unnest($ids), $kind, unnest($names), unnest($paths), unnest($shas), unnest($bytes),
+            $started, 'active', unnest($forces), $software`,
+    {
+      ids: listValue(stored.map((s) => s.batchId)),
+      kind: format.sourceKind,
+      names: listValue(stored.map((s) => s.file.input.name)),
+      paths: listValue(stored.map((s) => s.file.input.display)),
+      shas: listValue(stored.map((s) => s.file.sha256)),
+      bytes: listValue(stored.map((s) => s.file.bytes)),
+      started: startedAt,
+      forces: listValue(stored.map((s) => s.file.force)),
+      software: SOFTWARE_VERSION,
+    },
+  );
   const withRows = stored.filter((s) => s.file.hasRows);
   if (withRows.length === 0) return stored;
   const sql = `INSERT INTO ${format.table} (${plan.columns.join(', ')})
@@ -209,7 +209,7 @@ export async function storeGroup(
   }, 200);
   try {
     await db.run(sql, {
-      files: listValue(withRows.map((s) => s.file.input.localPath)),
+      files: listValue(withRows.map((s) => s.file.readPath)),
       batchIds: listValue(withRows.map((s) => s.batchId)),
       forces: listValue(withRows.map((s) => s.file.force)),
       ...(format.dataset === 'stop-and-search'
