@@ -19,6 +19,12 @@ export interface CliIo {
 }
 
 export function processIo(): CliIo {
+  // A reader that stops early (`svd --help | head`) closes the pipe: the rest is not wanted, and
+  // that is not a failure.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   return {
     stdout: { write: (t) => void process.stdout.write(t) },
     stderr: { write: (t) => void process.stderr.write(t) },
