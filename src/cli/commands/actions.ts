@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { listActions } from '../../strategy/listActions.js';
 import { requireStrategy } from '../../strategy/storeStrategy.js';
-import { updateAction } from '../../strategy/updateAction.js';
 import { ACTION_STATUSES, RAGS } from '../../strategy/schema.js';
 import { commandClock } from '../clock.js';
 import { audited } from '../../app/audited.js';
@@ -101,6 +100,7 @@ export function actionsCommand(io: CliIo): Command {
           date?: string;
         },
       ) => {
+        const { updateAction } = await import('../../strategy/updateAction.js');
         const ctx = commandContext(io, options);
         // Which fields changed, never the note's text (free text may name people).
         const fields = ['status', 'rag', 'note', 'by', 'date'].filter(

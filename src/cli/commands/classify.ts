@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { audited } from '../../app/audited.js';
 import { classifyOutcome } from '../../app/auditEntries.js';
-import { classifyRecords } from '../../app/deriveData.js';
 import type { ClassifyReport } from '../../definitions/classifyIncidents.js';
 import { looksLikeFile, resolveDefinition } from '../../definitions/resolveDefinition.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
@@ -88,6 +87,7 @@ Examples:
   svd classify --definition my-proposal.yaml`,
     )
     .action(async (options: ClassifyOptions) => {
+      const { classifyRecords } = await import('../../app/deriveData.js');
       const ctx = commandContext(io, options);
       // A file is checked before the workspace is opened: its problems come first.
       const file = looksLikeFile(options.definition)

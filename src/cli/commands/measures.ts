@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { evaluateMeasures } from '../../strategy/evaluateMeasures.js';
 import {
   formatChange,
   formatInterval,
@@ -50,6 +49,7 @@ Wilson 95% intervals. The status compares the value with a straight line from th
 target (see docs/decisions/0010-strategy-and-reviews.md).`,
     )
     .action(async (options: MeasuresOptions) => {
+      const { evaluateMeasures } = await import('../../strategy/evaluateMeasures.js');
       const ctx = commandContext(io, options);
       const clock = commandClock(options.asOf, io.env);
       const result = await withCommandWorkspace(

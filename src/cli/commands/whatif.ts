@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { parseWhere } from '../../analyses/counts/countIncidents.js';
 import { usesAreas } from '../../geo/areaDimensions.js';
-import { refreshDerivedData } from '../../app/deriveData.js';
 import { compileDefinition } from '../../definitions/compileDefinition.js';
 import { resolveDefinition } from '../../definitions/resolveDefinition.js';
 import {
@@ -126,6 +125,7 @@ Example (promote all ABH into the primary tier):
   svd whatif --base thames-valley-vru --proposal abh-promoted.yaml --where lsoa_district=Oxford`,
     )
     .action(async (options: WhatIfOptions) => {
+      const { refreshDerivedData } = await import('../../app/deriveData.js');
       const ctx = commandContext(io, options);
       const by = parseWhatIfBy(options.by);
       const where = parseWhere(options.where ?? [], WHATIF_DIMENSIONS);
