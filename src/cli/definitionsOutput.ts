@@ -10,11 +10,8 @@ import { compileDefinition, forEachTest } from '../definitions/compileDefinition
 import { describeRuleCondition } from '../definitions/describeCondition.js';
 import type { DefinitionDiff } from '../definitions/diffDefinitions.js';
 import type { DefinitionIssue } from '../definitions/definitionFile.js';
-import {
-  definitionLabel,
-  shortHash,
-  type ResolvedDefinition,
-} from '../definitions/resolveDefinition.js';
+import { definitionLabel, shortHash } from '../definitions/definitionLabel.js';
+import type { ResolvedDefinition } from '../definitions/resolveDefinition.js';
 import { proxyNote } from './definitionText.js';
 import { formatTable } from './table.js';
 

@@ -1,6 +1,4 @@
 import { Command } from 'commander';
-import { listActions } from '../../strategy/listActions.js';
-import { requireStrategy } from '../../strategy/storeStrategy.js';
 import { ACTION_STATUSES, RAGS } from '../../strategy/schema.js';
 import { commandClock } from '../clock.js';
 import { audited } from '../../app/audited.js';
@@ -42,6 +40,8 @@ export function actionsCommand(io: CliIo): Command {
           asOf?: string;
         },
       ) => {
+        const { requireStrategy } = await import('../../strategy/storeStrategy.js');
+        const { listActions } = await import('../../strategy/listActions.js');
         const ctx = commandContext(io, options);
         const clock = commandClock(options.asOf, io.env);
         const rows = await withCommandWorkspace(ctx, { create: false }, async (ws) =>

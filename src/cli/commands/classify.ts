@@ -2,7 +2,6 @@ import { Command } from 'commander';
 import { audited } from '../../app/audited.js';
 import { classifyOutcome } from '../../app/auditEntries.js';
 import type { ClassifyReport } from '../../definitions/classifyIncidents.js';
-import { looksLikeFile, resolveDefinition } from '../../definitions/resolveDefinition.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import { definitionTitleLine, proxyNote } from '../definitionText.js';
 import type { CliIo } from '../io.js';
@@ -87,6 +86,8 @@ Examples:
   svd classify --definition my-proposal.yaml`,
     )
     .action(async (options: ClassifyOptions) => {
+      const { looksLikeFile, resolveDefinition } =
+        await import('../../definitions/resolveDefinition.js');
       const { classifyRecords } = await import('../../app/deriveData.js');
       const ctx = commandContext(io, options);
       // A file is checked before the workspace is opened: its problems come first.

@@ -11,8 +11,8 @@ import { DIMENSIONS } from '../../analyses/selection/dimensions.js';
 import { usesAreas } from '../../geo/areaDimensions.js';
 import { checkGeography, checkPlacement } from '../../geo/derivedDataState.js';
 import { checkAreaFilters, resolveAreaOption } from '../../geo/resolveArea.js';
-import { countsDefinition, type CountsDefinition } from '../../definitions/countsDefinition.js';
-import { shortHash } from '../../definitions/resolveDefinition.js';
+import type { CountsDefinition } from '../../definitions/countsDefinition.js';
+import { shortHash } from '../../definitions/definitionLabel.js';
 import {
   TIER_DIMENSIONS,
   TIER_DIMENSION_NAMES,
@@ -56,6 +56,7 @@ export function countsCommand(io: CliIo): Command {
   svd counts --by month --area Oxford`,
     )
     .action(async (options: CountsOptions) => {
+      const { countsDefinition } = await import('../../definitions/countsDefinition.js');
       const ctx = commandContext(io, options);
       const dimensions =
         options.definition === undefined ? DIMENSIONS : [...DIMENSIONS, ...TIER_DIMENSIONS];

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { SvdError, type Problem } from '../../core/errors.js';
+import { definitionLabel, shortHash } from '../../definitions/definitionLabel.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import { resolveDbPath } from '../../store/resolveDbPath.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
@@ -37,7 +38,6 @@ export function definitionsCommand(io: CliIo): Command {
       const ctx = commandContext(io, options);
       const { listShippedDefinitions, listStoredDefinitions } =
         await import('../../app/listDefinitions.js');
-      const { shortHash } = await import('../../definitions/resolveDefinition.js');
       const shipped = listShippedDefinitions();
       const workspace = await withOptionalWorkspace(io, options, async (ws) =>
         ws === undefined ? undefined : listStoredDefinitions(ws),
@@ -133,7 +133,6 @@ export function definitionsCommand(io: CliIo): Command {
     .action(async (files: string[], options: CommonOptions) => {
       const ctx = commandContext(io, options);
       const { readDefinitionText } = await import('../../definitions/readDefinition.js');
-      const { definitionLabel, shortHash } = await import('../../definitions/resolveDefinition.js');
       const { definitionMeta } = await import('../../definitions/classificationRuns.js');
       const { renderIssues } = await import('../definitionsOutput.js');
       const results = files.map((file) => {

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
-import { shortHash } from '../../definitions/resolveDefinition.js';
+import { shortHash } from '../../definitions/definitionLabel.js';
 import { formatInterval, formatMeasureValue, STATUS_LABELS } from '../../strategy/formatMeasure.js';
 import type { ReviewDetail } from '../../strategy/reviews.js';
 import { CONSULTEE_KINDS } from '../../strategy/consulteeKinds.js';

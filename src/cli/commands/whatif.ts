@@ -1,14 +1,7 @@
 import { Command } from 'commander';
 import { parseWhere } from '../../analyses/counts/countIncidents.js';
 import { usesAreas } from '../../geo/areaDimensions.js';
-import { compileDefinition } from '../../definitions/compileDefinition.js';
-import { resolveDefinition } from '../../definitions/resolveDefinition.js';
-import {
-  DEFAULT_WHATIF_BY,
-  WHATIF_DIMENSIONS,
-  parseWhatIfBy,
-  whatIf,
-} from '../../analyses/whatIf/whatIf.js';
+import { DEFAULT_WHATIF_BY, WHATIF_DIMENSIONS } from '../../analyses/whatIf/whatIfDimensions.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import { definitionTitleLine, proxyNote } from '../definitionText.js';
 import type { CliIo } from '../io.js';
@@ -125,6 +118,9 @@ Example (promote all ABH into the primary tier):
   svd whatif --base thames-valley-vru --proposal abh-promoted.yaml --where lsoa_district=Oxford`,
     )
     .action(async (options: WhatIfOptions) => {
+      const { parseWhatIfBy, whatIf } = await import('../../analyses/whatIf/whatIf.js');
+      const { resolveDefinition } = await import('../../definitions/resolveDefinition.js');
+      const { compileDefinition } = await import('../../definitions/compileDefinition.js');
       const { refreshDerivedData } = await import('../../app/deriveData.js');
       const ctx = commandContext(io, options);
       const by = parseWhatIfBy(options.by);
