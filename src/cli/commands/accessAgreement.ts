@@ -5,12 +5,8 @@
  */
 import path from 'node:path';
 import { Command } from 'commander';
-import {
-  DATASET_KINDS,
-  LEGAL_BASES,
-  LEVELS,
-  type AgreementTerms,
-} from '../../access/agreementFile.js';
+import type { AgreementTerms } from '../../access/agreementFile.js';
+import { DATASET_KINDS, LEGAL_BASES, LEVELS } from '../../access/agreementVocabulary.js';
 import type { AccessDecision, Agreement } from '../../access/agreements.js';
 import { requireOrganisation } from '../../access/organisations.js';
 import { ROLES, checkRole } from '../../access/users.js';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { ACTION_STATUSES, RAGS } from '../../strategy/schema.js';
+import { ACTION_STATUSES, RAGS } from '../../strategy/actionStatuses.js';
 import { commandClock } from '../clock.js';
 import { audited } from '../../app/audited.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';

@@ -7,7 +7,7 @@ import {
   formatBytes,
 } from '../../core/expansionLimits.js';
 import { LEVELS, parseLevel } from '../../geo/levels.js';
-import { OXFORDSHIRE_CONFIG } from '../../geo/partnershipConfig.js';
+import { OXFORDSHIRE_CONFIG } from '../../geo/shippedPartnerships.js';
 import { DEFAULT_SNAP_METRES, type PlacementReport } from '../../geo/derivedDataState.js';
 import { PROJECTION_ACCURACY } from '../../geo/projection.js';
 import { audited } from '../../app/audited.js';
