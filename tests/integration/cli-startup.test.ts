@@ -99,6 +99,16 @@ describe('svd loads what a command line needs', () => {
     expect(heavyIn(r.loaded)).toEqual([]);
   });
 
+  it.each(COMMANDS.map((c) => c.name))(
+    'svd %s --help loads none of the heavy libraries',
+    (name) => {
+      const r = traced([name, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`Usage: svd ${name}`);
+      expect(heavyIn(r.loaded)).toEqual([]);
+    },
+  );
+
   it('svd definitions validate reads the file without DuckDB', () => {
     const r = traced([
       'definitions',
