@@ -5,7 +5,7 @@ import { DEFAULT_WHATIF_BY, WHATIF_DIMENSIONS } from '../../analyses/whatIf/what
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import { definitionTitleLine, proxyNote } from '../definitionText.js';
 import type { CliIo } from '../io.js';
-import { formatTable } from '../table.js';
+import { formatTable, formatNumber } from '../table.js';
 import type { WhatIfResult } from '../../api/definitions.js';
 
 interface WhatIfOptions extends CommonOptions {
@@ -15,8 +15,6 @@ interface WhatIfOptions extends CommonOptions {
   where?: string[];
   limit: string;
 }
-
-const nf = new Intl.NumberFormat('en-GB');
 
 export function renderWhatIf(result: WhatIfResult, limit: number): string {
   const lines: string[] = [
@@ -28,9 +26,9 @@ export function renderWhatIf(result: WhatIfResult, limit: number): string {
     if (note !== null) lines.push(note);
   }
   lines.push(
-    `${nf.format(result.records)} records compared; ${nf.format(result.changed)} change tier` +
+    `${formatNumber(result.records)} records compared; ${formatNumber(result.changed)} change tier` +
       (result.noData > 0
-        ? `; ${nf.format(result.noData)} carry none of the fields either definition reads (no-data under both)`
+        ? `; ${formatNumber(result.noData)} carry none of the fields either definition reads (no-data under both)`
         : ''),
     '',
     result.headline,
@@ -42,7 +40,7 @@ export function renderWhatIf(result: WhatIfResult, limit: number): string {
       {
         header: 'change',
         value: (t) =>
-          t.change === 0 ? '0' : `${t.change > 0 ? '+' : '−'}${nf.format(Math.abs(t.change))}`,
+          t.change === 0 ? '0' : `${t.change > 0 ? '+' : '−'}${formatNumber(Math.abs(t.change))}`,
         align: 'right',
       },
       {
