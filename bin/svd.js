@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const main = new URL('../dist/cli/main.js', import.meta.url);
+const main = new URL('../dist/cli/run.js', import.meta.url);
 if (!existsSync(fileURLToPath(main))) {
   process.stderr.write(
     'svd: the compiled program is missing (dist/). Run `npm run build` first.\n',

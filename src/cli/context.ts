@@ -3,10 +3,9 @@ import { existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import type { AuditActor } from '../store/auditLog.js';
 import { resolveDbPath } from '../store/resolveDbPath.js';
-import { openWorkspace, type Workspace } from '../store/openWorkspace.js';
+import type { Workspace } from '../store/openWorkspace.js';
 import { SvdError } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
-import { refreshDerivedData } from '../app/deriveData.js';
 import type { CliIo } from './io.js';
 import { createCliReporter } from './progress.js';
 
@@ -47,6 +46,9 @@ export function commandContext(io: CliIo, options: CommonOptions): CommandContex
     reporter,
     actor: localActor(io.env),
     async open({ create, scratchIfMissing, readOnly }) {
+      // DuckDB is imported when a workspace is opened, not when the command is defined: help,
+      // --version and commands without a workspace start without it.
+      const { openWorkspace } = await import('../store/openWorkspace.js');
       const where = resolveDbPath(options.db, io.env, io.cwd);
       if (scratchIfMissing === true && !existsSync(where.path)) {
         reporter.info(`no workspace at ${where.path}; checking against an empty one`);
@@ -123,6 +125,8 @@ function removeWorkspaceFiles(path: string): void {
 
 /** Places the records (rebuilding the areas first if need be); false when the file is held. */
 async function refreshDerivedDataAt(path: string, ctx: CommandContext): Promise<boolean> {
+  const { openWorkspace } = await import('../store/openWorkspace.js');
+  const { refreshDerivedData } = await import('../app/deriveData.js');
   let ws: Workspace;
   try {
     ws = await openWorkspace(path, { create: false });

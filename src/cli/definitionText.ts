@@ -1,5 +1,5 @@
 /** How commands name a definition in their output, and the proxy warning every output carries. */
-import { shortHash } from '../definitions/resolveDefinition.js';
+import { shortHash } from '../definitions/definitionLabel.js';
 import type { DefinitionMeta } from '../api/definitions.js';
 
 export function definitionTitleLine(meta: DefinitionMeta, extra = ''): string {

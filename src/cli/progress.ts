@@ -5,7 +5,9 @@
 import type { ProgressState, Reporter } from '../core/reporter.js';
 import type { CliIo } from './io.js';
 
-const nf = new Intl.NumberFormat('en-GB');
+// Made on first use: building a number format loads the locale data, which every command start
+// (help included) would otherwise pay for.
+let nf: Intl.NumberFormat | undefined;
 
 export function formatQuantity(value: number, unit: string): string {
   if (unit === 'bytes') {
@@ -14,6 +16,7 @@ export function formatQuantity(value: number, unit: string): string {
     if (value >= 1e3) return `${(value / 1e3).toFixed(0)} kB`;
     return `${value} B`;
   }
+  nf ??= new Intl.NumberFormat('en-GB');
   return `${nf.format(Math.round(value))} ${unit}`;
 }
 

@@ -5,11 +5,17 @@ export interface Column<T> {
   align?: 'left' | 'right';
 }
 
-const nf = new Intl.NumberFormat('en-GB');
+let numberFormat: Intl.NumberFormat | undefined;
+
+/** A number as en-GB writes it (12,345.6); the format is made on first use, not at start-up. */
+export function formatNumber(value: number): string {
+  numberFormat ??= new Intl.NumberFormat('en-GB');
+  return numberFormat.format(value);
+}
 
 export function cell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '—';
-  if (typeof value === 'number') return nf.format(value);
+  if (typeof value === 'number') return formatNumber(value);
   return value;
 }
 

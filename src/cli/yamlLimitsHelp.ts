@@ -2,7 +2,7 @@
  * The bounds within which YAML files are read (core/boundedYaml.ts), for the help of the commands
  * that read them; written from the limits themselves so that the help cannot drift from them.
  */
-import { YAML_LIMITS } from '../core/boundedYaml.js';
+import { YAML_LIMITS } from '../core/yamlLimits.js';
 
 const n = (v: number): string => v.toLocaleString('en-GB');
 

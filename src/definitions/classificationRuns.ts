@@ -3,7 +3,6 @@
  * latest run of each stored version, and the fields a definition's tiers need that no record
  * carries. Classifying (which writes) is `classifyIncidents.ts`, called only from `src/app/`.
  */
-import { listValue } from '@duckdb/node-api';
 import type { DefinitionMeta } from '../api/definitions.js';
 import type { Workspace } from '../store/openWorkspace.js';
 import { fieldsOfTest, type CompiledDefinition, type CompiledNode } from './compileDefinition.js';
@@ -62,6 +61,9 @@ export async function fieldAvailability(
   const columns = compiled.fieldsRead.filter((f) => INCIDENT_COLUMNS.has(f));
   const out = new Map<RecordField, number>(compiled.fieldsRead.map((f) => [f, 0]));
   if (columns.length === 0) return out;
+  // Imported here, not at the top: the meta of a definition is wanted where DuckDB is not loaded
+  // (svd definitions validate); with a workspace open it is already in memory.
+  const { listValue } = await import('@duckdb/node-api');
   const row = await ws.db.memo(
     `field-availability:${columns.join(',')}:${sources === undefined ? '*' : JSON.stringify(sources)}`,
     () =>

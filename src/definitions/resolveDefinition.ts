@@ -15,6 +15,7 @@ import { ID_PATTERN } from './schema.js';
 import { shippedDefinitions } from './shippedDefinitions.js';
 import { loadStoredDefinition, storedVersions } from './storeDefinition.js';
 import type { DefinitionSource } from '../api/definitions.js';
+import { definitionLabel, shortHash } from './definitionLabel.js';
 
 export interface ResolvedDefinition {
   definition: Definition;
@@ -29,8 +30,7 @@ export interface DefinitionRef {
   version: number | null;
 }
 
-export const definitionLabel = (d: Definition): string => `${d.file.id}@${d.file.version}`;
-export const shortHash = (hash: string): string => hash.slice(0, 12);
+export { definitionLabel, shortHash };
 
 export function looksLikeFile(spec: string): boolean {
   return /[\\/]/.test(spec) || /\.(ya?ml|json)$/i.test(spec);

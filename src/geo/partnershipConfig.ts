@@ -5,8 +5,7 @@
  * emergency department (A&E site) lies, so that A&E figures follow a selection by area.
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { PACKAGE_ROOT } from '../core/packageFiles.js';
+import { OXFORDSHIRE_CONFIG } from './shippedPartnerships.js';
 import { z } from 'zod';
 import { SvdError } from '../core/errors.js';
 import type { Workspace } from '../store/openWorkspace.js';
@@ -72,12 +71,7 @@ export const PartnershipConfigSchema = z
 
 export type PartnershipConfig = z.infer<typeof PartnershipConfigSchema>;
 
-export const OXFORDSHIRE_CONFIG = path.join(
-  PACKAGE_ROOT,
-  'config',
-  'partnerships',
-  'oxfordshire.json',
-);
+export { OXFORDSHIRE_CONFIG };
 
 export function readPartnershipConfig(file: string): { config: PartnershipConfig; bytes: Buffer } {
   let bytes: Buffer;

@@ -16,6 +16,9 @@ import { evaluateMeasures } from './evaluateMeasures.js';
 import type { MeasureResult } from './evaluateMeasure.js';
 import { loadStrategy, requireStrategy } from './storeStrategy.js';
 import type { ReviewRow } from '../api/strategy.js';
+// The kinds of consultee are in a module of their own, so that the command's help names them
+// without loading the store.
+import { CONSULTEE_KINDS, type ConsulteeKind } from './consulteeKinds.js';
 
 export interface Commentary {
   seq: number;
@@ -39,8 +42,7 @@ export interface ActionChange {
   revision: number;
 }
 
-export const CONSULTEE_KINDS = ['school', 'prison', 'youth-custody', 'other'] as const;
-export type ConsulteeKind = (typeof CONSULTEE_KINDS)[number];
+export { CONSULTEE_KINDS, type ConsulteeKind };
 
 export interface Consultation {
   seq: number;

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { DATE_PATTERN, ID_PATTERN } from '../definitions/schema.js';
-import type { ActionStatus } from '../api/strategy.js';
+import { ACTION_STATUSES, CLOSED_STATUSES, RAGS, type Rag } from './actionStatuses.js';
 
 export const MONTH_PATTERN_TEXT = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -29,18 +29,7 @@ export type LeadKind = (typeof LEAD_KINDS)[number];
 /** Lead kinds that are not specified authorities: their actions are given under s8(5). */
 export const S8_5_KINDS: readonly LeadKind[] = ['school', 'prison', 'youth-custody'];
 
-export const ACTION_STATUSES = [
-  'not-started',
-  'in-progress',
-  'completed',
-  'on-hold',
-  'cancelled',
-] as const satisfies readonly ActionStatus[];
-/** Statuses of an action that is finished with: never overdue. */
-export const CLOSED_STATUSES: readonly ActionStatus[] = ['completed', 'cancelled'];
-
-export const RAGS = ['red', 'amber', 'green'] as const;
-export type Rag = (typeof RAGS)[number];
+export { ACTION_STATUSES, CLOSED_STATUSES, RAGS, type Rag };
 
 export const METRICS = ['count', 'rate', 'share'] as const;
 export type Metric = (typeof METRICS)[number];

@@ -7,7 +7,7 @@
  * incidents near its edge would fall outside the grid. Without every LSOA's polygon, the area's own
  * boundary is used; a partnership has none, and its outline is dissolved from its districts'.
  */
-import { DuckDBBlobValue } from '@duckdb/node-api';
+import type { DuckDBBlobValue } from '@duckdb/node-api';
 import { SvdError, usageError } from '../../core/errors.js';
 import type { CountFilter } from '../../core/dimension.js';
 import { dissolve } from '../../geo/dissolve.js';
@@ -81,10 +81,13 @@ async function findArea(
       `give the code instead: ${rows.map((r) => String(r[0])).join(', ')}`,
     );
   const [code, name, blob] = rows[0]!;
+  // DuckDB is in memory once a workspace is open; imported here so that the options of the
+  // hotspot analysis (this module's constants) can be read without it.
+  const duckdb = await import('@duckdb/node-api');
   return {
     code: String(code),
     name: name === null ? null : String(name),
-    shape: blob instanceof DuckDBBlobValue ? unpackShape(blob.bytes) : null,
+    shape: blob instanceof duckdb.DuckDBBlobValue ? unpackShape(blob.bytes) : null,
   };
 }
 
@@ -94,6 +97,7 @@ async function lsoaOutline(
   level: HotspotAreaLevel,
   code: string,
 ): Promise<{ boundary: Shape; count: number; vintage: number } | null> {
+  const duckdb = await import('@duckdb/node-api');
   for (const vintage of [2011, 2021]) {
     const reader = await ws.db.connection.runAndReadAll(
       `SELECT a.shape FROM (SELECT DISTINCT lsoa_code FROM geo_memberships
@@ -103,7 +107,7 @@ async function lsoaOutline(
       { v: vintage, level, code, lsoa: vintage === 2011 ? 'lsoa11' : 'lsoa21' },
     );
     const blobs = reader.getRows().map((r) => r[0]);
-    if (blobs.length === 0 || !blobs.every((b) => b instanceof DuckDBBlobValue)) continue;
+    if (blobs.length === 0 || !blobs.every((b) => b instanceof duckdb.DuckDBBlobValue)) continue;
     const shapes = (blobs as DuckDBBlobValue[]).map((b) => unpackShape(b.bytes));
     return { boundary: dissolve(shapes), count: shapes.length, vintage };
   }
@@ -139,6 +143,7 @@ async function boundaryOf(
   if (found.shape !== null)
     return { boundary: found.shape, source: `the ${level} boundary`, chosen };
   if (level === 'csp') {
+    const duckdb = await import('@duckdb/node-api');
     const reader = await ws.db.connection.runAndReadAll(
       `SELECT d.shape FROM geo_links l JOIN geo_area_list d ON d.level = 'district' AND d.code = l.child_code
         WHERE l.child_level = 'district' AND l.parent_level = 'csp' AND l.parent_code = $code
@@ -148,7 +153,7 @@ async function boundaryOf(
     const shapes = reader
       .getRows()
       .map((r) => r[0])
-      .filter((b): b is DuckDBBlobValue => b instanceof DuckDBBlobValue)
+      .filter((b): b is DuckDBBlobValue => b instanceof duckdb.DuckDBBlobValue)
       .map((b) => unpackShape(b.bytes));
     if (shapes.length > 0)
       return {

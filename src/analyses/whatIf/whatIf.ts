@@ -7,26 +7,16 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { usageError } from '../../core/errors.js';
 import type { CountFilter } from '../../core/dimension.js';
-import { DIMENSIONS, findDimension } from '../selection/dimensions.js';
-import { type Dimension } from '../../core/dimension.js';
+import { findDimension } from '../selection/dimensions.js';
+import { DEFAULT_WHATIF_BY, WHATIF_DIMENSIONS } from './whatIfDimensions.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import { definitionMeta } from '../../definitions/classificationRuns.js';
 import type { CompiledDefinition } from '../../definitions/compileDefinition.js';
 import { offenceCodes } from '../../core/offenceCodes.js';
-import { definitionLabel } from '../../definitions/resolveDefinition.js';
+import { definitionLabel } from '../../definitions/definitionLabel.js';
 import type { BreakdownRow, TierChange, Transition, WhatIfResult } from '../../api/definitions.js';
 
-/** Breakdowns whatif offers beyond the count dimensions. */
-export const WHATIF_DIMENSIONS: readonly Dimension[] = [
-  {
-    name: 'offence',
-    description: 'Home Office offence code (labelled from the reference table)',
-    sql: 'i.offence_code',
-  },
-  ...DIMENSIONS,
-];
-
-export const DEFAULT_WHATIF_BY = ['offence', 'month', 'lsoa_district'] as const;
+export { DEFAULT_WHATIF_BY, WHATIF_DIMENSIONS };
 
 const STATUSES = ['none', 'excluded', 'no-data'];
 const nf = new Intl.NumberFormat('en-GB');

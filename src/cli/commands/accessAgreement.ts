@@ -5,22 +5,9 @@
  */
 import path from 'node:path';
 import { Command } from 'commander';
-import {
-  DATASET_KINDS,
-  LEGAL_BASES,
-  LEVELS,
-  type AgreementTerms,
-} from '../../access/agreementFile.js';
-import {
-  accessFor,
-  agreementRevisions,
-  listAgreements,
-  requireAgreement,
-  revokeAgreement,
-  storeAgreement,
-  type AccessDecision,
-  type Agreement,
-} from '../../access/agreements.js';
+import type { AgreementTerms } from '../../access/agreementFile.js';
+import { DATASET_KINDS, LEGAL_BASES, LEVELS } from '../../access/agreementVocabulary.js';
+import type { AccessDecision, Agreement } from '../../access/agreements.js';
 import { requireOrganisation } from '../../access/organisations.js';
 import { ROLES, checkRole } from '../../access/users.js';
 import { audited } from '../../app/audited.js';
@@ -167,6 +154,7 @@ Examples:
     .option('--quiet', 'no announcements')
     .addHelpText('after', `\n${RULES}\n\n${NOT_ENFORCED}`)
     .action(async (file: string, options: CommonOptions) => {
+      const { storeAgreement } = await import('../../access/agreements.js');
       const ctx = commandContext(io, options);
       const full = path.resolve(io.cwd, file);
       const stored = await withCommandWorkspace(ctx, { create: false }, (ws) =>
@@ -204,6 +192,7 @@ Examples:
     .option('--db <path>', DB_HELP)
     .option('--json', 'print the agreements as JSON')
     .action(async (options: CommonOptions) => {
+      const { listAgreements } = await import('../../access/agreements.js');
       const ctx = commandContext(io, options);
       const rows = await withCommandWorkspace(ctx, { create: false, readOnly: true }, (ws) =>
         listAgreements(ws),
@@ -223,6 +212,7 @@ Examples:
     .option('--db <path>', DB_HELP)
     .option('--json', 'print it as JSON, every revision included')
     .action(async (id: string, options: CommonOptions & { revision?: string }) => {
+      const { agreementRevisions, requireAgreement } = await import('../../access/agreements.js');
       const ctx = commandContext(io, options);
       const { current, revisions } = await withCommandWorkspace(
         ctx,
@@ -264,6 +254,7 @@ Examples:
     .option('--json', 'print the agreement as JSON')
     .option('--quiet', 'no announcements')
     .action(async (id: string, options: CommonOptions & { reason: string }) => {
+      const { revokeAgreement } = await import('../../access/agreements.js');
       const ctx = commandContext(io, options);
       const revoked = await withCommandWorkspace(ctx, { create: false }, (ws) =>
         audited(
@@ -313,6 +304,7 @@ ${NOT_ENFORCED}`,
           at?: string;
         },
       ) => {
+        const { accessFor } = await import('../../access/agreements.js');
         const ctx = commandContext(io, options);
         const role = checkRole(options.role ?? 'analyst', '--role');
         if (options.role === undefined) ctx.reporter.info('role not given: analyst');

@@ -1,8 +1,5 @@
 import { Command } from 'commander';
-import { listActions } from '../../strategy/listActions.js';
-import { requireStrategy } from '../../strategy/storeStrategy.js';
-import { updateAction } from '../../strategy/updateAction.js';
-import { ACTION_STATUSES, RAGS } from '../../strategy/schema.js';
+import { ACTION_STATUSES, RAGS } from '../../strategy/actionStatuses.js';
 import { commandClock } from '../clock.js';
 import { audited } from '../../app/audited.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
@@ -43,6 +40,8 @@ export function actionsCommand(io: CliIo): Command {
           asOf?: string;
         },
       ) => {
+        const { requireStrategy } = await import('../../strategy/storeStrategy.js');
+        const { listActions } = await import('../../strategy/listActions.js');
         const ctx = commandContext(io, options);
         const clock = commandClock(options.asOf, io.env);
         const rows = await withCommandWorkspace(ctx, { create: false }, async (ws) =>
@@ -101,6 +100,7 @@ export function actionsCommand(io: CliIo): Command {
           date?: string;
         },
       ) => {
+        const { updateAction } = await import('../../strategy/updateAction.js');
         const ctx = commandContext(io, options);
         // Which fields changed, never the note's text (free text may name people).
         const fields = ['status', 'rag', 'note', 'by', 'date'].filter(

@@ -4,7 +4,6 @@
  * and indicator trends.
  */
 import { Command } from 'commander';
-import { analyseCauses } from '../../analyses/causes/analyseCauses.js';
 import { fixed, parseNumberOption, reportAnalysis } from '../analysisOutput.js';
 import { commandContext, withCommandWorkspace } from '../context.js';
 import type { CliIo } from '../io.js';
@@ -77,6 +76,7 @@ Example:
   svd analyse causes --definition svd-serious-violence --where csp_code=safer-oxfordshire`,
     )
     .action(async (options: CausesCliOptions) => {
+      const { analyseCauses } = await import('../../analyses/causes/analyseCauses.js');
       const ctx = commandContext(io, options);
       const selection = selectionFromOptions(options);
       const neighbours = parseNumberOption(

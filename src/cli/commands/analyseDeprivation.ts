@@ -1,6 +1,5 @@
 /** `svd analyse deprivation`: rates by IMD decile, the decile 1 : 10 ratio, domain correlations. */
 import { Command } from 'commander';
-import { analyseDeprivation } from '../../analyses/deprivation/analyseDeprivation.js';
 import { fixed, parseNumberOption, reportAnalysis } from '../analysisOutput.js';
 import { commandContext, withCommandWorkspace } from '../context.js';
 import type { CliIo } from '../io.js';
@@ -43,6 +42,8 @@ Example:
   svd analyse deprivation --where source=police-uk --where "crime_type=Violence and sexual offences"`,
     )
     .action(async (options: DeprivationCliOptions) => {
+      const { analyseDeprivation } =
+        await import('../../analyses/deprivation/analyseDeprivation.js');
       const ctx = commandContext(io, options);
       const selection = selectionFromOptions(options);
       const within = options.within === undefined ? undefined : parseWithin(options.within);

@@ -2,7 +2,6 @@
 import { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
 import { parseAreaLevel } from '../../geo/levels.js';
-import { analyseHealthVsPolice } from '../../analyses/health/analyseHealthVsPolice.js';
 import { fixed, parseNumberOption, percent, reportAnalysis } from '../analysisOutput.js';
 import { commandContext, withCommandWorkspace } from '../context.js';
 import type { CliIo } from '../io.js';
@@ -80,6 +79,8 @@ Examples:
   svd analyse health-vs-police --where source=force-extract --site-area SYN-OXFORD=E07000178 --attend-share 0.3 --json`,
     )
     .action(async (options: HealthCliOptions) => {
+      const { analyseHealthVsPolice } =
+        await import('../../analyses/health/analyseHealthVsPolice.js');
       const ctx = commandContext(io, options);
       const selection = selectionFromOptions(options);
       const codes = options.codes

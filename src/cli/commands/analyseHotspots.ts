@@ -10,7 +10,6 @@ import { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
 import { isMonth } from '../../core/months.js';
 import { parseCorrection, CORRECTIONS } from '../../analyses/hotspots/adjustPValues.js';
-import { analyseHotspots } from '../../analyses/hotspots/analyseHotspots.js';
 import {
   PERIODS,
   type HotspotOptions,
@@ -299,6 +298,7 @@ Examples:
   svd analyse hotspots --area district=Oxford --classify --period month --json`,
     )
     .action(async (options: HotspotsCliOptions) => {
+      const { analyseHotspots } = await import('../../analyses/hotspots/analyseHotspots.js');
       const ctx = commandContext(io, options);
       const selection = selectionFromOptions(options, { area: false });
       const hotspotOptions: HotspotOptions = {};

@@ -3,7 +3,6 @@ import { formatMonthRange } from '../../core/months.js';
 import { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
 import { isMonth } from '../../core/months.js';
-import { analyseTrends } from '../../analyses/trends/analyseTrends.js';
 import { fixed, parseNumberOption, reportAnalysis } from '../analysisOutput.js';
 import { commandContext, withCommandWorkspace } from '../context.js';
 import type { CliIo } from '../io.js';
@@ -73,6 +72,7 @@ Examples:
   svd analyse trends --definition thames-valley-vru --tier primary --compare 2023-04..2023-06,2024-04..2024-06 --json`,
     )
     .action(async (options: TrendsCliOptions) => {
+      const { analyseTrends } = await import('../../analyses/trends/analyseTrends.js');
       const ctx = commandContext(io, options);
       const selection = selectionFromOptions(options);
       const compare = options.compare === undefined ? undefined : parseCompare(options.compare);

@@ -1,7 +1,6 @@
 /** `svd analyse when`: the hour × day-of-week matrix (aoristic) and the seasonal pattern. */
 import { Command } from 'commander';
 import { DAYS } from '../../analyses/when/aoristicWeights.js';
-import { analyseWhen } from '../../analyses/when/analyseWhen.js';
 import { fixed, parseNumberOption, reportAnalysis } from '../analysisOutput.js';
 import { commandContext, withCommandWorkspace } from '../context.js';
 import type { CliIo } from '../io.js';
@@ -41,6 +40,7 @@ Examples:
   svd analyse when --where source=force-extract --max-span 168 --json`,
     )
     .action(async (options: WhenCliOptions) => {
+      const { analyseWhen } = await import('../../analyses/when/analyseWhen.js');
       const ctx = commandContext(io, options);
       const selection = selectionFromOptions(options);
       const maxSpan = parseNumberOption(

@@ -1,6 +1,5 @@
 /** `svd analyse who`: victims and suspects by age and sex, and the shares with their intervals. */
 import { Command } from 'commander';
-import { analyseWho } from '../../analyses/who/analyseWho.js';
 import { parseNumberOption, percent, reportAnalysis } from '../analysisOutput.js';
 import { commandContext, withCommandWorkspace } from '../context.js';
 import type { CliIo } from '../io.js';
@@ -48,6 +47,7 @@ Example:
   svd analyse who --where source=force-extract --definition thames-valley-vru --tier primary`,
     )
     .action(async (options: WhoCliOptions) => {
+      const { analyseWho } = await import('../../analyses/who/analyseWho.js');
       const ctx = commandContext(io, options);
       const selection = selectionFromOptions(options);
       const confidence = parseNumberOption(

@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
 import { AREA_LEVELS, parseAreaLevel } from '../../geo/levels.js';
-import { listAreas, recordsInArea } from '../../geo/listAreas.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
@@ -23,6 +22,7 @@ export function areasCommand(io: CliIo): Command {
       .requiredOption('--level <level>', `one of ${AREA_LEVELS.join(', ')}`)
       .option('--population <dataset>', 'population dataset (default: the most recent)'),
   ).action(async (options: CommonOptions & { level: string; population?: string }) => {
+    const { listAreas } = await import('../../geo/listAreas.js');
     const ctx = commandContext(io, options);
     const level = parseAreaLevel(options.level);
     const rows = await withCommandWorkspace(ctx, { create: false, readOnly: true }, (ws) =>
@@ -53,6 +53,7 @@ export function areasCommand(io: CliIo): Command {
       .requiredOption('--code <code>', 'the area code, e.g. E01028513')
       .option('--limit <n>', 'show at most this many (default 50; all with --json)'),
   ).action(async (options: CommonOptions & { level: string; code: string; limit?: string }) => {
+    const { recordsInArea } = await import('../../geo/listAreas.js');
     const ctx = commandContext(io, options);
     const level = parseAreaLevel(options.level);
     const limit = options.limit === undefined ? (ctx.json ? Infinity : 50) : Number(options.limit);

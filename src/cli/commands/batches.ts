@@ -1,10 +1,7 @@
 import { Command } from 'commander';
-import { audited } from '../../app/audited.js';
-import { restoreOutcome } from '../../app/auditEntries.js';
-import { restoreReplacedBatch, type RestoreBatchReport } from '../../app/restoreBatch.js';
+import type { RestoreBatchReport } from '../../app/restoreBatch.js';
 import { usageError } from '../../core/errors.js';
 import { SHRINK_RATIO } from '../../sources/police-uk/replacementShrinks.js';
-import { listBatches } from '../../store/listBatches.js';
 import type { BatchRow } from '../../api/dashboard.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
@@ -49,6 +46,7 @@ Supplied by: the organisation that supplied the batch (its controller, svd acces
 ingest does not yet take the supplying organisation.`,
     )
     .action(async (options: CommonOptions) => {
+      const { listBatches } = await import('../../store/listBatches.js');
       const ctx = commandContext(io, options);
       const rows = await withCommandWorkspace(ctx, { create: false, readOnly: true }, (ws) =>
         listBatches(ws),
@@ -98,6 +96,9 @@ Example:
   svd batches restore 4`,
     )
     .action(async (batch: string, own: CommonOptions & { quiet?: boolean }) => {
+      const { restoreOutcome } = await import('../../app/auditEntries.js');
+      const { audited } = await import('../../app/audited.js');
+      const { restoreReplacedBatch } = await import('../../app/restoreBatch.js');
       // `svd batches restore 4 --db x`: batches itself takes --db and --json wherever they stand.
       const options = { ...(batches.opts() as CommonOptions), ...own };
       if (!/^[1-9]\d*$/.test(batch))

@@ -1,25 +1,21 @@
 import { Command } from 'commander';
 import { audited } from '../../app/audited.js';
 import { classifyOutcome } from '../../app/auditEntries.js';
-import { classifyRecords } from '../../app/deriveData.js';
 import type { ClassifyReport } from '../../definitions/classifyIncidents.js';
-import { looksLikeFile, resolveDefinition } from '../../definitions/resolveDefinition.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import { definitionTitleLine, proxyNote } from '../definitionText.js';
 import type { CliIo } from '../io.js';
-import { formatTable } from '../table.js';
+import { formatTable, formatNumber } from '../table.js';
 
 interface ClassifyOptions extends CommonOptions {
   definition: string;
 }
 
-const nf = new Intl.NumberFormat('en-GB');
-
 export function renderClassifyReport(report: ClassifyReport): string {
   const d = report.definition;
   const lines = [
     definitionTitleLine(d, `, ${d.source}`),
-    `${report.added ? 'stored in the workspace as' : 'already stored as'} ${d.id}@${d.version}; classified ${nf.format(report.records)} records in ${report.seconds.toFixed(1)} s`,
+    `${report.added ? 'stored in the workspace as' : 'already stored as'} ${d.id}@${d.version}; classified ${formatNumber(report.records)} records in ${report.seconds.toFixed(1)} s`,
   ];
   const note = proxyNote(d);
   if (note !== null) lines.push(note);
@@ -42,7 +38,7 @@ export function renderClassifyReport(report: ClassifyReport): string {
   );
   if (report.multiTier > 0)
     lines.push(
-      `${nf.format(report.multiTier)} record${report.multiTier === 1 ? ' is' : 's are'} in more than one tier`,
+      `${formatNumber(report.multiTier)} record${report.multiTier === 1 ? ' is' : 's are'} in more than one tier`,
     );
   return lines.join('\n');
 }
@@ -51,7 +47,7 @@ export function classifyWarnings(report: ClassifyReport): string[] {
   const out: string[] = [];
   for (const s of report.noDataBySource)
     out.push(
-      `${nf.format(s.n)} ${s.source} records carry none of the fields ${report.definition.id} reads (${report.fieldsRead.join(', ')}): they are counted as no-data, not as "not serious violence"`,
+      `${formatNumber(s.n)} ${s.source} records carry none of the fields ${report.definition.id} reads (${report.fieldsRead.join(', ')}): they are counted as no-data, not as "not serious violence"`,
     );
   for (const t of report.unavailableTiers)
     out.push(
@@ -88,6 +84,9 @@ Examples:
   svd classify --definition my-proposal.yaml`,
     )
     .action(async (options: ClassifyOptions) => {
+      const { looksLikeFile, resolveDefinition } =
+        await import('../../definitions/resolveDefinition.js');
+      const { classifyRecords } = await import('../../app/deriveData.js');
       const ctx = commandContext(io, options);
       // A file is checked before the workspace is opened: its problems come first.
       const file = looksLikeFile(options.definition)

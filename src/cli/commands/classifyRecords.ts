@@ -2,10 +2,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { SvdError, errorMessage } from '../../core/errors.js';
-import { definitionMeta } from '../../definitions/classificationRuns.js';
-import { compileDefinition } from '../../definitions/compileDefinition.js';
-import { readRecordLines } from '../../definitions/readRecordLines.js';
-import { resolveDefinition } from '../../definitions/resolveDefinition.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import { definitionTitleLine, proxyNote } from '../definitionText.js';
 import type { CliIo } from '../io.js';
@@ -49,6 +45,10 @@ Example:
   {"line":1,"id":"a1","tier":"primary","status":"tier","tiers":["primary","monitoring"],"rules":["gbh-without-intent","assault-with-injury"],"excluded_by":[]}`,
     )
     .action(async (options: ClassifyRecordsOptions) => {
+      const { readRecordLines } = await import('../../definitions/readRecordLines.js');
+      const { resolveDefinition } = await import('../../definitions/resolveDefinition.js');
+      const { compileDefinition } = await import('../../definitions/compileDefinition.js');
+      const { definitionMeta } = await import('../../definitions/classificationRuns.js');
       const ctx = commandContext(io, options);
       const resolved =
         options.db === undefined

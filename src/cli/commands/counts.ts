@@ -11,8 +11,8 @@ import { DIMENSIONS } from '../../analyses/selection/dimensions.js';
 import { usesAreas } from '../../geo/areaDimensions.js';
 import { checkGeography, checkPlacement } from '../../geo/derivedDataState.js';
 import { checkAreaFilters, resolveAreaOption } from '../../geo/resolveArea.js';
-import { countsDefinition, type CountsDefinition } from '../../definitions/countsDefinition.js';
-import { shortHash } from '../../definitions/resolveDefinition.js';
+import type { CountsDefinition } from '../../definitions/countsDefinition.js';
+import { shortHash } from '../../definitions/definitionLabel.js';
 import {
   TIER_DIMENSIONS,
   TIER_DIMENSION_NAMES,
@@ -21,7 +21,7 @@ import {
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import { definitionTitleLine, proxyNote } from '../definitionText.js';
 import type { CliIo } from '../io.js';
-import { formatTable } from '../table.js';
+import { formatTable, formatNumber } from '../table.js';
 import { AREA_OPTION_HELP } from '../selectionOptions.js';
 
 interface CountsOptions extends CommonOptions {
@@ -30,8 +30,6 @@ interface CountsOptions extends CommonOptions {
   definition?: string;
   area?: string;
 }
-
-const nf = new Intl.NumberFormat('en-GB');
 
 export function countsCommand(io: CliIo): Command {
   return new Command('counts')
@@ -56,6 +54,7 @@ export function countsCommand(io: CliIo): Command {
   svd counts --by month --area Oxford`,
     )
     .action(async (options: CountsOptions) => {
+      const { countsDefinition } = await import('../../definitions/countsDefinition.js');
       const ctx = commandContext(io, options);
       const dimensions =
         options.definition === undefined ? DIMENSIONS : [...DIMENSIONS, ...TIER_DIMENSIONS];
@@ -105,7 +104,7 @@ export function countsCommand(io: CliIo): Command {
         for (const n of definition.notes) ctx.reporter.info(n);
         if (definition.unclassified > 0)
           ctx.reporter.warn(
-            `${nf.format(definition.unclassified)} record${definition.unclassified === 1 ? ' was' : 's were'} added after the classification under ${label} and show${definition.unclassified === 1 ? 's' : ''} as "unclassified": run svd classify --definition ${label}`,
+            `${formatNumber(definition.unclassified)} record${definition.unclassified === 1 ? ' was' : 's were'} added after the classification under ${label} and show${definition.unclassified === 1 ? 's' : ''} as "unclassified": run svd classify --definition ${label}`,
           );
         for (const t of definition.unavailableTiers)
           ctx.reporter.warn(
@@ -113,7 +112,7 @@ export function countsCommand(io: CliIo): Command {
           );
         if (definition.multiTier > 0 && query.by.includes('tier'))
           ctx.reporter.info(
-            `${nf.format(definition.multiTier)} record${definition.multiTier === 1 ? ' is' : 's are'} in more than one tier; tier counts each once, in its first tier (use --by matched_tier to count every tier)`,
+            `${formatNumber(definition.multiTier)} record${definition.multiTier === 1 ? ' is' : 's are'} in more than one tier; tier counts each once, in its first tier (use --by matched_tier to count every tier)`,
           );
       }
       if (result.syntheticTotal > 0) {

@@ -1,205 +1,16 @@
-import { listShippedDefinitions, listStoredDefinitions } from '../../app/listDefinitions.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { SvdError, type Problem } from '../../core/errors.js';
-import { definitionMeta } from '../../definitions/classificationRuns.js';
-import { compileDefinition, forEachTest } from '../../definitions/compileDefinition.js';
-import { describeRuleCondition } from '../../definitions/describeCondition.js';
-import { diffDefinitions, type DefinitionDiff } from '../../definitions/diffDefinitions.js';
-import { offenceCodes } from '../../core/offenceCodes.js';
-import { offenceSubcodes } from '../../core/offenceSubcodes.js';
-import { readDefinitionText } from '../../definitions/readDefinition.js';
-import { type DefinitionIssue } from '../../definitions/definitionFile.js';
-import {
-  definitionLabel,
-  resolveDefinition,
-  shortHash,
-  type ResolvedDefinition,
-} from '../../definitions/resolveDefinition.js';
-import { definitionJsonSchema } from '../../definitions/schema.js';
+import { definitionLabel, shortHash } from '../../definitions/definitionLabel.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import { resolveDbPath } from '../../store/resolveDbPath.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
-import { proxyNote } from '../definitionText.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
 import { YAML_LIMITS_HELP } from '../yamlLimitsHelp.js';
 
 const DB_HELP = 'workspace file (default: $SVD_DB, else ./svd.duckdb)';
-
-function wrap(text: string, width = 96, indent = ''): string[] {
-  const words = text.trim().split(/\s+/);
-  const lines: string[] = [];
-  let line = '';
-  for (const w of words) {
-    if (line !== '' && line.length + 1 + w.length > width - indent.length) {
-      lines.push(indent + line);
-      line = w;
-    } else line = line === '' ? w : `${line} ${w}`;
-  }
-  if (line !== '') lines.push(indent + line);
-  return lines;
-}
-
-export function renderDefinition(resolved: ResolvedDefinition): string {
-  const d = resolved.definition;
-  const f = d.file;
-  const table = offenceCodes();
-  const compiled = compileDefinition(d);
-  const lines: string[] = [
-    `${definitionLabel(d)} — ${f.title}`,
-    `sha256 ${d.contentHash}`,
-    `coverage ${f.coverage} · effective from ${f.effective_from} · from ${resolved.source === 'file' ? `file ${d.origin}` : resolved.source}`,
-  ];
-  const note = proxyNote(definitionMeta(d));
-  if (note !== null) lines.push(note);
-  if (f.description !== undefined) lines.push('', ...wrap(f.description));
-  if (f.sources !== undefined)
-    lines.push(
-      '',
-      'Sources:',
-      ...f.sources.flatMap((s) =>
-        wrap(s, 96, '  - ').map((l, i) => (i === 0 ? l : `    ${l.slice(4)}`)),
-      ),
-    );
-  if (f.notes !== undefined) lines.push('', 'Notes:', ...wrap(f.notes, 96, '  '));
-  lines.push('', 'Tiers, in order of precedence (a record takes the first tier it matches):');
-  f.tiers.forEach((tier, t) => {
-    lines.push(`  ${t + 1}. ${tier.id} — ${tier.label}`);
-    for (const slot of compiled.slots.filter((s) => s.tierIndex === t)) {
-      lines.push(`     ${slot.rule.id} — ${slot.rule.label}`);
-      lines.push(...describeRuleCondition(slot.node, '         ', true));
-    }
-  });
-  const exclusions = compiled.slots.filter((s) => s.kind === 'exclusion');
-  if (exclusions.length > 0) {
-    lines.push('', 'Exclusions (remove a record from every tier, whatever else it matches):');
-    for (const slot of exclusions) {
-      lines.push(`     ${slot.rule.id} — ${slot.rule.label}`);
-      lines.push(...describeRuleCondition(slot.node, '         ', true));
-    }
-  }
-  const codes = new Set<string>();
-  for (const slot of compiled.slots)
-    forEachTest(slot.node, (test) => {
-      if (test.kind === 'in' && test.field === 'offence_code')
-        test.values.forEach((c) => codes.add(c));
-    });
-  const rows = table.codes.filter((c) => codes.has(c.code));
-  if (rows.length > 0) {
-    lines.push('', 'Offence codes it names (Home Office reference table shipped with svd):');
-    lines.push(
-      formatTable(rows, [
-        { header: '  code', value: (c) => `  ${c.code}` },
-        { header: 'name', value: (c) => c.name },
-        { header: 'subgroup', value: (c) => c.subgroup },
-        {
-          header: 'in force',
-          value: (c) =>
-            c.inForceFrom === null && c.inForceTo === null
-              ? ''
-              : `${c.inForceFrom ?? ''}…${c.inForceTo ?? ''}`,
-        },
-        { header: 'note', value: (c) => (c.certainty === 'uncertain' ? 'uncertain entry' : '') },
-      ]),
-    );
-  }
-  const subcodes = new Set<string>();
-  for (const slot of compiled.slots)
-    forEachTest(slot.node, (test) => {
-      if (test.kind === 'in' && test.field === 'offence_subcode')
-        test.values.forEach((c) => subcodes.add(c));
-    });
-  if (subcodes.size > 0) {
-    const subTable = offenceSubcodes();
-    lines.push('', 'Offence sub-codes it names (class/sub-classification):');
-    lines.push(
-      formatTable(
-        [...subcodes],
-        [
-          { header: '  sub-code', value: (c) => `  ${c}` },
-          {
-            header: 'offence',
-            value: (c) => subTable.bySubcode(c)?.name ?? '(not in the reference table)',
-          },
-          { header: 'class', value: (c) => subTable.bySubcode(c)?.class ?? '' },
-          { header: 'statute', value: (c) => subTable.bySubcode(c)?.statute ?? '' },
-          {
-            header: 'note',
-            value: (c) =>
-              subTable.bySubcode(c)?.certainty === 'uncertain' ? 'uncertain entry' : '',
-          },
-        ],
-      ),
-    );
-  }
-  return lines.join('\n');
-}
-
-function renderIssues(file: string, issues: readonly DefinitionIssue[]): string[] {
-  return issues.map(
-    (i) => `${i.severity}: ${file}${i.line === undefined ? '' : `, line ${i.line}`}: ${i.message}`,
-  );
-}
-
-export function renderDiff(diff: DefinitionDiff): string {
-  const lines = [
-    `${diff.a.id}@${diff.a.version} (sha256 ${shortHash(diff.a.content_hash)}) → ${diff.b.id}@${diff.b.version} (sha256 ${shortHash(diff.b.content_hash)})`,
-  ];
-  if (diff.same) {
-    lines.push('same content (only the version number or layout differ)');
-    return lines.join('\n');
-  }
-  for (const f of diff.fields)
-    lines.push(`~ ${f.field}: ${JSON.stringify(f.from)} → ${JSON.stringify(f.to)}`);
-  for (const t of diff.tiers) {
-    if (t.change === 'added') lines.push(`+ tier ${t.tier}: ${String(t.to)}`);
-    else if (t.change === 'removed') lines.push(`- tier ${t.tier}`);
-    else if (t.change === 'label')
-      lines.push(`~ tier ${t.tier} label: ${JSON.stringify(t.from)} → ${JSON.stringify(t.to)}`);
-    else
-      lines.push(
-        `~ tier order: ${(t.from as string[]).join(' > ')} → ${(t.to as string[]).join(' > ')}`,
-      );
-  }
-  const place = (p: string | null): string => (p === 'exclusions' ? 'exclusions' : `tier ${p}`);
-  for (const r of diff.rules) {
-    switch (r.change) {
-      case 'added':
-        lines.push(
-          `+ rule ${r.rule} in ${place(r.to)}: ${r.label}`,
-          ...(r.after ?? []).map((l) => `    ${l}`),
-        );
-        break;
-      case 'removed':
-        lines.push(
-          `- rule ${r.rule} from ${place(r.from)}`,
-          ...(r.before ?? []).map((l) => `    ${l}`),
-        );
-        break;
-      case 'moved':
-        lines.push(`~ rule ${r.rule} moved from ${place(r.from)} to ${place(r.to)}`);
-        break;
-      case 'condition':
-        lines.push(
-          `~ rule ${r.rule} (${place(r.to)}) condition changed:`,
-          ...(r.before ?? []).map((l) => `    - ${l}`),
-          ...(r.after ?? []).map((l) => `    + ${l}`),
-        );
-        break;
-      case 'label':
-        lines.push(
-          `~ rule ${r.rule} label: ${JSON.stringify(r.before?.[0])} → ${JSON.stringify(r.after?.[0])}`,
-        );
-        break;
-      case 'notes':
-        lines.push(`~ rule ${r.rule} notes changed`);
-        break;
-    }
-  }
-  return lines.join('\n');
-}
 
 /** Opens the workspace when it exists (for stored versions); otherwise works without one. */
 async function withOptionalWorkspace<T>(
@@ -225,6 +36,8 @@ export function definitionsCommand(io: CliIo): Command {
     .option('--json', 'print as JSON')
     .action(async (options: CommonOptions) => {
       const ctx = commandContext(io, options);
+      const { listShippedDefinitions, listStoredDefinitions } =
+        await import('../../app/listDefinitions.js');
       const shipped = listShippedDefinitions();
       const workspace = await withOptionalWorkspace(io, options, async (ws) =>
         ws === undefined ? undefined : listStoredDefinitions(ws),
@@ -291,6 +104,9 @@ export function definitionsCommand(io: CliIo): Command {
     .option('--json', 'print the definition (validated, defaults filled) and its hash as JSON')
     .action(async (spec: string, options: CommonOptions) => {
       const ctx = commandContext(io, options);
+      const { resolveDefinition } = await import('../../definitions/resolveDefinition.js');
+      const { definitionMeta } = await import('../../definitions/classificationRuns.js');
+      const { renderDefinition } = await import('../definitionsOutput.js');
       const resolved = await withOptionalWorkspace(io, options, (ws) =>
         resolveDefinition(spec, { ...(ws === undefined ? {} : { ws }), cwd: io.cwd }),
       );
@@ -314,8 +130,11 @@ export function definitionsCommand(io: CliIo): Command {
     .option('--json', "print each file's result as JSON")
     .option('--quiet', 'print nothing when the files are valid')
     .addHelpText('after', YAML_LIMITS_HELP)
-    .action((files: string[], options: CommonOptions) => {
+    .action(async (files: string[], options: CommonOptions) => {
       const ctx = commandContext(io, options);
+      const { readDefinitionText } = await import('../../definitions/readDefinition.js');
+      const { definitionMeta } = await import('../../definitions/classificationRuns.js');
+      const { renderIssues } = await import('../definitionsOutput.js');
       const results = files.map((file) => {
         let text: string;
         try {
@@ -390,6 +209,9 @@ export function definitionsCommand(io: CliIo): Command {
     .option('--json', 'print the differences as JSON')
     .action(async (a: string, b: string, options: CommonOptions) => {
       const ctx = commandContext(io, options);
+      const { resolveDefinition } = await import('../../definitions/resolveDefinition.js');
+      const { diffDefinitions } = await import('../../definitions/diffDefinitions.js');
+      const { renderDiff } = await import('../definitionsOutput.js');
       const [ra, rb] = await withOptionalWorkspace(io, options, async (ws) => {
         const opts = { ...(ws === undefined ? {} : { ws }), cwd: io.cwd };
         return [await resolveDefinition(a, opts), await resolveDefinition(b, opts)] as const;
@@ -404,8 +226,9 @@ export function definitionsCommand(io: CliIo): Command {
     .description('the Home Office offence code reference table shipped with svd')
     .option('--search <text>', 'only codes whose code, name, group or subgroup contains this')
     .option('--json', 'print as JSON')
-    .action((options: CommonOptions & { search?: string }) => {
+    .action(async (options: CommonOptions & { search?: string }) => {
       const ctx = commandContext(io, options);
+      const { offenceCodes } = await import('../../core/offenceCodes.js');
       const needle = options.search?.toLowerCase();
       const rows = offenceCodes().codes.filter(
         (c) =>
@@ -435,7 +258,8 @@ export function definitionsCommand(io: CliIo): Command {
   definitions
     .command('schema')
     .description('print the JSON Schema of definition files (for editors)')
-    .action(() => {
+    .action(async () => {
+      const { definitionJsonSchema } = await import('../../definitions/schema.js');
       io.stdout.write(`${JSON.stringify(definitionJsonSchema(), null, 2)}\n`);
     });
 

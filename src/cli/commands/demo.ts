@@ -1,7 +1,5 @@
 import { Command } from 'commander';
 import path from 'node:path';
-import { ensureDemoWorkspace } from '../../app/demo/ensureDemoWorkspace.js';
-import { locateSharedData, OXFORDSHIRE_DISTRICTS } from '../../app/demo/runDemo.js';
 import { commandContext, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
@@ -60,6 +58,8 @@ definitions. It is reused while up to date: same inputs (path, size, modificatio
 svd, schema and shipped definitions; otherwise it is rebuilt from nothing.`,
     )
     .action(async (options: DemoOptions) => {
+      const { ensureDemoWorkspace } = await import('../../app/demo/ensureDemoWorkspace.js');
+      const { locateSharedData, OXFORDSHIRE_DISTRICTS } = await import('../../app/demo/runDemo.js');
       const dbOption = options.db ?? DEMO_DB;
       const ctx = commandContext(io, { ...options, db: dbOption });
       const db = path.resolve(io.cwd, dbOption);

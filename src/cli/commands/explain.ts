@@ -1,10 +1,6 @@
 import { Command } from 'commander';
 import type { Explanation } from '../../definitions/explainRecord.js';
-import {
-  explainStoredRecord,
-  parseRecordId,
-  type StoredRecord,
-} from '../../definitions/explainStoredRecord.js';
+import type { StoredRecord } from '../../definitions/explainStoredRecord.js';
 import { RECORD_FIELDS } from '../../definitions/incidentRecord.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import { definitionTitleLine, proxyNote } from '../definitionText.js';
@@ -84,6 +80,8 @@ to match, and at least one of its other conditions already holds. Example:
   svd explain 1234 --definition thames-valley-vru`,
     )
     .action(async (recordId: string, options: ExplainOptions) => {
+      const { explainStoredRecord, parseRecordId } =
+        await import('../../definitions/explainStoredRecord.js');
       const ctx = commandContext(io, options);
       const id = parseRecordId(recordId);
       const result = await withCommandWorkspace(ctx, { create: false, readOnly: true }, (ws) =>

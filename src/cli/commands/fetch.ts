@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import path from 'node:path';
 import { fetchPoliceUk, POLICE_UK_ARCHIVE_URL } from '../../sources/police-uk/fetchPoliceUk.js';
-import { ingestPoliceUk } from '../../sources/police-uk/ingestPoliceUk.js';
 import type { PoliceUkDataset } from '../../sources/police-uk/formats.js';
 import { usageError } from '../../core/errors.js';
 import {
@@ -56,6 +55,7 @@ its header declares, past ${formatBytes(DEFAULT_EXPANSION_LIMITS.maxBytes)} for 
 police-uk --help).`,
     )
     .action(async (options: FetchOptions) => {
+      const { ingestPoliceUk } = await import('../../sources/police-uk/ingestPoliceUk.js');
       const ctx = commandContext(io, options);
       const limits = expansionLimits({ maxExpandedBytes: options.maxExpandedBytes }, io.env);
       const datasets = (options.dataset ?? ['street']).map((d) => {

@@ -6,12 +6,8 @@ import {
   expansionLimits,
   formatBytes,
 } from '../../core/expansionLimits.js';
-import { loadBoundaries } from '../../geo/loadBoundaries.js';
-import { loadLookup } from '../../geo/loadLookup.js';
 import { LEVELS, parseLevel } from '../../geo/levels.js';
-import { OXFORDSHIRE_CONFIG } from '../../geo/partnershipConfig.js';
-import { loadPartnershipConfig } from '../../geo/loadPartnershipConfig.js';
-import { refreshDerivedData } from '../../app/deriveData.js';
+import { OXFORDSHIRE_CONFIG } from '../../geo/shippedPartnerships.js';
 import { DEFAULT_SNAP_METRES, type PlacementReport } from '../../geo/derivedDataState.js';
 import { PROJECTION_ACCURACY } from '../../geo/projection.js';
 import { audited } from '../../app/audited.js';
@@ -93,6 +89,7 @@ audit log (svd audit). Example:
   svd geo load ../shared/data/boundaries/lsoa-2011-by-lad/*.geojson --level lsoa11`,
     )
     .action(async (files: string[], options: LoadOptions) => {
+      const { loadBoundaries } = await import('../../geo/loadBoundaries.js');
       const ctx = commandContext(io, options);
       const level = parseLevel(options.level);
       const limits = expansionLimits({}, io.env);
@@ -143,6 +140,7 @@ audit log (svd audit). Example:
         'CSV (.csv or .csv.gz) with ONS column names, e.g. LSOA11CD, MSOA11CD, LAD17CD',
       ),
   ).action(async (file: string, options: CommonOptions) => {
+    const { loadLookup } = await import('../../geo/loadLookup.js');
     const ctx = commandContext(io, options);
     const report = await withCommandWorkspace(ctx, { create: true }, (ws) =>
       loadLookup(ws, file, { reporter: ctx.reporter }),
@@ -166,6 +164,7 @@ audit log (svd audit). Example:
   )
     .addHelpText('after', `\nThe Oxfordshire configuration ships as ${OXFORDSHIRE_CONFIG}.`)
     .action(async (file: string, options: CommonOptions) => {
+      const { loadPartnershipConfig } = await import('../../geo/loadPartnershipConfig.js');
       const ctx = commandContext(io, options);
       const report = await withCommandWorkspace(ctx, { create: true }, (ws) =>
         loadPartnershipConfig(ws, file, { reporter: ctx.reporter }),
@@ -199,6 +198,7 @@ located in the loaded LSOA polygons. Commands that need areas (counts by area, r
 place records themselves; this command shows how they were placed.`,
     )
     .action(async (options: CommonOptions & { snap?: string }) => {
+      const { refreshDerivedData } = await import('../../app/deriveData.js');
       const ctx = commandContext(io, options);
       const snapMetres = parseSnap(options.snap);
       const report = await withCommandWorkspace(ctx, { create: false }, (ws) =>

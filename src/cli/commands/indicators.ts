@@ -13,8 +13,6 @@ import {
   INDICATOR_LAYOUTS,
   type IndicatorLoadReport,
 } from '../../geo/indicators/indicatorTypes.js';
-import { loadIndicators, parseLayout } from '../../geo/indicators/loadIndicators.js';
-import { readTidyMapping } from '../../geo/indicators/loadTidy.js';
 import { showIndicator } from '../../geo/indicators/showIndicator.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
@@ -108,6 +106,9 @@ Examples:
       --mapping examples/indicators/yos-cohort-mapping.yaml --supplier yos`,
     )
     .action(async (files: string[], options: LoadOptions) => {
+      const { readTidyMapping } = await import('../../geo/indicators/loadTidy.js');
+      const { loadIndicators, parseLayout } =
+        await import('../../geo/indicators/loadIndicators.js');
       const ctx = commandContext(io, options);
       const layout = parseLayout(options.layout ?? 'auto');
       const limits = expansionLimits({ maxExpandedBytes: options.maxExpandedBytes }, io.env);

@@ -1,13 +1,7 @@
 import { Command } from 'commander';
-import {
-  ingestPoliceUk,
-  type FileOutcome,
-  type PoliceUkIngestReport,
-} from '../../sources/police-uk/ingestPoliceUk.js';
+import type { FileOutcome, PoliceUkIngestReport } from '../../sources/police-uk/ingestPoliceUk.js';
 import type { PoliceUkDataset } from '../../sources/police-uk/formats.js';
 import { SHRINK_RATIO } from '../../sources/police-uk/replacementShrinks.js';
-import { audited } from '../../app/audited.js';
-import { ingestAttempt, policeUkIngestOutcome } from '../../app/auditEntries.js';
 import { usageError } from '../../core/errors.js';
 import {
   EXPANSION_LIMITS_HELP,
@@ -16,7 +10,6 @@ import {
 } from '../../core/expansionLimits.js';
 import { formatMonthRange } from '../../core/months.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
-import { suppliedBy } from '../../app/supplier.js';
 import { SUPPLIER_HELP } from './ingestPartner.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
@@ -171,6 +164,18 @@ Example:
         }
         return d as PoliceUkDataset;
       });
+      // Imported when the command runs: its help and definition need neither DuckDB nor the readers.
+      const [
+        { ingestPoliceUk },
+        { audited },
+        { ingestAttempt, policeUkIngestOutcome },
+        { suppliedBy },
+      ] = await Promise.all([
+        import('../../sources/police-uk/ingestPoliceUk.js'),
+        import('../../app/audited.js'),
+        import('../../app/auditEntries.js'),
+        import('../../app/supplier.js'),
+      ]);
       const report = await withCommandWorkspace(
         ctx,
         { create: true, scratchIfMissing: options.dryRun === true },

@@ -7,15 +7,9 @@ import {
   MAX_EXPANDED_BYTES_HELP,
   expansionLimits,
 } from '../../core/expansionLimits.js';
-import { ingestForceExtract } from '../../sources/force-extract/ingestForceExtract.js';
-import { ingestHomeOfficeCsp } from '../../sources/home-office/ingestHomeOfficeCsp.js';
-import { ingestIstv } from '../../sources/istv/ingestIstv.js';
 import type { PartnerRunReport } from '../../sources/partner/partnerBatch.js';
-import { defaultKeyFile } from '../../sources/partner/pseudonymKey.js';
 import { resolveDbPath } from '../../store/resolveDbPath.js';
-import { audited, type AuditedOptions } from '../../app/audited.js';
-import { suppliedBy } from '../../app/supplier.js';
-import { ingestAttempt, partnerIngestOutcome } from '../../app/auditEntries.js';
+import type { AuditedOptions } from '../../app/audited.js';
 import {
   commandContext,
   withCommandWorkspace,
@@ -112,8 +106,30 @@ const common = (command: Command): Command =>
     .option('--quiet', 'no progress or announcements');
 
 /** How a partner ingest is recorded in the audit log (a refusal: the files it was given). */
-function ingestAudit(ctx: CommandContext, kind: string, files: readonly string[]): AuditedOptions {
+async function ingestAudit(
+  ctx: CommandContext,
+  kind: string,
+  files: readonly string[],
+): Promise<AuditedOptions> {
+  const { ingestAttempt } = await import('../../app/auditEntries.js');
   return { actor: ctx.actor, action: 'ingest', attempt: ingestAttempt(kind, files) };
+}
+
+/**
+ * The application's side of a partner ingest, imported when one runs: defining the commands and
+ * printing their help load neither DuckDB nor the readers.
+ */
+async function partnerIngestSteps(): Promise<{
+  audited: typeof import('../../app/audited.js').audited;
+  suppliedBy: typeof import('../../app/supplier.js').suppliedBy;
+  partnerIngestOutcome: typeof import('../../app/auditEntries.js').partnerIngestOutcome;
+}> {
+  const [{ audited }, { suppliedBy }, { partnerIngestOutcome }] = await Promise.all([
+    import('../../app/audited.js'),
+    import('../../app/supplier.js'),
+    import('../../app/auditEntries.js'),
+  ]);
+  return { audited, suppliedBy, partnerIngestOutcome };
 }
 
 export function addPartnerIngestCommands(ingest: Command, io: CliIo): void {
@@ -150,6 +166,11 @@ Example:
       const ctx = commandContext(io, options);
       const maxErrors = parseMaxErrors(options.maxErrors);
       const limits = expansionLimits({ maxExpandedBytes: options.maxExpandedBytes }, io.env);
+      const { audited, suppliedBy, partnerIngestOutcome } = await partnerIngestSteps();
+      const { ingestForceExtract } =
+        await import('../../sources/force-extract/ingestForceExtract.js');
+      const { defaultKeyFile } = await import('../../sources/partner/pseudonymKey.js');
+      const auditedAs = await ingestAudit(ctx, 'force-extract', files);
       const report = await withCommandWorkspace(
         ctx,
         { create: true, scratchIfMissing: options.dryRun === true },
@@ -162,7 +183,7 @@ Example:
           const keyFile = given === undefined ? undefined : path.resolve(io.cwd, given);
           return audited(
             ws,
-            ingestAudit(ctx, 'force-extract', files),
+            auditedAs,
             () =>
               suppliedBy(ws, options.supplier, ctx.reporter, () =>
                 ingestForceExtract(
@@ -219,13 +240,16 @@ Example:
       const ctx = commandContext(io, options);
       const maxErrors = parseMaxErrors(options.maxErrors);
       const limits = expansionLimits({ maxExpandedBytes: options.maxExpandedBytes }, io.env);
+      const { audited, suppliedBy, partnerIngestOutcome } = await partnerIngestSteps();
+      const { ingestIstv } = await import('../../sources/istv/ingestIstv.js');
+      const auditedAs = await ingestAudit(ctx, 'istv', files);
       const report = await withCommandWorkspace(
         ctx,
         { create: true, scratchIfMissing: options.dryRun === true },
         (ws) =>
           audited(
             ws,
-            ingestAudit(ctx, 'istv', files),
+            auditedAs,
             () =>
               suppliedBy(ws, options.supplier, ctx.reporter, () =>
                 ingestIstv(
@@ -275,13 +299,17 @@ Example:
       const ctx = commandContext(io, options);
       const maxErrors = parseMaxErrors(options.maxErrors);
       const limits = expansionLimits({ maxExpandedBytes: options.maxExpandedBytes }, io.env);
+      const { audited, suppliedBy, partnerIngestOutcome } = await partnerIngestSteps();
+      const { ingestHomeOfficeCsp } =
+        await import('../../sources/home-office/ingestHomeOfficeCsp.js');
+      const auditedAs = await ingestAudit(ctx, 'home-office-csp', files);
       const report = await withCommandWorkspace(
         ctx,
         { create: true, scratchIfMissing: options.dryRun === true },
         (ws) =>
           audited(
             ws,
-            ingestAudit(ctx, 'home-office-csp', files),
+            auditedAs,
             () =>
               suppliedBy(ws, options.supplier, ctx.reporter, () =>
                 ingestHomeOfficeCsp(

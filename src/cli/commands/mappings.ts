@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
-import { builtInMappings, parseMapping } from '../../sources/partner/mapping.js';
 import { commandContext, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
@@ -19,7 +18,8 @@ export function mappingsCommand(io: CliIo): Command {
     .option('--check <file>', 'validate a mapping file and say what it reads')
     .option('--json', 'print as JSON')
     .addHelpText('after', YAML_LIMITS_HELP)
-    .action((options: MappingsOptions) => {
+    .action(async (options: MappingsOptions) => {
+      const { builtInMappings, parseMapping } = await import('../../sources/partner/mapping.js');
       const ctx = commandContext(io, options);
       if (options.check !== undefined) {
         const loaded = parseMapping(readFileSync(options.check, 'utf8'), options.check);

@@ -1,12 +1,10 @@
 import { Command } from 'commander';
-import { evaluateMeasures } from '../../strategy/evaluateMeasures.js';
 import {
   formatChange,
   formatInterval,
   formatMeasureValue,
   STATUS_LABELS,
 } from '../../strategy/formatMeasure.js';
-import { requireStrategy } from '../../strategy/storeStrategy.js';
 import { commandClock } from '../clock.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
@@ -50,6 +48,8 @@ Wilson 95% intervals. The status compares the value with a straight line from th
 target (see docs/decisions/0010-strategy-and-reviews.md).`,
     )
     .action(async (options: MeasuresOptions) => {
+      const { requireStrategy } = await import('../../strategy/storeStrategy.js');
+      const { evaluateMeasures } = await import('../../strategy/evaluateMeasures.js');
       const ctx = commandContext(io, options);
       const clock = commandClock(options.asOf, io.env);
       const result = await withCommandWorkspace(

@@ -1,8 +1,5 @@
 import { Command } from 'commander';
 import { parseLevel } from '../../geo/levels.js';
-import { loadDeprivation } from '../../geo/deprivation/loadDeprivation.js';
-import { loadPopulation, readPopulationMapping } from '../../geo/population/loadPopulation.js';
-import { listPopulationDatasets } from '../../geo/population/populationByArea.js';
 import { usageError } from '../../core/errors.js';
 import { audited } from '../../app/audited.js';
 import { fileName, populationOutcome } from '../../app/auditEntries.js';
@@ -52,6 +49,8 @@ See README, "Population". The load is recorded in the audit log (svd audit). Exa
   svd population load ../shared/data/population/census2021-lsoa21-usual-residents-age6-ew.csv.gz`,
     )
     .action(async (file: string, options: PopulationOptions) => {
+      const { loadPopulation, readPopulationMapping } =
+        await import('../../geo/population/loadPopulation.js');
       const ctx = commandContext(io, options);
       const year = options.year === undefined ? undefined : Number(options.year);
       if (year !== undefined && !/^\d{4}$/.test(options.year!))
@@ -84,6 +83,7 @@ See README, "Population". The load is recorded in the audit log (svd audit). Exa
     });
   common(population.command('list').description('the population datasets in the workspace')).action(
     async (options: CommonOptions) => {
+      const { listPopulationDatasets } = await import('../../geo/population/populationByArea.js');
       const ctx = commandContext(io, options);
       const rows = await withCommandWorkspace(ctx, { create: false }, (ws) =>
         listPopulationDatasets(ws),
@@ -113,6 +113,7 @@ export function deprivationCommand(io: CliIo): Command {
       .description('load IoD2019 File 1 and/or File 2 (IMD and domain ranks and deciles)')
       .argument('<files...>', 'CSV (.csv or .csv.gz)'),
   ).action(async (files: string[], options: CommonOptions) => {
+    const { loadDeprivation } = await import('../../geo/deprivation/loadDeprivation.js');
     const ctx = commandContext(io, options);
     const reports = await withCommandWorkspace(ctx, { create: true }, async (ws) => {
       const out = [];

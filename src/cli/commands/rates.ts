@@ -5,7 +5,6 @@ import { DIMENSIONS } from '../../analyses/selection/dimensions.js';
 import { usageError } from '../../core/errors.js';
 import { AREA_LEVELS, parseAreaLevel } from '../../geo/levels.js';
 import { parseAgeRange } from '../../geo/population/ageLabels.js';
-import { computeRates } from '../../analyses/rates/computeRates.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
@@ -59,6 +58,7 @@ exact (Garwood) Poisson 95% interval; counts below --small are flagged "small". 
   svd rates --by district --where crime_type="Violence and sexual offences" --where month=2024-01..2024-03`,
     )
     .action(async (options: RatesOptions) => {
+      const { computeRates } = await import('../../analyses/rates/computeRates.js');
       const ctx = commandContext(io, options);
       const level = parseAreaLevel(options.by);
       const extra: string[] = [];

@@ -3,22 +3,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
 import { parseAudience, type DisclosureOptions } from '../../disclosure/index.js';
-import { buildAnnualReport, renderAnnualHtml } from '../../reports/annualReport.js';
-import { printPdf } from '../../reports/printPdf.js';
-import {
-  buildReviewReport,
-  renderReviewCsv,
-  renderReviewHtml,
-} from '../../reports/reviewReport.js';
-import { buildSnaReport } from '../../reports/sna/buildSnaReport.js';
-import { readCommentary } from '../../reports/sna/readCommentary.js';
-import {
-  parseApproval,
-  parseMarking,
-  type DocumentOptions,
-} from '../../reports/sna/documentControl.js';
-import { resolveReview } from '../../strategy/reviews.js';
-import { recordReportWritten } from '../../app/auditEntries.js';
+import type { DocumentOptions } from '../../reports/sna/documentControl.js';
 import { resolveDbPath } from '../../store/resolveDbPath.js';
 import { commandClock } from '../clock.js';
 import {
@@ -28,7 +13,6 @@ import {
   type CommonOptions,
 } from '../context.js';
 import type { CliIo } from '../io.js';
-import { parseReviewId } from './review.js';
 
 interface ReportOptions extends CommonOptions {
   format?: string;
@@ -85,6 +69,7 @@ async function write(
   marking?: string | null,
 ): Promise<string | null> {
   if (format === 'pdf') {
+    const { printPdf } = await import('../../reports/printPdf.js');
     const out = path.resolve(io.cwd, options.out ?? `${name}.pdf`);
     const { bytes } = await printPdf(text, out, {
       ...(relayout === undefined ? {} : { relayout }),
@@ -113,7 +98,7 @@ async function write(
  * Records the report in the audit log beside the workspace (reports hold the workspace
  * read-only, so they run beside svd serve): its file name, format, audience, and what it covers.
  */
-function recordReport(
+async function recordReport(
   ctx: CommandContext,
   io: CliIo,
   options: ReportOptions,
@@ -121,7 +106,8 @@ function recordReport(
   written: string | null,
   format: string,
   covers: Record<string, unknown>,
-): void {
+): Promise<void> {
+  const { recordReportWritten } = await import('../../app/auditEntries.js');
   const workspace = resolveDbPath(options.db, io.env, io.cwd).path;
   recordReportWritten(workspace, ctx.actor, {
     kind,
@@ -167,6 +153,11 @@ export function reportCommand(io: CliIo): Command {
     const format = outputFormat(options, FORMATS);
     const disclosure = disclosureOptions(ctx, options);
     const clock = commandClock(options.asOf, io.env);
+    // The reports and what they read are imported when one is written, not to define the command.
+    const { parseReviewId } = await import('./review.js');
+    const { resolveReview } = await import('../../strategy/reviews.js');
+    const { buildReviewReport, renderReviewCsv, renderReviewHtml } =
+      await import('../../reports/reviewReport.js');
     const report = await withCommandWorkspace(
       ctx,
       { create: false, readOnly: true },
@@ -189,7 +180,7 @@ export function reportCommand(io: CliIo): Command {
       text,
       `review-${report.detail.review.review_id}`,
     );
-    recordReport(ctx, io, options, 'review', written, format, {
+    await recordReport(ctx, io, options, 'review', written, format, {
       audience: disclosure.audience,
       review: report.detail.review.review_id,
     });
@@ -210,6 +201,7 @@ export function reportCommand(io: CliIo): Command {
     const format = outputFormat(options, ['html', 'pdf']);
     const disclosure = disclosureOptions(ctx, options);
     const clock = commandClock(options.asOf, io.env);
+    const { buildAnnualReport, renderAnnualHtml } = await import('../../reports/annualReport.js');
     const report = await withCommandWorkspace(ctx, { create: false, readOnly: true }, (ws) =>
       buildAnnualReport(ws, {
         ...(options.year === undefined ? {} : { year: options.year }),
@@ -227,7 +219,7 @@ export function reportCommand(io: CliIo): Command {
       renderAnnualHtml(report),
       `annual-report-${report.year.replace('/', '-')}`,
     );
-    recordReport(ctx, io, options, 'annual', written, format, {
+    await recordReport(ctx, io, options, 'annual', written, format, {
       audience: disclosure.audience,
       period: report.year,
     });
@@ -280,6 +272,9 @@ export function reportCommand(io: CliIo): Command {
       const format = outputFormat(options, FORMATS);
       const disclosure = disclosureOptions(ctx, options);
       const clock = commandClock(options.asOf, io.env);
+      const { parseApproval, parseMarking } = await import('../../reports/sna/documentControl.js');
+      const { readCommentary } = await import('../../reports/sna/readCommentary.js');
+      const { buildSnaReport } = await import('../../reports/sna/buildSnaReport.js');
       // Checked before the workspace is read, so that a wrong value costs nothing.
       if (options.marking !== undefined) parseMarking(options.marking);
       for (const a of options.approvedBy ?? []) parseApproval(a);
@@ -318,7 +313,7 @@ export function reportCommand(io: CliIo): Command {
         (pages) => report.withPages(pages),
         d.document.marking,
       );
-      recordReport(ctx, io, options, 'sna', written, format, {
+      await recordReport(ctx, io, options, 'sna', written, format, {
         audience: d.audience,
         area: d.area.code,
         period: `${d.period.from}..${d.period.to}`,

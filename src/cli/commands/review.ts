@@ -1,20 +1,9 @@
 import { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
-import { shortHash } from '../../definitions/resolveDefinition.js';
+import { shortHash } from '../../definitions/definitionLabel.js';
 import { formatInterval, formatMeasureValue, STATUS_LABELS } from '../../strategy/formatMeasure.js';
-import { reviewHistory } from '../../strategy/reviewHistory.js';
-import {
-  addCommentary,
-  closeReview,
-  CONSULTEE_KINDS,
-  getReview,
-  latestReview,
-  listReviews,
-  recordConsultation,
-  resolveReview,
-  startReview,
-  type ReviewDetail,
-} from '../../strategy/reviews.js';
+import type { ReviewDetail } from '../../strategy/reviews.js';
+import { CONSULTEE_KINDS } from '../../strategy/consulteeKinds.js';
 import { commandClock } from '../clock.js';
 import { audited } from '../../app/audited.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
@@ -117,6 +106,7 @@ export function reviewCommand(io: CliIo): Command {
     .option('--json', 'print the review as JSON')
     .option('--quiet', 'no announcements')
     .action(async (options: CommonOptions & { title?: string }) => {
+      const { startReview } = await import('../../strategy/reviews.js');
       const ctx = commandContext(io, options);
       const review = await withCommandWorkspace(ctx, { create: false }, (ws) =>
         audited(
@@ -159,6 +149,7 @@ export function reviewCommand(io: CliIo): Command {
           population?: string;
         },
       ) => {
+        const { closeReview, resolveReview } = await import('../../strategy/reviews.js');
         const ctx = commandContext(io, options);
         const detail = await withCommandWorkspace(ctx, { create: false }, async (ws) => {
           const review = await resolveReview(ws, parseReviewId(options.review), ctx.reporter);
@@ -202,6 +193,7 @@ export function reviewCommand(io: CliIo): Command {
     .option('--json', 'print as JSON')
     .option('--quiet', 'no announcements')
     .action(async (options: CommonOptions) => {
+      const { listReviews } = await import('../../strategy/reviews.js');
       const ctx = commandContext(io, options);
       const rows = await withCommandWorkspace(ctx, { create: false, readOnly: true }, (ws) =>
         listReviews(ws),
@@ -228,6 +220,7 @@ export function reviewCommand(io: CliIo): Command {
     .option('--json', 'print as JSON')
     .option('--quiet', 'no announcements')
     .action(async (id: string | undefined, options: CommonOptions) => {
+      const { getReview, latestReview, resolveReview } = await import('../../strategy/reviews.js');
       const ctx = commandContext(io, options);
       const detail = await withCommandWorkspace(
         ctx,
@@ -260,6 +253,7 @@ export function reviewCommand(io: CliIo): Command {
         text: string,
         options: CommonOptions & { review?: string; on?: string; author?: string },
       ) => {
+        const { addCommentary, resolveReview } = await import('../../strategy/reviews.js');
         const ctx = commandContext(io, options);
         const entry = await withCommandWorkspace(ctx, { create: false }, async (ws) => {
           const review = await resolveReview(ws, parseReviewId(options.review), ctx.reporter);
@@ -303,6 +297,7 @@ export function reviewCommand(io: CliIo): Command {
           review?: string;
         },
       ) => {
+        const { recordConsultation, resolveReview } = await import('../../strategy/reviews.js');
         const ctx = commandContext(io, options);
         const entry = await withCommandWorkspace(ctx, { create: false }, async (ws) => {
           const review = await resolveReview(ws, parseReviewId(options.review), ctx.reporter);
@@ -330,6 +325,7 @@ export function reviewCommand(io: CliIo): Command {
     .option('--json', 'print as JSON')
     .option('--quiet', 'no announcements')
     .action(async (options: CommonOptions) => {
+      const { reviewHistory } = await import('../../strategy/reviewHistory.js');
       const ctx = commandContext(io, options);
       const history = await withCommandWorkspace(ctx, { create: false, readOnly: true }, (ws) =>
         reviewHistory(ws),

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { usageError } from '../../core/errors.js';
 import { resolveDbPath } from '../../store/resolveDbPath.js';
-import { serveWorkspace, type RunningServer } from '../../server/serveWorkspace.js';
+import type { RunningServer } from '../../server/serveWorkspace.js';
 import { checkBindAddress, localAccess } from '../../server/localAccess.js';
 import { isLoopbackAddress, parseAllowedHost } from '../../server/requestGuard.js';
 import { commandContext, type CommandContext, type CommonOptions } from '../context.js';
@@ -13,7 +13,6 @@ import {
   type ServeAccessOptions,
 } from '../../server/signInSettings.js';
 import type { SignInOptions } from '../../server/buildServer.js';
-import { OidcRelyingParty, readOidcSettings } from '../../access/oidc.js';
 
 interface ServeOptions extends CommonOptions, ServeAccessOptions {
   allowedHost?: string[];
@@ -67,6 +66,7 @@ async function signInOptions(ctx: CommandContext, access: ServeAccess): Promise<
   let oidc: SignInOptions['oidc'] = null;
   let redirect: string | null = null;
   if (methods.includes('oidc')) {
+    const { OidcRelyingParty, readOidcSettings } = await import('../../access/oidc.js');
     const settings = readOidcSettings({}, ctx.io.env);
     if (settings === null)
       throw usageError(
@@ -128,6 +128,9 @@ export async function runServer(
     ctx.reporter.info(
       `also answering to ${access.allowedHosts.join(', ')} (--allowed-host), for a reverse proxy; forwarded headers (X-Forwarded-Host, X-Forwarded-For…) are not read: trust proxy is off`,
     );
+  // The server (Fastify, DuckDB, the dashboard's answers and charts) is imported when it starts,
+  // so that the help and the checks of the options do not load it.
+  const { serveWorkspace } = await import('../../server/serveWorkspace.js');
   const server = await serveWorkspace({
     db: options.db,
     host: options.host,

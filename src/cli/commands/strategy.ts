@@ -2,15 +2,8 @@ import { writeFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { formatProblem } from '../../core/errors.js';
-import { shortHash } from '../../definitions/resolveDefinition.js';
-import { importStrategy } from '../../strategy/importStrategy.js';
+import { shortHash } from '../../definitions/definitionLabel.js';
 import { MEASURE_PRESETS } from '../../strategy/presets.js';
-import { readStrategyText, strategyError } from '../../strategy/readStrategy.js';
-import { strategyJsonSchema } from '../../strategy/schema.js';
-import { loadStrategy, requireStrategy, strategyRevisions } from '../../strategy/storeStrategy.js';
-import { strategyContext } from '../../strategy/strategyContext.js';
-import { strategyTree } from '../../strategy/strategyTree.js';
-import { strategyToYaml } from '../../strategy/writeStrategy.js';
 import { readFileSync } from 'node:fs';
 import { SvdError, errorMessage } from '../../core/errors.js';
 import { commandClock } from '../clock.js';
@@ -60,6 +53,7 @@ export function strategyCommand(io: CliIo): Command {
     .option('--json', 'print the import report as JSON')
     .option('--quiet', 'no announcements')
     .action(async (file: string, options: CommonOptions) => {
+      const { importStrategy } = await import('../../strategy/importStrategy.js');
       const ctx = commandContext(io, options);
       const report = await withCommandWorkspace(ctx, { create: true }, (ws) =>
         audited(
@@ -111,6 +105,8 @@ export function strategyCommand(io: CliIo): Command {
     .option('--db <path>', DB_HELP)
     .option('--quiet', 'no announcements')
     .action(async (options: CommonOptions & { out?: string; revision?: string }) => {
+      const { strategyToYaml } = await import('../../strategy/writeStrategy.js');
+      const { loadStrategy, requireStrategy } = await import('../../strategy/storeStrategy.js');
       const ctx = commandContext(io, options);
       const yaml = await withCommandWorkspace(ctx, { create: false }, async (ws) => {
         if (options.revision !== undefined) {
@@ -143,6 +139,8 @@ export function strategyCommand(io: CliIo): Command {
     .option('--json', 'print the tree as JSON')
     .option('--quiet', 'no announcements')
     .action(async (options: CommonOptions & { asOf?: string }) => {
+      const { strategyTree } = await import('../../strategy/strategyTree.js');
+      const { requireStrategy } = await import('../../strategy/storeStrategy.js');
       const ctx = commandContext(io, options);
       const clock = commandClock(options.asOf, io.env);
       const { tree, revision } = await withCommandWorkspace(ctx, { create: false }, async (ws) => {
@@ -162,6 +160,7 @@ export function strategyCommand(io: CliIo): Command {
     .option('--json', 'print as JSON')
     .option('--quiet', 'no announcements')
     .action(async (options: CommonOptions) => {
+      const { strategyRevisions } = await import('../../strategy/storeStrategy.js');
       const ctx = commandContext(io, options);
       const rows = await withCommandWorkspace(ctx, { create: false }, (ws) =>
         strategyRevisions(ws),
@@ -187,6 +186,8 @@ export function strategyCommand(io: CliIo): Command {
     .option('--quiet', 'no announcements')
     .addHelpText('after', YAML_LIMITS_HELP)
     .action(async (file: string, options: CommonOptions) => {
+      const { strategyContext } = await import('../../strategy/strategyContext.js');
+      const { readStrategyText, strategyError } = await import('../../strategy/readStrategy.js');
       const ctx = commandContext(io, options);
       let text: string;
       try {
@@ -240,6 +241,9 @@ export function strategyCommand(io: CliIo): Command {
   command
     .command('schema')
     .description('print the JSON Schema of strategy files (for editors)')
-    .action(() => io.stdout.write(`${JSON.stringify(strategyJsonSchema(), null, 2)}\n`));
+    .action(async () => {
+      const { strategyJsonSchema } = await import('../../strategy/schema.js');
+      io.stdout.write(`${JSON.stringify(strategyJsonSchema(), null, 2)}\n`);
+    });
   return command;
 }

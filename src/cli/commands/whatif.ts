@@ -1,19 +1,11 @@
 import { Command } from 'commander';
 import { parseWhere } from '../../analyses/counts/countIncidents.js';
 import { usesAreas } from '../../geo/areaDimensions.js';
-import { refreshDerivedData } from '../../app/deriveData.js';
-import { compileDefinition } from '../../definitions/compileDefinition.js';
-import { resolveDefinition } from '../../definitions/resolveDefinition.js';
-import {
-  DEFAULT_WHATIF_BY,
-  WHATIF_DIMENSIONS,
-  parseWhatIfBy,
-  whatIf,
-} from '../../analyses/whatIf/whatIf.js';
+import { DEFAULT_WHATIF_BY, WHATIF_DIMENSIONS } from '../../analyses/whatIf/whatIfDimensions.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import { definitionTitleLine, proxyNote } from '../definitionText.js';
 import type { CliIo } from '../io.js';
-import { formatTable } from '../table.js';
+import { formatTable, formatNumber } from '../table.js';
 import type { WhatIfResult } from '../../api/definitions.js';
 
 interface WhatIfOptions extends CommonOptions {
@@ -23,8 +15,6 @@ interface WhatIfOptions extends CommonOptions {
   where?: string[];
   limit: string;
 }
-
-const nf = new Intl.NumberFormat('en-GB');
 
 export function renderWhatIf(result: WhatIfResult, limit: number): string {
   const lines: string[] = [
@@ -36,9 +26,9 @@ export function renderWhatIf(result: WhatIfResult, limit: number): string {
     if (note !== null) lines.push(note);
   }
   lines.push(
-    `${nf.format(result.records)} records compared; ${nf.format(result.changed)} change tier` +
+    `${formatNumber(result.records)} records compared; ${formatNumber(result.changed)} change tier` +
       (result.noData > 0
-        ? `; ${nf.format(result.noData)} carry none of the fields either definition reads (no-data under both)`
+        ? `; ${formatNumber(result.noData)} carry none of the fields either definition reads (no-data under both)`
         : ''),
     '',
     result.headline,
@@ -50,7 +40,7 @@ export function renderWhatIf(result: WhatIfResult, limit: number): string {
       {
         header: 'change',
         value: (t) =>
-          t.change === 0 ? '0' : `${t.change > 0 ? '+' : '−'}${nf.format(Math.abs(t.change))}`,
+          t.change === 0 ? '0' : `${t.change > 0 ? '+' : '−'}${formatNumber(Math.abs(t.change))}`,
         align: 'right',
       },
       {
@@ -126,6 +116,10 @@ Example (promote all ABH into the primary tier):
   svd whatif --base thames-valley-vru --proposal abh-promoted.yaml --where lsoa_district=Oxford`,
     )
     .action(async (options: WhatIfOptions) => {
+      const { parseWhatIfBy, whatIf } = await import('../../analyses/whatIf/whatIf.js');
+      const { resolveDefinition } = await import('../../definitions/resolveDefinition.js');
+      const { compileDefinition } = await import('../../definitions/compileDefinition.js');
+      const { refreshDerivedData } = await import('../../app/deriveData.js');
       const ctx = commandContext(io, options);
       const by = parseWhatIfBy(options.by);
       const where = parseWhere(options.where ?? [], WHATIF_DIMENSIONS);
