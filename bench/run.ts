@@ -14,6 +14,7 @@ type Part = () => Promise<Record<string, unknown>>;
 
 /** The parts, in the order they run; each is imported only when it runs. */
 const PARTS: Record<string, () => Promise<Part>> = {
+  startup: async () => (await import('./startup.js')).benchStartup,
   ingest: async () => (await import('./ingest.js')).benchIngest,
   classify: async () => (await import('./classify.js')).benchClassify,
   geo: async () => (await import('./geo.js')).benchGeo,

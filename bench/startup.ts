@@ -9,6 +9,7 @@
  *
  * It runs the compiled program (bin/svd.js → dist/): `npm run build` first.
  */
+import type { Goal } from './run.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -161,6 +162,13 @@ export async function benchStartup(): Promise<Record<string, unknown>> {
       rssBy: rssFile === null ? null : '/usr/bin/time -f %M',
       reference: { ms: reference.ms, rssKb: reference.rssKb },
       commands,
+      goals: figures.slice(1).map((f): Goal => ({
+        workload: f.name,
+        reference: "node -e '', whole process",
+        goal: f.cheap ? `≤ ${TARGET}×` : '—',
+        measured: `${(f.ms / reference.ms).toFixed(2)}× (${Math.round(f.ms)} ms)`,
+        met: !f.cheap || f.ms / reference.ms <= TARGET,
+      })),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
