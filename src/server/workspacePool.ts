@@ -9,6 +9,7 @@
  * write, then reopens it read-only; requests arriving meanwhile are answered 503 with
  * Retry-After rather than queued (docs/decisions/0063-read-only-workspace.md).
  */
+import { workspaceMemoryLimit } from '../store/memoryLimit.js';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { SvdError, errorMessage } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
@@ -82,9 +83,13 @@ export class WorkspacePool {
     path: string,
     connections: number,
   ): Promise<{ instance: DuckDBInstance; leases: Lease[] }> {
+    const memoryLimit = workspaceMemoryLimit();
     let instance: DuckDBInstance;
     try {
-      instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
+      instance = await DuckDBInstance.create(path, {
+        access_mode: 'READ_ONLY',
+        memory_limit: memoryLimit,
+      });
     } catch (error) {
       throw new SvdError({
         kind: 'workspace',

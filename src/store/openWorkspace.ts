@@ -12,6 +12,7 @@ import { SOFTWARE_VERSION } from '../core/version.js';
 import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
 import { Db } from './db.js';
+import { workspaceMemoryLimit } from './memoryLimit.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
 
 export interface Workspace {
@@ -162,11 +163,12 @@ function tooNew(path: string, version: number, latest: number): SvdError {
  * settings every workspace uses, and a close that may be called more than once.
  */
 async function connect(path: string, readOnly: boolean): Promise<{ db: Db; close: () => void }> {
+  const memory_limit = workspaceMemoryLimit();
   let instance: DuckDBInstance;
   try {
     instance = readOnly
-      ? await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' })
-      : await DuckDBInstance.create(path);
+      ? await DuckDBInstance.create(path, { access_mode: 'READ_ONLY', memory_limit })
+      : await DuckDBInstance.create(path, { memory_limit });
   } catch (error) {
     throw translateOpenError(path, error, readOnly);
   }
