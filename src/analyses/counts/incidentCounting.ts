@@ -14,8 +14,6 @@ export interface IncidentCounting {
   db: Db;
   /** SQL of the number of incidents of the rows counted (those matching `filter`, when given). */
   count(filter?: string): string;
-  /** True when the rows are groups of records (`i.n` records each). */
-  aggregated: boolean;
   /**
    * Runs fn counting rows that keep the records' location text (`i.location_text`): an
    * aggregate groups by it only there.
@@ -28,7 +26,6 @@ export function recordCounting(ws: Workspace): IncidentCounting {
   const counting: IncidentCounting = {
     db: ws.db,
     count: (filter) => (filter === undefined ? 'count(*)' : `count(*) FILTER (WHERE ${filter})`),
-    aggregated: false,
     located: (fn) => fn(counting),
   };
   return counting;

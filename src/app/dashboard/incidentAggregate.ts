@@ -171,7 +171,6 @@ function weightedCounting(db: Db, located: string): IncidentCounting {
     db,
     count: (filter) =>
       `CAST(coalesce(sum(i.n)${filter === undefined ? '' : ` FILTER (WHERE ${filter})`}, 0) AS BIGINT)`,
-    aggregated: true,
     async located(fn) {
       await db.run(`SET search_path = '${located},main'`);
       try {
