@@ -4,11 +4,14 @@
  * definitions the pages use — to about ten million. `svd serve` runs on it (read-only, loopback)
  * and the API is measured:
  *
- * - uncached: each distinct request once, one at a time (what the first person to ask waits), and
- *   a short run of 20 concurrent clients on a server started without its answer cache;
+ * - uncached: on a server started without its answer cache, a filter not seen before for every
+ *   request (area, tier, source and period drawn, each combination once), one at a time (what the
+ *   first person to ask a new question waits), and 20 concurrent clients (BENCH_UNCACHED_CONCURRENT=1);
+ *   the first request after the server starts is reported apart (it may wait for the
+ *   aggregate the server builds at start), as is the server's peak RSS;
  * - cached: 20 concurrent clients over the same distinct requests (what everyone after waits);
  *
- * for the overview, map and trends endpoints, as p50/p95. Then the
+ * for the overview, map and trends endpoints, as p50/p95. Then (unless BENCH_RENDER=0) the
  * time to first render of each page in Chromium (from navigation to the page's data drawn), on a
  * cold and a warm server, and the size of the web app's JavaScript. Targets: p95 under 100 ms,
  * first render under 2 s.
@@ -36,9 +39,13 @@ import { printTable, REPO, sharedDataPath } from './support.js';
 const TARGET = Number(process.env['BENCH_INCIDENTS'] ?? 10_000_000);
 const CLIENTS = 20;
 const CACHED_REQUESTS = Number(process.env['BENCH_REQUESTS'] ?? 1000);
-const UNCACHED_SINGLE = Number(process.env['BENCH_UNCACHED_SINGLE'] ?? 3);
+const UNCACHED_SINGLE = Number(process.env['BENCH_UNCACHED_SINGLE'] ?? 10);
 /** 20 concurrent uncached requests take many minutes at ten million incidents on two cores. */
 const UNCACHED_CONCURRENT = process.env['BENCH_UNCACHED_CONCURRENT'] === '1';
+/** Time to first render in Chromium (minutes at ten million incidents). */
+const RENDER = process.env['BENCH_RENDER'] !== '0';
+/** A scaled workspace kept from an earlier run (made there when missing), instead of a fresh one. */
+const KEEP_WORKSPACE = process.env['BENCH_WORKSPACE'];
 const DEFINITIONS = ['thames-valley-vru', 'home-office-success-measures'];
 /** Every page of the dashboard, and the map's hotspot layer. */
 const PAGES = [
@@ -114,6 +121,17 @@ async function startServer(
   return { url, child };
 }
 
+/** The peak resident set size of a process so far, in MB (Linux: VmHWM), or null. */
+function peakRssMb(child: ChildProcess): number | null {
+  try {
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+    return kb === undefined ? null : Number(kb) / 1024;
+  } catch {
+    return null;
+  }
+}
+
 async function stopServer(child: ChildProcess): Promise<void> {
   await new Promise<void>((resolve) => {
     child.once('exit', () => resolve());
@@ -158,6 +176,62 @@ async function load(urls: readonly string[], total: number, clients: number): Pr
   return times;
 }
 
+const AREAS = [
+  'csp:safer-oxfordshire',
+  'district:E07000177',
+  'district:E07000178',
+  'district:E07000179',
+  'district:E07000180',
+  'district:E07000181',
+  'all',
+];
+
+/**
+ * `count` distinct filters for each endpoint, none among those of endpointUrls nor repeated:
+ * area × tier × source × period, the period a run of months within the months held. The same
+ * list for every endpoint, in a shuffled order (seeded).
+ */
+function unseenFilters(months: readonly string[], count: number): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  let seed = 17;
+  const next = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  while (out.length < count && seen.size < 100_000) {
+    const area = AREAS[next(AREAS.length)]!;
+    const tier = ['', 'primary', 'secondary'][next(3)]!;
+    const source = ['force-extract', 'police-uk'][next(2)]!;
+    const a = next(months.length);
+    const b = Math.min(months.length - 1, a + next(months.length));
+    const q = new URLSearchParams();
+    if (area !== 'all') q.set('area', area);
+    q.set('definition', 'thames-valley-vru');
+    if (tier !== '') q.set('tier', tier);
+    q.set('source', source);
+    q.set('from', months[a]!);
+    q.set('to', months[b]!);
+    const key = q.toString();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(key);
+  }
+  return out;
+}
+
+async function heldMonths(db: string): Promise<string[]> {
+  const ws = await openWorkspace(db, { create: false });
+  try {
+    const rows = await ws.db.all<{ month: string }>(
+      `SELECT DISTINCT strftime(month, '%Y-%m') AS month FROM incidents ORDER BY 1`,
+    );
+    return rows.map((r) => r.month);
+  } finally {
+    ws.close();
+  }
+}
+
 function endpointUrls(base: string): Record<string, string[]> {
   const areas = [
     'csp:safer-oxfordshire',
@@ -193,43 +267,72 @@ export async function benchDashboard(): Promise<Record<string, unknown>> {
       downloadDir: path.join(work, 'police-uk'),
       reporter: silentReporter,
     });
-    const db = path.join(work, 'scaled.duckdb');
-    const t = performance.now();
-    const incidents = await scaledWorkspace(demoDb, db, TARGET);
-    const replicateSeconds = (performance.now() - t) / 1000;
-    console.log(
-      `replicated to ${incidents.toLocaleString('en-GB')} incidents in ${replicateSeconds.toFixed(1)} s (${(statSync(db).size / 1e9).toFixed(2)} GB)`,
-    );
-    results['incidents'] = incidents;
-    results['replicateSeconds'] = replicateSeconds;
+    const db = KEEP_WORKSPACE ?? path.join(work, 'scaled.duckdb');
+    if (KEEP_WORKSPACE === undefined || !existsSync(KEEP_WORKSPACE)) {
+      const t = performance.now();
+      const incidents = await scaledWorkspace(demoDb, db, TARGET);
+      const replicateSeconds = (performance.now() - t) / 1000;
+      console.log(
+        `replicated to ${incidents.toLocaleString('en-GB')} incidents in ${replicateSeconds.toFixed(1)} s (${(statSync(db).size / 1e9).toFixed(2)} GB)`,
+      );
+      results['replicateSeconds'] = replicateSeconds;
+    }
+    const months = await heldMonths(db);
+    {
+      const ws = await openWorkspace(db, { create: false });
+      results['incidents'] = await ws.db.value<number>('SELECT count(*) FROM incidents');
+      ws.close();
+    }
 
-    // Uncached: a server without its answer cache.
+    // Uncached: a server without its answer cache, asked a filter not seen before each time.
+    const started = performance.now();
     const uncached = await startServer(db, ['--no-cache']);
-    const urls = endpointUrls(uncached.url);
+    const startSeconds = (performance.now() - started) / 1000;
+    const perEndpoint = UNCACHED_SINGLE + (UNCACHED_CONCURRENT ? CLIENTS : 0) + 1;
+    const unseen = unseenFilters(months, perEndpoint * 3);
     const rows: Record<string, string | number>[] = [];
     try {
-      for (const [name, list] of Object.entries(urls)) {
-        await timedGet(list.at(-1)!); // first touch of the file's pages
-        const single: number[] = [];
-        for (const u of list.slice(0, UNCACHED_SINGLE)) single.push(await timedGet(u));
+      let k = 0;
+      const take = (n: number): string[] => {
+        const out = unseen.slice(k, k + n);
+        k += n;
+        return out;
+      };
+      for (const name of ['overview', 'map', 'trends']) {
+        // The first request after the start (it may wait for the aggregate built at start).
+        const first = await timedGet(`${uncached.url}/api/${name}?${take(1)[0]!}`);
         rows.push({
           endpoint: name,
-          mode: 'uncached, one at a time',
+          mode: `uncached, first after start (${startSeconds.toFixed(1)} s to listen)`,
+          requests: 1,
+          'p50 ms': first,
+          'p95 ms': first,
+        });
+        const single: number[] = [];
+        for (const f of take(UNCACHED_SINGLE))
+          single.push(await timedGet(`${uncached.url}/api/${name}?${f}`));
+        rows.push({
+          endpoint: name,
+          mode: 'uncached, unseen filters, one at a time',
           requests: single.length,
           'p50 ms': percentile(single, 50),
           'p95 ms': percentile(single, 95),
         });
         if (UNCACHED_CONCURRENT) {
+          const list = take(CLIENTS).map((f) => `${uncached.url}/api/${name}?${f}`);
           const concurrent = await load(list, CLIENTS, CLIENTS);
           rows.push({
             endpoint: name,
-            mode: `uncached, ${CLIENTS} clients`,
+            mode: `uncached, unseen filters, ${CLIENTS} clients`,
             requests: concurrent.length,
             'p50 ms': percentile(concurrent, 50),
             'p95 ms': percentile(concurrent, 95),
           });
         }
       }
+      const rss = peakRssMb(uncached.child);
+      results['uncachedServerPeakRssMb'] = rss;
+      console.log(`uncached server: peak RSS ${rss === null ? 'unknown' : `${rss.toFixed(0)} MB`}`);
     } finally {
       await stopServer(uncached.child);
     }
@@ -250,6 +353,10 @@ export async function benchDashboard(): Promise<Record<string, unknown>> {
       }
       printTable(rows);
       results['api'] = rows;
+      const rss = peakRssMb(server.child);
+      results['cachedServerPeakRssMb'] = rss;
+      console.log(`cached server: peak RSS ${rss === null ? 'unknown' : `${rss.toFixed(0)} MB`}`);
+      if (!RENDER) return results;
 
       // Time to first render: a fresh server, pages opened at once (its warm-up still running),
       // then the same pages again (answers ready).
@@ -293,6 +400,7 @@ export async function benchDashboard(): Promise<Record<string, unknown>> {
   } finally {
     agent.destroy();
     rmSync(work, { recursive: true, force: true });
+    // A kept workspace stays (BENCH_WORKSPACE), for the next run.
   }
   return results;
 }

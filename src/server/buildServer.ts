@@ -16,7 +16,6 @@ import { appendAuditFile, auditFilePath } from '../store/auditLog.js';
 import { packageFile } from '../core/packageFiles.js';
 import { silentReporter, type Reporter } from '../core/reporter.js';
 import { SOFTWARE_VERSION } from '../core/version.js';
-import { countsDefinition, type CountsDefinition } from '../definitions/countsDefinition.js';
 import { errorResponse } from './httpErrors.js';
 import { localAccess } from './localAccess.js';
 import { parseAllowedHost, requestGuard } from './requestGuard.js';
@@ -32,6 +31,7 @@ import { registerAuditRoutes } from './routes/auditRoutes.js';
 import { registerAssessmentRoutes } from './routes/assessmentRoutes.js';
 import { registerAdminRoutes } from './routes/adminRoutes.js';
 import { ResponseCache } from './responseCache.js';
+import { GenerationData } from './generationData.js';
 import { StaticFiles } from './staticFiles.js';
 import { BUSY_RETRY_SECONDS, type WorkspacePool } from './workspacePool.js';
 import { registerDataRoutes } from './routes/dataRoutes.js';
@@ -51,6 +51,13 @@ export interface ServerOptions {
   reporter?: Reporter;
   /** Keep answers of reads until the next write (default true). */
   cache?: boolean;
+  /**
+   * Count the dashboard's answers from the incidents aggregated once per workspace generation
+   * (default true; false: from the records, as the command line does).
+   */
+  aggregates?: boolean;
+  /** Build the aggregate at once, in the background (a server just started), not on first use. */
+  prepareAggregates?: boolean;
   /** "Today" (default: the system clock). */
   clock?: Clock;
   /** The address it listens on (default 127.0.0.1): decides the names it answers to. */
@@ -202,18 +209,19 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.addContentTypeParser('application/octet-stream', (_request, _payload, done) => done(null));
 
   const cwd = options.cwd ?? process.cwd();
-  const definitions = new ResponseCache(options.cache === false ? 0 : 50);
+  const derived = new GenerationData({
+    pool: options.pool,
+    cwd,
+    reporter,
+    ...(options.aggregates === undefined ? {} : { aggregates: options.aggregates }),
+  });
+  app.addHook('onClose', () => derived.close());
+  if (options.prepareAggregates === true) derived.prepare();
   const ctx: RouteContext = {
     pool: options.pool,
     cwd,
     clock,
-    dashboard: {
-      cwd,
-      definition: (ws, spec) =>
-        definitions.get(`${options.pool.generation}|${spec}`, () =>
-          countsDefinition(ws, spec, cwd),
-        ) as Promise<CountsDefinition>,
-    },
+    dashboard: derived.context(),
     reporter,
     maxUploadBytes,
     uploadsAllowed: options.uploads ?? options.pool.writable,

@@ -76,6 +76,7 @@ export async function serveWorkspace(options: ServeOptions): Promise<RunningServ
       host: options.host,
       allowedHosts,
       port: options.port,
+      prepareAggregates: true,
       ...(options.cache === false ? { cache: false } : {}),
       ...(options.clock === undefined ? {} : { clock: options.clock }),
       ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),

@@ -10,6 +10,7 @@ import type { Workspace } from '../../store/openWorkspace.js';
 import type { CountFilter, Dimension } from '../../core/dimension.js';
 import { DIMENSIONS, findDimension } from '../selection/dimensions.js';
 import { incidentFilterSql } from '../selection/incidentFilter.js';
+import { recordCounting, type IncidentCounting } from './incidentCounting.js';
 
 export interface CountsQuery {
   by: string[];
@@ -79,6 +80,8 @@ export interface CountsContext {
   dimensions?: readonly Dimension[];
   /** Values for parameters that dimensions' SQL or joins refer to (e.g. a definition hash). */
   params?: Record<string, DuckDBValue>;
+  /** Where the incidents are counted (default: the workspace's records). */
+  counting?: IncidentCounting;
 }
 
 export async function countIncidents(
@@ -92,10 +95,11 @@ export async function countIncidents(
     alsoUsing: query.by,
     ...(context.params === undefined ? {} : { params: context.params }),
   });
+  const counting = context.counting ?? recordCounting(ws);
   // One scan: each group's count, and how many of them come from synthetic batches.
-  const counted = await ws.db.allMemo<CountRow & { __synthetic: number }>(
-    `SELECT ${select.join(', ')}, count(*) AS n,
-        count(*) FILTER (WHERE i.batch_id IN (SELECT batch_id FROM batches WHERE synthetic)) AS __synthetic
+  const counted = await counting.db.allMemo<CountRow & { __synthetic: number }>(
+    `SELECT ${select.join(', ')}, ${counting.count()} AS n,
+        ${counting.count('i.batch_id IN (SELECT batch_id FROM batches WHERE synthetic)')} AS __synthetic
       FROM ${filter.from} WHERE ${filter.where}
       GROUP BY ALL ORDER BY ${query.by.map((_, i) => `${i + 1} NULLS LAST`).join(', ')}`,
     filter.params,

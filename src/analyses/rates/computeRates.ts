@@ -9,6 +9,7 @@
  */
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import { countIncidents } from '../counts/countIncidents.js';
+import type { IncidentCounting } from '../counts/incidentCounting.js';
 import { type CountFilter } from '../../core/dimension.js';
 import { DIMENSIONS } from '../selection/dimensions.js';
 import { type Dimension } from '../../core/dimension.js';
@@ -160,6 +161,8 @@ export async function computeRates(
     clock?: Clock;
     dimensions?: readonly Dimension[];
     params?: Record<string, DuckDBValue>;
+    /** Where the incidents are counted (default: the workspace's records). */
+    counting?: IncidentCounting;
   },
 ): Promise<RatesResult> {
   const { reporter } = options;
@@ -175,6 +178,7 @@ export async function computeRates(
   // Areas from the selection bound the rates even when they name no known area (then nothing).
   const bounded = within.codes.length > 0 || within.basis === 'selection';
   const dims = [...(options.dimensions ?? DIMENSIONS), VICTIM_AGE, WITHIN];
+  const counted = options.counting === undefined ? {} : { counting: options.counting };
   const where: CountFilter[] = [...query.where];
   const params: Record<string, DuckDBValue> = { ...options.params };
   if (bounded) {
@@ -198,7 +202,7 @@ export async function computeRates(
           ...(bounded ? [{ dimension: 'within_areas', values: ['yes'] }] : []),
         ],
       },
-      { dimensions: dims, params },
+      { dimensions: dims, params, ...counted },
     );
     if (unknown.total > 0) {
       const note = `${unknown.total.toLocaleString('en-GB')} incidents have no victim age (${unknown.rows.map((r) => `${r['source']}: ${r.n.toLocaleString('en-GB')}`).join(', ')}) and are not counted in the ${formatBand(query.age)} rates`;
@@ -211,7 +215,7 @@ export async function computeRates(
   const counts = await countIncidents(
     ws,
     { by: [codeDimension], where },
-    { dimensions: dims, params },
+    { dimensions: dims, params, ...counted },
   );
   const countBy = new Map<string, number>();
   let unplaced = 0;
@@ -268,7 +272,11 @@ export async function computeRates(
     notes.push(
       `${unplaced.toLocaleString('en-GB')} matching incidents are in no ${query.level} (without a location, outside the loaded areas, or in areas of no ${query.level})`,
     );
-  const months = await countIncidents(ws, { by: ['month'], where }, { dimensions: dims, params });
+  const months = await countIncidents(
+    ws,
+    { by: ['month'], where },
+    { dimensions: dims, params, ...counted },
+  );
   const first = (months.rows[0]?.['month'] as string | undefined) ?? null;
   const last = (months.rows.at(-1)?.['month'] as string | undefined) ?? null;
   // No count of months in the words: a small number would withhold the note in a public report.
@@ -281,7 +289,7 @@ export async function computeRates(
   const methods = await countIncidents(
     ws,
     { by: ['lsoa11_method'], where },
-    { dimensions: dims, params },
+    { dimensions: dims, params, ...counted },
   );
   return {
     rows,

@@ -43,7 +43,14 @@ export interface ResolvedSelection {
 export async function resolveSelection(
   ws: Workspace,
   selection: Selection,
-  context: { cwd: string; reporter: Reporter; params?: Params; alsoUsing?: readonly string[] },
+  context: {
+    cwd: string;
+    reporter: Reporter;
+    params?: Params;
+    alsoUsing?: readonly string[];
+    /** The classified definition a spec names (default `countsDefinition`; a server keeps it). */
+    definition?: (ws: Workspace, spec: string) => Promise<CountsDefinition>;
+  },
 ): Promise<ResolvedSelection> {
   for (const [name, value] of [
     ['from', selection.from],
@@ -78,7 +85,10 @@ export async function resolveSelection(
   let definition: CountsDefinition | undefined;
   let params: Record<string, DuckDBValue> = {};
   if (selection.definition !== undefined) {
-    definition = await countsDefinition(ws, selection.definition, context.cwd);
+    definition =
+      context.definition === undefined
+        ? await countsDefinition(ws, selection.definition, context.cwd)
+        : await context.definition(ws, selection.definition);
     params = definition.params;
     for (const n of definition.notes) context.reporter.info(n);
   }

@@ -13,6 +13,7 @@ import type { Workspace } from '../../store/openWorkspace.js';
 import { addMonths, monthRange } from '../../core/months.js';
 import type { Selection } from './selection.js';
 import type { MonthStatus } from '../../api/analyses.js';
+import type { IncidentCounting } from '../counts/incidentCounting.js';
 
 export interface CoverageUnit {
   source: string;
@@ -40,7 +41,10 @@ function allowed(selection: Selection, dimension: string): (string | null)[] | u
 export async function selectionCoverage(
   ws: Workspace,
   selection: Selection,
+  /** Where the incidents are read (the months held are the same in an aggregate of them). */
+  counting?: IncidentCounting,
 ): Promise<SelectionCoverage> {
+  const db = counting?.db ?? ws.db;
   const sources = allowed(selection, 'source');
   const forces = allowed(selection, 'force');
   const keep = (source: string, force: string): boolean =>
@@ -62,19 +66,19 @@ export async function selectionCoverage(
     }
     return u;
   };
-  const police = await ws.db.allMemo<{ force: string; month: string }>(
+  const police = await db.allMemo<{ force: string; month: string }>(
     `SELECT DISTINCT force, strftime(month, '%Y-%m') AS month FROM incidents
       WHERE source = 'police-uk' ORDER BY 1, 2`,
   );
   for (const r of police)
     if (keep('police-uk', r.force)) unit('police-uk', r.force).months.push(r.month);
-  const partner = await ws.db.allMemo<{ source: string; force: string; month: string }>(
+  const partner = await db.allMemo<{ source: string; force: string; month: string }>(
     `SELECT DISTINCT source, force, strftime(month, '%Y-%m') AS month FROM incidents
       WHERE source <> 'police-uk' ORDER BY 1, 2, 3`,
   );
   for (const r of partner)
     if (keep(r.source, r.force)) unit(r.source, r.force).months.push(r.month);
-  const spans = await ws.db.all<{ source: string; force: string; first: string; last: string }>(
+  const spans = await db.all<{ source: string; force: string; first: string; last: string }>(
     `SELECT source, force, strftime(min(month), '%Y-%m') AS first, strftime(max(month), '%Y-%m') AS last
        FROM incidents WHERE source <> 'police-uk' GROUP BY source, force, batch_id ORDER BY 1, 2, 3`,
   );

@@ -8,6 +8,7 @@ import type { Workspace } from '../../store/openWorkspace.js';
 import type { Warnings } from './analysisResult.js';
 import type { ResolvedSelection } from './selection.js';
 import { monthStatuses, selectionCoverage } from './selectionCoverage.js';
+import { recordCounting, type IncidentCounting } from '../counts/incidentCounting.js';
 
 export interface PeriodHeld {
   from: string;
@@ -27,12 +28,15 @@ export interface PeriodHeld {
 export async function periodHeld(
   ws: Workspace,
   resolved: ResolvedSelection,
+  counting?: IncidentCounting,
 ): Promise<PeriodHeld | null> {
   const range = resolved.where.find((w) => w.dimension === 'month' && w.range !== undefined)?.range;
   if (range === undefined) return null;
-  const coverage = await selectionCoverage(ws, {
-    where: resolved.where.filter((w) => w.dimension !== 'month'),
-  });
+  const coverage = await selectionCoverage(
+    ws,
+    { where: resolved.where.filter((w) => w.dimension !== 'month') },
+    counting,
+  );
   if (coverage.first === null || coverage.last === null) return null;
   const from = range.from === '0001-01' ? coverage.first : range.from;
   const to = range.to === '9999-12' ? coverage.last : range.to;
@@ -52,8 +56,9 @@ export async function warnAboutPeriod(
   ws: Workspace,
   resolved: ResolvedSelection,
   warnings: Warnings,
+  counting?: IncidentCounting,
 ): Promise<PeriodHeld | null> {
-  const period = await periodHeld(ws, resolved);
+  const period = await periodHeld(ws, resolved, counting);
   if (period !== null && period.held < period.months)
     warnings.add(
       'PART_PERIOD',
@@ -78,10 +83,12 @@ export async function warnAboutSelection(
   ws: Workspace,
   resolved: ResolvedSelection,
   warnings: Warnings,
+  /** Where the incidents are counted (default: the workspace's records). */
+  counting: IncidentCounting = recordCounting(ws),
 ): Promise<SelectedSources> {
-  const rows = await ws.db.allMemo<{ source: string; n: number; synthetic: number }>(
-    `SELECT i.source AS source, count(*) AS n,
-            count(*) FILTER (WHERE i.batch_id IN (SELECT batch_id FROM batches WHERE synthetic)) AS synthetic
+  const rows = await counting.db.allMemo<{ source: string; n: number; synthetic: number }>(
+    `SELECT i.source AS source, ${counting.count()} AS n,
+            ${counting.count('i.batch_id IN (SELECT batch_id FROM batches WHERE synthetic)')} AS synthetic
        FROM ${resolved.sql.from} WHERE ${resolved.sql.where} GROUP BY 1 ORDER BY 1`,
     resolved.sql.params,
   );
@@ -98,6 +105,6 @@ export async function warnAboutSelection(
       'MIXED_SOURCES',
       'the selection holds police.uk rows and force extract rows, which record the same crimes: choose one with --where source=police-uk or --where source=force-extract',
     );
-  await warnAboutPeriod(ws, resolved, warnings);
+  await warnAboutPeriod(ws, resolved, warnings, counting);
   return { bySource, total, synthetic };
 }

@@ -14,6 +14,8 @@ import { SvdError } from '../../core/errors.js';
 import { formatMonthRange, formatRuns } from '../../core/months.js';
 import { summariseTrends } from './summariseTrends.js';
 import type { AnalysisResult, MonthRange, TrendsResult } from '../../api/analyses.js';
+import type { CountsDefinition } from '../../definitions/countsDefinition.js';
+import { recordCounting, type IncidentCounting } from '../counts/incidentCounting.js';
 
 export interface TrendsOptions {
   compare?: { earlier: MonthRange; later: MonthRange };
@@ -25,13 +27,26 @@ export async function analyseTrends(
   ws: Workspace,
   selection: Selection,
   options: TrendsOptions,
-  context: { cwd: string; reporter: Reporter },
+  context: {
+    cwd: string;
+    reporter: Reporter;
+    /** The classified definition a spec names (default `countsDefinition`; a server keeps it). */
+    definition?: (ws: Workspace, spec: string) => Promise<CountsDefinition>;
+    /** Where the incidents are counted (default: the workspace's records). */
+    counting?: IncidentCounting;
+  },
 ): Promise<AnalysisResult<TrendsResult>> {
   const params = new Params();
   const warnings = new Warnings();
-  const resolved = await resolveSelection(ws, selection, { ...context, params });
-  const selected = await warnAboutSelection(ws, resolved, warnings);
-  const coverage = await selectionCoverage(ws, selection);
+  const counting = context.counting ?? recordCounting(ws);
+  const resolved = await resolveSelection(ws, selection, {
+    cwd: context.cwd,
+    reporter: context.reporter,
+    params,
+    ...(context.definition === undefined ? {} : { definition: context.definition }),
+  });
+  const selected = await warnAboutSelection(ws, resolved, warnings, counting);
+  const coverage = await selectionCoverage(ws, selection, counting);
   if (coverage.first === null || coverage.last === null)
     throw new SvdError({
       kind: 'workspace',
@@ -79,8 +94,8 @@ export async function analyseTrends(
     'timeBasis',
     'calendar months of the record (police.uk: the month published; force extracts: the month of the committed-from date, or of the recorded date under month_basis: recorded)',
   );
-  const rows = await ws.db.all<{ month: string; n: number }>(
-    `SELECT strftime(i.month, '%Y-%m') AS month, count(*) AS n FROM ${resolved.sql.from}
+  const rows = await counting.db.all<{ month: string; n: number }>(
+    `SELECT strftime(i.month, '%Y-%m') AS month, ${counting.count()} AS n FROM ${resolved.sql.from}
       WHERE ${resolved.sql.where} GROUP BY 1`,
     resolved.sql.params,
   );

@@ -11,6 +11,8 @@ import type { CountFilter } from '../../core/dimension.js';
 import { TIER_DIMENSION_NAMES } from '../../definitions/tierDimensions.js';
 import { countsDefinition, type CountsDefinition } from '../../definitions/countsDefinition.js';
 import type { Workspace } from '../../store/openWorkspace.js';
+import type { IncidentCounting } from '../../analyses/counts/incidentCounting.js';
+import type { IncidentAggregate } from './incidentAggregate.js';
 
 export interface DashboardFilters {
   from?: string;
@@ -115,6 +117,47 @@ export interface DashboardContext {
    * the answer until the workspace changes: at ten million incidents it costs seconds.
    */
   definition?: (ws: Workspace, spec: string) => Promise<CountsDefinition>;
+  /**
+   * The pre-aggregated incidents of the workspace as it is now, when held: a server builds them
+   * once per generation (decision 0081); without them, or when
+   * they lack a definition asked for, the answers are counted from the records.
+   */
+  aggregate?: (ws: Workspace) => Promise<IncidentAggregate | undefined>;
+  /** Keeps a part of an answer that no filter changes until the workspace changes. */
+  keep?: <T>(ws: Workspace, key: string, compute: () => Promise<T>) => Promise<T>;
+}
+
+/**
+ * Runs fn counting from the aggregate when it holds the classification of every definition
+ * given, else from the records (counting undefined).
+ */
+export async function withCounting<T>(
+  ws: Workspace,
+  context: DashboardContext,
+  definitions: readonly (CountsDefinition | undefined)[],
+  fn: (counting: IncidentCounting | undefined) => Promise<T>,
+): Promise<T> {
+  const aggregate = await context.aggregate?.(ws);
+  if (
+    aggregate === undefined ||
+    !definitions.every(
+      (d) =>
+        d === undefined ||
+        aggregate.holds(String(d.params['cls_id']), Number(d.params['cls_version'])),
+    )
+  )
+    return fn(undefined);
+  return aggregate.read(fn);
+}
+
+/** compute(), kept until the workspace changes where the context keeps answers. */
+export function kept<T>(
+  ws: Workspace,
+  context: DashboardContext,
+  key: string,
+  compute: () => Promise<T>,
+): Promise<T> {
+  return context.keep === undefined ? compute() : context.keep(ws, key, compute);
 }
 
 export function definitionFor(

@@ -4,7 +4,7 @@
  * area as GeoJSON from the workspace (no tile server), and the incidents' map points for close
  * zoom, grouped by point (police.uk snaps each crime to one of a set of anonymous map points).
  */
-import { listValue } from '@duckdb/node-api';
+import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { Reporter } from '../../core/reporter.js';
 import { levelShapes } from '../../geo/areaShapes.js';
 import { dissolve } from '../../geo/dissolve.js';
@@ -15,7 +15,9 @@ import { SvdError } from '../../core/errors.js';
 import { DIMENSIONS } from '../../analyses/selection/dimensions.js';
 import { incidentFilterSql } from '../../analyses/selection/incidentFilter.js';
 import { TIER_DIMENSIONS } from '../../definitions/tierDimensions.js';
-import { computeRates } from '../../analyses/rates/computeRates.js';
+import { computeRates, type RatesResult } from '../../analyses/rates/computeRates.js';
+import { recordCounting, type IncidentCounting } from '../../analyses/counts/incidentCounting.js';
+import type { CountFilter } from '../../core/dimension.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import {
   filtersToSelection,
@@ -23,6 +25,7 @@ import {
   selectionWhere,
   tierParamsIfUsed,
   definitionFor,
+  withCounting,
   type DashboardContext,
   type DashboardFilters,
 } from './dashboardFilters.js';
@@ -53,68 +56,16 @@ export async function dashboardMap(
     filters.definition === undefined
       ? undefined
       : await definitionFor(ws, filters.definition, context);
-  const area = filters.area === undefined ? null : parseArea(filters.area);
   const where = selectionWhere(selection);
   const params = tierParamsIfUsed(
     where.map((w) => w.dimension),
     definition?.params,
   );
-  const rates = await computeRates(
-    ws,
-    {
-      level: 'lsoa11',
-      where,
-      ...(area === null ? {} : { within: { level: area.level, codes: [area.code] } }),
-    },
-    {
-      reporter: context.reporter,
-      dimensions: [...DIMENSIONS, ...TIER_DIMENSIONS],
-      ...(params === undefined ? {} : { params }),
-    },
+  const { rates, tallies, span } = await withCounting(ws, context, [definition], (counting) =>
+    ratesAndLabels(ws, filters, where, params, context.reporter, counting),
   );
-  // Names for the tooltip and the top table: ward and district, and the location text the
-  // selection's records in each LSOA give most.
   const codes = rates.rows.map((r) => r.code);
   const placeOf = await lsoaPlaces(ws, 'lsoa11', codes);
-  const sql = incidentFilterSql(where, [...DIMENSIONS, ...TIER_DIMENSIONS], {
-    ...(params === undefined ? {} : { params }),
-  });
-  const labels = await ws.db.all<{ code: string; label: string; n: number }>(
-    `SELECT pp.lsoa11_code AS code, i.location_text AS label, count(*) AS n
-       FROM ${sql.from} JOIN incident_places pp ON pp.incident_id = i.id
-      WHERE ${sql.where} AND i.location_text IS NOT NULL AND pp.lsoa11_code IS NOT NULL
-      GROUP BY 1, 2`,
-    sql.params,
-  );
-  const tallies = new Map<string, Map<string, number>>();
-  for (const l of labels) {
-    let t = tallies.get(l.code);
-    if (t === undefined) tallies.set(l.code, (t = new Map()));
-    t.set(l.label, Number(l.n));
-  }
-  const span = await ws.db.one<{ first: string | null; last: string | null }>(
-    `SELECT strftime(min(i.month), '%Y-%m') AS first, strftime(max(i.month), '%Y-%m') AS last
-       FROM ${sql.from} WHERE ${sql.where}`,
-    sql.params,
-  );
-  // LSOAs whose selected records give no location text (force extracts carry none): the text
-  // any record of the months mapped in the LSOA gives most.
-  const without = codes.filter((c) => !tallies.has(c));
-  if (without.length > 0 && span?.first != null && span.last != null) {
-    const rows = await ws.db.all<{ code: string; label: string; n: number }>(
-      `SELECT p.lsoa11_code AS code, i.location_text AS label, count(*) AS n
-         FROM incidents i JOIN incident_places p ON p.incident_id = i.id
-        WHERE i.location_text IS NOT NULL AND p.lsoa11_code IN (SELECT unnest($codes))
-          AND i.month BETWEEN CAST($from || '-01' AS DATE) AND CAST($to || '-01' AS DATE)
-        GROUP BY 1, 2`,
-      { codes: listValue(without), from: span.first, to: span.last },
-    );
-    for (const l of rows) {
-      let t = tallies.get(l.code);
-      if (t === undefined) tallies.set(l.code, (t = new Map()));
-      t.set(l.label, Number(l.n));
-    }
-  }
   const places: Record<string, LsoaPlace> = {};
   for (const code of codes) {
     const p = placeOf.get(code);
@@ -174,6 +125,87 @@ export async function dashboardMap(
     period: { from: filters.from ?? span?.first ?? null, to: filters.to ?? span?.last ?? null },
     top,
   };
+}
+
+/**
+ * The rates of the selection by LSOA 2011, the location texts its records give in each LSOA (else
+ * those of any record of the months there) and the months it spans, counted where `counting`
+ * says (default: the records).
+ */
+async function ratesAndLabels(
+  ws: Workspace,
+  filters: DashboardFilters,
+  where: CountFilter[],
+  params: Record<string, DuckDBValue> | undefined,
+  reporter: Reporter,
+  counting: IncidentCounting | undefined,
+): Promise<{
+  rates: RatesResult;
+  tallies: Map<string, Map<string, number>>;
+  span: { first: string | null; last: string | null } | undefined;
+}> {
+  const area = filters.area === undefined ? null : parseArea(filters.area);
+  const count = counting ?? recordCounting(ws);
+  const rates = await computeRates(
+    ws,
+    {
+      level: 'lsoa11',
+      where,
+      ...(area === null ? {} : { within: { level: area.level, codes: [area.code] } }),
+    },
+    {
+      reporter,
+      dimensions: [...DIMENSIONS, ...TIER_DIMENSIONS],
+      ...(params === undefined ? {} : { params }),
+      ...(counting === undefined ? {} : { counting }),
+    },
+  );
+  // Names for the tooltip and the top table: ward and district, and the location text the
+  // selection's records in each LSOA give most.
+  const codes = rates.rows.map((r) => r.code);
+  const sql = incidentFilterSql(where, [...DIMENSIONS, ...TIER_DIMENSIONS], {
+    ...(params === undefined ? {} : { params }),
+  });
+  const span = await count.db.one<{ first: string | null; last: string | null }>(
+    `SELECT strftime(min(i.month), '%Y-%m') AS first, strftime(max(i.month), '%Y-%m') AS last
+       FROM ${sql.from} WHERE ${sql.where}`,
+    sql.params,
+  );
+  const tallies = await count.located(async (located) => {
+    const labels = await located.db.all<{ code: string; label: string; n: number }>(
+      `SELECT pp.lsoa11_code AS code, i.location_text AS label, ${located.count()} AS n
+         FROM ${sql.from} JOIN incident_places pp ON pp.incident_id = i.id
+        WHERE ${sql.where} AND i.location_text IS NOT NULL AND pp.lsoa11_code IS NOT NULL
+        GROUP BY 1, 2`,
+      sql.params,
+    );
+    const byCode = new Map<string, Map<string, number>>();
+    for (const l of labels) {
+      let t = byCode.get(l.code);
+      if (t === undefined) byCode.set(l.code, (t = new Map()));
+      t.set(l.label, Number(l.n));
+    }
+    // LSOAs whose selected records give no location text (force extracts carry none): the text
+    // any record of the months mapped in the LSOA gives most.
+    const without = codes.filter((c) => !byCode.has(c));
+    if (without.length > 0 && span?.first != null && span.last != null) {
+      const rows = await located.db.all<{ code: string; label: string; n: number }>(
+        `SELECT p.lsoa11_code AS code, i.location_text AS label, ${located.count()} AS n
+           FROM incidents i JOIN incident_places p ON p.incident_id = i.id
+          WHERE i.location_text IS NOT NULL AND p.lsoa11_code IN (SELECT unnest($codes))
+            AND i.month BETWEEN CAST($from || '-01' AS DATE) AND CAST($to || '-01' AS DATE)
+          GROUP BY 1, 2`,
+        { codes: listValue(without), from: span.first, to: span.last },
+      );
+      for (const l of rows) {
+        let t = byCode.get(l.code);
+        if (t === undefined) byCode.set(l.code, (t = new Map()));
+        t.set(l.label, Number(l.n));
+      }
+    }
+    return byCode;
+  });
+  return { rates, tallies, span };
 }
 
 /** The stored boundaries of LSOAs 2011 (within an area, when given) as WGS84 GeoJSON. */

@@ -19,6 +19,8 @@ import {
   selectionWhere,
   tierParamsIfUsed,
   definitionFor,
+  kept,
+  withCounting,
   type DashboardContext,
   type DashboardFilters,
 } from './dashboardFilters.js';
@@ -56,49 +58,60 @@ export async function dashboardOverview(
   const selection = filtersToSelection(filters);
   const where = selectionWhere(selection);
   const withoutTier = selectionWhere(filtersToSelection(filters, { withTier: false }));
-  let definition: CountsDefinition | undefined;
   const dimensions = [...DIMENSIONS, ...TIER_DIMENSIONS];
-  let tiers: TierCount[] = [];
-  if (filters.definition !== undefined) {
-    definition = await definitionFor(ws, filters.definition, context);
-    const labels = await tierLabels(ws, filters.definition, context.cwd);
-    const counts = await countIncidents(
-      ws,
-      { by: ['tier'], where: withoutTier },
-      { dimensions, params: definition.params },
-    );
-    const n = new Map(counts.rows.map((r) => [String(r['tier']), r.n]));
-    const missing = new Set(definition.unavailableTiers.map((t) => t.tier));
-    tiers = [
-      ...[...labels].map(([tier, label]) => ({
-        tier,
-        label,
-        n: missing.has(tier) ? null : (n.get(tier) ?? 0),
-      })),
-      ...Object.keys(STATUS_LABELS)
-        .filter((s) => n.has(s))
-        .map((s) => ({ tier: s, label: STATUS_LABELS[s]!, n: n.get(s)! })),
-    ];
-  }
-  const params = tierParamsIfUsed(
-    where.map((w) => w.dimension),
-    definition?.params,
-  );
-  const counting = { dimensions, ...(params === undefined ? {} : { params }) };
-  const byMonth = await countIncidents(ws, { by: ['month'], where }, counting);
-  const bySource = await countIncidents(ws, { by: ['source'], where }, counting);
-  let successMeasures: DashboardOverview['successMeasures'] = null;
+  const definition =
+    filters.definition === undefined
+      ? undefined
+      : await definitionFor(ws, filters.definition, context);
+  let measures: CountsDefinition | undefined;
   if (filters.definition?.split('@')[0] !== SUCCESS_MEASURES) {
     try {
-      const measures = await definitionFor(ws, SUCCESS_MEASURES, context);
+      measures = await definitionFor(ws, SUCCESS_MEASURES, context);
+    } catch (error) {
+      // Not classified in this workspace: the page says the measures are not available.
+      if (!(error instanceof SvdError && error.kind === 'usage')) throw error;
+    }
+  }
+  const counts = await withCounting(ws, context, [definition, measures], async (counting) => {
+    const counted = counting === undefined ? {} : { counting };
+    let tiers: TierCount[] = [];
+    if (filters.definition !== undefined && definition !== undefined) {
+      const labels = await tierLabels(ws, filters.definition, context.cwd);
+      const byTier = await countIncidents(
+        ws,
+        { by: ['tier'], where: withoutTier },
+        { dimensions, params: definition.params, ...counted },
+      );
+      const n = new Map(byTier.rows.map((r) => [String(r['tier']), r.n]));
+      const missing = new Set(definition.unavailableTiers.map((t) => t.tier));
+      tiers = [
+        ...[...labels].map(([tier, label]) => ({
+          tier,
+          label,
+          n: missing.has(tier) ? null : (n.get(tier) ?? 0),
+        })),
+        ...Object.keys(STATUS_LABELS)
+          .filter((s) => n.has(s))
+          .map((s) => ({ tier: s, label: STATUS_LABELS[s]!, n: n.get(s)! })),
+      ];
+    }
+    const params = tierParamsIfUsed(
+      where.map((w) => w.dimension),
+      definition?.params,
+    );
+    const countsContext = { dimensions, ...(params === undefined ? {} : { params }), ...counted };
+    const byMonth = await countIncidents(ws, { by: ['month'], where }, countsContext);
+    const bySource = await countIncidents(ws, { by: ['source'], where }, countsContext);
+    let successMeasures: DashboardOverview['successMeasures'] = null;
+    if (measures !== undefined) {
       const labels = await tierLabels(ws, SUCCESS_MEASURES, context.cwd);
       const areaWhere: CountFilter[] = withoutTier;
-      const counts = await countIncidents(
+      const byMeasure = await countIncidents(
         ws,
         { by: ['matched_tier'], where: areaWhere },
-        { dimensions, params: measures.params },
+        { dimensions, params: measures.params, ...counted },
       );
-      const n = new Map(counts.rows.map((r) => [String(r['matched_tier']), r.n]));
+      const n = new Map(byMeasure.rows.map((r) => [String(r['matched_tier']), r.n]));
       const missing = new Set(measures.unavailableTiers.map((t) => t.tier));
       successMeasures = {
         definition: measures.meta,
@@ -108,11 +121,10 @@ export async function dashboardOverview(
           n: missing.has(tier) ? null : (n.get(tier) ?? 0),
         })),
       };
-    } catch (error) {
-      // Not classified in this workspace: the page says the measures are not available.
-      if (!(error instanceof SvdError && error.kind === 'usage')) throw error;
     }
-  }
+    return { tiers, byMonth, bySource, successMeasures };
+  });
+  const { tiers, byMonth, bySource, successMeasures } = counts;
   return {
     definition: definition === undefined ? null : inUse(definition),
     tiers,
@@ -121,6 +133,6 @@ export async function dashboardOverview(
     bySource: bySource.rows.map((r) => ({ source: String(r['source']), n: r.n })),
     successMeasures,
     synthetic: { incidents: byMonth.syntheticTotal },
-    coverage: await sourceCoverage(ws),
+    coverage: await kept(ws, context, 'sourceCoverage', () => sourceCoverage(ws)),
   };
 }

@@ -3,7 +3,7 @@
  * selection of the dashboard's filters, and answers `{ result, params, warnings }` as
  * `svd analyse … --json` prints it.
  */
-import { analyseTrends } from '../../analyses/trends/analyseTrends.js';
+import { dashboardTrends } from '../../app/dashboard/dashboardTrends.js';
 import { analyseWhen } from '../../analyses/when/analyseWhen.js';
 import { analyseWho } from '../../analyses/who/analyseWho.js';
 import { analyseDeprivation } from '../../analyses/deprivation/analyseDeprivation.js';
@@ -39,7 +39,9 @@ export function registerAnalysisRoutes(ctx: RouteContext): void {
       querystring: filters,
     },
     (q): Promise<TrendsAnswer> =>
-      pool.read((ws) => analyseTrends(ws, filtersToSelection(filtersOf(q)), {}, context)),
+      pool.read((ws) =>
+        dashboardTrends(ws, filtersOf(q), { ...ctx.dashboard, reporter: ctx.reporter }),
+      ),
   );
 
   ctx.get<FilterQuery>(

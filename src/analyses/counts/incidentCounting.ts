@@ -1,0 +1,32 @@
+/**
+ * Where incidents are counted: the workspace's records, one row each, or a pre-aggregated copy of
+ * them — one row per group of records alike in everything a dashboard filter or grouping reads,
+ * with the group's number of records in `i.n` — which answers the same SQL when each row is
+ * weighted by its number. The queries that may be answered from the aggregate count through
+ * `count`, so that both give the same figures (decision 0081; the aggregate is
+ * src/app/dashboard/incidentAggregate.ts).
+ */
+import type { Db } from '../../store/db.js';
+import type { Workspace } from '../../store/openWorkspace.js';
+
+export interface IncidentCounting {
+  /** The database the counting queries run on (the workspace's, or the aggregate's). */
+  db: Db;
+  /** SQL of the number of incidents of the rows counted (those matching `filter`, when given). */
+  count(filter?: string): string;
+  /**
+   * Runs fn counting rows that keep the records' location text (`i.location_text`): an
+   * aggregate groups by it only there.
+   */
+  located<T>(fn: (counting: IncidentCounting) => Promise<T>): Promise<T>;
+}
+
+/** Counting the workspace's records themselves. */
+export function recordCounting(ws: Workspace): IncidentCounting {
+  const counting: IncidentCounting = {
+    db: ws.db,
+    count: (filter) => (filter === undefined ? 'count(*)' : `count(*) FILTER (WHERE ${filter})`),
+    located: (fn) => fn(counting),
+  };
+  return counting;
+}
