@@ -11,6 +11,7 @@
  * The server builds it once per workspace generation and throws it away when the data change
  * (decision 0081).
  */
+import { workspaceMemoryLimit } from '../../store/memoryLimit.js';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { Db } from '../../store/db.js';
 import type { Workspace } from '../../store/openWorkspace.js';
@@ -43,7 +44,8 @@ function literal(text: string): string {
 
 /**
  * Builds the aggregate of the workspace `ws` reads (its file attached read-only for the length
- * of the build). `memoryLimit`: DuckDB's memory limit for the aggregate (e.g. '2GB').
+ * of the build). `memoryLimit`: DuckDB's memory limit for the aggregate (e.g. '2GB'; default the
+ * workspace's, src/store/memoryLimit.ts).
  */
 export async function buildIncidentAggregate(
   ws: Workspace,
@@ -54,7 +56,7 @@ export async function buildIncidentAggregate(
     `SELECT DISTINCT definition_id, version FROM incident_classifications ORDER BY 1, 2 LIMIT ${MAX_AGGREGATE_DEFINITIONS}`,
   );
   const instance = await DuckDBInstance.create(':memory:', {
-    ...(options.memoryLimit === undefined ? {} : { memory_limit: options.memoryLimit }),
+    memory_limit: options.memoryLimit ?? workspaceMemoryLimit(),
   });
   let connection: DuckDBConnection | undefined;
   try {
