@@ -11,6 +11,9 @@
  * The server builds it once per workspace generation and throws it away when the data change
  * (decision 0081).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { workspaceMemoryLimit } from '../../store/memoryLimit.js';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { Db } from '../../store/db.js';
@@ -37,15 +40,18 @@ export interface IncidentAggregate {
   close(): void;
 }
 
-/** A string as an SQL literal (the workspace's path, which ATTACH cannot take as a parameter). */
+/** Scratch databases attached so far (each export gets a name of its own). */
+let exports = 0;
+
+/** A string as an SQL literal (a file's path, which ATTACH cannot take as a parameter). */
 function literal(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }
 
 /**
- * Builds the aggregate of the workspace `ws` reads (its file attached read-only for the length
- * of the build). `memoryLimit`: DuckDB's memory limit for the aggregate (e.g. '2GB'; default the
- * workspace's, src/store/memoryLimit.ts).
+ * Builds the aggregate of the workspace `ws` reads (grouped on `ws`'s own connection into a
+ * scratch file that the aggregate's in-memory instance then copies). `memoryLimit`: DuckDB's
+ * memory limit for the aggregate (e.g. '2GB'; default the workspace's, src/store/memoryLimit.ts).
  */
 export async function buildIncidentAggregate(
   ws: Workspace,
@@ -55,14 +61,14 @@ export async function buildIncidentAggregate(
   const pairs = await ws.db.all<{ definition_id: string; version: number }>(
     `SELECT DISTINCT definition_id, version FROM incident_classifications ORDER BY 1, 2 LIMIT ${MAX_AGGREGATE_DEFINITIONS}`,
   );
-  const instance = await DuckDBInstance.create(':memory:', {
-    memory_limit: options.memoryLimit ?? workspaceMemoryLimit(),
-  });
-  let connection: DuckDBConnection | undefined;
+  // The grouping runs on the workspace's own connection, into a scratch file; the aggregate's
+  // instance then reads that file. The workspace file is never opened a second time in this
+  // process: closing a second handle on it would release the lock the server holds on it.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'svd-aggregate-'));
+  const exported = path.join(dir, 'groups.duckdb');
+  const alias = `aggregate_export_${++exports}`;
   try {
-    connection = await instance.connect();
-    await connection.run(`SET TimeZone = 'UTC'`);
-    await connection.run(`ATTACH ${literal(ws.path)} AS src (READ_ONLY)`);
+    await ws.db.run(`ATTACH ${literal(exported)} AS ${alias} (READ_WRITE)`);
     try {
       const params: Record<string, DuckDBValue> = {};
       const joins: string[] = [];
@@ -71,23 +77,60 @@ export async function buildIncidentAggregate(
         params[`d${k}`] = p.definition_id;
         params[`v${k}`] = p.version;
         joins.push(
-          `LEFT JOIN src.incident_classifications c${k} ON c${k}.incident_id = i.id AND c${k}.definition_id = $d${k} AND c${k}.version = $v${k}`,
+          `LEFT JOIN incident_classifications c${k} ON c${k}.incident_id = i.id AND c${k}.definition_id = $d${k} AND c${k}.version = $v${k}`,
         );
         columns.push(`c${k}.incident_id IS NOT NULL AS c${k}`, `c${k}.mask AS m${k}`);
       });
-      // Grouped with the location text (for the map's labels), then without it (everything else:
-      // fewer groups, quicker counts).
-      await connection.run(
-        `CREATE TABLE located_groups AS
-         SELECT row_number() OVER () AS id, * FROM (
+      // Grouped with the location text (for the map's labels); the groups without it are made
+      // from these below (fewer groups, quicker counts).
+      await ws.db.run(
+        `CREATE TABLE ${alias}.located_groups AS
            SELECT i.month, i.source, i.force, i.batch_id, i.location_text,
                   p.incident_id IS NOT NULL AS placed, p.base_vintage, p.base_code,
                   p.lsoa11_code, p.lsoa11_method${columns.map((c) => `, ${c}`).join('')},
                   count(*) AS n
-             FROM src.incidents i LEFT JOIN src.incident_places p ON p.incident_id = i.id
+             FROM incidents i LEFT JOIN incident_places p ON p.incident_id = i.id
              ${joins.join(' ')}
-            GROUP BY ALL)`,
+            GROUP BY ALL`,
         params,
+      );
+      await ws.db.run(
+        `CREATE TABLE ${alias}.classification_patterns AS SELECT * FROM classification_patterns`,
+      );
+      await ws.db.run(
+        `CREATE TABLE ${alias}.geo_memberships AS SELECT lsoa_vintage, lsoa_code, level, area_code, is_primary FROM geo_memberships`,
+      );
+      await ws.db.run(
+        `CREATE TABLE ${alias}.geo_area_list AS SELECT level, code, name FROM geo_area_list`,
+      );
+      await ws.db.run(`CREATE TABLE ${alias}.batches AS SELECT batch_id, synthetic FROM batches`);
+    } finally {
+      await ws.db.run(`DETACH ${alias}`);
+    }
+    return await aggregateFrom(exported, pairs, started, options);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function aggregateFrom(
+  exported: string,
+  pairs: { definition_id: string; version: number }[],
+  started: number,
+  options: { memoryLimit?: string },
+): Promise<IncidentAggregate> {
+  const instance = await DuckDBInstance.create(':memory:', {
+    memory_limit: options.memoryLimit ?? workspaceMemoryLimit(),
+  });
+  let connection: DuckDBConnection | undefined;
+  try {
+    connection = await instance.connect();
+    await connection.run(`SET TimeZone = 'UTC'`);
+    await connection.run(`ATTACH ${literal(exported)} AS src (READ_ONLY)`);
+    try {
+      await connection.run(
+        `CREATE TABLE located_groups AS
+         SELECT row_number() OVER () AS id, * FROM src.located_groups`,
       );
       await connection.run(
         `CREATE TABLE groups AS
