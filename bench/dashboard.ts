@@ -65,6 +65,20 @@ const PAGES = [
   '/reviews',
 ];
 
+/**
+ * The demo workspace, built first if it is missing (police.uk months downloaded under `work`);
+ * returns its path.
+ */
+export async function demoWorkspace(work: string): Promise<string> {
+  const demoDb = path.join(REPO, '.svd', 'demo-oxfordshire.duckdb');
+  await ensureDemoWorkspace(demoDb, {
+    sharedData: process.env['SVD_SHARED_DATA'] ?? path.resolve(REPO, '../shared/data'),
+    downloadDir: path.join(work, 'police-uk'),
+    reporter: silentReporter,
+  });
+  return demoDb;
+}
+
 /** Copies the demo workspace and replicates its incidents up to `target`. */
 export async function scaledWorkspace(demo: string, dest: string, target: number): Promise<number> {
   copyFileSync(demo, dest);
@@ -262,12 +276,7 @@ export async function benchDashboard(): Promise<Record<string, unknown>> {
   const results: Record<string, unknown> = {};
   try {
     console.log('\n== dashboard: building (or reusing) the demo workspace');
-    const demoDb = path.join(REPO, '.svd', 'demo-oxfordshire.duckdb');
-    await ensureDemoWorkspace(demoDb, {
-      sharedData: process.env['SVD_SHARED_DATA'] ?? path.resolve(REPO, '../shared/data'),
-      downloadDir: path.join(work, 'police-uk'),
-      reporter: silentReporter,
-    });
+    const demoDb = await demoWorkspace(work);
     const db = KEEP_WORKSPACE ?? path.join(work, 'scaled.duckdb');
     if (KEEP_WORKSPACE === undefined || !existsSync(KEEP_WORKSPACE)) {
       const t = performance.now();

@@ -10,12 +10,11 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { refreshDerivedData } from '../src/app/deriveData.js';
-import { ensureDemoWorkspace } from '../src/app/demo/ensureDemoWorkspace.js';
 import { silentReporter } from '../src/core/reporter.js';
 import { openWorkspace } from '../src/store/openWorkspace.js';
-import { scaledWorkspace } from './dashboard.js';
+import { demoWorkspace, scaledWorkspace } from './dashboard.js';
 import type { Goal } from './run.js';
-import { nodeProcess, printTable, REPO, sharedDataPath, type ProcessRun } from './support.js';
+import { nodeProcess, printTable, sharedDataPath, type ProcessRun } from './support.js';
 
 const TARGET = Number(process.env['BENCH_INCIDENTS'] ?? 10_000_000);
 
@@ -33,12 +32,7 @@ async function refreshed(file: string): Promise<number> {
 export async function benchNewData(): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'svd-bench-new-data-'));
   try {
-    const demo = path.join(REPO, '.svd', 'demo-oxfordshire.duckdb');
-    await ensureDemoWorkspace(demo, {
-      sharedData: process.env['SVD_SHARED_DATA'] ?? path.resolve(REPO, '../shared/data'),
-      downloadDir: path.join(dir, 'police-uk'),
-      reporter: silentReporter,
-    });
+    const demo = await demoWorkspace(dir);
     // The demo's own derived data made current first, so the replicated workspace starts current.
     const base = path.join(dir, 'base.duckdb');
     copyFileSync(demo, base);

@@ -22,9 +22,8 @@ import { printPdf } from '../src/reports/printPdf.js';
 import { refreshDerivedData } from '../src/app/deriveData.js';
 import { buildSnaReport } from '../src/reports/sna/buildSnaReport.js';
 import { openWorkspace } from '../src/store/openWorkspace.js';
-import { ensureDemoWorkspace } from '../src/app/demo/ensureDemoWorkspace.js';
-import { scaledWorkspace } from './dashboard.js';
-import { printTable, REPO, sharedDataPath } from './support.js';
+import { demoWorkspace, scaledWorkspace } from './dashboard.js';
+import { printTable, sharedDataPath } from './support.js';
 
 const OXFORDSHIRE = ['E07000177', 'E07000178', 'E07000179', 'E07000180', 'E07000181'];
 
@@ -177,12 +176,7 @@ async function scaledReport(dir: string, target: number): Promise<Record<string,
   console.log(
     `\n== report on the demo workspace replicated to about ${target.toLocaleString('en-GB')} incidents`,
   );
-  const demoDb = path.join(REPO, '.svd', 'demo-oxfordshire.duckdb');
-  await ensureDemoWorkspace(demoDb, {
-    sharedData: process.env['SVD_SHARED_DATA'] ?? path.resolve(REPO, '../shared/data'),
-    downloadDir: path.join(dir, 'police-uk'),
-    reporter: silentReporter,
-  });
+  const demoDb = await demoWorkspace(dir);
   const db = path.join(dir, 'scaled.duckdb');
   let t = performance.now();
   const incidents = await scaledWorkspace(demoDb, db, target);
