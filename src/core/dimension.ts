@@ -15,6 +15,15 @@ export interface Dimension {
    * e.g. { places: 'LEFT JOIN incident_places p ON p.incident_id = i.id' }.
    */
   joins?: Readonly<Record<string, string>>;
+  /**
+   * The joins (keys of `joins`, each a `LEFT JOIN …`) a record must match for the dimension to
+   * take a value other than `unmatched`. A filter that cannot pick `unmatched` makes them inner
+   * joins, placed first, so that the database narrows the records before it joins the rest: the
+   * same records, far less work (docs/decisions/0081-speed-at-ten-million.md).
+   */
+  requires?: readonly string[];
+  /** The dimension's value for a record that one of `requires` does not match (null if unset). */
+  unmatched?: string | null;
   /** Whether `A..B` ranges are allowed in --where. */
   ordered?: boolean;
   /** Checks a --where value; returns a message when it cannot match. */

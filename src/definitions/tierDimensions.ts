@@ -25,6 +25,8 @@ export const TIER_DIMENSIONS: readonly Dimension[] = [
       'tier under --definition: the first tier matched, else none, excluded, no-data (carries none of the fields the definition reads) or unclassified',
     sql: `coalesce(cp.tier, cp.status, 'unclassified')`,
     joins: { classification: CLASSIFICATION, pattern: PATTERN },
+    requires: ['classification', 'pattern'],
+    unmatched: 'unclassified',
   },
   {
     name: 'matched_tier',
@@ -32,6 +34,8 @@ export const TIER_DIMENSIONS: readonly Dimension[] = [
       'every tier a record is in under --definition (a record counts once per tier; totals overlap)',
     sql: `coalesce(cpt.value, cp.status, 'unclassified')`,
     joins: { classification: CLASSIFICATION, pattern: PATTERN, tiers: unnested('cpt', 'tiers') },
+    requires: ['classification', 'pattern'],
+    unmatched: 'unclassified',
   },
   {
     name: 'rule',
@@ -39,6 +43,8 @@ export const TIER_DIMENSIONS: readonly Dimension[] = [
       'every rule a record matched under --definition, exclusions included (a record counts once per rule)',
     sql: `coalesce(cpr.value, cp.status, 'unclassified')`,
     joins: { classification: CLASSIFICATION, pattern: PATTERN, rules: unnested('cpr', 'rules') },
+    requires: ['classification', 'pattern'],
+    unmatched: 'unclassified',
   },
 ];
 

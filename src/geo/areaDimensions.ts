@@ -23,12 +23,14 @@ function parentDimensions(level: string): Dimension[] {
       description: `${LEVEL_DESCRIPTIONS[level as keyof typeof LEVEL_DESCRIPTIONS]}: name (needs boundaries or lookups; svd geo)`,
       sql: `coalesce(${a}.name, ${m}.area_code)`,
       joins,
+      requires: ['places', m],
     },
     {
       name: `${level}_code`,
       description: `${LEVEL_DESCRIPTIONS[level as keyof typeof LEVEL_DESCRIPTIONS]}: code`,
       sql: `${m}.area_code`,
       joins,
+      requires: ['places', m],
     },
   ];
 }
@@ -39,24 +41,28 @@ export const AREA_DIMENSIONS: readonly Dimension[] = [
     description: 'LSOA 2011 code: published, or by point in polygon (svd geo place)',
     sql: 'p.lsoa11_code',
     joins: { places: PLACES },
+    requires: ['places'],
   },
   {
     name: 'lsoa21',
     description: 'LSOA 2021 code: published, by crosswalk or point in polygon',
     sql: 'p.lsoa21_code',
     joins: { places: PLACES },
+    requires: ['places'],
   },
   {
     name: 'lsoa11_method',
     description: 'how the LSOA 2011 was found (published, point-in-polygon, nearest, outside…)',
     sql: 'p.lsoa11_method',
     joins: { places: PLACES },
+    requires: ['places'],
   },
   {
     name: 'lsoa21_method',
     description: 'how the LSOA 2021 was found',
     sql: 'p.lsoa21_method',
     joins: { places: PLACES },
+    requires: ['places'],
   },
   ...PARENT_LEVELS.flatMap(parentDimensions),
 ];

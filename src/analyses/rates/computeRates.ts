@@ -107,6 +107,8 @@ export const WITHIN: Dimension = {
           AND w.lsoa_code = p.base_code AND w.level = $within_level
           AND list_contains($within_codes, w.area_code)) THEN 'yes' ELSE 'no' END`,
   joins: { places: 'LEFT JOIN incident_places p ON p.incident_id = i.id' },
+  requires: ['places'],
+  unmatched: 'no',
 };
 
 /** The filters' area at LSOA level cannot bound the areas (no membership of an LSOA in itself). */

@@ -35,6 +35,12 @@ export function incidentFilterSql(
   const joins = new Map<string, string>();
   for (const d of used)
     for (const [key, join] of Object.entries(d.joins ?? {})) joins.set(key, join);
+  const inner = new Set<string>();
+  for (const filter of filters) {
+    const d = findDimension(filter.dimension, dimensions);
+    if (rejectsUnmatched(filter, d.unmatched ?? null))
+      for (const key of d.requires ?? []) inner.add(key);
+  }
   const conditions = filters.map((filter, i) => {
     const sql = findDimension(filter.dimension, dimensions).sql;
     if (filter.range !== undefined) {
@@ -50,8 +56,33 @@ export function incidentFilterSql(
     return `(${parts.join(' OR ')})`;
   });
   return {
-    from: `incidents i ${[...joins.values()].join(' ')}`,
+    from: `incidents i ${orderedJoins(joins, inner).join(' ')}`,
     where: conditions.length > 0 ? conditions.join(' AND ') : 'true',
     params,
   };
+}
+
+/** Whether a filter drops every record whose dimension takes the value `unmatched`. */
+function rejectsUnmatched(filter: CountFilter, unmatched: string | null): boolean {
+  // `x BETWEEN a AND b` is never true of NULL; of a value, it depends on the bounds' collation.
+  if (filter.range !== undefined) return unmatched === null;
+  return !filter.values.includes(unmatched);
+}
+
+/**
+ * The joins, those in `inner` first and made inner joins, the rest after them as given. A filter
+ * drops every record such a join does not match, so the two forms select the same records, and
+ * the inner form lets the database join the few records selected rather than all of them. Each
+ * dimension's required joins depend only on one another, so moving them first keeps every join
+ * after those it refers to.
+ */
+function orderedJoins(joins: ReadonlyMap<string, string>, inner: ReadonlySet<string>): string[] {
+  const first: string[] = [];
+  const rest: string[] = [];
+  for (const [key, join] of joins) {
+    if (!inner.has(key)) rest.push(join);
+    else if (/^\s*LEFT JOIN\b/.test(join)) first.push(join.replace(/^\s*LEFT JOIN\b/, 'JOIN'));
+    else throw new Error(`join ${key} is required by a dimension but is not a LEFT JOIN: ${join}`);
+  }
+  return [...first, ...rest];
 }
