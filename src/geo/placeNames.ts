@@ -30,7 +30,8 @@ export async function lsoaPlaces(
   const out = new Map<string, AreaPlace>();
   if (codes.length === 0) return out;
   const unique = [...new Set(codes)];
-  const names = await ws.db.all<{ code: string; name: string | null }>(
+  // Memoised: the dashboard's map asks the same of every filter of one area.
+  const names = await ws.db.allMemo<{ code: string; name: string | null }>(
     `SELECT code, name FROM geo_area_list WHERE level = $level AND code IN (SELECT unnest($codes))`,
     { level, codes: listValue(unique) },
   );
@@ -42,7 +43,7 @@ export async function lsoaPlaces(
       district: null,
       msoa: null,
     });
-  const rows = await ws.db.all<{
+  const rows = await ws.db.allMemo<{
     lsoa: string;
     level: 'ward' | 'district' | 'msoa';
     code: string;

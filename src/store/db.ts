@@ -100,7 +100,7 @@ export class Db {
    * questions every analysis of a report asks again of the same selection. Each call gets its own
    * copy of the rows.
    */
-  async allMemo<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]> {
+  async allMemo<T extends object = Row>(sql: string, params?: SqlParams): Promise<T[]> {
     const rows = await this.memo(`rows\u0000${sql}\u0000${paramsKey(params)}`, () =>
       this.all<T>(sql, params),
     );

@@ -138,7 +138,7 @@ async function defaultWithin(
     notes.push(note);
     reporter.warn(note);
   }
-  const forces = await ws.db.all<{ code: string }>(
+  const forces = await ws.db.allMemo<{ code: string }>(
     `SELECT DISTINCT a.code FROM geo_area_list a JOIN (SELECT DISTINCT force FROM incidents) i ON i.force = a.code
       WHERE a.level = 'force' ORDER BY 1`,
   );
@@ -234,7 +234,7 @@ export async function computeRates(
   });
   const names = new Map(
     (
-      await ws.db.all<{ code: string; name: string | null }>(
+      await ws.db.allMemo<{ code: string; name: string | null }>(
         `SELECT code, name FROM geo_area_list WHERE level = $level`,
         { level: query.level },
       )

@@ -31,7 +31,7 @@ export interface AreaPopulation {
 }
 
 export async function listPopulationDatasets(ws: Workspace): Promise<PopulationDataset[]> {
-  return ws.db.all<PopulationDataset>(
+  return ws.db.allMemo<PopulationDataset>(
     `SELECT dataset, level, year, total, areas FROM population_datasets ORDER BY year DESC, dataset`,
   );
 }
@@ -79,7 +79,8 @@ export async function populationByArea(
   },
 ): Promise<AreaPopulation> {
   const { dataset, level } = options;
-  const bands = await ws.db.all<{ age_min: number; age_max: number | null }>(
+  // Memoised, like the sums below: every rate of a report or dashboard filter asks them again.
+  const bands = await ws.db.allMemo<{ age_min: number; age_max: number | null }>(
     `SELECT DISTINCT age_min, age_max FROM population WHERE dataset = $d ORDER BY age_min, age_max`,
     { d: dataset.dataset },
   );
@@ -107,14 +108,12 @@ export async function populationByArea(
   } else if (bands.some((b) => b.age_min === 0 && b.age_max === null) && bands.length > 1) {
     chosen = bands.filter((b) => b.age_min === 0 && b.age_max === null);
   }
-  const sexRow = await ws.db.value<boolean>(
-    `SELECT bool_or(sex = 'all') FROM population WHERE dataset = $d`,
+  const [facts] = await ws.db.allMemo<{ has_all: boolean | null; year: number }>(
+    `SELECT bool_or(sex = 'all') AS has_all, max(year) AS year FROM population WHERE dataset = $d`,
     { d: dataset.dataset },
   );
-  const sexSql = sexRow === true ? `p.sex = 'all'` : 'true';
-  const year = (await ws.db.value<number>(`SELECT max(year) FROM population WHERE dataset = $d`, {
-    d: dataset.dataset,
-  }))!;
+  const sexSql = facts?.has_all === true ? `p.sex = 'all'` : 'true';
+  const year = facts!.year;
   const bandSql = chosen
     .map(
       (b) =>
@@ -155,7 +154,7 @@ export async function populationByArea(
       message: `population dataset ${dataset.dataset} is by ${dataset.level}, which cannot be carried to ${level}`,
       fix: 'load a population by LSOA, or one by this level',
     });
-  const rows = await ws.db.all<{ code: string; value: number }>(sql, {
+  const rows = await ws.db.allMemo<{ code: string; value: number }>(sql, {
     d: dataset.dataset,
     year,
     ...(sql.includes('$level') ? { level } : {}),
@@ -168,7 +167,7 @@ export async function populationByArea(
     year,
     age: options.age === undefined ? 'all ages' : formatBand(options.age),
     bands: chosen.map((b) => formatBand({ min: b.age_min, max: b.age_max })),
-    sex: sexRow === true ? 'all' : 'female + male',
+    sex: facts?.has_all === true ? 'all' : 'female + male',
     method,
     values: new Map(rows.map((r) => [r.code, r.value])),
   };
