@@ -8,7 +8,7 @@
  * false 0 (see docs/decisions/0060-area-of-figures.md).
  */
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
-import { countIncidents } from '../counts/countIncidents.js';
+import { countIncidents, countIncidentsEach } from '../counts/countIncidents.js';
 import type { IncidentCounting } from '../counts/incidentCounting.js';
 import { type CountFilter } from '../../core/dimension.js';
 import { DIMENSIONS } from '../selection/dimensions.js';
@@ -214,9 +214,11 @@ export async function computeRates(
   }
   const codeDimension =
     query.level === 'lsoa11' || query.level === 'lsoa21' ? query.level : `${query.level}_code`;
-  const counts = await countIncidents(
+  // The counts by area, by month (the period) and by placement method, from one scan.
+  const [counts, months, methods] = await countIncidentsEach(
     ws,
-    { by: [codeDimension], where },
+    [codeDimension, 'month', 'lsoa11_method'],
+    where,
     { dimensions: dims, params, ...counted },
   );
   const countBy = new Map<string, number>();
@@ -274,11 +276,6 @@ export async function computeRates(
     notes.push(
       `${unplaced.toLocaleString('en-GB')} matching incidents are in no ${query.level} (without a location, outside the loaded areas, or in areas of no ${query.level})`,
     );
-  const months = await countIncidents(
-    ws,
-    { by: ['month'], where },
-    { dimensions: dims, params, ...counted },
-  );
   const first = (months.rows[0]?.['month'] as string | undefined) ?? null;
   const last = (months.rows.at(-1)?.['month'] as string | undefined) ?? null;
   // No count of months in the words: a small number would withhold the note in a public report.
@@ -288,11 +285,6 @@ export async function computeRates(
       : `rates are per ${per.toLocaleString('en-GB')} residents over the months with records from ${formatMonthRange(first, last)}, not per year: compare them only with rates over the same months`;
   // How the incidents counted were placed: those the filters select, not every incident of the
   // workspace (the methods describe these rates, whatever else the workspace holds).
-  const methods = await countIncidents(
-    ws,
-    { by: ['lsoa11_method'], where },
-    { dimensions: dims, params, ...counted },
-  );
   return {
     rows,
     unplaced,
