@@ -171,13 +171,18 @@ async function ratesAndLabels(
        FROM ${sql.from} WHERE ${sql.where}`,
     sql.params,
   );
+  // The same selection with the records' places joined once (the LSOA 2011 of each).
+  const placed = incidentFilterSql(where, [...DIMENSIONS, ...TIER_DIMENSIONS], {
+    alsoUsing: ['lsoa11'],
+    ...(params === undefined ? {} : { params }),
+  });
   const tallies = await count.located(async (located) => {
     const labels = await located.db.all<{ code: string; label: string; n: number }>(
-      `SELECT pp.lsoa11_code AS code, i.location_text AS label, ${located.count()} AS n
-         FROM ${sql.from} JOIN incident_places pp ON pp.incident_id = i.id
-        WHERE ${sql.where} AND i.location_text IS NOT NULL AND pp.lsoa11_code IS NOT NULL
+      `SELECT p.lsoa11_code AS code, i.location_text AS label, ${located.count()} AS n
+         FROM ${placed.from}
+        WHERE ${placed.where} AND i.location_text IS NOT NULL AND p.lsoa11_code IS NOT NULL
         GROUP BY 1, 2`,
-      sql.params,
+      placed.params,
     );
     const byCode = new Map<string, Map<string, number>>();
     for (const l of labels) {
