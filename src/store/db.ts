@@ -10,6 +10,7 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import { SvdError } from '../core/errors.js';
+import { workspaceMemoryLimit } from './memoryLimit.js';
 
 export type SqlParams = Record<string, DuckDBValue> | DuckDBValue[];
 export type Row = Record<string, unknown>;
@@ -57,6 +58,26 @@ function paramsKey(params: SqlParams | undefined): string {
   return JSON.stringify(params ?? null, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 }
 
+/**
+ * DuckDB's "Out of Memory Error" as a person can act on: the work needed more than the memory
+ * the workspace may hold (`SVD_MEMORY_LIMIT`). Undefined for any other error.
+ */
+function outOfMemory(error: unknown): SvdError | undefined {
+  if (!(error instanceof Error) || !/^Out of Memory Error\b/.test(error.message)) return undefined;
+  let limit: string;
+  try {
+    limit = workspaceMemoryLimit();
+  } catch {
+    limit = 'the limit set';
+  }
+  return new SvdError({
+    kind: 'workspace',
+    code: 'OUT_OF_MEMORY',
+    message: `the work needed more memory than the workspace may hold (${limit}); the step that failed stored nothing`,
+    fix: 'give it more with SVD_MEMORY_LIMIT, e.g. SVD_MEMORY_LIMIT=4GB, and run it again (README, "Memory")',
+  });
+}
+
 export class Db {
   private inTransaction = false;
   /** Counts the statements that may have written; memoised answers hold within one value. */
@@ -69,6 +90,8 @@ export class Db {
     this.writes++;
     try {
       await this.connection.run(sql, params);
+    } catch (error) {
+      throw outOfMemory(error) ?? error;
     } finally {
       this.writes++;
     }
@@ -109,7 +132,12 @@ export class Db {
 
   async all<T = Row>(sql: string, params?: SqlParams): Promise<T[]> {
     if (MAY_WRITE.test(sql)) this.writes++;
-    const reader = await this.connection.runAndReadAll(sql, params);
+    let reader: DuckDBResultReader;
+    try {
+      reader = await this.connection.runAndReadAll(sql, params);
+    } catch (error) {
+      throw outOfMemory(error) ?? error;
+    }
     return toPlainRows(reader) as T[];
   }
 

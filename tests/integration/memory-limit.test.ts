@@ -51,4 +51,38 @@ describe('the memory DuckDB may hold for a workspace', () => {
       code: 'BAD_MEMORY_LIMIT',
     });
   });
+
+  it('says, when the work needs more than the limit, how to give it more, and keeps what was stored', async () => {
+    process.env['SVD_MEMORY_LIMIT'] = '16MB';
+    const ws = await openWorkspace(path.join(tempDir(), 'd.duckdb'));
+    try {
+      await ws.db.run('CREATE TABLE kept AS SELECT range AS n FROM range(10)');
+      // A grouping whose every group holds a long list cannot spill: it needs the memory at once.
+      const heavy = `SELECT n % 2 AS k, list(repeat('x', 100) || n) AS l
+        FROM range(2000000) t(n) GROUP BY 1`;
+      const failures = [
+        ws.db.all(heavy),
+        ws.db.run(`CREATE TABLE lost AS ${heavy}`),
+        ws.db.transaction(async () => {
+          await ws.db.run('DELETE FROM kept');
+          await ws.db.all(heavy);
+        }),
+      ];
+      for (const failure of failures)
+        await expect(failure).rejects.toMatchObject({
+          code: 'OUT_OF_MEMORY',
+          kind: 'workspace',
+          message: expect.stringContaining('(16MB)') as unknown,
+          fix: expect.stringContaining('SVD_MEMORY_LIMIT') as unknown,
+        });
+      expect(await ws.db.value('SELECT count(*) FROM kept')).toBe(10);
+      expect(
+        await ws.db.value(`SELECT count(*) FROM duckdb_tables() WHERE table_name = 'lost'`),
+      ).toBe(0);
+      // Any other failure is left as it was.
+      await expect(ws.db.all('SELECT * FROM nowhere')).rejects.not.toBeInstanceOf(SvdError);
+    } finally {
+      ws.close();
+    }
+  });
 });
