@@ -248,14 +248,7 @@ async function heldMonths(db: string): Promise<string[]> {
 }
 
 function endpointUrls(base: string): Record<string, string[]> {
-  const areas = [
-    'csp:safer-oxfordshire',
-    'district:E07000177',
-    'district:E07000178',
-    'district:E07000179',
-    'district:E07000180',
-    'district:E07000181',
-  ];
+  const areas = AREAS.filter((a) => a !== 'all');
   const filters = areas.flatMap((area) =>
     ['', '&tier=primary'].map(
       (tier) =>

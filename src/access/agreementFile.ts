@@ -31,17 +31,6 @@ import { formatPath, type Path } from '../core/fieldPath.js';
 import { badIdMessage } from '../core/idMessage.js';
 import { didYouMean, suggest } from '../core/suggest.js';
 
-export {
-  ARTICLE_9_BASES,
-  DATASET_KINDS,
-  HEALTH_DATASETS,
-  LEGAL_BASES,
-  LEVELS,
-  SOCIAL_CARE_DATASETS,
-  type DatasetKind,
-  type LegalBasis,
-  type Level,
-};
 /** Higher is more permissive. */
 export const LEVEL_RANK: Readonly<Record<Level, number>> = {
   aggregate: 1,

@@ -16,8 +16,8 @@ import {
   readAgreementFile,
   type AgreementAudience,
   type AgreementTerms,
-  type Level,
 } from './agreementFile.js';
+import type { Level } from './agreementVocabulary.js';
 import { listOrganisations } from './organisations.js';
 import type { Role } from './users.js';
 

@@ -745,7 +745,7 @@ describe('reloads, partner figures and refusals', () => {
   });
 
   it('agreements may name indicators as a dataset', async () => {
-    const { DATASET_KINDS } = await import('../../src/access/agreementFile.js');
+    const { DATASET_KINDS } = await import('../../src/access/agreementVocabulary.js');
     expect(DATASET_KINDS).toContain('indicators');
   });
 });

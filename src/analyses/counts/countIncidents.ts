@@ -10,7 +10,7 @@ import type { Workspace } from '../../store/openWorkspace.js';
 import type { CountFilter, Dimension } from '../../core/dimension.js';
 import { DIMENSIONS, findDimension } from '../selection/dimensions.js';
 import { incidentFilterSql } from '../selection/incidentFilter.js';
-import { recordCounting, type IncidentCounting } from './incidentCounting.js';
+import { recordCounting, SYNTHETIC_RECORD, type IncidentCounting } from './incidentCounting.js';
 
 export interface CountsQuery {
   by: string[];
@@ -99,7 +99,7 @@ export async function countIncidents(
   // One scan: each group's count, and how many of them come from synthetic batches.
   const counted = await counting.db.allMemo<CountRow & { __synthetic: number }>(
     `SELECT ${select.join(', ')}, ${counting.count()} AS n,
-        ${counting.count('i.batch_id IN (SELECT batch_id FROM batches WHERE synthetic)')} AS __synthetic
+        ${counting.count(SYNTHETIC_RECORD)} AS __synthetic
       FROM ${filter.from} WHERE ${filter.where}
       GROUP BY ALL ORDER BY ${query.by.map((_, i) => `${i + 1} NULLS LAST`).join(', ')}`,
     filter.params,
@@ -149,7 +149,7 @@ async function countEach(
   const rows = await counting.db.allMemo<Record<string, string | number | null>>(
     `SELECT ${sqls.map((sql, k) => `${sql} AS "${names[k]}"`).join(', ')},
         GROUPING(${sqls.join(', ')}) AS __set, ${counting.count()} AS n,
-        ${counting.count('i.batch_id IN (SELECT batch_id FROM batches WHERE synthetic)')} AS __synthetic
+        ${counting.count(SYNTHETIC_RECORD)} AS __synthetic
       FROM ${filter.from} WHERE ${filter.where}
       GROUP BY GROUPING SETS (${sqls.map((sql) => `(${sql})`).join(', ')})
       ORDER BY ${names.length + 1}, ${names.map((_, k) => `${k + 1} NULLS LAST`).join(', ')}`,

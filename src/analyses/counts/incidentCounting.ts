@@ -9,6 +9,9 @@
 import type { Db } from '../../store/db.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 
+/** SQL true of a record from a synthetic (generated) batch. */
+export const SYNTHETIC_RECORD = 'i.batch_id IN (SELECT batch_id FROM batches WHERE synthetic)';
+
 export interface IncidentCounting {
   /** The database the counting queries run on (the workspace's, or the aggregate's). */
   db: Db;

@@ -16,6 +16,7 @@ import { pointPlaces } from '../../geo/placeNames.js';
 import { computeRates } from '../rates/computeRates.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import { resolveHotspotArea } from './hotspotArea.js';
+import { SYNTHETIC_RECORD } from '../counts/incidentCounting.js';
 import {
   hotspotAnalysis,
   parseMonth,
@@ -198,7 +199,7 @@ export async function loadHotspotInput(
     `SELECT count(*) AS selected,
             count(*) FILTER (WHERE p.easting IS NULL OR p.northing IS NULL) AS unlocated,
             count(*) FILTER (WHERE i.source = 'police-uk') AS police_uk,
-            count(*) FILTER (WHERE i.batch_id IN (SELECT batch_id FROM batches WHERE synthetic)) AS synthetic
+            count(*) FILTER (WHERE ${SYNTHETIC_RECORD}) AS synthetic
        FROM ${from} WHERE ${where}`,
     params,
   );

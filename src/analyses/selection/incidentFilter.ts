@@ -35,14 +35,13 @@ export function incidentFilterSql(
   const joins = new Map<string, string>();
   for (const d of used)
     for (const [key, join] of Object.entries(d.joins ?? {})) joins.set(key, join);
+  // The joins some filter needs matched (made inner joins, placed first).
   const inner = new Set<string>();
-  for (const filter of filters) {
-    const d = findDimension(filter.dimension, dimensions);
-    if (rejectsUnmatched(filter, d.unmatched ?? null))
-      for (const key of d.requires ?? []) inner.add(key);
-  }
   const conditions = filters.map((filter, i) => {
-    const sql = findDimension(filter.dimension, dimensions).sql;
+    const dimension = findDimension(filter.dimension, dimensions);
+    if (rejectsUnmatched(filter, dimension.unmatched ?? null))
+      for (const key of dimension.requires ?? []) inner.add(key);
+    const sql = dimension.sql;
     if (filter.range !== undefined) {
       params[`${prefix}lo${i}`] = filter.range.from;
       params[`${prefix}hi${i}`] = filter.range.to;

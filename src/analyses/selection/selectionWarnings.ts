@@ -8,7 +8,11 @@ import type { Workspace } from '../../store/openWorkspace.js';
 import type { Warnings } from './analysisResult.js';
 import type { ResolvedSelection } from './selection.js';
 import { monthStatuses, selectionCoverage } from './selectionCoverage.js';
-import { recordCounting, type IncidentCounting } from '../counts/incidentCounting.js';
+import {
+  recordCounting,
+  SYNTHETIC_RECORD,
+  type IncidentCounting,
+} from '../counts/incidentCounting.js';
 
 export interface PeriodHeld {
   from: string;
@@ -88,7 +92,7 @@ export async function warnAboutSelection(
 ): Promise<SelectedSources> {
   const rows = await counting.db.allMemo<{ source: string; n: number; synthetic: number }>(
     `SELECT i.source AS source, ${counting.count()} AS n,
-            ${counting.count('i.batch_id IN (SELECT batch_id FROM batches WHERE synthetic)')} AS synthetic
+            ${counting.count(SYNTHETIC_RECORD)} AS synthetic
        FROM ${resolved.sql.from} WHERE ${resolved.sql.where} GROUP BY 1 ORDER BY 1`,
     resolved.sql.params,
   );

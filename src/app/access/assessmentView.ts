@@ -6,7 +6,7 @@
  * not offered to such readers: two areas or two periods differenced give back a count withheld
  * in each; a fixed output, disclosed whole, with its secondary suppression, does not.
  */
-import { DATASET_KINDS } from '../../access/agreementFile.js';
+import { DATASET_KINDS } from '../../access/agreementVocabulary.js';
 import { DEFAULT_PUBLIC_MINIMUM, HEALTH_MINIMUM } from '../../core/disclosureMinimums.js';
 import { SvdError, quoteValue } from '../../core/errors.js';
 import { silentReporter } from '../../core/reporter.js';

@@ -15,7 +15,8 @@
  */
 import { accessFor, type Grant } from '../../access/agreements.js';
 import { DEFAULT_PUBLIC_MINIMUM } from '../../core/disclosureMinimums.js';
-import { datasetKindOf, LEVEL_RANK, type Level } from '../../access/agreementFile.js';
+import { datasetKindOf, LEVEL_RANK } from '../../access/agreementFile.js';
+import type { Level } from '../../access/agreementVocabulary.js';
 import type { Role } from '../../access/users.js';
 import type { SessionGrant, SessionView } from '../../api/session.js';
 import type { Workspace } from '../../store/openWorkspace.js';
