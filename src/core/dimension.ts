@@ -28,6 +28,12 @@ export interface Dimension {
   ordered?: boolean;
   /** Checks a --where value; returns a message when it cannot match. */
   validate?: (value: string) => string | undefined;
+  /**
+   * The same range condition as `sql BETWEEN lo AND hi`, written over the stored column so that
+   * the database compares values as stored (no text made per record) and skips storage blocks
+   * outside the range; used when both bounds pass `validate`. `lo` and `hi` are parameter names.
+   */
+  between?: (lo: string, hi: string) => string;
 }
 
 export interface CountFilter {

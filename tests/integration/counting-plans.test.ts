@@ -223,3 +223,52 @@ describe('counts by several dimensions from one scan', () => {
     expect(rows).toBeGreaterThan(500);
   });
 });
+
+describe('a month range compares the stored dates', () => {
+  /** The records whose month, as text, lies from lo to hi: the plain reading of the range. */
+  async function asText(lo: string, hi: string): Promise<number> {
+    return Number(
+      await ws.db.value<number>(
+        `SELECT count(*) FROM incidents WHERE strftime(month, '%Y-%m') BETWEEN $lo AND $hi`,
+        { lo, hi },
+      ),
+    );
+  }
+
+  it('selects the records the month text selects, for 100 random ranges, on dates in mid-month too', async () => {
+    // Some stored dates moved into their month, so that a bound compared on the first day only
+    // would lose them.
+    await ws.db.run(`UPDATE incidents SET month = month + INTERVAL 14 DAY WHERE id % 13 = 0`);
+    const months = (
+      await ws.db.all<{ m: string }>(
+        `SELECT DISTINCT strftime(month, '%Y-%m') AS m FROM incidents ORDER BY 1`,
+      )
+    ).map((r) => r.m);
+    const bounds = ['0001-01', '9999-12', '2000-01', ...months];
+    const random = seededRandom(31);
+    let nonEmpty = 0;
+    for (let t = 0; t < 100; t++) {
+      const lo = bounds[random.int(0, bounds.length - 1)]!;
+      const hi = bounds[random.int(0, bounds.length - 1)]!;
+      const where: CountFilter[] = [
+        { dimension: 'month', values: [], range: { from: lo, to: hi } },
+      ];
+      expect(incidentFilterSql(where, dimensions).where).not.toContain('strftime');
+      const counted = await countIncidents(ws, { by: ['source'], where }, { dimensions });
+      const expected = await asText(lo, hi);
+      expect(counted.total, `${lo}..${hi}`).toBe(expected);
+      if (expected > 0) nonEmpty++;
+    }
+    expect(nonEmpty).toBeGreaterThan(30);
+  });
+
+  it('falls back to the text for a bound that is not a month, and counts the same', async () => {
+    const where: CountFilter[] = [
+      { dimension: 'month', values: [], range: { from: '2024', to: '2025-13' } },
+    ];
+    expect(incidentFilterSql(where, dimensions).where).toContain('BETWEEN');
+    const counted = await countIncidents(ws, { by: ['source'], where }, { dimensions });
+    expect(counted.total).toBe(await asText('2024', '2025-13'));
+    expect(counted.total).toBeGreaterThan(0);
+  });
+});

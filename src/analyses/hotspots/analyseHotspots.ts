@@ -4,6 +4,7 @@
  * and rates (from `computeRates`) and polygons — and runs it. The selection is the one every
  * analysis takes, resolved to the same FROM … WHERE as `svd counts`.
  */
+import { compareAreaCodes } from '../../core/areaCodeOrder.js';
 import type { DuckDBValue } from '@duckdb/node-api';
 import { Params, Warnings } from '../selection/analysisResult.js';
 import { definitionParams, resolveSelection, type Selection } from '../selection/selection.js';
@@ -114,18 +115,16 @@ async function lsoaInput(
     const names = new Map(codes.map((c) => [c.code, c.name]));
     for (const c of byCode.keys())
       if (!names.has(c)) names.set(c, shapes.names[shapes.byCode.get(c) ?? -1] ?? null);
-    rows = [...names.keys()]
-      .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
-      .map((code) => ({
-        code,
-        name: names.get(code) ?? null,
-        count: byCode.get(code) ?? 0,
-        population: null,
-        rate: null,
-        lower: null,
-        upper: null,
-        small: (byCode.get(code) ?? 0) < 10,
-      }));
+    rows = [...names.keys()].sort(compareAreaCodes).map((code) => ({
+      code,
+      name: names.get(code) ?? null,
+      count: byCode.get(code) ?? 0,
+      population: null,
+      rate: null,
+      lower: null,
+      upper: null,
+      small: (byCode.get(code) ?? 0) < 10,
+    }));
   }
   return {
     level,

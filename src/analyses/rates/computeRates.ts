@@ -7,6 +7,7 @@
  * an area with no incidents shows 0 — and an area outside the data shows nothing, rather than a
  * false 0 (see docs/decisions/0060-area-of-figures.md).
  */
+import { compareAreaCodes } from '../../core/areaCodeOrder.js';
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import { countIncidents, countIncidentsEach } from '../counts/countIncidents.js';
 import type { IncidentCounting } from '../counts/incidentCounting.js';
@@ -183,7 +184,17 @@ export async function computeRates(
   const counted = options.counting === undefined ? {} : { counting: options.counting };
   const where: CountFilter[] = [...query.where];
   const params: Record<string, DuckDBValue> = { ...options.params };
-  if (bounded) {
+  // A filter on the areas' codes at the same level keeps only records whose primary area is one
+  // of them, each of which the bound would keep: then the bound is not tested again.
+  const implied = query.where.some(
+    (f) =>
+      f.dimension === `${within.level}_code` &&
+      f.range === undefined &&
+      f.values.length > 0 &&
+      f.values.every((v) => v !== null && within.codes.includes(v)),
+  );
+  const tested = bounded && !implied;
+  if (tested) {
     where.push({ dimension: 'within_areas', values: ['yes'] });
     params['within_level'] = within.level;
     params['within_codes'] = listValue(within.codes);
@@ -201,7 +212,7 @@ export async function computeRates(
         where: [
           ...query.where,
           { dimension: 'victim_age_in_range', values: [null] },
-          ...(bounded ? [{ dimension: 'within_areas', values: ['yes'] }] : []),
+          ...(tested ? [{ dimension: 'within_areas', values: ['yes'] }] : []),
         ],
       },
       { dimensions: dims, params, ...counted },
@@ -250,24 +261,22 @@ export async function computeRates(
       message: `no ${query.level} areas have a population or incidents`,
       fix: `load boundaries, a lookup or a partnership configuration that defines ${query.level} (svd geo --help)`,
     });
-  const rows: RateRow[] = [...codes]
-    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
-    .map((code) => {
-      const count = countBy.get(code) ?? 0;
-      const pop = population.values.get(code) ?? null;
-      const usable = pop !== null && pop > 0;
-      const ci = exactPoissonInterval(count);
-      return {
-        code,
-        name: names.get(code) ?? null,
-        count,
-        population: pop === null ? null : Math.round(pop * 10) / 10,
-        rate: usable ? (count / pop) * per : null,
-        lower: usable ? (ci.lower / pop) * per : null,
-        upper: usable ? (ci.upper / pop) * per : null,
-        small: count < smallCount,
-      };
-    });
+  const rows: RateRow[] = [...codes].sort(compareAreaCodes).map((code) => {
+    const count = countBy.get(code) ?? 0;
+    const pop = population.values.get(code) ?? null;
+    const usable = pop !== null && pop > 0;
+    const ci = exactPoissonInterval(count);
+    return {
+      code,
+      name: names.get(code) ?? null,
+      count,
+      population: pop === null ? null : Math.round(pop * 10) / 10,
+      rate: usable ? (count / pop) * per : null,
+      lower: usable ? (ci.lower / pop) * per : null,
+      upper: usable ? (ci.upper / pop) * per : null,
+      small: count < smallCount,
+    };
+  });
   if (query.level === 'csp')
     notes.push(
       'partnerships nest (a district partnership lies within the county-wide one): do not add their rows together',

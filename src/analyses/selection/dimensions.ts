@@ -18,6 +18,10 @@ export const DIMENSIONS: readonly Dimension[] = [
     sql: `strftime(i.month, '%Y-%m')`,
     ordered: true,
     validate: monthCheck,
+    // A month from lo to hi, both YYYY-MM: on or after the first day of lo, before the first day
+    // after hi (whatever day of its month a stored date is on).
+    between: (lo, hi) =>
+      `i.month >= CAST(${lo} || '-01' AS DATE) AND i.month < CAST(${hi} || '-01' AS DATE) + INTERVAL 1 MONTH`,
   },
   {
     name: 'year',

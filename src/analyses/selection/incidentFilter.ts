@@ -43,8 +43,12 @@ export function incidentFilterSql(
       for (const key of dimension.requires ?? []) inner.add(key);
     const sql = dimension.sql;
     if (filter.range !== undefined) {
-      params[`${prefix}lo${i}`] = filter.range.from;
-      params[`${prefix}hi${i}`] = filter.range.to;
+      const { from, to } = filter.range;
+      params[`${prefix}lo${i}`] = from;
+      params[`${prefix}hi${i}`] = to;
+      const valid = (v: string): boolean => dimension.validate?.(v) === undefined;
+      if (dimension.between !== undefined && valid(from) && valid(to))
+        return `(${dimension.between(`$${prefix}lo${i}`, `$${prefix}hi${i}`)})`;
       return `(${sql} BETWEEN $${prefix}lo${i} AND $${prefix}hi${i})`;
     }
     const parts = filter.values.map((value, j) => {

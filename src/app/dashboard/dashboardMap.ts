@@ -4,6 +4,7 @@
  * area as GeoJSON from the workspace (no tile server), and the incidents' map points for close
  * zoom, grouped by point (police.uk snaps each crime to one of a set of anonymous map points).
  */
+import { createHash } from 'node:crypto';
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { Reporter } from '../../core/reporter.js';
 import { levelShapes } from '../../geo/areaShapes.js';
@@ -25,6 +26,7 @@ import {
   selectionWhere,
   tierParamsIfUsed,
   definitionFor,
+  kept,
   withCounting,
   type DashboardContext,
   type DashboardFilters,
@@ -75,6 +77,38 @@ export async function dashboardMap(
       street: mostCommon(tallies.get(code)),
     };
   }
+  // The outlines depend only on the LSOAs listed (those of the area), not on the other filters:
+  // kept, where the context keeps parts, until the workspace changes.
+  const districts = await kept(
+    ws,
+    context,
+    `map-districts:${createHash('sha256').update(codes.join(',')).digest('hex')}`,
+    () => districtOutlines(ws, codes, placeOf),
+  );
+  const top = [...rates.rows]
+    .filter((r) => r.count > 0)
+    .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code))
+    .slice(0, 10)
+    .map((r) => r.code);
+  return {
+    level: 'lsoa11',
+    rows: rates.rows,
+    unplaced: rates.unplaced,
+    metadata: rates.metadata,
+    definition: definition?.meta ?? null,
+    places,
+    districts,
+    period: { from: filters.from ?? span?.first ?? null, to: filters.to ?? span?.last ?? null },
+    top,
+  };
+}
+
+/** Each district's outline as the union of the LSOAs listed in it (WGS84), with a label point. */
+async function districtOutlines(
+  ws: Workspace,
+  codes: readonly string[],
+  placeOf: Awaited<ReturnType<typeof lsoaPlaces>>,
+): Promise<DashboardMap['districts']> {
   const districtCodes = [
     ...new Set(
       [...placeOf.values()].flatMap((p) => (p.district === null ? [] : [p.district.code])),
@@ -86,7 +120,7 @@ export async function dashboardMap(
     const ll = bngToWgs84(x, y);
     return [Math.round(ll[0]! * 1e5) / 1e5, Math.round(ll[1]! * 1e5) / 1e5];
   };
-  const districts = districtCodes.map((code) => {
+  return districtCodes.map((code) => {
     const name = [...placeOf.values()].find((p) => p.district?.code === code)?.district?.name;
     const parts = codes.flatMap((c) => {
       const i = lsoaShapes?.byCode.get(c);
@@ -109,22 +143,6 @@ export async function dashboardMap(
       }),
     };
   });
-  const top = [...rates.rows]
-    .filter((r) => r.count > 0)
-    .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code))
-    .slice(0, 10)
-    .map((r) => r.code);
-  return {
-    level: 'lsoa11',
-    rows: rates.rows,
-    unplaced: rates.unplaced,
-    metadata: rates.metadata,
-    definition: definition?.meta ?? null,
-    places,
-    districts,
-    period: { from: filters.from ?? span?.first ?? null, to: filters.to ?? span?.last ?? null },
-    top,
-  };
 }
 
 /**
@@ -163,54 +181,71 @@ async function ratesAndLabels(
   // Names for the tooltip and the top table: ward and district, and the location text the
   // selection's records in each LSOA give most.
   const codes = rates.rows.map((r) => r.code);
-  const sql = incidentFilterSql(where, [...DIMENSIONS, ...TIER_DIMENSIONS], {
-    ...(params === undefined ? {} : { params }),
-  });
-  const span = await count.db.one<{ first: string | null; last: string | null }>(
-    `SELECT strftime(min(i.month), '%Y-%m') AS first, strftime(max(i.month), '%Y-%m') AS last
-       FROM ${sql.from} WHERE ${sql.where}`,
-    sql.params,
-  );
-  // The same selection with the records' places joined once (the LSOA 2011 of each).
+  // The same selection with the records' places joined once (the LSOA 2011 of each): one scan
+  // gives the location texts given in each LSOA and, in its grand total, the months spanned.
   const placed = incidentFilterSql(where, [...DIMENSIONS, ...TIER_DIMENSIONS], {
     alsoUsing: ['lsoa11'],
     ...(params === undefined ? {} : { params }),
   });
-  const tallies = await count.located(async (located) => {
-    const labels = await located.db.all<{ code: string; label: string; n: number }>(
-      `SELECT p.lsoa11_code AS code, i.location_text AS label, ${located.count()} AS n
+  const { tallies, span } = await count.located(async (located) => {
+    const n = located.count('i.location_text IS NOT NULL AND p.lsoa11_code IS NOT NULL');
+    const total = 'GROUPING(p.lsoa11_code, i.location_text)';
+    const labels = await located.db.all<{
+      code: string | null;
+      label: string | null;
+      n: number;
+      first: string | null;
+      last: string | null;
+      total: number;
+    }>(
+      `SELECT p.lsoa11_code AS code, i.location_text AS label, ${n} AS n,
+              strftime(min(i.month), '%Y-%m') AS first, strftime(max(i.month), '%Y-%m') AS last,
+              ${total} AS total
          FROM ${placed.from}
-        WHERE ${placed.where} AND i.location_text IS NOT NULL AND p.lsoa11_code IS NOT NULL
-        GROUP BY 1, 2`,
+        WHERE ${placed.where}
+        GROUP BY GROUPING SETS ((p.lsoa11_code, i.location_text), ())
+       QUALIFY ${total} <> 0 OR ${n} = max(${n}) OVER (PARTITION BY ${total}, p.lsoa11_code)`,
       placed.params,
     );
+    let span = { first: null as string | null, last: null as string | null };
     const byCode = new Map<string, Map<string, number>>();
     for (const l of labels) {
-      let t = byCode.get(l.code);
-      if (t === undefined) byCode.set(l.code, (t = new Map()));
-      t.set(l.label, Number(l.n));
+      if (Number(l.total) !== 0) span = { first: l.first, last: l.last };
+      else if (l.code !== null && l.label !== null && Number(l.n) > 0)
+        tally(byCode, l.code, l.label, l.n);
     }
+    // Only the texts given most in each LSOA are returned (ties among them are broken below).
     // LSOAs whose selected records give no location text (force extracts carry none): the text
     // any record of the months mapped in the LSOA gives most.
     const without = codes.filter((c) => !byCode.has(c));
-    if (without.length > 0 && span?.first != null && span.last != null) {
+    const { first, last } = span;
+    if (without.length > 0 && first !== null && last !== null) {
       const rows = await located.db.all<{ code: string; label: string; n: number }>(
         `SELECT p.lsoa11_code AS code, i.location_text AS label, ${located.count()} AS n
            FROM incidents i JOIN incident_places p ON p.incident_id = i.id
           WHERE i.location_text IS NOT NULL AND p.lsoa11_code IN (SELECT unnest($codes))
             AND i.month BETWEEN CAST($from || '-01' AS DATE) AND CAST($to || '-01' AS DATE)
-          GROUP BY 1, 2`,
-        { codes: listValue(without), from: span.first, to: span.last },
+          GROUP BY 1, 2
+         QUALIFY ${located.count()} = max(${located.count()}) OVER (PARTITION BY p.lsoa11_code)`,
+        { codes: listValue(without), from: first, to: last },
       );
-      for (const l of rows) {
-        let t = byCode.get(l.code);
-        if (t === undefined) byCode.set(l.code, (t = new Map()));
-        t.set(l.label, Number(l.n));
-      }
+      for (const l of rows) tally(byCode, l.code, l.label, l.n);
     }
-    return byCode;
+    return { tallies: byCode, span };
   });
   return { rates, tallies, span };
+}
+
+/** Notes that `n` records in LSOA `code` give the location text `label`. */
+function tally(
+  byCode: Map<string, Map<string, number>>,
+  code: string,
+  label: string,
+  n: number,
+): void {
+  let t = byCode.get(code);
+  if (t === undefined) byCode.set(code, (t = new Map()));
+  t.set(label, Number(n));
 }
 
 /** The stored boundaries of LSOAs 2011 (within an area, when given) as WGS84 GeoJSON. */

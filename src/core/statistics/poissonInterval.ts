@@ -82,13 +82,29 @@ export interface PoissonInterval {
   upper: number;
 }
 
+/**
+ * Intervals at 95% already computed, by count (a rate table asks for the same small counts again
+ * and again; each costs two bisections). Bounded: cleared when full.
+ */
+const at95 = new Map<number, PoissonInterval>();
+const AT95_MAX = 100_000;
+
 /** Exact two-sided interval for the mean of a Poisson count k, at the given confidence level. */
 export function exactPoissonInterval(k: number, confidence = 0.95): PoissonInterval {
   if (!Number.isInteger(k) || k < 0)
     throw new RangeError(`a count must be a whole number ≥ 0: ${k}`);
+  if (confidence === 0.95) {
+    const known = at95.get(k);
+    if (known !== undefined) return { ...known };
+  }
   const alpha = 1 - confidence;
-  return {
+  const interval = {
     lower: k === 0 ? 0 : gammaQuantile(alpha / 2, k),
     upper: gammaQuantile(1 - alpha / 2, k + 1),
   };
+  if (confidence === 0.95) {
+    if (at95.size >= AT95_MAX) at95.clear();
+    at95.set(k, { ...interval });
+  }
+  return interval;
 }
