@@ -51,7 +51,7 @@ const MAY_WRITE =
   /^\s*(?:UPDATE|CREATE|DROP|ALTER|COPY|CHECKPOINT|ATTACH|DETACH|IMPORT|VACUUM|TRUNCATE|MERGE|SET|PRAGMA|CALL)\b|\bINSERT\s+(?:OR\s+\w+\s+)?INTO\b|\bDELETE\s+FROM\b|\bRETURNING\b/i;
 
 /** Memoised answers kept at most (the oldest go first). */
-const MEMO_LIMIT = 512;
+const MEMO_LIMIT = 2048;
 
 /** A key for statement parameters (DuckDB values included). */
 function paramsKey(params: SqlParams | undefined): string {

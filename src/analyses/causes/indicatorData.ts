@@ -2,7 +2,9 @@
  * Reading the indicators held (src/geo/indicators loads them): their metadata, and their values
  * for a set of areas at one level, the latest period held unless one is named. Only the rows of
  * no breakdown (`breakdown = ''`, the whole population) are read for comparisons; a value of NULL
- * is missing (suppressed or not published), never zero.
+ * is missing (suppressed or not published), never zero. The reads are memoised by the store
+ * (until its next write): every filter of the dashboard's Causes page, and every section of a
+ * report, asks the same of the same areas.
  */
 import { listValue } from '@duckdb/node-api';
 import type { IndicatorPolarity } from '../../api/causes.js';
@@ -62,7 +64,7 @@ export async function indicatorsAtLevel(
   ws: Workspace,
   level: string,
 ): Promise<{ id: string; period: string }[]> {
-  return ws.db.all<{ id: string; period: string }>(
+  return ws.db.allMemo<{ id: string; period: string }>(
     `SELECT indicator_id AS id, arg_max(period, coalesce(strftime(period_end, '%Y-%m-%d'), '') || '|' || period) AS period
        FROM indicator_values WHERE area_level = $level AND breakdown = ''
       GROUP BY 1 ORDER BY 1`,
@@ -86,7 +88,7 @@ export async function indicatorValues(
   period: string,
   codes?: readonly string[],
 ): Promise<Map<string, AreaValue>> {
-  const rows = await ws.db.all<AreaValue>(
+  const rows = await ws.db.allMemo<AreaValue>(
     `SELECT area_code AS code, any_value(area_name) AS name, max(value) AS value,
             max(lower) AS lower, max(upper) AS upper
        FROM indicator_values
@@ -117,7 +119,7 @@ export async function indicatorSeries(
   level: string,
   codes: readonly string[],
 ): Promise<SeriesPoint[]> {
-  return ws.db.all<SeriesPoint>(
+  return ws.db.allMemo<SeriesPoint>(
     `SELECT period, CAST(max(period_end) AS VARCHAR) AS "end", area_code AS code, max(value) AS value
        FROM indicator_values
       WHERE indicator_id = $indicator AND area_level = $level AND breakdown = ''

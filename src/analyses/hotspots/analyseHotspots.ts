@@ -168,40 +168,48 @@ export async function loadHotspotInput(
         AND w.level = $hs_al AND w.area_code = $hs_ac)
     OR (p.base_code IS NULL AND p.easting IS NOT NULL AND p.northing IS NOT NULL))`;
   const params = { ...resolved.sql.params, hs_al: found.level, hs_ac: found.code };
-  const [px, py, pm, pn] = await columns(
+  // One scan: the located incidents by point and month, by point (with a map position and the
+  // location text), and the totals, told apart by GROUPING().
+  const [gx, gy, gm, gn, glon, glat, glabel, gunlocated, gpolice, gsynthetic, gset] = await columns(
     ws,
-    `SELECT p.easting, p.northing, CAST(year(i.month) * 12 + month(i.month) - 1 AS INTEGER) AS m,
-            count(*) AS n
-       FROM ${from} WHERE ${where} AND p.easting IS NOT NULL AND p.northing IS NOT NULL
-      GROUP BY ALL ORDER BY 3, 1, 2`,
-    params,
-  );
-  const points = {
-    x: Float64Array.from(px!, num),
-    y: Float64Array.from(py!, num),
-    month: Int32Array.from(pm!, num),
-    n: Float64Array.from(pn!, num),
-  };
-  const [lx, ly, ln, llon, llat, llabel] = await columns(
-    ws,
-    `SELECT p.easting, p.northing, count(*) AS n, min(i.longitude), min(i.latitude), min(i.location_text)
-       FROM ${from} WHERE ${where} AND p.easting IS NOT NULL AND p.northing IS NOT NULL
-      GROUP BY 1, 2 ORDER BY 1, 2`,
-    params,
-  );
-  const totals = await ws.db.one<{
-    selected: number;
-    unlocated: number;
-    police_uk: number;
-    synthetic: number;
-  }>(
-    `SELECT count(*) AS selected,
+    `SELECT p.easting AS x, p.northing AS y,
+            CAST(year(i.month) * 12 + month(i.month) - 1 AS INTEGER) AS m, count(*) AS n,
+            min(i.longitude), min(i.latitude), min(i.location_text),
             count(*) FILTER (WHERE p.easting IS NULL OR p.northing IS NULL) AS unlocated,
             count(*) FILTER (WHERE i.source = 'police-uk') AS police_uk,
-            count(*) FILTER (WHERE ${SYNTHETIC_RECORD}) AS synthetic
-       FROM ${from} WHERE ${where}`,
+            count(*) FILTER (WHERE ${SYNTHETIC_RECORD}) AS synthetic,
+            GROUPING(p.easting, p.northing, m) AS g
+       FROM ${from} WHERE ${where}
+      GROUP BY GROUPING SETS ((p.easting, p.northing, m), (p.easting, p.northing), ())
+      ORDER BY g, m, x, y`,
     params,
   );
+  const pointRows: number[] = [];
+  const locationRows: number[] = [];
+  let total = -1;
+  for (let r = 0; r < gset!.length; r++) {
+    const set = num(gset![r]);
+    if (set === 7) total = r;
+    else if (gx![r] === null || gy![r] === null) continue;
+    else (set === 0 ? pointRows : locationRows).push(r);
+  }
+  const pick = <T>(column: unknown[], rows: number[], f: (v: unknown) => T): T[] =>
+    rows.map((r) => f(column[r]));
+  const points = {
+    x: Float64Array.from(pick(gx!, pointRows, num)),
+    y: Float64Array.from(pick(gy!, pointRows, num)),
+    month: Int32Array.from(pick(gm!, pointRows, num)),
+    n: Float64Array.from(pick(gn!, pointRows, num)),
+  };
+  const totals =
+    total < 0
+      ? undefined
+      : {
+          selected: num(gn![total]),
+          unlocated: num(gunlocated![total]),
+          police_uk: num(gpolice![total]),
+          synthetic: num(gsynthetic![total]),
+        };
   const area: HotspotInput['area'] = {
     level: found.level,
     code: found.code,
@@ -224,12 +232,12 @@ export async function loadHotspotInput(
     area,
     points,
     locations: {
-      x: Float64Array.from(lx!, num),
-      y: Float64Array.from(ly!, num),
-      n: Float64Array.from(ln!, num),
-      longitude: (llon as (number | null)[]).map((v) => (v === null ? null : Number(v))),
-      latitude: (llat as (number | null)[]).map((v) => (v === null ? null : Number(v))),
-      label: (llabel as (string | null)[]).map((v) => (v === null ? null : String(v))),
+      x: Float64Array.from(pick(gx!, locationRows, num)),
+      y: Float64Array.from(pick(gy!, locationRows, num)),
+      n: Float64Array.from(pick(gn!, locationRows, num)),
+      longitude: pick(glon!, locationRows, (v) => (v === null ? null : Number(v))),
+      latitude: pick(glat!, locationRows, (v) => (v === null ? null : Number(v))),
+      label: pick(glabel!, locationRows, (v) => (v === null ? null : String(v))),
     },
     monthsWithData,
     range: {

@@ -78,7 +78,7 @@ export async function selectionCoverage(
   );
   for (const r of partner)
     if (keep(r.source, r.force)) unit(r.source, r.force).months.push(r.month);
-  const spans = await db.all<{ source: string; force: string; first: string; last: string }>(
+  const spans = await db.allMemo<{ source: string; force: string; first: string; last: string }>(
     `SELECT source, force, strftime(min(month), '%Y-%m') AS first, strftime(max(month), '%Y-%m') AS last
        FROM incidents WHERE source <> 'police-uk' GROUP BY source, force, batch_id ORDER BY 1, 2, 3`,
   );

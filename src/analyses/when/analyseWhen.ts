@@ -70,9 +70,12 @@ export async function analyseWhen(
     'method',
     'aoristic apportionment: each record spread over the hours of its committed-from/to range in proportion to elapsed time, weights summing to one; a range ending at hh:mm:59 includes that second',
   );
-  const timed = await ws.db.all<{ f: number; t: number | null }>(
-    `SELECT epoch_ms(i.occurred_from) AS f, epoch_ms(i.occurred_to) AS t FROM ${resolved.sql.from}
-      WHERE ${resolved.sql.where} AND i.occurred_from IS NOT NULL`,
+  // Records with the same range weigh the same: each range is read once, with its records.
+  const timed = await ws.db.all<{ f: number; t: number | null; n: number }>(
+    `SELECT epoch_ms(i.occurred_from) AS f, epoch_ms(i.occurred_to) AS t, count(*) AS n
+       FROM ${resolved.sql.from}
+      WHERE ${resolved.sql.where} AND i.occurred_from IS NOT NULL
+      GROUP BY 1, 2 ORDER BY 1, 2 NULLS FIRST`,
     resolved.sql.params,
   );
   const untimed = await ws.db.all<{ source: string; n: number }>(
@@ -96,21 +99,22 @@ export async function analyseWhen(
   for (const r of timed) {
     const from = Number(r.f);
     const to = r.t === null ? from : Number(r.t);
+    const n = Number(r.n);
     const span = to - from;
     if (maxSpanHours !== null && span > maxSpanHours * HOUR) {
-      records.tooLong++;
+      records.tooLong += n;
       continue;
     }
-    addAoristic(cells, from, to);
-    records.placed++;
+    addAoristic(cells, from, to, n);
+    records.placed += n;
     if (span === 0) {
-      records.exactTime++;
-      exactWeight++;
+      records.exactTime += n;
+      exactWeight += n;
     } else {
-      records.range++;
-      if (isDateOnly(from, to)) records.dateOnly++;
-      if (span > 24 * HOUR) records.longerThanDay++;
-      if (span > 168 * HOUR) records.longerThanWeek++;
+      records.range += n;
+      if (isDateOnly(from, to)) records.dateOnly += n;
+      if (span > 24 * HOUR) records.longerThanDay += n;
+      if (span > 168 * HOUR) records.longerThanWeek += n;
     }
   }
   const noTime = untimed.reduce((s, r) => s + r.n, 0);

@@ -38,11 +38,15 @@ export function aoristicWeights(fromUtcMs: number, toUtcMs: number): Map<number,
   return weights;
 }
 
-/** Adds one record's weights to a matrix of 168 cells (or a map), returning the hours covered. */
+/**
+ * Adds the weights of `records` records with the same range (default one) to a matrix of 168
+ * cells (or a map), returning the hours covered.
+ */
 export function addAoristic(
   into: Float64Array | Map<number, number>,
   fromUtcMs: number,
   toUtcMs: number,
+  records = 1,
 ): number {
   if (!(toUtcMs >= fromUtcMs)) throw new RangeError('a range must not end before it starts');
   const add = (cell: number, w: number): void => {
@@ -51,7 +55,7 @@ export function addAoristic(
   };
   const end = rangeEnd(fromUtcMs, toUtcMs);
   if (end === fromUtcMs) {
-    add(hourOfWeek(fromUtcMs), 1);
+    add(hourOfWeek(fromUtcMs), records);
     return 0;
   }
   const length = end - fromUtcMs;
@@ -59,7 +63,7 @@ export function addAoristic(
   let hours = 0;
   while (t < end) {
     const slotEnd = Math.min(end, Math.floor(t / HOUR) * HOUR + HOUR);
-    add(hourOfWeek(t), (slotEnd - t) / length);
+    add(hourOfWeek(t), (records * (slotEnd - t)) / length);
     t = slotEnd;
     hours++;
   }
