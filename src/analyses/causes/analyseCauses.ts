@@ -27,6 +27,7 @@ import { heldPeriod } from '../selection/selectionCoverage.js';
 import { warnAboutSelection } from '../selection/selectionWarnings.js';
 import { computeRates } from '../rates/computeRates.js';
 import { countIncidents } from '../counts/countIncidents.js';
+import type { IncidentCounting } from '../counts/incidentCounting.js';
 import {
   areaLevelOfDimension,
   finestSelectionArea,
@@ -176,12 +177,17 @@ export async function analyseCauses(
   ws: Workspace,
   selection: Selection,
   options: CausesOptions,
-  context: { cwd: string; reporter: Reporter },
+  context: {
+    cwd: string;
+    reporter: Reporter;
+    /** Where the incidents are counted (default: the workspace's records). */
+    counting?: IncidentCounting;
+  },
 ): Promise<AnalysisResult<CausesResult>> {
   const params = new Params();
   const warnings = new Warnings();
   const resolved = await resolveSelection(ws, selection, { ...context, params });
-  await warnAboutSelection(ws, resolved, warnings);
+  await warnAboutSelection(ws, resolved, warnings, context.counting);
   const metas = await indicatorMetas(ws);
   if (metas.size === 0)
     throw new SvdError({
@@ -190,10 +196,12 @@ export async function analyseCauses(
       message: 'no indicators are loaded in this workspace',
       fix: 'load the published indicators: svd indicators load ../shared/data/indicators/iod2025/imd2025_england_lsoa21.csv.gz (see svd indicators load --help)',
     });
+  const counted = context.counting === undefined ? {} : { counting: context.counting };
   const rateOptions = {
     reporter: context.reporter,
     dimensions: resolved.dimensions,
     ...definitionParams(resolved),
+    ...counted,
   };
   // --- the period: rates per year scale the complete months held to twelve
   const {
@@ -532,6 +540,7 @@ export async function analyseCauses(
       {
         dimensions: resolved.dimensions,
         ...(rateOptions.params === undefined ? {} : { params: rateOptions.params }),
+        ...counted,
       },
     );
     const byMonth = new Map(monthly.rows.map((r) => [String(r.month), Number(r.n)]));

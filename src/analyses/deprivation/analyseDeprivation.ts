@@ -17,6 +17,7 @@ import { heldPeriod } from '../selection/selectionCoverage.js';
 import { warnAboutSelection } from '../selection/selectionWarnings.js';
 import type { AreaLevel } from '../../geo/levels.js';
 import { computeRates } from '../rates/computeRates.js';
+import type { IncidentCounting } from '../counts/incidentCounting.js';
 import { comparePoissonCounts } from '../../core/statistics/comparePoissonCounts.js';
 import { spearman } from '../../core/statistics/spearman.js';
 import type { AnalysisResult, DeprivationResult, DomainCorrelation } from '../../api/analyses.js';
@@ -42,12 +43,17 @@ export async function analyseDeprivation(
   ws: Workspace,
   selection: Selection,
   options: DeprivationOptions,
-  context: { cwd: string; reporter: Reporter },
+  context: {
+    cwd: string;
+    reporter: Reporter;
+    /** Where the incidents are counted (default: the workspace's records). */
+    counting?: IncidentCounting;
+  },
 ): Promise<AnalysisResult<DeprivationResult>> {
   const params = new Params();
   const warnings = new Warnings();
   const resolved = await resolveSelection(ws, selection, { ...context, params });
-  await warnAboutSelection(ws, resolved, warnings);
+  await warnAboutSelection(ws, resolved, warnings, context.counting);
   const domains = await ws.db.all<{ domain: string; n: number }>(
     `SELECT domain, count(*) AS n FROM deprivation GROUP BY 1`,
   );
@@ -66,6 +72,7 @@ export async function analyseDeprivation(
     reporter: context.reporter,
     dimensions: resolved.dimensions,
     ...definitionParams(resolved),
+    ...(context.counting === undefined ? {} : { counting: context.counting }),
   };
   const query = {
     where: resolved.where,

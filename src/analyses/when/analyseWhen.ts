@@ -5,6 +5,7 @@
  * time (every police.uk row: police.uk publishes the month only) are counted apart and reported;
  * when no selected record has a time, there is no matrix, and the result says why.
  */
+import { recordCounting, type IncidentCounting } from '../counts/incidentCounting.js';
 import type { Reporter } from '../../core/reporter.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import { Params, Warnings } from '../selection/analysisResult.js';
@@ -46,7 +47,12 @@ export async function analyseWhen(
   ws: Workspace,
   selection: Selection,
   options: WhenOptions,
-  context: { cwd: string; reporter: Reporter },
+  context: {
+    cwd: string;
+    reporter: Reporter;
+    /** Where the incidents are counted (default: the workspace's records); the times are read from the records. */
+    counting?: IncidentCounting;
+  },
 ): Promise<AnalysisResult<WhenResult>> {
   const params = new Params();
   const warnings = new Warnings();
@@ -56,7 +62,8 @@ export async function analyseWhen(
       `--max-span must be a positive number of hours, not ${options.maxSpanHours}`,
     );
   const resolved = await resolveSelection(ws, selection, { ...context, params });
-  const selected = await warnAboutSelection(ws, resolved, warnings);
+  const counting = context.counting ?? recordCounting(ws);
+  const selected = await warnAboutSelection(ws, resolved, warnings, counting);
   const maxSpanHours = params.resolve('maxSpanHours', options.maxSpanHours, () => ({
     value: null,
     explanation: 'every range is spread over the hours it covers, however long',
@@ -71,18 +78,21 @@ export async function analyseWhen(
     'aoristic apportionment: each record spread over the hours of its committed-from/to range in proportion to elapsed time, weights summing to one; a range ending at hh:mm:59 includes that second',
   );
   // Records with the same range weigh the same: each range is read once, with its records.
-  const timed = await ws.db.all<{ f: number; t: number | null; n: number }>(
-    `SELECT epoch_ms(i.occurred_from) AS f, epoch_ms(i.occurred_to) AS t, count(*) AS n
+  const timed = await ws.db.all<{ f: number; t: number | null; source: string; n: number }>(
+    `SELECT epoch_ms(i.occurred_from) AS f, epoch_ms(i.occurred_to) AS t, i.source AS source,
+            count(*) AS n
        FROM ${resolved.sql.from}
       WHERE ${resolved.sql.where} AND i.occurred_from IS NOT NULL
-      GROUP BY 1, 2 ORDER BY 1, 2 NULLS FIRST`,
+      GROUP BY 1, 2, 3 ORDER BY 1, 2 NULLS FIRST, 3`,
     resolved.sql.params,
   );
-  const untimed = await ws.db.all<{ source: string; n: number }>(
-    `SELECT i.source AS source, count(*) AS n FROM ${resolved.sql.from}
-      WHERE ${resolved.sql.where} AND i.occurred_from IS NULL GROUP BY 1 ORDER BY 1`,
-    resolved.sql.params,
-  );
+  // The records with no time, by source: those selected less those timed.
+  const timedBySource = new Map<string, number>();
+  for (const r of timed)
+    timedBySource.set(r.source, (timedBySource.get(r.source) ?? 0) + Number(r.n));
+  const untimed = Object.entries(selected.bySource)
+    .map(([source, n]) => ({ source, n: n - (timedBySource.get(source) ?? 0) }))
+    .filter((r) => r.n > 0);
   const cells = new Float64Array(168);
   const records: WhenResult['records'] = {
     selected: selected.total,
@@ -191,8 +201,8 @@ export async function analyseWhen(
   const coverage = await selectionCoverage(ws, selection);
   let seasonal: SeasonalPoint[] = [];
   if (coverage.first !== null && coverage.last !== null) {
-    const rows = await ws.db.all<{ month: string; n: number }>(
-      `SELECT strftime(i.month, '%Y-%m') AS month, count(*) AS n FROM ${resolved.sql.from}
+    const rows = await counting.db.all<{ month: string; n: number }>(
+      `SELECT strftime(i.month, '%Y-%m') AS month, ${counting.count()} AS n FROM ${resolved.sql.from}
         WHERE ${resolved.sql.where} GROUP BY 1`,
       resolved.sql.params,
     );

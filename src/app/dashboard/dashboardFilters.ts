@@ -150,6 +150,23 @@ export async function withCounting<T>(
   return aggregate.read(fn);
 }
 
+/**
+ * Runs fn counting from the aggregate when it holds the classification of the filters'
+ * definition (when they name one), else from the records (counting undefined).
+ */
+export async function withFiltersCounting<T>(
+  ws: Workspace,
+  filters: DashboardFilters,
+  context: DashboardContext,
+  fn: (counting: IncidentCounting | undefined) => Promise<T>,
+): Promise<T> {
+  const definition =
+    filters.definition === undefined
+      ? undefined
+      : await definitionFor(ws, filters.definition, context);
+  return withCounting(ws, context, [definition], fn);
+}
+
 /** compute(), kept until the workspace changes where the context keeps answers. */
 export function kept<T>(
   ws: Workspace,

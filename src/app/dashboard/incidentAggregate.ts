@@ -87,7 +87,7 @@ export async function buildIncidentAggregate(
         `CREATE TABLE ${alias}.located_groups AS
            SELECT i.month, i.source, i.force, i.batch_id, i.location_text,
                   p.incident_id IS NOT NULL AS placed, p.base_vintage, p.base_code,
-                  p.lsoa11_code, p.lsoa11_method${columns.map((c) => `, ${c}`).join('')},
+                  p.lsoa11_code, p.lsoa11_method, p.lsoa21_code${columns.map((c) => `, ${c}`).join('')},
                   count(*) AS n
              FROM incidents i LEFT JOIN incident_places p ON p.incident_id = i.id
              ${joins.join(' ')}
@@ -149,7 +149,8 @@ async function aggregateFrom(
         );
         await connection.run(
           `CREATE TABLE ${schema}.incident_places AS
-           SELECT id AS incident_id, base_vintage, base_code, lsoa11_code, lsoa11_method
+           SELECT id AS incident_id, base_vintage, base_code, lsoa11_code, lsoa11_method,
+                  lsoa21_code
              FROM ${table} WHERE placed`,
         );
         await connection.run(

@@ -11,7 +11,15 @@ import { analyseCauses } from '../../analyses/causes/analyseCauses.js';
 import { analyseHealthVsPolice } from '../../analyses/health/analyseHealthVsPolice.js';
 import { analyseHotspots } from '../../analyses/hotspots/analyseHotspots.js';
 import { hotspotGeoJson } from '../../analyses/hotspots/hotspotGeoJson.js';
-import { filtersToSelection, parseArea } from '../../app/dashboard/dashboardFilters.js';
+import {
+  filtersToSelection,
+  parseArea,
+  withFiltersCounting,
+  type DashboardFilters,
+} from '../../app/dashboard/dashboardFilters.js';
+import type { IncidentCounting } from '../../analyses/counts/incidentCounting.js';
+import type { Reporter } from '../../core/reporter.js';
+import type { Workspace } from '../../store/openWorkspace.js';
 // Each handler is typed with its answer as the web app reads it, so the two cannot drift apart.
 import type {
   CausesAnswer,
@@ -29,6 +37,24 @@ export function registerAnalysisRoutes(ctx: RouteContext): void {
   const { pool } = ctx;
   const filters = queryObject(FILTER_PROPERTIES);
   const context = { cwd: ctx.cwd, reporter: ctx.reporter };
+  /**
+   * An analysis of the filters counted from the dashboard's aggregate when it holds their
+   * definition, else from the records.
+   */
+  const counted = <T>(
+    q: FilterQuery,
+    run: (
+      ws: Workspace,
+      filters: DashboardFilters,
+      context: { cwd: string; reporter: Reporter; counting?: IncidentCounting },
+    ) => Promise<T>,
+  ): Promise<T> =>
+    pool.read((ws) => {
+      const f = filtersOf(q);
+      return withFiltersCounting(ws, f, ctx.dashboard, (counting) =>
+        run(ws, f, { ...context, ...(counting === undefined ? {} : { counting }) }),
+      );
+    });
 
   ctx.get<FilterQuery>(
     {
@@ -53,7 +79,7 @@ export function registerAnalysisRoutes(ctx: RouteContext): void {
       querystring: filters,
     },
     (q): Promise<WhenAnswer> =>
-      pool.read((ws) => analyseWhen(ws, filtersToSelection(filtersOf(q)), {}, context)),
+      counted(q, (ws, f, c) => analyseWhen(ws, filtersToSelection(f), {}, c)),
   );
 
   ctx.get<FilterQuery>(
@@ -77,8 +103,7 @@ export function registerAnalysisRoutes(ctx: RouteContext): void {
       querystring: filters,
     },
     (q): Promise<DeprivationAnswer> =>
-      pool.read((ws) => {
-        const f = filtersOf(q);
+      counted(q, (ws, f, c) => {
         const area = f.area === undefined ? null : parseArea(f.area);
         // The area is where rates are given; it selects the LSOAs, not (twice) the incidents.
         const { area: _area, ...rest } = f;
@@ -86,7 +111,7 @@ export function registerAnalysisRoutes(ctx: RouteContext): void {
           ws,
           filtersToSelection(rest),
           area === null ? {} : { within: { level: area.level, codes: [area.code] } },
-          context,
+          c,
         );
       }),
   );
@@ -100,7 +125,7 @@ export function registerAnalysisRoutes(ctx: RouteContext): void {
       querystring: filters,
     },
     (q): Promise<CausesAnswer> =>
-      pool.read((ws) => analyseCauses(ws, filtersToSelection(filtersOf(q)), {}, context)),
+      counted(q, (ws, f, c) => analyseCauses(ws, filtersToSelection(f), {}, c)),
   );
 
   ctx.get<FilterQuery>(
