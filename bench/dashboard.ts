@@ -156,19 +156,27 @@ async function stopServer(child: ChildProcess): Promise<void> {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
 
-function timedGet(url: string): Promise<number> {
+/** The time to a whole answer and its status; a server error (5xx) rejects. */
+function timedAnswer(url: string): Promise<{ ms: number; status: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     http
       .get(url, { agent }, (res) => {
         res.resume();
         res.on('end', () => {
-          if (res.statusCode !== 200) reject(new Error(`${url}: HTTP ${res.statusCode}`));
-          else resolve(performance.now() - started);
+          const status = res.statusCode ?? 0;
+          if (status >= 500) reject(new Error(`${url}: HTTP ${status}`));
+          else resolve({ ms: performance.now() - started, status });
         });
       })
       .on('error', reject);
   });
+}
+
+async function timedGet(url: string): Promise<number> {
+  const { ms, status } = await timedAnswer(url);
+  if (status !== 200) throw new Error(`${url}: HTTP ${status}`);
+  return ms;
 }
 
 function percentile(values: readonly number[], p: number): number {
@@ -178,18 +186,35 @@ function percentile(values: readonly number[], p: number): number {
 
 /** `clients` loops, each taking the next URL round-robin until `total` requests are done. */
 async function load(urls: readonly string[], total: number, clients: number): Promise<number[]> {
-  const times: number[] = [];
+  return (await loadAnswers(urls, total, clients, true)).map((a) => a.ms);
+}
+
+/** As load, with each answer's status; refusals (4xx) are answers unless `only200`. */
+async function loadAnswers(
+  urls: readonly string[],
+  total: number,
+  clients: number,
+  only200 = false,
+): Promise<{ ms: number; status: number }[]> {
+  const answers: { ms: number; status: number }[] = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: clients }, async () => {
       while (next < total) {
         const i = next++;
-        times.push(await timedGet(urls[i % urls.length]!));
+        const url = urls[i % urls.length]!;
+        answers.push(only200 ? { ms: await timedGet(url), status: 200 } : await timedAnswer(url));
       }
     }),
   );
-  return times;
+  return answers;
 }
+
+/**
+ * The dashboard's other pages, each asked unseen filters: those that count the records for what
+ * the aggregate does not hold (times, ages, points, A&E records).
+ */
+const OTHER_PAGES = ['when', 'who', 'deprivation', 'causes', 'hotspots', 'health-vs-police'];
 
 const AREAS = [
   'csp:safer-oxfordshire',
@@ -292,7 +317,7 @@ export async function benchDashboard(): Promise<Record<string, unknown>> {
     const uncached = await startServer(db, ['--no-cache']);
     const startSeconds = (performance.now() - started) / 1000;
     const perEndpoint = UNCACHED_SINGLE + (UNCACHED_CONCURRENT ? CLIENTS : 0) + 1;
-    const unseen = unseenFilters(months, perEndpoint * 3);
+    const unseen = unseenFilters(months, perEndpoint * (3 + OTHER_PAGES.length));
     const rows: Record<string, string | number>[] = [];
     try {
       let k = 0;
@@ -330,6 +355,26 @@ export async function benchDashboard(): Promise<Record<string, unknown>> {
             requests: concurrent.length,
             'p50 ms': percentile(concurrent, 50),
             'p95 ms': percentile(concurrent, 95),
+          });
+        }
+      }
+      // The other pages: the answers given (a refusal, e.g. hot spots over a single month, is
+      // counted apart, not timed).
+      for (const name of OTHER_PAGES) {
+        const modes: [string, number][] = [['one at a time', 1]];
+        if (UNCACHED_CONCURRENT) modes.push([`${CLIENTS} clients`, CLIENTS]);
+        for (const [mode, clients] of modes) {
+          const n = clients === 1 ? UNCACHED_SINGLE : CLIENTS;
+          const list = take(n).map((f) => `${uncached.url}/api/${name}?${f}`);
+          const answers = await loadAnswers(list, n, clients);
+          const answered = answers.filter((a) => a.status === 200).map((a) => a.ms);
+          const refused = answers.length - answered.length;
+          rows.push({
+            endpoint: name,
+            mode: `uncached, unseen filters, ${mode}${refused > 0 ? ` (${refused} refused, not timed)` : ''}`,
+            requests: answered.length,
+            'p50 ms': percentile(answered, 50),
+            'p95 ms': percentile(answered, 95),
           });
         }
       }

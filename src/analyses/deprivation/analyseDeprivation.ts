@@ -54,7 +54,7 @@ export async function analyseDeprivation(
   const warnings = new Warnings();
   const resolved = await resolveSelection(ws, selection, { ...context, params });
   await warnAboutSelection(ws, resolved, warnings, context.counting);
-  const domains = await ws.db.all<{ domain: string; n: number }>(
+  const domains = await ws.db.allMemo<{ domain: string; n: number }>(
     `SELECT domain, count(*) AS n FROM deprivation GROUP BY 1`,
   );
   if (domains.length === 0)
@@ -175,8 +175,12 @@ export async function analyseDeprivation(
     };
   }
   const rates = new Map(byLsoa.rows.filter((r) => r.rate !== null).map((r) => [r.code, r.rate!]));
-  const ranks = await ws.db.all<{ code: string; domain: string; rank: number }>(
-    `SELECT lsoa11_code AS code, domain, rank FROM deprivation WHERE rank IS NOT NULL`,
+  // Every LSOA's ranks (a quarter of a million rows for England), read once until the next write:
+  // the same for every selection. Only read below, never changed.
+  const ranks = await ws.db.memo('deprivation-ranks', () =>
+    ws.db.all<{ code: string; domain: string; rank: number }>(
+      `SELECT lsoa11_code AS code, domain, rank FROM deprivation WHERE rank IS NOT NULL`,
+    ),
   );
   const byDomain = new Map<string, { x: number[]; y: number[] }>();
   for (const r of ranks) {
