@@ -37,3 +37,12 @@ export async function levelShapes(ws: Workspace, level: string): Promise<LevelSh
     byCode: new Map(codes.map((c, i) => [c, i])),
   };
 }
+
+/**
+ * `levelShapes`, kept by the store until its next write: for readers that only read them (the
+ * map's outlines, hot spots, LSOA neighbours, place names). Every caller shares one copy, so none
+ * may change it.
+ */
+export function keptLevelShapes(ws: Workspace, level: string): Promise<LevelShapes> {
+  return ws.db.memo(`level-shapes:${level}`, () => levelShapes(ws, level));
+}

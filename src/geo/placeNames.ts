@@ -5,7 +5,7 @@
  */
 import { listValue } from '@duckdb/node-api';
 import type { Workspace } from '../store/openWorkspace.js';
-import { levelShapes } from './areaShapes.js';
+import { keptLevelShapes } from './areaShapes.js';
 
 export interface NamedArea {
   code: string;
@@ -71,7 +71,7 @@ export async function pointPlaces(
   points: readonly { x: number; y: number }[],
 ): Promise<(AreaPlace | null)[]> {
   if (points.length === 0) return [];
-  const shapes = await levelShapes(ws, level);
+  const shapes = await keptLevelShapes(ws, level);
   const codes = points.map((p) => {
     const i = shapes.index.locate(p.x, p.y);
     return i < 0 ? null : shapes.codes[i]!;

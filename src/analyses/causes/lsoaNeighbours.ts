@@ -8,7 +8,7 @@
  */
 import { listValue } from '@duckdb/node-api';
 import type { Workspace } from '../../store/openWorkspace.js';
-import { levelShapes } from '../../geo/areaShapes.js';
+import { keptLevelShapes } from '../../geo/areaShapes.js';
 import { hotspotContiguity } from '../hotspots/hotspotContiguity.js';
 
 export interface AreaNeighbours {
@@ -23,7 +23,7 @@ export async function lsoa21Neighbours(
   codes: readonly string[],
 ): Promise<AreaNeighbours> {
   const index = new Map(codes.map((c, i) => [c, i]));
-  const shapes = await levelShapes(ws, 'lsoa11');
+  const shapes = await keptLevelShapes(ws, 'lsoa11');
   if (shapes.codes.length === 0) return { lists: codes.map(() => []), boundaries: false };
   const crosswalk = await ws.db.all<{ lsoa11: string; lsoa21: string }>(
     `SELECT DISTINCT lsoa11_code AS lsoa11, lsoa21_code AS lsoa21 FROM lsoa_crosswalk`,

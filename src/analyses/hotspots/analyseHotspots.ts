@@ -12,7 +12,7 @@ import { warnAboutPeriod } from '../selection/selectionWarnings.js';
 import { SvdError } from '../../core/errors.js';
 import type { Reporter } from '../../core/reporter.js';
 import type { CountFilter } from '../../core/dimension.js';
-import { levelShapes } from '../../geo/areaShapes.js';
+import { keptLevelShapes } from '../../geo/areaShapes.js';
 import { pointPlaces } from '../../geo/placeNames.js';
 import { computeRates } from '../rates/computeRates.js';
 import type { Workspace } from '../../store/openWorkspace.js';
@@ -55,8 +55,8 @@ async function lsoaInput(
   context: HotspotContext,
   warnings: Warnings,
 ): Promise<HotspotInput['lsoas']> {
-  const shapes11 = await levelShapes(ws, 'lsoa11');
-  const shapes21 = await levelShapes(ws, 'lsoa21');
+  const shapes11 = await keptLevelShapes(ws, 'lsoa11');
+  const shapes21 = await keptLevelShapes(ws, 'lsoa21');
   let level = options.lsoaLevel;
   let levelChosen: string | null = null;
   if (level === undefined) {
@@ -271,7 +271,7 @@ export async function analyseHotspots(
   if (top.length > 0) {
     const level =
       input.lsoas?.level ??
-      ((await levelShapes(ws, 'lsoa11')).shapes.length > 0 ? 'lsoa11' : 'lsoa21');
+      ((await keptLevelShapes(ws, 'lsoa11')).shapes.length > 0 ? 'lsoa11' : 'lsoa21');
     const places = await pointPlaces(
       ws,
       level,

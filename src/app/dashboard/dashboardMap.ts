@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { Reporter } from '../../core/reporter.js';
-import { levelShapes } from '../../geo/areaShapes.js';
+import { keptLevelShapes } from '../../geo/areaShapes.js';
 import { dissolve } from '../../geo/dissolve.js';
 import { labelPoint } from '../../geo/labelPoint.js';
 import { lsoaPlaces } from '../../geo/placeNames.js';
@@ -115,7 +115,7 @@ async function districtOutlines(
     ),
   ].sort();
   // District outlines as the union of their LSOAs, so that they follow the areas drawn.
-  const lsoaShapes = districtCodes.length === 0 ? null : await levelShapes(ws, 'lsoa11');
+  const lsoaShapes = districtCodes.length === 0 ? null : await keptLevelShapes(ws, 'lsoa11');
   const lonLat = (x: number, y: number): [number, number] => {
     const ll = bngToWgs84(x, y);
     return [Math.round(ll[0]! * 1e5) / 1e5, Math.round(ll[1]! * 1e5) / 1e5];

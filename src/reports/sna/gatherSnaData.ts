@@ -19,7 +19,7 @@ import { findDimension } from '../../analyses/selection/dimensions.js';
 import { latestRuns, unavailableTiers } from '../../definitions/classificationRuns.js';
 import { compileDefinition } from '../../definitions/compileDefinition.js';
 import { resolveDefinition } from '../../definitions/resolveDefinition.js';
-import { levelShapes } from '../../geo/areaShapes.js';
+import { keptLevelShapes } from '../../geo/areaShapes.js';
 import { analyseHealthVsPolice } from '../../analyses/health/analyseHealthVsPolice.js';
 import { analyseHotspots } from '../../analyses/hotspots/analyseHotspots.js';
 import { populationByArea, chooseDataset } from '../../geo/population/populationByArea.js';
@@ -353,7 +353,7 @@ export async function gatherSnaData(
     const h = await analyseHotspots(ws, selection, { area: `${area.level}=${area.code}` }, ctx);
     keep('hotspots', h);
     const units = h.result.lsoas?.units ?? [];
-    const shapes = units.length === 0 ? null : await levelShapes(ws, h.result.lsoas!.level);
+    const shapes = units.length === 0 ? null : await keptLevelShapes(ws, h.result.lsoas!.level);
     // The location texts of the selected records by LSOA, for naming the busiest ones.
     const tallies = new Map<string, Map<string, number>>();
     if (shapes !== null) {
