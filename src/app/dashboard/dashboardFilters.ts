@@ -160,11 +160,7 @@ export async function withFiltersCounting<T>(
   context: DashboardContext,
   fn: (counting: IncidentCounting | undefined) => Promise<T>,
 ): Promise<T> {
-  const definition =
-    filters.definition === undefined
-      ? undefined
-      : await definitionFor(ws, filters.definition, context);
-  return withCounting(ws, context, [definition], fn);
+  return withCounting(ws, context, [await filtersDefinition(ws, filters, context)], fn);
 }
 
 /** compute(), kept until the workspace changes where the context keeps answers. */
@@ -175,6 +171,17 @@ export function kept<T>(
   compute: () => Promise<T>,
 ): Promise<T> {
   return context.keep === undefined ? compute() : context.keep(ws, key, compute);
+}
+
+/** The classified definition the filters name, or undefined when they name none. */
+export async function filtersDefinition(
+  ws: Workspace,
+  filters: DashboardFilters,
+  context: DashboardContext,
+): Promise<CountsDefinition | undefined> {
+  return filters.definition === undefined
+    ? undefined
+    : definitionFor(ws, filters.definition, context);
 }
 
 export function definitionFor(

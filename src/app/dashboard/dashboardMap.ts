@@ -25,7 +25,7 @@ import {
   parseArea,
   selectionWhere,
   tierParamsIfUsed,
-  definitionFor,
+  filtersDefinition,
   kept,
   withCounting,
   type DashboardContext,
@@ -54,10 +54,7 @@ export async function dashboardMap(
   context: DashboardContext & { reporter: Reporter },
 ): Promise<DashboardMap> {
   const selection = filtersToSelection(filters);
-  const definition =
-    filters.definition === undefined
-      ? undefined
-      : await definitionFor(ws, filters.definition, context);
+  const definition = await filtersDefinition(ws, filters, context);
   const where = selectionWhere(selection);
   const params = tierParamsIfUsed(
     where.map((w) => w.dimension),
@@ -296,10 +293,7 @@ export async function incidentPoints(
   context: DashboardContext,
 ): Promise<PointsAnswer> {
   const selection = filtersToSelection(filters);
-  const definition =
-    filters.definition === undefined
-      ? undefined
-      : await definitionFor(ws, filters.definition, context);
+  const definition = await filtersDefinition(ws, filters, context);
   const where = selectionWhere(selection);
   const params = tierParamsIfUsed(
     where.map((w) => w.dimension),

@@ -19,6 +19,7 @@ import {
   selectionWhere,
   tierParamsIfUsed,
   definitionFor,
+  filtersDefinition,
   kept,
   withCounting,
   type DashboardContext,
@@ -59,10 +60,7 @@ export async function dashboardOverview(
   const where = selectionWhere(selection);
   const withoutTier = selectionWhere(filtersToSelection(filters, { withTier: false }));
   const dimensions = [...DIMENSIONS, ...TIER_DIMENSIONS];
-  const definition =
-    filters.definition === undefined
-      ? undefined
-      : await definitionFor(ws, filters.definition, context);
+  const definition = await filtersDefinition(ws, filters, context);
   let measures: CountsDefinition | undefined;
   if (filters.definition?.split('@')[0] !== SUCCESS_MEASURES) {
     try {

@@ -8,7 +8,7 @@ import { incidentFilterSql } from '../../analyses/selection/incidentFilter.js';
 import { TIER_DIMENSIONS } from '../../definitions/tierDimensions.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import {
-  definitionFor,
+  filtersDefinition,
   filtersToSelection,
   selectionWhere,
   type DashboardContext,
@@ -21,10 +21,7 @@ export async function sampleRecords(
   filters: DashboardFilters,
   options: DashboardContext & { limit: number },
 ): Promise<SampleRecord[]> {
-  const definition =
-    filters.definition === undefined
-      ? undefined
-      : await definitionFor(ws, filters.definition, options);
+  const definition = await filtersDefinition(ws, filters, options);
   const dimensions = [...DIMENSIONS, ...TIER_DIMENSIONS];
   const sql = incidentFilterSql(selectionWhere(filtersToSelection(filters)), dimensions, {
     alsoUsing: definition === undefined ? [] : ['tier'],
