@@ -80,7 +80,12 @@ export interface AreaValue {
   upper: number | null;
 }
 
-/** The values of one indicator and period at a level (every area held, or those given). */
+/**
+ * The values of one indicator and period at a level (every area held, or those given), in code
+ * order: sums over them (means, deviations, distances) are then added in one order on every run,
+ * so they agree to the last digit. Every area's values are read once and kept until the next
+ * write (the same few indicators are asked for every selection); callers only read them.
+ */
 export async function indicatorValues(
   ws: Workspace,
   indicator: string,
@@ -88,21 +93,29 @@ export async function indicatorValues(
   period: string,
   codes?: readonly string[],
 ): Promise<Map<string, AreaValue>> {
-  const rows = await ws.db.allMemo<AreaValue>(
-    `SELECT area_code AS code, any_value(area_name) AS name, max(value) AS value,
-            max(lower) AS lower, max(upper) AS upper
-       FROM indicator_values
-      WHERE indicator_id = $indicator AND area_level = $level AND period = $period
-        AND breakdown = '' ${codes === undefined ? '' : 'AND list_contains($codes, area_code)'}
-      GROUP BY 1`,
-    {
-      indicator,
-      level,
-      period,
-      ...(codes === undefined ? {} : { codes: listValue([...codes]) }),
+  const all = await ws.db.memo(
+    `indicatorValues\u0000${indicator}\u0000${level}\u0000${period}`,
+    async () => {
+      const rows = await ws.db.all<AreaValue>(
+        `SELECT area_code AS code, any_value(area_name) AS name, max(value) AS value,
+              max(lower) AS lower, max(upper) AS upper
+         FROM indicator_values
+        WHERE indicator_id = $indicator AND area_level = $level AND period = $period
+          AND breakdown = ''
+        GROUP BY 1 ORDER BY 1`,
+        { indicator, level, period },
+      );
+      return new Map(rows.map((r) => [r.code, r]));
     },
   );
-  return new Map(rows.map((r) => [r.code, r]));
+  if (codes === undefined) return new Map([...all].map(([c, v]) => [c, { ...v }]));
+  // In code order, as the whole is (codes are ASCII: the string order is the database's).
+  const out = new Map<string, AreaValue>();
+  for (const c of [...new Set(codes)].sort()) {
+    const v = all.get(c);
+    if (v !== undefined) out.set(c, { ...v });
+  }
+  return out;
 }
 
 export interface SeriesPoint {

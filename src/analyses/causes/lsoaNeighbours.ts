@@ -6,7 +6,6 @@
  * parts neighbours of each other and of everything around the whole (docs/decisions/0080-causes.md).
  * Queen contiguity is that of the Gi* analysis (poly2nb(queen = TRUE, snap = 1 m)).
  */
-import { listValue } from '@duckdb/node-api';
 import type { Workspace } from '../../store/openWorkspace.js';
 import { keptLevelShapes } from '../../geo/areaShapes.js';
 import { hotspotContiguity } from '../hotspots/hotspotContiguity.js';
@@ -18,16 +17,16 @@ export interface AreaNeighbours {
   boundaries: boolean;
 }
 
-export async function lsoa21Neighbours(
-  ws: Workspace,
-  codes: readonly string[],
-): Promise<AreaNeighbours> {
+/** Kept until the next write, for the same codes (callers only read it). */
+export function lsoa21Neighbours(ws: Workspace, codes: readonly string[]): Promise<AreaNeighbours> {
+  return ws.db.memo(`lsoa21Neighbours\u0000${codes.join(',')}`, () => computeNeighbours(ws, codes));
+}
+
+async function computeNeighbours(ws: Workspace, codes: readonly string[]): Promise<AreaNeighbours> {
   const index = new Map(codes.map((c, i) => [c, i]));
   const shapes = await keptLevelShapes(ws, 'lsoa11');
   if (shapes.codes.length === 0) return { lists: codes.map(() => []), boundaries: false };
-  const crosswalk = await ws.db.all<{ lsoa11: string; lsoa21: string }>(
-    `SELECT DISTINCT lsoa11_code AS lsoa11, lsoa21_code AS lsoa21 FROM lsoa_crosswalk`,
-  );
+  const crosswalk = await crosswalkPairs(ws);
   // Each 2011 LSOA's 2021 LSOAs among the codes; a code with no crosswalk row stands for itself.
   const to21 = new Map<string, number[]>();
   const add = (lsoa11: string, i: number | undefined): void => {
@@ -55,18 +54,22 @@ export async function lsoa21Neighbours(
   return { lists: sets.map((s) => [...s].sort((a, b) => a - b)), boundaries: true };
 }
 
+/** The pairs of the LSOA crosswalk, 2021 and 2011 codes in order; kept until the next write. */
+function crosswalkPairs(ws: Workspace): Promise<{ lsoa21: string; lsoa11: string }[]> {
+  return ws.db.memo('lsoaCrosswalkPairs', () =>
+    ws.db.all<{ lsoa21: string; lsoa11: string }>(
+      `SELECT DISTINCT lsoa21_code AS lsoa21, lsoa11_code AS lsoa11 FROM lsoa_crosswalk ORDER BY 1, 2`,
+    ),
+  );
+}
+
 /** The 2011 LSOAs of each 2021 LSOA given (by the crosswalk; a code without a row is its own). */
 export async function lsoa11Parts(
   ws: Workspace,
   codes: readonly string[],
 ): Promise<Map<string, string[]>> {
-  const rows = await ws.db.all<{ lsoa21: string; lsoa11: string }>(
-    `SELECT DISTINCT lsoa21_code AS lsoa21, lsoa11_code AS lsoa11 FROM lsoa_crosswalk
-      WHERE list_contains($codes, lsoa21_code) ORDER BY 1, 2`,
-    { codes: listValue([...codes]) },
-  );
   const out = new Map<string, string[]>(codes.map((c) => [c, []]));
-  for (const r of rows) out.get(r.lsoa21)?.push(r.lsoa11);
+  for (const r of await crosswalkPairs(ws)) out.get(r.lsoa21)?.push(r.lsoa11);
   for (const [code, parts] of out) if (parts.length === 0) parts.push(code);
   return out;
 }
