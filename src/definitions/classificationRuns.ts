@@ -102,7 +102,7 @@ export async function latestRuns(
   ws: Workspace,
   filter?: { id: string; version: number },
 ): Promise<ClassificationRun[]> {
-  return ws.db.all<ClassificationRun>(
+  return ws.db.allMemo<ClassificationRun>(
     `SELECT definition_id, version, content_hash,
         strftime(classified_at, '%Y-%m-%dT%H:%M:%SZ') AS classified_at, records, in_tiers
       FROM classification_runs

@@ -33,7 +33,7 @@ export interface StoreOutcome {
 }
 
 export async function storedVersions(ws: Workspace, id?: string): Promise<StoredDefinitionRow[]> {
-  return ws.db.all<StoredDefinitionRow>(
+  return ws.db.allMemo<StoredDefinitionRow>(
     `SELECT definition_id, version, content_hash, title, coverage,
         strftime(effective_from, '%Y-%m-%d') AS effective_from, origin,
         strftime(stored_at, '%Y-%m-%dT%H:%M:%SZ') AS stored_at
@@ -49,7 +49,7 @@ export async function loadStoredDefinition(
   id: string,
   version: number,
 ): Promise<Definition | undefined> {
-  const row = await ws.db.one<{ source_text: string; content_hash: string; origin: string }>(
+  const [row] = await ws.db.allMemo<{ source_text: string; content_hash: string; origin: string }>(
     `SELECT source_text, content_hash, origin FROM definitions
       WHERE definition_id = $id AND version = $version`,
     { id, version },

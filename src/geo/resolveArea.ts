@@ -165,16 +165,16 @@ async function knownValues(
   kind: 'name' | 'code' | 'slug',
 ): Promise<{ values: string[]; names: Map<string, string> }> {
   if (kind === 'slug') {
-    const rows = await ws.db.all<{ v: string }>(
+    const rows = await ws.db.allMemo<{ v: string }>(
       `SELECT DISTINCT force AS v FROM incidents WHERE force IS NOT NULL ORDER BY 1`,
     );
     return { values: rows.map((r) => r.v), names: new Map() };
   }
-  const listed = await ws.db.all<{ code: string; name: string | null }>(
+  const listed = await ws.db.allMemo<{ code: string; name: string | null }>(
     `SELECT code, name FROM geo_area_list WHERE level = $level ORDER BY code`,
     { level },
   );
-  const present = await ws.db.all<{ code: string }>(
+  const present = await ws.db.allMemo<{ code: string }>(
     `SELECT DISTINCT area_code AS code FROM geo_memberships WHERE level = $level ORDER BY 1`,
     { level },
   );

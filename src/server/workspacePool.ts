@@ -13,7 +13,7 @@ import { workspaceMemoryLimit } from '../store/memoryLimit.js';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { SvdError, errorMessage } from '../core/errors.js';
 import type { Reporter } from '../core/reporter.js';
-import { Db } from '../store/db.js';
+import { Db, Memos } from '../store/db.js';
 import { MIGRATIONS } from '../store/migrations/index.js';
 import { openWorkspace, type Workspace } from '../store/openWorkspace.js';
 import { refreshDerivedDataWhenAreasHeld } from '../app/deriveData.js';
@@ -102,12 +102,14 @@ export class WorkspacePool {
     }
     const schemaVersion = MIGRATIONS.at(-1)?.version ?? 0;
     const leases: Lease[] = [];
+    // One store of memoised checks for every connection: each is asked once per opening.
+    const memos = new Memos();
     for (let i = 0; i < connections; i++) {
       const connection = await instance.connect();
       await connection.run(`SET TimeZone = 'UTC'`);
       const ws: Workspace = {
         path,
-        db: new Db(connection),
+        db: new Db(connection, memos),
         schemaVersion,
         migrated: [],
         created: false,

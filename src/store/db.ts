@@ -78,22 +78,36 @@ function outOfMemory(error: unknown): SvdError | undefined {
   });
 }
 
+/**
+ * Memoised answers (`Db.memo`) and the count of statements that may have written, which they
+ * hold within. Connections to one database may share one: the server's read-only connections
+ * then ask each check once, not once each; a write through any of them ends every answer.
+ */
+export class Memos {
+  /** Counts the statements that may have written; memoised answers hold within one value. */
+  writes = 0;
+  readonly held = new Map<string, { writes: number; value: Promise<unknown> }>();
+}
+
 export class Db {
   private inTransaction = false;
-  /** Counts the statements that may have written; memoised answers hold within one value. */
-  private writes = 0;
-  private readonly memos = new Map<string, { writes: number; value: Promise<unknown> }>();
+  private readonly memos: Memos;
 
-  constructor(readonly connection: DuckDBConnection) {}
+  constructor(
+    readonly connection: DuckDBConnection,
+    memos: Memos = new Memos(),
+  ) {
+    this.memos = memos;
+  }
 
   async run(sql: string, params?: SqlParams): Promise<void> {
-    this.writes++;
+    this.memos.writes++;
     try {
       await this.connection.run(sql, params);
     } catch (error) {
       throw outOfMemory(error) ?? error;
     } finally {
-      this.writes++;
+      this.memos.writes++;
     }
   }
 
@@ -104,16 +118,17 @@ export class Db {
    * a caller then changes.
    */
   memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
-    const held = this.memos.get(key);
-    if (held !== undefined && held.writes === this.writes) return held.value as Promise<T>;
-    const writes = this.writes;
+    const memos = this.memos.held;
+    const held = memos.get(key);
+    if (held !== undefined && held.writes === this.memos.writes) return held.value as Promise<T>;
+    const writes = this.memos.writes;
     const value = compute();
-    this.memos.delete(key);
-    this.memos.set(key, { writes, value });
+    memos.delete(key);
+    memos.set(key, { writes, value });
     // Bounded: a long-lived reader (the server) asks many different questions of one state.
-    if (this.memos.size > MEMO_LIMIT) this.memos.delete(this.memos.keys().next().value!);
+    if (memos.size > MEMO_LIMIT) memos.delete(memos.keys().next().value!);
     value.catch(() => {
-      if (this.memos.get(key)?.value === value) this.memos.delete(key);
+      if (memos.get(key)?.value === value) memos.delete(key);
     });
     return value;
   }
@@ -131,7 +146,7 @@ export class Db {
   }
 
   async all<T = Row>(sql: string, params?: SqlParams): Promise<T[]> {
-    if (MAY_WRITE.test(sql)) this.writes++;
+    if (MAY_WRITE.test(sql)) this.memos.writes++;
     let reader: DuckDBResultReader;
     try {
       reader = await this.connection.runAndReadAll(sql, params);
