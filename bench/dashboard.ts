@@ -211,8 +211,9 @@ async function loadAnswers(
 }
 
 /**
- * The dashboard's other pages, each asked unseen filters: those that count the records for what
- * the aggregate does not hold (times, ages, points, A&E records).
+ * The dashboard's other pages, each asked unseen filters: they count from the aggregate's
+ * detailed groups (times, people, points), and fit models (causes), find hot spots and read the
+ * A&E records besides.
  */
 const OTHER_PAGES = ['when', 'who', 'deprivation', 'causes', 'hotspots', 'health-vs-police'];
 

@@ -22,6 +22,13 @@ export interface IncidentCounting {
    * aggregate groups by it only there.
    */
   located<T>(fn: (counting: IncidentCounting) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn counting rows that keep every column of the records the analyses read besides
+   * those of the filters: the location text and point (`i.longitude`, `i.latitude`,
+   * `p.easting`, `p.northing`), the times, the people, the flags, the location type and the
+   * offence code.
+   */
+  detailed<T>(fn: (counting: IncidentCounting) => Promise<T>): Promise<T>;
 }
 
 /** Counting the workspace's records themselves. */
@@ -30,6 +37,7 @@ export function recordCounting(ws: Workspace): IncidentCounting {
     db: ws.db,
     count: (filter) => (filter === undefined ? 'count(*)' : `count(*) FILTER (WHERE ${filter})`),
     located: (fn) => fn(counting),
+    detailed: (fn) => fn(counting),
   };
   return counting;
 }

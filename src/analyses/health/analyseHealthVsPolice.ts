@@ -16,6 +16,7 @@
  */
 import { listValue } from '@duckdb/node-api';
 import type { Reporter } from '../../core/reporter.js';
+import { recordCounting, type IncidentCounting } from '../counts/incidentCounting.js';
 import { SvdError, usageError } from '../../core/errors.js';
 import { formatRuns, monthRange } from '../../core/months.js';
 import type { Workspace } from '../../store/openWorkspace.js';
@@ -85,7 +86,12 @@ export async function analyseHealthVsPolice(
   ws: Workspace,
   selection: Selection,
   options: HealthVsPoliceOptions,
-  context: { cwd: string; reporter: Reporter },
+  context: {
+    cwd: string;
+    reporter: Reporter;
+    /** Where the incidents are counted (default: the workspace's records). */
+    counting?: IncidentCounting;
+  },
 ): Promise<AnalysisResult<HealthVsPoliceResult>> {
   const params = new Params();
   const warnings = new Warnings();
@@ -160,7 +166,8 @@ export async function analyseHealthVsPolice(
     'method',
     'aggregate comparison, not record linkage: the two sources share no identifier',
   );
-  const selected = await warnAboutSelection(ws, resolved, warnings);
+  const counting = context.counting ?? recordCounting(ws);
+  const selected = await warnAboutSelection(ws, resolved, warnings, counting);
   if ((selected.bySource['police-uk'] ?? 0) > 0)
     warnings.add(
       'POLICE_UK_NO_CODES',
@@ -330,14 +337,16 @@ export async function analyseHealthVsPolice(
 
   // Police counts by month, method group and (optionally) area.
   const area = byAreaWanted ? findDimension(areaDimension, resolved.dimensions).sql : 'NULL';
-  const police = await ws.db.all<{ month: string; method: string; area: string | null; n: number }>(
-    `SELECT strftime(i.month, '%Y-%m') AS month,
-            CASE WHEN i.flag_knife THEN 'knife-sharp' WHEN i.flag_firearm THEN 'firearm' ELSE 'other' END AS method,
-            ${area} AS area, count(*) AS n
-       FROM ${resolved.sql.from}
-      WHERE ${resolved.sql.where} AND list_contains($injury_codes, i.offence_code)
-      GROUP BY ALL`,
-    { ...resolved.sql.params, injury_codes: listValue(codes) },
+  const police = await counting.detailed((c) =>
+    c.db.all<{ month: string; method: string; area: string | null; n: number }>(
+      `SELECT strftime(i.month, '%Y-%m') AS month,
+              CASE WHEN i.flag_knife THEN 'knife-sharp' WHEN i.flag_firearm THEN 'firearm' ELSE 'other' END AS method,
+              ${area} AS area, ${c.count()} AS n
+         FROM ${resolved.sql.from}
+        WHERE ${resolved.sql.where} AND list_contains($injury_codes, i.offence_code)
+        GROUP BY ALL`,
+      { ...resolved.sql.params, injury_codes: listValue(codes) },
+    ),
   );
   const months = monthRange(first, last);
   const compared = months.filter((m) => policeStatus.get(m) === 'complete' && aeComplete(m));

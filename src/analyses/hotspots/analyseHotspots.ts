@@ -17,7 +17,12 @@ import { pointPlaces } from '../../geo/placeNames.js';
 import { computeRates } from '../rates/computeRates.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import { resolveHotspotArea } from './hotspotArea.js';
-import { SYNTHETIC_RECORD } from '../counts/incidentCounting.js';
+import {
+  recordCounting,
+  SYNTHETIC_RECORD,
+  type IncidentCounting,
+} from '../counts/incidentCounting.js';
+import type { Db } from '../../store/db.js';
 import {
   hotspotAnalysis,
   parseMonth,
@@ -31,16 +36,18 @@ import type { AnalysisResult } from '../../api/analyses.js';
 export interface HotspotContext {
   cwd: string;
   reporter: Reporter;
+  /** Where the incidents are counted (default: the workspace's records). */
+  counting?: IncidentCounting;
 }
 
 const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : Number(v));
 
 async function columns(
-  ws: Workspace,
+  db: Db,
   sql: string,
   params: Record<string, DuckDBValue>,
 ): Promise<unknown[][]> {
-  const reader = await ws.db.connection.runAndReadAll(sql, params);
+  const reader = await db.connection.runAndReadAll(sql, params);
   const got = reader.getColumns() as unknown[][];
   // With no rows the reader holds no chunk and so no columns: give each column, empty.
   return Array.from({ length: reader.columnCount }, (_, i) => got[i] ?? []);
@@ -89,6 +96,7 @@ async function lsoaInput(
         reporter: context.reporter,
         dimensions: resolved.dimensions,
         ...definitionParams(resolved),
+        ...(context.counting === undefined ? {} : { counting: context.counting }),
       },
     );
     rows = r.rows;
@@ -103,8 +111,9 @@ async function lsoaInput(
         WHERE m.lsoa_vintage = $hs_v AND m.level = $hs_al AND m.area_code = $hs_ac`,
       { hs_level: level, hs_v: vintage, hs_al: area.level, hs_ac: area.code },
     );
-    const counted = await ws.db.all<{ code: string | null; n: number }>(
-      `SELECT p.${level}_code AS code, count(*) AS n FROM ${resolved.sql.from}
+    const counting = context.counting ?? recordCounting(ws);
+    const counted = await counting.db.all<{ code: string | null; n: number }>(
+      `SELECT p.${level}_code AS code, ${counting.count()} AS n FROM ${resolved.sql.from}
         WHERE ${resolved.sql.where} AND EXISTS (SELECT 1 FROM geo_memberships w
           WHERE w.lsoa_vintage = p.base_vintage AND w.lsoa_code = p.base_code
             AND w.level = $hs_al AND w.area_code = $hs_ac)
@@ -152,7 +161,8 @@ export async function loadHotspotInput(
     ...(context.params === undefined ? {} : { params: context.params }),
     alsoUsing: ['lsoa11'],
   });
-  await warnAboutPeriod(ws, resolved, warnings);
+  const counting = context.counting ?? recordCounting(ws);
+  await warnAboutPeriod(ws, resolved, warnings, counting);
   const found = await resolveHotspotArea(
     ws,
     options.area,
@@ -170,20 +180,23 @@ export async function loadHotspotInput(
   const params = { ...resolved.sql.params, hs_al: found.level, hs_ac: found.code };
   // One scan: the located incidents by point and month, by point (with a map position and the
   // location text), and the totals, told apart by GROUPING().
-  const [gx, gy, gm, gn, glon, glat, glabel, gunlocated, gpolice, gsynthetic, gset] = await columns(
-    ws,
-    `SELECT p.easting AS x, p.northing AS y,
-            CAST(year(i.month) * 12 + month(i.month) - 1 AS INTEGER) AS m, count(*) AS n,
-            min(i.longitude), min(i.latitude), min(i.location_text),
-            count(*) FILTER (WHERE p.easting IS NULL OR p.northing IS NULL) AS unlocated,
-            count(*) FILTER (WHERE i.source = 'police-uk') AS police_uk,
-            count(*) FILTER (WHERE ${SYNTHETIC_RECORD}) AS synthetic,
-            GROUPING(p.easting, p.northing, m) AS g
-       FROM ${from} WHERE ${where}
-      GROUP BY GROUPING SETS ((p.easting, p.northing, m), (p.easting, p.northing), ())
-      ORDER BY g, m, x, y`,
-    params,
-  );
+  const [gx, gy, gm, gn, glon, glat, glabel, gunlocated, gpolice, gsynthetic, gset] =
+    await counting.detailed((c) =>
+      columns(
+        c.db,
+        `SELECT p.easting AS x, p.northing AS y,
+                CAST(year(i.month) * 12 + month(i.month) - 1 AS INTEGER) AS m, ${c.count()} AS n,
+                min(i.longitude), min(i.latitude), min(i.location_text),
+                ${c.count('p.easting IS NULL OR p.northing IS NULL')} AS unlocated,
+                ${c.count("i.source = 'police-uk'")} AS police_uk,
+                ${c.count(SYNTHETIC_RECORD)} AS synthetic,
+                GROUPING(p.easting, p.northing, m) AS g
+           FROM ${from} WHERE ${where}
+          GROUP BY GROUPING SETS ((p.easting, p.northing, m), (p.easting, p.northing), ())
+          ORDER BY g, m, x, y`,
+        params,
+      ),
+    );
   const pointRows: number[] = [];
   const locationRows: number[] = [];
   let total = -1;
@@ -294,20 +307,22 @@ export async function analyseHotspots(
         cellParams[`y1_${k}`] = c.northing + half;
         return `(${k}, $x0_${k}, $x1_${k}, $y0_${k}, $y1_${k})`;
       });
-      const rows = await ws.db.all<{ k: number; label: string }>(
-        `WITH cells(k, x0, x1, y0, y1) AS (VALUES ${cells.join(', ')})
-         SELECT k, label FROM (
-           SELECT c.k, i.location_text AS label,
-             row_number() OVER (PARTITION BY c.k ORDER BY count(*) DESC, i.location_text) AS r
-           FROM incidents i
-             JOIN incident_places p ON p.incident_id = i.id
-             JOIN cells c ON p.easting >= c.x0 AND p.easting < c.x1
-               AND p.northing >= c.y0 AND p.northing < c.y1
-           WHERE i.location_text IS NOT NULL
-             AND i.month >= CAST($from || '-01' AS DATE) AND i.month <= CAST($to || '-01' AS DATE)
-           GROUP BY c.k, i.location_text)
-         WHERE r = 1`,
-        cellParams,
+      const rows = await (context.counting ?? recordCounting(ws)).detailed((d) =>
+        d.db.all<{ k: number; label: string }>(
+          `WITH cells(k, x0, x1, y0, y1) AS (VALUES ${cells.join(', ')})
+           SELECT k, label FROM (
+             SELECT c.k, i.location_text AS label,
+               row_number() OVER (PARTITION BY c.k ORDER BY ${d.count()} DESC, i.location_text) AS r
+             FROM incidents i
+               JOIN incident_places p ON p.incident_id = i.id
+               JOIN cells c ON p.easting >= c.x0 AND p.easting < c.x1
+                 AND p.northing >= c.y0 AND p.northing < c.y1
+             WHERE i.location_text IS NOT NULL
+               AND i.month >= CAST($from || '-01' AS DATE) AND i.month <= CAST($to || '-01' AS DATE)
+             GROUP BY c.k, i.location_text)
+           WHERE r = 1`,
+          cellParams,
+        ),
       );
       const labels = new Map(rows.map((r) => [Number(r.k), r.label]));
       unnamed.forEach((c, k) => (c.place = { street: labels.get(k) ?? null }));

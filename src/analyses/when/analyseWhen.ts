@@ -50,7 +50,7 @@ export async function analyseWhen(
   context: {
     cwd: string;
     reporter: Reporter;
-    /** Where the incidents are counted (default: the workspace's records); the times are read from the records. */
+    /** Where the incidents are counted (default: the workspace's records). */
     counting?: IncidentCounting;
   },
 ): Promise<AnalysisResult<WhenResult>> {
@@ -78,13 +78,15 @@ export async function analyseWhen(
     'aoristic apportionment: each record spread over the hours of its committed-from/to range in proportion to elapsed time, weights summing to one; a range ending at hh:mm:59 includes that second',
   );
   // Records with the same range weigh the same: each range is read once, with its records.
-  const timed = await ws.db.all<{ f: number; t: number | null; source: string; n: number }>(
-    `SELECT epoch_ms(i.occurred_from) AS f, epoch_ms(i.occurred_to) AS t, i.source AS source,
-            count(*) AS n
-       FROM ${resolved.sql.from}
-      WHERE ${resolved.sql.where} AND i.occurred_from IS NOT NULL
-      GROUP BY 1, 2, 3 ORDER BY 1, 2 NULLS FIRST, 3`,
-    resolved.sql.params,
+  const timed = await counting.detailed((c) =>
+    c.db.all<{ f: number; t: number | null; source: string; n: number }>(
+      `SELECT epoch_ms(i.occurred_from) AS f, epoch_ms(i.occurred_to) AS t, i.source AS source,
+              ${c.count()} AS n
+         FROM ${resolved.sql.from}
+        WHERE ${resolved.sql.where} AND i.occurred_from IS NOT NULL
+        GROUP BY 1, 2, 3 ORDER BY 1, 2 NULLS FIRST, 3`,
+      resolved.sql.params,
+    ),
   );
   // The records with no time, by source: those selected less those timed.
   const timedBySource = new Map<string, number>();

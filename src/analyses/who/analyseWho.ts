@@ -6,6 +6,7 @@
  * carry none of these fields; they are reported apart.
  */
 import type { Reporter } from '../../core/reporter.js';
+import { recordCounting, type IncidentCounting } from '../counts/incidentCounting.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import { Params, Warnings } from '../selection/analysisResult.js';
 import { formatCount, formatInterval, formatPercent } from '../selection/plainWords.js';
@@ -133,12 +134,18 @@ export async function analyseWho(
   ws: Workspace,
   selection: Selection,
   options: WhoOptions,
-  context: { cwd: string; reporter: Reporter },
+  context: {
+    cwd: string;
+    reporter: Reporter;
+    /** Where the incidents are counted (default: the workspace's records). */
+    counting?: IncidentCounting;
+  },
 ): Promise<AnalysisResult<WhoResult>> {
   const params = new Params();
   const warnings = new Warnings();
   const resolved = await resolveSelection(ws, selection, { ...context, params });
-  const selected = await warnAboutSelection(ws, resolved, warnings);
+  const counting = context.counting ?? recordCounting(ws);
+  const selected = await warnAboutSelection(ws, resolved, warnings, counting);
   const confidence = params.resolve('confidence', options.confidence, () => ({
     value: 0.95,
     explanation: 'the usual 95%',
@@ -161,14 +168,16 @@ export async function analyseWho(
       .map(([t, c]) => `${t} ${c}`)
       .join(', ')}`,
   );
-  const rows = await ws.db.all<Row>(
-    `SELECT i.victim_age AS victim_age, i.victim_age_band AS victim_age_band, i.victim_sex AS victim_sex,
-            i.suspect_age AS suspect_age, i.suspect_age_band AS suspect_age_band, i.suspect_sex AS suspect_sex,
-            i.flag_domestic AS domestic, i.flag_knife AS knife, i.location_type AS location_type,
-            count(*) AS n
-       FROM ${resolved.sql.from} WHERE ${resolved.sql.where} AND i.source <> 'police-uk'
-      GROUP BY ALL`,
-    resolved.sql.params,
+  const rows = await counting.detailed((c) =>
+    c.db.all<Row>(
+      `SELECT i.victim_age AS victim_age, i.victim_age_band AS victim_age_band, i.victim_sex AS victim_sex,
+              i.suspect_age AS suspect_age, i.suspect_age_band AS suspect_age_band, i.suspect_sex AS suspect_sex,
+              i.flag_domestic AS domestic, i.flag_knife AS knife, i.location_type AS location_type,
+              ${c.count()} AS n
+         FROM ${resolved.sql.from} WHERE ${resolved.sql.where} AND i.source <> 'police-uk'
+        GROUP BY ALL`,
+      resolved.sql.params,
+    ),
   );
   const policeUk = selected.bySource['police-uk'] ?? 0;
   const withPersonData = rows.reduce((s, r) => s + r.n, 0);

@@ -1,27 +1,68 @@
 /**
  * The dashboard's pre-aggregated incidents: the workspace's records grouped by everything a
- * dashboard filter or grouping reads — month, source, force, batch (hence synthetic), location
- * text, placement (the counting LSOA and its method, hence every area it is in) and the
- * classification under each classified definition version — each group with its number of
- * records; and the same without the location text (far fewer groups), which is what most counts
- * read. It is built in memory from one read of the workspace and holds tables of the
- * workspace's names (`incidents` with `n`, `incident_places`, `incident_classifications`, and
- * copies of the patterns, memberships, area names and batches), so that the SQL the analyses
- * write for the records runs on it unchanged, each row counted `n` times (`weightedCounting`).
- * The server builds it once per workspace generation and throws it away when the data change
- * (decision 0081).
+ * dashboard filter or grouping reads — month, source, force, batch (hence synthetic), placement
+ * (the counting LSOA and its method, hence every area it is in) and the classification under
+ * each classified definition version — each group with its number of records, in three schemas
+ * of the workspace's table names (`incidents` with `n`, `incident_places`,
+ * `incident_classifications`): `main` with nothing more (the fewest groups, what most counts
+ * read), `located` with the location text too (the map's labels), and `detailed` with every
+ * column the other pages read too — the point, the times, the people, the flags, the location
+ * type and the offence code (hotspots, when, who, health). police.uk rows carry none of these but
+ * the text and the point, so they add few groups; a force extract's records are mostly groups of
+ * one there. Copies of the patterns, memberships, area names and batches sit beside them, so
+ * that the SQL the analyses write for the records runs on it unchanged, each row counted `n`
+ * times (`weightedCounting`). It is built in memory from one read of the workspace, a chunk of
+ * records at a time. The server builds it once per workspace generation and throws it away when
+ * the data change (decision 0081).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { workspaceMemoryLimit } from '../../store/memoryLimit.js';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import { Db } from '../../store/db.js';
+import { Db, Memos } from '../../store/db.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import type { IncidentCounting } from '../../analyses/counts/incidentCounting.js';
 
 /** The schema of the groups that keep the location text apart. */
 const LOCATED = 'located';
+/** The schema of the groups that keep apart every column of the records a page reads. */
+const DETAILED = 'detailed';
+
+/**
+ * The columns of the records, besides those every group keeps, that the detailed groups keep:
+ * what the pages that count more than places and months read — the location text and the map
+ * point (hotspots), the times (when), the people, flags, location type and offence (who, health).
+ * police.uk rows carry none but the text and the point, so they add few groups; a force
+ * extract's records are mostly groups of one.
+ */
+const DETAIL_COLUMNS = [
+  'location_text',
+  'longitude',
+  'latitude',
+  'occurred_from',
+  'occurred_to',
+  'victim_age',
+  'victim_age_band',
+  'victim_sex',
+  'suspect_age',
+  'suspect_age_band',
+  'suspect_sex',
+  'flag_domestic',
+  'flag_knife',
+  'flag_firearm',
+  'location_type',
+  'offence_code',
+] as const;
+/** The placement's columns the detailed groups keep besides those every group keeps. */
+const DETAIL_PLACE_COLUMNS = ['easting', 'northing'] as const;
+
+/**
+ * Records grouped at once, at most, when the aggregate is built: joining ten million records to
+ * their placements and classifications at once spills past the workspace's memory limit and
+ * takes twice as long as four chunks of 2.5 million (decision 0081).
+ */
+const CHUNK_RECORDS = 2_500_000;
 
 /** Definition versions pivoted into the aggregate, at most (others are answered from the records). */
 export const MAX_AGGREGATE_DEFINITIONS = 8;
@@ -73,27 +114,42 @@ export async function buildIncidentAggregate(
       const params: Record<string, DuckDBValue> = {};
       const joins: string[] = [];
       const columns: string[] = [];
+      // Each side of the joins is cut to the chunk's ids, so the joins are of one chunk's
+      // records at a time (within the workspace's memory limit, no spilling).
+      const chunk = (table: string, id: string): string =>
+        `(SELECT * FROM ${table} WHERE ${id} >= $lo AND ${id} < $hi)`;
       pairs.forEach((p, k) => {
         params[`d${k}`] = p.definition_id;
         params[`v${k}`] = p.version;
         joins.push(
-          `LEFT JOIN incident_classifications c${k} ON c${k}.incident_id = i.id AND c${k}.definition_id = $d${k} AND c${k}.version = $v${k}`,
+          `LEFT JOIN ${chunk('incident_classifications', 'incident_id')} c${k} ON c${k}.incident_id = i.id AND c${k}.definition_id = $d${k} AND c${k}.version = $v${k}`,
         );
         columns.push(`c${k}.incident_id IS NOT NULL AS c${k}`, `c${k}.mask AS m${k}`);
       });
-      // Grouped with the location text (for the map's labels); the groups without it are made
-      // from these below (fewer groups, quicker counts).
-      await ws.db.run(
-        `CREATE TABLE ${alias}.located_groups AS
-           SELECT i.month, i.source, i.force, i.batch_id, i.location_text,
+      // Grouped with every detail, a chunk of ids at a time (the same group may come from two
+      // chunks: they are summed when read); the coarser groups are made from these below
+      // (fewer groups, quicker counts).
+      const ids = await ws.db.one<{ lo: number | null; hi: number | null; n: number }>(
+        'SELECT min(id) AS lo, max(id) AS hi, count(*) AS n FROM incidents',
+      );
+      const lo = Number(ids?.lo ?? 0);
+      const hi = Number(ids?.hi ?? 0) + 1;
+      const chunks = Math.max(1, Math.ceil(Number(ids?.n ?? 0) / CHUNK_RECORDS));
+      const step = Math.ceil((hi - lo) / chunks);
+      for (let k = 0; k < chunks; k++)
+        await ws.db.run(
+          `${k === 0 ? `CREATE TABLE ${alias}.detailed_groups AS` : `INSERT INTO ${alias}.detailed_groups`}
+           SELECT i.month, i.source, i.force, i.batch_id,
+                  ${DETAIL_COLUMNS.map((c) => `i.${c}`).join(', ')},
                   p.incident_id IS NOT NULL AS placed, p.base_vintage, p.base_code,
-                  p.lsoa11_code, p.lsoa11_method, p.lsoa21_code${columns.map((c) => `, ${c}`).join('')},
+                  p.lsoa11_code, p.lsoa11_method, p.lsoa21_code,
+                  ${DETAIL_PLACE_COLUMNS.map((c) => `p.${c}`).join(', ')}${columns.map((c) => `, ${c}`).join('')},
                   count(*) AS n
-             FROM incidents i LEFT JOIN incident_places p ON p.incident_id = i.id
+             FROM ${chunk('incidents', 'id')} i LEFT JOIN ${chunk('incident_places', 'incident_id')} p ON p.incident_id = i.id
              ${joins.join(' ')}
             GROUP BY ALL`,
-        params,
-      );
+          { ...params, lo: lo + k * step, hi: k === chunks - 1 ? hi : lo + (k + 1) * step },
+        );
       await ws.db.run(
         `CREATE TABLE ${alias}.classification_patterns AS SELECT * FROM classification_patterns`,
       );
@@ -129,28 +185,36 @@ async function aggregateFrom(
     await connection.run(`ATTACH ${literal(exported)} AS src (READ_ONLY)`);
     try {
       await connection.run(
-        `CREATE TABLE located_groups AS
-         SELECT row_number() OVER () AS id, * FROM src.located_groups`,
-      );
-      await connection.run(
-        `CREATE TABLE groups AS
+        `CREATE TABLE detailed_groups AS
          SELECT row_number() OVER () AS id, * FROM (
-           SELECT * EXCLUDE (id, location_text, n), CAST(sum(n) AS BIGINT) AS n
-             FROM located_groups GROUP BY ALL)`,
+           SELECT * EXCLUDE (n), CAST(sum(n) AS BIGINT) AS n FROM src.detailed_groups GROUP BY ALL)`,
       );
+      const details = [...DETAIL_COLUMNS, ...DETAIL_PLACE_COLUMNS];
+      // The groups of each schema: those without any detail, with the location text, with all.
+      const coarser = (keep: readonly string[]): string => {
+        const drop = details.filter((c) => !keep.includes(c));
+        return `SELECT row_number() OVER () AS id, * FROM (
+                  SELECT * EXCLUDE (id, n, ${drop.join(', ')}), CAST(sum(n) AS BIGINT) AS n
+                    FROM detailed_groups GROUP BY ALL)`;
+      };
+      await connection.run(`CREATE TABLE groups AS ${coarser([])}`);
+      await connection.run(`CREATE TABLE located_groups AS ${coarser(['location_text'])}`);
       await connection.run(`CREATE SCHEMA ${LOCATED}`);
-      for (const [schema, table, text] of [
-        ['main', 'groups', ''],
-        [LOCATED, 'located_groups', ', location_text'],
+      await connection.run(`CREATE SCHEMA ${DETAILED}`);
+      const list = (columns: readonly string[]): string => columns.map((c) => `, ${c}`).join('');
+      for (const [schema, table, kept, keptPlace] of [
+        ['main', 'groups', [], []],
+        [LOCATED, 'located_groups', ['location_text'], []],
+        [DETAILED, 'detailed_groups', DETAIL_COLUMNS, DETAIL_PLACE_COLUMNS],
       ] as const) {
         await connection.run(
           `CREATE TABLE ${schema}.incidents AS
-           SELECT id, month, source, force, batch_id${text}, n FROM ${table}`,
+           SELECT id, month, source, force, batch_id${list(kept)}, n FROM ${table}`,
         );
         await connection.run(
           `CREATE TABLE ${schema}.incident_places AS
            SELECT id AS incident_id, base_vintage, base_code, lsoa11_code, lsoa11_method,
-                  lsoa21_code
+                  lsoa21_code${list(keptPlace)}
              FROM ${table} WHERE placed`,
         );
         await connection.run(
@@ -164,6 +228,7 @@ async function aggregateFrom(
       }
       await connection.run('DROP TABLE groups');
       await connection.run('DROP TABLE located_groups');
+      await connection.run('DROP TABLE detailed_groups');
       await connection.run(
         `CREATE TABLE classification_patterns AS SELECT * FROM src.classification_patterns`,
       );
@@ -184,6 +249,10 @@ async function aggregateFrom(
     connection.closeSync();
     connection = undefined;
     const definitions = new Set(pairs.map((p) => `${p.definition_id}@${p.version}`));
+    // The aggregate never changes once built: the answers its checks give (the months held,
+    // say) are kept for every request, one store for each schema (the same statement reads
+    // another schema's tables there).
+    const memos = { main: new Memos(), [LOCATED]: new Memos(), [DETAILED]: new Memos() };
     return {
       definitions,
       groups: size?.groups ?? 0,
@@ -194,7 +263,7 @@ async function aggregateFrom(
         const c = await instance.connect();
         try {
           await c.run(`SET TimeZone = 'UTC'`);
-          return await fn(weightedCounting(new Db(c), LOCATED));
+          return await fn(weightedCounting(c, memos));
         } finally {
           c.closeSync();
         }
@@ -209,22 +278,33 @@ async function aggregateFrom(
 }
 
 /**
- * Counting groups of records, each `i.n` records; those that keep the location text are the
- * tables of the same names in schema `located` (the others are shared).
+ * Counting groups of records, each `i.n` records; those that keep the location text, and those
+ * that keep every detail, are the tables of the same names in schemas `located` and `detailed`
+ * (the others are shared).
  */
-function weightedCounting(db: Db, located: string): IncidentCounting {
-  const counting: IncidentCounting = {
-    db,
-    count: (filter) =>
-      `CAST(coalesce(sum(i.n)${filter === undefined ? '' : ` FILTER (WHERE ${filter})`}, 0) AS BIGINT)`,
-    async located(fn) {
-      await db.run(`SET search_path = '${located},main'`);
-      try {
-        return await fn(counting);
-      } finally {
-        await db.run('RESET search_path');
-      }
-    },
+function weightedCounting(
+  connection: DuckDBConnection,
+  memos: Record<'main' | typeof LOCATED | typeof DETAILED, Memos>,
+): IncidentCounting {
+  const counting = (schema: keyof typeof memos): IncidentCounting => {
+    const within =
+      (other: typeof LOCATED | typeof DETAILED) =>
+      async <T>(fn: (counting: IncidentCounting) => Promise<T>): Promise<T> => {
+        // Not through Db.run: naming the schema read writes nothing, so ends no memoised answer.
+        await connection.run(`SET search_path = '${other},main'`);
+        try {
+          return await fn(counting(other));
+        } finally {
+          await connection.run('RESET search_path');
+        }
+      };
+    return {
+      db: new Db(connection, memos[schema]),
+      count: (filter) =>
+        `CAST(coalesce(sum(i.n)${filter === undefined ? '' : ` FILTER (WHERE ${filter})`}, 0) AS BIGINT)`,
+      located: within(LOCATED),
+      detailed: within(DETAILED),
+    };
   };
-  return counting;
+  return counting('main');
 }

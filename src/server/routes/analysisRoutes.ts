@@ -91,7 +91,7 @@ export function registerAnalysisRoutes(ctx: RouteContext): void {
       querystring: filters,
     },
     (q): Promise<WhoAnswer> =>
-      pool.read((ws) => analyseWho(ws, filtersToSelection(filtersOf(q)), {}, context)),
+      counted(q, (ws, f, c) => analyseWho(ws, filtersToSelection(f), {}, c)),
   );
 
   ctx.get<FilterQuery>(
@@ -137,19 +137,19 @@ export function registerAnalysisRoutes(ctx: RouteContext): void {
       querystring: filters,
     },
     (q): Promise<HealthVsPoliceAnswer> =>
-      pool.read((ws) => analyseHealthVsPolice(ws, filtersToSelection(filtersOf(q)), {}, context)),
+      counted(q, (ws, f, c) => analyseHealthVsPolice(ws, filtersToSelection(f), {}, c)),
   );
 
   // Hotspots over the area the filters name (the force area with data when none): Gi* with the
   // false discovery rate correction, the kernel density surface and the classes over time, with
   // every other choice svd's default, as `svd analyse hotspots --classify`.
   const hotspots = (q: FilterQuery) =>
-    pool.read(async (ws) => {
+    counted(q, async (ws, f, c) => {
       const { input: _input, ...analysis } = await analyseHotspots(
         ws,
-        filtersToSelection(filtersOf(q)),
+        filtersToSelection(f),
         { classify: true },
-        context,
+        c,
       );
       return analysis;
     });
