@@ -170,7 +170,9 @@ export const PARTNERSHIP_KIND = 'partnerships';
 export async function storedPartnershipConfig(
   ws: Workspace,
 ): Promise<{ batchId: number; config: PartnershipConfig } | undefined> {
-  const json = await ws.db.value<string>(`SELECT value FROM geo_state WHERE key = 'partnerships'`);
+  const json = await ws.db.valueMemo<string>(
+    `SELECT value FROM geo_state WHERE key = 'partnerships'`,
+  );
   if (json === undefined) return undefined;
   const stored = JSON.parse(json) as { batchId: number; config: PartnershipConfig };
   // Configurations stored before sites were part of them hold none.

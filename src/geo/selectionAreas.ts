@@ -48,11 +48,11 @@ export async function selectionAreas(
     const expr = of.by === 'name' ? 'coalesce(name, code)' : 'code';
     const rows =
       f.range !== undefined
-        ? await ws.db.all<{ code: string }>(
+        ? await ws.db.allMemo<{ code: string }>(
             `SELECT DISTINCT code FROM geo_area_list WHERE level = $level AND ${expr} BETWEEN $from AND $to ORDER BY 1`,
             { level: of.level, from: f.range.from, to: f.range.to },
           )
-        : await ws.db.all<{ code: string }>(
+        : await ws.db.allMemo<{ code: string }>(
             `SELECT DISTINCT code FROM geo_area_list WHERE level = $level AND list_contains($values, ${expr}) ORDER BY 1`,
             { level: of.level, values: listValue(values) },
           );

@@ -161,6 +161,12 @@ export class Db {
     return rows[0];
   }
 
+  /** The first column of the first row of a read, memoised as `allMemo`. */
+  async valueMemo<T = unknown>(sql: string, params?: SqlParams): Promise<T | undefined> {
+    const [row] = await this.allMemo(sql, params);
+    return row === undefined ? undefined : (Object.values(row)[0] as T);
+  }
+
   async value<T = unknown>(sql: string, params?: SqlParams): Promise<T | undefined> {
     const row = await this.one(sql, params);
     if (row === undefined) return undefined;

@@ -121,7 +121,7 @@ async function placeOf(ws: Workspace, where: Selection['where'], params: Params)
   const forceOf = (district: string) =>
     config?.forces.find((f) => f.districts.includes(district)) ?? null;
   const names = async (level: string, code: string): Promise<string | null> =>
-    (await ws.db.value<string>(
+    (await ws.db.valueMemo<string>(
       `SELECT any_value(name) FROM geo_area_list WHERE level = $level AND code = $code`,
       { level, code },
     )) ?? null;

@@ -29,7 +29,7 @@ const POLARITIES: readonly IndicatorPolarity[] = [
 ];
 
 export async function indicatorMetas(ws: Workspace): Promise<Map<string, IndicatorMeta>> {
-  const rows = await ws.db.all<{
+  const rows = await ws.db.allMemo<{
     id: string;
     name: string;
     definition: string | null;
@@ -149,7 +149,7 @@ export async function indicatorAreaName(
   code: string,
 ): Promise<string | null> {
   return (
-    (await ws.db.value<string>(
+    (await ws.db.valueMemo<string>(
       `SELECT any_value(area_name) FROM indicator_values
         WHERE area_level = $level AND area_code = $code AND area_name IS NOT NULL`,
       { level, code },

@@ -194,7 +194,12 @@ export async function resolveHotspotArea(
     chosen: string | null,
   ): Promise<HotspotArea> => {
     const found = await findArea(ws, level, value);
-    const b = await boundaryOf(ws, level, found, boundaryChoice);
+    // Dissolving an area's LSOAs takes a while and is the same for every selection of the
+    // area: kept until the next write (the outline is only read).
+    const b = await ws.db.memo(
+      `hotspotBoundary\u0000${level}\u0000${found.code}\u0000${boundaryChoice ?? ''}`,
+      () => boundaryOf(ws, level, found, boundaryChoice),
+    );
     return {
       level,
       code: found.code,
@@ -230,7 +235,7 @@ export async function resolveHotspotArea(
       filter.values[0]!,
       `the area --where ${filter.dimension}=${filter.values[0]!} selects`,
     );
-  const forces = await ws.db.all<{ code: string }>(
+  const forces = await ws.db.allMemo<{ code: string }>(
     `SELECT DISTINCT a.code FROM geo_area_list a JOIN (SELECT DISTINCT force FROM incidents) i
        ON i.force = a.code WHERE a.level = 'force' AND a.shape IS NOT NULL ORDER BY 1`,
   );
