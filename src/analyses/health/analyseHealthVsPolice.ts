@@ -175,7 +175,7 @@ export async function analyseHealthVsPolice(
     );
 
   // Police side: which months the selected partner sources hold.
-  const coverage = await selectionCoverage(ws, selection);
+  const coverage = await selectionCoverage(ws, selection, counting);
   coverage.units = coverage.units.filter((u) => u.source !== 'police-uk');
   const policeMonths = coverage.units.flatMap((u) => u.months).sort();
   if (coverage.units.length === 0)

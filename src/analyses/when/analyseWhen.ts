@@ -200,7 +200,7 @@ export async function analyseWhen(
       );
   }
   // The seasonal pattern, from every selected record's month (police.uk rows included).
-  const coverage = await selectionCoverage(ws, selection);
+  const coverage = await selectionCoverage(ws, selection, counting);
   let seasonal: SeasonalPoint[] = [];
   if (coverage.first !== null && coverage.last !== null) {
     const rows = await counting.db.all<{ month: string; n: number }>(
