@@ -193,7 +193,10 @@ export async function resolveHotspotArea(
     value: string,
     chosen: string | null,
   ): Promise<HotspotArea> => {
-    const found = await findArea(ws, level, value);
+    // The area and its shape, as the outline below: the same for every selection of it.
+    const found = await ws.db.memo(`hotspotArea\u0000${level}\u0000${value}`, () =>
+      findArea(ws, level, value),
+    );
     // Dissolving an area's LSOAs takes a while and is the same for every selection of the
     // area: kept until the next write (the outline is only read).
     const b = await ws.db.memo(
