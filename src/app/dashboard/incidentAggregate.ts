@@ -108,8 +108,12 @@ export async function buildIncidentAggregate(
   const dir = mkdtempSync(path.join(os.tmpdir(), 'svd-aggregate-'));
   const exported = path.join(dir, 'groups.duckdb');
   const alias = `aggregate_export_${++exports}`;
+  // The statements below write only to the scratch file, never to the workspace: they run
+  // through a Db of their own, so that the answers the workspace's connections have memoised
+  // (the classification checks, seconds each at ten million records) still stand.
+  const db = new Db(ws.db.connection);
   try {
-    await ws.db.run(`ATTACH ${literal(exported)} AS ${alias} (READ_WRITE)`);
+    await db.run(`ATTACH ${literal(exported)} AS ${alias} (READ_WRITE)`);
     try {
       const params: Record<string, DuckDBValue> = {};
       const joins: string[] = [];
@@ -129,7 +133,7 @@ export async function buildIncidentAggregate(
       // Grouped with every detail, a chunk of ids at a time (the same group may come from two
       // chunks: they are summed when read); the coarser groups are made from these below
       // (fewer groups, quicker counts).
-      const ids = await ws.db.one<{ lo: number | null; hi: number | null; n: number }>(
+      const ids = await db.one<{ lo: number | null; hi: number | null; n: number }>(
         'SELECT min(id) AS lo, max(id) AS hi, count(*) AS n FROM incidents',
       );
       const lo = Number(ids?.lo ?? 0);
@@ -137,7 +141,7 @@ export async function buildIncidentAggregate(
       const chunks = Math.max(1, Math.ceil(Number(ids?.n ?? 0) / CHUNK_RECORDS));
       const step = Math.ceil((hi - lo) / chunks);
       for (let k = 0; k < chunks; k++)
-        await ws.db.run(
+        await db.run(
           `${k === 0 ? `CREATE TABLE ${alias}.detailed_groups AS` : `INSERT INTO ${alias}.detailed_groups`}
            SELECT i.month, i.source, i.force, i.batch_id,
                   ${DETAIL_COLUMNS.map((c) => `i.${c}`).join(', ')},
@@ -150,18 +154,18 @@ export async function buildIncidentAggregate(
             GROUP BY ALL`,
           { ...params, lo: lo + k * step, hi: k === chunks - 1 ? hi : lo + (k + 1) * step },
         );
-      await ws.db.run(
+      await db.run(
         `CREATE TABLE ${alias}.classification_patterns AS SELECT * FROM classification_patterns`,
       );
-      await ws.db.run(
+      await db.run(
         `CREATE TABLE ${alias}.geo_memberships AS SELECT lsoa_vintage, lsoa_code, level, area_code, is_primary FROM geo_memberships`,
       );
-      await ws.db.run(
+      await db.run(
         `CREATE TABLE ${alias}.geo_area_list AS SELECT level, code, name FROM geo_area_list`,
       );
-      await ws.db.run(`CREATE TABLE ${alias}.batches AS SELECT batch_id, synthetic FROM batches`);
+      await db.run(`CREATE TABLE ${alias}.batches AS SELECT batch_id, synthetic FROM batches`);
     } finally {
-      await ws.db.run(`DETACH ${alias}`);
+      await db.run(`DETACH ${alias}`);
     }
     return await aggregateFrom(exported, pairs, started, options);
   } finally {
