@@ -210,7 +210,7 @@ export async function analyseCauses(
     statuses,
     monthsHeld,
     perYear,
-  } = await heldPeriod(ws, selection);
+  } = await heldPeriod(ws, selection, context.counting);
 
   // --- association across the LSOAs 2021 of the area
   const byLsoa = await computeRates(

@@ -119,7 +119,7 @@ export async function analyseDeprivation(
     );
   // Rates per year: the counts over the complete months of the period, scaled to twelve months
   // (the SNA's rule), so that a part period is not read as a year and periods compare.
-  const { monthsHeld, perYear } = await heldPeriod(ws, selection);
+  const { monthsHeld, perYear } = await heldPeriod(ws, selection, context.counting);
   params.given(
     'rates',
     `per ${m.per.toLocaleString('en-GB')} residents over the whole period selected, and per year (scaled from the ${monthsHeld} complete month${monthsHeld === 1 ? '' : 's'} held to twelve); ${m.interval}`,

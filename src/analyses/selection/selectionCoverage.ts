@@ -127,8 +127,13 @@ export interface HeldPeriod {
 }
 
 /** The selection's period (as given, else every month held) and how much of it is held. */
-export async function heldPeriod(ws: Workspace, selection: Selection): Promise<HeldPeriod> {
-  const coverage = await selectionCoverage(ws, selection);
+export async function heldPeriod(
+  ws: Workspace,
+  selection: Selection,
+  /** Where the incidents are read (the months held are the same in an aggregate of them). */
+  counting?: IncidentCounting,
+): Promise<HeldPeriod> {
+  const coverage = await selectionCoverage(ws, selection, counting);
   const from = selection.from ?? coverage.first;
   const to = selection.to ?? coverage.last;
   const statuses = from === null || to === null ? [] : monthStatuses(coverage, from, to);
