@@ -9,6 +9,7 @@ import { usageError } from '../../core/errors.js';
 import type { CountFilter } from '../../core/dimension.js';
 import { findDimension } from '../selection/dimensions.js';
 import { DEFAULT_WHATIF_BY, WHATIF_DIMENSIONS } from './whatIfDimensions.js';
+import { Db } from '../../store/db.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import { definitionMeta } from '../../definitions/classificationRuns.js';
 import type { CompiledDefinition } from '../../definitions/compileDefinition.js';
@@ -79,10 +80,14 @@ export async function whatIf(
   const dims = options.by.map(
     (name, k) => `${findDimension(name, WHATIF_DIMENSIONS).sql} AS d${k}`,
   );
+  // The connection's temporary table is written through a Db of its own: writing it changes
+  // nothing of the workspace, so it ends none of the answers the workspace's connections have
+  // memoised (a server's are shared by all of them). Nothing memoised reads it.
+  const temp = new Db(ws.db.connection);
   // eslint-disable-next-line no-restricted-syntax -- a TEMP table of this connection, not the workspace
-  await ws.db.run(`DROP TABLE IF EXISTS svd_whatif`);
+  await temp.run(`DROP TABLE IF EXISTS svd_whatif`);
   // eslint-disable-next-line no-restricted-syntax -- a TEMP table of this connection, not the workspace
-  await ws.db.run(
+  await temp.run(
     `CREATE TEMP TABLE svd_whatif AS
       SELECT ${b.tier.sql} AS base_tier, ${p.tier.sql} AS proposal_tier${dims.map((d) => `, ${d}`).join('')}
       FROM incidents i ${[...joins.values()].join(' ')}
@@ -165,7 +170,7 @@ export async function whatIf(
     };
   } finally {
     // eslint-disable-next-line no-restricted-syntax -- a TEMP table of this connection, not the workspace
-    await ws.db.run(`DROP TABLE IF EXISTS svd_whatif`);
+    await temp.run(`DROP TABLE IF EXISTS svd_whatif`);
   }
 }
 
