@@ -6,6 +6,9 @@ import { writeFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openWorkspace } from '../../src/store/openWorkspace.js';
+import { parseWhatIfBy, whatIf } from '../../src/analyses/whatIf/whatIf.js';
+import { resolveDefinition } from '../../src/definitions/resolveDefinition.js';
+import { compileDefinition } from '../../src/definitions/compileDefinition.js';
 import { svd } from '../helpers/cli.js';
 import { insertIncidents, type TestIncident } from '../helpers/incidents.js';
 import { REPO } from '../helpers/paths.js';
@@ -222,5 +225,33 @@ describe('svd whatif', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('error[UNKNOWN_DIMENSION]: unknown dimension "shoe_size"');
     expect(r.stderr).toContain('use one of: offence, month, year');
+  });
+});
+
+describe('whatif in process', () => {
+  it('writes its temporary table without ending what the connection has memoised', async () => {
+    const ws = await openWorkspace(db, { create: false });
+    try {
+      let computed = 0;
+      const check = () =>
+        ws.db.memo('whatif-test-check', async () => {
+          computed++;
+          return ws.db.value<number>('SELECT count(*) FROM incidents');
+        });
+      await check();
+      const base = await resolveDefinition('thames-valley-vru', { ws, cwd: REPO });
+      const next = await resolveDefinition(proposal, { ws, cwd: REPO });
+      const result = await whatIf(
+        ws,
+        compileDefinition(base.definition),
+        compileDefinition(next.definition),
+        { by: parseWhatIfBy(undefined), where: [] },
+      );
+      expect(result.changed).toBe(5);
+      await check();
+      expect(computed).toBe(1);
+    } finally {
+      ws.close();
+    }
   });
 });
