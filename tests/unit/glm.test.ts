@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  countRegressions,
   negativeBinomialRegression,
   poissonRegression,
   THETA_CAP,
@@ -193,6 +194,63 @@ describe('refusals and reports', () => {
     expect((c99.upper - c99.lower) / (c90.upper - c90.lower)).toBeCloseTo(
       2.5758293035489 / 1.6448536269514722,
       10,
+    );
+  });
+});
+
+describe('both regressions at once (countRegressions)', () => {
+  const samples = ['overdispersed', 'zeros', 'near-poisson', 'poisson'].map((name) => {
+    const d = readColumns('synthetic', `${name}.csv`);
+    return { name, y: d['y']!, x: [d['x1']!], offset: d['population']!.map(Math.log) };
+  });
+  const areas = readColumns('oxfordshire', 'areas.csv');
+  samples.push({
+    name: 'oxfordshire',
+    y: areas['violence']!,
+    x: [zScore(areas['imd_score']!)],
+    offset: areas['population']!.map(Math.log),
+  });
+
+  for (const s of samples)
+    it(`${s.name}: gives each fit to the last digit as the functions apart do`, () => {
+      const both = countRegressions(s.y, s.x, s.offset);
+      expect(both.poisson).toEqual(poissonRegression(s.y, s.x, s.offset));
+      expect(both.negativeBinomial).toEqual(negativeBinomialRegression(s.y, s.x, s.offset));
+      // Without the null deviance, only it differs.
+      const lean = countRegressions(s.y, s.x, s.offset, { nullDeviance: false });
+      expect(lean.poisson.nullDeviance).toBeNaN();
+      expect({ ...lean.poisson, nullDeviance: 0 }).toEqual({ ...both.poisson, nullDeviance: 0 });
+      const nb = lean.negativeBinomial as NegativeBinomialFit;
+      expect(nb.nullDeviance).toBeNaN();
+      expect({ ...nb, nullDeviance: 0 }).toEqual({
+        ...(both.negativeBinomial as NegativeBinomialFit),
+        nullDeviance: 0,
+      });
+    });
+
+  it('carries the Poisson fit that stopped early into the negative binomial warnings', () => {
+    const s = samples[0]!;
+    const both = countRegressions(s.y, s.x, s.offset, { maxIterations: 2 });
+    expect(both.poisson.converged).toBe(false);
+    expect(both.negativeBinomial).toEqual(
+      negativeBinomialRegression(s.y, s.x, s.offset, { maxIterations: 2 }),
+    );
+    expect((both.negativeBinomial as NegativeBinomialFit).warnings).toContain(
+      'glm.fit: algorithm did not converge',
+    );
+  });
+
+  it('throws what the data make impossible, as each function does', () => {
+    const s = samples[0]!;
+    expect(() =>
+      countRegressions(
+        s.y.map(() => 0),
+        s.x,
+        s.offset,
+      ),
+    ).toThrow(/every count is 0/);
+    expect(() => countRegressions(s.y, [s.x[0]!, s.x[0]!.map((v) => 2 * v)], s.offset)).toThrow(
+      /collinear/,
     );
   });
 });

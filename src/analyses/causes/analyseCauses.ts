@@ -42,7 +42,8 @@ import {
   indicatorAreaName,
   indicatorMetas,
   indicatorSeries,
-  indicatorValues,
+  indicatorValuesOfAreas,
+  type AreaValue,
   indicatorsAtLevel,
 } from './indicatorData.js';
 import { readRiskWeights } from './riskWeights.js';
@@ -274,16 +275,20 @@ export async function analyseCauses(
     );
   const isolated = neighbours.lists.filter((l) => l.length === 0).length;
   const rows: AssociationRow[] = [];
+  // The risk index's components are read with the indicators associated, in one pass.
+  const weights = areas.length > 0 ? readRiskWeights(options.weights) : undefined;
+  const lsoaValues = await indicatorValuesOfAreas(
+    ws,
+    'lsoa21',
+    lsoaIndicators.filter(
+      (r) => chosen.includes(r) || weights?.components.some((c) => c.indicator === r.id) === true,
+    ),
+    areas.map((a) => a.code),
+  );
   for (const ind of chosen) {
     const meta = metas.get(ind.id);
     if (meta === undefined) continue;
-    const values = await indicatorValues(
-      ws,
-      ind.id,
-      'lsoa21',
-      ind.period,
-      areas.map((a) => a.code),
-    );
+    const values = lsoaValues.get(ind.id) ?? new Map<string, AreaValue>();
     const row = associate({
       meta,
       period: ind.period,
@@ -307,8 +312,7 @@ export async function analyseCauses(
 
   // --- the risk index
   let risk: CausesResult['riskIndex'] = null;
-  if (areas.length > 0) {
-    const weights = readRiskWeights(options.weights);
+  if (weights !== undefined) {
     if (options.weights === undefined)
       params.automatic(
         'weights',
@@ -329,13 +333,7 @@ export async function analyseCauses(
         );
         continue;
       }
-      const values = await indicatorValues(
-        ws,
-        c.indicator,
-        'lsoa21',
-        held.period,
-        areas.map((a) => a.code),
-      );
+      const values = lsoaValues.get(c.indicator) ?? new Map<string, AreaValue>();
       components.set(c.indicator, {
         name: metas.get(c.indicator)?.name ?? c.indicator,
         period: held.period,

@@ -9,11 +9,7 @@
  * (docs/decisions/0080-causes.md). Association across areas is not cause.
  */
 import type { AssociationRow, MoranSummary, RateRatio } from '../../api/causes.js';
-import {
-  negativeBinomialRegression,
-  poissonRegression,
-  type GlmFit,
-} from '../../core/statistics/glm.js';
+import { countRegressions, type GlmFit } from '../../core/statistics/glm.js';
 import { moranTest } from '../../core/statistics/moran.js';
 import { averageRanks, spearman } from '../../core/statistics/spearman.js';
 import { formatInterval, formatP, formatRatio } from '../selection/plainWords.js';
@@ -58,6 +54,13 @@ function slope(fit: GlmFit | null): RateRatio | null {
   };
 }
 
+const FITS = { nullDeviance: false } as const;
+
+/** A fit, or null for the RangeError met in its place (see tryFit). */
+function fitted<T>(fit: T | RangeError | undefined): T | null {
+  return fit === undefined || fit instanceof RangeError ? null : fit;
+}
+
 function tryFit<T>(fit: () => T): T | null {
   try {
     return fit();
@@ -94,10 +97,13 @@ export function associate(input: AssociationInput): AssociationRow | null {
   const sd = standardDeviation(x);
   const z = x.map((v) => (v - m) / sd);
   const deciles = decilesOf(x);
-  const poissonSd = sd > 0 ? tryFit(() => poissonRegression(y, [z], offset)) : null;
-  const nbSd = sd > 0 ? tryFit(() => negativeBinomialRegression(y, [z], offset)) : null;
-  const poissonDecile = sd > 0 ? tryFit(() => poissonRegression(y, [deciles], offset)) : null;
-  const nbDecile = sd > 0 ? tryFit(() => negativeBinomialRegression(y, [deciles], offset)) : null;
+  // The null deviances are not reported: their fits are not made.
+  const perSdFits = sd > 0 ? tryFit(() => countRegressions(y, [z], offset, FITS)) : null;
+  const perDecileFits = sd > 0 ? tryFit(() => countRegressions(y, [deciles], offset, FITS)) : null;
+  const poissonSd = perSdFits?.poisson ?? null;
+  const nbSd = fitted(perSdFits?.negativeBinomial);
+  const poissonDecile = perDecileFits?.poisson ?? null;
+  const nbDecile = fitted(perDecileFits?.negativeBinomial);
   const rates = keep.map((i) => input.areas[i]!.count / input.areas[i]!.population);
   const s = spearman(x, rates);
   const lists = keep.map((i) =>

@@ -52,6 +52,11 @@ export interface GlmOptions {
   tolerance?: number;
   /** Names of the covariates, for the coefficients and messages; x1, x2, … unless given. */
   names?: string[];
+  /**
+   * Fit the intercept-only model for the null deviance; true unless given. A caller that does
+   * not report the null deviance saves that fit: `nullDeviance` is then NaN.
+   */
+  nullDeviance?: boolean;
 }
 
 export interface GlmCoefficient {
@@ -133,6 +138,7 @@ interface Settings {
   maxIterations: number;
   tolerance: number;
   names: string[];
+  nullDeviance: boolean;
 }
 
 interface Irls {
@@ -146,12 +152,14 @@ interface Irls {
   covariance: number[][];
 }
 
-/** Householder QR of the n × p matrix a (columns); returns R (p × p) and Q'b. */
-function qrSolve(columns: number[][], b: number[]): { r: number[][]; coefficients: number[] } {
-  const p = columns.length;
-  const n = b.length;
-  const a = columns.map((c) => c.slice());
-  const qtb = b.slice();
+/**
+ * Householder QR of the n × p matrix a (columns); returns R (p × p) and the solution. The columns
+ * and b are overwritten: the caller hands over arrays of its own.
+ */
+function qrSolve(a: Float64Array[], qtb: Float64Array): { r: number[][]; coefficients: number[] } {
+  const p = a.length;
+  const n = qtb.length;
+  const v = new Float64Array(n);
   for (let k = 0; k < p; k++) {
     const col = a[k]!;
     let norm = 0;
@@ -159,12 +167,11 @@ function qrSolve(columns: number[][], b: number[]): { r: number[][]; coefficient
     norm = Math.sqrt(norm);
     if (norm === 0) throw new RangeError('the covariates are collinear');
     const alpha = col[k]! > 0 ? -norm : norm;
-    const v = new Array<number>(n).fill(0);
     for (let i = k; i < n; i++) v[i] = col[i]!;
     v[k] = v[k]! - alpha;
     let vv = 0;
     for (let i = k; i < n; i++) vv += v[i]! * v[i]!;
-    const reflect = (x: number[]): void => {
+    const reflect = (x: Float64Array): void => {
       let s = 0;
       for (let i = k; i < n; i++) s += v[i]! * x[i]!;
       const f = (2 * s) / vv;
@@ -242,27 +249,31 @@ function irls(
   let converged = false;
   let iterations = 0;
   let dev = devOld;
+  let lastR: number[][] | undefined;
+  const p = design.length;
+  const predictor = (c: readonly number[]): number[] => {
+    const out = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      let s = offset[i]!;
+      for (let j = 0; j < c.length; j++) s += design[j]![i]! * c[j]!;
+      out[i] = s;
+    }
+    return out;
+  };
   for (let iter = 1; iter <= maxIterations; iter++) {
     iterations = iter;
-    const sw = new Array<number>(n);
-    const z = new Array<number>(n);
+    const weighted = Array.from({ length: p }, () => new Float64Array(n));
+    const wz = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const m = mu[i]!;
-      z[i] = eta[i]! - offset[i]! + (y[i]! - m) / m;
-      sw[i] = Math.sqrt((m * m) / family.variance(m));
+      const z = eta[i]! - offset[i]! + (y[i]! - m) / m;
+      const sw = Math.sqrt((m * m) / family.variance(m));
+      for (let j = 0; j < p; j++) weighted[j]![i] = design[j]![i]! * sw;
+      wz[i] = z * sw;
     }
-    const solved = qrSolve(
-      design.map((col) => col.map((v, i) => v * sw[i]!)),
-      z.map((v, i) => v * sw[i]!),
-    );
-    covariance = chol2inv(solved.r);
+    const solved = qrSolve(weighted, wz);
+    lastR = solved.r;
     coefficients = solved.coefficients;
-    const predictor = (c: readonly number[]): number[] =>
-      offset.map((o, i) => {
-        let s = o;
-        for (let j = 0; j < c.length; j++) s += design[j]![i]! * c[j]!;
-        return s;
-      });
     eta = predictor(coefficients);
     mu = eta.map(Math.exp);
     dev = deviance(mu);
@@ -281,8 +292,30 @@ function irls(
     devOld = dev;
     previous = coefficients;
   }
+  // The unscaled covariance of the last weighted least squares only.
+  if (lastR !== undefined) covariance = chol2inv(lastR);
   if (!converged) warnings.push(NOT_CONVERGED);
   return { coefficients, eta, mu, deviance: dev, iterations, converged, covariance };
+}
+
+/** The Poisson fit from R's start (μ = y + 0.1), with the settings' iterations and tolerance. */
+function poissonIrls(
+  y: readonly number[],
+  design: readonly number[][],
+  offset: readonly number[],
+  settings: Settings,
+  warnings: string[],
+): Irls {
+  return irls(
+    y,
+    design,
+    offset,
+    poissonFamily,
+    {},
+    settings.maxIterations,
+    settings.tolerance,
+    warnings,
+  );
 }
 
 function settingsOf(options: GlmOptions | undefined, covariates: number): Settings {
@@ -299,7 +332,13 @@ function settingsOf(options: GlmOptions | undefined, covariates: number): Settin
   const names = options?.names ?? Array.from({ length: covariates }, (_, j) => `x${j + 1}`);
   if (names.length !== covariates)
     throw new RangeError(`${names.length} names given for ${covariates} covariates`);
-  return { confidence, maxIterations, tolerance, names };
+  return {
+    confidence,
+    maxIterations,
+    tolerance,
+    names,
+    nullDeviance: options?.nullDeviance ?? true,
+  };
 }
 
 function checkInput(
@@ -376,28 +415,65 @@ export function poissonRegression(
   checkInput(y, x, offset, settings.names);
   const design = [y.map(() => 1), ...x];
   const warnings: string[] = [];
-  const fit = irls(
-    y,
-    design,
-    offset,
-    poissonFamily,
-    {},
-    settings.maxIterations,
-    settings.tolerance,
-    warnings,
-  );
-  const nullFit = irls(
-    y,
-    [design[0]!],
-    offset,
-    poissonFamily,
-    { mu: fit.mu },
-    settings.maxIterations,
-    settings.tolerance,
-    warnings,
-  );
-  if (!nullFit.converged)
-    warnings.push("fitting to calculate the null deviance did not converge -- increase 'maxit'?");
+  const fit = poissonIrls(y, design, offset, settings, warnings);
+  return poissonFitOf(y, design, offset, settings, fit, warnings);
+}
+
+/**
+ * The Poisson and the negative binomial regressions of the same counts, covariates and offset, as
+ * `poissonRegression` and `negativeBinomialRegression` give them, the same to the last digit: the
+ * negative binomial starts from the Poisson fit, as glm.nb does, so that fit is made once. A
+ * RangeError of the data (see the top of this file) is thrown as either function throws it; one
+ * met only while fitting the negative binomial is returned in its place.
+ */
+export function countRegressions(
+  y: number[],
+  x: number[][],
+  offset: number[],
+  options?: GlmOptions,
+): { poisson: GlmFit; negativeBinomial: NegativeBinomialFit | RangeError } {
+  const settings = settingsOf(options, x.length);
+  checkInput(y, x, offset, settings.names);
+  const design = [y.map(() => 1), ...x];
+  const poissonWarnings: string[] = [];
+  const fit = poissonIrls(y, design, offset, settings, poissonWarnings);
+  const poisson = poissonFitOf(y, design, offset, settings, fit, poissonWarnings);
+  let negativeBinomial: NegativeBinomialFit | RangeError;
+  try {
+    negativeBinomial = negativeBinomialFrom(y, x, design, offset, settings, fit, [
+      ...(fit.converged ? [] : [NOT_CONVERGED]),
+    ]);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    negativeBinomial = error;
+  }
+  return { poisson, negativeBinomial };
+}
+
+function poissonFitOf(
+  y: readonly number[],
+  design: readonly number[][],
+  offset: readonly number[],
+  settings: Settings,
+  fit: Irls,
+  warnings: string[],
+): GlmFit {
+  let nullDeviance = NaN;
+  if (settings.nullDeviance) {
+    const nullFit = irls(
+      y,
+      [design[0]!],
+      offset,
+      poissonFamily,
+      { mu: fit.mu },
+      settings.maxIterations,
+      settings.tolerance,
+      warnings,
+    );
+    if (!nullFit.converged)
+      warnings.push("fitting to calculate the null deviance did not converge -- increase 'maxit'?");
+    nullDeviance = nullFit.deviance;
+  }
   const { pearsonResiduals, devianceResiduals } = residualsOf(y, fit.mu, poissonFamily);
   const dfResidual = y.length - design.length;
   let logLik = 0;
@@ -411,7 +487,7 @@ export function poissonRegression(
     coefficients: coefficientsOf(fit, settings),
     confidence: settings.confidence,
     deviance: fit.deviance,
-    nullDeviance: nullFit.deviance,
+    nullDeviance,
     dfResidual,
     dfNull: y.length - 1,
     aic: -2 * logLik + 2 * design.length,
@@ -468,8 +544,47 @@ interface ThetaMl {
   capped: boolean;
 }
 
+/**
+ * The distinct counts of y, and for each area the index of its count among them: the terms of
+ * theta.ml's score and of the log-likelihood that depend only on the count (digamma, trigamma and
+ * log-gamma of theta + y) are then computed once per distinct count, not once per area. LSOA
+ * counts repeat (many 0s, 1s and 2s), and each term is the same number either way.
+ */
+interface CountLevels {
+  values: Float64Array;
+  index: Uint32Array;
+  /** log Γ(y + 1) for each distinct count. */
+  logFactorial: Float64Array;
+}
+
+function countLevels(y: readonly number[]): CountLevels {
+  const at = new Map<number, number>();
+  const index = new Uint32Array(y.length);
+  const values: number[] = [];
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i]!;
+    let k = at.get(v);
+    if (k === undefined) {
+      k = values.length;
+      at.set(v, k);
+      values.push(v);
+    }
+    index[i] = k;
+  }
+  return {
+    values: Float64Array.from(values),
+    index,
+    logFactorial: Float64Array.from(values, (v) => logGamma(v + 1)),
+  };
+}
+
 /** MASS's theta.ml: Newton on the score in theta from the moment estimate. */
-function thetaMl(y: readonly number[], mu: readonly number[], limit: number): ThetaMl {
+function thetaMl(
+  y: readonly number[],
+  mu: readonly number[],
+  limit: number,
+  levels: CountLevels,
+): ThetaMl {
   const n = y.length;
   let denominator = 0;
   for (let i = 0; i < n; i++) denominator += (y[i]! / mu[i]! - 1) ** 2;
@@ -479,16 +594,27 @@ function thetaMl(y: readonly number[], mu: readonly number[], limit: number): Th
   let info = NaN;
   const eps = Number.EPSILON ** 0.25;
   let capped = false;
+  const distinct = levels.values.length;
+  const digammaOf = new Float64Array(distinct);
+  const trigammaOf = new Float64Array(distinct);
   while (++it < limit && Math.abs(del) > eps) {
     t0 = Math.abs(t0);
+    for (let k = 0; k < distinct; k++) {
+      digammaOf[k] = digamma(t0 + levels.values[k]!);
+      trigammaOf[k] = trigamma(t0 + levels.values[k]!);
+    }
+    const digamma0 = digamma(t0);
+    const trigamma0 = trigamma(t0);
+    const logT0 = Math.log(t0);
+    const inverseT0 = 1 / t0;
     let score = 0;
     info = 0;
     for (let i = 0; i < n; i++) {
       const yi = y[i]!;
       const m = mu[i]!;
-      score +=
-        digamma(t0 + yi) - digamma(t0) + Math.log(t0) + 1 - Math.log(t0 + m) - (yi + t0) / (m + t0);
-      info += -trigamma(t0 + yi) + trigamma(t0) - 1 / t0 + 2 / (m + t0) - (yi + t0) / (m + t0) ** 2;
+      const k = levels.index[i]!;
+      score += digammaOf[k]! - digamma0 + logT0 + 1 - Math.log(t0 + m) - (yi + t0) / (m + t0);
+      info += -trigammaOf[k]! + trigamma0 - inverseT0 + 2 / (m + t0) - (yi + t0) / (m + t0) ** 2;
     }
     del = score / info;
     t0 += del;
@@ -511,16 +637,27 @@ function thetaMl(y: readonly number[], mu: readonly number[], limit: number): Th
   return { theta: t0, standardError, capped, ...(warning ? { warning } : {}) };
 }
 
-function negativeBinomialLogLik(y: readonly number[], mu: readonly number[], th: number): number {
+function negativeBinomialLogLik(
+  y: readonly number[],
+  mu: readonly number[],
+  th: number,
+  levels: CountLevels,
+): number {
+  const distinct = levels.values.length;
+  const logGammaOf = new Float64Array(distinct);
+  for (let k = 0; k < distinct; k++) logGammaOf[k] = logGamma(th + levels.values[k]!);
+  const logGammaTheta = logGamma(th);
+  const thetaLogTheta = th * Math.log(th);
   let s = 0;
   for (let i = 0; i < y.length; i++) {
     const v = y[i]!;
     const m = mu[i]!;
+    const k = levels.index[i]!;
     s +=
-      logGamma(th + v) -
-      logGamma(th) -
-      logGamma(v + 1) +
-      th * Math.log(th) +
+      logGammaOf[k]! -
+      logGammaTheta -
+      levels.logFactorial[k]! +
+      thetaLogTheta +
       v * Math.log(m + (v === 0 ? 1 : 0)) -
       (th + v) * Math.log(th + m);
   }
@@ -539,18 +676,33 @@ export function negativeBinomialRegression(
 ): NegativeBinomialFit {
   const settings = settingsOf(options, x.length);
   checkInput(y, x, offset, settings.names);
-  const { maxIterations, tolerance } = settings;
   const design = [y.map(() => 1), ...x];
   const warnings: string[] = [];
-  let fit = irls(y, design, offset, poissonFamily, {}, maxIterations, tolerance, warnings);
+  const poisson = poissonIrls(y, design, offset, settings, warnings);
+  return negativeBinomialFrom(y, x, design, offset, settings, poisson, warnings);
+}
+
+/** glm.nb from its Poisson fit (`poisson`, whose warnings `warnings` already holds). */
+function negativeBinomialFrom(
+  y: readonly number[],
+  x: readonly number[][],
+  design: readonly number[][],
+  offset: readonly number[],
+  settings: Settings,
+  poisson: Irls,
+  warnings: string[],
+): NegativeBinomialFit {
+  const { maxIterations, tolerance } = settings;
+  let fit = poisson;
   let mu = fit.mu;
-  let th = thetaMl(y, mu, maxIterations);
+  const levels = countLevels(y);
+  let th = thetaMl(y, mu, maxIterations, levels);
   if (th.warning) warnings.push(th.warning);
   let fitTheta = th.theta;
   const d1 = Math.sqrt(2 * Math.max(1, y.length - design.length));
   const d2 = 1;
   let del = 1;
-  let lm = negativeBinomialLogLik(y, mu, th.theta);
+  let lm = negativeBinomialLogLik(y, mu, th.theta, levels);
   let lm0 = lm + 2 * d1;
   let iter = 0;
   while (++iter <= maxIterations && Math.abs(lm0 - lm) / d1 + Math.abs(del) / d2 > tolerance) {
@@ -566,19 +718,20 @@ export function negativeBinomialRegression(
       warnings,
     );
     const t0 = th.theta;
-    th = thetaMl(y, mu, maxIterations);
+    th = thetaMl(y, mu, maxIterations, levels);
     if (th.warning) warnings.push(th.warning);
     mu = fit.mu;
     del = t0 - th.theta;
     lm0 = lm;
-    lm = negativeBinomialLogLik(y, mu, th.theta);
+    lm = negativeBinomialLogLik(y, mu, th.theta, levels);
   }
   const alternations = Math.min(iter, maxIterations + 1) - 1;
   const alternated = iter <= maxIterations;
   if (!alternated) warnings.push('alternation limit reached');
   const family = negativeBinomialFamily(fitTheta);
-  const nullFit =
-    x.length > 0
+  const nullFit = !settings.nullDeviance
+    ? undefined
+    : x.length > 0
       ? irls(
           y,
           [design[0]!],
@@ -598,7 +751,7 @@ export function negativeBinomialRegression(
     coefficients: coefficientsOf(fit, settings),
     confidence: settings.confidence,
     deviance: fit.deviance,
-    nullDeviance: nullFit.deviance,
+    nullDeviance: nullFit?.deviance ?? NaN,
     dfResidual,
     dfNull: y.length - 1,
     aic: -twoLogLikelihood + 2 * design.length + 2,
