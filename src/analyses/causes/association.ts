@@ -106,12 +106,18 @@ export function associate(input: AssociationInput): AssociationRow | null {
   const nbDecile = fitted(perDecileFits?.negativeBinomial);
   const rates = keep.map((i) => input.areas[i]!.count / input.areas[i]!.population);
   const s = spearman(x, rates);
-  const lists = keep.map((i) =>
-    (input.neighbours[i] ?? []).flatMap((j) => {
-      const k = at.get(j);
-      return k === undefined ? [] : [k];
-    }),
-  );
+  // Neighbours as indices into the areas kept: those of every area as they are when all are kept.
+  const lists: readonly (readonly number[])[] =
+    keep.length === input.areas.length && input.neighbours.length === keep.length
+      ? input.neighbours
+      : keep.map((i) => {
+          const list: number[] = [];
+          for (const j of input.neighbours[i] ?? []) {
+            const k = at.get(j);
+            if (k !== undefined) list.push(k);
+          }
+          return list;
+        });
   let moran: MoranSummary | null = null;
   if (nbSd?.converged === true && lists.some((l) => l.length > 0)) {
     const t = tryFit(() => moranTest(nbSd.pearsonResiduals, lists));

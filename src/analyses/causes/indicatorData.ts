@@ -121,8 +121,9 @@ export async function indicatorValues(
 /**
  * The values of several indicators (each at its own period) for the areas given, read in one pass
  * over the table: indicator → area code → value, each in code order as `indicatorValues` gives
- * it. Memoised until the next write under the areas and indicators asked (the dashboard asks the
- * same few selections again and again); reading each indicator apart scans the table once each.
+ * it. Kept until the next write under the areas and indicators asked (the dashboard asks the same
+ * few selections again and again), one copy shared by every caller, which only reads it; reading
+ * each indicator apart would scan the table once each.
  */
 export async function indicatorValuesOfAreas(
   ws: Workspace,
@@ -134,25 +135,31 @@ export async function indicatorValuesOfAreas(
     a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
   );
   const areas = [...new Set(codes)].sort();
-  const rows = await ws.db.allMemo<AreaValue & { indicator: string }>(
-    `SELECT v.indicator_id AS indicator, v.area_code AS code, any_value(v.area_name) AS name,
-            max(v.value) AS value, max(v.lower) AS lower, max(v.upper) AS upper
-       FROM indicator_values v
-       JOIN (SELECT unnest($ids) AS id, unnest($periods) AS period) k
-         ON k.id = v.indicator_id AND k.period = v.period
-       JOIN (SELECT unnest($codes) AS code) a ON a.code = v.area_code
-      WHERE v.area_level = $level AND v.breakdown = ''
-      GROUP BY 1, 2 ORDER BY 1, 2`,
-    {
-      level,
-      ids: listValue(wanted.map((i) => i.id)),
-      periods: listValue(wanted.map((i) => i.period)),
-      codes: listValue(areas),
+  const params = {
+    level,
+    ids: listValue(wanted.map((i) => i.id)),
+    periods: listValue(wanted.map((i) => i.period)),
+    codes: listValue(areas),
+  };
+  return ws.db.memo(
+    `indicatorValuesOfAreas\u0000${level}\u0000${wanted.map((i) => `${i.id}\u0001${i.period}`).join('\u0002')}\u0000${areas.join(',')}`,
+    async () => {
+      const rows = await ws.db.all<AreaValue & { indicator: string }>(
+        `SELECT v.indicator_id AS indicator, v.area_code AS code, any_value(v.area_name) AS name,
+                max(v.value) AS value, max(v.lower) AS lower, max(v.upper) AS upper
+           FROM indicator_values v
+           JOIN (SELECT unnest($ids) AS id, unnest($periods) AS period) k
+             ON k.id = v.indicator_id AND k.period = v.period
+           JOIN (SELECT unnest($codes) AS code) a ON a.code = v.area_code
+          WHERE v.area_level = $level AND v.breakdown = ''
+          GROUP BY 1, 2 ORDER BY 1, 2`,
+        params,
+      );
+      const out = new Map<string, Map<string, AreaValue>>(wanted.map((i) => [i.id, new Map()]));
+      for (const { indicator, ...value } of rows) out.get(indicator)?.set(value.code, value);
+      return out;
     },
   );
-  const out = new Map<string, Map<string, AreaValue>>(wanted.map((i) => [i.id, new Map()]));
-  for (const { indicator, ...value } of rows) out.get(indicator)?.set(value.code, value);
-  return out;
 }
 
 export interface SeriesPoint {

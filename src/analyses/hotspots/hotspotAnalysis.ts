@@ -19,10 +19,10 @@ import {
   type HotspotClass,
 } from './hotspotClassify.js';
 import { hotspotConcentration, type Concentration } from './hotspotConcentration.js';
-import { DEFAULT_CONTIGUITY_TOLERANCE, hotspotContiguity } from './hotspotContiguity.js';
+import { DEFAULT_CONTIGUITY_TOLERANCE, keptContiguity } from './hotspotContiguity.js';
 import { hotspotCounts, locateCell } from './hotspotCounts.js';
 import { hotspotGistar, hotspotGistarPermutation } from './hotspotGistar.js';
-import { autoCellSize, hotspotGrid, type GridShape } from './hotspotGrid.js';
+import { autoCellSize, keptGrid, type GridShape } from './hotspotGrid.js';
 import {
   densityCellSize,
   medianOf,
@@ -339,7 +339,7 @@ export function hotspotAnalysis(
     },
     'metres',
   );
-  const grid = hotspotGrid(boundary, { shape: gridShape, cellSize });
+  const grid = keptGrid(boundary, { shape: gridShape, cellSize });
   if (grid.n === 0)
     throw usageError('EMPTY_GRID', `no ${cellSize} m cell overlaps ${areaLabel}`, 'check the area');
 
@@ -735,7 +735,7 @@ export function hotspotAnalysis(
       );
     const lnb =
       withShape.length > 0
-        ? hotspotContiguity(
+        ? keptContiguity(
             withShape.map((i) => L.shapes[i]!),
             tolerance,
           )

@@ -9,6 +9,7 @@
  * in the 3 × 3 buckets around it: linear in the number of vertices.
  */
 import { usageError } from '../../core/errors.js';
+import { identityOf, KeptWith } from '../../core/keptWith.js';
 import type { Shape } from '../../geo/shapes.js';
 import { fromLists, type Neighbours } from './hotspotNeighbours.js';
 
@@ -91,4 +92,21 @@ export function hotspotContiguity(
   }
   for (const l of lists) l.sort((x, y) => x - y);
   return fromLists(lists);
+}
+
+const keptNeighbours = new KeptWith<Shape, Neighbours>(16);
+
+/**
+ * `hotspotContiguity`, kept beside the shapes for as long as they live (the store keeps them until
+ * its next write): every filter of an area asks it of the same LSOAs. Callers only read it.
+ */
+export function keptContiguity(
+  shapes: readonly Shape[],
+  tolerance = DEFAULT_CONTIGUITY_TOLERANCE,
+): Neighbours {
+  const first = shapes[0];
+  if (first === undefined) return hotspotContiguity(shapes, tolerance);
+  return keptNeighbours.get(first, `${tolerance} ${shapes.map(identityOf).join(',')}`, () =>
+    hotspotContiguity(shapes, tolerance),
+  );
 }

@@ -18,7 +18,7 @@
  */
 import type { Shape } from '../../geo/shapes.js';
 import { hotspotCounts } from './hotspotCounts.js';
-import { hotspotGrid, type GridShape } from './hotspotGrid.js';
+import { keptGrid, type GridShape } from './hotspotGrid.js';
 
 /** Incidents wanted, on average, in each cell that holds any. */
 export const TARGET_PER_OCCUPIED_CELL = 2;
@@ -91,8 +91,7 @@ export function densityCellSize(
 ): DensityCellSize {
   const at = (cellSize: number): Occupancy =>
     occupancy(
-      hotspotCounts(hotspotGrid(boundary, { shape, cellSize }), points.x, points.y, points.n)
-        .counts,
+      hotspotCounts(keptGrid(boundary, { shape, cellSize }), points.x, points.y, points.n).counts,
     );
   const atBase = at(base);
   const largest = Math.max(base, shorterSide / MIN_CELLS_ACROSS);

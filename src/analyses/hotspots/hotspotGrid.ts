@@ -16,6 +16,7 @@
  * the rows they span, never cells times vertices. See docs/decisions/0020-hotspot-grid.md.
  */
 import { usageError } from '../../core/errors.js';
+import { KeptWith } from '../../core/keptWith.js';
 import { makeShape, shapeContains, type Shape } from '../../geo/shapes.js';
 import { clipRingHalfPlane, signedRingArea } from './clipPolygon.js';
 
@@ -379,4 +380,17 @@ export function autoCellSize(boundary: Pick<Shape, 'minX' | 'minY' | 'maxX' | 'm
   const hundreds = Math.floor(raw / 100);
   const cellSize = hundreds > 0 ? hundreds * 100 : Math.max(1, Math.floor(raw));
   return { cellSize, shorterSide };
+}
+
+const keptGrids = new KeptWith<Shape, HotspotGrid>(8);
+
+/**
+ * `hotspotGrid`, kept beside the boundary for as long as it lives: the server keeps an area's
+ * boundary until the next write, and every filter of that area asks for the same few grids.
+ * Callers only read it.
+ */
+export function keptGrid(boundary: Shape, options: GridOptions): HotspotGrid {
+  return keptGrids.get(boundary, `${options.shape} ${options.cellSize}`, () =>
+    hotspotGrid(boundary, options),
+  );
 }

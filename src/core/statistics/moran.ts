@@ -43,7 +43,11 @@ export interface MoranTest {
   withoutNeighbours: number;
 }
 
-export function moranTest(x: number[], neighbours: number[][], options?: MoranOptions): MoranTest {
+export function moranTest(
+  x: readonly number[],
+  neighbours: readonly (readonly number[])[],
+  options?: MoranOptions,
+): MoranTest {
   const style = options?.style ?? 'W';
   const randomisation = options?.randomisation ?? true;
   const alternative = options?.alternative ?? 'greater';
