@@ -3,7 +3,6 @@
  * with the ward and the district it belongs to (the primary membership: where the LSOA lies, by
  * lookup or best fit). Used to name hot spot cells and the busiest LSOAs on maps and in tables.
  */
-import { listValue } from '@duckdb/node-api';
 import type { Workspace } from '../store/openWorkspace.js';
 import { keptLevelShapes } from './areaShapes.js';
 
@@ -21,6 +20,45 @@ export interface AreaPlace {
 
 const vintageOf = (level: 'lsoa11' | 'lsoa21'): number => (level === 'lsoa11' ? 2011 : 2021);
 
+interface LevelPlaces {
+  names: Map<string, string | null>;
+  /** Each LSOA's primary ward, district and MSOA: the largest share, then the first code. */
+  parents: Map<string, Partial<Record<'ward' | 'district' | 'msoa', NamedArea>>>;
+}
+
+/**
+ * The names of a level's LSOAs and their primary parents, read once and kept until the next write:
+ * the dashboard's map and hot spots ask them of other LSOAs with every filter.
+ */
+function levelPlaces(ws: Workspace, level: 'lsoa11' | 'lsoa21'): Promise<LevelPlaces> {
+  return ws.db.memo(`lsoaPlaces\u0000${level}`, async () => {
+    const names = await ws.db.all<{ code: string; name: string | null }>(
+      `SELECT code, name FROM geo_area_list WHERE level = $level`,
+      { level },
+    );
+    const rows = await ws.db.all<{
+      lsoa: string;
+      level: 'ward' | 'district' | 'msoa';
+      code: string;
+      name: string | null;
+    }>(
+      `SELECT m.lsoa_code AS lsoa, m.level, m.area_code AS code, a.name
+         FROM geo_memberships m
+         LEFT JOIN geo_area_list a ON a.level = m.level AND a.code = m.area_code
+        WHERE m.lsoa_vintage = $vintage AND m.is_primary AND m.level IN ('ward', 'district', 'msoa')
+        ORDER BY m.lsoa_code, m.level, m.share DESC, m.area_code`,
+      { vintage: vintageOf(level) },
+    );
+    const parents: LevelPlaces['parents'] = new Map();
+    for (const r of rows) {
+      const held = parents.get(r.lsoa) ?? {};
+      held[r.level] ??= { code: r.code, name: r.name };
+      parents.set(r.lsoa, held);
+    }
+    return { names: new Map(names.map((r) => [r.code, r.name])), parents };
+  });
+}
+
 /** The ward, MSOA and district of each LSOA (by code), and its own name. */
 export async function lsoaPlaces(
   ws: Workspace,
@@ -29,37 +67,16 @@ export async function lsoaPlaces(
 ): Promise<Map<string, AreaPlace>> {
   const out = new Map<string, AreaPlace>();
   if (codes.length === 0) return out;
-  const unique = [...new Set(codes)];
-  // Memoised: the dashboard's map asks the same of every filter of one area.
-  const names = await ws.db.allMemo<{ code: string; name: string | null }>(
-    `SELECT code, name FROM geo_area_list WHERE level = $level AND code IN (SELECT unnest($codes))`,
-    { level, codes: listValue(unique) },
-  );
-  const nameOf = new Map(names.map((r) => [r.code, r.name]));
-  for (const code of unique)
+  const { names, parents } = await levelPlaces(ws, level);
+  const copy = (a: NamedArea | undefined): NamedArea | null => (a === undefined ? null : { ...a });
+  for (const code of new Set(codes)) {
+    const held = parents.get(code);
     out.set(code, {
-      lsoa: { code, name: nameOf.get(code) ?? null },
-      ward: null,
-      district: null,
-      msoa: null,
+      lsoa: { code, name: names.get(code) ?? null },
+      ward: copy(held?.ward),
+      district: copy(held?.district),
+      msoa: copy(held?.msoa),
     });
-  const rows = await ws.db.allMemo<{
-    lsoa: string;
-    level: 'ward' | 'district' | 'msoa';
-    code: string;
-    name: string | null;
-  }>(
-    `SELECT m.lsoa_code AS lsoa, m.level, m.area_code AS code, a.name
-       FROM geo_memberships m
-       LEFT JOIN geo_area_list a ON a.level = m.level AND a.code = m.area_code
-      WHERE m.lsoa_vintage = $vintage AND m.is_primary AND m.level IN ('ward', 'district', 'msoa')
-        AND m.lsoa_code IN (SELECT unnest($codes))
-      ORDER BY m.lsoa_code, m.level, m.share DESC, m.area_code`,
-    { vintage: vintageOf(level), codes: listValue(unique) },
-  );
-  for (const r of rows) {
-    const place = out.get(r.lsoa)!;
-    if ((place[r.level] ?? null) === null) place[r.level] = { code: r.code, name: r.name };
   }
   return out;
 }
