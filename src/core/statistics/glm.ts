@@ -440,7 +440,7 @@ export function countRegressions(
   const poisson = poissonFitOf(y, design, offset, settings, fit, poissonWarnings);
   let negativeBinomial: NegativeBinomialFit | RangeError;
   try {
-    negativeBinomial = negativeBinomialFrom(y, x, design, offset, settings, fit, [
+    negativeBinomial = negativeBinomialFrom(y, design, offset, settings, fit, [
       ...(fit.converged ? [] : [NOT_CONVERGED]),
     ]);
   } catch (error) {
@@ -679,13 +679,12 @@ export function negativeBinomialRegression(
   const design = [y.map(() => 1), ...x];
   const warnings: string[] = [];
   const poisson = poissonIrls(y, design, offset, settings, warnings);
-  return negativeBinomialFrom(y, x, design, offset, settings, poisson, warnings);
+  return negativeBinomialFrom(y, design, offset, settings, poisson, warnings);
 }
 
 /** glm.nb from its Poisson fit (`poisson`, whose warnings `warnings` already holds). */
 function negativeBinomialFrom(
   y: readonly number[],
-  x: readonly number[][],
   design: readonly number[][],
   offset: readonly number[],
   settings: Settings,
@@ -731,7 +730,7 @@ function negativeBinomialFrom(
   const family = negativeBinomialFamily(fitTheta);
   const nullFit = !settings.nullDeviance
     ? undefined
-    : x.length > 0
+    : design.length > 1
       ? irls(
           y,
           [design[0]!],
