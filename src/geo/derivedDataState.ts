@@ -128,18 +128,20 @@ export async function checkPlacement(
   if (ws.placementMaintained === true) return emptyPlacement(snap);
   await checkGeography(ws);
   // Many analyses of one report ask this of the same data: answered once until something is written.
-  const { lastSnap, todo, orphans, kept } = await ws.db.memo('placement-state', async () => ({
-    lastSnap: await ws.db.value<string>(`SELECT value FROM geo_state WHERE key = 'snap'`),
-    todo:
-      (await ws.db.value<number>(
-        `SELECT count(*) FROM incidents i ANTI JOIN incident_places p ON p.incident_id = i.id`,
-      )) ?? 0,
-    orphans:
-      (await ws.db.value<number>(
-        `SELECT count(*) FROM incident_places p ANTI JOIN incidents i ON i.id = p.incident_id`,
-      )) ?? 0,
-    kept: (await ws.db.value<number>(`SELECT count(*) FROM incident_places`)) ?? 0,
-  }));
+  const { lastSnap, todo, orphans, kept } = await ws.db.memo('placement-state', async () => {
+    // Records not placed, and placements of no record, from one join of the two (not two).
+    const unmatched = await ws.db.one<{ todo: number | null; orphans: number | null }>(
+      `SELECT count(*) FILTER (WHERE p.incident_id IS NULL) AS todo,
+              count(*) FILTER (WHERE i.id IS NULL) AS orphans
+         FROM incidents i FULL JOIN incident_places p ON p.incident_id = i.id`,
+    );
+    return {
+      lastSnap: await ws.db.value<string>(`SELECT value FROM geo_state WHERE key = 'snap'`),
+      todo: unmatched?.todo ?? 0,
+      orphans: unmatched?.orphans ?? 0,
+      kept: (await ws.db.value<number>(`SELECT count(*) FROM incident_places`)) ?? 0,
+    };
+  });
   if (todo > 0 || orphans > 0 || (lastSnap !== undefined && lastSnap !== String(snap)))
     throw staleDerivedData(
       ws,

@@ -53,6 +53,12 @@ const MAY_WRITE =
 /** Memoised answers kept at most (the oldest go first). */
 const MEMO_LIMIT = 2048;
 
+/** The names of scratch tables begin so (`Db.scratchTable`). */
+const SCRATCH_PREFIX = 'svd_scratch_';
+
+/** Scratch tables made in this process so far (each gets a name of its own). */
+let scratchTables = 0;
+
 /** A key for statement parameters (DuckDB values included). */
 function paramsKey(params: SqlParams | undefined): string {
   return JSON.stringify(params ?? null, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
@@ -92,6 +98,8 @@ export class Memos {
 export class Db {
   private inTransaction = false;
   private readonly memos: Memos;
+  /** Scratch tables of this connection, each with the count of writes when it was made. */
+  private readonly scratch = new Map<string, number>();
 
   constructor(
     readonly connection: DuckDBConnection,
@@ -101,6 +109,7 @@ export class Db {
   }
 
   async run(sql: string, params?: SqlParams): Promise<void> {
+    this.refuseStaleScratch(sql);
     this.memos.writes++;
     try {
       await this.connection.run(sql, params);
@@ -146,6 +155,7 @@ export class Db {
   }
 
   async all<T = Row>(sql: string, params?: SqlParams): Promise<T[]> {
+    this.refuseStaleScratch(sql);
     if (MAY_WRITE.test(sql)) this.memos.writes++;
     let reader: DuckDBResultReader;
     try {
@@ -192,6 +202,49 @@ export class Db {
     } finally {
       this.inTransaction = false;
     }
+  }
+
+  /**
+   * Makes a temporary table of this connection from a read, and returns its name. Nothing is
+   * written to the workspace, so memoised answers stand. Like them, it describes the workspace
+   * until the next statement that may write: a statement naming it after that is refused
+   * (`scratchCurrent` says whether it still holds), never answered from data that may have changed.
+   */
+  async scratchTable(select: string, params?: SqlParams): Promise<string> {
+    const name = `${SCRATCH_PREFIX}${++scratchTables}`;
+    const writes = this.memos.writes;
+    try {
+      await this.connection.run(`CREATE TEMP TABLE ${name} AS ${select}`, params);
+    } catch (error) {
+      throw outOfMemory(error) ?? error;
+    }
+    this.scratch.set(name, writes);
+    return name;
+  }
+
+  /** Whether a scratch table still describes the workspace (no statement that may write since). */
+  scratchCurrent(name: string): boolean {
+    return this.scratch.get(name) === this.memos.writes;
+  }
+
+  /** Drops a scratch table (all of them when none is named). */
+  async dropScratch(name?: string): Promise<void> {
+    for (const held of name === undefined ? [...this.scratch.keys()] : [name]) {
+      if (!this.scratch.delete(held)) continue;
+      await this.connection.run(`DROP TABLE IF EXISTS temp.${held}`);
+    }
+  }
+
+  /** Refuses a statement naming a scratch table made before the last statement that may write. */
+  private refuseStaleScratch(sql: string): void {
+    if (this.scratch.size === 0 || !sql.includes(SCRATCH_PREFIX)) return;
+    for (const [name, writes] of this.scratch)
+      if (writes !== this.memos.writes && new RegExp(`\\b${name}\\b`).test(sql))
+        throw new SvdError({
+          kind: 'internal',
+          code: 'STALE_SCRATCH',
+          message: `a statement read ${name}, made before the workspace last changed`,
+        });
   }
 
   /** Progress of the running query as DuckDB estimates it (0–100, or -1 when unknown). */

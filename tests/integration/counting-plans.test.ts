@@ -18,10 +18,11 @@ import { DIMENSIONS, findDimension } from '../../src/analyses/selection/dimensio
 import { incidentFilterSql } from '../../src/analyses/selection/incidentFilter.js';
 import { WITHIN } from '../../src/analyses/rates/computeRates.js';
 import type { CountFilter, Dimension } from '../../src/core/dimension.js';
-import { seededRandom, type Random } from '../../src/core/random.js';
+import { seededRandom } from '../../src/core/random.js';
 import { TIER_DIMENSIONS, tierParams } from '../../src/definitions/tierDimensions.js';
 import { openWorkspace, type Workspace } from '../../src/store/openWorkspace.js';
 import { buildTestWorkspace } from '../helpers/dashboard.js';
+import { randomFilters } from '../helpers/randomFilters.js';
 import { tempDir } from '../helpers/temp.js';
 
 const dir = tempDir('svd-narrowed-');
@@ -106,19 +107,6 @@ async function leftJoined(
   return rows;
 }
 
-function randomFilters(random: Random): CountFilter[] {
-  const out: CountFilter[] = [];
-  for (const name of FILTERED) {
-    if (!random.chance(0.2)) continue;
-    const seen = values.get(name)!;
-    const picked = new Set<string | null>();
-    const k = random.int(1, Math.min(3, seen.length));
-    for (let i = 0; i < k; i++) picked.add(seen[random.int(0, seen.length - 1)]!);
-    out.push({ dimension: name, values: [...picked] });
-  }
-  return out;
-}
-
 describe('filters narrow the joins without changing a count', () => {
   it('has records unplaced and unclassified, so that a wrong inner join would lose some', async () => {
     const unplaced = await ws.db.value<number>(
@@ -169,7 +157,7 @@ describe('filters narrow the joins without changing a count', () => {
     let checked = 0;
     for (let t = 0; t < 200; t++) {
       const by = [BY[random.int(0, BY.length - 1)]!];
-      const where = randomFilters(random);
+      const where = randomFilters(random, FILTERED, values, 0.2);
       const extra = paramsFor([...by, ...where.map((w) => w.dimension)]);
       const sql = incidentFilterSql(where, dimensions, { alsoUsing: by, params: extra });
       const expected = await leftJoined(by, where, extra);
@@ -203,7 +191,7 @@ describe('counts by several dimensions from one scan', () => {
     let rows = 0;
     for (let t = 0; t < 40; t++) {
       const picked = [...new Set([0, 1, 2].map(() => names[random.int(0, names.length - 1)]!))];
-      const where = randomFilters(random);
+      const where = randomFilters(random, FILTERED, values, 0.2);
       const context = {
         dimensions,
         params: paramsFor([...picked, ...where.map((w) => w.dimension)]),

@@ -10,6 +10,7 @@ import type { Workspace } from '../../store/openWorkspace.js';
 import type { CountFilter, Dimension } from '../../core/dimension.js';
 import { DIMENSIONS, findDimension } from '../selection/dimensions.js';
 import { incidentFilterSql } from '../selection/incidentFilter.js';
+import { narrowingsOf } from '../selection/narrowedSelection.js';
 import { recordCounting, SYNTHETIC_RECORD, type IncidentCounting } from './incidentCounting.js';
 
 export interface CountsQuery {
@@ -91,11 +92,12 @@ export async function countIncidents(
 ): Promise<CountsResult> {
   const dimensions = context.dimensions ?? DIMENSIONS;
   const select = query.by.map((name) => `${findDimension(name, dimensions).sql} AS "${name}"`);
+  const counting = context.counting ?? recordCounting(ws);
   const filter = incidentFilterSql(query.where, dimensions, {
     alsoUsing: query.by,
     ...(context.params === undefined ? {} : { params: context.params }),
+    narrowings: narrowingsOf(counting.db),
   });
-  const counting = context.counting ?? recordCounting(ws);
   // One scan: each group's count, and how many of them come from synthetic batches.
   const counted = await counting.db.allMemo<CountRow & { __synthetic: number }>(
     `SELECT ${select.join(', ')}, ${counting.count()} AS n,
@@ -141,11 +143,12 @@ async function countEach(
     throw new Error(`countIncidentsEach: a dimension named twice: ${names.join(', ')}`);
   const dimensions = context.dimensions ?? DIMENSIONS;
   const sqls = names.map((name) => findDimension(name, dimensions).sql);
+  const counting = context.counting ?? recordCounting(ws);
   const filter = incidentFilterSql(where, dimensions, {
     alsoUsing: names,
     ...(context.params === undefined ? {} : { params: context.params }),
+    narrowings: narrowingsOf(counting.db),
   });
-  const counting = context.counting ?? recordCounting(ws);
   const rows = await counting.db.allMemo<Record<string, string | number | null>>(
     `SELECT ${sqls.map((sql, k) => `${sql} AS "${names[k]}"`).join(', ')},
         GROUPING(${sqls.join(', ')}) AS __set, ${counting.count()} AS n,

@@ -14,6 +14,23 @@ export interface IncidentFilterSql {
   /** The conditions joined by AND, or `true`. */
   where: string;
   params: Record<string, DuckDBValue>;
+  /** The parameters given (`options.params`), without those made for the filters' values. */
+  given: Record<string, DuckDBValue>;
+}
+
+/**
+ * A table of the ids of every record some filters select (src/analyses/selection/narrowedSelection.ts).
+ * A query whose filters include all of them — each on the same dimension with the same values,
+ * and the same parameters given — selects only records among those ids, so it may read the
+ * records through the table: the same answer, without joining every record of the workspace.
+ */
+export interface Narrowing {
+  /** The table of ids (column `id`), on the connection the query will run on. */
+  readonly table: string;
+  /** The filters, each with the dimension it was read through. */
+  readonly filters: readonly { readonly filter: CountFilter; readonly dimension: Dimension }[];
+  /** The parameters their SQL was given besides those made for the values (a definition's). */
+  readonly params: Readonly<Record<string, DuckDBValue>>;
 }
 
 export function incidentFilterSql(
@@ -25,6 +42,8 @@ export function incidentFilterSql(
     params?: Record<string, DuckDBValue>;
     /** Prefix of generated parameter names, so several filters can share one query. */
     prefix?: string;
+    /** Tables of records known to include those selected (the first that covers them is read). */
+    narrowings?: readonly Narrowing[];
   } = {},
 ): IncidentFilterSql {
   const prefix = options.prefix ?? 'f';
@@ -58,11 +77,62 @@ export function incidentFilterSql(
     });
     return `(${parts.join(' OR ')})`;
   });
+  const given = { ...options.params };
+  const narrowing = options.narrowings?.find((n) => covers(n, filters, dimensions, given));
+  const ordered = orderedJoins(joins, inner);
   return {
-    from: `incidents i ${orderedJoins(joins, inner).join(' ')}`,
+    from:
+      narrowing === undefined
+        ? `incidents i ${ordered.join(' ')}`
+        : `(SELECT * FROM incidents WHERE id IN (SELECT id FROM ${narrowing.table})) i ${ordered.map((j) => narrowedJoin(j, narrowing.table)).join(' ')}`,
     where: conditions.length > 0 ? conditions.join(' AND ') : 'true',
     params,
+    given,
   };
+}
+
+/** A join of a table of one row per record and more (its place, its classifications) on the record's id. */
+const JOIN_ON_RECORD =
+  /^(\s*(?:LEFT\s+)?JOIN\s+)(incident_places|incident_classifications)\s+(\w+)(\s+ON\s+\3\.incident_id\s*=\s*i\.id\b)/;
+
+/**
+ * A join of the records' places or classifications, reading only the rows of the narrowed ids:
+ * it joins on the record's id, and the records read are those ids, so no other row could match.
+ * Any other join is left as it is.
+ */
+function narrowedJoin(join: string, table: string): string {
+  return join.replace(
+    JOIN_ON_RECORD,
+    (_all, head: string, name: string, alias: string, on: string) =>
+      `${head}(SELECT * FROM ${name} WHERE incident_id IN (SELECT id FROM ${table})) ${alias}${on}`,
+  );
+}
+
+/**
+ * Whether every filter of the narrowing is among `filters` (the same dimension, values and range)
+ * and every parameter it was given is given the same value: every record the filters select is
+ * then one of its ids.
+ */
+function covers(
+  narrowing: Narrowing,
+  filters: readonly CountFilter[],
+  dimensions: readonly Dimension[],
+  given: Readonly<Record<string, DuckDBValue>>,
+): boolean {
+  const same = (a: unknown, b: unknown): boolean =>
+    JSON.stringify(a, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ===
+    JSON.stringify(b, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+  for (const [name, value] of Object.entries(narrowing.params))
+    if (!Object.hasOwn(given, name) || !same(given[name], value)) return false;
+  return narrowing.filters.every(({ filter, dimension }) =>
+    filters.some(
+      (f) =>
+        f.dimension === filter.dimension &&
+        findDimension(f.dimension, dimensions) === dimension &&
+        same(f.values, filter.values) &&
+        same(f.range ?? null, filter.range ?? null),
+    ),
+  );
 }
 
 /** Whether a filter drops every record whose dimension takes the value `unmatched`. */

@@ -11,6 +11,7 @@ import { isMonth } from '../../core/months.js';
 import type { CountFilter } from '../../core/dimension.js';
 import { DIMENSIONS } from './dimensions.js';
 import { type Dimension } from '../../core/dimension.js';
+import { narrowingsOf } from './narrowedSelection.js';
 import { incidentFilterSql, type IncidentFilterSql } from './incidentFilter.js';
 import { countsDefinition, type CountsDefinition } from '../../definitions/countsDefinition.js';
 import { TIER_DIMENSIONS, TIER_DIMENSION_NAMES } from '../../definitions/tierDimensions.js';
@@ -129,6 +130,7 @@ export async function resolveSelection(
         ? params
         : {},
       ...(context.alsoUsing === undefined ? {} : { alsoUsing: context.alsoUsing }),
+      narrowings: narrowingsOf(ws.db),
     }),
     dimensions,
     definition,

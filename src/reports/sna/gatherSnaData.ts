@@ -4,6 +4,7 @@
  * first tier of the definition, and the record sources when they are limited), counts as computed. Nothing here is fit to publish yet: the
  * result goes through `discloseSna` for its audience.
  */
+import { narrowSelection } from '../../analyses/selection/narrowedSelection.js';
 import { resolveSelection, type Selection } from '../../analyses/selection/selection.js';
 import { selectionCoverage } from '../../analyses/selection/selectionCoverage.js';
 import { listBatches } from '../../store/listBatches.js';
@@ -215,7 +216,16 @@ export async function gatherSnaData(
     to: period.to,
     where: [...base.where!, { dimension: 'tier', values: [firstTier] }],
   };
-  const resolved = await resolveSelection(ws, selection, { ...ctx, alsoUsing: ['district'] });
+  const selected = await resolveSelection(ws, selection, { ...ctx, alsoUsing: ['district'] });
+  // Most sections refine this selection: its records are found once, not once per count (the
+  // selection's own SQL, resolved again, reads them too).
+  const resolved = (await narrowSelection(ws.db, selected))
+    ? await resolveSelection(ws, selection, {
+        ...ctx,
+        reporter: { ...reporter, info: () => undefined },
+        alsoUsing: ['district'],
+      })
+    : selected;
   const district = findDimension('district', resolved.dimensions).sql;
   const meta = resolved.definition!.meta;
   stage('selection');
