@@ -60,16 +60,19 @@ describe('the memory DuckDB may hold for a workspace', () => {
       // A grouping whose every group holds a long list cannot spill: it needs the memory at once.
       const heavy = `SELECT n % 2 AS k, list(repeat('x', 100) || n) AS l
         FROM range(2000000) t(n) GROUP BY 1`;
+      // One after another: begun at once on one connection, the transaction's BEGIN could take
+      // in the other statements, and the first failure would abort them all.
       const failures = [
-        ws.db.all(heavy),
-        ws.db.run(`CREATE TABLE lost AS ${heavy}`),
-        ws.db.transaction(async () => {
-          await ws.db.run('DELETE FROM kept');
-          await ws.db.all(heavy);
-        }),
+        () => ws.db.all(heavy),
+        () => ws.db.run(`CREATE TABLE lost AS ${heavy}`),
+        () =>
+          ws.db.transaction(async () => {
+            await ws.db.run('DELETE FROM kept');
+            await ws.db.all(heavy);
+          }),
       ];
       for (const failure of failures)
-        await expect(failure).rejects.toMatchObject({
+        await expect(failure()).rejects.toMatchObject({
           code: 'OUT_OF_MEMORY',
           kind: 'workspace',
           message: expect.stringContaining('(16MB)') as unknown,
