@@ -10,6 +10,7 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import { SvdError } from '../core/errors.js';
+import { valueKey } from '../core/valueKey.js';
 import { workspaceMemoryLimit } from './memoryLimit.js';
 
 export type SqlParams = Record<string, DuckDBValue> | DuckDBValue[];
@@ -58,11 +59,6 @@ const SCRATCH_PREFIX = 'svd_scratch_';
 
 /** Scratch tables made in this process so far (each gets a name of its own). */
 let scratchTables = 0;
-
-/** A key for statement parameters (DuckDB values included). */
-function paramsKey(params: SqlParams | undefined): string {
-  return JSON.stringify(params ?? null, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
-}
 
 /**
  * DuckDB's "Out of Memory Error" as a person can act on: the work needed more than the memory
@@ -148,7 +144,7 @@ export class Db {
    * copy of the rows.
    */
   async allMemo<T extends object = Row>(sql: string, params?: SqlParams): Promise<T[]> {
-    const rows = await this.memo(`rows\u0000${sql}\u0000${paramsKey(params)}`, () =>
+    const rows = await this.memo(`rows\u0000${sql}\u0000${valueKey(params)}`, () =>
       this.all<T>(sql, params),
     );
     return rows.map((r) => ({ ...r }));

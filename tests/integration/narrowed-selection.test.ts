@@ -16,6 +16,7 @@ import {
   narrowingsOf,
   narrowSelection,
   releaseNarrowings,
+  withNarrowedSelection,
 } from '../../src/analyses/selection/narrowedSelection.js';
 import type { CountFilter, Dimension } from '../../src/core/dimension.js';
 import { seededRandom, type Random } from '../../src/core/random.js';
@@ -154,6 +155,38 @@ describe('a narrowed selection', () => {
     });
     expect(sql.from).not.toContain('svd_scratch_');
     await releaseNarrowings(ws.db);
+  });
+
+  it('made for a piece of work, is dropped when it ends, even on error, and no other with it', async () => {
+    const resolved = {
+      where: selection,
+      dimensions,
+      sql: incidentFilterSql(selection, dimensions, { params }),
+    };
+    const scratch = async () =>
+      Number(
+        await ws.db.value<number>(
+          `SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'svd_scratch_%'`,
+        ),
+      );
+    expect(await narrowSelection(ws.db, resolved)).toBe(true);
+    const [other] = narrowingsOf(ws.db);
+    const seen: string[] = [];
+    await expect(
+      withNarrowedSelection(ws.db, resolved, async (narrowed) => {
+        expect(narrowed).toBe(true);
+        seen.push(...narrowingsOf(ws.db).map((n) => n.table));
+        throw new Error('the work failed');
+      }),
+    ).rejects.toThrow('the work failed');
+    expect(seen).toHaveLength(2);
+    expect(narrowingsOf(ws.db)).toEqual([other]);
+    expect(await scratch()).toBe(1);
+    const all = { where: [], dimensions, sql: incidentFilterSql([], dimensions) };
+    expect(await withNarrowedSelection(ws.db, all, async (narrowed) => narrowed)).toBe(false);
+    expect(await scratch()).toBe(1);
+    await releaseNarrowings(ws.db);
+    expect(await scratch()).toBe(0);
   });
 
   it('is not made for a selection of most of the records', async () => {

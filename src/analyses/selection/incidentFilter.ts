@@ -5,6 +5,7 @@
  */
 import type { DuckDBValue } from '@duckdb/node-api';
 import { findDimension } from './dimensions.js';
+import { valueKey } from '../../core/valueKey.js';
 import { type Dimension } from '../../core/dimension.js';
 import type { CountFilter } from '../../core/dimension.js';
 
@@ -119,9 +120,7 @@ function covers(
   dimensions: readonly Dimension[],
   given: Readonly<Record<string, DuckDBValue>>,
 ): boolean {
-  const same = (a: unknown, b: unknown): boolean =>
-    JSON.stringify(a, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ===
-    JSON.stringify(b, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+  const same = (a: unknown, b: unknown): boolean => valueKey(a) === valueKey(b);
   for (const [name, value] of Object.entries(narrowing.params))
     if (!Object.hasOwn(given, name) || !same(given[name], value)) return false;
   return narrowing.filters.every(({ filter, dimension }) =>

@@ -27,18 +27,45 @@ export function narrowingsOf(db: Db): readonly Narrowing[] {
   return all === undefined ? [] : all.filter((n) => db.scratchCurrent(n.table));
 }
 
+/** What a selection is resolved to: its filters, dimensions and SQL. */
+interface ResolvedSelection {
+  where: readonly CountFilter[];
+  dimensions: readonly Dimension[];
+  sql: IncidentFilterSql;
+}
+
 /**
  * Narrows the counts that refine `resolved` on db's connection, until `releaseNarrowings` or the
  * next write. Returns whether it did (not when the selection keeps most of the records).
  */
-export async function narrowSelection(
+export async function narrowSelection(db: Db, resolved: ResolvedSelection): Promise<boolean> {
+  return (await makeNarrowing(db, resolved)) !== undefined;
+}
+
+/**
+ * Runs `work` with the counts that refine `resolved` narrowed, and drops the narrowing it made
+ * when `work` ends, even on error (any other narrowing of the connection is left as it is).
+ * `work` is told whether the selection was narrowed.
+ */
+export async function withNarrowedSelection<T>(
   db: Db,
-  resolved: {
-    where: readonly CountFilter[];
-    dimensions: readonly Dimension[];
-    sql: IncidentFilterSql;
-  },
-): Promise<boolean> {
+  resolved: ResolvedSelection,
+  work: (narrowed: boolean) => Promise<T>,
+): Promise<T> {
+  const narrowing = await makeNarrowing(db, resolved);
+  try {
+    return await work(narrowing !== undefined);
+  } finally {
+    if (narrowing !== undefined) {
+      const left = (held.get(db) ?? []).filter((n) => n !== narrowing);
+      if (left.length > 0) held.set(db, left);
+      else held.delete(db);
+      await db.dropScratch(narrowing.table);
+    }
+  }
+}
+
+async function makeNarrowing(db: Db, resolved: ResolvedSelection): Promise<Narrowing | undefined> {
   const { sql } = resolved;
   const table = await db.scratchTable(
     `SELECT i.id FROM ${sql.from} WHERE ${sql.where}`,
@@ -49,7 +76,7 @@ export async function narrowSelection(
   );
   if (sizes === undefined || sizes.kept > MOST_KEPT * sizes.records) {
     await db.dropScratch(table);
-    return false;
+    return undefined;
   }
   const narrowing: Narrowing = {
     table,
@@ -60,7 +87,7 @@ export async function narrowSelection(
     params: sql.given,
   };
   held.set(db, [...narrowingsOf(db), narrowing]);
-  return true;
+  return narrowing;
 }
 
 /** Drops the narrowings made on db's connection. */

@@ -3,7 +3,6 @@
  * the analysts' commentary and render it as one self-contained HTML file (printed to PDF by the
  * command when asked). Each stage can be timed through `onStage`.
  */
-import { releaseNarrowings } from '../../analyses/selection/narrowedSelection.js';
 import type { DisclosureOptions } from '../../disclosure/index.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import { discloseSna } from './discloseSna.js';
@@ -17,7 +16,7 @@ import type { Commentary } from './readCommentary.js';
 import { renderSnaCsv } from './renderSnaCsv.js';
 import { chartTiming } from './renderChart.js';
 import { renderSnaHtml } from './renderSnaHtml.js';
-import type { DisclosedSna, SnaData } from './snaTypes.js';
+import type { DisclosedSna } from './snaTypes.js';
 
 export interface SnaReport {
   disclosed: DisclosedSna;
@@ -38,13 +37,7 @@ export async function buildSnaReport(
   },
   context: SnaContext,
 ): Promise<SnaReport> {
-  let data: SnaData;
-  try {
-    data = await gatherSnaData(ws, options, context);
-  } finally {
-    // The selection gatherSnaData narrowed (a scratch table of this connection).
-    await releaseNarrowings(ws.db);
-  }
+  const data = await gatherSnaData(ws, options, context);
   const document = resolveDocumentControl(
     options.document ?? {},
     options.disclosure.audience,

@@ -4,7 +4,7 @@
  * first tier of the definition, and the record sources when they are limited), counts as computed. Nothing here is fit to publish yet: the
  * result goes through `discloseSna` for its audience.
  */
-import { narrowSelection } from '../../analyses/selection/narrowedSelection.js';
+import { withNarrowedSelection } from '../../analyses/selection/narrowedSelection.js';
 import { resolveSelection, type Selection } from '../../analyses/selection/selection.js';
 import { selectionCoverage } from '../../analyses/selection/selectionCoverage.js';
 import { listBatches } from '../../store/listBatches.js';
@@ -219,521 +219,530 @@ export async function gatherSnaData(
   const selected = await resolveSelection(ws, selection, { ...ctx, alsoUsing: ['district'] });
   // Most sections refine this selection: its records are found once, not once per count (the
   // selection's own SQL, resolved again, reads them too).
-  const resolved = (await narrowSelection(ws.db, selected))
-    ? await resolveSelection(ws, selection, {
-        ...ctx,
-        reporter: { ...reporter, info: () => undefined },
-        alsoUsing: ['district'],
-      })
-    : selected;
-  const district = findDimension('district', resolved.dimensions).sql;
-  const meta = resolved.definition!.meta;
-  stage('selection');
+  return withNarrowedSelection(ws.db, selected, async (narrowed) => {
+    const resolved = narrowed
+      ? await resolveSelection(ws, selection, {
+          ...ctx,
+          reporter: { ...reporter, info: () => undefined },
+          alsoUsing: ['district'],
+        })
+      : selected;
+    const district = findDimension('district', resolved.dimensions).sql;
+    const meta = resolved.definition!.meta;
+    stage('selection');
 
-  /** Counts by district and one grouping expression (from code, never from the user). */
-  const byDistrict = async (expr: string): Promise<Map<string, Map<string, number>>> => {
-    const rows = await ws.db.all<{ d: string | null; k: string; n: number }>(
-      `SELECT ${district} AS d, ${expr} AS k, count(*) AS n FROM ${resolved.sql.from}
+    /** Counts by district and one grouping expression (from code, never from the user). */
+    const byDistrict = async (expr: string): Promise<Map<string, Map<string, number>>> => {
+      const rows = await ws.db.all<{ d: string | null; k: string; n: number }>(
+        `SELECT ${district} AS d, ${expr} AS k, count(*) AS n FROM ${resolved.sql.from}
         WHERE ${resolved.sql.where} GROUP BY ALL ORDER BY 1, 2`,
-      resolved.sql.params,
-    );
-    const out = new Map<string, Map<string, number>>();
-    for (const r of rows) {
-      const d = r.d ?? 'Not placed in a district';
-      const m = out.get(d) ?? new Map<string, number>();
-      m.set(r.k, (m.get(r.k) ?? 0) + Number(r.n));
-      out.set(d, m);
-    }
-    return out;
-  };
-  const districtRows = await ws.db.all<{ code: string; name: string }>(
-    `SELECT DISTINCT m.area_code AS code, coalesce(a.name, m.area_code) AS name FROM geo_memberships m
+        resolved.sql.params,
+      );
+      const out = new Map<string, Map<string, number>>();
+      for (const r of rows) {
+        const d = r.d ?? 'Not placed in a district';
+        const m = out.get(d) ?? new Map<string, number>();
+        m.set(r.k, (m.get(r.k) ?? 0) + Number(r.n));
+        out.set(d, m);
+      }
+      return out;
+    };
+    const districtRows = await ws.db.all<{ code: string; name: string }>(
+      `SELECT DISTINCT m.area_code AS code, coalesce(a.name, m.area_code) AS name FROM geo_memberships m
          JOIN geo_memberships w ON w.lsoa_vintage = m.lsoa_vintage AND w.lsoa_code = m.lsoa_code
          LEFT JOIN geo_area_list a ON a.level = 'district' AND a.code = m.area_code
         WHERE m.level = 'district' AND m.is_primary AND w.level = $level AND w.area_code = $code
         ORDER BY 2`,
-    { level: area.level, code: area.code },
-  );
-  const districtNames = districtRows.map((r) => r.name);
-  const table = (
-    id: string,
-    title: string,
-    counts: Map<string, Map<string, number>>,
-    columns: { key: string; label: string }[],
-    sources: string[],
-    note?: string,
-  ): RawTable => {
-    const rows = [...new Set([...districtNames, ...counts.keys()])];
-    return {
-      id,
-      title,
-      rowHeader: 'District',
-      rows,
-      columns: columns.map((c) => c.label),
-      cells: rows.map((r) => columns.map((c) => counts.get(r)?.get(c.key) ?? 0)),
-      sources,
-      ...(note === undefined ? {} : { note }),
+      { level: area.level, code: area.code },
+    );
+    const districtNames = districtRows.map((r) => r.name);
+    const table = (
+      id: string,
+      title: string,
+      counts: Map<string, Map<string, number>>,
+      columns: { key: string; label: string }[],
+      sources: string[],
+      note?: string,
+    ): RawTable => {
+      const rows = [...new Set([...districtNames, ...counts.keys()])];
+      return {
+        id,
+        title,
+        rowHeader: 'District',
+        rows,
+        columns: columns.map((c) => c.label),
+        cells: rows.map((r) => columns.map((c) => counts.get(r)?.get(c.key) ?? 0)),
+        sources,
+        ...(note === undefined ? {} : { note }),
+      };
     };
-  };
-  const sourceRows = await ws.db.all<{ source: string }>(
-    `SELECT DISTINCT i.source AS source FROM ${resolved.sql.from} WHERE ${resolved.sql.where} ORDER BY 1`,
-    resolved.sql.params,
-  );
-  const sources = sourceRows.map((r) => r.source);
+    const sourceRows = await ws.db.all<{ source: string }>(
+      `SELECT DISTINCT i.source AS source FROM ${resolved.sql.from} WHERE ${resolved.sql.where} ORDER BY 1`,
+      resolved.sql.params,
+    );
+    const sources = sourceRows.map((r) => r.source);
 
-  // Volumes: every tier of the definition (each record once, in its first tier), by district.
-  const tierSelection = await resolveSelection(
-    ws,
-    { ...base, from: period.from, to: period.to },
-    { ...ctx, reporter: { ...reporter, info: () => undefined }, alsoUsing: ['district', 'tier'] },
-  );
-  const tierRows = await ws.db.all<{ d: string | null; k: string; n: number }>(
-    `SELECT ${district} AS d, ${findDimension('tier', tierSelection.dimensions).sql} AS k, count(*) AS n
+    // Volumes: every tier of the definition (each record once, in its first tier), by district.
+    const tierSelection = await resolveSelection(
+      ws,
+      { ...base, from: period.from, to: period.to },
+      { ...ctx, reporter: { ...reporter, info: () => undefined }, alsoUsing: ['district', 'tier'] },
+    );
+    const tierRows = await ws.db.all<{ d: string | null; k: string; n: number }>(
+      `SELECT ${district} AS d, ${findDimension('tier', tierSelection.dimensions).sql} AS k, count(*) AS n
        FROM ${tierSelection.sql.from} WHERE ${tierSelection.sql.where} GROUP BY ALL`,
-    tierSelection.sql.params,
-  );
-  const tierCounts = new Map<string, Map<string, number>>();
-  for (const r of tierRows) {
-    if (!tiers.some((t) => t.id === r.k)) continue;
-    const d = r.d ?? 'Not placed in a district';
-    const m = tierCounts.get(d) ?? new Map<string, number>();
-    m.set(r.k, Number(r.n));
-    tierCounts.set(d, m);
-  }
-  const volumes = table(
-    'volumes',
-    'Records by district and tier of the definition',
-    tierCounts,
-    tiers.map((t) => ({ key: t.id, label: t.label })),
-    sources,
-    'Each record counts once, in the first tier it matches.',
-  );
-  const population = await districtPopulation(
-    ws,
-    volumes.rows.map((n) => districtRows.find((r) => r.name === n)?.code ?? null),
-    { level: area.level, codes: [area.code] },
-    reporter,
-  );
-  stage('volumes');
+      tierSelection.sql.params,
+    );
+    const tierCounts = new Map<string, Map<string, number>>();
+    for (const r of tierRows) {
+      if (!tiers.some((t) => t.id === r.k)) continue;
+      const d = r.d ?? 'Not placed in a district';
+      const m = tierCounts.get(d) ?? new Map<string, number>();
+      m.set(r.k, Number(r.n));
+      tierCounts.set(d, m);
+    }
+    const volumes = table(
+      'volumes',
+      'Records by district and tier of the definition',
+      tierCounts,
+      tiers.map((t) => ({ key: t.id, label: t.label })),
+      sources,
+      'Each record counts once, in the first tier it matches.',
+    );
+    const population = await districtPopulation(
+      ws,
+      volumes.rows.map((n) => districtRows.find((r) => r.name === n)?.code ?? null),
+      { level: area.level, codes: [area.code] },
+      reporter,
+    );
+    stage('volumes');
 
-  const params: { analysis: string; params: Record<string, ResolvedParam> }[] = [];
-  const warnings: AnalysisWarning[] = [];
-  const keep = <T>(
-    name: string,
-    a: { result: T; params: Record<string, ResolvedParam>; warnings: AnalysisWarning[] },
-  ): T => {
-    params.push({ analysis: name, params: a.params });
-    for (const w of a.warnings)
-      if (!warnings.some((x) => x.code === w.code && x.message === w.message)) warnings.push(w);
-    return a.result;
-  };
+    const params: { analysis: string; params: Record<string, ResolvedParam> }[] = [];
+    const warnings: AnalysisWarning[] = [];
+    const keep = <T>(
+      name: string,
+      a: { result: T; params: Record<string, ResolvedParam>; warnings: AnalysisWarning[] },
+    ): T => {
+      params.push({ analysis: name, params: a.params });
+      for (const w of a.warnings)
+        if (!warnings.some((x) => x.code === w.code && x.message === w.message)) warnings.push(w);
+      return a.result;
+    };
 
-  // Trends.
-  const trends = keep('trends', await analyseTrends(ws, selection, {}, ctx));
-  const held = trends.months.filter((m) => m.count !== null);
-  const trend: RawTable = {
-    id: 'trend',
-    title: 'Records by month',
-    rowHeader: 'Month',
-    rows: held.map((m) => m.month),
-    columns: ['Records'],
-    cells: held.map((m) => [m.count!]),
-    sources,
-  };
-  const missingMonths = trends.months.filter((m) => m.count === null).map((m) => m.month);
-  if (missingMonths.length > 0)
-    trend.note = `Months not held are gaps, not zeros, and have no row: ${formatRuns(missingMonths)}.`;
-  const trendsConfidence = Number(
-    params.find((p) => p.analysis === 'trends')?.params['confidence']?.value ?? 0.95,
-  );
-  stage('trends');
+    // Trends.
+    const trends = keep('trends', await analyseTrends(ws, selection, {}, ctx));
+    const held = trends.months.filter((m) => m.count !== null);
+    const trend: RawTable = {
+      id: 'trend',
+      title: 'Records by month',
+      rowHeader: 'Month',
+      rows: held.map((m) => m.month),
+      columns: ['Records'],
+      cells: held.map((m) => [m.count!]),
+      sources,
+    };
+    const missingMonths = trends.months.filter((m) => m.count === null).map((m) => m.month);
+    if (missingMonths.length > 0)
+      trend.note = `Months not held are gaps, not zeros, and have no row: ${formatRuns(missingMonths)}.`;
+    const trendsConfidence = Number(
+      params.find((p) => p.analysis === 'trends')?.params['confidence']?.value ?? 0.95,
+    );
+    stage('trends');
 
-  // Where: counts and Gi* hotspots by LSOA, and the LSOAs' outlines for the map.
-  let hotspots: SnaData['hotspots'] = null;
-  let where: RawTable = {
-    id: 'where',
-    title: 'Records by LSOA',
-    rowHeader: 'LSOA',
-    rows: [],
-    columns: ['Records'],
-    cells: [],
-    sources,
-  };
-  try {
-    const h = await analyseHotspots(ws, selection, { area: `${area.level}=${area.code}` }, ctx);
-    keep('hotspots', h);
-    const units = h.result.lsoas?.units ?? [];
-    const shapes = units.length === 0 ? null : await keptLevelShapes(ws, h.result.lsoas!.level);
-    // The location texts of the selected records by LSOA, for naming the busiest ones.
-    const tallies = new Map<string, Map<string, number>>();
-    if (shapes !== null) {
-      const level = h.result.lsoas!.level;
-      const placed = await resolveSelection(ws, selection, {
-        ...ctx,
-        reporter: { ...reporter, info: () => undefined },
-        alsoUsing: [level],
-      });
-      const rows = await ws.db.all<{ code: string; label: string; n: number }>(
-        `SELECT p.${level}_code AS code, i.location_text AS label, count(*) AS n
+    // Where: counts and Gi* hotspots by LSOA, and the LSOAs' outlines for the map.
+    let hotspots: SnaData['hotspots'] = null;
+    let where: RawTable = {
+      id: 'where',
+      title: 'Records by LSOA',
+      rowHeader: 'LSOA',
+      rows: [],
+      columns: ['Records'],
+      cells: [],
+      sources,
+    };
+    try {
+      const h = await analyseHotspots(ws, selection, { area: `${area.level}=${area.code}` }, ctx);
+      keep('hotspots', h);
+      const units = h.result.lsoas?.units ?? [];
+      const shapes = units.length === 0 ? null : await keptLevelShapes(ws, h.result.lsoas!.level);
+      // The location texts of the selected records by LSOA, for naming the busiest ones.
+      const tallies = new Map<string, Map<string, number>>();
+      if (shapes !== null) {
+        const level = h.result.lsoas!.level;
+        const placed = await resolveSelection(ws, selection, {
+          ...ctx,
+          reporter: { ...reporter, info: () => undefined },
+          alsoUsing: [level],
+        });
+        const rows = await ws.db.all<{ code: string; label: string; n: number }>(
+          `SELECT p.${level}_code AS code, i.location_text AS label, count(*) AS n
            FROM ${placed.sql.from}
           WHERE ${placed.sql.where} AND i.location_text IS NOT NULL
             AND p.${level}_code IS NOT NULL
           GROUP BY 1, 2`,
-        placed.sql.params,
-      );
-      for (const r of rows) {
-        let t = tallies.get(r.code);
-        if (t === undefined) tallies.set(r.code, (t = new Map()));
-        t.set(r.label, Number(r.n));
+          placed.sql.params,
+        );
+        for (const r of rows) {
+          let t = tallies.get(r.code);
+          if (t === undefined) tallies.set(r.code, (t = new Map()));
+          t.set(r.label, Number(r.n));
+        }
       }
-    }
-    const extras =
-      shapes === null
-        ? null
-        : await gatherSnaMap(ws, area, h.result, shapes, period, tallies, only);
-    const lsoas: LsoaOnMap[] = extras?.lsoas ?? [];
-    where = {
-      ...where,
-      rows: units.map((u) => (u.name === null ? u.code : `${u.name} (${u.code})`)),
-      cells: units.map((u) => [u.count]),
-    };
-    hotspots = {
-      lsoas,
-      hot: h.result.lsoas?.hotspots ?? 0,
-      cold: h.result.lsoas?.coldspots ?? 0,
-      correction: h.result.summary.correction,
-      alpha: h.result.summary.alpha,
-      months: monthRange(period.from, period.to).length,
-      outlines: extras?.outlines ?? [],
-      coarser: extras?.coarser ?? [],
-      hotCells: extras?.hotCells ?? [],
-      cellSize: h.result.grid.cellSize,
-    };
-  } catch (error) {
-    if (!(error instanceof SvdError)) throw error;
-    warnings.push({
-      code: 'NO_HOTSPOTS',
-      message: `no map or hotspots: ${error.message}`,
-      count: 1,
-    });
-  }
-  stage('where');
-
-  // When: aoristic hour × day, in four-hour bands, rounded to whole records.
-  const whenResult = keep('when', await analyseWhen(ws, selection, {}, ctx));
-  let when: RawTable | null = null;
-  if (whenResult.matrix !== null) {
-    const days = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-    const bands = ['00–04', '04–08', '08–12', '12–16', '16–20', '20–24'];
-    when = {
-      id: 'when',
-      title: 'Records by day of week and time of day (aoristic, rounded)',
-      rowHeader: 'Day',
-      rows: days,
-      columns: bands,
-      cells: whenResult.matrix.map((hours) =>
-        bands.map((_, b) => Math.round(hours.slice(b * 4, b * 4 + 4).reduce((s, v) => s + v, 0))),
-      ),
-      sources,
-      note: 'Records with a time span are shared across the hours of the span (aoristic); each cell is rounded to a whole number.',
-    };
-  }
-  stage('when');
-
-  // Who: victims by age band and sex.
-  const who = keep('who', await analyseWho(ws, selection, {}, ctx));
-  const victims =
-    who.victims.rows.length === 0
-      ? null
-      : ({
-          id: 'who',
-          title: 'Victims by age band and sex',
-          rowHeader: 'Age band',
-          rows: who.victims.rows.map((r) => r.band),
-          columns: who.victims.sexes,
-          cells: who.victims.rows.map((r) => who.victims.sexes.map((s) => r.counts[s] ?? 0)),
-          sources,
-        } satisfies RawTable);
-  stage('who');
-
-  const yesNo = [
-    { key: 'yes', label: 'Flagged' },
-    { key: 'no', label: 'Not flagged' },
-    { key: 'unknown', label: 'Not recorded' },
-  ];
-  const domestic = table(
-    'domestic',
-    'Domestic abuse flag by district',
-    await byDistrict(FLAG('flag_domestic')),
-    yesNo,
-    sources,
-  );
-  const knife = table(
-    'knife',
-    'Knife or sharp instrument flag by district',
-    await byDistrict(FLAG('flag_knife')),
-    yesNo,
-    sources,
-  );
-  // Drug supply: trafficking (92A) or flagged county lines, over every tier of the definition.
-  const drugRows = await ws.db.all<{ d: string | null; k: string; n: number }>(
-    `SELECT ${district} AS d,
-            CASE WHEN i.flag_county_lines THEN 'county-lines' ELSE 'supply' END AS k, count(*) AS n
-       FROM ${tierSelection.sql.from} WHERE ${tierSelection.sql.where}
-        AND (i.offence_code = '92A' OR i.flag_county_lines) GROUP BY ALL`,
-    tierSelection.sql.params,
-  );
-  const drugCounts = new Map<string, Map<string, number>>();
-  for (const r of drugRows) {
-    const d = r.d ?? 'Not placed in a district';
-    const m = drugCounts.get(d) ?? new Map<string, number>();
-    m.set(r.k, Number(r.n));
-    drugCounts.set(d, m);
-  }
-  const drugs = table(
-    'drugs',
-    'Drug supply (Home Office code 92A) and county lines by district',
-    drugCounts,
-    [
-      { key: 'county-lines', label: 'County lines flagged' },
-      { key: 'supply', label: 'Other drug supply' },
-    ],
-    sources,
-    'Every record of the period in the area, whatever its tier: trafficking in controlled drugs or flagged county lines.',
-  );
-  stage('flags');
-
-  // Deprivation.
-  let deprivation: RawTable | null = null;
-  let deciles: (number | null)[] = [];
-  let correlations: SnaData['deprivationCorrelations'] = [];
-  try {
-    const d = keep('deprivation', await analyseDeprivation(ws, selection, {}, ctx));
-    deprivation = {
-      id: 'deprivation',
-      title: 'Records by IMD 2019 decile of the LSOA (1 = most deprived)',
-      rowHeader: 'IMD decile',
-      rows: d.deciles.map((x) => String(x.decile)),
-      columns: ['Records'],
-      cells: d.deciles.map((x) => [x.count]),
-      sources,
-    };
-    deciles = d.deciles.map((x) => x.population);
-    correlations = d.correlations.map((c) => ({ domain: c.domain, rho: c.rho, pValue: c.pValue }));
-  } catch (error) {
-    if (!(error instanceof SvdError)) throw error;
-    warnings.push({
-      code: 'NO_DEPRIVATION',
-      message: `no deprivation section: ${error.message}`,
-      count: 1,
-    });
-  }
-  stage('deprivation');
-
-  // Causes and risk factors: only when indicators are loaded.
-  let causes: SnaData['causes'] = null;
-  const partnerIndicators = await ws.db.all<{ id: string }>(
-    `SELECT indicator_id AS id FROM indicators WHERE disclosure = 'partner' ORDER BY 1`,
-  );
-  if ((await ws.db.value<number>(`SELECT count(*) FROM indicators`)) !== 0) {
-    try {
-      causes = {
-        result: keep('causes', await analyseCauses(ws, selection, {}, ctx)),
-        partnerIndicators: partnerIndicators.map((r) => r.id),
+      const extras =
+        shapes === null
+          ? null
+          : await gatherSnaMap(ws, area, h.result, shapes, period, tallies, only);
+      const lsoas: LsoaOnMap[] = extras?.lsoas ?? [];
+      where = {
+        ...where,
+        rows: units.map((u) => (u.name === null ? u.code : `${u.name} (${u.code})`)),
+        cells: units.map((u) => [u.count]),
+      };
+      hotspots = {
+        lsoas,
+        hot: h.result.lsoas?.hotspots ?? 0,
+        cold: h.result.lsoas?.coldspots ?? 0,
+        correction: h.result.summary.correction,
+        alpha: h.result.summary.alpha,
+        months: monthRange(period.from, period.to).length,
+        outlines: extras?.outlines ?? [],
+        coarser: extras?.coarser ?? [],
+        hotCells: extras?.hotCells ?? [],
+        cellSize: h.result.grid.cellSize,
       };
     } catch (error) {
       if (!(error instanceof SvdError)) throw error;
       warnings.push({
-        code: 'NO_CAUSES',
-        message: `no causes section: ${error.message}`,
+        code: 'NO_HOTSPOTS',
+        message: `no map or hotspots: ${error.message}`,
         count: 1,
       });
     }
-  }
-  stage('causes');
+    stage('where');
 
-  // Police beside health.
-  let health: RawTable | null = null;
-  let healthMethod: RawTable | null = null;
-  if (only !== undefined && !only.some((s) => HEALTH_DATASETS.includes(s)))
-    warnings.push({
-      code: 'NO_HEALTH',
-      message: `no police beside health: ${NOT_AMONG_SOURCES}`,
-      count: 1,
-    });
-  else
-    try {
-      const hv = keep(
-        'health-vs-police',
-        await analyseHealthVsPolice(
-          ws,
-          {
-            where: [
-              area.filter,
-              ...(sources.length > 0 ? [{ dimension: 'source', values: sources }] : sourceFilter),
-            ],
-            from: period.from,
-            to: period.to,
-          },
-          {},
-          ctx,
+    // When: aoristic hour × day, in four-hour bands, rounded to whole records.
+    const whenResult = keep('when', await analyseWhen(ws, selection, {}, ctx));
+    let when: RawTable | null = null;
+    if (whenResult.matrix !== null) {
+      const days = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+      const bands = ['00–04', '04–08', '08–12', '12–16', '16–20', '20–24'];
+      when = {
+        id: 'when',
+        title: 'Records by day of week and time of day (aoristic, rounded)',
+        rowHeader: 'Day',
+        rows: days,
+        columns: bands,
+        cells: whenResult.matrix.map((hours) =>
+          bands.map((_, b) => Math.round(hours.slice(b * 4, b * 4 + 4).reduce((s, v) => s + v, 0))),
         ),
-      );
-      const compared = hv.byMonth.filter((m) => m.compared && m.police !== null && m.ae !== null);
-      if (compared.length > 0) {
-        health = {
-          id: 'health',
-          title: 'Police-recorded assaults with injury and A&E assault attendances by month',
-          rowHeader: 'Month',
-          rows: compared.map((m) => m.month),
-          columns: ['Police: assaults with injury', 'A&E: assault attendances'],
-          cells: compared.map((m) => [m.police!, m.ae!]),
-          sources: ['police', 'istv'],
-          note: `A&E data carry no location beyond the department: attendances are those of the emergency departments in ${area.name} (${hv.bySite.map((s) => s.name ?? s.site).join(', ')}), by the district each lies in; departments elsewhere, or whose area is not known, are left out. Police records and attendances are not added together.`,
-          unlikeColumns: true,
-        };
-        healthMethod = {
-          id: 'healthMethod',
-          title: 'By assault method',
-          rowHeader: 'Method',
-          rows: hv.byMethod.map((m) => m.method),
-          columns: ['Police', 'A&E'],
-          cells: hv.byMethod.map((m) => [m.police, m.ae]),
-          sources: ['police', 'istv'],
-          unlikeColumns: true,
-        };
-      }
+        sources,
+        note: 'Records with a time span are shared across the hours of the span (aoristic); each cell is rounded to a whole number.',
+      };
+    }
+    stage('when');
+
+    // Who: victims by age band and sex.
+    const who = keep('who', await analyseWho(ws, selection, {}, ctx));
+    const victims =
+      who.victims.rows.length === 0
+        ? null
+        : ({
+            id: 'who',
+            title: 'Victims by age band and sex',
+            rowHeader: 'Age band',
+            rows: who.victims.rows.map((r) => r.band),
+            columns: who.victims.sexes,
+            cells: who.victims.rows.map((r) => who.victims.sexes.map((s) => r.counts[s] ?? 0)),
+            sources,
+          } satisfies RawTable);
+    stage('who');
+
+    const yesNo = [
+      { key: 'yes', label: 'Flagged' },
+      { key: 'no', label: 'Not flagged' },
+      { key: 'unknown', label: 'Not recorded' },
+    ];
+    const domestic = table(
+      'domestic',
+      'Domestic abuse flag by district',
+      await byDistrict(FLAG('flag_domestic')),
+      yesNo,
+      sources,
+    );
+    const knife = table(
+      'knife',
+      'Knife or sharp instrument flag by district',
+      await byDistrict(FLAG('flag_knife')),
+      yesNo,
+      sources,
+    );
+    // Drug supply: trafficking (92A) or flagged county lines, over every tier of the definition.
+    const drugRows = await ws.db.all<{ d: string | null; k: string; n: number }>(
+      `SELECT ${district} AS d,
+            CASE WHEN i.flag_county_lines THEN 'county-lines' ELSE 'supply' END AS k, count(*) AS n
+       FROM ${tierSelection.sql.from} WHERE ${tierSelection.sql.where}
+        AND (i.offence_code = '92A' OR i.flag_county_lines) GROUP BY ALL`,
+      tierSelection.sql.params,
+    );
+    const drugCounts = new Map<string, Map<string, number>>();
+    for (const r of drugRows) {
+      const d = r.d ?? 'Not placed in a district';
+      const m = drugCounts.get(d) ?? new Map<string, number>();
+      m.set(r.k, Number(r.n));
+      drugCounts.set(d, m);
+    }
+    const drugs = table(
+      'drugs',
+      'Drug supply (Home Office code 92A) and county lines by district',
+      drugCounts,
+      [
+        { key: 'county-lines', label: 'County lines flagged' },
+        { key: 'supply', label: 'Other drug supply' },
+      ],
+      sources,
+      'Every record of the period in the area, whatever its tier: trafficking in controlled drugs or flagged county lines.',
+    );
+    stage('flags');
+
+    // Deprivation.
+    let deprivation: RawTable | null = null;
+    let deciles: (number | null)[] = [];
+    let correlations: SnaData['deprivationCorrelations'] = [];
+    try {
+      const d = keep('deprivation', await analyseDeprivation(ws, selection, {}, ctx));
+      deprivation = {
+        id: 'deprivation',
+        title: 'Records by IMD 2019 decile of the LSOA (1 = most deprived)',
+        rowHeader: 'IMD decile',
+        rows: d.deciles.map((x) => String(x.decile)),
+        columns: ['Records'],
+        cells: d.deciles.map((x) => [x.count]),
+        sources,
+      };
+      deciles = d.deciles.map((x) => x.population);
+      correlations = d.correlations.map((c) => ({
+        domain: c.domain,
+        rho: c.rho,
+        pValue: c.pValue,
+      }));
     } catch (error) {
       if (!(error instanceof SvdError)) throw error;
       warnings.push({
-        code: 'NO_HEALTH',
-        message: `no police beside health: ${error.message}`,
+        code: 'NO_DEPRIVATION',
+        message: `no deprivation section: ${error.message}`,
         count: 1,
       });
     }
-  stage('health');
+    stage('deprivation');
 
-  // Provenance and coverage.
-  const batches = (await listBatches(ws))
-    .filter((b) => {
-      const dataset = batchDataset(b.source_kind);
-      return only === undefined || dataset === null || only.includes(dataset);
-    })
-    .map((b) => ({
-      id: Number(b.batch_id),
-      kind: b.source_kind,
-      file: b.file_name,
-      sha256: b.sha256,
-      rows: Number(b.rows_stored),
-      synthetic: b.synthetic,
+    // Causes and risk factors: only when indicators are loaded.
+    let causes: SnaData['causes'] = null;
+    const partnerIndicators = await ws.db.all<{ id: string }>(
+      `SELECT indicator_id AS id FROM indicators WHERE disclosure = 'partner' ORDER BY 1`,
+    );
+    if ((await ws.db.value<number>(`SELECT count(*) FROM indicators`)) !== 0) {
+      try {
+        causes = {
+          result: keep('causes', await analyseCauses(ws, selection, {}, ctx)),
+          partnerIndicators: partnerIndicators.map((r) => r.id),
+        };
+      } catch (error) {
+        if (!(error instanceof SvdError)) throw error;
+        warnings.push({
+          code: 'NO_CAUSES',
+          message: `no causes section: ${error.message}`,
+          count: 1,
+        });
+      }
+    }
+    stage('causes');
+
+    // Police beside health.
+    let health: RawTable | null = null;
+    let healthMethod: RawTable | null = null;
+    if (only !== undefined && !only.some((s) => HEALTH_DATASETS.includes(s)))
+      warnings.push({
+        code: 'NO_HEALTH',
+        message: `no police beside health: ${NOT_AMONG_SOURCES}`,
+        count: 1,
+      });
+    else
+      try {
+        const hv = keep(
+          'health-vs-police',
+          await analyseHealthVsPolice(
+            ws,
+            {
+              where: [
+                area.filter,
+                ...(sources.length > 0 ? [{ dimension: 'source', values: sources }] : sourceFilter),
+              ],
+              from: period.from,
+              to: period.to,
+            },
+            {},
+            ctx,
+          ),
+        );
+        const compared = hv.byMonth.filter((m) => m.compared && m.police !== null && m.ae !== null);
+        if (compared.length > 0) {
+          health = {
+            id: 'health',
+            title: 'Police-recorded assaults with injury and A&E assault attendances by month',
+            rowHeader: 'Month',
+            rows: compared.map((m) => m.month),
+            columns: ['Police: assaults with injury', 'A&E: assault attendances'],
+            cells: compared.map((m) => [m.police!, m.ae!]),
+            sources: ['police', 'istv'],
+            note: `A&E data carry no location beyond the department: attendances are those of the emergency departments in ${area.name} (${hv.bySite.map((s) => s.name ?? s.site).join(', ')}), by the district each lies in; departments elsewhere, or whose area is not known, are left out. Police records and attendances are not added together.`,
+            unlikeColumns: true,
+          };
+          healthMethod = {
+            id: 'healthMethod',
+            title: 'By assault method',
+            rowHeader: 'Method',
+            rows: hv.byMethod.map((m) => m.method),
+            columns: ['Police', 'A&E'],
+            cells: hv.byMethod.map((m) => [m.police, m.ae]),
+            sources: ['police', 'istv'],
+            unlikeColumns: true,
+          };
+        }
+      } catch (error) {
+        if (!(error instanceof SvdError)) throw error;
+        warnings.push({
+          code: 'NO_HEALTH',
+          message: `no police beside health: ${error.message}`,
+          count: 1,
+        });
+      }
+    stage('health');
+
+    // Provenance and coverage.
+    const batches = (await listBatches(ws))
+      .filter((b) => {
+        const dataset = batchDataset(b.source_kind);
+        return only === undefined || dataset === null || only.includes(dataset);
+      })
+      .map((b) => ({
+        id: Number(b.batch_id),
+        kind: b.source_kind,
+        file: b.file_name,
+        sha256: b.sha256,
+        rows: Number(b.rows_stored),
+        synthetic: b.synthetic,
+      }));
+    const cov = await selectionCoverage(ws, {
+      ...selection,
+      where: [area.filter, ...sourceFilter],
+    });
+    const months = monthRange(period.from, period.to);
+    const coverage = cov.units.map((u) => ({
+      source: `${u.source} (${u.force})`,
+      held: months.filter((m) => u.months.includes(m)),
+      missing: months.filter((m) => !u.months.includes(m)),
     }));
-  const cov = await selectionCoverage(ws, { ...selection, where: [area.filter, ...sourceFilter] });
-  const months = monthRange(period.from, period.to);
-  const coverage = cov.units.map((u) => ({
-    source: `${u.source} (${u.force})`,
-    held: months.filter((m) => u.months.includes(m)),
-    missing: months.filter((m) => !u.months.includes(m)),
-  }));
-  const caveats: string[] = [];
-  if (batches.some((b) => b.synthetic))
-    caveats.push(
-      'Some of the data are SYNTHETIC (generated for tests and demonstrations, not real records): no figure in this report describes real events.',
-    );
-  if (batches.some((b) => b.kind.startsWith('police-uk')))
-    caveats.push(
-      'police.uk locations are snapped to anonymous map points, so where an incident happened is approximate; point hotspots are approximate too.',
-    );
-  if (missingMonths.length > 0)
-    caveats.push(
-      `Months not held are gaps, not zeros: ${formatRuns(missingMonths)}. Totals over them are not given.`,
-    );
-  // Of the sources reported on only: a field held by another source makes no tier available here.
-  const unavailable =
-    only === undefined
-      ? resolved.definition!.unavailableTiers
-      : await unavailableTiers(ws, compileDefinition(resolvedDefinition.definition), only);
-  if (unavailable.length > 0)
-    caveats.push(
-      `Tiers no record can be in (a field they need is never held): ${unavailable.map((t) => t.tier).join(', ')}.`,
-    );
-  stage('provenance');
+    const caveats: string[] = [];
+    if (batches.some((b) => b.synthetic))
+      caveats.push(
+        'Some of the data are SYNTHETIC (generated for tests and demonstrations, not real records): no figure in this report describes real events.',
+      );
+    if (batches.some((b) => b.kind.startsWith('police-uk')))
+      caveats.push(
+        'police.uk locations are snapped to anonymous map points, so where an incident happened is approximate; point hotspots are approximate too.',
+      );
+    if (missingMonths.length > 0)
+      caveats.push(
+        `Months not held are gaps, not zeros: ${formatRuns(missingMonths)}. Totals over them are not given.`,
+      );
+    // Of the sources reported on only: a field held by another source makes no tier available here.
+    const unavailable =
+      only === undefined
+        ? resolved.definition!.unavailableTiers
+        : await unavailableTiers(ws, compileDefinition(resolvedDefinition.definition), only);
+    if (unavailable.length > 0)
+      caveats.push(
+        `Tiers no record can be in (a field they need is never held): ${unavailable.map((t) => t.tier).join(', ')}.`,
+      );
+    stage('provenance');
 
-  return {
-    area: { level: area.level, code: area.code, name: area.name },
-    period,
-    definition: {
-      id: meta.id,
-      version: meta.version,
-      hash: meta.content_hash,
-      title: meta.title,
-      coverage: meta.coverage,
-      tiers,
-    },
-    generatedAt: context.clock
-      .now()
-      .toISOString()
-      .replace(/\.\d{3}Z$/, 'Z'),
-    software: { name: 'svd', version: SOFTWARE_VERSION },
-    batches,
-    coverage,
-    caveats,
-    tables: {
-      volumes,
-      trend,
-      where,
-      when,
-      who: victims,
-      domestic,
-      knife,
-      drugs,
-      deprivation,
-      health,
-      healthMethod,
-    },
-    population: { districts: population, deciles },
-    missingMonths,
-    periodHeld: {
-      months: trends.months.length,
-      held: trends.months.filter((m) => m.status === 'complete').length,
-    },
-    change:
-      trends.change === null
-        ? null
-        : {
-            earlier: {
-              from: trends.change.earlier.from,
-              to: trends.change.earlier.to,
-              count: trends.change.earlier.count,
-              days: trends.change.earlier.days,
+    return {
+      area: { level: area.level, code: area.code, name: area.name },
+      period,
+      definition: {
+        id: meta.id,
+        version: meta.version,
+        hash: meta.content_hash,
+        title: meta.title,
+        coverage: meta.coverage,
+        tiers,
+      },
+      generatedAt: context.clock
+        .now()
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z'),
+      software: { name: 'svd', version: SOFTWARE_VERSION },
+      batches,
+      coverage,
+      caveats,
+      tables: {
+        volumes,
+        trend,
+        where,
+        when,
+        who: victims,
+        domestic,
+        knife,
+        drugs,
+        deprivation,
+        health,
+        healthMethod,
+      },
+      population: { districts: population, deciles },
+      missingMonths,
+      periodHeld: {
+        months: trends.months.length,
+        held: trends.months.filter((m) => m.status === 'complete').length,
+      },
+      change:
+        trends.change === null
+          ? null
+          : {
+              earlier: {
+                from: trends.change.earlier.from,
+                to: trends.change.earlier.to,
+                count: trends.change.earlier.count,
+                days: trends.change.earlier.days,
+              },
+              later: {
+                from: trends.change.later.from,
+                to: trends.change.later.to,
+                count: trends.change.later.count,
+                days: trends.change.later.days,
+              },
+              basis: trends.change.basis,
+              rateRatio: trends.change.rateRatio,
+              lower: trends.change.lower,
+              upper: trends.change.upper,
+              confidence: trendsConfidence,
+              pValue: trends.change.pValue,
+              significant: trends.change.significant,
             },
-            later: {
-              from: trends.change.later.from,
-              to: trends.change.later.to,
-              count: trends.change.later.count,
-              days: trends.change.later.days,
+      trendTest:
+        trends.trend === null
+          ? null
+          : {
+              direction: trends.trend.direction,
+              pValue: trends.trend.pValue,
+              months: trends.trend.months,
             },
-            basis: trends.change.basis,
-            rateRatio: trends.change.rateRatio,
-            lower: trends.change.lower,
-            upper: trends.change.upper,
-            confidence: trendsConfidence,
-            pValue: trends.change.pValue,
-            significant: trends.change.significant,
-          },
-    trendTest:
-      trends.trend === null
-        ? null
-        : {
-            direction: trends.trend.direction,
-            pValue: trends.trend.pValue,
-            months: trends.trend.months,
-          },
-    hotspots,
-    deprivationCorrelations: correlations,
-    causes,
-    params,
-    warnings,
-  };
+      hotspots,
+      deprivationCorrelations: correlations,
+      causes,
+      params,
+      warnings,
+    };
+  });
 }
 
 /**
