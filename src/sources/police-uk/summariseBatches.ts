@@ -21,7 +21,11 @@ interface RowCheck {
   /** SQL predicate over the table's columns; `$hints` holds each batch's file month. */
   where: string;
   field?: string;
-  /** The column whose value is shown as an example (a plain column: it is read for every row). */
+  /**
+   * The column whose value is shown as an example (a plain column: it is read for every row). The
+   * least such value is shown, so that the same file always gives the same example whatever order
+   * its rows were stored in.
+   */
   example?: string;
   message: (count: number, batch: StoredBatch) => string;
 }
@@ -123,7 +127,7 @@ export async function summariseBatches(
   const firstBatch = batches[0]!.batchId;
   const aggregates = checks.map(
     (c, i) => `count(*) FILTER (WHERE ${c.where}) AS c${i}_n,
-       ${c.example === undefined ? 'NULL' : `any_value(${c.example}) FILTER (WHERE ${c.where})`} AS c${i}_example`,
+       ${c.example === undefined ? 'NULL' : `min(${c.example}) FILTER (WHERE ${c.where})`} AS c${i}_example`,
   );
   const params: Record<string, DuckDBValue> = {
     firstBatch,
