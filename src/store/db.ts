@@ -93,8 +93,6 @@ export class Memos {
 
 export class Db {
   private inTransaction = false;
-  /** `runInAnyOrder` changed the store's insertion order and has not yet set it back. */
-  private orderToRestore = false;
   private readonly memos: Memos;
   /** Scratch tables of this connection, each with the count of writes when it was made. */
   private readonly scratch = new Map<string, number>();
@@ -196,40 +194,10 @@ export class Db {
       } catch {
         // The transaction may already be aborted by DuckDB; the original error matters.
       }
-      try {
-        // A statement of runInAnyOrder failed in the transaction, which took no statement after.
-        await this.restoreOrder();
-      } catch {
-        // Tried again at the next runInAnyOrder or transaction; the original error matters.
-      }
       throw error;
     } finally {
       this.inTransaction = false;
     }
-  }
-
-  /**
-   * Runs a statement that stores rows (INSERT … SELECT over a parallel read) letting each of
-   * DuckDB's threads append the rows it reads as they come, rather than merging them back into
-   * the order they were read, which copies every column of the table again. For rows whose order
-   * nothing depends on. The store's setting is set back after the statement, or, when it fails
-   * inside a transaction (which then takes no other statement), when the transaction ends.
-   */
-  async runInAnyOrder(sql: string, params?: SqlParams): Promise<void> {
-    await this.run('SET preserve_insertion_order = false');
-    this.orderToRestore = true;
-    try {
-      await this.run(sql, params);
-    } finally {
-      if (!this.inTransaction) await this.restoreOrder();
-    }
-    await this.restoreOrder();
-  }
-
-  private async restoreOrder(): Promise<void> {
-    if (!this.orderToRestore) return;
-    await this.connection.run('RESET preserve_insertion_order');
-    this.orderToRestore = false;
   }
 
   /**

@@ -208,9 +208,7 @@ export async function storeGroup(
     }
   }, 200);
   try {
-    // Stored in any order, not the files' (a fifth of the load saved): nothing depends on it,
-    // and the ids a sequence gives rows read in parallel were never in file order either.
-    await db.runInAnyOrder(sql, {
+    await db.run(sql, {
       files: listValue(withRows.map((s) => s.file.readPath)),
       batchIds: listValue(withRows.map((s) => s.batchId)),
       forces: listValue(withRows.map((s) => s.file.force)),

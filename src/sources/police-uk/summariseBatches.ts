@@ -23,8 +23,8 @@ interface RowCheck {
   field?: string;
   /**
    * The column whose value is shown as an example (a plain column: it is read for every row). The
-   * least such value is shown, so that the same file always gives the same example whatever order
-   * its rows were stored in.
+   * least such value is shown, so that the same file always gives the same example, whichever of
+   * DuckDB's threads reads its rows first.
    */
   example?: string;
   message: (count: number, batch: StoredBatch) => string;
