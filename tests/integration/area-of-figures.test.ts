@@ -115,6 +115,7 @@ beforeAll(async () => {
     'load',
     sharedData('imd', 'File_2_-_IoD2019_Domains_of_Deprivation.csv.gz'),
   ]);
+  await run(['classify', '--definition', 'thames-valley-vru']);
 }, 600_000);
 
 describe('A&E sites belong to areas', () => {
@@ -340,6 +341,52 @@ describe('denominators follow the area of the selection', () => {
       .filter((f) => f[1]!.startsWith('Oxford '))
       .reduce((s, f) => s + Number(f[3]), 0);
     expect(r.rows[0]!.population).toBeCloseTo(oxford, 0);
+  });
+
+  it('svd rates of a tier counts, partnership by partnership, what svd counts counts in it', async () => {
+    const rates = JSON.parse(
+      await run([
+        'rates',
+        '--by',
+        'csp',
+        '--definition',
+        'thames-valley-vru',
+        '--tier',
+        'primary',
+        '--json',
+      ]),
+    ) as {
+      rows: { code: string; count: number; population: number | null }[];
+      definition: { id: string; version: number };
+    };
+    const counts = JSON.parse(
+      await run([
+        'counts',
+        '--by',
+        'csp_code',
+        '--definition',
+        'thames-valley-vru',
+        '--where',
+        'tier=primary',
+        '--json',
+      ]),
+    ) as { csp_code: string | null; n: number }[];
+    const expected = counts
+      .filter((c) => c.csp_code !== null)
+      .map((c) => [c.csp_code, c.n])
+      .sort();
+    expect(expected.length).toBeGreaterThan(1);
+    expect(rates.rows.map((r) => [r.code, r.count]).sort()).toEqual(expected);
+    expect(rates.rows.every((r) => r.population !== null && r.population > 0)).toBe(true);
+    expect(rates.definition).toMatchObject({ id: 'thames-valley-vru' });
+    // Fewer than every record: the tier was applied.
+    const all = JSON.parse(await run(['rates', '--by', 'csp', '--json'])) as typeof rates;
+    const total = (r: typeof rates) => r.rows.reduce((s, x) => s + x.count, 0);
+    expect(total(rates)).toBeLessThan(total(all));
+
+    const refused = await svd(['rates', '--by', 'csp', '--tier', 'primary', '--db', db], {}, dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('NEEDS_DEFINITION');
   });
 });
 

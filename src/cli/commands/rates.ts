@@ -2,12 +2,14 @@ import { formatMonthRange } from '../../core/months.js';
 import { Command } from 'commander';
 import { parseWhere } from '../../analyses/counts/countIncidents.js';
 import { DIMENSIONS } from '../../analyses/selection/dimensions.js';
+import { TIER_DIMENSIONS } from '../../definitions/tierDimensions.js';
 import { usageError } from '../../core/errors.js';
 import { AREA_LEVELS, parseAreaLevel } from '../../geo/levels.js';
 import { parseAgeRange } from '../../geo/population/ageLabels.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
+import { definitionTitleLine, proxyNote } from '../definitionText.js';
 
 interface RatesOptions extends CommonOptions {
   by: string;
@@ -32,11 +34,8 @@ export function ratesCommand(io: CliIo): Command {
       'filter as in svd counts (repeatable)',
       (v: string, p: string[] = []) => [...p, v],
     )
-    .option(
-      '--definition <id>',
-      'count only incidents of this serious violence definition (with --tier)',
-    )
-    .option('--tier <tier>', 'count only incidents of this tier of the definition')
+    .option('--definition <ID[@VERSION]|FILE>', 'a classified definition (needed for --tier)')
+    .option('--tier <TIER>', 'count only incidents in this tier under --definition, e.g. primary')
     .option(
       '--age <A-B>',
       'population of these ages (e.g. 0-24), and incidents whose victim is of these ages',
@@ -55,23 +54,27 @@ export function ratesCommand(io: CliIo): Command {
       `
 The rate is per 1,000 residents over the whole period selected (not per year). The interval is the
 exact (Garwood) Poisson 95% interval; counts below --small are flagged "small". Example:
-  svd rates --by district --where crime_type="Violence and sexual offences" --where month=2024-01..2024-03`,
+  svd rates --by district --where crime_type="Violence and sexual offences" --where month=2024-01..2024-03
+  svd rates --by csp --definition thames-valley-vru --tier primary`,
     )
     .action(async (options: RatesOptions) => {
-      const { computeRates } = await import('../../analyses/rates/computeRates.js');
+      const [{ computeRates }, { resolveSelection, definitionParams }] = await Promise.all([
+        import('../../analyses/rates/computeRates.js'),
+        import('../../analyses/selection/selection.js'),
+      ]);
       const ctx = commandContext(io, options);
       const level = parseAreaLevel(options.by);
-      const extra: string[] = [];
-      if (options.tier !== undefined || options.definition !== undefined) {
-        if (!DIMENSIONS.some((d) => d.name === 'tier'))
-          throw usageError(
-            'NO_DEFINITIONS',
-            'this svd has no definition engine yet, so --definition and --tier cannot be applied',
-            'filter with --where (e.g. --where crime_type="Violence and sexual offences") meanwhile',
-          );
-        if (options.tier !== undefined) extra.push(`tier=${options.tier}`);
-      }
-      const where = parseWhere([...(options.where ?? []), ...extra]);
+      if (options.tier !== undefined && options.definition === undefined)
+        throw usageError(
+          'NEEDS_DEFINITION',
+          '--tier needs the definition whose tier it is',
+          'add --definition ID (svd definitions list shows those classified)',
+        );
+      // As svd counts reads them: with --definition, its tier dimensions too.
+      const where = parseWhere(
+        [...(options.where ?? []), ...(options.tier === undefined ? [] : [`tier=${options.tier}`])],
+        options.definition === undefined ? DIMENSIONS : [...DIMENSIONS, ...TIER_DIMENSIONS],
+      );
       const age = options.age === undefined ? undefined : parseAgeRange(options.age);
       if (options.age !== undefined && age === undefined)
         throw usageError(
@@ -83,27 +86,57 @@ exact (Garwood) Poisson 95% interval; counts below --small are flagged "small". 
       const small = options.small === undefined ? undefined : Number(options.small);
       if (small !== undefined && !(small >= 0))
         throw usageError('BAD_SMALL', `--small ${options.small} is not a count`);
-      const result = await withCommandWorkspace(ctx, { create: false, readOnly: true }, (ws) =>
-        computeRates(
-          ws,
-          {
-            level,
-            where,
-            ...(age === undefined ? {} : { age }),
-            ...(options.population === undefined ? {} : { population: options.population }),
-            ...(within === undefined ? {} : { within }),
-            ...(small === undefined ? {} : { smallCount: small }),
-          },
-          {
-            reporter: ctx.reporter,
-            ...(options.definition === undefined
-              ? {}
-              : { params: { definition: options.definition } }),
-          },
-        ),
+      const { rates: result, definition } = await withCommandWorkspace(
+        ctx,
+        { create: false, readOnly: true },
+        async (ws) => {
+          // The definition resolved as every analysis resolves it: classified, its version and
+          // hash announced, its tiers counted under the parameters that name it.
+          const resolved = await resolveSelection(
+            ws,
+            {
+              where,
+              ...(options.definition === undefined ? {} : { definition: options.definition }),
+            },
+            { cwd: io.cwd, reporter: ctx.reporter },
+          );
+          const rates = await computeRates(
+            ws,
+            {
+              level,
+              where: resolved.where,
+              ...(age === undefined ? {} : { age }),
+              ...(options.population === undefined ? {} : { population: options.population }),
+              ...(within === undefined ? {} : { within }),
+              ...(small === undefined ? {} : { smallCount: small }),
+            },
+            {
+              reporter: ctx.reporter,
+              dimensions: resolved.dimensions,
+              ...definitionParams(resolved),
+            },
+          );
+          return { rates, definition: resolved.definition?.meta };
+        },
       );
-      if (ctx.json) return ctx.printJson(result);
+      const labelled =
+        definition === undefined
+          ? {}
+          : {
+              definition: {
+                id: definition.id,
+                version: definition.version,
+                hash: definition.content_hash,
+                coverage: definition.coverage,
+              },
+            };
+      if (ctx.json) return ctx.printJson({ ...result, ...labelled });
       const m = result.metadata;
+      if (definition !== undefined) {
+        ctx.print(definitionTitleLine(definition));
+        const note = proxyNote(definition);
+        if (note !== null) ctx.print(note);
+      }
       ctx.print(
         formatTable(result.rows, [
           { header: level, value: (r) => r.code },
