@@ -343,7 +343,7 @@ describe('denominators follow the area of the selection', () => {
     expect(r.rows[0]!.population).toBeCloseTo(oxford, 0);
   });
 
-  it('svd rates of a tier counts, partnership by partnership, what svd counts counts in it', async () => {
+  it('svd rates of a tier counts, partnership by partnership, what svd counts counts in it; a tier alone or an unknown area is refused', async () => {
     const rates = JSON.parse(
       await run([
         'rates',
@@ -387,6 +387,14 @@ describe('denominators follow the area of the selection', () => {
     const refused = await svd(['rates', '--by', 'csp', '--tier', 'primary', '--db', db], {}, dir);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('NEEDS_DEFINITION');
+    // An area filter naming no area is refused as svd counts refuses it (it was an internal fault).
+    const unknown = await svd(
+      ['rates', '--by', 'district', '--where', 'district=Nowhere', '--db', db],
+      {},
+      dir,
+    );
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('UNKNOWN_AREA');
   });
 });
 
