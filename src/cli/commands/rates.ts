@@ -1,21 +1,17 @@
 import { formatMonthRange } from '../../core/months.js';
 import { Command } from 'commander';
-import { parseWhere } from '../../analyses/counts/countIncidents.js';
-import { DIMENSIONS } from '../../analyses/selection/dimensions.js';
-import { TIER_DIMENSIONS } from '../../definitions/tierDimensions.js';
 import { usageError } from '../../core/errors.js';
 import { AREA_LEVELS, parseAreaLevel } from '../../geo/levels.js';
 import { parseAgeRange } from '../../geo/population/ageLabels.js';
-import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
+import { commandContext, withCommandWorkspace } from '../context.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
+import { selectionFromOptions, type SelectionOptions } from '../selectionOptions.js';
 import { definitionTitleLine, proxyNote } from '../definitionText.js';
 
-interface RatesOptions extends CommonOptions {
+/** --where, --definition and --tier as the analyses take them (rates has no --from, --to, --area). */
+interface RatesOptions extends SelectionOptions {
   by: string;
-  where?: string[];
-  definition?: string;
-  tier?: string;
   age?: string;
   population?: string;
   within?: string;
@@ -70,11 +66,8 @@ exact (Garwood) Poisson 95% interval; counts below --small are flagged "small". 
           '--tier needs the definition whose tier it is',
           'add --definition ID (svd definitions list shows those classified)',
         );
-      // As svd counts reads them: with --definition, its tier dimensions too.
-      const where = parseWhere(
-        [...(options.where ?? []), ...(options.tier === undefined ? [] : [`tier=${options.tier}`])],
-        options.definition === undefined ? DIMENSIONS : [...DIMENSIONS, ...TIER_DIMENSIONS],
-      );
+      // Read as every analysis reads them: with --definition, its tier dimensions too.
+      const selection = selectionFromOptions(options);
       const age = options.age === undefined ? undefined : parseAgeRange(options.age);
       if (options.age !== undefined && age === undefined)
         throw usageError(
@@ -92,14 +85,10 @@ exact (Garwood) Poisson 95% interval; counts below --small are flagged "small". 
         async (ws) => {
           // The definition resolved as every analysis resolves it: classified, its version and
           // hash announced, its tiers counted under the parameters that name it.
-          const resolved = await resolveSelection(
-            ws,
-            {
-              where,
-              ...(options.definition === undefined ? {} : { definition: options.definition }),
-            },
-            { cwd: io.cwd, reporter: ctx.reporter },
-          );
+          const resolved = await resolveSelection(ws, selection, {
+            cwd: io.cwd,
+            reporter: ctx.reporter,
+          });
           const rates = await computeRates(
             ws,
             {
