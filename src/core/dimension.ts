@@ -34,6 +34,16 @@ export interface Dimension {
    * outside the range; used when both bounds pass `validate`. `lo` and `hi` are parameter names.
    */
   between?: (lo: string, hi: string) => string;
+  /**
+   * Set for a dimension that can take several values for one record: partnerships nest, so a
+   * record in Oxford is in Oxford's partnership and in the county-wide one. Its join gives such a
+   * record a row for each value, so a filter of it (or a total of counts grouped by it) must not
+   * count the rows of the join. `from` and `where` find the record's values as a subquery over
+   * the incident's joins named in `requires` (keys of `joins`, e.g. the placement `p`), and `sql`
+   * is the value there: a filter of several values becomes "some value of the record is one of
+   * these", a semi-join, and each record counts once.
+   */
+  several?: { from: string; where: string; sql: string; requires: readonly string[] };
 }
 
 export interface CountFilter {

@@ -2,35 +2,56 @@
  * The area levels as `svd counts` dimensions. Each joins the incident's placement (its LSOA of
  * the counting vintage, see placeIncidents) to that LSOA's area at the level. A record counts once
  * per level, except for partnerships, which nest: a record in South Oxfordshire counts in both its
- * district partnership and the county-wide one.
+ * district partnership and the county-wide one. A filter of partnerships is then a semi-join, so
+ * that such a record counts once (`several`).
  */
 import type { Dimension } from '../core/dimension.js';
 import { LEVEL_DESCRIPTIONS, PARENT_LEVELS } from './levels.js';
 
 const PLACES = 'LEFT JOIN incident_places p ON p.incident_id = i.id';
 
+/** The levels whose areas nest, so that a record may be in several areas of the level. */
+const NESTING_LEVELS: readonly string[] = ['csp'];
+
 function parentDimensions(level: string): Dimension[] {
   const m = `m_${level}`;
   const a = `a_${level}`;
+  const member = (alias: string): string =>
+    `${alias}.lsoa_vintage = p.base_vintage AND ${alias}.lsoa_code = p.base_code AND ${alias}.level = '${level}' AND ${alias}.is_primary`;
+  const named = (alias: string, membership: string): string =>
+    `LEFT JOIN geo_area_list ${alias} ON ${alias}.level = '${level}' AND ${alias}.code = ${membership}.area_code`;
   const joins = {
     places: PLACES,
-    [m]: `LEFT JOIN geo_memberships ${m} ON ${m}.lsoa_vintage = p.base_vintage AND ${m}.lsoa_code = p.base_code AND ${m}.level = '${level}' AND ${m}.is_primary`,
-    [a]: `LEFT JOIN geo_area_list ${a} ON ${a}.level = '${level}' AND ${a}.code = ${m}.area_code`,
+    [m]: `LEFT JOIN geo_memberships ${m} ON ${member(m)}`,
+    [a]: named(a, m),
   };
+  // The same values as a subquery of the record's memberships (aliases of their own).
+  const w = `w_${level}`;
+  const wa = `wa_${level}`;
+  const nests = NESTING_LEVELS.includes(level);
+  const several = (sql: string, withName: boolean): NonNullable<Dimension['several']> => ({
+    from: `geo_memberships ${w}${withName ? ` ${named(wa, w)}` : ''}`,
+    where: member(w),
+    sql,
+    requires: ['places'],
+  });
+  const description = LEVEL_DESCRIPTIONS[level as keyof typeof LEVEL_DESCRIPTIONS];
   return [
     {
       name: level,
-      description: `${LEVEL_DESCRIPTIONS[level as keyof typeof LEVEL_DESCRIPTIONS]}: name (needs boundaries or lookups; svd geo)`,
+      description: `${description}: name (needs boundaries or lookups; svd geo)`,
       sql: `coalesce(${a}.name, ${m}.area_code)`,
       joins,
       requires: ['places', m],
+      ...(nests ? { several: several(`coalesce(${wa}.name, ${w}.area_code)`, true) } : {}),
     },
     {
       name: `${level}_code`,
-      description: `${LEVEL_DESCRIPTIONS[level as keyof typeof LEVEL_DESCRIPTIONS]}: code`,
+      description: `${description}: code`,
       sql: `${m}.area_code`,
       joins,
       requires: ['places', m],
+      ...(nests ? { several: several(`${w}.area_code`, false) } : {}),
     },
   ];
 }

@@ -18,6 +18,7 @@ import { silentReporter } from '../../src/core/reporter.js';
 import { readPartnershipConfig, OXFORDSHIRE_CONFIG } from '../../src/geo/partnershipConfig.js';
 import { analyseHealthVsPolice } from '../../src/analyses/health/analyseHealthVsPolice.js';
 import { computeRates } from '../../src/analyses/rates/computeRates.js';
+import { countIncidents, countIncidentsEach } from '../../src/analyses/counts/countIncidents.js';
 import { openWorkspace, type Workspace } from '../../src/store/openWorkspace.js';
 import { SYNTHETIC_SITES } from '../../src/sources/synthetic/synthIstv.js';
 import { svd } from '../helpers/cli.js';
@@ -469,6 +470,125 @@ describe('the SNA speaks of its area', () => {
     expect(data.summary.some((l) => l.startsWith('Police beside health'))).toBe(false);
     expect(html).toContain(
       'No police beside health: no emergency department is known to lie in the area of the selection (csp south-and-vale)',
+    );
+  });
+});
+
+describe('partnerships nest, and each record counts once', () => {
+  /** Records placed in an LSOA of any of these partnerships, each once: an independent count. */
+  async function inPartnerships(ws: Workspace, codes: readonly string[]): Promise<number> {
+    return Number(
+      await ws.db.value<number>(
+        `SELECT count(*) FROM incidents
+          WHERE id IN (SELECT p.incident_id FROM incident_places p JOIN geo_memberships m
+                         ON m.lsoa_vintage = p.base_vintage AND m.lsoa_code = p.base_code
+                        WHERE m.level = 'csp' AND m.is_primary AND list_contains($codes, m.area_code))`,
+        { codes: listValue([...codes]) },
+      ),
+    );
+  }
+
+  it('a filter of several partnerships counts a record in two of them once (every pair and triple)', async () => {
+    await withWs(async (ws) => {
+      const codes = config.partnerships.map((p) => p.code).sort();
+      expect(codes.length).toBeGreaterThanOrEqual(4);
+      const sets: string[][] = [];
+      for (let a = 0; a < codes.length; a++)
+        for (let b = a + 1; b < codes.length; b++) {
+          sets.push([codes[a]!, codes[b]!]);
+          for (let c = b + 1; c < codes.length; c++) sets.push([codes[a]!, codes[b]!, codes[c]!]);
+        }
+      let nested = 0;
+      for (const set of sets) {
+        const counted = await countIncidents(ws, {
+          by: ['source'],
+          where: [{ dimension: 'csp_code', values: set }],
+        });
+        const expected = await inPartnerships(ws, set);
+        expect(counted.total, set.join(' + ')).toBe(expected);
+        // The same selection by name.
+        const names = await ws.db.all<{ name: string }>(
+          `SELECT name FROM geo_area_list WHERE level = 'csp' AND list_contains($codes, code)`,
+          { codes: listValue(set) },
+        );
+        const byName = await countIncidents(ws, {
+          by: ['source'],
+          where: [{ dimension: 'csp', values: names.map((n) => n.name) }],
+        });
+        expect(byName.total, set.join(' + ')).toBe(expected);
+        // With the records in no partnership too.
+        const withNone = await countIncidents(ws, {
+          by: ['source'],
+          where: [{ dimension: 'csp_code', values: [...set, null] }],
+        });
+        const none = await countIncidents(ws, {
+          by: ['source'],
+          where: [{ dimension: 'csp_code', values: [null] }],
+        });
+        expect(withNone.total).toBe(expected + none.total);
+        const singly = await Promise.all(set.map((code) => inPartnerships(ws, [code])));
+        if (singly.reduce((s, n) => s + n, 0) > expected) nested++;
+      }
+      // The county-wide partnership holds the others: many of the sets overlap.
+      expect(nested).toBeGreaterThan(0);
+    });
+  });
+
+  it('grouped by partnership, each row is its own and the total counts each record once', async () => {
+    await withWs(async (ws) => {
+      const whole = await countIncidents(ws, { by: ['source'], where: [] });
+      const byCsp = await countIncidents(ws, { by: ['csp_code'], where: [] });
+      expect(byCsp.total).toBe(whole.total);
+      expect(byCsp.syntheticTotal).toBe(whole.syntheticTotal);
+      expect(byCsp.rows.reduce((s, r) => s + r.n, 0)).toBeGreaterThan(whole.total);
+      for (const r of byCsp.rows)
+        if (r['csp_code'] !== null)
+          expect(r.n).toBe(await inPartnerships(ws, [String(r['csp_code'])]));
+      // Counted beside other dimensions in one call: those are not multiplied by the partnerships.
+      const [csp, month, method] = await countIncidentsEach(
+        ws,
+        ['csp_code', 'month', 'lsoa11_method'],
+        [],
+      );
+      expect(csp.rows).toEqual(byCsp.rows);
+      expect(csp.total).toBe(whole.total);
+      for (const each of [month, method]) {
+        expect(each.total).toBe(whole.total);
+        expect(each.syntheticTotal).toBe(whole.syntheticTotal);
+      }
+      const byMonth = await countIncidents(ws, { by: ['month'], where: [] });
+      expect(month.rows).toEqual(byMonth.rows);
+    });
+  });
+
+  it('svd counts --by csp gives the total of the records, and says the rows overlap', async () => {
+    const bySource = await run(['counts', '--by', 'source']);
+    const byCsp = await run(['counts', '--by', 'csp']);
+    const total = (out: string) => /^total ([\d,]+)/m.exec(out)![1];
+    expect(total(byCsp)).toBe(total(bySource));
+    expect(byCsp).toContain('the rows overlap (partnerships nest');
+    expect(bySource).not.toContain('the rows overlap');
+    // svd rates by partnership: how the incidents counted were placed, each counted once; those
+    // counted are the records within the rates' bound (the forces with data).
+    const rates = JSON.parse(await run(['rates', '--by', 'csp', '--json'])) as {
+      unplaced: number;
+      rows: { count: number }[];
+      metadata: {
+        within: { level: string; codes: string[] };
+        placement: { lsoa2011Methods: Record<string, number> };
+      };
+    };
+    const { within } = rates.metadata;
+    const bound = await withWs((ws) =>
+      countIncidents(ws, {
+        by: ['source'],
+        where: [{ dimension: `${within.level}_code`, values: within.codes }],
+      }),
+    );
+    const methods = Object.values(rates.metadata.placement.lsoa2011Methods);
+    expect(methods.reduce((s, n) => s + n, 0)).toBe(bound.total);
+    expect(rates.rows.reduce((s, r) => s + r.count, 0) + rates.unplaced).toBeGreaterThan(
+      bound.total,
     );
   });
 });

@@ -84,7 +84,11 @@ function paramsFor(names: readonly string[]): Record<string, DuckDBValue> {
   };
 }
 
-/** The counts with every join a plain left join, in the order the dimensions declare them. */
+/**
+ * The counts with every join a plain left join, in the order the dimensions declare them, each
+ * record once in its group (partnerships nest: the join of a filter of two of them gives a record
+ * in both two rows).
+ */
 async function leftJoined(
   by: readonly string[],
   filters: readonly CountFilter[],
@@ -100,7 +104,7 @@ async function leftJoined(
   });
   const rows = await ws.db.all<{ key: string; n: number }>(
     `SELECT concat_ws('|', ${by.map((n) => `coalesce(CAST(${findDimension(n, dimensions).sql} AS VARCHAR), '∅')`).join(', ')}) AS key,
-        CAST(count(*) AS INTEGER) AS n
+        CAST(count(DISTINCT i.id) AS INTEGER) AS n
        FROM incidents i ${[...joins.values()].join(' ')} WHERE ${where} GROUP BY 1 ORDER BY 1`,
     p,
   );

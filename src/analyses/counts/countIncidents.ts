@@ -90,33 +90,55 @@ export async function countIncidents(
   query: CountsQuery,
   context: CountsContext = {},
 ): Promise<CountsResult> {
-  const dimensions = context.dimensions ?? DIMENSIONS;
-  const select = query.by.map((name) => `${findDimension(name, dimensions).sql} AS "${name}"`);
   const counting = context.counting ?? recordCounting(ws);
-  const filter = incidentFilterSql(query.where, dimensions, {
-    alsoUsing: query.by,
+  const { rows, synthetic } = await groupedCounts(counting, query.by, query.where, context);
+  const dimensions = context.dimensions ?? DIMENSIONS;
+  if (!query.by.some((name) => findDimension(name, dimensions).several !== undefined))
+    return {
+      by: query.by,
+      rows,
+      total: rows.reduce((s, r) => s + r.n, 0),
+      syntheticTotal: synthetic,
+    };
+  // Grouped by partnerships, which nest, the groups overlap: the total is of the records selected,
+  // each counted once, not the sum of the groups.
+  const whole = await groupedCounts(counting, [], query.where, context);
+  return {
+    by: query.by,
+    rows,
+    total: whole.rows[0]?.n ?? 0,
+    syntheticTotal: whole.synthetic,
+  };
+}
+
+/** The records the filters select, by `by` (one row, when `by` is empty), and how many are synthetic. */
+async function groupedCounts(
+  counting: IncidentCounting,
+  by: readonly string[],
+  where: readonly CountFilter[],
+  context: CountsContext,
+): Promise<{ rows: CountRow[]; synthetic: number }> {
+  const dimensions = context.dimensions ?? DIMENSIONS;
+  const select = by.map((name) => `${findDimension(name, dimensions).sql} AS "${name}", `);
+  const filter = incidentFilterSql(where, dimensions, {
+    alsoUsing: by,
     ...(context.params === undefined ? {} : { params: context.params }),
     narrowings: narrowingsOf(counting.db),
   });
   // One scan: each group's count, and how many of them come from synthetic batches.
   const counted = await counting.db.allMemo<CountRow & { __synthetic: number }>(
-    `SELECT ${select.join(', ')}, ${counting.count()} AS n,
+    `SELECT ${select.join('')}${counting.count()} AS n,
         ${counting.count(SYNTHETIC_RECORD)} AS __synthetic
       FROM ${filter.from} WHERE ${filter.where}
-      GROUP BY ALL ORDER BY ${query.by.map((_, i) => `${i + 1} NULLS LAST`).join(', ')}`,
+      ${by.length === 0 ? '' : `GROUP BY ALL ORDER BY ${by.map((_, i) => `${i + 1} NULLS LAST`).join(', ')}`}`,
     filter.params,
   );
   let synthetic = 0;
   const rows = counted.map(({ __synthetic, ...row }) => {
-    synthetic += __synthetic;
-    return row as CountRow;
+    synthetic += Number(__synthetic);
+    return { ...row, n: Number(row.n) } as CountRow;
   });
-  return {
-    by: query.by,
-    rows,
-    total: rows.reduce((s, r) => s + r.n, 0),
-    syntheticTotal: synthetic,
-  };
+  return { rows, synthetic };
 }
 
 /**
@@ -142,6 +164,31 @@ async function countEach(
   if (new Set(names).size !== names.length)
     throw new Error(`countIncidentsEach: a dimension named twice: ${names.join(', ')}`);
   const dimensions = context.dimensions ?? DIMENSIONS;
+  // A dimension whose values nest (partnerships) is counted apart: its join gives a record a row
+  // for each of its values, and would count the record that many times in the other groupings.
+  const apart = names.filter((name) => findDimension(name, dimensions).several !== undefined);
+  if (apart.length > 0) {
+    const rest = names.filter((name) => !apart.includes(name));
+    const counted = new Map<string, CountsResult>();
+    (await countEach(ws, rest, where, context)).forEach((r, k) => counted.set(rest[k]!, r));
+    const whole = rest.length === 0 ? undefined : counted.get(rest[0]!);
+    for (const name of apart)
+      counted.set(
+        name,
+        whole === undefined
+          ? await countIncidents(ws, { by: [name], where: [...where] }, context)
+          : {
+              by: [name],
+              // Each record is in one group of another dimension: its total is of the records.
+              rows: (
+                await groupedCounts(context.counting ?? recordCounting(ws), [name], where, context)
+              ).rows,
+              total: whole.total,
+              syntheticTotal: whole.syntheticTotal,
+            },
+      );
+    return names.map((name) => counted.get(name)!);
+  }
   const sqls = names.map((name) => findDimension(name, dimensions).sql);
   const counting = context.counting ?? recordCounting(ws);
   const filter = incidentFilterSql(where, dimensions, {

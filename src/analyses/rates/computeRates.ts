@@ -12,7 +12,7 @@ import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import { countIncidents, countIncidentsEach } from '../counts/countIncidents.js';
 import type { IncidentCounting } from '../counts/incidentCounting.js';
 import { type CountFilter } from '../../core/dimension.js';
-import { DIMENSIONS } from '../selection/dimensions.js';
+import { DIMENSIONS, findDimension } from '../selection/dimensions.js';
 import { type Dimension } from '../../core/dimension.js';
 import type { Clock } from '../../core/clock.js';
 import { SvdError } from '../../core/errors.js';
@@ -110,6 +110,19 @@ export const WITHIN: Dimension = {
   joins: { places: 'LEFT JOIN incident_places p ON p.incident_id = i.id' },
   requires: ['places'],
   unmatched: 'no',
+};
+
+/** The key of the LSOA a record is counted in: its code and vintage (codes recur across vintages). */
+const COUNTING_LSOA_KEY = (code: string, vintage: string): string =>
+  `${code} || '@' || CAST(${vintage} AS VARCHAR)`;
+
+/** The LSOA each record is counted in, the one its areas at every level are found from. */
+const COUNTING_LSOA: Dimension = {
+  name: 'counting_lsoa',
+  description: 'the LSOA the incident is counted in (code@vintage)',
+  sql: COUNTING_LSOA_KEY('p.base_code', 'p.base_vintage'),
+  joins: { places: 'LEFT JOIN incident_places p ON p.incident_id = i.id' },
+  requires: ['places'],
 };
 
 /** The filters' area at LSOA level cannot bound the areas (no membership of an LSOA in itself). */
@@ -226,19 +239,37 @@ export async function computeRates(
   const codeDimension =
     query.level === 'lsoa11' || query.level === 'lsoa21' ? query.level : `${query.level}_code`;
   // The counts by area, by month (the period) and by placement method, from one scan.
+  const nests = findDimension(codeDimension, dims).several !== undefined;
   const [counts, months, methods] = await countIncidentsEach(
     ws,
-    [codeDimension, 'month', 'lsoa11_method'],
+    [nests ? COUNTING_LSOA.name : codeDimension, 'month', 'lsoa11_method'],
     where,
-    { dimensions: dims, params, ...counted },
+    { dimensions: [...dims, COUNTING_LSOA], params, ...counted },
   );
   const countBy = new Map<string, number>();
   let unplaced = 0;
-  for (const r of counts.rows) {
-    const code = r[codeDimension];
-    if (code === null || code === undefined) unplaced += r.n;
-    else countBy.set(String(code), r.n);
-  }
+  if (nests) {
+    // Areas that nest (partnerships): a record is in each area its LSOA is in. Counted by LSOA in
+    // the one scan, each record once in the other groupings, and the LSOAs' counts added up here.
+    const areasOf = new Map<string, string[]>();
+    for (const m of await ws.db.allMemo<{ lsoa: string; code: string }>(
+      `SELECT ${COUNTING_LSOA_KEY('lsoa_code', 'lsoa_vintage')} AS lsoa, area_code AS code
+         FROM geo_memberships WHERE level = $level AND is_primary ORDER BY 1, 2`,
+      { level: query.level },
+    ))
+      areasOf.set(m.lsoa, [...(areasOf.get(m.lsoa) ?? []), m.code]);
+    for (const r of counts.rows) {
+      const lsoa = r[COUNTING_LSOA.name];
+      const codes = lsoa === null || lsoa === undefined ? undefined : areasOf.get(String(lsoa));
+      if (codes === undefined) unplaced += r.n;
+      else for (const code of codes) countBy.set(code, (countBy.get(code) ?? 0) + r.n);
+    }
+  } else
+    for (const r of counts.rows) {
+      const code = r[codeDimension];
+      if (code === null || code === undefined) unplaced += r.n;
+      else countBy.set(String(code), r.n);
+    }
   const population = await populationByArea(ws, {
     level: query.level,
     dataset,

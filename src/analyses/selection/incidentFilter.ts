@@ -49,18 +49,40 @@ export function incidentFilterSql(
 ): IncidentFilterSql {
   const prefix = options.prefix ?? 'f';
   const params: Record<string, DuckDBValue> = { ...options.params };
-  const used = [...(options.alsoUsing ?? []), ...filters.map((w) => w.dimension)].map((n) =>
-    findDimension(n, dimensions),
-  );
+  const alsoUsing = (options.alsoUsing ?? []).map((n) => findDimension(n, dimensions));
   const joins = new Map<string, string>();
-  for (const d of used)
-    for (const [key, join] of Object.entries(d.joins ?? {})) joins.set(key, join);
+  const join = (d: Dimension, keys?: readonly string[]): void => {
+    for (const [key, sql] of Object.entries(d.joins ?? {}))
+      if (keys === undefined || keys.includes(key)) joins.set(key, sql);
+  };
+  for (const d of alsoUsing) join(d);
+  const grouped = new Set(joins.keys());
+  const semi = filters.map((filter) =>
+    semiJoined(filter, findDimension(filter.dimension, dimensions), grouped),
+  );
+  filters.forEach((filter, i) => {
+    const dimension = findDimension(filter.dimension, dimensions);
+    join(dimension, semi[i] ? dimension.several?.requires : undefined);
+  });
   // The joins some filter needs matched (made inner joins, placed first).
   const inner = new Set<string>();
   const conditions = filters.map((filter, i) => {
     const dimension = findDimension(filter.dimension, dimensions);
     if (rejectsUnmatched(filter, dimension.unmatched ?? null))
-      for (const key of dimension.requires ?? []) inner.add(key);
+      for (const key of (semi[i] ? dimension.several?.requires : dimension.requires) ?? [])
+        inner.add(key);
+    const several = dimension.several;
+    if (semi[i] && several !== undefined) {
+      const named = filter.values.flatMap((value, j) => {
+        if (value === null) return [];
+        params[`${prefix}v${i}_${j}`] = value;
+        return [`$${prefix}v${i}_${j}`];
+      });
+      const some = `SELECT 1 FROM ${several.from} WHERE ${several.where}`;
+      const parts = [`EXISTS (${some} AND ${several.sql} IN (${named.join(', ')}))`];
+      if (filter.values.includes(null)) parts.push(`NOT EXISTS (${some})`);
+      return `(${parts.join(' OR ')})`;
+    }
     const sql = dimension.sql;
     if (filter.range !== undefined) {
       const { from, to } = filter.range;
@@ -132,6 +154,22 @@ function covers(
         same(f.range ?? null, filter.range ?? null),
     ),
   );
+}
+
+/**
+ * Whether a filter is written as a semi-join: of several values of a dimension one record may take
+ * several of (nested partnerships), when no grouping joins its areas. The join would give a
+ * record in two of the values two rows, and count it twice; one value matches one row of the
+ * record at most, and a grouping by the dimension counts each of its values apart (its join stays).
+ */
+function semiJoined(
+  filter: CountFilter,
+  dimension: Dimension,
+  grouped: ReadonlySet<string>,
+): boolean {
+  if (dimension.several === undefined || filter.range !== undefined) return false;
+  if (filter.values.filter((v) => v !== null).length < 2) return false;
+  return !(dimension.requires ?? []).every((key) => grouped.has(key));
 }
 
 /** Whether a filter drops every record whose dimension takes the value `unmatched`. */

@@ -147,5 +147,9 @@ export function countsCommand(io: CliIo): Command {
       ctx.print(
         `total ${result.total.toLocaleString('en-GB')}${definition === undefined ? '' : ` (${definition.meta.id}@${definition.meta.version}, sha256 ${shortHash(definition.meta.content_hash)})`}`,
       );
+      if (result.rows.reduce((sum, r) => sum + r.n, 0) > result.total)
+        ctx.print(
+          'the rows overlap (partnerships nest: a district partnership lies within the county-wide one); the total counts each incident once',
+        );
     });
 }
