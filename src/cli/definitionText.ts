@@ -12,3 +12,9 @@ export function proxyNote(meta: DefinitionMeta): string | null {
     ? `note: ${meta.id}@${meta.version} is a PROXY (coverage: proxy): an approximation from data that cannot apply a definition of serious violence, not the definition itself`
     : null;
 }
+
+/** The lines a command's text output opens with when it counts under a definition. */
+export function definitionHeader(meta: DefinitionMeta, extra = ''): string[] {
+  const note = proxyNote(meta);
+  return [definitionTitleLine(meta, extra), ...(note === null ? [] : [note])];
+}

@@ -388,6 +388,16 @@ describe('denominators follow the area of the selection', () => {
     const refused = await svd(['rates', '--by', 'csp', '--tier', 'primary', '--db', db], {}, dir);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('NEEDS_DEFINITION');
+    // Every command reading a selection refuses a tier without its definition the same way.
+    for (const args of [
+      ['analyse', 'trends', '--tier', 'primary'],
+      ['analyse', 'when', '--where', 'tier=primary'],
+    ]) {
+      const r = await svd([...args, '--db', db], {}, dir);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain('NEEDS_DEFINITION');
+      expect(r.stderr).not.toContain('UNKNOWN_DIMENSION');
+    }
     // An area filter naming no area is refused as svd counts refuses it (it was an internal fault).
     const unknown = await svd(
       ['rates', '--by', 'district', '--where', 'district=Nowhere', '--db', db],

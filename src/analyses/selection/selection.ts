@@ -4,6 +4,7 @@
  * It resolves to the same FROM … WHERE that `svd counts` uses, so the dashboard, the report and
  * the CLI select the same incidents for the same selection.
  */
+import { definitionStamp } from '../../definitions/definitionLabel.js';
 import type { DuckDBValue } from '@duckdb/node-api';
 import { usageError } from '../../core/errors.js';
 import type { Reporter } from '../../core/reporter.js';
@@ -109,15 +110,7 @@ export async function resolveSelection(
     ...(area === undefined
       ? {}
       : { area: { given: selection.area, level: area.level, code: area.code, name: area.name } }),
-    definition:
-      definition === undefined
-        ? null
-        : {
-            id: definition.meta.id,
-            version: definition.meta.version,
-            hash: definition.meta.content_hash,
-            coverage: definition.meta.coverage,
-          },
+    definition: definition === undefined ? null : definitionStamp(definition.meta),
   });
   return {
     where,

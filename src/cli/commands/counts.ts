@@ -19,7 +19,7 @@ import {
   checkTierDimensions,
 } from '../../definitions/tierDimensions.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
-import { definitionTitleLine, proxyNote } from '../definitionText.js';
+import { definitionHeader } from '../definitionText.js';
 import type { CliIo } from '../io.js';
 import { formatTable, formatNumber } from '../table.js';
 import { AREA_OPTION_HELP } from '../selectionOptions.js';
@@ -125,11 +125,11 @@ export function countsCommand(io: CliIo): Command {
         return;
       }
       if (definition !== undefined) {
-        ctx.print(
-          definitionTitleLine(definition.meta, `, classified ${definition.run.classified_at}`),
-        );
-        const note = proxyNote(definition.meta);
-        if (note !== null) ctx.print(note);
+        for (const line of definitionHeader(
+          definition.meta,
+          `, classified ${definition.run.classified_at}`,
+        ))
+          ctx.print(line);
       }
       if (result.rows.length === 0) {
         ctx.print('no incidents match');

@@ -3,7 +3,7 @@ import type { Explanation } from '../../definitions/explainRecord.js';
 import type { StoredRecord } from '../../definitions/explainStoredRecord.js';
 import { RECORD_FIELDS } from '../../definitions/incidentRecord.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
-import { definitionTitleLine, proxyNote } from '../definitionText.js';
+import { definitionHeader } from '../definitionText.js';
 import type { CliIo } from '../io.js';
 
 interface ExplainOptions extends CommonOptions {
@@ -94,9 +94,7 @@ to match, and at least one of its other conditions already holds. Example:
         ctx.printJson(shown);
         return;
       }
-      ctx.print(definitionTitleLine(meta));
-      const note = proxyNote(meta);
-      if (note !== null) ctx.print(note);
+      for (const line of definitionHeader(meta)) ctx.print(line);
       ctx.print(renderExplanation(result.record, result, result.stored ?? undefined));
     });
 }

@@ -7,7 +7,8 @@ import { commandContext, withCommandWorkspace } from '../context.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
 import { selectionFromOptions, type SelectionOptions } from '../selectionOptions.js';
-import { definitionTitleLine, proxyNote } from '../definitionText.js';
+import { definitionHeader } from '../definitionText.js';
+import { definitionStamp } from '../../definitions/definitionLabel.js';
 
 /** --where, --definition and --tier as the analyses take them (rates has no --from, --to, --area). */
 interface RatesOptions extends SelectionOptions {
@@ -60,13 +61,8 @@ exact (Garwood) Poisson 95% interval; counts below --small are flagged "small". 
       ]);
       const ctx = commandContext(io, options);
       const level = parseAreaLevel(options.by);
-      if (options.tier !== undefined && options.definition === undefined)
-        throw usageError(
-          'NEEDS_DEFINITION',
-          '--tier needs the definition whose tier it is',
-          'add --definition ID (svd definitions list shows those classified)',
-        );
-      // Read as every analysis reads them: with --definition, its tier dimensions too.
+      // Read as every analysis reads them: with --definition, its tier dimensions too (--tier
+      // without it refused there).
       const selection = selectionFromOptions(options);
       const age = options.age === undefined ? undefined : parseAgeRange(options.age);
       if (options.age !== undefined && age === undefined)
@@ -108,23 +104,11 @@ exact (Garwood) Poisson 95% interval; counts below --small are flagged "small". 
           return { rates, definition: resolved.definition?.meta };
         },
       );
-      const labelled =
-        definition === undefined
-          ? {}
-          : {
-              definition: {
-                id: definition.id,
-                version: definition.version,
-                hash: definition.content_hash,
-                coverage: definition.coverage,
-              },
-            };
+      const labelled = definition === undefined ? {} : { definition: definitionStamp(definition) };
       if (ctx.json) return ctx.printJson({ ...result, ...labelled });
       const m = result.metadata;
       if (definition !== undefined) {
-        ctx.print(definitionTitleLine(definition));
-        const note = proxyNote(definition);
-        if (note !== null) ctx.print(note);
+        for (const line of definitionHeader(definition)) ctx.print(line);
       }
       ctx.print(
         formatTable(result.rows, [
