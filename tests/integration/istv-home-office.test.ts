@@ -11,6 +11,7 @@ import { readPoliceUkAnchors } from '../../src/sources/synthetic/readPoliceUkAnc
 import { SYNTH_CRIME_TYPES } from '../../src/sources/synthetic/rates.js';
 import { synthesiseForceIncidents } from '../../src/sources/synthetic/synthForceExtract.js';
 import { synthesiseIstvAttendances } from '../../src/sources/synthetic/synthIstv.js';
+import { utcToLondon } from '../../src/core/londonTime.js';
 import { svd } from '../helpers/cli.js';
 import { storeFingerprint } from '../helpers/fingerprint.js';
 import { sharedData } from '../helpers/paths.js';
@@ -69,6 +70,36 @@ describe('synthetic ISTV', () => {
     expect(rows.every((r) => r['Synthetic'] === 'SYNTHETIC - NOT REAL DATA')).toBe(true);
   });
 
+  it('covers the months of its anchors: an arrival after them is left out, one in the next month held kept', async () => {
+    const { anchors } = await readPoliceUkAnchors(
+      [street('2024-01'), street('2024-02')],
+      SYNTH_CRIME_TYPES,
+    );
+    const monthOf = (utcMs: number): string => {
+      const l = utcToLondon(utcMs);
+      return `${l.year}-${String(l.month).padStart(2, '0')}`;
+    };
+    for (const seed of [1, 5, 9]) {
+      const both = synthesiseIstvAttendances(anchors, { seed });
+      expect(new Set(both.map((x) => monthOf(x.arrivalUtcMs)))).toEqual(
+        new Set(['2024-01', '2024-02']),
+      );
+      // January's late assaults that arrive in February stay: February is covered.
+      expect(
+        both.some(
+          (x) => monthOf(x.assaultUtcMs) === '2024-01' && monthOf(x.arrivalUtcMs) === '2024-02',
+        ),
+      ).toBe(true);
+      // January alone: those arrivals would make a February of a handful; none is made.
+      const january = synthesiseIstvAttendances(
+        anchors.filter((x) => x.month === '2024-01'),
+        { seed },
+      );
+      expect(new Set(january.map((x) => monthOf(x.arrivalUtcMs)))).toEqual(new Set(['2024-01']));
+      expect(january.length).toBeGreaterThan(100);
+    }
+  });
+
   it('ingests with the default mapping into canonical methods and location types, marked synthetic', async () => {
     const r = await svd(['ingest', 'istv', istv, '--db', db]);
     expect(r.code, r.stderr).toBe(0);
@@ -91,7 +122,7 @@ describe('synthetic ISTV', () => {
          FROM ae_attendances`,
     );
     const rows = parse(readFileSync(istv), { columns: true }) as unknown[];
-    expect(summary).toMatchObject({ n: rows.length, bad: 0 });
+    expect(summary).toMatchObject({ n: rows.length, bad: 0, months: 2 });
     expect(summary!.knife).toBeGreaterThan(0);
     expect(summary!.home).toBeGreaterThan(0);
     const [batch] = await query<{ synthetic: boolean; source_kind: string }>(

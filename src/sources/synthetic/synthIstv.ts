@@ -246,10 +246,18 @@ export function synthesiseIstvAttendances(
       });
     }
   }
-  out.sort(
+  // The file covers the months of its anchors. An assault late on the last night of a month
+  // can arrive in the next: kept when that month is one of them, else left out, rather than
+  // making a month of a handful of attendances that police records do not cover.
+  const months = new Set(anchors.map((a) => a.month));
+  const covered = out.filter((a) => {
+    const l = utcToLondon(a.arrivalUtcMs);
+    return months.has(`${l.year}-${pad(l.month)}`);
+  });
+  covered.sort(
     (a, b) => a.arrivalUtcMs - b.arrivalUtcMs || (a.site < b.site ? -1 : a.site > b.site ? 1 : 0),
   );
-  return out;
+  return covered;
 }
 
 function localParts(utcMs: number): { date: string; time: string } {
