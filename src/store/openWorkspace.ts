@@ -207,23 +207,29 @@ export async function openWorkspace(path: string, options: OpenOptions = {}): Pr
     const version = await currentVersion(db, path);
     if (version > latest) throw tooNew(path, version, latest);
     const migrated: { version: number; name: string }[] = [];
-    for (const migration of migrations) {
-      if (migration.version <= version) continue;
-      await db.transaction(async () => {
-        if (migration.version === 1) {
-          await db.run(`CREATE TABLE ${SCHEMA_TABLE} (
+    const applyMigration = async (migration: (typeof migrations)[number]): Promise<void> => {
+      if (migration.version === 1) {
+        await db.run(`CREATE TABLE ${SCHEMA_TABLE} (
             version INTEGER NOT NULL, name VARCHAR NOT NULL,
             applied_at TIMESTAMP NOT NULL, software_version VARCHAR NOT NULL)`);
-        }
-        for (const statement of migration.statements) await db.run(statement);
-        await db.run(`INSERT INTO ${SCHEMA_TABLE} VALUES ($version, $name, $at, $software)`, {
-          version: migration.version,
-          name: migration.name,
-          at: clock.now().toISOString(),
-          software: SOFTWARE_VERSION,
-        });
+      }
+      for (const statement of migration.statements) await db.run(statement);
+      await db.run(`INSERT INTO ${SCHEMA_TABLE} VALUES ($version, $name, $at, $software)`, {
+        version: migration.version,
+        name: migration.name,
+        at: clock.now().toISOString(),
+        software: SOFTWARE_VERSION,
       });
-      migrated.push({ version: migration.version, name: migration.name });
+    };
+    const pending = migrations.filter((m) => m.version > version);
+    // A new workspace is made in one transaction (one commit rather than one per migration);
+    // an existing one is upgraded a migration at a time, each kept once committed.
+    const batches = version === 0 ? [pending] : pending.map((m) => [m]);
+    for (const batch of batches) {
+      await db.transaction(async () => {
+        for (const migration of batch) await applyMigration(migration);
+      });
+      migrated.push(...batch.map((m) => ({ version: m.version, name: m.name })));
     }
     return {
       path,
