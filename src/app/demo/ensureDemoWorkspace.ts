@@ -26,7 +26,7 @@ import { openWorkspace, withWorkspace, type Workspace } from '../../store/openWo
 import { demoInputFiles, demoSummary, runDemo, DEMO_SEED, type DemoResult } from './runDemo.js';
 
 /** Raise when what the demo builds changes, so that older demo workspaces are rebuilt. */
-export const DEMO_RECIPE_VERSION = 5; // 5: the indicators (risk and protective factors)
+export const DEMO_RECIPE_VERSION = 6; // 5: the indicators (risk and protective factors); 6: synthetic A&E within its months
 
 export type DemoState = 'fresh' | 'stale' | 'missing';
 
