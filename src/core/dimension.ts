@@ -35,15 +35,20 @@ export interface Dimension {
    */
   between?: (lo: string, hi: string) => string;
   /**
-   * Set for a dimension that can take several values for one record: partnerships nest, so a
-   * record in Oxford is in Oxford's partnership and in the county-wide one. Its join gives such a
-   * record a row for each value, so a filter of it (or a total of counts grouped by it) must not
-   * count the rows of the join. `from` and `where` find the record's values as a subquery over
-   * the incident's joins named in `requires` (keys of `joins`, e.g. the placement `p`), and `sql`
-   * is the value there: a filter of several values becomes "some value of the record is one of
-   * these", a semi-join, and each record counts once.
+   * Set for a dimension that can take several values for one record: partnerships nest (a record
+   * in Oxford is in Oxford's partnership and the county-wide one), and a record may match several
+   * tiers or rules. The join named `join` gives such a record a row for each value, so a filter of
+   * several values, or a total of counts grouped by it, must not count those rows. A filter of
+   * several values is then written as a condition on the record instead: `anyOf(values)` (SQL
+   * true when one of the record's values is among the parameter references given) and `none`
+   * (true when it takes no value), over the joins named in `requires`.
    */
-  several?: { from: string; where: string; sql: string; requires: readonly string[] };
+  several?: {
+    join: string;
+    requires: readonly string[];
+    anyOf: (values: readonly string[]) => string;
+    none: string;
+  };
 }
 
 export interface CountFilter {

@@ -18,6 +18,20 @@ const unnested = (alias: string, column: string): string => `LEFT JOIN (
     ON ${alias}.definition_id = cp.definition_id AND ${alias}.version = cp.version
       AND ${alias}.mask = cp.mask`;
 
+/**
+ * A record matches several tiers (or rules) of the pattern its classification points to: a filter
+ * of several of them asks whether any is among the values, once per record. A pattern with none
+ * takes its status (none, excluded, no-data), an unclassified record "unclassified", as the join.
+ */
+const anyOfList = (column: string): NonNullable<Dimension['several']> => ({
+  join: column,
+  requires: ['classification', 'pattern'],
+  anyOf: (values) =>
+    `list_has_any(CASE WHEN coalesce(len(cp.${column}), 0) = 0
+       THEN [coalesce(cp.status, 'unclassified')] ELSE cp.${column} END, [${values.join(', ')}])`,
+  none: 'false',
+});
+
 export const TIER_DIMENSIONS: readonly Dimension[] = [
   {
     name: 'tier',
@@ -31,20 +45,22 @@ export const TIER_DIMENSIONS: readonly Dimension[] = [
   {
     name: 'matched_tier',
     description:
-      'every tier a record is in under --definition (a record counts once per tier; totals overlap)',
+      'every tier a record is in under --definition (a record counts once per tier: the rows overlap, their total counts it once)',
     sql: `coalesce(cpt.value, cp.status, 'unclassified')`,
     joins: { classification: CLASSIFICATION, pattern: PATTERN, tiers: unnested('cpt', 'tiers') },
     requires: ['classification', 'pattern'],
     unmatched: 'unclassified',
+    several: anyOfList('tiers'),
   },
   {
     name: 'rule',
     description:
-      'every rule a record matched under --definition, exclusions included (a record counts once per rule)',
+      'every rule a record matched under --definition, exclusions included (a record counts once per rule: the rows overlap, their total counts it once)',
     sql: `coalesce(cpr.value, cp.status, 'unclassified')`,
     joins: { classification: CLASSIFICATION, pattern: PATTERN, rules: unnested('cpr', 'rules') },
     requires: ['classification', 'pattern'],
     unmatched: 'unclassified',
+    several: anyOfList('rules'),
   },
 ];
 

@@ -25,15 +25,18 @@ function parentDimensions(level: string): Dimension[] {
     [m]: `LEFT JOIN geo_memberships ${m} ON ${member(m)}`,
     [a]: named(a, m),
   };
-  // The same values as a subquery of the record's memberships (aliases of their own).
+  // The same values found by a subquery of the record's memberships (aliases of their own).
   const w = `w_${level}`;
   const wa = `wa_${level}`;
   const nests = NESTING_LEVELS.includes(level);
-  const several = (sql: string, withName: boolean): NonNullable<Dimension['several']> => ({
-    from: `geo_memberships ${w}${withName ? ` ${named(wa, w)}` : ''}`,
-    where: member(w),
-    sql,
+  const memberships = `SELECT 1 FROM geo_memberships ${w}`;
+  const several = (withName: boolean): NonNullable<Dimension['several']> => ({
+    join: m,
     requires: ['places'],
+    anyOf: (values) =>
+      `EXISTS (${memberships}${withName ? ` ${named(wa, w)}` : ''} WHERE ${member(w)}
+        AND ${withName ? `coalesce(${wa}.name, ${w}.area_code)` : `${w}.area_code`} IN (${values.join(', ')}))`,
+    none: `NOT EXISTS (${memberships} WHERE ${member(w)})`,
   });
   const description = LEVEL_DESCRIPTIONS[level as keyof typeof LEVEL_DESCRIPTIONS];
   return [
@@ -43,7 +46,7 @@ function parentDimensions(level: string): Dimension[] {
       sql: `coalesce(${a}.name, ${m}.area_code)`,
       joins,
       requires: ['places', m],
-      ...(nests ? { several: several(`coalesce(${wa}.name, ${w}.area_code)`, true) } : {}),
+      ...(nests ? { several: several(true) } : {}),
     },
     {
       name: `${level}_code`,
@@ -51,7 +54,7 @@ function parentDimensions(level: string): Dimension[] {
       sql: `${m}.area_code`,
       joins,
       requires: ['places', m],
-      ...(nests ? { several: several(`${w}.area_code`, false) } : {}),
+      ...(nests ? { several: several(false) } : {}),
     },
   ];
 }

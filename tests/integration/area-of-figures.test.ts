@@ -18,6 +18,8 @@ import { silentReporter } from '../../src/core/reporter.js';
 import { readPartnershipConfig, OXFORDSHIRE_CONFIG } from '../../src/geo/partnershipConfig.js';
 import { analyseHealthVsPolice } from '../../src/analyses/health/analyseHealthVsPolice.js';
 import { computeRates } from '../../src/analyses/rates/computeRates.js';
+import { DIMENSIONS } from '../../src/analyses/selection/dimensions.js';
+import { TIER_DIMENSIONS, tierParams } from '../../src/definitions/tierDimensions.js';
 import { countIncidents, countIncidentsEach } from '../../src/analyses/counts/countIncidents.js';
 import { openWorkspace, type Workspace } from '../../src/store/openWorkspace.js';
 import { SYNTHETIC_SITES } from '../../src/sources/synthetic/synthIstv.js';
@@ -484,7 +486,7 @@ describe('the SNA speaks of its area', () => {
   });
 });
 
-describe('partnerships nest, and each record counts once', () => {
+describe('a record in several partnerships or tiers counts once', () => {
   /** Records placed in an LSOA of any of these partnerships, each once: an independent count. */
   async function inPartnerships(ws: Workspace, codes: readonly string[]): Promise<number> {
     return Number(
@@ -569,6 +571,44 @@ describe('partnerships nest, and each record counts once', () => {
       const byMonth = await countIncidents(ws, { by: ['month'], where: [] });
       expect(month.rows).toEqual(byMonth.rows);
     });
+  });
+
+  it('a filter of several tiers matched counts a record in two of them once; a definition with no tier asked of it is no fault', async () => {
+    await withWs(async (ws) => {
+      const run = await ws.db.one<{ definition_id: string; version: number }>(
+        `SELECT definition_id, version FROM classification_runs ORDER BY run_id DESC LIMIT 1`,
+      );
+      const params = tierParams(run!.definition_id, run!.version);
+      const context = { dimensions: [...DIMENSIONS, ...TIER_DIMENSIONS], params };
+      // Records whose pattern matched any of the tiers, each once: an independent count.
+      const inTiers = async (tiers: string[]): Promise<number> =>
+        Number(
+          await ws.db.value<number>(
+            `SELECT count(DISTINCT ic.incident_id) FROM incident_classifications ic
+               JOIN classification_patterns cp ON cp.definition_id = ic.definition_id
+                AND cp.version = ic.version AND cp.mask = ic.mask, unnest(cp.tiers) AS t(tier)
+              WHERE ic.definition_id = $d AND ic.version = $v AND list_contains($tiers, t.tier)`,
+            { d: run!.definition_id, v: run!.version, tiers: listValue(tiers) },
+          ),
+        );
+      const both = ['primary', 'monitoring'];
+      const counted = await countIncidents(
+        ws,
+        { by: ['source'], where: [{ dimension: 'matched_tier', values: both }] },
+        context,
+      );
+      expect(counted.total).toBe(await inTiers(both));
+      const singly = (await inTiers(['primary'])) + (await inTiers(['monitoring']));
+      // The definition's primary tier lies within its monitoring list for some records.
+      expect(singly).toBeGreaterThan(counted.total);
+      const byTier = await countIncidents(ws, { by: ['matched_tier'], where: [] }, context);
+      const whole = await countIncidents(ws, { by: ['source'], where: [] });
+      expect(byTier.total).toBe(whole.total);
+      expect(byTier.rows.reduce((s, r) => s + r.n, 0)).toBeGreaterThan(whole.total);
+    });
+    // Counting under a definition by something else than a tier (an internal fault before).
+    const bySource = await run(['counts', '--by', 'source', '--definition', 'thames-valley-vru']);
+    expect(bySource).toMatch(/^total [\d,]+ \(thames-valley-vru@/m);
   });
 
   it('svd counts --by csp gives the total of the records, and says the rows overlap', async () => {

@@ -11,6 +11,7 @@ import type { CountFilter, Dimension } from '../../core/dimension.js';
 import { DIMENSIONS, findDimension } from '../selection/dimensions.js';
 import { incidentFilterSql } from '../selection/incidentFilter.js';
 import { narrowingsOf } from '../selection/narrowedSelection.js';
+import { paramsUsedBy } from '../../store/db.js';
 import { recordCounting, SYNTHETIC_RECORD, type IncidentCounting } from './incidentCounting.js';
 
 export interface CountsQuery {
@@ -126,12 +127,13 @@ async function groupedCounts(
     narrowings: narrowingsOf(counting.db),
   });
   // One scan: each group's count, and how many of them come from synthetic batches.
-  const counted = await counting.db.allMemo<CountRow & { __synthetic: number }>(
-    `SELECT ${select.join('')}${counting.count()} AS n,
+  const sql = `SELECT ${select.join('')}${counting.count()} AS n,
         ${counting.count(SYNTHETIC_RECORD)} AS __synthetic
       FROM ${filter.from} WHERE ${filter.where}
-      ${by.length === 0 ? '' : `GROUP BY ALL ORDER BY ${by.map((_, i) => `${i + 1} NULLS LAST`).join(', ')}`}`,
-    filter.params,
+      ${by.length === 0 ? '' : `GROUP BY ALL ORDER BY ${by.map((_, i) => `${i + 1} NULLS LAST`).join(', ')}`}`;
+  const counted = await counting.db.allMemo<CountRow & { __synthetic: number }>(
+    sql,
+    paramsUsedBy(sql, filter.params),
   );
   let synthetic = 0;
   const rows = counted.map(({ __synthetic, ...row }) => {
@@ -196,14 +198,15 @@ async function countEach(
     ...(context.params === undefined ? {} : { params: context.params }),
     narrowings: narrowingsOf(counting.db),
   });
-  const rows = await counting.db.allMemo<Record<string, string | number | null>>(
-    `SELECT ${sqls.map((sql, k) => `${sql} AS "${names[k]}"`).join(', ')},
+  const sql = `SELECT ${sqls.map((sql, k) => `${sql} AS "${names[k]}"`).join(', ')},
         GROUPING(${sqls.join(', ')}) AS __set, ${counting.count()} AS n,
         ${counting.count(SYNTHETIC_RECORD)} AS __synthetic
       FROM ${filter.from} WHERE ${filter.where}
       GROUP BY GROUPING SETS (${sqls.map((sql) => `(${sql})`).join(', ')})
-      ORDER BY ${names.length + 1}, ${names.map((_, k) => `${k + 1} NULLS LAST`).join(', ')}`,
-    filter.params,
+      ORDER BY ${names.length + 1}, ${names.map((_, k) => `${k + 1} NULLS LAST`).join(', ')}`;
+  const rows = await counting.db.allMemo<Record<string, string | number | null>>(
+    sql,
+    paramsUsedBy(sql, filter.params),
   );
   // GROUPING(a, b, …) has a bit per argument, the first the highest, set where it is not grouped;
   // the rows come ordered by set, then as countIncidents orders them.

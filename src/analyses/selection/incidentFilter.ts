@@ -78,9 +78,8 @@ export function incidentFilterSql(
         params[`${prefix}v${i}_${j}`] = value;
         return [`$${prefix}v${i}_${j}`];
       });
-      const some = `SELECT 1 FROM ${several.from} WHERE ${several.where}`;
-      const parts = [`EXISTS (${some} AND ${several.sql} IN (${named.join(', ')}))`];
-      if (filter.values.includes(null)) parts.push(`NOT EXISTS (${some})`);
+      const parts = [several.anyOf(named)];
+      if (filter.values.includes(null)) parts.push(several.none);
       return `(${parts.join(' OR ')})`;
     }
     const sql = dimension.sql;
@@ -157,10 +156,11 @@ function covers(
 }
 
 /**
- * Whether a filter is written as a semi-join: of several values of a dimension one record may take
- * several of (nested partnerships), when no grouping joins its areas. The join would give a
- * record in two of the values two rows, and count it twice; one value matches one row of the
- * record at most, and a grouping by the dimension counts each of its values apart (its join stays).
+ * Whether a filter is written as a condition on the record (a semi-join): of several values of a
+ * dimension one record may take several of (nested partnerships, tiers matched), when no grouping
+ * makes its join. The join would give a record in two of the values two rows, and count it twice;
+ * one value matches one row of the record at most, and a grouping by the dimension counts each of
+ * its values apart (its join stays).
  */
 function semiJoined(
   filter: CountFilter,
@@ -169,7 +169,7 @@ function semiJoined(
 ): boolean {
   if (dimension.several === undefined || filter.range !== undefined) return false;
   if (filter.values.filter((v) => v !== null).length < 2) return false;
-  return !(dimension.requires ?? []).every((key) => grouped.has(key));
+  return !grouped.has(dimension.several.join);
 }
 
 /** Whether a filter drops every record whose dimension takes the value `unmatched`. */

@@ -149,7 +149,7 @@ export function countsCommand(io: CliIo): Command {
       );
       if (result.rows.reduce((sum, r) => sum + r.n, 0) > result.total)
         ctx.print(
-          'the rows overlap (partnerships nest: a district partnership lies within the county-wide one); the total counts each incident once',
+          'the rows overlap (partnerships nest, and a record may match several tiers or rules); the total counts each incident once',
         );
     });
 }
