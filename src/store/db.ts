@@ -16,20 +16,6 @@ import { workspaceMemoryLimit } from './memoryLimit.js';
 export type SqlParams = Record<string, DuckDBValue> | DuckDBValue[];
 export type Row = Record<string, unknown>;
 
-/**
- * The named parameters a statement refers to, of those given: DuckDB refuses a statement given a
- * parameter it does not name, and a query built from parts (a definition's parameters given to
- * counts that, grouped by source, read no classification) may be handed more than it uses.
- */
-export function paramsUsedBy(
-  sql: string,
-  params: Readonly<Record<string, DuckDBValue>>,
-): Record<string, DuckDBValue> {
-  return Object.fromEntries(
-    Object.entries(params).filter(([name]) => new RegExp(`\\$${name}(?![A-Za-z0-9_])`).test(sql)),
-  );
-}
-
 const NUMERIC_AS_STRING = new Set<DuckDBTypeId>([
   DuckDBTypeId.BIGINT,
   DuckDBTypeId.UBIGINT,

@@ -11,7 +11,7 @@ import type { CountFilter, Dimension } from '../../core/dimension.js';
 import { DIMENSIONS, findDimension } from '../selection/dimensions.js';
 import { incidentFilterSql } from '../selection/incidentFilter.js';
 import { narrowingsOf } from '../selection/narrowedSelection.js';
-import { paramsUsedBy } from '../../store/db.js';
+import { paramsUsedBy } from '../../core/sqlParams.js';
 import { recordCounting, SYNTHETIC_RECORD, type IncidentCounting } from './incidentCounting.js';
 
 export interface CountsQuery {
