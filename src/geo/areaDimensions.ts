@@ -6,14 +6,19 @@
  * that such a record counts once (`several`).
  */
 import type { Dimension } from '../core/dimension.js';
-import { LEVEL_DESCRIPTIONS, PARENT_LEVELS } from './levels.js';
+import {
+  areaNameDimension,
+  LEVEL_DESCRIPTIONS,
+  PARENT_LEVELS,
+  type ParentLevel,
+} from './levels.js';
 
 const PLACES = 'LEFT JOIN incident_places p ON p.incident_id = i.id';
 
 /** The levels whose areas nest, so that a record may be in several areas of the level. */
 const NESTING_LEVELS: readonly string[] = ['csp'];
 
-function parentDimensions(level: string): Dimension[] {
+function parentDimensions(level: ParentLevel): Dimension[] {
   const m = `m_${level}`;
   const a = `a_${level}`;
   const member = (alias: string): string =>
@@ -38,16 +43,21 @@ function parentDimensions(level: string): Dimension[] {
         AND ${withName ? `coalesce(${wa}.name, ${w}.area_code)` : `${w}.area_code`} IN (${values.join(', ')}))`,
     none: `NOT EXISTS (${memberships} WHERE ${member(w)})`,
   });
-  const description = LEVEL_DESCRIPTIONS[level as keyof typeof LEVEL_DESCRIPTIONS];
+  const description = LEVEL_DESCRIPTIONS[level];
+  const name = areaNameDimension(level);
   return [
-    {
-      name: level,
-      description: `${description}: name (needs boundaries or lookups; svd geo)`,
-      sql: `coalesce(${a}.name, ${m}.area_code)`,
-      joins,
-      requires: ['places', m],
-      ...(nests ? { several: several(true) } : {}),
-    },
+    ...(name === undefined
+      ? []
+      : [
+          {
+            name,
+            description: `${description}: name (needs boundaries or lookups; svd geo)`,
+            sql: `coalesce(${a}.name, ${m}.area_code)`,
+            joins,
+            requires: ['places', m],
+            ...(nests ? { several: several(true) } : {}),
+          },
+        ]),
     {
       name: `${level}_code`,
       description: `${description}: code`,

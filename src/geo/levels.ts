@@ -11,6 +11,16 @@ export type Level = (typeof LEVELS)[number];
 export const PARENT_LEVELS = ['msoa', 'ward', 'district', 'csp', 'force', 'imd_decile'] as const;
 export type ParentLevel = (typeof PARENT_LEVELS)[number];
 
+/**
+ * The dimension that selects an area of a parent level by its name, if any. `force` is the record's
+ * own police.uk slug (the force that published it, `i.force`), so the placed force area has no name
+ * dimension: it is selected by `force_code`, whose codes are the same slugs where the area comes
+ * from the configuration.
+ */
+export function areaNameDimension(level: ParentLevel): string | undefined {
+  return level === 'force' ? undefined : level;
+}
+
 /** Every level rates and counts can be given by. */
 export const AREA_LEVELS = ['lsoa11', 'lsoa21', ...PARENT_LEVELS] as const;
 export type AreaLevel = (typeof AREA_LEVELS)[number];

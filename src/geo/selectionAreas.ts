@@ -7,7 +7,7 @@
 import { listValue } from '@duckdb/node-api';
 import type { CountFilter } from '../core/dimension.js';
 import type { Workspace } from '../store/openWorkspace.js';
-import { AREA_LEVELS, PARENT_LEVELS, type AreaLevel } from './levels.js';
+import { AREA_LEVELS, areaNameDimension, PARENT_LEVELS, type AreaLevel } from './levels.js';
 
 export interface SelectionArea {
   /** The filter's dimension, as the selection names it. */
@@ -25,7 +25,7 @@ export function areaLevelOfDimension(
 ): { level: AreaLevel; by: 'code' | 'name' } | undefined {
   if (dimension === 'lsoa11' || dimension === 'lsoa21') return { level: dimension, by: 'code' };
   for (const level of PARENT_LEVELS) {
-    if (dimension === level) return { level, by: 'name' };
+    if (dimension === areaNameDimension(level)) return { level, by: 'name' };
     if (dimension === `${level}_code`) return { level, by: 'code' };
   }
   return undefined;
@@ -45,6 +45,8 @@ export async function selectionAreas(
     const of = areaLevelOfDimension(f.dimension);
     if (of === undefined) continue;
     const values = f.values.filter((v): v is string => v !== null);
+    // Only "no area" (`DIM=`): the filter names no area.
+    if (values.length === 0 && f.range === undefined) continue;
     const expr = of.by === 'name' ? 'coalesce(name, code)' : 'code';
     const rows =
       f.range !== undefined

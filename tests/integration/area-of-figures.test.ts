@@ -22,8 +22,10 @@ import { DIMENSIONS } from '../../src/analyses/selection/dimensions.js';
 import { TIER_DIMENSIONS, tierParams } from '../../src/definitions/tierDimensions.js';
 import { countIncidents, countIncidentsEach } from '../../src/analyses/counts/countIncidents.js';
 import { openWorkspace, type Workspace } from '../../src/store/openWorkspace.js';
+import { selectionAreas } from '../../src/geo/selectionAreas.js';
 import { SYNTHETIC_SITES } from '../../src/sources/synthetic/synthIstv.js';
 import { svd } from '../helpers/cli.js';
+import type { WhatIfResult } from '../../src/api/definitions.js';
 import { TV_STREET, sharedData } from '../helpers/paths.js';
 import { tempDir } from '../helpers/temp.js';
 import { refreshDerivedData } from '../../src/app/deriveData.js';
@@ -346,6 +348,28 @@ describe('denominators follow the area of the selection', () => {
     expect(r.rows[0]!.population).toBeCloseTo(oxford, 0);
   });
 
+  it('force= is the record’s publishing force, not an area; DIM= (no area) names no area', async () => {
+    // The workspace holds one force: filtering by it changes no figure and bounds no area.
+    const rates = (where: { dimension: string; values: (string | null)[] }[]) =>
+      withWs((ws) => computeRates(ws, { level: 'district', where: [EXTRACT, ...where] }, ctx));
+    const all = await rates([]);
+    const force = await rates([{ dimension: 'force', values: ['thames-valley'] }]);
+    expect(force.rows).toEqual(all.rows);
+    expect(force.metadata.within).toEqual(all.metadata.within);
+    expect(
+      await withWs((ws) => selectionAreas(ws, [{ dimension: 'force', values: ['thames-valley'] }])),
+    ).toEqual([]);
+    // "No district" (a fault before): no district holds those records, within the same bound.
+    const none = await rates([{ dimension: 'district', values: [null] }]);
+    expect(none.metadata.within).toEqual(all.metadata.within);
+    expect(none.rows.map((r) => r.code)).toEqual(all.rows.map((r) => r.code));
+    expect(none.rows.every((r) => r.count === 0)).toBe(true);
+    // The help lists force once, as the record's; the force area is chosen by its code.
+    const help = await run(['counts', '--help'], false);
+    expect(help.match(/^ {2}force\b/gm)).toHaveLength(1);
+    expect(help).toMatch(/^ {2}force_code\b/m);
+  });
+
   it('svd rates of a tier counts, partnership by partnership, what svd counts counts in it; a tier alone or an unknown area is refused', async () => {
     const rates = JSON.parse(
       await run([
@@ -609,6 +633,53 @@ describe('a record in several partnerships or tiers counts once', () => {
     // Counting under a definition by something else than a tier (an internal fault before).
     const bySource = await run(['counts', '--by', 'source', '--definition', 'thames-valley-vru']);
     expect(bySource).toMatch(/^total [\d,]+ \(thames-valley-vru@/m);
+  });
+
+  it('svd whatif counts a record in two partnerships once, filtered by both or broken down by partnership', async () => {
+    const whatif = async (args: string[]): Promise<WhatIfResult> =>
+      JSON.parse(
+        await run([
+          'whatif',
+          '--base',
+          'thames-valley-vru',
+          '--proposal',
+          'home-office-success-measures',
+          ...args,
+          '--json',
+        ]),
+      ) as WhatIfResult;
+    const whole = await whatif(['--by', 'source']);
+    const records = await withWs((ws) => countIncidents(ws, { by: ['source'], where: [] }));
+    expect(whole.records).toBe(records.total);
+    // Broken down by partnership: the totals are those of every record, each once.
+    const byCsp = await whatif(['--by', 'csp_code,source']);
+    expect(byCsp.records).toBe(whole.records);
+    expect(byCsp.tiers).toEqual(whole.tiers);
+    expect(byCsp.transitions).toEqual(whole.transitions);
+    expect(byCsp.breakdowns[1]).toEqual(whole.breakdowns[0]);
+    const county = 'safer-oxfordshire';
+    const district = config.partnerships.map((p) => p.code).find((c) => c !== county)!;
+    for (const code of [county, district]) {
+      // Each partnership's rows: the changed records of a comparison of that partnership alone.
+      const alone = await whatif(['--where', `csp_code=${code}`, '--by', 'source']);
+      const rows = byCsp.breakdowns[0]!.rows.filter((r) => r.value === code);
+      expect(rows.reduce((s, r) => s + r.n, 0)).toBe(alone.changed);
+      expect(alone.changed).toBeGreaterThan(0);
+    }
+    // Filtered by two nested partnerships: the county's records, each once.
+    const both = await whatif(['--where', `csp_code=${district}`, '--where', `csp_code=${county}`]);
+    expect(both.records).toBe(await withWs((ws) => inPartnerships(ws, [district, county])));
+    expect(both.records).toBe(await withWs((ws) => inPartnerships(ws, [county])));
+    const text = await run([
+      'whatif',
+      '--base',
+      'thames-valley-vru',
+      '--proposal',
+      'home-office-success-measures',
+      '--by',
+      'csp',
+    ]);
+    expect(text).toMatch(/^By csp \(the rows overlap/m);
   });
 
   it('svd counts --by csp gives the total of the records, and says the rows overlap', async () => {

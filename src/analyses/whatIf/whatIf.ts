@@ -4,10 +4,10 @@
  * tier changes counted by transition and broken down by offence, month and area (or any count
  * dimension), with a headline per tier: "primary: adds 412 records (+9.8%, 4,203 → 4,615)".
  */
-import type { DuckDBValue } from '@duckdb/node-api';
 import { usageError } from '../../core/errors.js';
 import type { CountFilter } from '../../core/dimension.js';
 import { findDimension } from '../selection/dimensions.js';
+import { incidentFilterSql } from '../selection/incidentFilter.js';
 import { DEFAULT_WHATIF_BY, WHATIF_DIMENSIONS } from './whatIfDimensions.js';
 import { Db } from '../../store/db.js';
 import type { Workspace } from '../../store/openWorkspace.js';
@@ -56,29 +56,18 @@ export async function whatIf(
 ): Promise<WhatIfResult> {
   const b = base.sql({ paramPrefix: 'base_' });
   const p = proposal.sql({ paramPrefix: 'prop_' });
-  const params: Record<string, DuckDBValue> = { ...b.tier.params, ...p.tier.params };
-  const used = [...options.by, ...options.where.map((w) => w.dimension)].map((n) =>
-    findDimension(n, WHATIF_DIMENSIONS),
-  );
-  const joins = new Map<string, string>();
-  for (const d of used) for (const [k, j] of Object.entries(d.joins ?? {})) joins.set(k, j);
-  const conditions = options.where.map((filter, i) => {
-    const sql = findDimension(filter.dimension, WHATIF_DIMENSIONS).sql;
-    if (filter.range !== undefined) {
-      params[`lo${i}`] = filter.range.from;
-      params[`hi${i}`] = filter.range.to;
-      return `(${sql} BETWEEN $lo${i} AND $hi${i})`;
-    }
-    return `(${filter.values
-      .map((v, j) => {
-        if (v === null) return `${sql} IS NULL`;
-        params[`v${i}_${j}`] = v;
-        return `${sql} = $v${i}_${j}`;
-      })
-      .join(' OR ')})`;
+  const byDimensions = options.by.map((n) => findDimension(n, WHATIF_DIMENSIONS));
+  // A dimension a record may take several values of (nested partnerships) is broken down apart,
+  // through the records' ids: in the scan, its join would give such a record a row for each of its
+  // values and count it that many times in every total. The filters are those of svd counts, so
+  // that a filter of several partnerships selects a record in two of them once.
+  const inScan = options.by.filter((_, k) => byDimensions[k]!.several === undefined);
+  const filter = incidentFilterSql(options.where, WHATIF_DIMENSIONS, {
+    alsoUsing: inScan,
+    params: { ...b.tier.params, ...p.tier.params },
   });
-  const dims = options.by.map(
-    (name, k) => `${findDimension(name, WHATIF_DIMENSIONS).sql} AS d${k}`,
+  const dims = options.by.flatMap((_, k) =>
+    byDimensions[k]!.several === undefined ? [`, ${byDimensions[k]!.sql} AS d${k}`] : [],
   );
   // The connection's temporary table is written through a Db of its own: writing it changes
   // nothing of the workspace, so it ends none of the answers the workspace's connections have
@@ -89,10 +78,9 @@ export async function whatIf(
   // eslint-disable-next-line no-restricted-syntax -- a TEMP table of this connection, not the workspace
   await temp.run(
     `CREATE TEMP TABLE svd_whatif AS
-      SELECT ${b.tier.sql} AS base_tier, ${p.tier.sql} AS proposal_tier${dims.map((d) => `, ${d}`).join('')}
-      FROM incidents i ${[...joins.values()].join(' ')}
-      ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}`,
-    params,
+      SELECT i.id, ${b.tier.sql} AS base_tier, ${p.tier.sql} AS proposal_tier${dims.join('')}
+      FROM ${filter.from} WHERE ${filter.where}`,
+    filter.params,
   );
   try {
     const totals = await ws.db.all<{ tier: string; base: number; proposal: number }>(
@@ -113,10 +101,16 @@ export async function whatIf(
     const table = offenceCodes();
     const breakdowns: WhatIfResult['breakdowns'] = [];
     for (const [k, name] of options.by.entries()) {
+      const order = `ORDER BY ${name === 'month' ? '1, n DESC' : 'n DESC, 1'} NULLS LAST, 2, 3`;
+      const apart = incidentFilterSql([], WHATIF_DIMENSIONS, { alsoUsing: [name] });
       const rows = await ws.db.all<BreakdownRow>(
-        `SELECT d${k} AS value, base_tier AS "from", proposal_tier AS "to", count(*) AS n
-          FROM svd_whatif WHERE base_tier <> proposal_tier
-          GROUP BY ALL ORDER BY ${name === 'month' ? '1, n DESC' : 'n DESC, 1'} NULLS LAST, 2, 3`,
+        byDimensions[k]!.several === undefined
+          ? `SELECT d${k} AS value, base_tier AS "from", proposal_tier AS "to", count(*) AS n
+              FROM svd_whatif WHERE base_tier <> proposal_tier GROUP BY ALL ${order}`
+          : `SELECT ${byDimensions[k]!.sql} AS value, w.base_tier AS "from", w.proposal_tier AS "to",
+                count(*) AS n
+              FROM ${apart.from} JOIN svd_whatif w ON w.id = i.id
+              WHERE w.base_tier <> w.proposal_tier GROUP BY ALL ${order}`,
       );
       breakdowns.push({
         by: name,

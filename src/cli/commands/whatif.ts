@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { parseWhere } from '../../analyses/counts/countIncidents.js';
+import { findDimension } from '../../analyses/selection/dimensions.js';
 import { usesAreas } from '../../geo/areaDimensions.js';
 import { DEFAULT_WHATIF_BY, WHATIF_DIMENSIONS } from '../../analyses/whatIf/whatIfDimensions.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
@@ -67,9 +68,17 @@ export function renderWhatIf(result: WhatIfResult, limit: number): string {
   );
   for (const b of result.breakdowns) {
     const shown = b.rows.slice(0, limit);
+    const notes = [
+      ...(findDimension(b.by, WHATIF_DIMENSIONS).several === undefined
+        ? []
+        : ['the rows overlap: partnerships nest, and a record in two counts in both']),
+      ...(b.rows.length > shown.length
+        ? [`first ${shown.length} of ${b.rows.length}; --limit or --json for all`]
+        : []),
+    ];
     lines.push(
       '',
-      `By ${b.by}${b.rows.length > shown.length ? ` (first ${shown.length} of ${b.rows.length}; --limit or --json for all)` : ''}:`,
+      `By ${b.by}${notes.length === 0 ? '' : ` (${notes.join('; ')})`}:`,
       formatTable(shown, [
         { header: b.by, value: (r) => r.value ?? '(none)' },
         ...(b.by === 'offence'
@@ -103,6 +112,7 @@ export function whatifCommand(io: CliIo): Command {
     .option('--limit <n>', 'rows shown per breakdown', '20')
     .option('--db <path>', 'workspace file (default: $SVD_DB, else ./svd.duckdb)')
     .option('--json', 'print the comparison as JSON')
+    .option('--quiet', 'no progress or announcements')
     .addHelpText(
       'after',
       `
