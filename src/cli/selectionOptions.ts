@@ -3,9 +3,12 @@ import type { Command } from 'commander';
 import type { Selection } from '../analyses/selection/selection.js';
 import { parseWhere } from '../analyses/counts/countIncidents.js';
 import { DIMENSIONS } from '../analyses/selection/dimensions.js';
-import { TIER_DIMENSIONS } from '../definitions/tierDimensions.js';
+import {
+  refuseTiersWithoutDefinition,
+  TIER_DIMENSIONS,
+  whereNames,
+} from '../definitions/tierDimensions.js';
 import type { CommonOptions } from './context.js';
-import { usageError } from '../core/errors.js';
 
 export interface SelectionOptions extends CommonOptions {
   from?: string;
@@ -41,16 +44,10 @@ export function selectionFromOptions(
   /** `area: false` for a command whose --area means something else (hotspots: the area mapped). */
   use: { area?: boolean } = {},
 ): Selection {
-  // Refused here rather than as an unknown dimension "tier": the user named a tier, not a typo.
-  const tierNamed = (options.where ?? []).some((w) =>
-    TIER_DIMENSIONS.some((d) => d.name === w.split('=')[0]!.trim()),
+  refuseTiersWithoutDefinition(
+    [...whereNames(options.where ?? []), ...(options.tier === undefined ? [] : ['tier'])],
+    options.definition,
   );
-  if (options.definition === undefined && (options.tier !== undefined || tierNamed))
-    throw usageError(
-      'NEEDS_DEFINITION',
-      `${options.tier !== undefined ? '--tier' : 'a tier filter'} needs the definition whose tier it is`,
-      'add --definition ID (svd definitions list shows those classified)',
-    );
   const dimensions =
     options.definition === undefined ? DIMENSIONS : [...DIMENSIONS, ...TIER_DIMENSIONS];
   const where = parseWhere(

@@ -70,6 +70,30 @@ export function tierParams(id: string, version: number): Record<string, DuckDBVa
   return { cls_id: id, cls_version: version };
 }
 
+/**
+ * Refuses a tier dimension named without a definition: the person named a tier, which exists only
+ * under a definition, not a dimension unknown. Asked of the names as written (`--by`, the names of
+ * `--where`), before they are parsed against the dimensions, which without a definition hold no
+ * tier. `option` is how the definition is given where the names were written.
+ */
+export function refuseTiersWithoutDefinition(
+  names: readonly string[],
+  definition: string | undefined,
+  option = '--definition',
+): void {
+  const tier = names.find((n) => TIER_DIMENSION_NAMES.includes(n.trim()));
+  if (definition === undefined && tier !== undefined)
+    throw usageError(
+      'NEEDS_DEFINITION',
+      `${tier.trim()} needs ${option}: tiers exist only under a definition`,
+      `add e.g. ${option}${option.endsWith('=') ? '' : ' '}thames-valley-vru (svd definitions list shows those classified)`,
+    );
+}
+
+/** The dimension names of `--where` arguments (DIM=VALUE) as written. */
+export const whereNames = (args: readonly string[]): string[] =>
+  args.map((w) => w.split('=')[0]!.trim());
+
 /** matched_tier and rule each count a record several times; together they would pair wrongly. */
 export function checkTierDimensions(names: readonly string[]): void {
   if (names.includes('matched_tier') && names.includes('rule'))

@@ -10,11 +10,22 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import { SvdError } from '../core/errors.js';
+import { paramsUsedBy } from '../core/sqlParams.js';
 import { valueKey } from '../core/valueKey.js';
 import { workspaceMemoryLimit } from './memoryLimit.js';
 
 export type SqlParams = Record<string, DuckDBValue> | DuckDBValue[];
 export type Row = Record<string, unknown>;
+
+/**
+ * The parameters a statement is given, without any it does not name. DuckDB refuses a statement
+ * handed a named parameter it does not use, and statements built from parts (a definition's
+ * parameters given to counts that, grouped by source, read no classification) are often handed
+ * more than they use; a parameter the statement names and is not given is still refused.
+ */
+function bound(sql: string, params: SqlParams | undefined): SqlParams | undefined {
+  return params === undefined || Array.isArray(params) ? params : paramsUsedBy(sql, params);
+}
 
 const NUMERIC_AS_STRING = new Set<DuckDBTypeId>([
   DuckDBTypeId.BIGINT,
@@ -108,7 +119,7 @@ export class Db {
     this.refuseStaleScratch(sql);
     this.memos.writes++;
     try {
-      await this.connection.run(sql, params);
+      await this.connection.run(sql, bound(sql, params));
     } catch (error) {
       throw outOfMemory(error) ?? error;
     } finally {
@@ -155,7 +166,7 @@ export class Db {
     if (MAY_WRITE.test(sql)) this.memos.writes++;
     let reader: DuckDBResultReader;
     try {
-      reader = await this.connection.runAndReadAll(sql, params);
+      reader = await this.connection.runAndReadAll(sql, bound(sql, params));
     } catch (error) {
       throw outOfMemory(error) ?? error;
     }
@@ -210,7 +221,7 @@ export class Db {
     const name = `${SCRATCH_PREFIX}${++scratchTables}`;
     const writes = this.memos.writes;
     try {
-      await this.connection.run(`CREATE TEMP TABLE ${name} AS ${select}`, params);
+      await this.connection.run(`CREATE TEMP TABLE ${name} AS ${select}`, bound(select, params));
     } catch (error) {
       throw outOfMemory(error) ?? error;
     }

@@ -54,25 +54,14 @@ export type {
 
 const SMALL = 10;
 
-/**
- * countIncidents with only the parameters its dimensions refer to: DuckDB refuses a named
- * parameter that the statement does not use.
- */
-async function count(
+/** countIncidents over these dimensions, with these parameters (a definition's, when one is read). */
+function count(
   ws: Workspace,
   query: { by: string[]; where: CountFilter[] },
   dimensions: readonly Dimension[],
   params: Record<string, DuckDBValue>,
 ): ReturnType<typeof countIncidents> {
-  const names = new Set([...query.by, ...query.where.map((w) => w.dimension)]);
-  const text = dimensions
-    .filter((d) => names.has(d.name))
-    .map((d) => `${d.sql} ${Object.values(d.joins ?? {}).join(' ')}`)
-    .join(' ');
-  const used = Object.fromEntries(
-    Object.entries(params).filter(([k]) => new RegExp(`\\$${k}\\b`).test(text)),
-  );
-  return countIncidents(ws, query, { dimensions, params: used });
+  return countIncidents(ws, query, { dimensions, params });
 }
 
 interface Counted {

@@ -76,7 +76,7 @@ describe('resolveSelection', () => {
 
   it('refuses a tier without a definition, and a reversed period', async () => {
     await expect(selected({ where: [{ dimension: 'tier', values: ['primary'] }] })).rejects.toThrow(
-      'a tier filter needs a definition',
+      'tier needs --definition: tiers exist only under a definition',
     );
     await expect(selected({ from: '2024-03', to: '2024-01' })).rejects.toThrow(
       '--from 2024-03 is after --to 2024-01',

@@ -107,6 +107,14 @@ describe('numbers equal the command line', () => {
     );
     expect(r.status).toBe(200);
     expect(r.body).toEqual(expected);
+    // A tier without a definition is refused as such, by=tier or where=tier=… (an unknown
+    // dimension before), as svd counts refuses it.
+    for (const url of ['/api/counts?by=tier', '/api/counts?by=month&where=tier%3Dprimary']) {
+      const refused = await get<{ error: { code: string; message: string } }>(url);
+      expect(refused.status, url).toBe(400);
+      expect(refused.body.error.code, url).toBe('NEEDS_DEFINITION');
+      expect(refused.body.error.message, url).toContain('tier needs definition=');
+    }
   });
 
   it("/api/overview's tiers and months are svd counts by tier and by month", async () => {

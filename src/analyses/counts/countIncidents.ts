@@ -11,7 +11,6 @@ import type { CountFilter, Dimension } from '../../core/dimension.js';
 import { DIMENSIONS, findDimension } from '../selection/dimensions.js';
 import { incidentFilterSql } from '../selection/incidentFilter.js';
 import { narrowingsOf } from '../selection/narrowedSelection.js';
-import { paramsUsedBy } from '../../core/sqlParams.js';
 import { recordCounting, SYNTHETIC_RECORD, type IncidentCounting } from './incidentCounting.js';
 
 export interface CountsQuery {
@@ -131,10 +130,7 @@ async function groupedCounts(
         ${counting.count(SYNTHETIC_RECORD)} AS __synthetic
       FROM ${filter.from} WHERE ${filter.where}
       ${by.length === 0 ? '' : `GROUP BY ALL ORDER BY ${by.map((_, i) => `${i + 1} NULLS LAST`).join(', ')}`}`;
-  const counted = await counting.db.allMemo<CountRow & { __synthetic: number }>(
-    sql,
-    paramsUsedBy(sql, filter.params),
-  );
+  const counted = await counting.db.allMemo<CountRow & { __synthetic: number }>(sql, filter.params);
   let synthetic = 0;
   const rows = counted.map(({ __synthetic, ...row }) => {
     synthetic += Number(__synthetic);
@@ -166,6 +162,7 @@ async function countEach(
   if (new Set(names).size !== names.length)
     throw new Error(`countIncidentsEach: a dimension named twice: ${names.join(', ')}`);
   const dimensions = context.dimensions ?? DIMENSIONS;
+  const counting = context.counting ?? recordCounting(ws);
   // A dimension whose values nest (partnerships) is counted apart: its join gives a record a row
   // for each of its values, and would count the record that many times in the other groupings.
   const apart = names.filter((name) => findDimension(name, dimensions).several !== undefined);
@@ -178,13 +175,11 @@ async function countEach(
       counted.set(
         name,
         whole === undefined
-          ? await countIncidents(ws, { by: [name], where: [...where] }, context)
+          ? await countIncidents(ws, { by: [name], where: [...where] }, { ...context, counting })
           : {
               by: [name],
               // Each record is in one group of another dimension: its total is of the records.
-              rows: (
-                await groupedCounts(context.counting ?? recordCounting(ws), [name], where, context)
-              ).rows,
+              rows: (await groupedCounts(counting, [name], where, context)).rows,
               total: whole.total,
               syntheticTotal: whole.syntheticTotal,
             },
@@ -192,7 +187,6 @@ async function countEach(
     return names.map((name) => counted.get(name)!);
   }
   const sqls = names.map((name) => findDimension(name, dimensions).sql);
-  const counting = context.counting ?? recordCounting(ws);
   const filter = incidentFilterSql(where, dimensions, {
     alsoUsing: names,
     ...(context.params === undefined ? {} : { params: context.params }),
@@ -206,7 +200,7 @@ async function countEach(
       ORDER BY ${names.length + 1}, ${names.map((_, k) => `${k + 1} NULLS LAST`).join(', ')}`;
   const rows = await counting.db.allMemo<Record<string, string | number | null>>(
     sql,
-    paramsUsedBy(sql, filter.params),
+    filter.params,
   );
   // GROUPING(a, b, …) has a bit per argument, the first the highest, set where it is not grouped;
   // the rows come ordered by set, then as countIncidents orders them.

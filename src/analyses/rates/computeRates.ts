@@ -251,13 +251,16 @@ export async function computeRates(
   if (nests) {
     // Areas that nest (partnerships): a record is in each area its LSOA is in. Counted by LSOA in
     // the one scan, each record once in the other groupings, and the LSOAs' counts added up here.
-    const areasOf = new Map<string, string[]>();
-    for (const m of await ws.db.allMemo<{ lsoa: string; code: string }>(
-      `SELECT ${COUNTING_LSOA_KEY('lsoa_code', 'lsoa_vintage')} AS lsoa, area_code AS code
-         FROM geo_memberships WHERE level = $level AND is_primary ORDER BY 1, 2`,
-      { level: query.level },
-    ))
-      areasOf.set(m.lsoa, [...(areasOf.get(m.lsoa) ?? []), m.code]);
+    const areasOf = await ws.db.memo(`areasOfLsoa\u0000${query.level}`, async () => {
+      const map = new Map<string, string[]>();
+      for (const m of await ws.db.all<{ lsoa: string; code: string }>(
+        `SELECT ${COUNTING_LSOA_KEY('lsoa_code', 'lsoa_vintage')} AS lsoa, area_code AS code
+           FROM geo_memberships WHERE level = $level AND is_primary ORDER BY 1, 2`,
+        { level: query.level },
+      ))
+        map.set(m.lsoa, [...(map.get(m.lsoa) ?? []), m.code]);
+      return map;
+    });
     for (const r of counts.rows) {
       const lsoa = r[COUNTING_LSOA.name];
       const codes = lsoa === null || lsoa === undefined ? undefined : areasOf.get(String(lsoa));

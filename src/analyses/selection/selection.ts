@@ -15,7 +15,11 @@ import { type Dimension } from '../../core/dimension.js';
 import { narrowingsOf } from './narrowedSelection.js';
 import { incidentFilterSql, type IncidentFilterSql } from './incidentFilter.js';
 import { countsDefinition, type CountsDefinition } from '../../definitions/countsDefinition.js';
-import { TIER_DIMENSIONS, TIER_DIMENSION_NAMES } from '../../definitions/tierDimensions.js';
+import {
+  refuseTiersWithoutDefinition,
+  TIER_DIMENSIONS,
+  TIER_DIMENSION_NAMES,
+} from '../../definitions/tierDimensions.js';
 import { usesAreas } from '../../geo/areaDimensions.js';
 import { checkGeography, checkPlacement } from '../../geo/derivedDataState.js';
 import { checkAreaFilters, resolveAreaOption, type ResolvedArea } from '../../geo/resolveArea.js';
@@ -78,10 +82,8 @@ export async function resolveSelection(
     area = await resolveAreaOption(ws, selection.area, context.reporter);
     where.push(area.filter);
   }
-  const tierNames = TIER_DIMENSIONS.map((d) => d.name);
   const named = [...where.map((w) => w.dimension), ...(context.alsoUsing ?? [])];
-  if (selection.definition === undefined && named.some((n) => tierNames.includes(n)))
-    throw usageError('NEEDS_DEFINITION', 'a tier filter needs a definition', 'add --definition ID');
+  refuseTiersWithoutDefinition(named, selection.definition);
   const dimensions =
     selection.definition === undefined ? DIMENSIONS : [...DIMENSIONS, ...TIER_DIMENSIONS];
   let definition: CountsDefinition | undefined;
@@ -115,13 +117,9 @@ export async function resolveSelection(
   return {
     where,
     sql: incidentFilterSql(where, dimensions, {
-      // The definition's parameters only when a tier dimension reads them: DuckDB refuses a
-      // statement given a named parameter it does not use (a definition without --tier).
-      params: [...where.map((w) => w.dimension), ...(context.alsoUsing ?? [])].some((n) =>
-        tierNames.includes(n),
-      )
-        ? params
-        : {},
+      // The definition's parameters only when a tier dimension reads them: the parameters given
+      // also decide which narrowing covers a query (one made without a tier was given none).
+      params: named.some((n) => TIER_DIMENSION_NAMES.includes(n)) ? params : {},
       ...(context.alsoUsing === undefined ? {} : { alsoUsing: context.alsoUsing }),
       narrowings: narrowingsOf(ws.db),
     }),

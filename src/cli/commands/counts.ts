@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { usageError } from '../../core/errors.js';
 import {
   countIncidents,
   labelCountRows,
@@ -15,7 +14,8 @@ import type { CountsDefinition } from '../../definitions/countsDefinition.js';
 import { shortHash } from '../../definitions/definitionLabel.js';
 import {
   TIER_DIMENSIONS,
-  TIER_DIMENSION_NAMES,
+  refuseTiersWithoutDefinition,
+  whereNames,
   checkTierDimensions,
 } from '../../definitions/tierDimensions.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
@@ -58,17 +58,10 @@ export function countsCommand(io: CliIo): Command {
       const ctx = commandContext(io, options);
       const dimensions =
         options.definition === undefined ? DIMENSIONS : [...DIMENSIONS, ...TIER_DIMENSIONS];
-      const named = [
-        ...options.by.split(',').map((s) => s.trim()),
-        ...(options.where ?? []).map((w) => w.split('=')[0]!.trim()),
-      ];
-      const needing = named.filter((n) => TIER_DIMENSION_NAMES.includes(n));
-      if (options.definition === undefined && needing.length > 0)
-        throw usageError(
-          'NEEDS_DEFINITION',
-          `${needing[0]} needs --definition: tiers exist only under a definition`,
-          'add e.g. --definition thames-valley-vru (after `svd classify --definition thames-valley-vru`)',
-        );
+      refuseTiersWithoutDefinition(
+        [...options.by.split(','), ...whereNames(options.where ?? [])],
+        options.definition,
+      );
       const query = {
         by: parseBy(options.by, dimensions),
         where: parseWhere(options.where ?? [], dimensions),

@@ -1,6 +1,5 @@
 /** Endpoints of what the workspace holds: filters, overview, counts, map, coverage, batches, uploads. */
 import { listBatches, batchMessages } from '../../store/listBatches.js';
-import { usageError } from '../../core/errors.js';
 import { getCoverage, parseCoverageDataset } from '../../analyses/coverage/getCoverage.js';
 import { sourceCoverage } from '../../analyses/coverage/sourceCoverage.js';
 import {
@@ -21,7 +20,8 @@ import { silentReporter } from '../../core/reporter.js';
 import { definitionFor } from '../../app/dashboard/dashboardFilters.js';
 import {
   TIER_DIMENSIONS,
-  TIER_DIMENSION_NAMES,
+  refuseTiersWithoutDefinition,
+  whereNames,
   checkTierDimensions,
 } from '../../definitions/tierDimensions.js';
 import path from 'node:path';
@@ -123,15 +123,15 @@ export function registerDataRoutes(ctx: RouteContext): void {
       pool.read(async (ws) => {
         const dimensions =
           q.definition === undefined ? DIMENSIONS : [...DIMENSIONS, ...TIER_DIMENSIONS];
+        const held = holdWhere(q.where ?? [], ctx.scopeOf(request));
+        refuseTiersWithoutDefinition(
+          [...q.by.split(','), ...whereNames(held)],
+          q.definition,
+          'definition=',
+        );
         const by = parseBy(q.by, dimensions);
-        const where = parseWhere(holdWhere(q.where ?? [], ctx.scopeOf(request)), dimensions);
+        const where = parseWhere(held, dimensions);
         const named = [...by, ...where.map((w) => w.dimension)];
-        if (q.definition === undefined && named.some((n) => TIER_DIMENSION_NAMES.includes(n)))
-          throw usageError(
-            'NEEDS_DEFINITION',
-            `${named.find((n) => TIER_DIMENSION_NAMES.includes(n))} needs --definition: tiers exist only under a definition`,
-            'add e.g. --definition thames-valley-vru (after `svd classify --definition thames-valley-vru`)',
-          );
         checkTierDimensions(named);
         const definition =
           q.definition === undefined
