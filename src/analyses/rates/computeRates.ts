@@ -12,7 +12,7 @@ import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import { countIncidents, countIncidentsEach } from '../counts/countIncidents.js';
 import type { IncidentCounting } from '../counts/incidentCounting.js';
 import { type CountFilter } from '../../core/dimension.js';
-import { DIMENSIONS, findDimension } from '../selection/dimensions.js';
+import { DIMENSIONS } from '../selection/dimensions.js';
 import { type Dimension } from '../../core/dimension.js';
 import type { Clock } from '../../core/clock.js';
 import { SvdError } from '../../core/errors.js';
@@ -238,19 +238,20 @@ export async function computeRates(
   }
   const codeDimension =
     query.level === 'lsoa11' || query.level === 'lsoa21' ? query.level : `${query.level}_code`;
-  // The counts by area, by month (the period) and by placement method, from one scan.
-  const nests = findDimension(codeDimension, dims).several !== undefined;
+  // The counts by area, by month (the period) and by placement method, from one scan. Above the
+  // LSOA, by the LSOA each record is counted in, its areas found from the LSOA's memberships here:
+  // a record is in each area its LSOA is in (several, where areas nest: partnerships), and every
+  // level above the LSOA asks the same scan of one selection (Causes' partnerships and districts).
+  const byLsoa = query.level !== 'lsoa11' && query.level !== 'lsoa21';
   const [counts, months, methods] = await countIncidentsEach(
     ws,
-    [nests ? COUNTING_LSOA.name : codeDimension, 'month', 'lsoa11_method'],
+    [byLsoa ? COUNTING_LSOA.name : codeDimension, 'month', 'lsoa11_method'],
     where,
     { dimensions: [...dims, COUNTING_LSOA], params, ...counted },
   );
   const countBy = new Map<string, number>();
   let unplaced = 0;
-  if (nests) {
-    // Areas that nest (partnerships): a record is in each area its LSOA is in. Counted by LSOA in
-    // the one scan, each record once in the other groupings, and the LSOAs' counts added up here.
+  if (byLsoa) {
     const areasOf = await ws.db.memo(`areasOfLsoa\u0000${query.level}`, async () => {
       const map = new Map<string, string[]>();
       for (const m of await ws.db.all<{ lsoa: string; code: string }>(
