@@ -10,7 +10,6 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import { SvdError } from '../core/errors.js';
-import { paramsUsedBy } from '../core/sqlParams.js';
 import { valueKey } from '../core/valueKey.js';
 import { workspaceMemoryLimit } from './memoryLimit.js';
 
@@ -24,7 +23,10 @@ export type Row = Record<string, unknown>;
  * more than they use; a parameter the statement names and is not given is still refused.
  */
 function bound(sql: string, params: SqlParams | undefined): SqlParams | undefined {
-  return params === undefined || Array.isArray(params) ? params : paramsUsedBy(sql, params);
+  if (params === undefined || Array.isArray(params)) return params;
+  return Object.fromEntries(
+    Object.entries(params).filter(([name]) => new RegExp(`\\$${name}(?![A-Za-z0-9_])`).test(sql)),
+  );
 }
 
 const NUMERIC_AS_STRING = new Set<DuckDBTypeId>([

@@ -54,16 +54,6 @@ export type {
 
 const SMALL = 10;
 
-/** countIncidents over these dimensions, with these parameters (a definition's, when one is read). */
-function count(
-  ws: Workspace,
-  query: { by: string[]; where: CountFilter[] },
-  dimensions: readonly Dimension[],
-  params: Record<string, DuckDBValue>,
-): ReturnType<typeof countIncidents> {
-  return countIncidents(ws, query, { dimensions, params });
-}
-
 interface Counted {
   byMonth: Map<string, number>;
   covered: Set<string>;
@@ -104,12 +94,13 @@ async function countSelection(
   }
   const scope: CountFilter[] = [{ dimension: 'month', values: [], range: months }];
   if (sel.sources !== undefined) scope.push({ dimension: 'source', values: [...sel.sources] });
+  // The params are added to below (the area, the ages) and read by each count as they stand.
+  const context = { dimensions, params };
   // Months with data: any record of the sources that the definition can read.
-  const coverage = await count(
+  const coverage = await countIncidents(
     ws,
     { by: definition === null ? ['month', 'source'] : ['month', 'source', 'tier'], where: scope },
-    dimensions,
-    params,
+    context,
   );
   const covered = new Set<string>();
   const noData = new Map<string, number>();
@@ -139,11 +130,10 @@ async function countSelection(
   if (age !== undefined) {
     params['age_min'] = age.min;
     params['age_max'] = age.max;
-    const unknown = await count(
+    const unknown = await countIncidents(
       ws,
       { by: ['source'], where: [...where, { dimension: 'victim_age_in_range', values: [null] }] },
-      dimensions,
-      params,
+      context,
     );
     if (unknown.total > 0)
       notes.push(
@@ -153,22 +143,21 @@ async function countSelection(
   }
   const unclassified = new Map<string, number>();
   if (definition !== null) {
-    const u = await count(
+    const u = await countIncidents(
       ws,
       { by: ['month'], where: [...where, { dimension: 'tier', values: ['unclassified'] }] },
-      dimensions,
-      params,
+      context,
     );
     for (const r of u.rows) unclassified.set(String(r['month']), r.n);
     where.push({ dimension: 'matched_tier', values: [sel.tier!] });
   }
-  const counted = await count(ws, { by: ['month'], where }, dimensions, params);
+  const counted = await countIncidents(ws, { by: ['month'], where }, context);
   const byMonth = new Map(counted.rows.map((r) => [String(r['month']), r.n]));
   // Provenance: the batches holding records of the sources in the months the figures use.
   const batches =
     provenanceMonths.length === 0
       ? { rows: [] }
-      : await count(
+      : await countIncidents(
           ws,
           {
             by: ['batch', 'source'],
@@ -177,8 +166,7 @@ async function countSelection(
               ...scope.filter((f) => f.dimension === 'source'),
             ],
           },
-          dimensions,
-          params,
+          context,
         );
   return {
     byMonth,

@@ -102,14 +102,14 @@ export async function whatIf(
     const breakdowns: WhatIfResult['breakdowns'] = [];
     for (const [k, name] of options.by.entries()) {
       const order = `ORDER BY ${name === 'month' ? '1, n DESC' : 'n DESC, 1'} NULLS LAST, 2, 3`;
-      const apart = incidentFilterSql([], WHATIF_DIMENSIONS, { alsoUsing: [name] });
       const rows = await ws.db.all<BreakdownRow>(
         byDimensions[k]!.several === undefined
           ? `SELECT d${k} AS value, base_tier AS "from", proposal_tier AS "to", count(*) AS n
               FROM svd_whatif WHERE base_tier <> proposal_tier GROUP BY ALL ${order}`
           : `SELECT ${byDimensions[k]!.sql} AS value, w.base_tier AS "from", w.proposal_tier AS "to",
                 count(*) AS n
-              FROM ${apart.from} JOIN svd_whatif w ON w.id = i.id
+              FROM ${incidentFilterSql([], WHATIF_DIMENSIONS, { alsoUsing: [name] }).from}
+                JOIN svd_whatif w ON w.id = i.id
               WHERE w.base_tier <> w.proposal_tier GROUP BY ALL ${order}`,
       );
       breakdowns.push({
