@@ -173,6 +173,16 @@ describe('kernel density', () => {
         bandwidthNrd(Float64Array.of(9, 1, 4), Float64Array.of(2, 3, 1)) - 11.615166558472158,
       ),
     ).toBeLessThan(1e-12);
+    // The same value at several locations (the y of points on one row) is one value repeated.
+    // By hand: 2 five times, 5 five times, 7 three times; n = 13, sd = 2.05688337801861,
+    // q25 = 2, q75 = 5, so 4 · 1.06 · min(sd, 3 / 1.34) · 13^(−1/5) = 5.22139867620686.
+    const given = bandwidthNrd(
+      Float64Array.of(5, 2, 5, 7, 2, 5),
+      Float64Array.of(1, 4, 2, 3, 1, 2),
+    );
+    expect(Math.abs(given - 5.2213986762068645)).toBeLessThan(1e-12);
+    const expanded = bandwidthNrd(Float64Array.of(5, 2, 2, 2, 2, 5, 5, 7, 7, 7, 2, 5, 5));
+    expect(Math.abs(given - expanded)).toBeLessThan(1e-12);
     const xs = Float64Array.of(0, 100, 200, 300, 1_000);
     const ys = Float64Array.of(0, 50, 60, 70, 80);
     const b = autoBandwidth(xs, ys);

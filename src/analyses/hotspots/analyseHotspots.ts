@@ -42,15 +42,79 @@ export interface HotspotContext {
 
 const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : Number(v));
 
-async function columns(
+interface PointRows {
+  points: { x: number[]; y: number[]; month: number[]; n: number[] };
+  locations: {
+    x: number[];
+    y: number[];
+    n: number[];
+    longitude: (number | null)[];
+    latitude: (number | null)[];
+    label: (string | null)[];
+  };
+  totals: { selected: number; unlocated: number; police_uk: number; synthetic: number } | null;
+}
+
+/**
+ * The rows of the points query (columns x, y, m, n, longitude, latitude, label, unlocated,
+ * police_uk, synthetic, g), read chunk by chunk: a row by point and month gives its four
+ * numbers, a row by point its position and text, the row of every record the totals. Only the
+ * columns a row's kind uses are read, straight into the arrays kept (a force's rows by point and
+ * month are over a hundred thousand).
+ */
+async function pointRows(
   db: Db,
   sql: string,
   params: Record<string, DuckDBValue>,
-): Promise<unknown[][]> {
-  const reader = await db.connection.runAndReadAll(sql, params);
-  const got = reader.getColumns() as unknown[][];
-  // With no rows the reader holds no chunk and so no columns: give each column, empty.
-  return Array.from({ length: reader.columnCount }, (_, i) => got[i] ?? []);
+): Promise<PointRows> {
+  const out: PointRows = {
+    points: { x: [], y: [], month: [], n: [] },
+    locations: { x: [], y: [], n: [], longitude: [], latitude: [], label: [] },
+    totals: null,
+  };
+  // A read, materialised as every other read is (the rule is against writes).
+  // eslint-disable-next-line no-restricted-syntax
+  const result = await db.connection.run(sql, params);
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (chunk === null || chunk.rowCount === 0) break;
+    const [vx, vy, vm, vn, vlon, vlat, vlabel, vunlocated, vpolice, vsynthetic, vset] = Array.from(
+      { length: 11 },
+      (_, i) => chunk.getColumnVector(i),
+    );
+    for (let r = 0; r < chunk.rowCount; r++) {
+      const set = num(vset!.getItem(r));
+      if (set === 7) {
+        out.totals = {
+          selected: num(vn!.getItem(r)),
+          unlocated: num(vunlocated!.getItem(r)),
+          police_uk: num(vpolice!.getItem(r)),
+          synthetic: num(vsynthetic!.getItem(r)),
+        };
+        continue;
+      }
+      const x = vx!.getItem(r);
+      const y = vy!.getItem(r);
+      if (x === null || y === null) continue;
+      if (set === 0) {
+        out.points.x.push(num(x));
+        out.points.y.push(num(y));
+        out.points.month.push(num(vm!.getItem(r)));
+        out.points.n.push(num(vn!.getItem(r)));
+      } else {
+        const lon = vlon!.getItem(r);
+        const lat = vlat!.getItem(r);
+        const label = vlabel!.getItem(r);
+        out.locations.x.push(num(x));
+        out.locations.y.push(num(y));
+        out.locations.n.push(num(vn!.getItem(r)));
+        out.locations.longitude.push(lon === null ? null : Number(lon));
+        out.locations.latitude.push(lat === null ? null : Number(lat));
+        out.locations.label.push(label === null ? null : String(label));
+      }
+    }
+  }
+  return out;
 }
 
 async function lsoaInput(
@@ -179,14 +243,17 @@ export async function loadHotspotInput(
     OR (p.base_code IS NULL AND p.easting IS NOT NULL AND p.northing IS NOT NULL))`;
   const params = { ...resolved.sql.params, hs_al: found.level, hs_ac: found.code };
   // One scan: the located incidents by point and month, by point (with a map position and the
-  // location text), and the totals, told apart by GROUPING().
-  const [gx, gy, gm, gn, glon, glat, glabel, gunlocated, gpolice, gsynthetic, gset] =
-    await counting.detailed((c) =>
-      columns(
-        c.db,
-        `SELECT p.easting AS x, p.northing AS y,
+  // location text, given on those rows only: the rows by point and month are many, and their
+  // text would only be read to be dropped), and the totals, told apart by GROUPING().
+  const byPoint = 'GROUPING(p.easting, p.northing, m) = 1';
+  const rows = await counting.detailed((c) =>
+    pointRows(
+      c.db,
+      `SELECT p.easting AS x, p.northing AS y,
                 CAST(year(i.month) * 12 + month(i.month) - 1 AS INTEGER) AS m, ${c.count()} AS n,
-                min(i.longitude), min(i.latitude), min(i.location_text),
+                CASE WHEN ${byPoint} THEN min(i.longitude) END,
+                CASE WHEN ${byPoint} THEN min(i.latitude) END,
+                CASE WHEN ${byPoint} THEN min(i.location_text) END,
                 ${c.count('p.easting IS NULL OR p.northing IS NULL')} AS unlocated,
                 ${c.count("i.source = 'police-uk'")} AS police_uk,
                 ${c.count(SYNTHETIC_RECORD)} AS synthetic,
@@ -194,35 +261,16 @@ export async function loadHotspotInput(
            FROM ${from} WHERE ${where}
           GROUP BY GROUPING SETS ((p.easting, p.northing, m), (p.easting, p.northing), ())
           ORDER BY g, m, x, y`,
-        params,
-      ),
-    );
-  const pointRows: number[] = [];
-  const locationRows: number[] = [];
-  let total = -1;
-  for (let r = 0; r < gset!.length; r++) {
-    const set = num(gset![r]);
-    if (set === 7) total = r;
-    else if (gx![r] === null || gy![r] === null) continue;
-    else (set === 0 ? pointRows : locationRows).push(r);
-  }
-  const pick = <T>(column: unknown[], rows: number[], f: (v: unknown) => T): T[] =>
-    rows.map((r) => f(column[r]));
+      params,
+    ),
+  );
   const points = {
-    x: Float64Array.from(pick(gx!, pointRows, num)),
-    y: Float64Array.from(pick(gy!, pointRows, num)),
-    month: Int32Array.from(pick(gm!, pointRows, num)),
-    n: Float64Array.from(pick(gn!, pointRows, num)),
+    x: Float64Array.from(rows.points.x),
+    y: Float64Array.from(rows.points.y),
+    month: Int32Array.from(rows.points.month),
+    n: Float64Array.from(rows.points.n),
   };
-  const totals =
-    total < 0
-      ? undefined
-      : {
-          selected: num(gn![total]),
-          unlocated: num(gunlocated![total]),
-          police_uk: num(gpolice![total]),
-          synthetic: num(gsynthetic![total]),
-        };
+  const totals = rows.totals ?? undefined;
   const area: HotspotInput['area'] = {
     level: found.level,
     code: found.code,
@@ -245,12 +293,12 @@ export async function loadHotspotInput(
     area,
     points,
     locations: {
-      x: Float64Array.from(pick(gx!, locationRows, num)),
-      y: Float64Array.from(pick(gy!, locationRows, num)),
-      n: Float64Array.from(pick(gn!, locationRows, num)),
-      longitude: pick(glon!, locationRows, (v) => (v === null ? null : Number(v))),
-      latitude: pick(glat!, locationRows, (v) => (v === null ? null : Number(v))),
-      label: pick(glabel!, locationRows, (v) => (v === null ? null : String(v))),
+      x: Float64Array.from(rows.locations.x),
+      y: Float64Array.from(rows.locations.y),
+      n: Float64Array.from(rows.locations.n),
+      longitude: rows.locations.longitude,
+      latitude: rows.locations.latitude,
+      label: rows.locations.label,
     },
     monthsWithData,
     range: {

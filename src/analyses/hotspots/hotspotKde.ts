@@ -308,16 +308,21 @@ export function bandwidthNrd(values: Float64Array, times?: Float64Array): number
     ss += (times === undefined ? 1 : times[i]!) * d * d;
   }
   const sd = Math.sqrt(ss / (n - 1));
-  // Sort values (with their multiplicities) once.
+  // Sort values (with their multiplicities) once: equal values pool their multiplicities, and
+  // the distinct values are sorted as numbers natively (the quantiles depend only on the sorted
+  // values and how many times each occurs).
   let sorted: Float64Array;
   let sortedTimes: Float64Array | undefined;
   if (times === undefined) sorted = Float64Array.from(values).sort();
   else {
-    const idx = Array.from({ length: values.length }, (_, i) => i).sort(
-      (a, b) => values[a]! - values[b]!,
-    );
-    sorted = Float64Array.from(idx, (i) => values[i]!);
-    sortedTimes = Float64Array.from(idx, (i) => times[i]!);
+    const pooled = new Map<number, number>();
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      pooled.set(v, (pooled.get(v) ?? 0) + times[i]!);
+    }
+    sorted = Float64Array.from(pooled.keys()).sort();
+    sortedTimes = new Float64Array(sorted.length);
+    for (let i = 0; i < sorted.length; i++) sortedTimes[i] = pooled.get(sorted[i]!)!;
   }
   const iqr = quantile7(sorted, sortedTimes, n, 0.75) - quantile7(sorted, sortedTimes, n, 0.25);
   return 4 * 1.06 * Math.min(sd, iqr / 1.34) * n ** -0.2;

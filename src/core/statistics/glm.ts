@@ -113,12 +113,15 @@ export interface NegativeBinomialFit extends GlmFit {
 const NOT_CONVERGED = 'glm.fit: algorithm did not converge';
 
 interface Family {
+  /** The negative binomial's theta; null for the Poisson family (the IRLS loops branch on it). */
+  theta: number | null;
   variance(mu: number): number;
   devianceTerm(y: number, mu: number): number;
   start(y: number): number;
 }
 
 const poissonFamily: Family = {
+  theta: null,
   variance: (mu) => mu,
   devianceTerm: (y, mu) => 2 * ((y > 0 ? y * Math.log(y / mu) : 0) - (y - mu)),
   start: (y) => y + 0.1,
@@ -126,6 +129,7 @@ const poissonFamily: Family = {
 
 function negativeBinomialFamily(theta: number): Family {
   return {
+    theta,
     variance: (mu) => mu + (mu * mu) / theta,
     devianceTerm: (y, mu) =>
       2 * (y * Math.log(Math.max(1, y) / mu) - (y + theta) * Math.log((y + theta) / (mu + theta))),
@@ -143,8 +147,8 @@ interface Settings {
 
 interface Irls {
   coefficients: number[];
-  eta: number[];
-  mu: number[];
+  eta: Float64Array;
+  mu: Float64Array;
   deviance: number;
   iterations: number;
   converged: boolean;
@@ -154,12 +158,17 @@ interface Irls {
 
 /**
  * Householder QR of the n × p matrix a (columns); returns R (p × p) and the solution. The columns
- * and b are overwritten: the caller hands over arrays of its own.
+ * and b are overwritten, and v (of length n) is scratch: the caller hands over arrays of its own.
+ * The reflections are written out in the loop (no closure per column): the IRLS calls this at
+ * every step of every fit.
  */
-function qrSolve(a: Float64Array[], qtb: Float64Array): { r: number[][]; coefficients: number[] } {
+function qrSolve(
+  a: Float64Array[],
+  qtb: Float64Array,
+  v: Float64Array,
+): { r: number[][]; coefficients: number[] } {
   const p = a.length;
   const n = qtb.length;
-  const v = new Float64Array(n);
   for (let k = 0; k < p; k++) {
     const col = a[k]!;
     let norm = 0;
@@ -171,14 +180,13 @@ function qrSolve(a: Float64Array[], qtb: Float64Array): { r: number[][]; coeffic
     v[k] = v[k]! - alpha;
     let vv = 0;
     for (let i = k; i < n; i++) vv += v[i]! * v[i]!;
-    const reflect = (x: Float64Array): void => {
+    for (let j = k; j <= p; j++) {
+      const x = j < p ? a[j]! : qtb;
       let s = 0;
       for (let i = k; i < n; i++) s += v[i]! * x[i]!;
       const f = (2 * s) / vv;
       for (let i = k; i < n; i++) x[i] = x[i]! - f * v[i]!;
-    };
-    for (let j = k; j < p; j++) reflect(a[j]!);
-    reflect(qtb);
+    }
   }
   const r: number[][] = Array.from({ length: p }, (_, i) =>
     Array.from({ length: p }, (_, j) => (j >= i ? a[j]![i]! : 0)),
@@ -223,26 +231,57 @@ function sum(v: readonly number[]): number {
   return s;
 }
 
-/** R's glm.fit with the log link; design holds the columns, the intercept's included. */
+/**
+ * The deviance of the fitted means: Σ the family's deviance terms, written out for each family
+ * (the same expressions as `devianceTerm`, so the same numbers) because the IRLS asks it at every
+ * step.
+ */
+function devianceOf(y: readonly number[], mu: Float64Array, theta: number | null): number {
+  const n = y.length;
+  let d = 0;
+  if (theta === null)
+    for (let i = 0; i < n; i++) {
+      const v = y[i]!;
+      const m = mu[i]!;
+      d += 2 * ((v > 0 ? v * Math.log(v / m) : 0) - (v - m));
+    }
+  else
+    for (let i = 0; i < n; i++) {
+      const v = y[i]!;
+      const m = mu[i]!;
+      d +=
+        2 * (v * Math.log(Math.max(1, v) / m) - (v + theta) * Math.log((v + theta) / (m + theta)));
+    }
+  return d;
+}
+
+/**
+ * R's glm.fit with the log link; design holds the columns, the intercept's included. The linear
+ * predictor and the means live in typed arrays of their own, and the weighted design, the working
+ * response and the QR's scratch are made once per fit, not once per step.
+ */
 function irls(
   y: readonly number[],
   design: readonly number[][],
   offset: readonly number[],
   family: Family,
-  start: { eta?: number[]; mu?: number[] },
+  start: { eta?: ArrayLike<number>; mu?: ArrayLike<number> },
   maxIterations: number,
   tolerance: number,
   warnings: string[],
 ): Irls {
   const n = y.length;
-  let eta = start.eta ?? (start.mu ?? y.map((v) => family.start(v))).map(Math.log);
-  let mu = eta.map(Math.exp);
-  const deviance = (m: readonly number[]): number => {
-    let d = 0;
-    for (let i = 0; i < n; i++) d += family.devianceTerm(y[i]!, m[i]!);
-    return d;
-  };
-  let devOld = deviance(mu);
+  const p = design.length;
+  const theta = family.theta;
+  const eta = new Float64Array(n);
+  const mu = new Float64Array(n);
+  for (let i = 0; i < n; i++)
+    eta[i] =
+      start.eta !== undefined
+        ? start.eta[i]!
+        : Math.log(start.mu !== undefined ? start.mu[i]! : family.start(y[i]!));
+  for (let i = 0; i < n; i++) mu[i] = Math.exp(eta[i]!);
+  let devOld = devianceOf(y, mu, theta);
   let coefficients: number[] = [];
   let previous: number[] | undefined;
   let covariance: number[][] = [];
@@ -250,39 +289,37 @@ function irls(
   let iterations = 0;
   let dev = devOld;
   let lastR: number[][] | undefined;
-  const p = design.length;
-  const predictor = (c: readonly number[]): number[] => {
-    const out = new Array<number>(n);
+  const weighted = Array.from({ length: p }, () => new Float64Array(n));
+  const wz = new Float64Array(n);
+  const scratch = new Float64Array(n);
+  const predict = (c: readonly number[]): void => {
     for (let i = 0; i < n; i++) {
       let s = offset[i]!;
       for (let j = 0; j < c.length; j++) s += design[j]![i]! * c[j]!;
-      out[i] = s;
+      eta[i] = s;
+      mu[i] = Math.exp(s);
     }
-    return out;
   };
   for (let iter = 1; iter <= maxIterations; iter++) {
     iterations = iter;
-    const weighted = Array.from({ length: p }, () => new Float64Array(n));
-    const wz = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const m = mu[i]!;
       const z = eta[i]! - offset[i]! + (y[i]! - m) / m;
-      const sw = Math.sqrt((m * m) / family.variance(m));
+      const variance = theta === null ? m : m + (m * m) / theta;
+      const sw = Math.sqrt((m * m) / variance);
       for (let j = 0; j < p; j++) weighted[j]![i] = design[j]![i]! * sw;
       wz[i] = z * sw;
     }
-    const solved = qrSolve(weighted, wz);
+    const solved = qrSolve(weighted, wz, scratch);
     lastR = solved.r;
     coefficients = solved.coefficients;
-    eta = predictor(coefficients);
-    mu = eta.map(Math.exp);
-    dev = deviance(mu);
+    predict(coefficients);
+    dev = devianceOf(y, mu, theta);
     // glm.fit's step halving when the deviance is not finite.
     for (let halving = 0; !Number.isFinite(dev) && previous && halving < maxIterations; halving++) {
       coefficients = coefficients.map((c, j) => (c + previous![j]!) / 2);
-      eta = predictor(coefficients);
-      mu = eta.map(Math.exp);
-      dev = deviance(mu);
+      predict(coefficients);
+      dev = devianceOf(y, mu, theta);
     }
     if (!Number.isFinite(dev)) break;
     if (Math.abs(dev - devOld) / (Math.abs(dev) + 0.1) < tolerance) {
@@ -393,11 +430,16 @@ function coefficientsOf(fit: Irls, settings: Settings): GlmCoefficient[] {
   });
 }
 
-function residualsOf(y: readonly number[], mu: readonly number[], family: Family) {
-  const pearsonResiduals = mu.map((m, i) => (y[i]! - m) / Math.sqrt(family.variance(m)));
-  const devianceResiduals = mu.map(
-    (m, i) => Math.sign(y[i]! - m) * Math.sqrt(Math.max(family.devianceTerm(y[i]!, m), 0)),
-  );
+function residualsOf(y: readonly number[], mu: Float64Array, family: Family) {
+  const n = mu.length;
+  const pearsonResiduals = new Array<number>(n);
+  const devianceResiduals = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const m = mu[i]!;
+    const v = y[i]!;
+    pearsonResiduals[i] = (v - m) / Math.sqrt(family.variance(m));
+    devianceResiduals[i] = Math.sign(v - m) * Math.sqrt(Math.max(family.devianceTerm(v, m), 0));
+  }
   return { pearsonResiduals, devianceResiduals };
 }
 
@@ -494,7 +536,7 @@ function poissonFitOf(
     iterations: fit.iterations,
     converged: fit.converged,
     dispersion: sum(pearsonResiduals.map((r) => r * r)) / dfResidual,
-    fitted: fit.mu,
+    fitted: [...fit.mu],
     pearsonResiduals,
     devianceResiduals,
     warnings: [...new Set(warnings)],
@@ -581,7 +623,7 @@ function countLevels(y: readonly number[]): CountLevels {
 /** MASS's theta.ml: Newton on the score in theta from the moment estimate. */
 function thetaMl(
   y: readonly number[],
-  mu: readonly number[],
+  mu: ArrayLike<number>,
   limit: number,
   levels: CountLevels,
 ): ThetaMl {
@@ -613,8 +655,9 @@ function thetaMl(
       const yi = y[i]!;
       const m = mu[i]!;
       const k = levels.index[i]!;
-      score += digammaOf[k]! - digamma0 + logT0 + 1 - Math.log(t0 + m) - (yi + t0) / (m + t0);
-      info += -trigammaOf[k]! + trigamma0 - inverseT0 + 2 / (m + t0) - (yi + t0) / (m + t0) ** 2;
+      const mt = m + t0;
+      score += digammaOf[k]! - digamma0 + logT0 + 1 - Math.log(mt) - (yi + t0) / mt;
+      info += -trigammaOf[k]! + trigamma0 - inverseT0 + 2 / mt - (yi + t0) / mt ** 2;
     }
     del = score / info;
     t0 += del;
@@ -639,7 +682,7 @@ function thetaMl(
 
 function negativeBinomialLogLik(
   y: readonly number[],
-  mu: readonly number[],
+  mu: ArrayLike<number>,
   th: number,
   levels: CountLevels,
 ): number {
@@ -711,7 +754,7 @@ function negativeBinomialFrom(
       design,
       offset,
       negativeBinomialFamily(fitTheta),
-      { eta: mu.map(Math.log) },
+      { mu },
       maxIterations,
       tolerance,
       warnings,
@@ -757,7 +800,7 @@ function negativeBinomialFrom(
     iterations: fit.iterations,
     converged: fit.converged && alternated,
     dispersion: sum(pearsonResiduals.map((r) => r * r)) / dfResidual,
-    fitted: fit.mu,
+    fitted: [...fit.mu],
     pearsonResiduals,
     devianceResiduals,
     warnings: [...new Set(warnings)],
