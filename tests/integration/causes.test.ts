@@ -354,6 +354,18 @@ describe('comparators', () => {
       expect(x.count).toBeLessThanOrEqual(oxon.count);
   });
 
+  it("give violence's trend by year from the records of the area in each complete month, as the files count them", () => {
+    // Every test month is of 2024 and complete: one year of three months.
+    const total = [...independent.counts.values()].reduce((s, n) => s + n, 0);
+    const residents = [...independent.residents.values()].reduce((s, n) => s + n, 0);
+    expect(result.trends.violence).toHaveLength(1);
+    const [year] = result.trends.violence;
+    expect(year!.period).toBe('2024 (3 months)');
+    expect(year!.months).toBe(TEST_MONTHS.length);
+    expect(year!.count).toBe(total);
+    close(year!.rate!, ((total / residents) * 1000 * 12) / 3);
+  });
+
   it('for a district, only the district and the partnership that is just it: never a larger one in part', async () => {
     const oxford = await withWorkspace(
       db,

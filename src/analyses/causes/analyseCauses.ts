@@ -26,7 +26,7 @@ import { definitionParams, resolveSelection, type Selection } from '../selection
 import { heldPeriod } from '../selection/selectionCoverage.js';
 import { warnAboutSelection } from '../selection/selectionWarnings.js';
 import { computeRates } from '../rates/computeRates.js';
-import { countIncidents } from '../counts/countIncidents.js';
+import { countIncidentsEach } from '../counts/countIncidents.js';
 import type { IncidentCounting } from '../counts/incidentCounting.js';
 import {
   areaLevelOfDimension,
@@ -188,7 +188,13 @@ export async function analyseCauses(
   const params = new Params();
   const warnings = new Warnings();
   const resolved = await resolveSelection(ws, selection, { ...context, params });
-  await warnAboutSelection(ws, resolved, warnings, context.counting);
+  // The selection by source (its warnings) and by month (violence's trend), in one scan.
+  const [bySource, byMonth] = await countIncidentsEach(ws, ['source', 'month'], resolved.where, {
+    dimensions: resolved.dimensions,
+    ...definitionParams(resolved),
+    ...(context.counting === undefined ? {} : { counting: context.counting }),
+  });
+  await warnAboutSelection(ws, resolved, warnings, context.counting, bySource);
   const metas = await indicatorMetas(ws);
   if (metas.size === 0)
     throw new SvdError({
@@ -532,23 +538,14 @@ export async function analyseCauses(
     }
   const violenceYears: ViolenceYear[] = [];
   if (statuses.length > 0) {
-    const monthly = await countIncidents(
-      ws,
-      { by: ['month'], where: resolved.where },
-      {
-        dimensions: resolved.dimensions,
-        ...(rateOptions.params === undefined ? {} : { params: rateOptions.params }),
-        ...counted,
-      },
-    );
-    const byMonth = new Map(monthly.rows.map((r) => [String(r.month), Number(r.n)]));
+    const monthly = new Map(byMonth.rows.map((r) => [String(r.month), Number(r.n)]));
     const years = new Map<string, { months: number; count: number }>();
     for (const s of statuses) {
       if (s.status !== 'complete') continue;
       const y = s.month.slice(0, 4);
       const e = years.get(y) ?? { months: 0, count: 0 };
       e.months++;
-      e.count += byMonth.get(s.month) ?? 0;
+      e.count += monthly.get(s.month) ?? 0;
       years.set(y, e);
     }
     for (const [y, e] of [...years].sort(([a], [b]) => a.localeCompare(b)))

@@ -7,6 +7,7 @@ import { formatMonthRange, formatRuns, monthsHeldPhrase } from '../../core/month
 import type { Workspace } from '../../store/openWorkspace.js';
 import type { Warnings } from './analysisResult.js';
 import type { ResolvedSelection } from './selection.js';
+import type { CountsResult } from '../counts/countIncidents.js';
 import { monthStatuses, selectionCoverage } from './selectionCoverage.js';
 import {
   recordCounting,
@@ -89,16 +90,29 @@ export async function warnAboutSelection(
   warnings: Warnings,
   /** Where the incidents are counted (default: the workspace's records). */
   counting: IncidentCounting = recordCounting(ws),
+  /**
+   * The selection counted by source, when the caller counted it in a scan of its own (with
+   * `countIncidentsEach`, beside the other dimensions it needs); else it is counted here.
+   */
+  bySourceCounted?: CountsResult,
 ): Promise<SelectedSources> {
-  const rows = await counting.db.allMemo<{ source: string; n: number; synthetic: number }>(
-    `SELECT i.source AS source, ${counting.count()} AS n,
-            ${counting.count(SYNTHETIC_RECORD)} AS synthetic
-       FROM ${resolved.sql.from} WHERE ${resolved.sql.where} GROUP BY 1 ORDER BY 1`,
-    resolved.sql.params,
-  );
+  let rows: { source: string; n: number }[];
+  let synthetic: number;
+  if (bySourceCounted !== undefined) {
+    rows = bySourceCounted.rows.map((r) => ({ source: String(r['source']), n: r.n }));
+    synthetic = bySourceCounted.syntheticTotal;
+  } else {
+    const counted = await counting.db.allMemo<{ source: string; n: number; synthetic: number }>(
+      `SELECT i.source AS source, ${counting.count()} AS n,
+              ${counting.count(SYNTHETIC_RECORD)} AS synthetic
+         FROM ${resolved.sql.from} WHERE ${resolved.sql.where} GROUP BY 1 ORDER BY 1`,
+      resolved.sql.params,
+    );
+    rows = counted;
+    synthetic = counted.reduce((s, r) => s + r.synthetic, 0);
+  }
   const bySource = Object.fromEntries(rows.map((r) => [r.source, r.n]));
   const total = rows.reduce((s, r) => s + r.n, 0);
-  const synthetic = rows.reduce((s, r) => s + r.synthetic, 0);
   if (synthetic > 0)
     warnings.add(
       'SYNTHETIC',
