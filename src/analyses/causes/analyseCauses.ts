@@ -188,11 +188,12 @@ export async function analyseCauses(
   const params = new Params();
   const warnings = new Warnings();
   const resolved = await resolveSelection(ws, selection, { ...context, params });
+  const counted = context.counting === undefined ? {} : { counting: context.counting };
   // The selection by source (its warnings) and by month (violence's trend), in one scan.
   const [bySource, byMonth] = await countIncidentsEach(ws, ['source', 'month'], resolved.where, {
     dimensions: resolved.dimensions,
     ...definitionParams(resolved),
-    ...(context.counting === undefined ? {} : { counting: context.counting }),
+    ...counted,
   });
   await warnAboutSelection(ws, resolved, warnings, context.counting, bySource);
   const metas = await indicatorMetas(ws);
@@ -203,7 +204,6 @@ export async function analyseCauses(
       message: 'no indicators are loaded in this workspace',
       fix: 'load the published indicators: svd indicators load ../shared/data/indicators/iod2025/imd2025_england_lsoa21.csv.gz (see svd indicators load --help)',
     });
-  const counted = context.counting === undefined ? {} : { counting: context.counting };
   const rateOptions = {
     reporter: context.reporter,
     dimensions: resolved.dimensions,
