@@ -220,6 +220,39 @@ describe('the hotspot analysis', () => {
     expect(a.result.classes?.counts['persistent hotspot']).toBeGreaterThan(0);
   });
 
+  it('says there is nothing to classify when no located incident is selected, not that the period is short', () => {
+    const input = syntheticInput();
+    const none = {
+      ...input,
+      points: {
+        x: new Float64Array(0),
+        y: new Float64Array(0),
+        month: new Int32Array(0),
+        n: new Float64Array(0),
+      },
+      locations: { ...input.locations, x: new Float64Array(0), y: new Float64Array(0) },
+      monthsWithData: [],
+      incidents: { selected: 0, unlocated: 0, policeUk: 0, synthetic: 0 },
+    };
+    expect(() => hotspotAnalysis(none, { classify: true })).toThrow(
+      expect.objectContaining({
+        code: 'NO_INCIDENTS',
+        message: expect.stringMatching(
+          /no located incident of the selection lies in district Testshire/,
+        ),
+      }),
+    );
+    // One month with data is a short period, as before.
+    const one = {
+      ...input,
+      monthsWithData: [2024 * 12],
+      points: { ...input.points, month: new Int32Array(input.points.month.length).fill(2024 * 12) },
+    };
+    expect(() => hotspotAnalysis(one, { classify: true })).toThrow(
+      expect.objectContaining({ code: 'TOO_FEW_PERIODS' }),
+    );
+  });
+
   it('refuses bad options with the accepted values', () => {
     const input = syntheticInput();
     expect(() => hotspotAnalysis(input, { alpha: 2 })).toThrow(/significance level 2/);

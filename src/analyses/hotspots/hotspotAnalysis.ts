@@ -666,6 +666,14 @@ export function hotspotAnalysis(
       `hotspot_prop ${c.hotspotProp}, persistent_prop ${c.persistentProp}, recent_prop ${c.recentProp}, critical_p ${c.criticalP}`,
       "sfhotspot's hotspot_classify_params() defaults; per period, normal p-values without correction, then Holm across each cell's periods (sfhotspot's default)",
     );
+    // With no located incident at all there is nothing to classify, whatever the period: say so
+    // rather than ask for a wider one.
+    if (keys.length === 0)
+      throw usageError(
+        'NO_INCIDENTS',
+        `no located incident of the selection lies in ${areaLabel}: there are no hot spots to classify over time`,
+        'choose a selection that holds incidents: another tier, source, period or area',
+      );
     if (keys.length < 2)
       throw usageError(
         'TOO_FEW_PERIODS',
