@@ -306,6 +306,7 @@ export function hotspotAnalysis(
   const warnings = new Warnings();
   const { boundary } = input.area;
   const areaLabel = `${input.area.level} ${input.area.name ?? input.area.code}`;
+  const noneLocated = `no located incident of the selection lies in ${areaLabel}`;
   if (input.area.chosen === null) params.given('area', `${areaLabel} (${input.area.code})`);
   else params.automatic('area', `${areaLabel} (${input.area.code})`, input.area.chosen);
   if (input.area.boundaryChosen === null) params.given('boundary', input.area.boundarySource);
@@ -430,8 +431,7 @@ export function hotspotAnalysis(
       'SYNTHETIC',
       `${nf(input.incidents.synthetic)} of these incidents are SYNTHETIC (generated for tests and demonstrations, not real records)`,
     );
-  if (counted.total === 0)
-    warnings.add('NO_INCIDENTS', `no located incident of the selection lies in ${areaLabel}`);
+  if (counted.total === 0) warnings.add('NO_INCIDENTS', noneLocated);
   const sparse = counted.total > 0 ? sparseReason(occupancy(counted.counts), cellSize) : null;
   if (sparse !== null) {
     warnings.add('SPARSE_DATA', sparse);
@@ -671,7 +671,7 @@ export function hotspotAnalysis(
     if (keys.length === 0)
       throw usageError(
         'NO_INCIDENTS',
-        `no located incident of the selection lies in ${areaLabel}: there are no hot spots to classify over time`,
+        `${noneLocated}: there are no hot spots to classify over time`,
         'choose a selection that holds incidents: another tier, source, period or area',
       );
     if (keys.length < 2)

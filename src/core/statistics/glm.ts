@@ -6,7 +6,7 @@
  *
  * Method (R's `glm.fit` and MASS 7.3's `glm.nb` and `theta.ml`, step by step):
  * - IRLS with the log link: start from μ = y + 0.1 (Poisson) or y + (y = 0)/6 (negative binomial),
- *   or from the linear predictor handed over; each step solves the weighted least squares of the
+ *   or from the means handed over (η = log μ); each step solves the weighted least squares of the
  *   working response z = η − offset + (y − μ)/μ with weights μ²/V(μ) by a Householder QR of the
  *   weighted design, and stops when |dev − dev_old| / (|dev| + 0.1) < tolerance.
  *   Standard errors come from the R factor of the last step's QR (as `summary.glm` does), with the
@@ -147,7 +147,6 @@ interface Settings {
 
 interface Irls {
   coefficients: number[];
-  eta: Float64Array;
   mu: Float64Array;
   deviance: number;
   iterations: number;
@@ -265,7 +264,7 @@ function irls(
   design: readonly number[][],
   offset: readonly number[],
   family: Family,
-  start: { eta?: ArrayLike<number>; mu?: ArrayLike<number> },
+  start: { mu?: ArrayLike<number> },
   maxIterations: number,
   tolerance: number,
   warnings: string[],
@@ -276,10 +275,7 @@ function irls(
   const eta = new Float64Array(n);
   const mu = new Float64Array(n);
   for (let i = 0; i < n; i++)
-    eta[i] =
-      start.eta !== undefined
-        ? start.eta[i]!
-        : Math.log(start.mu !== undefined ? start.mu[i]! : family.start(y[i]!));
+    eta[i] = Math.log(start.mu !== undefined ? start.mu[i]! : family.start(y[i]!));
   for (let i = 0; i < n; i++) mu[i] = Math.exp(eta[i]!);
   let devOld = devianceOf(y, mu, theta);
   let coefficients: number[] = [];
@@ -332,7 +328,7 @@ function irls(
   // The unscaled covariance of the last weighted least squares only.
   if (lastR !== undefined) covariance = chol2inv(lastR);
   if (!converged) warnings.push(NOT_CONVERGED);
-  return { coefficients, eta, mu, deviance: dev, iterations, converged, covariance };
+  return { coefficients, mu, deviance: dev, iterations, converged, covariance };
 }
 
 /** The Poisson fit from R's start (μ = y + 0.1), with the settings' iterations and tolerance. */
