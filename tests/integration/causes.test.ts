@@ -11,6 +11,8 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyseCauses } from '../../src/analyses/causes/analyseCauses.js';
+import { countIncidentsEach } from '../../src/analyses/counts/countIncidents.js';
+import { computeRates } from '../../src/analyses/rates/computeRates.js';
 import { negativeBinomialRegression, poissonRegression } from '../../src/core/statistics/glm.js';
 import { parseCsvLine } from '../../src/core/csvLine.js';
 import { silentReporter } from '../../src/core/reporter.js';
@@ -364,6 +366,33 @@ describe('comparators', () => {
     expect(year!.months).toBe(TEST_MONTHS.length);
     expect(year!.count).toBe(total);
     close(year!.rate!, ((total / residents) * 1000 * 12) / 3);
+  });
+
+  it("the LSOAs' scan counts the selection by source and month when it reads the same records, and leaves them to the caller when not", async () => {
+    await withWorkspace(db, { create: false, readOnly: true }, async (ws) => {
+      const rates = (where: typeof SELECTION.where, age?: { min: number; max: number }) =>
+        computeRates(
+          ws,
+          { level: 'lsoa21', where, alsoBy: ['source'], ...(age === undefined ? {} : { age }) },
+          { reporter: silentReporter },
+        );
+      // The partnership named bounds the LSOAs itself: the scan reads the selection's records.
+      const folded = await rates(SELECTION.where);
+      const [bySource, byMonth] = await countIncidentsEach(
+        ws,
+        ['source', 'month'],
+        SELECTION.where,
+      );
+      expect(folded.selectionCounts?.get('source')).toEqual(bySource);
+      expect(folded.selectionCounts?.get('month')).toEqual(byMonth);
+      const total = [...independent.counts.values()].reduce((s, n) => s + n, 0);
+      expect(byMonth!.total).toBe(total);
+      expect(bySource!.rows).toEqual([{ source: 'police-uk', n: total }]);
+      // No area named: the LSOAs are bounded by the forces with data, which the selection is not.
+      expect((await rates(SELECTION.where.slice(1))).selectionCounts).toBeUndefined();
+      // An age band counts only the records with a victim age in it.
+      expect((await rates(SELECTION.where, { min: 16, max: 24 })).selectionCounts).toBeUndefined();
+    });
   });
 
   it('for a district, only the district and the partnership that is just it: never a larger one in part', async () => {

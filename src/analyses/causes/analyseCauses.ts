@@ -189,13 +189,6 @@ export async function analyseCauses(
   const warnings = new Warnings();
   const resolved = await resolveSelection(ws, selection, { ...context, params });
   const counted = context.counting === undefined ? {} : { counting: context.counting };
-  // The selection by source (its warnings) and by month (violence's trend), in one scan.
-  const [bySource, byMonth] = await countIncidentsEach(ws, ['source', 'month'], resolved.where, {
-    dimensions: resolved.dimensions,
-    ...definitionParams(resolved),
-    ...counted,
-  });
-  await warnAboutSelection(ws, resolved, warnings, context.counting, bySource);
   const metas = await indicatorMetas(ws);
   if (metas.size === 0)
     throw new SvdError({
@@ -220,11 +213,22 @@ export async function analyseCauses(
   } = await heldPeriod(ws, selection, context.counting);
 
   // --- association across the LSOAs 2021 of the area
+  // The LSOAs' counts; the selection by source (its warnings) and by month (violence's trend) are
+  // counted in the same scan when it reads the same records, else in one of their own.
   const byLsoa = await computeRates(
     ws,
-    { level: 'lsoa21', where: resolved.where, smallCount: 10 },
+    { level: 'lsoa21', where: resolved.where, smallCount: 10, alsoBy: ['source'] },
     rateOptions,
   );
+  const [bySource, byMonth] =
+    byLsoa.selectionCounts === undefined
+      ? await countIncidentsEach(ws, ['source', 'month'], resolved.where, {
+          dimensions: resolved.dimensions,
+          ...definitionParams(resolved),
+          ...counted,
+        })
+      : [byLsoa.selectionCounts.get('source')!, byLsoa.selectionCounts.get('month')!];
+  await warnAboutSelection(ws, resolved, warnings, context.counting, bySource);
   const areas: (SmallArea & { name: string | null })[] = byLsoa.rows
     .filter((r) => r.population !== null && r.population > 0)
     .map((r) => ({ code: r.code, name: r.name, count: r.count, population: r.population! }));

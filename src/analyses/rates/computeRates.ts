@@ -9,7 +9,7 @@
  */
 import { compareAreaCodes } from '../../core/areaCodeOrder.js';
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
-import { countIncidents, countIncidentsEach } from '../counts/countIncidents.js';
+import { countIncidents, countIncidentsEach, type CountsResult } from '../counts/countIncidents.js';
 import type { IncidentCounting } from '../counts/incidentCounting.js';
 import { type CountFilter } from '../../core/dimension.js';
 import { DIMENSIONS } from '../selection/dimensions.js';
@@ -43,6 +43,12 @@ export interface RatesQuery {
   /** Counts below this are flagged as too small for a reliable rate (default 10). */
   smallCount?: number;
   per?: number;
+  /**
+   * Dimensions the caller also wants the selection counted by, as `countIncidents` would count
+   * them over `where`: counted in the rates' own scan when it reads the same records (no bound
+   * tested apart from the filters, no age band), and then given back as `selectionCounts`.
+   */
+  alsoBy?: readonly string[];
 }
 
 export interface RateRow {
@@ -60,6 +66,12 @@ export interface RatesResult {
   rows: RateRow[];
   /** Incidents that matched the filters but could not be placed in an area of the level. */
   unplaced: number;
+  /**
+   * The selection (`where`) counted by month and by each of `alsoBy`, when the rates' scan
+   * counted them (see `alsoBy`); absent when the rates read other records and the caller must
+   * count them itself.
+   */
+  selectionCounts?: ReadonlyMap<string, CountsResult>;
   metadata: {
     level: AreaLevel;
     levelDescription: string;
@@ -243,12 +255,26 @@ export async function computeRates(
   // a record is in each area its LSOA is in (several, where areas nest: partnerships), and every
   // level above the LSOA asks the same scan of one selection (Causes' partnerships and districts).
   const byLsoa = query.level !== 'lsoa11' && query.level !== 'lsoa21';
-  const [counts, months, methods] = await countIncidentsEach(
+  // The caller's dimensions join the scan when it counts the records the caller's filters select.
+  const foldsSelection = query.alsoBy !== undefined && !tested && query.age === undefined;
+  const ownNames = [byLsoa ? COUNTING_LSOA.name : codeDimension, 'month', 'lsoa11_method'];
+  const also = foldsSelection
+    ? (query.alsoBy ?? []).filter((name) => !ownNames.includes(name))
+    : [];
+  const [counts, months, methods, ...others] = await countIncidentsEach(
     ws,
-    [byLsoa ? COUNTING_LSOA.name : codeDimension, 'month', 'lsoa11_method'],
+    [...ownNames, ...also],
     where,
     { dimensions: [...dims, COUNTING_LSOA], params, ...counted },
   );
+  if (counts === undefined || months === undefined || methods === undefined)
+    throw new Error('computeRates: a count by area, month and method is missing');
+  const selectionCounts = foldsSelection
+    ? new Map<string, CountsResult>([
+        ['month', months],
+        ...also.map((name, k): [string, CountsResult] => [name, others[k]!]),
+      ])
+    : undefined;
   const countBy = new Map<string, number>();
   let unplaced = 0;
   if (byLsoa) {
@@ -332,6 +358,7 @@ export async function computeRates(
   return {
     rows,
     unplaced,
+    ...(selectionCounts === undefined ? {} : { selectionCounts }),
     metadata: {
       level: query.level,
       levelDescription: LEVEL_DESCRIPTIONS[query.level],
