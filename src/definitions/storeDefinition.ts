@@ -43,8 +43,24 @@ export async function storedVersions(ws: Workspace, id?: string): Promise<Stored
   );
 }
 
-/** Loads one stored version, re-validated against this svd's reference data. */
+/**
+ * Loads one stored version, re-validated against this svd's reference data. Reading and
+ * validating the text takes 10–15 ms and every dashboard answer loads the definition it names, so
+ * each version is read once for each state of the workspace (`Db.memo`: until the next write);
+ * each caller gets a copy of its own.
+ */
 export async function loadStoredDefinition(
+  ws: Workspace,
+  id: string,
+  version: number,
+): Promise<Definition | undefined> {
+  const read = await ws.db.memo(`storedDefinition\u0000${id}\u0000${version}`, () =>
+    readStoredDefinition(ws, id, version),
+  );
+  return read === undefined ? undefined : structuredClone(read);
+}
+
+async function readStoredDefinition(
   ws: Workspace,
   id: string,
   version: number,

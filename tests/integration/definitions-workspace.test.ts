@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadStoredDefinition, storedVersions } from '../../src/definitions/storeDefinition.js';
 import { openWorkspace } from '../../src/store/openWorkspace.js';
 import { svd } from '../helpers/cli.js';
 import { insertIncidents } from '../helpers/incidents.js';
@@ -277,6 +278,27 @@ describe('versions by content hash', () => {
       db,
     ]);
     expect(diff.stdout).toContain('+ rule abh in tier primary: All ABH\n    offence code is 8N');
+  });
+
+  it('a stored version read again is the same, and each reader has a copy of its own', async () => {
+    const ws = await openWorkspace(db, { create: false, readOnly: true });
+    try {
+      const [stored] = await storedVersions(ws, 'thames-valley-vru');
+      const version = stored!.version;
+      const first = await loadStoredDefinition(ws, 'thames-valley-vru', version);
+      const again = await loadStoredDefinition(ws, 'thames-valley-vru', version);
+      expect(first).toBeDefined();
+      expect(again).toEqual(first);
+      const title = first!.file.title;
+      first!.file.title = 'changed by one reader';
+      first!.file.tiers.pop();
+      const third = await loadStoredDefinition(ws, 'thames-valley-vru', version);
+      expect(third!.file.title).toBe(title);
+      expect(third).toEqual(again);
+      expect(await loadStoredDefinition(ws, 'thames-valley-vru', 99)).toBeUndefined();
+    } finally {
+      ws.close();
+    }
   });
 
   it('an unknown version names those there are', async () => {
