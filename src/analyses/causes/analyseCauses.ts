@@ -222,11 +222,7 @@ export async function analyseCauses(
   );
   const [bySource, byMonth] =
     byLsoa.selectionCounts === undefined
-      ? await countIncidentsEach(ws, ['source', 'month'], resolved.where, {
-          dimensions: resolved.dimensions,
-          ...definitionParams(resolved),
-          ...counted,
-        })
+      ? await countIncidentsEach(ws, ['source', 'month'], resolved.where, rateOptions)
       : [byLsoa.selectionCounts.get('source')!, byLsoa.selectionCounts.get('month')!];
   await warnAboutSelection(ws, resolved, warnings, context.counting, bySource);
   const areas: (SmallArea & { name: string | null })[] = byLsoa.rows

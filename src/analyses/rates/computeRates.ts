@@ -257,9 +257,9 @@ export async function computeRates(
   const byLsoa = query.level !== 'lsoa11' && query.level !== 'lsoa21';
   // The caller's dimensions join the scan when it counts the records the caller's filters select.
   const foldsSelection = query.alsoBy !== undefined && !tested && query.age === undefined;
-  const ownNames = [byLsoa ? COUNTING_LSOA.name : codeDimension, 'month', 'lsoa11_method'];
+  const ownNames = [byLsoa ? COUNTING_LSOA.name : codeDimension, 'month', 'lsoa11_method'] as const;
   const also = foldsSelection
-    ? (query.alsoBy ?? []).filter((name) => !ownNames.includes(name))
+    ? (query.alsoBy ?? []).filter((name) => !(ownNames as readonly string[]).includes(name))
     : [];
   const [counts, months, methods, ...others] = await countIncidentsEach(
     ws,
@@ -267,8 +267,6 @@ export async function computeRates(
     where,
     { dimensions: [...dims, COUNTING_LSOA], params, ...counted },
   );
-  if (counts === undefined || months === undefined || methods === undefined)
-    throw new Error('computeRates: a count by area, month and method is missing');
   const selectionCounts = foldsSelection
     ? new Map<string, CountsResult>([
         ['month', months],
