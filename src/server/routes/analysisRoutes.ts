@@ -125,7 +125,19 @@ export function registerAnalysisRoutes(ctx: RouteContext): void {
       querystring: filters,
     },
     (q): Promise<CausesAnswer> =>
-      counted(q, (ws, f, c) => analyseCauses(ws, filtersToSelection(f), {}, c)),
+      counted(q, (ws, f, c) =>
+        analyseCauses(
+          ws,
+          filtersToSelection(f),
+          {},
+          {
+            ...c,
+            ...(ctx.dashboard.associations === undefined
+              ? {}
+              : { associations: ctx.dashboard.associations }),
+          },
+        ),
+      ),
   );
 
   ctx.get<FilterQuery>(
