@@ -11,8 +11,8 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyseCauses } from '../../src/analyses/causes/analyseCauses.js';
-import { countIncidentsEach } from '../../src/analyses/counts/countIncidents.js';
-import { computeRates } from '../../src/analyses/rates/computeRates.js';
+import { countIncidentsEach, type CountsResult } from '../../src/analyses/counts/countIncidents.js';
+import { COUNTING_LSOA_DIMENSION, computeRates } from '../../src/analyses/rates/computeRates.js';
 import { negativeBinomialRegression, poissonRegression } from '../../src/core/statistics/glm.js';
 import { parseCsvLine } from '../../src/core/csvLine.js';
 import { silentReporter } from '../../src/core/reporter.js';
@@ -392,6 +392,71 @@ describe('comparators', () => {
       expect((await rates(SELECTION.where.slice(1))).selectionCounts).toBeUndefined();
       // An age band counts only the records with a victim age in it.
       expect((await rates(SELECTION.where, { min: 16, max: 24 })).selectionCounts).toBeUndefined();
+    });
+  });
+
+  it("the partnerships and districts within a named area are counted in the LSOAs' scan, to the rows of a scan of their own", async () => {
+    await withWorkspace(db, { create: false, readOnly: true }, async (ws) => {
+      const rest = SELECTION.where.slice(1);
+      for (const [level, code] of [
+        ['csp', 'safer-oxfordshire'],
+        ['district', 'E07000178'],
+      ] as const) {
+        const where = [{ dimension: `${level}_code`, values: [code] }, ...rest];
+        const within = { level, codes: [code] };
+        const lsoas = await computeRates(
+          ws,
+          { level: 'lsoa21', where, alsoBy: ['source', COUNTING_LSOA_DIMENSION] },
+          { reporter: silentReporter },
+        );
+        const counted = lsoas.selectionCounts;
+        expect(counted?.has(COUNTING_LSOA_DIMENSION)).toBe(true);
+        for (const of of ['csp', 'district'] as const) {
+          // As Causes counted them before: the records of the area's LSOAs, tested in the scan.
+          const own = await computeRates(
+            ws,
+            { level: of, where: rest, within },
+            { reporter: silentReporter },
+          );
+          const given = await computeRates(
+            ws,
+            { level: of, where, within, counted: counted! },
+            { reporter: silentReporter },
+          );
+          expect(given.rows).toEqual(own.rows);
+          expect(given.unplaced).toBe(own.unplaced);
+          expect(given.rows.reduce((s, r) => s + r.count, 0)).toBeGreaterThan(0);
+          // The counts given are the ones used: none given, none counted.
+          const none = new Map<string, CountsResult>(
+            [...counted!].map(([k, v]) => [k, { ...v, rows: [], total: 0 }]),
+          );
+          const empty = await computeRates(
+            ws,
+            { level: of, where, within, counted: none },
+            { reporter: silentReporter },
+          );
+          expect(empty.rows.every((r) => r.count === 0)).toBe(true);
+          // Unless the rates read other records (an age band): then they count their own.
+          const aged = { min: 16, max: 24 };
+          expect(
+            (
+              await computeRates(
+                ws,
+                { level: of, where, within, counted: none, age: aged },
+                { reporter: silentReporter },
+              )
+            ).rows,
+          ).toEqual(
+            (
+              await computeRates(
+                ws,
+                { level: of, where: rest, within, age: aged },
+                { reporter: silentReporter },
+              )
+            ).rows,
+          );
+        }
+      }
     });
   });
 

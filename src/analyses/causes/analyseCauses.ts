@@ -25,7 +25,7 @@ import { Params, Warnings } from '../selection/analysisResult.js';
 import { definitionParams, resolveSelection, type Selection } from '../selection/selection.js';
 import { heldPeriod } from '../selection/selectionCoverage.js';
 import { warnAboutSelection } from '../selection/selectionWarnings.js';
-import { computeRates } from '../rates/computeRates.js';
+import { COUNTING_LSOA_DIMENSION, computeRates } from '../rates/computeRates.js';
 import { countIncidentsEach } from '../counts/countIncidents.js';
 import type { IncidentCounting } from '../counts/incidentCounting.js';
 import {
@@ -184,6 +184,29 @@ async function placeOf(ws: Workspace, where: Selection['where'], params: Params)
   };
 }
 
+/**
+ * The area of a selection whose one area filter keeps exactly the records of the area's LSOAs, as
+ * rates `within` the area test them: a filter by the code of one area above the LSOA, every
+ * membership of which is its LSOAs' primary one (the filter follows primary memberships, `within`
+ * every membership). Null otherwise.
+ */
+async function foldedArea(
+  ws: Workspace,
+  where: Selection['where'],
+): Promise<{ level: AreaLevel; code: string } | null> {
+  const areaFilters = (where ?? []).filter((f) => areaLevelOfDimension(f.dimension) !== undefined);
+  const f = areaFilters.length === 1 ? areaFilters[0]! : undefined;
+  const of = f === undefined ? undefined : areaLevelOfDimension(f.dimension);
+  const code = f?.values.length === 1 && f.range === undefined ? f.values[0] : null;
+  if (of === undefined || of.by !== 'code' || code === null || code === undefined) return null;
+  if (of.level === 'lsoa11' || of.level === 'lsoa21') return null;
+  const others = await ws.db.valueMemo<number | bigint>(
+    `SELECT count(*) FROM geo_memberships WHERE level = $level AND area_code = $code AND NOT is_primary`,
+    { level: of.level, code },
+  );
+  return Number(others ?? 0) === 0 ? { level: of.level, code } : null;
+}
+
 export async function analyseCauses(
   ws: Workspace,
   selection: Selection,
@@ -230,9 +253,17 @@ export async function analyseCauses(
   // --- association across the LSOAs 2021 of the area
   // The LSOAs' counts; the selection by source (its warnings) and by month (violence's trend) are
   // counted in the same scan when it reads the same records, else in one of their own.
+  // The partnerships and districts within the area are counted by their LSOAs in the same scan
+  // too, when the area's filter selects exactly the records of its LSOAs (see below).
+  const folded = await foldedArea(ws, resolved.where);
   const byLsoa = await computeRates(
     ws,
-    { level: 'lsoa21', where: resolved.where, smallCount: 10, alsoBy: ['source'] },
+    {
+      level: 'lsoa21',
+      where: resolved.where,
+      smallCount: 10,
+      alsoBy: folded === null ? ['source'] : ['source', COUNTING_LSOA_DIMENSION],
+    },
     rateOptions,
   );
   const [bySource, byMonth] =
@@ -458,6 +489,12 @@ export async function analyseCauses(
     place.level !== 'lsoa21'
       ? { level: place.level as AreaLevel, code: place.code }
       : null;
+  // The selection's own records when its area filter is the area's LSOAs (`foldedArea`): then
+  // they are counted already, by the LSOAs' scan.
+  const own =
+    inside !== null && folded?.level === inside.level && folded.code === inside.code
+      ? byLsoa.selectionCounts
+      : undefined;
   for (const level of ['csp', 'district'] as const) {
     const rates = await computeRates(
       ws,
@@ -465,9 +502,10 @@ export async function analyseCauses(
         ? { level, where: resolved.where, smallCount: 10 }
         : {
             level,
-            where: areaFree,
+            where: own === undefined ? areaFree : resolved.where,
             within: { level: inside.level, codes: [inside.code] },
             smallCount: 10,
+            ...(own === undefined ? {} : { counted: own }),
           },
       { ...rateOptions, reporter: quiet(context.reporter) },
     );

@@ -49,6 +49,13 @@ export interface RatesQuery {
    * tested apart from the filters, no age band), and then given back as `selectionCounts`.
    */
   alsoBy?: readonly string[];
+  /**
+   * Counts of exactly the records of `where`, by the dimensions the rates count them by (the
+   * level's code, or `counting_lsoa` above the LSOA; `month`; `lsoa11_method`), from a scan
+   * already made: another call's `selectionCounts` over the same `where`. Used in place of a scan
+   * of their own when the rates read exactly those records (no bound tested, no age band).
+   */
+  counted?: ReadonlyMap<string, CountsResult>;
 }
 
 export interface RateRow {
@@ -67,9 +74,9 @@ export interface RatesResult {
   /** Incidents that matched the filters but could not be placed in an area of the level. */
   unplaced: number;
   /**
-   * The selection (`where`) counted by month and by each of `alsoBy`, when the rates' scan
-   * counted them (see `alsoBy`); absent when the rates read other records and the caller must
-   * count them itself.
+   * The selection (`where`) counted by month, by placement method and by each of `alsoBy`, when
+   * the rates' scan counted them (see `alsoBy`); absent when the rates read other records and the
+   * caller must count them itself.
    */
   selectionCounts?: ReadonlyMap<string, CountsResult>;
   metadata: {
@@ -124,13 +131,16 @@ export const WITHIN: Dimension = {
   unmatched: 'no',
 };
 
+/** What rates above the LSOA count records by (`alsoBy`, `counted`). */
+export const COUNTING_LSOA_DIMENSION = 'counting_lsoa';
+
 /** The key of the LSOA a record is counted in: its code and vintage (codes recur across vintages). */
 const COUNTING_LSOA_KEY = (code: string, vintage: string): string =>
   `${code} || '@' || CAST(${vintage} AS VARCHAR)`;
 
 /** The LSOA each record is counted in, the one its areas at every level are found from. */
 const COUNTING_LSOA: Dimension = {
-  name: 'counting_lsoa',
+  name: COUNTING_LSOA_DIMENSION,
   description: 'the LSOA the incident is counted in (code@vintage)',
   sql: COUNTING_LSOA_KEY('p.base_code', 'p.base_vintage'),
   joins: { places: 'LEFT JOIN incident_places p ON p.incident_id = i.id' },
@@ -141,6 +151,15 @@ const COUNTING_LSOA: Dimension = {
 const WITHIN_LEVELS: readonly string[] = AREA_LEVELS.filter(
   (l) => l !== 'lsoa11' && l !== 'lsoa21',
 );
+
+/** The counts given for each name, in order (as `countIncidentsEach` gives them), if all are. */
+function countsGiven<const N extends readonly string[]>(
+  given: ReadonlyMap<string, CountsResult>,
+  names: N,
+): { [K in keyof N]: CountsResult } | undefined {
+  if (!names.every((n) => given.has(n))) return undefined;
+  return names.map((n) => given.get(n)!) as { [K in keyof N]: CountsResult };
+}
 
 async function defaultWithin(
   ws: Workspace,
@@ -261,15 +280,22 @@ export async function computeRates(
   const also = foldsSelection
     ? (query.alsoBy ?? []).filter((name) => !(ownNames as readonly string[]).includes(name))
     : [];
-  const [counts, months, methods, ...others] = await countIncidentsEach(
-    ws,
-    [...ownNames, ...also],
-    where,
-    { dimensions: [...dims, COUNTING_LSOA], params, ...counted },
-  );
+  // Counts made by a scan of the same records (`counted`) stand for this one's.
+  const reused =
+    query.counted !== undefined && !tested && query.age === undefined
+      ? countsGiven(query.counted, [...ownNames, ...also])
+      : undefined;
+  const [counts, months, methods, ...others] =
+    reused ??
+    (await countIncidentsEach(ws, [...ownNames, ...also], where, {
+      dimensions: [...dims, COUNTING_LSOA],
+      params,
+      ...counted,
+    }));
   const selectionCounts = foldsSelection
     ? new Map<string, CountsResult>([
         ['month', months],
+        ['lsoa11_method', methods],
         ...also.map((name, k): [string, CountsResult] => [name, others[k]!]),
       ])
     : undefined;
