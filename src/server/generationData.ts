@@ -14,7 +14,6 @@ import {
   type IncidentAggregate,
 } from '../app/dashboard/incidentAggregate.js';
 import type { DashboardContext } from '../app/dashboard/dashboardFilters.js';
-import { associationWorkers, type AssociationWorkers } from '../app/workers/associationWorkers.js';
 import { ResponseCache } from './responseCache.js';
 import type { WorkspacePool } from './workspacePool.js';
 
@@ -32,9 +31,6 @@ export class GenerationData {
   private aggregate: { generation: number; built: Promise<IncidentAggregate | undefined> } | null =
     null;
 
-  /** The Causes page's model fits, on threads of their own (their workers start on first use). */
-  private readonly workers: AssociationWorkers = associationWorkers();
-
   constructor(private readonly options: GenerationDataOptions) {}
 
   /** The dashboard functions' context: definitions, parts and the aggregate of this generation. */
@@ -48,7 +44,6 @@ export class GenerationData {
         ) as Promise<CountsDefinition>,
       keep: <T>(_ws: Workspace, key: string, compute: () => Promise<T>) =>
         this.parts.get(`${pool.generation}|${key}`, compute) as Promise<T>,
-      associations: this.workers.run,
       ...(this.options.aggregates === false
         ? {}
         : { aggregate: (ws: Workspace) => this.aggregateOf(ws) }),
@@ -88,11 +83,10 @@ export class GenerationData {
     void this.options.pool.read((ws) => this.aggregateOf(ws)).catch(() => undefined);
   }
 
-  /** Waits for a build in progress, then lets the aggregate and the fits' workers go. */
+  /** Waits for a build in progress, then lets the aggregate go. */
   async close(): Promise<void> {
     const held = this.aggregate;
     this.aggregate = null;
-    await this.workers.close();
     (await held?.built)?.close();
   }
 }

@@ -36,12 +36,7 @@ import {
 import type { AreaLevel } from '../../geo/levels.js';
 import { storedPartnershipConfig } from '../../geo/partnershipConfig.js';
 import { formatMonthRange } from '../../core/months.js';
-import {
-  associateBatch,
-  associationBatch,
-  type AssociationBatch,
-  type SmallArea,
-} from './association.js';
+import { associate, type SmallArea } from './association.js';
 import { lsoa11Parts, lsoa21Neighbours } from './lsoaNeighbours.js';
 import {
   indicatorAreaName,
@@ -76,11 +71,6 @@ export interface CausesOptions {
   similarBy?: string[];
   neighbours?: number;
 }
-
-/** Computes `associateBatch(batch)`, here or elsewhere: the same rows either way. */
-export type AssociationRunner = (
-  batch: AssociationBatch,
-) => (AssociationRow | null)[] | Promise<(AssociationRow | null)[]>;
 
 const FIRST_TIME_ENTRANTS = 'lait/FirstYJS';
 
@@ -216,11 +206,6 @@ export async function analyseCauses(
     reporter: Reporter;
     /** Where the incidents are counted (default: the workspace's records). */
     counting?: IncidentCounting;
-    /**
-     * Fits the association of each indicator (default: `associateBatch`, here and now). A server
-     * hands the fits to threads of their own, so that many answers at once share its cores.
-     */
-    associations?: AssociationRunner;
   },
 ): Promise<AnalysisResult<CausesResult>> {
   const params = new Params();
@@ -337,20 +322,23 @@ export async function analyseCauses(
     ),
     areas.map((a) => a.code),
   );
-  const associated = chosen.flatMap((ind) => {
+  for (const ind of chosen) {
     const meta = metas.get(ind.id);
-    return meta === undefined
-      ? []
-      : [{ id: ind.id, meta, period: ind.period, values: lsoaValues.get(ind.id) ?? new Map() }];
-  });
-  const batch = associationBatch(areas, neighbours.lists, associated);
-  const fitted = await (context.associations ?? associateBatch)(batch);
-  associated.forEach((ind, k) => {
-    const row = fitted[k] ?? null;
-    if (row === null)
+    if (meta === undefined) continue;
+    const values = lsoaValues.get(ind.id) ?? new Map<string, AreaValue>();
+    const row = associate({
+      meta,
+      period: ind.period,
+      areas,
+      values: new Map([...values].map(([c, v]) => [c, v.value])),
+      neighbours: neighbours.lists,
+    });
+    if (row === null) {
       warnings.add('TOO_FEW_AREAS', `${ind.id}: fewer than 10 areas have a value, no association`);
-    else rows.push(row);
-  });
+      continue;
+    }
+    rows.push(row);
+  }
   const incidents = areas.reduce((s, a) => s + a.count, 0);
   const population = areas.reduce((s, a) => s + a.population, 0);
   if (areas.length > 0 && incidents === 0)

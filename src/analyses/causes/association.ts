@@ -70,104 +70,29 @@ function tryFit<T>(fit: () => T): T | null {
   }
 }
 
-/** The areas and neighbours of one selection, and the indicators to associate across them. */
-export interface AssociationBatch {
-  /** Each area's count of serious violence. */
-  counts: Float64Array;
-  /** Each area's residents (above 0). */
-  populations: Float64Array;
-  /** Neighbours of area i: neighbourIndices[neighbourOffsets[i] … neighbourOffsets[i + 1]). */
-  neighbourOffsets: Int32Array;
-  neighbourIndices: Int32Array;
-  indicators: { meta: IndicatorMeta; period: string }[];
-  /**
-   * The indicators' values, one run of counts.length per indicator in the order of `indicators`,
-   * NaN where an area has none (absent, null or not finite).
-   */
-  values: Float64Array;
-}
-
-/**
- * The batch of one selection: the areas, their neighbour lists (indices into areas) and each
- * indicator's values by area code. Plain arrays, so that it can be handed to another thread.
- */
-export function associationBatch(
-  areas: readonly SmallArea[],
-  neighbours: readonly (readonly number[])[],
-  indicators: readonly {
-    meta: IndicatorMeta;
-    period: string;
-    values: ReadonlyMap<string, { value: number | null }>;
-  }[],
-): AssociationBatch {
-  const n = areas.length;
-  const neighbourOffsets = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++)
-    neighbourOffsets[i + 1] = neighbourOffsets[i]! + (neighbours[i]?.length ?? 0);
-  const neighbourIndices = new Int32Array(neighbourOffsets[n]!);
-  for (let i = 0; i < n; i++) neighbourIndices.set(neighbours[i] ?? [], neighbourOffsets[i]!);
-  const values = new Float64Array(indicators.length * n);
-  indicators.forEach((ind, k) => {
-    for (let i = 0; i < n; i++) {
-      const v = ind.values.get(areas[i]!.code)?.value;
-      values[k * n + i] = typeof v === 'number' && Number.isFinite(v) ? v : NaN;
-    }
-  });
-  return {
-    counts: Float64Array.from(areas, (a) => a.count),
-    populations: Float64Array.from(areas, (a) => a.population),
-    neighbourOffsets,
-    neighbourIndices,
-    indicators: indicators.map(({ meta, period }) => ({ meta, period })),
-    values,
-  };
-}
-
-/**
- * Each indicator's row of a batch, in its order, or null where fewer than 10 areas have a value.
- * Pure and synchronous: the same numbers on any thread.
- */
-export function associateBatch(batch: AssociationBatch): (AssociationRow | null)[] {
-  const n = batch.counts.length;
-  const neighbours: number[][] = [];
-  for (let i = 0; i < n; i++)
-    neighbours.push(
-      Array.from(
-        batch.neighbourIndices.subarray(batch.neighbourOffsets[i]!, batch.neighbourOffsets[i + 1]!),
-      ),
-    );
-  return batch.indicators.map((ind, k) =>
-    associate({
-      ...ind,
-      counts: batch.counts,
-      populations: batch.populations,
-      values: batch.values.subarray(k * n, (k + 1) * n),
-      neighbours,
-    }),
-  );
-}
-
-interface AssociationInput {
+export interface AssociationInput {
   meta: IndicatorMeta;
   period: string;
-  /** The selection's areas: counts and residents (residents > 0). */
-  counts: ArrayLike<number>;
-  populations: ArrayLike<number>;
-  /** The indicator's value for each area, NaN where it has none. */
-  values: ArrayLike<number>;
-  /** Neighbour lists over the areas (indices). */
+  /** The selection's areas with their counts and residents (residents > 0). */
+  areas: readonly SmallArea[];
+  /** The indicator's value for each area code (missing when absent or null). */
+  values: ReadonlyMap<string, number | null>;
+  /** Neighbour lists over `areas` (indices). */
   neighbours: readonly (readonly number[])[];
 }
 
 /** One indicator's row, or null when fewer than 10 areas have a value. */
-function associate(input: AssociationInput): AssociationRow | null {
+export function associate(input: AssociationInput): AssociationRow | null {
   const keep: number[] = [];
-  for (let i = 0; i < input.values.length; i++) if (Number.isFinite(input.values[i]!)) keep.push(i);
+  input.areas.forEach((a, i) => {
+    const v = input.values.get(a.code);
+    if (v !== undefined && v !== null && Number.isFinite(v)) keep.push(i);
+  });
   if (keep.length < 10) return null;
   const at = new Map(keep.map((i, k) => [i, k]));
-  const y = keep.map((i) => input.counts[i]!);
-  const offset = keep.map((i) => Math.log(input.populations[i]!));
-  const x = keep.map((i) => input.values[i]!);
+  const y = keep.map((i) => input.areas[i]!.count);
+  const offset = keep.map((i) => Math.log(input.areas[i]!.population));
+  const x = keep.map((i) => input.values.get(input.areas[i]!.code)!);
   const m = mean(x);
   const sd = standardDeviation(x);
   const z = x.map((v) => (v - m) / sd);
@@ -179,11 +104,11 @@ function associate(input: AssociationInput): AssociationRow | null {
   const nbSd = fitted(perSdFits?.negativeBinomial);
   const poissonDecile = perDecileFits?.poisson ?? null;
   const nbDecile = fitted(perDecileFits?.negativeBinomial);
-  const rates = keep.map((i) => input.counts[i]! / input.populations[i]!);
+  const rates = keep.map((i) => input.areas[i]!.count / input.areas[i]!.population);
   const s = spearman(x, rates);
   // Neighbours as indices into the areas kept: those of every area as they are when all are kept.
   const lists: readonly (readonly number[])[] =
-    keep.length === input.values.length && input.neighbours.length === keep.length
+    keep.length === input.areas.length && input.neighbours.length === keep.length
       ? input.neighbours
       : keep.map((i) => {
           const list: number[] = [];
@@ -214,7 +139,7 @@ function associate(input: AssociationInput): AssociationRow | null {
     polarity: input.meta.polarity,
     period: input.period,
     areas: keep.length,
-    missing: input.values.length - keep.length,
+    missing: input.areas.length - keep.length,
     mean: m,
     sd,
     perSd,

@@ -13,7 +13,6 @@ import { countsDefinition, type CountsDefinition } from '../../definitions/count
 import type { Workspace } from '../../store/openWorkspace.js';
 import type { IncidentCounting } from '../../analyses/counts/incidentCounting.js';
 import type { IncidentAggregate } from './incidentAggregate.js';
-import type { AssociationRunner } from '../../analyses/causes/analyseCauses.js';
 
 export interface DashboardFilters {
   from?: string;
@@ -126,8 +125,6 @@ export interface DashboardContext {
   aggregate?: (ws: Workspace) => Promise<IncidentAggregate | undefined>;
   /** Keeps a part of an answer that no filter changes until the workspace changes. */
   keep?: <T>(ws: Workspace, key: string, compute: () => Promise<T>) => Promise<T>;
-  /** Fits the Causes page's models (default: on the calling thread). */
-  associations?: AssociationRunner;
 }
 
 /**

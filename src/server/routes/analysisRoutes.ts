@@ -125,19 +125,7 @@ export function registerAnalysisRoutes(ctx: RouteContext): void {
       querystring: filters,
     },
     (q): Promise<CausesAnswer> =>
-      counted(q, (ws, f, c) =>
-        analyseCauses(
-          ws,
-          filtersToSelection(f),
-          {},
-          {
-            ...c,
-            ...(ctx.dashboard.associations === undefined
-              ? {}
-              : { associations: ctx.dashboard.associations }),
-          },
-        ),
-      ),
+      counted(q, (ws, f, c) => analyseCauses(ws, filtersToSelection(f), {}, c)),
   );
 
   ctx.get<FilterQuery>(
