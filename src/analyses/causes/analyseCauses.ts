@@ -184,17 +184,19 @@ async function foldedArea(
   ws: Workspace,
   where: Selection['where'],
 ): Promise<{ level: AreaLevel; code: string } | null> {
-  const areaFilters = (where ?? []).filter((f) => areaLevelOfDimension(f.dimension) !== undefined);
-  const f = areaFilters.length === 1 ? areaFilters[0]! : undefined;
-  const of = f === undefined ? undefined : areaLevelOfDimension(f.dimension);
+  const areaFilters = (where ?? []).flatMap((f) => {
+    const of = areaLevelOfDimension(f.dimension);
+    return of === undefined ? [] : [{ ...of, values: f.values, range: f.range }];
+  });
+  const [f] = areaFilters;
   const code = f?.values.length === 1 && f.range === undefined ? f.values[0] : null;
-  if (of === undefined || of.by !== 'code' || code === null || code === undefined) return null;
-  if (of.level === 'lsoa11' || of.level === 'lsoa21') return null;
+  if (areaFilters.length !== 1 || f === undefined || f.by !== 'code' || code == null) return null;
+  if (f.level === 'lsoa11' || f.level === 'lsoa21') return null;
   const others = await ws.db.valueMemo<number | bigint>(
     `SELECT count(*) FROM geo_memberships WHERE level = $level AND area_code = $code AND NOT is_primary`,
-    { level: of.level, code },
+    { level: f.level, code },
   );
-  return Number(others ?? 0) === 0 ? { level: of.level, code } : null;
+  return others !== undefined && Number(others) === 0 ? { level: f.level, code } : null;
 }
 
 export async function analyseCauses(

@@ -274,15 +274,17 @@ export async function computeRates(
   // a record is in each area its LSOA is in (several, where areas nest: partnerships), and every
   // level above the LSOA asks the same scan of one selection (Causes' partnerships and districts).
   const byLsoa = query.level !== 'lsoa11' && query.level !== 'lsoa21';
+  // The rates read exactly the records of `where`: no bound tested apart from it, no age band.
+  const readsWhere = !tested && query.age === undefined;
   // The caller's dimensions join the scan when it counts the records the caller's filters select.
-  const foldsSelection = query.alsoBy !== undefined && !tested && query.age === undefined;
+  const foldsSelection = query.alsoBy !== undefined && readsWhere;
   const ownNames = [byLsoa ? COUNTING_LSOA.name : codeDimension, 'month', 'lsoa11_method'] as const;
   const also = foldsSelection
     ? (query.alsoBy ?? []).filter((name) => !(ownNames as readonly string[]).includes(name))
     : [];
   // Counts made by a scan of the same records (`counted`) stand for this one's.
   const reused =
-    query.counted !== undefined && !tested && query.age === undefined
+    query.counted !== undefined && readsWhere
       ? countsGiven(query.counted, [...ownNames, ...also])
       : undefined;
   const [counts, months, methods, ...others] =
