@@ -10,7 +10,19 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { silentReporter } from '../../src/core/reporter.js';
-import { analyseHotspots } from '../../src/analyses/hotspots/analyseHotspots.js';
+import { analyseHotspots, loadHotspotInput } from '../../src/analyses/hotspots/analyseHotspots.js';
+import {
+  hotspotAnalysis,
+  type HotspotOptions,
+} from '../../src/analyses/hotspots/hotspotAnalysis.js';
+import {
+  recordCounting,
+  type IncidentCounting,
+} from '../../src/analyses/counts/incidentCounting.js';
+import type { Selection } from '../../src/analyses/selection/selection.js';
+import { Db, type Row, type SqlParams } from '../../src/store/db.js';
+import { SvdError } from '../../src/core/errors.js';
+import type { Workspace } from '../../src/store/openWorkspace.js';
 import { hotspotGistar } from '../../src/analyses/hotspots/hotspotGistar.js';
 import { hotspotContiguity } from '../../src/analyses/hotspots/hotspotContiguity.js';
 import { hotspotGrid } from '../../src/analyses/hotspots/hotspotGrid.js';
@@ -304,6 +316,92 @@ describe('svd analyse hotspots', () => {
     const r = await svd([...base, '--area', 'district=Nowhere']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no district called "Nowhere"/);
+  });
+});
+
+describe('classes refused for want of periods', () => {
+  /** The workspace's own counting, keeping the statements its database is asked to read. */
+  class Reads extends Db {
+    readonly seen: string[] = [];
+    override all<T = Row>(sql: string, params?: SqlParams): Promise<T[]> {
+      this.seen.push(sql);
+      return super.all<T>(sql, params);
+    }
+  }
+  const countingOf = (ws: Workspace): { counting: IncidentCounting; reads: Reads } => {
+    const reads = new Reads(ws.db.connection);
+    const counting: IncidentCounting = {
+      ...recordCounting(ws),
+      db: reads,
+      located: (fn) => fn(counting),
+      detailed: (fn) => fn(counting),
+    };
+    return { counting, reads };
+  };
+  const area = `district=${OXFORD.district}`;
+  const refusal = async (run: () => unknown): Promise<Record<string, unknown>> => {
+    try {
+      await run();
+    } catch (error) {
+      if (!(error instanceof SvdError)) throw error;
+      return { code: error.code, message: error.message, fix: error.fix };
+    }
+    throw new Error('no refusal');
+  };
+  // The LSOAs' counts group the records by their LSOA of 2011.
+  const readsLsoas = (reads: Reads) => reads.seen.some((sql) => sql.includes('lsoa11'));
+
+  it('give the error of the whole analysis, without counting the LSOAs', async () => {
+    const ws = await openWorkspace(db, { create: false });
+    try {
+      const cases: [Selection, HotspotOptions, string][] = [
+        [{ from: OXFORD.from, to: OXFORD.from }, {}, 'TOO_FEW_PERIODS'],
+        [
+          {
+            from: OXFORD.from,
+            to: OXFORD.to,
+            where: [{ dimension: 'crime_type', values: ['None such'] }],
+          },
+          {},
+          'NO_INCIDENTS',
+        ],
+        // An error of the options comes before the refusal, as in the whole analysis.
+        [{ from: OXFORD.from, to: OXFORD.from }, { alpha: 2 }, 'BAD_ALPHA'],
+      ];
+      for (const [selection, options, code] of cases) {
+        const context = { cwd: dir, reporter: silentReporter };
+        // The whole analysis: every input read (no classes asked), then classes asked of it.
+        const input = await loadHotspotInput(ws, selection, { ...options, area }, context);
+        expect(input.lsoas).not.toBeNull();
+        const whole = await refusal(() =>
+          hotspotAnalysis(input, { ...options, area, classify: true }),
+        );
+        const { counting, reads } = countingOf(ws);
+        const early = await refusal(() =>
+          analyseHotspots(
+            ws,
+            selection,
+            { ...options, area, classify: true },
+            { ...context, counting },
+          ),
+        );
+        expect(whole['code']).toBe(code);
+        expect(early).toEqual(whole);
+        expect(readsLsoas(reads), code).toBe(false);
+      }
+      // Two months or more: the LSOAs are counted as before.
+      const { counting, reads } = countingOf(ws);
+      const two = await analyseHotspots(
+        ws,
+        { from: OXFORD.from, to: '2018-11' },
+        { area, classify: true },
+        { cwd: dir, reporter: silentReporter, counting },
+      );
+      expect(two.result.lsoas).not.toBeNull();
+      expect(readsLsoas(reads)).toBe(true);
+    } finally {
+      ws.close();
+    }
   });
 });
 

@@ -287,9 +287,8 @@ export async function loadHotspotInput(
       values: [],
       range: { from: selection.from ?? '0001-01', to: selection.to ?? '9999-12' },
     });
-  const lsoas = await lsoaInput(ws, filters, resolved, area, options, context, warnings);
   const monthsWithData = [...new Set(points.month)].sort((a, b) => a - b);
-  return {
+  const located: Omit<HotspotInput, 'lsoas'> = {
     area,
     points,
     locations: {
@@ -311,8 +310,15 @@ export async function loadHotspotInput(
       policeUk: totals?.police_uk ?? 0,
       synthetic: totals?.synthetic ?? 0,
     },
-    lsoas,
   };
+  // Classes over time need two periods with data, which fewer than two months cannot give: the
+  // analysis then refuses (after any error of its other options), and it reads the LSOAs only
+  // after that refusal, so here it is given none and the LSOAs' rates are not counted. The
+  // refusal, or the error before it, is the one the analysis with its LSOAs gives.
+  if (options.classify === true && monthsWithData.length < 2)
+    hotspotAnalysis({ ...located, lsoas: null }, options, (m) => context.reporter.info(m));
+  const lsoas = await lsoaInput(ws, filters, resolved, area, options, context, warnings);
+  return { ...located, lsoas };
 }
 
 /** Everything `svd analyse hotspots` prints, as `{ result, params, warnings }`. */
