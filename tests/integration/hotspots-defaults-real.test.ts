@@ -129,3 +129,42 @@ describe('named hot spot cells on the four months', () => {
     }
   });
 });
+
+describe('a top hot spot whose records give no location text', () => {
+  it('is named by the text the records of the period within its square give most', async () => {
+    // Violence without its text, as partner extracts often come; every other record keeps it.
+    const violence = 'Violence and sexual offences';
+    await ws.db.run(`UPDATE incidents SET location_text = NULL WHERE crime_type = $t`, {
+      t: violence,
+    });
+    const a = await analyseHotspots(
+      ws,
+      {
+        from: OXFORD.from,
+        to: OXFORD.to,
+        where: [{ dimension: 'crime_type', values: [violence] }],
+      },
+      { area: `district=${OXFORD.district}` },
+      { cwd: dir, reporter: silentReporter },
+    );
+    const r = a.result;
+    expect(r.topHotspots.length).toBeGreaterThan(1);
+    const size = r.grid.cellSize;
+    let named = 0;
+    for (const id of r.topHotspots) {
+      const cell = r.cells[id - 1]!;
+      // The records of any kind in the cell's square over the period, counted by text.
+      const top = await ws.db.one<{ location_text: string }>(
+        `SELECT i.location_text FROM incidents i JOIN incident_places p ON p.incident_id = i.id
+          WHERE i.month BETWEEN DATE '2018-10-01' AND DATE '2019-01-01'
+            AND floor(p.easting / $s) = floor($x / $s) AND floor(p.northing / $s) = floor($y / $s)
+            AND i.location_text IS NOT NULL
+          GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`,
+        { s: size, x: cell.easting, y: cell.northing },
+      );
+      expect(cell.place!.street).toBe(top?.location_text ?? null);
+      if (cell.place!.street !== null) named++;
+    }
+    expect(named).toBeGreaterThan(0);
+  });
+});

@@ -346,13 +346,19 @@ export async function analyseHotspots(
     );
     // A cell whose selected records give no location text (partner extracts often carry none):
     // the text any record of the period within the cell's square gives most.
-    // One scan for all such cells.
+    // One scan for all such cells: the records of the period with a text, within the box around
+    // the cells, by text and point first (a join to the cells' squares of every point is slow);
+    // then each cell's texts from those.
     const half = analysis.result.grid.cellSize / 2;
     const unnamed = top.filter((c) => (c.place?.street ?? null) === null);
     if (unnamed.length > 0) {
       const cellParams: Record<string, number | string> = {
         from: analysis.result.period.from ?? '0001-01',
         to: analysis.result.period.to ?? '9999-12',
+        bx0: Math.min(...unnamed.map((c) => c.easting - half)),
+        bx1: Math.max(...unnamed.map((c) => c.easting + half)),
+        by0: Math.min(...unnamed.map((c) => c.northing - half)),
+        by1: Math.max(...unnamed.map((c) => c.northing + half)),
       };
       const cells = unnamed.map((c, k) => {
         cellParams[`x0_${k}`] = c.easting - half;
@@ -363,17 +369,18 @@ export async function analyseHotspots(
       });
       const rows = await (context.counting ?? recordCounting(ws)).detailed((d) =>
         d.db.all<{ k: number; label: string }>(
-          `WITH cells(k, x0, x1, y0, y1) AS (VALUES ${cells.join(', ')})
+          `WITH cells(k, x0, x1, y0, y1) AS (VALUES ${cells.join(', ')}),
+           texts AS MATERIALIZED (
+             SELECT i.location_text AS label, p.easting AS x, p.northing AS y, ${d.count()} AS n
+               FROM incidents i JOIN incident_places p ON p.incident_id = i.id
+              WHERE i.location_text IS NOT NULL
+                AND i.month >= CAST($from || '-01' AS DATE) AND i.month <= CAST($to || '-01' AS DATE)
+                AND p.easting >= $bx0 AND p.easting < $bx1 AND p.northing >= $by0 AND p.northing < $by1
+              GROUP BY ALL)
            SELECT k, label FROM (
-             SELECT c.k, i.location_text AS label,
-               row_number() OVER (PARTITION BY c.k ORDER BY ${d.count()} DESC, i.location_text) AS r
-             FROM incidents i
-               JOIN incident_places p ON p.incident_id = i.id
-               JOIN cells c ON p.easting >= c.x0 AND p.easting < c.x1
-                 AND p.northing >= c.y0 AND p.northing < c.y1
-             WHERE i.location_text IS NOT NULL
-               AND i.month >= CAST($from || '-01' AS DATE) AND i.month <= CAST($to || '-01' AS DATE)
-             GROUP BY c.k, i.location_text)
+             SELECT c.k, t.label, row_number() OVER (PARTITION BY c.k ORDER BY sum(t.n) DESC, t.label) AS r
+               FROM texts t JOIN cells c ON t.x >= c.x0 AND t.x < c.x1 AND t.y >= c.y0 AND t.y < c.y1
+              GROUP BY c.k, t.label)
            WHERE r = 1`,
           cellParams,
         ),
