@@ -294,6 +294,36 @@ describe('comparators', () => {
     close(row.region!.value!, value('TotPermEx', row.period, 'South East'));
   });
 
+  it("follow Oxfordshire's permanent exclusions year by year beside England's and the South East's, oldest first, as the file has them", () => {
+    const rows = csvRows(sharedData('indicators', 'lait', 'lait-sv-indicators-all-la.csv.gz'));
+    const h = rows[0]!;
+    const col = (r: string[], name: string) => r[h.indexOf(name)];
+    const areas = ['Oxfordshire', 'England', 'South East'];
+    const mine = rows.filter(
+      (r) => col(r, 'Short Desc') === 'TotPermEx' && areas.includes(col(r, 'LA and Regions')!),
+    );
+    const value = (year: string, area: string): number | null => {
+      const v = mine.find((r) => col(r, 'Years') === year && col(r, 'LA and Regions') === area);
+      return v === undefined || col(v, 'Values') === '-' ? null : Number(col(v, 'Values'));
+    };
+    const trend = result.trends.indicators.find((t) => t.indicator === 'lait/TotPermEx')!;
+    // Years are written 2015/16, …: in the order of their text.
+    expect(trend.points.map((p) => p.period)).toEqual(
+      [...new Set(mine.map((r) => col(r, 'Years')!))].sort(),
+    );
+    expect(trend.points.length).toBeGreaterThan(3);
+    for (const p of trend.points)
+      for (const [got, area] of [
+        [p.value, 'Oxfordshire'],
+        [p.england, 'England'],
+        [p.region, 'South East'],
+      ] as const) {
+        const want = value(p.period, area);
+        if (want === null) expect(got, `${area} ${p.period}`).toBeNull();
+        else close(got!, want);
+      }
+  });
+
   it('find the ten nearest local authorities on free school meals, as counted here from the file', () => {
     const rows = csvRows(sharedData('indicators', 'lait', 'lait-sv-indicators-all-la.csv.gz'));
     const h = rows[0]!;

@@ -169,21 +169,40 @@ export interface SeriesPoint {
   value: number | null;
 }
 
-/** Every period of one indicator for the areas given, oldest first. */
+/**
+ * Every period of one indicator for the areas given, oldest first. The series of every indicator
+ * at the level for those areas are read in one pass over the table and kept until the next write
+ * (a comparison follows a dozen indicators, each of which would scan the table again); each caller
+ * gets its own copy of the points.
+ */
 export async function indicatorSeries(
   ws: Workspace,
   indicator: string,
   level: string,
   codes: readonly string[],
 ): Promise<SeriesPoint[]> {
-  return ws.db.allMemo<SeriesPoint>(
-    `SELECT period, CAST(max(period_end) AS VARCHAR) AS "end", area_code AS code, max(value) AS value
-       FROM indicator_values
-      WHERE indicator_id = $indicator AND area_level = $level AND breakdown = ''
-        AND list_contains($codes, area_code)
-      GROUP BY period, area_code ORDER BY max(period_end) NULLS FIRST, period`,
-    { indicator, level, codes: listValue([...codes]) },
+  const all = await ws.db.memo(
+    `indicatorSeries\u0000${level}\u0000${codes.join(',')}`,
+    async () => {
+      const rows = await ws.db.all<SeriesPoint & { indicator: string }>(
+        `SELECT indicator_id AS indicator, period, CAST(max(period_end) AS VARCHAR) AS "end",
+                area_code AS code, max(value) AS value
+           FROM indicator_values
+          WHERE area_level = $level AND breakdown = '' AND list_contains($codes, area_code)
+          GROUP BY indicator_id, period, area_code
+          ORDER BY indicator_id, max(period_end) NULLS FIRST, period, area_code`,
+        { level, codes: listValue([...codes]) },
+      );
+      const out = new Map<string, SeriesPoint[]>();
+      for (const { indicator: id, ...point } of rows) {
+        const list = out.get(id);
+        if (list === undefined) out.set(id, [point]);
+        else list.push(point);
+      }
+      return out;
+    },
   );
+  return (all.get(indicator) ?? []).map((p) => ({ ...p }));
 }
 
 /** The name an indicator file gives an area (local authorities are known to svd by code only). */
