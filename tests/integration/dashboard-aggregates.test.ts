@@ -172,6 +172,31 @@ describe('the aggregate', () => {
       expect(held.definitions.length).toBeGreaterThan(0);
       for (const d of held.definitions) expect(aggregate.holds(d.id, d.version)).toBe(true);
       expect(aggregate.holds('no-such-definition', 1)).toBe(false);
+      // Stored, and numbered, by source, then base LSOA (none last), then month: the groups an
+      // answer reads lie together. A plain scan gives the stored order.
+      type Stored = { id: number; source: string; base: string | null; month: string };
+      const sql = `SELECT i.id, i.source, p.base_code AS base, strftime(i.month, '%Y-%m') AS month
+                     FROM incidents i LEFT JOIN incident_places p ON p.incident_id = i.id`;
+      const schemas = await aggregate.read(async (c) => ({
+        main: await c.db.all<Stored>(sql),
+        detailed: await c.detailed((d) => d.db.all<Stored>(sql)),
+      }));
+      const key = (r: Stored): string => `${r.source}\u0000${r.base ?? '\uffff'}\u0000${r.month}`;
+      for (const rows of Object.values(schemas)) {
+        expect(rows.length).toBeGreaterThan(100);
+        const byId = [...rows].sort((a, b) => a.id - b.id);
+        const plain = await aggregate.read(async (c) =>
+          rows === schemas.main
+            ? c.db.all<{ id: number }>('SELECT id FROM incidents')
+            : c.detailed((d) => d.db.all<{ id: number }>('SELECT id FROM incidents')),
+        );
+        expect(plain.map((r) => r.id)).toEqual(byId.map((r) => r.id));
+        for (let k = 1; k < byId.length; k++)
+          expect(
+            key(byId[k - 1]!) <= key(byId[k]!),
+            `${key(byId[k - 1]!)} before ${key(byId[k]!)}`,
+          ).toBe(true);
+      }
     } finally {
       aggregate.close();
     }
