@@ -18,6 +18,7 @@ import { buildIncidentAggregate } from '../../src/app/dashboard/incidentAggregat
 import type { DashboardMeta } from '../../src/api/dashboard.js';
 import { buildTestWorkspace } from '../helpers/dashboard.js';
 import { openWorkspace, type Workspace } from '../../src/store/openWorkspace.js';
+import type { Db } from '../../src/store/db.js';
 import { TV_STREET } from '../helpers/paths.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -177,19 +178,16 @@ describe('the aggregate', () => {
       type Stored = { id: number; source: string; base: string | null; month: string };
       const sql = `SELECT i.id, i.source, p.base_code AS base, strftime(i.month, '%Y-%m') AS month
                      FROM incidents i LEFT JOIN incident_places p ON p.incident_id = i.id`;
-      const schemas = await aggregate.read(async (c) => ({
-        main: await c.db.all<Stored>(sql),
-        detailed: await c.detailed((d) => d.db.all<Stored>(sql)),
-      }));
+      // Each schema's groups, joined to their places, and its plain scan of the numbers.
+      const read = async (c: { db: Db }) => ({
+        rows: await c.db.all<Stored>(sql),
+        plain: await c.db.all<{ id: number }>('SELECT id FROM incidents'),
+      });
+      const schemas = await aggregate.read(async (c) => [await read(c), await c.detailed(read)]);
       const key = (r: Stored): string => `${r.source}\u0000${r.base ?? '\uffff'}\u0000${r.month}`;
-      for (const rows of Object.values(schemas)) {
+      for (const { rows, plain } of schemas) {
         expect(rows.length).toBeGreaterThan(100);
         const byId = [...rows].sort((a, b) => a.id - b.id);
-        const plain = await aggregate.read(async (c) =>
-          rows === schemas.main
-            ? c.db.all<{ id: number }>('SELECT id FROM incidents')
-            : c.detailed((d) => d.db.all<{ id: number }>('SELECT id FROM incidents')),
-        );
         expect(plain.map((r) => r.id)).toEqual(byId.map((r) => r.id));
         for (let k = 1; k < byId.length; k++)
           expect(
