@@ -106,6 +106,28 @@ describe('Oxfordshire LSOAs with their 6 nearest neighbours, as spdep computes i
   });
 });
 
+describe('the weights of a neighbour list, made once', () => {
+  const grid = readNeighbours('grid');
+  const x = grid.map((_, i) => Math.sin(i * 1.7) * 10 + (i % 5));
+
+  it('the same lists give the same test: seen before, in the other style, or as a copy', () => {
+    const lists = grid.map((l) => [...l]);
+    const first = moranTest(x, lists);
+    const binary = moranTest(x, lists, { style: 'B' });
+    expect(moranTest(x, lists)).toEqual(first);
+    expect(moranTest(x, lists, { style: 'B' })).toEqual(binary);
+    expect(moranTest(x, structuredClone(lists))).toEqual(first);
+    expect(moranTest(x, structuredClone(lists), { style: 'B' })).toEqual(binary);
+    expect(binary.statistic).not.toBe(first.statistic);
+  });
+
+  it('lists refused once are refused again', () => {
+    const bad = grid.map((l, i) => (i === 3 ? [...l, 3] : [...l]));
+    expect(() => moranTest(x, bad)).toThrow(/own neighbour/);
+    expect(() => moranTest(x, bad)).toThrow(/own neighbour/);
+  });
+});
+
 describe('refusals and areas without neighbours', () => {
   const grid = readNeighbours('grid');
   const x = Array.from({ length: 25 }, (_, i) => (i * 7) % 11);

@@ -197,6 +197,25 @@ describe('Spearman correlation', () => {
     expect(averageRanks([10, 20, 20, 5])).toEqual([2, 3.5, 3.5, 1]);
   });
 
+  it('average ranks as counting gives them: those below, and half of those equal', () => {
+    // A value's average rank is (values below) + (values equal + 1) / 2, counted pair by pair.
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let trial = 0; trial < 300; trial++) {
+      const n = 1 + Math.floor(next() * 60);
+      const xs = Array.from({ length: n }, () =>
+        next() < 0.5 ? Math.floor(next() * 6) - 3 : (next() - 0.5) * 100,
+      );
+      if (trial % 5 === 0) xs[0] = -0;
+      const counted = xs.map((v) => {
+        const below = xs.filter((w) => w < v).length;
+        const equal = xs.filter((w) => w === v).length;
+        return below + (equal + 1) / 2;
+      });
+      expect(averageRanks(xs)).toEqual(counted);
+    }
+  });
+
   it.each(reference.spearman)('matches R cor.test(spearman, exact = FALSE), n = %#', (r) => {
     const s = spearman(r.x, r.y)!;
     close(s.rho, r.rho);

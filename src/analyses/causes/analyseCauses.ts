@@ -36,7 +36,7 @@ import {
 import type { AreaLevel } from '../../geo/levels.js';
 import { storedPartnershipConfig } from '../../geo/partnershipConfig.js';
 import { formatMonthRange } from '../../core/months.js';
-import { associate, type SmallArea } from './association.js';
+import { associate, type SmallArea, type ValueLookup } from './association.js';
 import { lsoa11Parts, lsoa21Neighbours } from './lsoaNeighbours.js';
 import {
   indicatorAreaName,
@@ -199,6 +199,11 @@ async function foldedArea(
   return others !== undefined && Number(others) === 0 ? { level: f.level, code } : null;
 }
 
+/** An indicator's values by area code, read in place (an indicator not held has none). */
+function valuesOf(values: ReadonlyMap<string, AreaValue> | undefined): ValueLookup {
+  return { get: (code) => values?.get(code)?.value };
+}
+
 export async function analyseCauses(
   ws: Workspace,
   selection: Selection,
@@ -327,12 +332,11 @@ export async function analyseCauses(
   for (const ind of chosen) {
     const meta = metas.get(ind.id);
     if (meta === undefined) continue;
-    const values = lsoaValues.get(ind.id) ?? new Map<string, AreaValue>();
     const row = associate({
       meta,
       period: ind.period,
       areas,
-      values: new Map([...values].map(([c, v]) => [c, v.value])),
+      values: valuesOf(lsoaValues.get(ind.id)),
       neighbours: neighbours.lists,
     });
     if (row === null) {
@@ -359,10 +363,7 @@ export async function analyseCauses(
         'the shipped weights (reference/risk-index/neighbourhood-risk.yaml); give --weights FILE for your own',
       );
     else params.given('weights', `${weights.id} version ${weights.version} (${weights.file})`);
-    const components = new Map<
-      string,
-      { name: string; period: string; values: Map<string, number | null> }
-    >();
+    const components = new Map<string, { name: string; period: string; values: ValueLookup }>();
     for (const c of weights.components) {
       const held = lsoaIndicators.find((r) => r.id === c.indicator);
       if (held === undefined) {
@@ -372,11 +373,10 @@ export async function analyseCauses(
         );
         continue;
       }
-      const values = lsoaValues.get(c.indicator) ?? new Map<string, AreaValue>();
       components.set(c.indicator, {
         name: metas.get(c.indicator)?.name ?? c.indicator,
         period: held.period,
-        values: new Map([...values].map(([code, v]) => [code, v.value])),
+        values: valuesOf(lsoaValues.get(c.indicator)),
       });
     }
     risk =

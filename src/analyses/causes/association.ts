@@ -28,13 +28,24 @@ export function isCircular(meta: Pick<IndicatorMeta, 'id' | 'name'>): boolean {
   );
 }
 
+/** The mean, the values added from the first. */
 export function mean(xs: readonly number[]): number {
-  return xs.reduce((s, v) => s + v, 0) / xs.length;
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += xs[i]!;
+  return s / xs.length;
 }
 
+/** The sample standard deviation (n − 1), the squares added from the first. */
 export function standardDeviation(xs: readonly number[]): number {
   const m = mean(xs);
-  return Math.sqrt(xs.reduce((s, v) => s + (v - m) ** 2, 0) / (xs.length - 1));
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += (xs[i]! - m) ** 2;
+  return Math.sqrt(s / (xs.length - 1));
+}
+
+/** An indicator's value by area code: undefined when absent, null when not published. */
+export interface ValueLookup {
+  get(code: string): number | null | undefined;
 }
 
 /** Deciles among the values: ⌈10 · r / n⌉ of the average rank r (ties share a decile), 10 = highest. */
@@ -76,7 +87,7 @@ export interface AssociationInput {
   /** The selection's areas with their counts and residents (residents > 0). */
   areas: readonly SmallArea[];
   /** The indicator's value for each area code (missing when absent or null). */
-  values: ReadonlyMap<string, number | null>;
+  values: ValueLookup;
   /** Neighbour lists over `areas` (indices). */
   neighbours: readonly (readonly number[])[];
 }
@@ -89,7 +100,6 @@ export function associate(input: AssociationInput): AssociationRow | null {
     if (v !== undefined && v !== null && Number.isFinite(v)) keep.push(i);
   });
   if (keep.length < 10) return null;
-  const at = new Map(keep.map((i, k) => [i, k]));
   const y = keep.map((i) => input.areas[i]!.count);
   const offset = keep.map((i) => Math.log(input.areas[i]!.population));
   const x = keep.map((i) => input.values.get(input.areas[i]!.code)!);
@@ -107,17 +117,18 @@ export function associate(input: AssociationInput): AssociationRow | null {
   const rates = keep.map((i) => input.areas[i]!.count / input.areas[i]!.population);
   const s = spearman(x, rates);
   // Neighbours as indices into the areas kept: those of every area as they are when all are kept.
-  const lists: readonly (readonly number[])[] =
-    keep.length === input.areas.length && input.neighbours.length === keep.length
-      ? input.neighbours
-      : keep.map((i) => {
-          const list: number[] = [];
-          for (const j of input.neighbours[i] ?? []) {
-            const k = at.get(j);
-            if (k !== undefined) list.push(k);
-          }
-          return list;
-        });
+  let lists: readonly (readonly number[])[] = input.neighbours;
+  if (keep.length !== input.areas.length || input.neighbours.length !== keep.length) {
+    const at = new Map(keep.map((i, k) => [i, k]));
+    lists = keep.map((i) => {
+      const list: number[] = [];
+      for (const j of input.neighbours[i] ?? []) {
+        const k = at.get(j);
+        if (k !== undefined) list.push(k);
+      }
+      return list;
+    });
+  }
   let moran: MoranSummary | null = null;
   if (nbSd?.converged === true && lists.some((l) => l.length > 0)) {
     const t = tryFit(() => moranTest(nbSd.pearsonResiduals, lists));

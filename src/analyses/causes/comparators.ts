@@ -8,7 +8,12 @@
  */
 import type { ComparatorRow, ComparatorValue } from '../../api/causes.js';
 import type { Workspace } from '../../store/openWorkspace.js';
-import { indicatorValues, indicatorsAtLevel, type IndicatorMeta } from './indicatorData.js';
+import {
+  heldIndicatorValues,
+  indicatorValues,
+  indicatorsAtLevel,
+  type IndicatorMeta,
+} from './indicatorData.js';
 import { mean, standardDeviation } from './association.js';
 import { median } from './riskIndex.js';
 
@@ -37,7 +42,7 @@ export async function similarAreas(
   const missingFeatures = features.filter((f) => !held.has(f));
   if (used.length === 0) return { features: used, similar: [], missingFeatures };
   const columns = await Promise.all(
-    used.map((f) => indicatorValues(ws, f, 'county', held.get(f)!)),
+    used.map((f) => heldIndicatorValues(ws, f, 'county', held.get(f)!)),
   );
   const names = new Map<string, string | null>();
   const codes = [...columns[0]!.keys()].filter(
@@ -90,9 +95,10 @@ export async function comparatorRow(
   region: string | null,
   similar: readonly { code: string; distance: number }[],
 ): Promise<ComparatorRow | null> {
-  const values = await indicatorValues(ws, meta.id, 'county', period);
-  const own = values.get(place.code);
-  if (own === undefined) return null;
+  const values = await heldIndicatorValues(ws, meta.id, 'county', period);
+  const held = values.get(place.code);
+  if (held === undefined) return null;
+  const own = { ...held };
   const pick = async (code: string, level: string): Promise<ComparatorValue | null> => {
     const v = (await indicatorValues(ws, meta.id, level, period, [code])).get(code);
     return v === undefined ? null : v;

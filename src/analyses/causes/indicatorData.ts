@@ -81,34 +81,41 @@ export interface AreaValue {
 }
 
 /**
- * The values of one indicator and period at a level (every area held, or those given), in code
- * order: sums over them (means, deviations, distances) are then added in one order on every run,
- * so they agree to the last digit. Every area's values are read once and kept until the next
- * write (the same few indicators are asked for every selection); callers only read them.
+ * The values of one indicator and period for every area held at a level, in code order: sums over
+ * them (means, deviations, distances) are then added in one order on every run, so they agree to
+ * the last digit. Read once and kept until the next write (the same few indicators are asked for
+ * every selection), and shared by every caller: read-only, each value frozen, so a caller that
+ * puts one in an answer copies it.
  */
+export async function heldIndicatorValues(
+  ws: Workspace,
+  indicator: string,
+  level: string,
+  period: string,
+): Promise<ReadonlyMap<string, Readonly<AreaValue>>> {
+  return ws.db.memo(`indicatorValues\u0000${indicator}\u0000${level}\u0000${period}`, async () => {
+    const rows = await ws.db.all<AreaValue>(
+      `SELECT area_code AS code, any_value(area_name) AS name, max(value) AS value,
+            max(lower) AS lower, max(upper) AS upper
+       FROM indicator_values
+      WHERE indicator_id = $indicator AND area_level = $level AND period = $period
+        AND breakdown = ''
+      GROUP BY 1 ORDER BY 1`,
+      { indicator, level, period },
+    );
+    return new Map(rows.map((r) => [r.code, Object.freeze(r)]));
+  });
+}
+
+/** The values of one indicator and period for the areas given, in code order: copies of their own. */
 export async function indicatorValues(
   ws: Workspace,
   indicator: string,
   level: string,
   period: string,
-  codes?: readonly string[],
+  codes: readonly string[],
 ): Promise<Map<string, AreaValue>> {
-  const all = await ws.db.memo(
-    `indicatorValues\u0000${indicator}\u0000${level}\u0000${period}`,
-    async () => {
-      const rows = await ws.db.all<AreaValue>(
-        `SELECT area_code AS code, any_value(area_name) AS name, max(value) AS value,
-              max(lower) AS lower, max(upper) AS upper
-         FROM indicator_values
-        WHERE indicator_id = $indicator AND area_level = $level AND period = $period
-          AND breakdown = ''
-        GROUP BY 1 ORDER BY 1`,
-        { indicator, level, period },
-      );
-      return new Map(rows.map((r) => [r.code, r]));
-    },
-  );
-  if (codes === undefined) return new Map([...all].map(([c, v]) => [c, { ...v }]));
+  const all = await heldIndicatorValues(ws, indicator, level, period);
   // In code order, as the whole is (codes are ASCII: the string order is the database's).
   const out = new Map<string, AreaValue>();
   for (const c of [...new Set(codes)].sort()) {

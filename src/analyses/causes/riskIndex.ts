@@ -8,7 +8,7 @@
  * the violence (a town centre's night-time economy, say).
  */
 import type { Quadrant, RiskArea, RiskComponent, RiskIndex } from '../../api/causes.js';
-import { mean, standardDeviation, type SmallArea } from './association.js';
+import { mean, standardDeviation, type SmallArea, type ValueLookup } from './association.js';
 import type { RiskWeights } from './riskWeights.js';
 
 export interface RiskInput {
@@ -17,10 +17,7 @@ export interface RiskInput {
   /** The 2011 LSOAs of each area, for maps (by code; the area itself when absent). */
   lsoa11?: ReadonlyMap<string, string[]>;
   /** Per component indicator: its name, period and value by area code; absent when not held. */
-  components: ReadonlyMap<
-    string,
-    { name: string; period: string; values: ReadonlyMap<string, number | null> }
-  >;
+  components: ReadonlyMap<string, { name: string; period: string; values: ValueLookup }>;
 }
 
 export function median(xs: readonly number[]): number | null {

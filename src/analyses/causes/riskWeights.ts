@@ -23,7 +23,12 @@ export interface RiskWeights {
   title: string;
   file: string;
   sha256: string;
-  components: { indicator: string; weight: number; direction: 1 | -1; why: string | null }[];
+  components: readonly Readonly<{
+    indicator: string;
+    weight: number;
+    direction: 1 | -1;
+    why: string | null;
+  }>[];
 }
 
 const FIX = 'see reference/risk-index/neighbourhood-risk.yaml for the layout';
@@ -39,6 +44,24 @@ export function readRiskWeights(file?: string): RiskWeights {
         noun: 'risk index weights',
         fix: 'give the path of a weights YAML like reference/risk-index/neighbourhood-risk.yaml',
       });
+  const key = JSON.stringify([label, where, text]);
+  const known = parsedWeights.get(key);
+  if (known !== undefined) return known;
+  const weights = parseRiskWeights(text, label, shipped ? label : path.basename(where));
+  // Kept by the text read, so an edited file is read again; a few files at most.
+  if (parsedWeights.size >= 8) parsedWeights.delete(parsedWeights.keys().next().value!);
+  parsedWeights.set(key, weights);
+  return weights;
+}
+
+/**
+ * The weights of each text read, by label, path and text: every Causes answer reads the same file,
+ * and parsing it took about a twentieth of the answer's work on the main thread. A weights object
+ * is never changed once made (it and its components are frozen), so one may serve every answer.
+ */
+const parsedWeights = new Map<string, RiskWeights>();
+
+function parseRiskWeights(text: string, label: string, file: string): RiskWeights {
   const parsed = parseBoundedYaml(text, { file: label });
   const fail = (at: Path, message: string, fix = FIX): never => {
     const line = lineOf(parsed.lines, at);
@@ -127,12 +150,12 @@ export function readRiskWeights(file?: string): RiskWeights {
       );
     seen.add(c.indicator);
   });
-  return {
+  return Object.freeze({
     id: r.id as string,
     version: r.version as number,
     title: r.title as string,
-    file: shipped ? label : path.basename(where),
+    file,
     sha256: createHash('sha256').update(text).digest('hex'),
-    components,
-  };
+    components: Object.freeze(components.map((c) => Object.freeze(c))),
+  });
 }

@@ -224,10 +224,18 @@ function chol2inv(r: number[][]): number[][] {
   return out;
 }
 
-function sum(v: readonly number[]): number {
+/** Σ of the squares, added from the first. */
+function sumOfSquares(v: readonly number[]): number {
   let s = 0;
-  for (const x of v) s += x;
+  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
   return s;
+}
+
+/** A plain array of the values (spreading a typed array goes through its iterator). */
+function plainArray(v: Float64Array): number[] {
+  const out = new Array<number>(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = v[i]!;
+  return out;
 }
 
 /**
@@ -384,14 +392,16 @@ function checkInput(
   if (n < 2) throw new RangeError(`at least 2 areas are needed, not ${n}`);
   if (offset.length !== n)
     throw new RangeError(`the offset has ${offset.length} values for ${n} counts`);
-  y.forEach((v, i) => {
+  for (let i = 0; i < n; i++) {
+    const v = y[i]!;
     if (!(Number.isInteger(v) && v >= 0))
       throw new RangeError(`count ${i + 1} is ${v}: counts must be whole numbers of at least 0`);
-  });
-  offset.forEach((v, i) => {
+  }
+  for (let i = 0; i < n; i++) {
+    const v = offset[i]!;
     if (!Number.isFinite(v))
       throw new RangeError(`offset ${i + 1} is ${v}: offsets must be finite`);
-  });
+  }
   if (y.every((v) => v === 0)) throw new RangeError('every count is 0: there is no rate to model');
   if (x.length + 1 >= n)
     throw new RangeError(`${x.length} covariates and an intercept need more than ${n} areas`);
@@ -399,9 +409,10 @@ function checkInput(
     const name = names[j]!;
     if (col.length !== n)
       throw new RangeError(`covariate ${name} has ${col.length} values for ${n} counts`);
-    col.forEach((v, i) => {
+    for (let i = 0; i < col.length; i++) {
+      const v = col[i]!;
       if (!Number.isFinite(v)) throw new RangeError(`covariate ${name} is ${v} at area ${i + 1}`);
-    });
+    }
     if (col.every((v) => v === col[0]))
       throw new RangeError(
         `covariate ${name} is constant (${col[0]}): it cannot be estimated beside the intercept`,
@@ -531,8 +542,8 @@ function poissonFitOf(
     aic: -2 * logLik + 2 * design.length,
     iterations: fit.iterations,
     converged: fit.converged,
-    dispersion: sum(pearsonResiduals.map((r) => r * r)) / dfResidual,
-    fitted: [...fit.mu],
+    dispersion: sumOfSquares(pearsonResiduals) / dfResidual,
+    fitted: plainArray(fit.mu),
     pearsonResiduals,
     devianceResiduals,
     warnings: [...new Set(warnings)],
@@ -795,8 +806,8 @@ function negativeBinomialFrom(
     aic: -twoLogLikelihood + 2 * design.length + 2,
     iterations: fit.iterations,
     converged: fit.converged && alternated,
-    dispersion: sum(pearsonResiduals.map((r) => r * r)) / dfResidual,
-    fitted: [...fit.mu],
+    dispersion: sumOfSquares(pearsonResiduals) / dfResidual,
+    fitted: plainArray(fit.mu),
     pearsonResiduals,
     devianceResiduals,
     warnings: [...new Set(warnings)],

@@ -60,44 +60,12 @@ export function moranTest(
   const N = x.length;
   if (neighbours.length !== N)
     throw new RangeError(`${neighbours.length} neighbour lists for ${N} values`);
-  x.forEach((v, i) => {
-    if (!Number.isFinite(v)) throw new RangeError(`value ${i + 1} is ${v}: values must be finite`);
-  });
-  neighbours.forEach((list, i) => {
-    const seen = new Set<number>();
-    for (const j of list) {
-      if (!(Number.isInteger(j) && j >= 0 && j < N))
-        throw new RangeError(`area ${i}: neighbour ${j} is not an index of the ${N} areas`);
-      if (j === i) throw new RangeError(`area ${i} is listed as its own neighbour`);
-      if (seen.has(j)) throw new RangeError(`area ${i} lists neighbour ${j} twice`);
-      seen.add(j);
-    }
-  });
-
-  const weights = neighbours.map((list) => list.map(() => (style === 'W' ? 1 / list.length : 1)));
-  const weightOf = (i: number, j: number): number => {
-    const k = neighbours[i]!.indexOf(j);
-    return k < 0 ? 0 : weights[i]![k]!;
-  };
-  const withoutNeighbours = neighbours.filter((l) => l.length === 0).length;
+  for (let i = 0; i < N; i++)
+    if (!Number.isFinite(x[i]!))
+      throw new RangeError(`value ${i + 1} is ${x[i]}: values must be finite`);
+  const { weights, S0, S1, S2, withoutNeighbours } = weightsOf(neighbours, style);
   const n = N - withoutNeighbours;
   if (n < 4) throw new RangeError(`${n} areas with neighbours: at least 4 are needed`);
-
-  let S0 = 0;
-  let S1 = 0;
-  const rowSums = new Array<number>(N).fill(0);
-  const colSums = new Array<number>(N).fill(0);
-  neighbours.forEach((list, i) => {
-    list.forEach((j, k) => {
-      const wij = weights[i]![k]!;
-      S0 += wij;
-      rowSums[i] = rowSums[i]! + wij;
-      colSums[j] = colSums[j]! + wij;
-      S1 += wij * wij + wij * weightOf(j, i);
-    });
-  });
-  let S2 = 0;
-  for (let i = 0; i < N; i++) S2 += (rowSums[i]! + colSums[i]!) ** 2;
 
   let mean = 0;
   for (const v of x) mean += v;
@@ -111,14 +79,15 @@ export function moranTest(
   }
   if (zz === 0) throw new RangeError('the values are all equal: Moran’s I is undefined');
   const K = (N * z4) / (zz * zz);
+  // Loops of indices, not callbacks: a sum carried into a callback is a fresh number at each step.
   let cross = 0;
-  neighbours.forEach((list, i) => {
+  for (let i = 0; i < N; i++) {
+    const list = neighbours[i]!;
+    const w = weights[i]!;
     let lag = 0;
-    list.forEach((j, k) => {
-      lag += weights[i]![k]! * z[j]!;
-    });
+    for (let k = 0; k < list.length; k++) lag += w[k]! * z[list[k]!]!;
     cross += z[i]! * lag;
-  });
+  }
   const statistic = (n / S0) * (cross / zz);
   const expectation = -1 / (n - 1);
   const S02 = S0 * S0;
@@ -149,4 +118,65 @@ export function moranTest(
     alternative,
     withoutNeighbours,
   };
+}
+
+interface Weights {
+  /** wᵢⱼ for each area's neighbours, in the order listed. */
+  weights: number[][];
+  S0: number;
+  S1: number;
+  S2: number;
+  withoutNeighbours: number;
+}
+
+/**
+ * The weights of each neighbour list and style once made: a Causes answer tests the residuals of
+ * every indicator over the same lists, and the weights and their sums depend on the lists alone.
+ * Kept by the lists' array, which the callers never change (it is read-only to them); a list
+ * refused is never kept, so it is refused again.
+ */
+const weightsMade = new WeakMap<
+  readonly (readonly number[])[],
+  Partial<Record<'W' | 'B', Weights>>
+>();
+
+function weightsOf(neighbours: readonly (readonly number[])[], style: 'W' | 'B'): Weights {
+  const made = weightsMade.get(neighbours)?.[style];
+  if (made !== undefined) return made;
+  const N = neighbours.length;
+  neighbours.forEach((list, i) => {
+    const seen = new Set<number>();
+    for (const j of list) {
+      if (!(Number.isInteger(j) && j >= 0 && j < N))
+        throw new RangeError(`area ${i}: neighbour ${j} is not an index of the ${N} areas`);
+      if (j === i) throw new RangeError(`area ${i} is listed as its own neighbour`);
+      if (seen.has(j)) throw new RangeError(`area ${i} lists neighbour ${j} twice`);
+      seen.add(j);
+    }
+  });
+
+  const weights = neighbours.map((list) => list.map(() => (style === 'W' ? 1 / list.length : 1)));
+  const weightOf = (i: number, j: number): number => {
+    const k = neighbours[i]!.indexOf(j);
+    return k < 0 ? 0 : weights[i]![k]!;
+  };
+  const withoutNeighbours = neighbours.filter((l) => l.length === 0).length;
+  let S0 = 0;
+  let S1 = 0;
+  const rowSums = new Array<number>(N).fill(0);
+  const colSums = new Array<number>(N).fill(0);
+  neighbours.forEach((list, i) => {
+    list.forEach((j, k) => {
+      const wij = weights[i]![k]!;
+      S0 += wij;
+      rowSums[i] = rowSums[i]! + wij;
+      colSums[j] = colSums[j]! + wij;
+      S1 += wij * wij + wij * weightOf(j, i);
+    });
+  });
+  let S2 = 0;
+  for (let i = 0; i < N; i++) S2 += (rowSums[i]! + colSums[i]!) ** 2;
+  const result: Weights = { weights, S0, S1, S2, withoutNeighbours };
+  weightsMade.set(neighbours, { ...weightsMade.get(neighbours), [style]: result });
+  return result;
 }

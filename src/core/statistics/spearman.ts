@@ -16,17 +16,34 @@ export interface Spearman {
   confidence: number;
 }
 
-/** Ranks 1…n, ties given the mean of the ranks they span. */
+/**
+ * Ranks 1…n, ties given the mean of the ranks they span. The values are sorted as numbers (no
+ * comparison function, no object per value), and each value's run of equal values is found in
+ * them by bisection: its first and last places k and end give the rank (k + end) / 2 + 1. The
+ * values are finite (the callers keep only those).
+ */
 export function averageRanks(values: readonly number[]): number[] {
-  const order = values.map((v, i) => ({ v, i })).sort((a, b) => a.v - b.v);
-  const ranks = new Array<number>(values.length);
-  let k = 0;
-  while (k < order.length) {
-    let end = k;
-    while (end + 1 < order.length && order[end + 1]!.v === order[k]!.v) end++;
-    const rank = (k + end) / 2 + 1;
-    for (let j = k; j <= end; j++) ranks[order[j]!.i] = rank;
-    k = end + 1;
+  const sorted = Float64Array.from(values).sort();
+  const n = sorted.length;
+  const ranks = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    // The first place whose value is not below v, and the first whose value is above it.
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]! < v) lo = mid + 1;
+      else hi = mid;
+    }
+    let end = lo;
+    hi = n;
+    while (end < hi) {
+      const mid = (end + hi) >>> 1;
+      if (sorted[mid]! <= v) end = mid + 1;
+      else hi = mid;
+    }
+    ranks[i] = (lo + end - 1) / 2 + 1;
   }
   return ranks;
 }
