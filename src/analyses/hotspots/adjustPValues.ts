@@ -11,6 +11,7 @@
  * See docs/decisions/0023-multiple-testing.md.
  */
 import { usageError } from '../../core/errors.js';
+import { lowerBound, upperBound } from '../../core/statistics/sortedBounds.js';
 
 export const CORRECTIONS = ['fdr', 'bonferroni', 'holm', 'none'] as const;
 export type Correction = (typeof CORRECTIONS)[number];
@@ -29,28 +30,6 @@ export function parseCorrection(value: string): Correction {
     `invalid correction ${JSON.stringify(value)}`,
     `use one of: fdr (Benjamini–Hochberg, the default), bonferroni, holm, none`,
   );
-}
-
-/** Index of the first value ≥ v (lower) or the last value ≤ v (upper) in ascending `sorted`. */
-function lowerBound(sorted: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-function upperBound(sorted: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
 }
 
 export function adjustPValues(p: Float64Array, method: Correction): Float64Array {

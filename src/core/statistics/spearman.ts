@@ -6,6 +6,7 @@
  * Fieller, Hartley and Pearson (1957) give for Spearman's ρ.
  */
 import { normalQuantile, studentTwoSidedP } from './distributions.js';
+import { lowerBound, upperBound } from './sortedBounds.js';
 
 export interface Spearman {
   n: number;
@@ -24,27 +25,9 @@ export interface Spearman {
  */
 export function averageRanks(values: readonly number[]): number[] {
   const sorted = Float64Array.from(values).sort();
-  const n = sorted.length;
-  const ranks = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    const v = values[i]!;
-    // The first place whose value is not below v, and the first whose value is above it.
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid]! < v) lo = mid + 1;
-      else hi = mid;
-    }
-    let end = lo;
-    hi = n;
-    while (end < hi) {
-      const mid = (end + hi) >>> 1;
-      if (sorted[mid]! <= v) end = mid + 1;
-      else hi = mid;
-    }
-    ranks[i] = (lo + end - 1) / 2 + 1;
-  }
+  const ranks = new Array<number>(values.length);
+  for (let i = 0; i < values.length; i++)
+    ranks[i] = (lowerBound(sorted, values[i]!) + upperBound(sorted, values[i]!)) / 2 + 1;
   return ranks;
 }
 
