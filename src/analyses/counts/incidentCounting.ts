@@ -8,6 +8,7 @@
  */
 import type { Db } from '../../store/db.js';
 import type { Workspace } from '../../store/openWorkspace.js';
+import type { PointRows, PointsRequest } from '../hotspots/hotspotPoints.js';
 
 /** SQL true of a record from a synthetic (generated) batch. */
 export const SYNTHETIC_RECORD = 'i.batch_id IN (SELECT batch_id FROM batches WHERE synthetic)';
@@ -29,6 +30,12 @@ export interface IncidentCounting {
    * offence code.
    */
   detailed<T>(fn: (counting: IncidentCounting) => Promise<T>): Promise<T>;
+  /**
+   * The hot spot analysis's points of a selection, worked out without a query when the counting
+   * holds its groups in memory and every filter is one it can read there; undefined otherwise
+   * (the analysis then asks its SQL). The same rows as the SQL, always.
+   */
+  hotspotPoints?(request: PointsRequest): PointRows | undefined;
 }
 
 /** Counting the workspace's records themselves. */

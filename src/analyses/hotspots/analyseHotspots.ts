@@ -7,7 +7,12 @@
 import { compareAreaCodes } from '../../core/areaCodeOrder.js';
 import type { DuckDBValue } from '@duckdb/node-api';
 import { Params, Warnings } from '../selection/analysisResult.js';
-import { definitionParams, resolveSelection, type Selection } from '../selection/selection.js';
+import {
+  definitionParams,
+  resolveSelection,
+  type ResolvedSelection,
+  type Selection,
+} from '../selection/selection.js';
 import { warnAboutPeriod } from '../selection/selectionWarnings.js';
 import { SvdError } from '../../core/errors.js';
 import type { Reporter } from '../../core/reporter.js';
@@ -32,6 +37,7 @@ import {
   type LsoaInputRow,
 } from './hotspotAnalysis.js';
 import type { AnalysisResult } from '../../api/analyses.js';
+import type { PointRows } from './hotspotPoints.js';
 
 export interface HotspotContext {
   cwd: string;
@@ -41,19 +47,6 @@ export interface HotspotContext {
 }
 
 const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : Number(v));
-
-interface PointRows {
-  points: { x: number[]; y: number[]; month: number[]; n: number[] };
-  locations: {
-    x: number[];
-    y: number[];
-    n: number[];
-    longitude: (number | null)[];
-    latitude: (number | null)[];
-    label: (string | null)[];
-  };
-  totals: { selected: number; unlocated: number; police_uk: number; synthetic: number } | null;
-}
 
 /**
  * The rows of the points query (columns x, y, m, n, longitude, latitude, label, unlocated,
@@ -115,6 +108,54 @@ async function pointRows(
     }
   }
   return out;
+}
+
+/**
+ * The selected incidents of the hot spot area by point and month, by point, and in all: from the
+ * groups the counting holds in memory when it can read every filter there, else by the SQL below
+ * (the same rows either way; tests/integration/hotspot-points.test.ts).
+ */
+export async function selectedPoints(
+  counting: IncidentCounting,
+  resolved: ResolvedSelection,
+  found: { level: string; code: string },
+): Promise<PointRows> {
+  const held = counting.hotspotPoints?.({
+    filters: resolved.where,
+    given: resolved.sql.given,
+    area: { level: found.level, code: found.code },
+  });
+  if (held !== undefined) return held;
+  // The incidents of the area: those placed in an LSOA of the area (as rates count them), and
+  // those in no LSOA but with a point, which the boundary then decides.
+  const from = resolved.sql.from;
+  const where = `${resolved.sql.where} AND (EXISTS (SELECT 1 FROM geo_memberships w
+      WHERE w.lsoa_vintage = p.base_vintage AND w.lsoa_code = p.base_code
+        AND w.level = $hs_al AND w.area_code = $hs_ac)
+    OR (p.base_code IS NULL AND p.easting IS NOT NULL AND p.northing IS NOT NULL))`;
+  const params = { ...resolved.sql.params, hs_al: found.level, hs_ac: found.code };
+  // One scan: the located incidents by point and month, by point (with a map position and the
+  // location text, given on those rows only: the rows by point and month are many, and their
+  // text would only be read to be dropped), and the totals, told apart by GROUPING().
+  const byPoint = 'GROUPING(p.easting, p.northing, m) = 1';
+  return counting.detailed((c) =>
+    pointRows(
+      c.db,
+      `SELECT p.easting AS x, p.northing AS y,
+              CAST(year(i.month) * 12 + month(i.month) - 1 AS INTEGER) AS m, ${c.count()} AS n,
+              CASE WHEN ${byPoint} THEN min(i.longitude) END,
+              CASE WHEN ${byPoint} THEN min(i.latitude) END,
+              CASE WHEN ${byPoint} THEN min(i.location_text) END,
+              ${c.count('p.easting IS NULL OR p.northing IS NULL')} AS unlocated,
+              ${c.count("i.source = 'police-uk'")} AS police_uk,
+              ${c.count(SYNTHETIC_RECORD)} AS synthetic,
+              GROUPING(p.easting, p.northing, m) AS g
+         FROM ${from} WHERE ${where}
+        GROUP BY GROUPING SETS ((p.easting, p.northing, m), (p.easting, p.northing), ())
+        ORDER BY g, m, x, y`,
+      params,
+    ),
+  );
 }
 
 async function lsoaInput(
@@ -234,36 +275,7 @@ export async function loadHotspotInput(
     context.reporter,
     options.boundary,
   );
-  // The incidents of the area: those placed in an LSOA of the area (as rates count them), and
-  // those in no LSOA but with a point, which the boundary then decides.
-  const from = resolved.sql.from;
-  const where = `${resolved.sql.where} AND (EXISTS (SELECT 1 FROM geo_memberships w
-      WHERE w.lsoa_vintage = p.base_vintage AND w.lsoa_code = p.base_code
-        AND w.level = $hs_al AND w.area_code = $hs_ac)
-    OR (p.base_code IS NULL AND p.easting IS NOT NULL AND p.northing IS NOT NULL))`;
-  const params = { ...resolved.sql.params, hs_al: found.level, hs_ac: found.code };
-  // One scan: the located incidents by point and month, by point (with a map position and the
-  // location text, given on those rows only: the rows by point and month are many, and their
-  // text would only be read to be dropped), and the totals, told apart by GROUPING().
-  const byPoint = 'GROUPING(p.easting, p.northing, m) = 1';
-  const rows = await counting.detailed((c) =>
-    pointRows(
-      c.db,
-      `SELECT p.easting AS x, p.northing AS y,
-                CAST(year(i.month) * 12 + month(i.month) - 1 AS INTEGER) AS m, ${c.count()} AS n,
-                CASE WHEN ${byPoint} THEN min(i.longitude) END,
-                CASE WHEN ${byPoint} THEN min(i.latitude) END,
-                CASE WHEN ${byPoint} THEN min(i.location_text) END,
-                ${c.count('p.easting IS NULL OR p.northing IS NULL')} AS unlocated,
-                ${c.count("i.source = 'police-uk'")} AS police_uk,
-                ${c.count(SYNTHETIC_RECORD)} AS synthetic,
-                GROUPING(p.easting, p.northing, m) AS g
-           FROM ${from} WHERE ${where}
-          GROUP BY GROUPING SETS ((p.easting, p.northing, m), (p.easting, p.northing), ())
-          ORDER BY g, m, x, y`,
-      params,
-    ),
-  );
+  const rows = await selectedPoints(counting, resolved, found);
   const points = {
     x: Float64Array.from(rows.points.x),
     y: Float64Array.from(rows.points.y),

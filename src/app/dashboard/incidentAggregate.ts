@@ -23,6 +23,7 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb
 import { Db, Memos } from '../../store/db.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import type { IncidentCounting } from '../../analyses/counts/incidentCounting.js';
+import { hotspotPointsOf, loadGroupsInMemory, type GroupsInMemory } from './groupsInMemory.js';
 
 /** The schema of the groups that keep the location text apart. */
 const LOCATED = 'located';
@@ -273,6 +274,8 @@ async function aggregateFrom(
     const size = await db.one<{ groups: number; incidents: number }>(
       `SELECT count(*) AS groups, coalesce(CAST(sum(n) AS BIGINT), 0) AS incidents FROM incidents`,
     );
+    await connection.run(`SET search_path = '${DETAILED},main'`);
+    const held = await loadGroupsInMemory(connection, pairs);
     connection.closeSync();
     connection = undefined;
     const definitions = new Set(pairs.map((p) => `${p.definition_id}@${p.version}`));
@@ -290,7 +293,7 @@ async function aggregateFrom(
         const c = await instance.connect();
         try {
           await c.run(`SET TimeZone = 'UTC'`);
-          return await fn(weightedCounting(c, memos));
+          return await fn(weightedCounting(c, memos, held));
         } finally {
           c.closeSync();
         }
@@ -312,6 +315,7 @@ async function aggregateFrom(
 function weightedCounting(
   connection: DuckDBConnection,
   memos: Record<'main' | typeof LOCATED | typeof DETAILED, Memos>,
+  held: GroupsInMemory,
 ): IncidentCounting {
   const counting = (schema: keyof typeof memos): IncidentCounting => {
     const within =
@@ -331,6 +335,7 @@ function weightedCounting(
         `CAST(coalesce(sum(i.n)${filter === undefined ? '' : ` FILTER (WHERE ${filter})`}, 0) AS BIGINT)`,
       located: within(LOCATED),
       detailed: within(DETAILED),
+      hotspotPoints: (request) => hotspotPointsOf(held, request),
     };
   };
   return counting('main');

@@ -1,0 +1,460 @@
+/**
+ * The aggregate's detailed groups held in memory as columns, for the one question a statement
+ * answers slowly for its size: the hot spot analysis's points of a selection. That statement
+ * reads a few thousand groups, yet costs 20–35 ms at ten million records, most of it the
+ * database's fixed cost of planning and starting a query of five joins; the loop below over the
+ * groups held takes a millisecond or two (decision 0081, sixteenth pass).
+ *
+ * What a filter means is not written again here: the value each group takes under each dimension
+ * a filter may name (source, force, the area codes of every level, the tier under each definition
+ * version held) is read once, when the aggregate is built, through that dimension's own SQL and
+ * joins. A filter is then a comparison of those values. A filter this cannot read so (a range of
+ * anything but the month, several values of a dimension a record may take several of, a
+ * dimension not held) leaves the question to the SQL.
+ */
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { CountFilter, Dimension } from '../../core/dimension.js';
+import { codePointBefore } from '../../core/codePointOrder.js';
+import { isMonth } from '../../core/months.js';
+import { DIMENSIONS } from '../../analyses/selection/dimensions.js';
+import { incidentFilterSql } from '../../analyses/selection/incidentFilter.js';
+import { TIER_DIMENSIONS } from '../../definitions/tierDimensions.js';
+import { PARENT_LEVELS } from '../../geo/levels.js';
+import { SYNTHETIC_RECORD } from '../../analyses/counts/incidentCounting.js';
+import type { PointRows, PointsRequest } from '../../analyses/hotspots/hotspotPoints.js';
+
+/**
+ * One dimension's values of each group: the rows its joins give the group (one for most; a
+ * record in two nested partnerships has two), each an index into `index`'s values or -1 for NULL.
+ * Group g's rows are `codes[offsets[g]]` to `codes[offsets[g + 1] - 1]`.
+ */
+interface HeldDimension {
+  readonly offsets: Int32Array;
+  readonly codes: Int32Array;
+  readonly index: ReadonlyMap<string, number>;
+  /** Whether some group has more than one row. */
+  readonly several: boolean;
+  /** The first and last group taking each value (by index + 1; NULL's at 0). */
+  readonly first: Int32Array;
+  readonly last: Int32Array;
+}
+
+export interface GroupsInMemory {
+  /** Groups held; group `g` is the aggregate's id `g + 1`. */
+  readonly size: number;
+  /** year × 12 + month − 1 of the group's month. */
+  readonly month: Int32Array;
+  readonly n: Float64Array;
+  readonly policeUk: Uint8Array;
+  readonly synthetic: Uint8Array;
+  /** Whether the group has a placement row (its records were placed). */
+  readonly placed: Uint8Array;
+  /** The group's point (an index into `pointX`/`pointY`, ordered by easting then northing), or -1. */
+  readonly point: Int32Array;
+  readonly pointX: Float64Array;
+  readonly pointY: Float64Array;
+  readonly longitude: (number | null)[];
+  readonly latitude: (number | null)[];
+  readonly label: (string | null)[];
+  /** The group's base LSOA (`vintage|code`, an index into the keys of `areaLsoas`), or -1. */
+  readonly base: Int32Array;
+  /** Base LSOAs held. */
+  readonly bases: number;
+  /** The base LSOAs of each area (`level`, NUL, `code`), any membership. */
+  readonly areaLsoas: ReadonlyMap<string, ReadonlySet<number>>;
+  /** By dimension name (`tier` by `tier`, NUL, definition id, NUL, version). */
+  readonly dimensions: ReadonlyMap<string, HeldDimension>;
+}
+
+/** The dimensions whose values are held: one value per group, none per definition. */
+const HELD = ['source', 'force', ...PARENT_LEVELS.map((level) => `${level}_code`)];
+
+const tierKey = (id: DuckDBValue, version: DuckDBValue): string =>
+  `tier\u0000${String(id)}\u0000${String(version)}`;
+
+/** Each row of a read, column by column, in the order of the read (the ids, 1 to size). */
+async function eachRow(
+  connection: DuckDBConnection,
+  sql: string,
+  params: Record<string, DuckDBValue>,
+  row: (item: (column: number) => DuckDBValue, index: number) => void,
+): Promise<number> {
+  const result = await connection.run(sql, params);
+  let index = 0;
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (chunk === null || chunk.rowCount === 0) break;
+    const vectors = Array.from({ length: chunk.columnCount }, (_, i) => chunk.getColumnVector(i));
+    for (let r = 0; r < chunk.rowCount; r++) row((c) => vectors[c]!.getItem(r), index++);
+  }
+  return index;
+}
+
+const num = (v: DuckDBValue): number => (typeof v === 'bigint' ? Number(v) : Number(v));
+
+/**
+ * Reads the detailed groups (the connection's search path at the detailed schema) and the value
+ * of each held dimension. `pairs`: the definition versions whose classifications are held.
+ */
+export async function loadGroupsInMemory(
+  connection: DuckDBConnection,
+  pairs: readonly { definition_id: string; version: number }[],
+): Promise<GroupsInMemory> {
+  const sizeRow = await connection.runAndReadAll(
+    'SELECT count(*), coalesce(max(id), 0) FROM incidents',
+  );
+  const [count, maxId] = sizeRow.getRows()[0]!.map(num) as [number, number];
+  if (count !== maxId) throw new Error(`the aggregate's ids are not 1 to ${count}`);
+  const size = count;
+  const month = new Int32Array(size);
+  const n = new Float64Array(size);
+  const policeUk = new Uint8Array(size);
+  const synthetic = new Uint8Array(size);
+  const placed = new Uint8Array(size);
+  const point = new Int32Array(size).fill(-1);
+  const base = new Int32Array(size).fill(-1);
+  const longitude: (number | null)[] = new Array<number | null>(size).fill(null);
+  const latitude: (number | null)[] = new Array<number | null>(size).fill(null);
+  const label: (string | null)[] = new Array<string | null>(size).fill(null);
+  const xs = new Float64Array(size);
+  const ys = new Float64Array(size);
+  const located = new Uint8Array(size);
+  const bases = new Map<string, number>();
+  await eachRow(
+    connection,
+    `SELECT CAST(year(i.month) * 12 + month(i.month) - 1 AS INTEGER), i.n, i.source = 'police-uk',
+            ${SYNTHETIC_RECORD}, p.incident_id IS NOT NULL, p.base_vintage, p.base_code,
+            p.easting, p.northing, i.longitude, i.latitude, i.location_text
+       FROM incidents i LEFT JOIN incident_places p ON p.incident_id = i.id ORDER BY i.id`,
+    {},
+    (item, g) => {
+      month[g] = num(item(0));
+      n[g] = num(item(1));
+      policeUk[g] = item(2) === true ? 1 : 0;
+      synthetic[g] = item(3) === true ? 1 : 0;
+      placed[g] = item(4) === true ? 1 : 0;
+      const code = item(6);
+      if (code !== null) {
+        const key = `${String(item(5))}|${String(code)}`;
+        let b = bases.get(key);
+        if (b === undefined) bases.set(key, (b = bases.size));
+        base[g] = b;
+      }
+      const x = item(7);
+      const y = item(8);
+      if (x !== null && y !== null) {
+        located[g] = 1;
+        xs[g] = num(x);
+        ys[g] = num(y);
+      }
+      const lon = item(9);
+      const lat = item(10);
+      const text = item(11);
+      longitude[g] = lon === null ? null : num(lon);
+      latitude[g] = lat === null ? null : num(lat);
+      label[g] = text === null ? null : String(text);
+    },
+  );
+  // The distinct points, numbered in the order of easting then northing.
+  const located0: number[] = [];
+  for (let g = 0; g < size; g++) if (located[g] === 1) located0.push(g);
+  located0.sort((a, b) => xs[a]! - xs[b]! || ys[a]! - ys[b]!);
+  const pointX: number[] = [];
+  const pointY: number[] = [];
+  for (const g of located0) {
+    const last = pointX.length - 1;
+    if (last < 0 || pointX[last] !== xs[g] || pointY[last] !== ys[g]) {
+      pointX.push(xs[g]!);
+      pointY.push(ys[g]!);
+    }
+    point[g] = pointX.length - 1;
+  }
+  const areaLsoas = new Map<string, Set<number>>();
+  await eachRow(
+    connection,
+    'SELECT level, area_code, lsoa_vintage, lsoa_code FROM geo_memberships',
+    {},
+    (item) => {
+      const b = bases.get(`${String(item(2))}|${String(item(3))}`);
+      if (b === undefined) return;
+      const key = `${String(item(0))}\u0000${String(item(1))}`;
+      let set = areaLsoas.get(key);
+      if (set === undefined) areaLsoas.set(key, (set = new Set()));
+      set.add(b);
+    },
+  );
+  const dimensions = new Map<string, HeldDimension>();
+  const hold = async (
+    key: string,
+    dimension: Dimension,
+    all: readonly Dimension[],
+    params: Record<string, DuckDBValue>,
+  ): Promise<void> => {
+    const { from } = incidentFilterSql([], all, { alsoUsing: [dimension.name], params });
+    const offsets = new Int32Array(size + 1);
+    const codes: number[] = [];
+    const index = new Map<string, number>();
+    let ordered = true;
+    let last = 0;
+    await eachRow(
+      connection,
+      `SELECT i.id, ${dimension.sql} FROM ${from} ORDER BY i.id`,
+      params,
+      (item, r) => {
+        const id = num(item(0));
+        // Each id from 1 to size, in order, each once or more.
+        if (id !== last && id !== last + 1) ordered = false;
+        if (id !== last) offsets[id - 1] = r;
+        last = id;
+        const v = item(1);
+        if (v === null) {
+          codes.push(-1);
+          return;
+        }
+        const text = String(v);
+        let c = index.get(text);
+        if (c === undefined) index.set(text, (c = index.size));
+        codes.push(c);
+      },
+    );
+    offsets[size] = codes.length;
+    if (!ordered || last !== size) return;
+    const first = new Int32Array(index.size + 1).fill(size);
+    const lastOf = new Int32Array(index.size + 1).fill(-1);
+    for (let g = 0; g < size; g++)
+      for (let r = offsets[g]!; r < offsets[g + 1]!; r++) {
+        const c = codes[r]! + 1;
+        if (g < first[c]!) first[c] = g;
+        lastOf[c] = g;
+      }
+    dimensions.set(key, {
+      offsets,
+      codes: Int32Array.from(codes),
+      index,
+      several: codes.length > size,
+      first,
+      last: lastOf,
+    });
+  };
+  for (const name of HELD) {
+    const dimension = DIMENSIONS.find((d) => d.name === name);
+    if (dimension !== undefined) await hold(name, dimension, DIMENSIONS, {});
+  }
+  const tier = TIER_DIMENSIONS.find((d) => d.name === 'tier')!;
+  for (const p of pairs)
+    await hold(tierKey(p.definition_id, p.version), tier, [...DIMENSIONS, ...TIER_DIMENSIONS], {
+      cls_id: p.definition_id,
+      cls_version: p.version,
+    });
+  return {
+    size,
+    month,
+    n,
+    policeUk,
+    synthetic,
+    placed,
+    point,
+    pointX: Float64Array.from(pointX),
+    pointY: Float64Array.from(pointY),
+    longitude,
+    latitude,
+    label,
+    base,
+    bases: bases.size,
+    areaLsoas,
+    dimensions,
+  };
+}
+
+/** A month YYYY-MM as year × 12 + month − 1. */
+const monthIndex = (month: string): number =>
+  Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
+
+/** A filter read from the held values: a run of months, or values of a held dimension. */
+type HeldFilter =
+  | { kind: 'months'; lo: number; hi: number }
+  | {
+      kind: 'values';
+      held: HeldDimension;
+      /** By value index + 1 (NULL at 0): whether the filter keeps it. */
+      wanted: Uint8Array;
+      /** The groups that may be kept lie from `from` to `to` (inclusive). */
+      from: number;
+      to: number;
+    };
+
+/** One filter as read from the held values, or undefined when they cannot answer it. */
+function heldFilter(
+  groups: GroupsInMemory,
+  filter: CountFilter,
+  given: Readonly<Record<string, DuckDBValue>>,
+): HeldFilter | undefined {
+  if (filter.range !== undefined) {
+    const { from, to } = filter.range;
+    if (filter.dimension !== 'month' || !isMonth(from) || !isMonth(to)) return undefined;
+    return { kind: 'months', lo: monthIndex(from), hi: monthIndex(to) };
+  }
+  const dimension = [...DIMENSIONS, ...TIER_DIMENSIONS].find((d) => d.name === filter.dimension);
+  // Several values of a dimension a record may take several of are a semi-join of its own.
+  if (dimension?.several !== undefined && filter.values.filter((v) => v !== null).length > 1)
+    return undefined;
+  const held =
+    filter.dimension === 'tier'
+      ? given['cls_id'] === undefined || given['cls_version'] === undefined
+        ? undefined
+        : groups.dimensions.get(tierKey(given['cls_id'], given['cls_version']))
+      : groups.dimensions.get(filter.dimension);
+  if (held === undefined) return undefined;
+  const wanted = new Uint8Array(held.index.size + 1);
+  let from = groups.size;
+  let to = -1;
+  for (const v of filter.values) {
+    const c = v === null ? 0 : (held.index.get(v) ?? -1) + 1;
+    if (c === 0 && v !== null) continue;
+    wanted[c] = 1;
+    from = Math.min(from, held.first[c]!);
+    to = Math.max(to, held.last[c]!);
+  }
+  return { kind: 'values', held, wanted, from, to };
+}
+
+/**
+ * Keeps, of the `count` groups picked, those the filter keeps, each counted as many times more as
+ * the filter keeps rows of it (the SQL's join counts a group once per row kept). Returns how many
+ * are left, in place.
+ */
+function narrow(
+  groups: GroupsInMemory,
+  filter: HeldFilter,
+  picked: Int32Array,
+  times: Int32Array,
+  count: number,
+): number {
+  let kept = 0;
+  if (filter.kind === 'months') {
+    const { month } = groups;
+    for (let k = 0; k < count; k++) {
+      const g = picked[k]!;
+      if (month[g]! < filter.lo || month[g]! > filter.hi) continue;
+      picked[kept] = g;
+      times[kept++] = times[k]!;
+    }
+    return kept;
+  }
+  const { offsets, codes } = filter.held;
+  const wanted = filter.wanted;
+  for (let k = 0; k < count; k++) {
+    const g = picked[k]!;
+    let rows = 0;
+    for (let r = offsets[g]!; r < offsets[g + 1]!; r++) rows += wanted[codes[r]! + 1]!;
+    if (rows === 0) continue;
+    picked[kept] = g;
+    times[kept++] = times[k]! * rows;
+  }
+  return kept;
+}
+
+/**
+ * The hot spot analysis's points of a selection from the groups held: the rows its SQL gives
+ * (analyseHotspots.ts), or undefined when a filter is not one the held values answer.
+ */
+export function hotspotPointsOf(
+  groups: GroupsInMemory,
+  request: PointsRequest,
+): PointRows | undefined {
+  const filters: HeldFilter[] = [];
+  let several = 0;
+  let from = 0;
+  let to = groups.size - 1;
+  for (const filter of request.filters) {
+    const held = heldFilter(groups, filter, request.given);
+    if (held === undefined) return undefined;
+    if (held.kind === 'values') {
+      if (held.held.several) several++;
+      from = Math.max(from, held.from);
+      to = Math.min(to, held.to);
+    }
+    filters.push(held);
+  }
+  // Two filters whose joins may each give a group several rows: the SQL pairs their rows (or
+  // shares one join between two dimensions); left to it.
+  if (several > 1) return undefined;
+  const { month, n, placed, point, base } = groups;
+  // The area test first: placed in an LSOA of the area, or with a point and no LSOA.
+  const inArea = new Uint8Array(groups.bases);
+  for (const b of groups.areaLsoas.get(`${request.area.level}\u0000${request.area.code}`) ?? [])
+    inArea[b] = 1;
+  const picked = new Int32Array(Math.max(0, to - from + 1));
+  const times = new Int32Array(picked.length);
+  let count = 0;
+  for (let g = from; g <= to; g++) {
+    if (placed[g] !== 1) continue;
+    const b = base[g]!;
+    if (b === -1 ? point[g] === -1 : inArea[b] !== 1) continue;
+    picked[count] = g;
+    times[count++] = 1;
+  }
+  for (const filter of filters) count = narrow(groups, filter, picked, times, count);
+  const points = groups.pointX.length;
+  let selected = 0;
+  let unlocated = 0;
+  let policeUk = 0;
+  let synthetic = 0;
+  let firstMonth = Infinity;
+  for (let k = 0; k < count; k++) firstMonth = Math.min(firstMonth, month[picked[k]!]!);
+  const byPointMonth = new Map<number, number>();
+  const byPoint = new Map<
+    number,
+    { n: number; longitude: number | null; latitude: number | null; label: string | null }
+  >();
+  for (let k = 0; k < count; k++) {
+    const g = picked[k]!;
+    const records = n[g]! * times[k]!;
+    selected += records;
+    if (groups.policeUk[g] === 1) policeUk += records;
+    if (groups.synthetic[g] === 1) synthetic += records;
+    const p = point[g]!;
+    if (p === -1) {
+      unlocated += records;
+      continue;
+    }
+    const key = (month[g]! - firstMonth) * points + p;
+    byPointMonth.set(key, (byPointMonth.get(key) ?? 0) + records);
+    const lon = groups.longitude[g]!;
+    const lat = groups.latitude[g]!;
+    const text = groups.label[g]!;
+    const at = byPoint.get(p);
+    if (at === undefined) {
+      byPoint.set(p, { n: records, longitude: lon, latitude: lat, label: text });
+      continue;
+    }
+    at.n += records;
+    if (lon !== null && (at.longitude === null || lon < at.longitude)) at.longitude = lon;
+    if (lat !== null && (at.latitude === null || lat < at.latitude)) at.latitude = lat;
+    if (text !== null && (at.label === null || codePointBefore(text, at.label))) at.label = text;
+  }
+  const out: PointRows = {
+    points: { x: [], y: [], month: [], n: [] },
+    locations: { x: [], y: [], n: [], longitude: [], latitude: [], label: [] },
+    totals: count > 0 ? { selected, unlocated, police_uk: policeUk, synthetic } : null,
+  };
+  // Keys in the order of month, then point (easting, then northing).
+  const keys = Float64Array.from(byPointMonth.keys()).sort();
+  for (const key of keys) {
+    const p = key % points;
+    out.points.x.push(groups.pointX[p]!);
+    out.points.y.push(groups.pointY[p]!);
+    out.points.month.push(firstMonth + (key - p) / points);
+    out.points.n.push(byPointMonth.get(key)!);
+  }
+  for (const p of Int32Array.from(byPoint.keys()).sort()) {
+    const at = byPoint.get(p)!;
+    out.locations.x.push(groups.pointX[p]!);
+    out.locations.y.push(groups.pointY[p]!);
+    out.locations.n.push(at.n);
+    out.locations.longitude.push(at.longitude);
+    out.locations.latitude.push(at.latitude);
+    out.locations.label.push(at.label);
+  }
+  return out;
+}

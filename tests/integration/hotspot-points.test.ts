@@ -1,0 +1,140 @@
+/**
+ * The hot spot analysis's points of a selection, worked out from the aggregate's groups held in
+ * memory, are the rows its SQL gives: on the aggregate, and on the records themselves, for
+ * selections of every area level (nested partnerships among them), tier, source and period of the
+ * demo workspace. Selections the held values cannot read are left to the SQL.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentReporter } from '../../src/core/reporter.js';
+import type { CountFilter } from '../../src/core/dimension.js';
+import {
+  buildIncidentAggregate,
+  type IncidentAggregate,
+} from '../../src/app/dashboard/incidentAggregate.js';
+import { selectedPoints } from '../../src/analyses/hotspots/analyseHotspots.js';
+import type { PointRows } from '../../src/analyses/hotspots/hotspotPoints.js';
+import { recordCounting } from '../../src/analyses/counts/incidentCounting.js';
+import { resolveSelection, type Selection } from '../../src/analyses/selection/selection.js';
+import { openWorkspace, type Workspace } from '../../src/store/openWorkspace.js';
+import { buildTestWorkspace, TEST_MONTHS } from '../helpers/dashboard.js';
+import { tempDir } from '../helpers/temp.js';
+
+const dir = tempDir('svd-hotspot-points-');
+let ws: Workspace;
+let aggregate: IncidentAggregate;
+
+beforeAll(async () => {
+  const db = await buildTestWorkspace(dir);
+  ws = await openWorkspace(db, { create: false });
+  aggregate = await buildIncidentAggregate(ws);
+}, 600_000);
+
+afterAll(() => {
+  aggregate?.close();
+  ws?.close();
+});
+
+/** The rows with no totals row read as totals of nothing (the analysis reads them so). */
+const plain = (rows: PointRows): PointRows => ({
+  ...rows,
+  totals: rows.totals ?? { selected: 0, unlocated: 0, police_uk: 0, synthetic: 0 },
+});
+
+async function threeWays(
+  selection: Selection,
+  area: { level: string; code: string },
+): Promise<{ held: PointRows | undefined; sql: PointRows; records: PointRows }> {
+  const resolved = await resolveSelection(ws, selection, {
+    cwd: dir,
+    reporter: silentReporter,
+    alsoUsing: ['lsoa11'],
+  });
+  const request = { filters: resolved.where, given: resolved.sql.given, area };
+  return aggregate.read(async (c) => ({
+    held: c.hotspotPoints?.(request),
+    sql: await selectedPoints({ ...c, hotspotPoints: undefined }, resolved, area),
+    records: await selectedPoints(recordCounting(ws), resolved, area),
+  }));
+}
+
+describe('the hot spot points held in memory', () => {
+  it('are the rows of the SQL, on the aggregate and on the records, for every kind of selection', async () => {
+    const areas = await ws.db.all<{ level: string; code: string }>(
+      `SELECT level, code FROM (SELECT DISTINCT level, area_code AS code FROM geo_memberships
+         WHERE level IN ('district', 'csp', 'force', 'ward', 'msoa', 'imd_decile'))
+        ORDER BY level, code`,
+    );
+    // Each level, and of the districts and partnerships every one (partnerships nest).
+    const chosen = areas.filter(
+      (a, k) => a.level === 'district' || a.level === 'csp' || a.level === 'force' || k % 97 === 0,
+    );
+    expect(chosen.filter((a) => a.level === 'csp').length).toBeGreaterThan(1);
+    const tiers = [null, 'primary', 'secondary', 'none', 'excluded', 'unclassified'];
+    const periods: [string | undefined, string | undefined][] = [
+      [undefined, undefined],
+      [TEST_MONTHS[1], TEST_MONTHS[2]],
+      [TEST_MONTHS[0], TEST_MONTHS[0]],
+      ['2023-01', TEST_MONTHS[0]],
+    ];
+    let compared = 0;
+    let located = 0;
+    for (const [k, area] of chosen.entries())
+      for (const source of [null, 'police-uk', 'force-extract']) {
+        const tier = tiers[(k + compared) % tiers.length]!;
+        const [from, to] = periods[(k * 3 + compared) % periods.length]!;
+        const where: CountFilter[] = [{ dimension: `${area.level}_code`, values: [area.code] }];
+        if (source !== null) where.push({ dimension: 'source', values: [source] });
+        if (tier !== null) where.push({ dimension: 'tier', values: [tier] });
+        const selection: Selection = {
+          where,
+          definition: 'thames-valley-vru',
+          ...(from === undefined ? {} : { from }),
+          ...(to === undefined ? {} : { to }),
+        };
+        const { held, sql, records } = await threeWays(selection, area);
+        const label = JSON.stringify({ area, source, tier, from, to });
+        expect(held, label).toBeDefined();
+        expect(plain(held!), label).toEqual(plain(sql));
+        expect(plain(held!), label).toEqual(plain(records));
+        compared++;
+        located += held!.points.n.length;
+      }
+    expect(compared).toBeGreaterThan(20);
+    expect(located).toBeGreaterThan(1_000);
+  }, 600_000);
+
+  it('count a record in the hot spot area by any membership, and one with a point and no LSOA', async () => {
+    // No area filter: the hot spot area alone decides (the force, as the dashboard's "all").
+    const [force] = await ws.db.all<{ code: string }>(
+      `SELECT DISTINCT area_code AS code FROM geo_memberships WHERE level = 'force' LIMIT 1`,
+    );
+    const { held, sql, records } = await threeWays(
+      { where: [{ dimension: 'source', values: ['police-uk'] }] },
+      { level: 'force', code: force!.code },
+    );
+    expect(held!.totals!.selected).toBeGreaterThan(0);
+    expect(plain(held!)).toEqual(plain(sql));
+    expect(plain(held!)).toEqual(plain(records));
+  }, 600_000);
+
+  it('leave to the SQL what the held values cannot read, with the same rows', async () => {
+    const csps = await ws.db.all<{ code: string }>(
+      `SELECT DISTINCT area_code AS code FROM geo_memberships WHERE level = 'csp' ORDER BY 1 LIMIT 2`,
+    );
+    for (const where of [
+      // Two partnerships: a semi-join (a record in both counts once).
+      [{ dimension: 'csp_code', values: csps.map((c) => c.code) }],
+      // A dimension not held.
+      [{ dimension: 'batch', values: ['1', '2'] }],
+      // A range of another dimension than the month.
+      [{ dimension: 'year', values: [], range: { from: '2024', to: '2024' } }],
+    ] satisfies CountFilter[][]) {
+      const { held, sql, records } = await threeWays(
+        { where },
+        { level: 'csp', code: csps[0]!.code },
+      );
+      expect(held, JSON.stringify(where)).toBeUndefined();
+      expect(plain(sql)).toEqual(plain(records));
+    }
+  }, 600_000);
+});
