@@ -8,6 +8,8 @@
  */
 import type { Db } from '../../store/db.js';
 import type { Workspace } from '../../store/openWorkspace.js';
+import type { DuckDBValue } from '@duckdb/node-api';
+import type { CountFilter, Dimension } from '../../core/dimension.js';
 import type { PointRows, PointsRequest } from '../hotspots/hotspotPoints.js';
 
 /** SQL true of a record from a synthetic (generated) batch. */
@@ -35,7 +37,26 @@ export interface IncidentCounting {
    * holds its groups in memory and every filter is one it can read there; undefined otherwise
    * (the analysis then asks its SQL). The same rows as the SQL, always.
    */
-  hotspotPoints?(request: PointsRequest): PointRows | undefined;
+  hotspotPoints?(request: PointsRequest): Promise<PointRows | undefined>;
+  /**
+   * The counts of a selection by each of several dimensions in turn (what `countIncidentsEach`
+   * counts), worked out without a query as `hotspotPoints`; undefined when the counting cannot.
+   */
+  heldCounts?(
+    names: readonly Dimension[],
+    selection: {
+      filters: readonly CountFilter[];
+      dimensions: readonly Dimension[];
+      params: Readonly<Record<string, DuckDBValue>>;
+    },
+  ): Promise<HeldCount[][] | undefined>;
+}
+
+/** One value's records, and how many of them come from synthetic batches. */
+export interface HeldCount {
+  value: string | null;
+  n: number;
+  synthetic: number;
 }
 
 /** Counting the workspace's records themselves. */

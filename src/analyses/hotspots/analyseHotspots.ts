@@ -120,9 +120,10 @@ export async function selectedPoints(
   resolved: ResolvedSelection,
   found: { level: string; code: string },
 ): Promise<PointRows> {
-  const held = counting.hotspotPoints?.({
+  const held = await counting.hotspotPoints?.({
     filters: resolved.where,
-    given: resolved.sql.given,
+    dimensions: resolved.dimensions,
+    params: resolved.sql.given,
     area: { level: found.level, code: found.code },
   });
   if (held !== undefined) return held;

@@ -5,7 +5,7 @@
  * itself (`IncidentCounting.hotspotPoints`), and must then give exactly the same rows.
  */
 import type { DuckDBValue } from '@duckdb/node-api';
-import type { CountFilter } from '../../core/dimension.js';
+import type { CountFilter, Dimension } from '../../core/dimension.js';
 
 export interface PointRows {
   /** By point and month, ordered by month, easting, northing. */
@@ -30,8 +30,10 @@ export interface PointRows {
 export interface PointsRequest {
   /** The selection's filters, the period included (as `ResolvedSelection.where`). */
   filters: readonly CountFilter[];
+  /** The dimensions they are of. */
+  dimensions: readonly Dimension[];
   /** The parameters the selection's SQL was given besides its values (a definition's). */
-  given: Readonly<Record<string, DuckDBValue>>;
+  params: Readonly<Record<string, DuckDBValue>>;
   /**
    * The hot spot area: a record placed in one of its LSOAs (any membership, not only the
    * primary one), or with a point and no LSOA (the boundary decides later).

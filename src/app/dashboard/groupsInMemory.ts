@@ -1,36 +1,37 @@
 /**
- * The aggregate's detailed groups held in memory as columns, for the one question a statement
- * answers slowly for its size: the hot spot analysis's points of a selection. That statement
- * reads a few thousand groups, yet costs 20–35 ms at ten million records, most of it the
- * database's fixed cost of planning and starting a query of five joins; the loop below over the
- * groups held takes a millisecond or two (decision 0081, sixteenth pass).
+ * The aggregate's detailed groups held in memory as columns, for the questions a statement
+ * answers slowly for their size: the hot spot analysis's points of a selection, and the counts of
+ * a selection by several dimensions in turn (the LSOAs' counts of Causes, Hotspots and every
+ * page's rates). Such a statement reads a few thousand groups, yet costs 10–35 ms at ten million
+ * records, most of it the database's fixed cost of planning and starting a query of five joins;
+ * a loop over the groups held takes a millisecond or two (decision 0081, sixteenth pass).
  *
- * What a filter means is not written again here: the value each group takes under each dimension
- * a filter may name (source, force, the area codes of every level, the tier under each definition
- * version held) is read once, when the aggregate is built, through that dimension's own SQL and
- * joins. A filter is then a comparison of those values. A filter this cannot read so (a range of
- * anything but the month, several values of a dimension a record may take several of, a
- * dimension not held) leaves the question to the SQL.
+ * What a filter or a dimension means is not written again here: the value each group takes under
+ * a dimension is read through that dimension's own SQL and joins, over the groups, the first time
+ * it is asked for (and kept, a few dozen at most). A filter is then a comparison of those values,
+ * a count a sum over them. What the held values cannot answer so (a range of anything but the
+ * month, several values of a dimension a record may take several of, two filters whose joins may
+ * each give a record several rows, values that are not text) is left to the SQL.
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { CountFilter, Dimension } from '../../core/dimension.js';
 import { codePointBefore } from '../../core/codePointOrder.js';
 import { isMonth } from '../../core/months.js';
-import { DIMENSIONS } from '../../analyses/selection/dimensions.js';
 import { incidentFilterSql } from '../../analyses/selection/incidentFilter.js';
-import { TIER_DIMENSIONS } from '../../definitions/tierDimensions.js';
-import { PARENT_LEVELS } from '../../geo/levels.js';
-import { SYNTHETIC_RECORD } from '../../analyses/counts/incidentCounting.js';
+import { SYNTHETIC_RECORD, type HeldCount } from '../../analyses/counts/incidentCounting.js';
 import type { PointRows, PointsRequest } from '../../analyses/hotspots/hotspotPoints.js';
+import { valueKey } from '../../core/valueKey.js';
 
 /**
  * One dimension's values of each group: the rows its joins give the group (one for most; a
  * record in two nested partnerships has two), each an index into `index`'s values or -1 for NULL.
  * Group g's rows are `codes[offsets[g]]` to `codes[offsets[g + 1] - 1]`.
  */
-interface HeldDimension {
+export interface HeldDimension {
   readonly offsets: Int32Array;
   readonly codes: Int32Array;
+  /** The values, by index, and the index of each. */
+  readonly values: readonly string[];
   readonly index: ReadonlyMap<string, number>;
   /** Whether some group has more than one row. */
   readonly several: boolean;
@@ -62,15 +63,16 @@ export interface GroupsInMemory {
   readonly bases: number;
   /** The base LSOAs of each area (`level`, NUL, `code`), any membership. */
   readonly areaLsoas: ReadonlyMap<string, ReadonlySet<number>>;
-  /** By dimension name (`tier` by `tier`, NUL, definition id, NUL, version). */
-  readonly dimensions: ReadonlyMap<string, HeldDimension>;
+  /**
+   * A dimension's values of every group, read through its own SQL and joins the first time it is
+   * asked for with these parameters (those its SQL names); null when they are not all text (or
+   * NULL), or when a parameter it names is not given.
+   */
+  dimension(
+    dimension: Dimension,
+    params: Readonly<Record<string, DuckDBValue>>,
+  ): Promise<HeldDimension | null>;
 }
-
-/** The dimensions whose values are held: one value per group, none per definition. */
-const HELD = ['source', 'force', ...PARENT_LEVELS.map((level) => `${level}_code`)];
-
-const tierKey = (id: DuckDBValue, version: DuckDBValue): string =>
-  `tier\u0000${String(id)}\u0000${String(version)}`;
 
 /** Each row of a read, column by column, in the order of the read (the ids, 1 to size). */
 async function eachRow(
@@ -92,13 +94,17 @@ async function eachRow(
 
 const num = (v: DuckDBValue): number => (typeof v === 'bigint' ? Number(v) : Number(v));
 
+/** Dimensions held at once, at most (the least recently asked for is dropped). */
+const HELD_DIMENSIONS = 48;
+
 /**
- * Reads the detailed groups (the connection's search path at the detailed schema) and the value
- * of each held dimension. `pairs`: the definition versions whose classifications are held.
+ * Reads the detailed groups (the connection's search path at the detailed schema). `connect`:
+ * a connection of the aggregate's own, its search path at the detailed schema, for reading a
+ * dimension's values when first asked for (closed after).
  */
 export async function loadGroupsInMemory(
   connection: DuckDBConnection,
-  pairs: readonly { definition_id: string; version: number }[],
+  connect: () => Promise<DuckDBConnection>,
 ): Promise<GroupsInMemory> {
   const sizeRow = await connection.runAndReadAll(
     'SELECT count(*), coalesce(max(id), 0) FROM incidents',
@@ -183,69 +189,28 @@ export async function loadGroupsInMemory(
       set.add(b);
     },
   );
-  const dimensions = new Map<string, HeldDimension>();
-  const hold = async (
-    key: string,
-    dimension: Dimension,
-    all: readonly Dimension[],
-    params: Record<string, DuckDBValue>,
-  ): Promise<void> => {
-    const { from } = incidentFilterSql([], all, { alsoUsing: [dimension.name], params });
-    const offsets = new Int32Array(size + 1);
-    const codes: number[] = [];
-    const index = new Map<string, number>();
-    let ordered = true;
-    let last = 0;
-    await eachRow(
-      connection,
-      `SELECT i.id, ${dimension.sql} FROM ${from} ORDER BY i.id`,
-      params,
-      (item, r) => {
-        const id = num(item(0));
-        // Each id from 1 to size, in order, each once or more.
-        if (id !== last && id !== last + 1) ordered = false;
-        if (id !== last) offsets[id - 1] = r;
-        last = id;
-        const v = item(1);
-        if (v === null) {
-          codes.push(-1);
-          return;
-        }
-        const text = String(v);
-        let c = index.get(text);
-        if (c === undefined) index.set(text, (c = index.size));
-        codes.push(c);
-      },
-    );
-    offsets[size] = codes.length;
-    if (!ordered || last !== size) return;
-    const first = new Int32Array(index.size + 1).fill(size);
-    const lastOf = new Int32Array(index.size + 1).fill(-1);
-    for (let g = 0; g < size; g++)
-      for (let r = offsets[g]!; r < offsets[g + 1]!; r++) {
-        const c = codes[r]! + 1;
-        if (g < first[c]!) first[c] = g;
-        lastOf[c] = g;
-      }
-    dimensions.set(key, {
-      offsets,
-      codes: Int32Array.from(codes),
-      index,
-      several: codes.length > size,
-      first,
-      last: lastOf,
-    });
+  const held = new Map<string, Promise<HeldDimension | null>>();
+  const dimension = (
+    d: Dimension,
+    params: Readonly<Record<string, DuckDBValue>>,
+  ): Promise<HeldDimension | null> => {
+    // The parameters its SQL and joins name, and only those (DuckDB refuses others).
+    const text = [d.sql, ...Object.values(d.joins ?? {})].join('\n');
+    const used: Record<string, DuckDBValue> = {};
+    for (const [, name] of text.matchAll(/\$(\w+)/g)) {
+      if (!Object.hasOwn(params, name!)) return Promise.resolve(null);
+      used[name!] = params[name!]!;
+    }
+    const key = `${d.name}\u0000${text}\u0000${valueKey(used)}`;
+    let found = held.get(key);
+    if (found === undefined) {
+      found = readDimension(connect, d, used, size);
+      if (held.size >= HELD_DIMENSIONS) held.delete(held.keys().next().value!);
+      found.catch(() => held.delete(key));
+    } else held.delete(key);
+    held.set(key, found);
+    return found;
   };
-  for (const name of HELD) {
-    const dimension = DIMENSIONS.find((d) => d.name === name);
-    if (dimension !== undefined) await hold(name, dimension, DIMENSIONS, {});
-  }
-  const tier = TIER_DIMENSIONS.find((d) => d.name === 'tier')!;
-  for (const p of pairs)
-    await hold(tierKey(p.definition_id, p.version), tier, [...DIMENSIONS, ...TIER_DIMENSIONS], {
-      cls_id: p.definition_id,
-      cls_version: p.version,
-    });
   return {
     size,
     month,
@@ -262,8 +227,80 @@ export async function loadGroupsInMemory(
     base,
     bases: bases.size,
     areaLsoas,
-    dimensions,
+    dimension,
   };
+}
+
+/**
+ * A dimension's values of every group, by its own SQL and joins over the detailed groups; null
+ * when a value is not text: what the filters compare and the counts order is text.
+ */
+async function readDimension(
+  connect: () => Promise<DuckDBConnection>,
+  dimension: Dimension,
+  params: Record<string, DuckDBValue>,
+  size: number,
+): Promise<HeldDimension | null> {
+  const connection = await connect();
+  try {
+    const { from } = incidentFilterSql([], [dimension], {
+      alsoUsing: [dimension.name],
+      params,
+    });
+    const offsets = new Int32Array(size + 1);
+    const codes: number[] = [];
+    const values: string[] = [];
+    const index = new Map<string, number>();
+    let text = true;
+    let last = 0;
+    let ordered = true;
+    await eachRow(
+      connection,
+      `SELECT i.id, ${dimension.sql} FROM ${from} ORDER BY i.id`,
+      params,
+      (item, r) => {
+        const id = num(item(0));
+        // Each id from 1 to size, in order, each once or more.
+        if (id !== last && id !== last + 1) ordered = false;
+        if (id !== last) offsets[id - 1] = r;
+        last = id;
+        const v = item(1);
+        if (v === null) {
+          codes.push(-1);
+          return;
+        }
+        if (typeof v !== 'string') text = false;
+        const key = String(v);
+        let c = index.get(key);
+        if (c === undefined) {
+          index.set(key, (c = values.length));
+          values.push(key);
+        }
+        codes.push(c);
+      },
+    );
+    offsets[size] = codes.length;
+    if (!text || !ordered || last !== size) return null;
+    const first = new Int32Array(values.length + 1).fill(size);
+    const lastOf = new Int32Array(values.length + 1).fill(-1);
+    for (let g = 0; g < size; g++)
+      for (let r = offsets[g]!; r < offsets[g + 1]!; r++) {
+        const c = codes[r]! + 1;
+        if (g < first[c]!) first[c] = g;
+        lastOf[c] = g;
+      }
+    return {
+      offsets,
+      codes: Int32Array.from(codes),
+      values,
+      index,
+      several: codes.length > size,
+      first,
+      last: lastOf,
+    };
+  } finally {
+    connection.closeSync();
+  }
 }
 
 /** A month YYYY-MM as year × 12 + month − 1. */
@@ -284,28 +321,25 @@ type HeldFilter =
     };
 
 /** One filter as read from the held values, or undefined when they cannot answer it. */
-function heldFilter(
+async function heldFilter(
   groups: GroupsInMemory,
   filter: CountFilter,
-  given: Readonly<Record<string, DuckDBValue>>,
-): HeldFilter | undefined {
+  dimensions: readonly Dimension[],
+  params: Readonly<Record<string, DuckDBValue>>,
+): Promise<HeldFilter | undefined> {
   if (filter.range !== undefined) {
     const { from, to } = filter.range;
     if (filter.dimension !== 'month' || !isMonth(from) || !isMonth(to)) return undefined;
     return { kind: 'months', lo: monthIndex(from), hi: monthIndex(to) };
   }
-  const dimension = [...DIMENSIONS, ...TIER_DIMENSIONS].find((d) => d.name === filter.dimension);
+  const dimension = dimensions.find((d) => d.name === filter.dimension);
+  if (dimension === undefined) return undefined;
   // Several values of a dimension a record may take several of are a semi-join of its own.
-  if (dimension?.several !== undefined && filter.values.filter((v) => v !== null).length > 1)
+  if (dimension.several !== undefined && filter.values.filter((v) => v !== null).length > 1)
     return undefined;
-  const held =
-    filter.dimension === 'tier'
-      ? given['cls_id'] === undefined || given['cls_version'] === undefined
-        ? undefined
-        : groups.dimensions.get(tierKey(given['cls_id'], given['cls_version']))
-      : groups.dimensions.get(filter.dimension);
-  if (held === undefined) return undefined;
-  const wanted = new Uint8Array(held.index.size + 1);
+  const held = await groups.dimension(dimension, params);
+  if (held === null) return undefined;
+  const wanted = new Uint8Array(held.values.length + 1);
   let from = groups.size;
   let to = -1;
   for (const v of filter.values) {
@@ -354,20 +388,32 @@ function narrow(
   return kept;
 }
 
+/** The groups a selection picks, each with the times the SQL's joins count it. */
+interface Picked {
+  picked: Int32Array;
+  times: Int32Array;
+  count: number;
+}
+
 /**
- * The hot spot analysis's points of a selection from the groups held: the rows its SQL gives
- * (analyseHotspots.ts), or undefined when a filter is not one the held values answer.
+ * The groups the filters select, of those `first` keeps (all when not given); undefined when a
+ * filter is not one the held values answer.
  */
-export function hotspotPointsOf(
+async function pick(
   groups: GroupsInMemory,
-  request: PointsRequest,
-): PointRows | undefined {
+  selection: {
+    filters: readonly CountFilter[];
+    dimensions: readonly Dimension[];
+    params: Readonly<Record<string, DuckDBValue>>;
+  },
+  first?: (g: number) => boolean,
+): Promise<Picked | undefined> {
   const filters: HeldFilter[] = [];
   let several = 0;
   let from = 0;
   let to = groups.size - 1;
-  for (const filter of request.filters) {
-    const held = heldFilter(groups, filter, request.given);
+  for (const filter of selection.filters) {
+    const held = await heldFilter(groups, filter, selection.dimensions, selection.params);
     if (held === undefined) return undefined;
     if (held.kind === 'values') {
       if (held.held.several) several++;
@@ -379,22 +425,38 @@ export function hotspotPointsOf(
   // Two filters whose joins may each give a group several rows: the SQL pairs their rows (or
   // shares one join between two dimensions); left to it.
   if (several > 1) return undefined;
+  const picked = new Int32Array(Math.max(0, to - from + 1));
+  const times = new Int32Array(picked.length);
+  let count = 0;
+  for (let g = from; g <= to; g++) {
+    if (first !== undefined && !first(g)) continue;
+    picked[count] = g;
+    times[count++] = 1;
+  }
+  for (const filter of filters) count = narrow(groups, filter, picked, times, count);
+  return { picked, times, count };
+}
+
+/**
+ * The hot spot analysis's points of a selection from the groups held: the rows its SQL gives
+ * (analyseHotspots.ts), or undefined when a filter is not one the held values answer.
+ */
+export async function hotspotPointsOf(
+  groups: GroupsInMemory,
+  request: PointsRequest,
+): Promise<PointRows | undefined> {
   const { month, n, placed, point, base } = groups;
   // The area test first: placed in an LSOA of the area, or with a point and no LSOA.
   const inArea = new Uint8Array(groups.bases);
   for (const b of groups.areaLsoas.get(`${request.area.level}\u0000${request.area.code}`) ?? [])
     inArea[b] = 1;
-  const picked = new Int32Array(Math.max(0, to - from + 1));
-  const times = new Int32Array(picked.length);
-  let count = 0;
-  for (let g = from; g <= to; g++) {
-    if (placed[g] !== 1) continue;
+  const chosen = await pick(groups, request, (g) => {
+    if (placed[g] !== 1) return false;
     const b = base[g]!;
-    if (b === -1 ? point[g] === -1 : inArea[b] !== 1) continue;
-    picked[count] = g;
-    times[count++] = 1;
-  }
-  for (const filter of filters) count = narrow(groups, filter, picked, times, count);
+    return b === -1 ? point[g] !== -1 : inArea[b] === 1;
+  });
+  if (chosen === undefined) return undefined;
+  const { picked, times, count } = chosen;
   const points = groups.pointX.length;
   let selected = 0;
   let unlocated = 0;
@@ -457,4 +519,56 @@ export function hotspotPointsOf(
     out.locations.label.push(at.label);
   }
   return out;
+}
+
+/**
+ * The counts of a selection by each of several dimensions in turn, from the groups held: what
+ * `countIncidentsEach`'s SQL gives (each value's records and synthetic records, the values in
+ * the database's order, NULL last), or undefined when a filter or a dimension is not one the held
+ * values answer (a dimension must give each group one value).
+ */
+export async function heldCountsOf(
+  groups: GroupsInMemory,
+  names: readonly Dimension[],
+  selection: {
+    filters: readonly CountFilter[];
+    dimensions: readonly Dimension[];
+    params: Readonly<Record<string, DuckDBValue>>;
+  },
+): Promise<HeldCount[][] | undefined> {
+  const by: HeldDimension[] = [];
+  for (const d of names) {
+    const held = await groups.dimension(d, selection.params);
+    if (held === null || held.several) return undefined;
+    by.push(held);
+  }
+  const chosen = await pick(groups, selection);
+  if (chosen === undefined) return undefined;
+  const { picked, times, count } = chosen;
+  const { n, synthetic } = groups;
+  return by.map((held) => {
+    // By value index + 1 (NULL at 0).
+    const records = new Float64Array(held.values.length + 1);
+    const generated = new Float64Array(held.values.length + 1);
+    const seen = new Uint8Array(held.values.length + 1);
+    for (let k = 0; k < count; k++) {
+      const g = picked[k]!;
+      const c = held.codes[held.offsets[g]!]! + 1;
+      const r = n[g]! * times[k]!;
+      records[c] = records[c]! + r;
+      if (synthetic[g] === 1) generated[c] = generated[c]! + r;
+      seen[c] = 1;
+    }
+    const order = held.values
+      .map((_, c) => c)
+      .filter((c) => seen[c + 1] === 1)
+      .sort((a, b) => (codePointBefore(held.values[a]!, held.values[b]!) ? -1 : 1));
+    const rows: HeldCount[] = order.map((c) => ({
+      value: held.values[c]!,
+      n: records[c + 1]!,
+      synthetic: generated[c + 1]!,
+    }));
+    if (seen[0] === 1) rows.push({ value: null, n: records[0]!, synthetic: generated[0]! });
+    return rows;
+  });
 }

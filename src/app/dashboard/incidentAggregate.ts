@@ -23,7 +23,12 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb
 import { Db, Memos } from '../../store/db.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import type { IncidentCounting } from '../../analyses/counts/incidentCounting.js';
-import { hotspotPointsOf, loadGroupsInMemory, type GroupsInMemory } from './groupsInMemory.js';
+import {
+  heldCountsOf,
+  hotspotPointsOf,
+  loadGroupsInMemory,
+  type GroupsInMemory,
+} from './groupsInMemory.js';
 
 /** The schema of the groups that keep the location text apart. */
 const LOCATED = 'located';
@@ -275,7 +280,12 @@ async function aggregateFrom(
       `SELECT count(*) AS groups, coalesce(CAST(sum(n) AS BIGINT), 0) AS incidents FROM incidents`,
     );
     await connection.run(`SET search_path = '${DETAILED},main'`);
-    const held = await loadGroupsInMemory(connection, pairs);
+    const held = await loadGroupsInMemory(connection, async () => {
+      const c = await instance.connect();
+      await c.run(`SET TimeZone = 'UTC'`);
+      await c.run(`SET search_path = '${DETAILED},main'`);
+      return c;
+    });
     connection.closeSync();
     connection = undefined;
     const definitions = new Set(pairs.map((p) => `${p.definition_id}@${p.version}`));
@@ -336,6 +346,7 @@ function weightedCounting(
       located: within(LOCATED),
       detailed: within(DETAILED),
       hotspotPoints: (request) => hotspotPointsOf(held, request),
+      heldCounts: (names, selection) => heldCountsOf(held, names, selection),
     };
   };
   return counting('main');

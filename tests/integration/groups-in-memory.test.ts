@@ -1,8 +1,9 @@
 /**
- * The hot spot analysis's points of a selection, worked out from the aggregate's groups held in
- * memory, are the rows its SQL gives: on the aggregate, and on the records themselves, for
- * selections of every area level (nested partnerships among them), tier, source and period of the
- * demo workspace. Selections the held values cannot read are left to the SQL.
+ * What the aggregate's groups held in memory answer — the hot spot analysis's points of a
+ * selection, and the counts of a selection by several dimensions in turn — is what the SQL gives:
+ * on the aggregate, and on the records themselves, for selections of every area level (nested
+ * partnerships among them), tier, source and period of the demo workspace. Selections the held
+ * values cannot read are left to the SQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentReporter } from '../../src/core/reporter.js';
@@ -14,6 +15,8 @@ import {
 import { selectedPoints } from '../../src/analyses/hotspots/analyseHotspots.js';
 import type { PointRows } from '../../src/analyses/hotspots/hotspotPoints.js';
 import { recordCounting } from '../../src/analyses/counts/incidentCounting.js';
+import { countIncidentsEach } from '../../src/analyses/counts/countIncidents.js';
+import { definitionParams } from '../../src/analyses/selection/selection.js';
 import { resolveSelection, type Selection } from '../../src/analyses/selection/selection.js';
 import { openWorkspace, type Workspace } from '../../src/store/openWorkspace.js';
 import { buildTestWorkspace, TEST_MONTHS } from '../helpers/dashboard.js';
@@ -40,18 +43,58 @@ const plain = (rows: PointRows): PointRows => ({
   totals: rows.totals ?? { selected: 0, unlocated: 0, police_uk: 0, synthetic: 0 },
 });
 
+/** Count rows compared in threeWays (so that the comparison is seen to have counted). */
+let heldCounts = 0;
+
+/**
+ * The points of a selection three ways: held, by SQL on the aggregate, by SQL on the records;
+ * with `counts`, its counts by several dimensions compared the same three ways first.
+ */
 async function threeWays(
   selection: Selection,
   area: { level: string; code: string },
+  counts = false,
 ): Promise<{ held: PointRows | undefined; sql: PointRows; records: PointRows }> {
   const resolved = await resolveSelection(ws, selection, {
     cwd: dir,
     reporter: silentReporter,
     alsoUsing: ['lsoa11'],
   });
-  const request = { filters: resolved.where, given: resolved.sql.given, area };
+  const request = {
+    filters: resolved.where,
+    dimensions: resolved.dimensions,
+    params: resolved.sql.given,
+    area,
+  };
+  if (counts) {
+    const names = ['lsoa21', 'month', 'lsoa11_method', 'source', 'district_code'] as const;
+    const context = { dimensions: resolved.dimensions, ...definitionParams(resolved) };
+    const [held, sql, records] = await aggregate.read(async (c) => [
+      await countIncidentsEach(ws, names, resolved.where, { ...context, counting: c }),
+      await countIncidentsEach(ws, names, resolved.where, {
+        ...context,
+        counting: { ...c, heldCounts: undefined },
+      }),
+      await countIncidentsEach(ws, names, resolved.where, context),
+    ]);
+    expect(held).toEqual(sql);
+    expect(held).toEqual(records);
+    // Worked out from the groups held, not left to the SQL.
+    const direct = await aggregate.read(async (c) =>
+      c.heldCounts?.(
+        names.map((name) => resolved.dimensions.find((d) => d.name === name)!),
+        {
+          filters: resolved.where,
+          dimensions: resolved.dimensions,
+          params: definitionParams(resolved).params ?? {},
+        },
+      ),
+    );
+    expect(direct).toBeDefined();
+    heldCounts += held.reduce((sum, r) => sum + r.rows.length, 0);
+  }
   return aggregate.read(async (c) => ({
-    held: c.hotspotPoints?.(request),
+    held: await c.hotspotPoints?.(request),
     sql: await selectedPoints({ ...c, hotspotPoints: undefined }, resolved, area),
     records: await selectedPoints(recordCounting(ws), resolved, area),
   }));
@@ -91,7 +134,7 @@ describe('the hot spot points held in memory', () => {
           ...(from === undefined ? {} : { from }),
           ...(to === undefined ? {} : { to }),
         };
-        const { held, sql, records } = await threeWays(selection, area);
+        const { held, sql, records } = await threeWays(selection, area, true);
         const label = JSON.stringify({ area, source, tier, from, to });
         expect(held, label).toBeDefined();
         expect(plain(held!), label).toEqual(plain(sql));
@@ -100,6 +143,7 @@ describe('the hot spot points held in memory', () => {
         located += held!.points.n.length;
       }
     expect(compared).toBeGreaterThan(20);
+    expect(heldCounts).toBeGreaterThan(1_000);
     expect(located).toBeGreaterThan(1_000);
   }, 600_000);
 
@@ -124,13 +168,17 @@ describe('the hot spot points held in memory', () => {
     for (const where of [
       // Two partnerships: a semi-join (a record in both counts once).
       [{ dimension: 'csp_code', values: csps.map((c) => c.code) }],
-      // A dimension not held.
-      [{ dimension: 'batch', values: ['1', '2'] }],
+      // Two filters whose joins may each give a record several rows (nested partnerships, the
+      // tiers matched), which the SQL pairs.
+      [
+        { dimension: 'csp_code', values: [csps[0]!.code] },
+        { dimension: 'matched_tier', values: ['primary'] },
+      ],
       // A range of another dimension than the month.
       [{ dimension: 'year', values: [], range: { from: '2024', to: '2024' } }],
     ] satisfies CountFilter[][]) {
       const { held, sql, records } = await threeWays(
-        { where },
+        { where, definition: 'thames-valley-vru' },
         { level: 'csp', code: csps[0]!.code },
       );
       expect(held, JSON.stringify(where)).toBeUndefined();
