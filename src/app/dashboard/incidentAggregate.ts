@@ -308,7 +308,13 @@ async function aggregateFrom(
           c.closeSync();
         }
       },
-      close: () => instance.closeSync(),
+      // Not while a dimension is read in the background on a connection of its own.
+      close: () => {
+        const reading = held.reading();
+        const settled = held.stop();
+        if (!reading) instance.closeSync();
+        else void settled.then(() => instance.closeSync());
+      },
     };
   } catch (error) {
     connection?.closeSync();
