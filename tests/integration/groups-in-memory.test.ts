@@ -69,20 +69,6 @@ async function threeWays(
   if (counts) {
     const names = ['lsoa21', 'month', 'lsoa11_method', 'source', 'district_code'] as const;
     const context = { dimensions: resolved.dimensions, ...definitionParams(resolved) };
-    // Worked out from the groups held (once they hold what it needs), not left to the SQL.
-    const direct = await aggregate.read((c) =>
-      whenHeld(() =>
-        c.heldCounts?.(
-          names.map((name) => resolved.dimensions.find((d) => d.name === name)!),
-          {
-            filters: resolved.where,
-            dimensions: resolved.dimensions,
-            params: context.params ?? {},
-          },
-        ),
-      ),
-    );
-    expect(direct).toBeDefined();
     const [held, sql, records] = await aggregate.read(async (c) => [
       await countIncidentsEach(ws, names, resolved.where, { ...context, counting: c }),
       await countIncidentsEach(ws, names, resolved.where, {
@@ -93,27 +79,25 @@ async function threeWays(
     ]);
     expect(held).toEqual(sql);
     expect(held).toEqual(records);
+    // Worked out from the groups held, not left to the SQL.
+    const direct = await aggregate.read(async (c) =>
+      c.heldCounts?.(
+        names.map((name) => resolved.dimensions.find((d) => d.name === name)!),
+        {
+          filters: resolved.where,
+          dimensions: resolved.dimensions,
+          params: definitionParams(resolved).params ?? {},
+        },
+      ),
+    );
+    expect(direct).toBeDefined();
     heldCounts += held.reduce((sum, r) => sum + r.rows.length, 0);
   }
   return aggregate.read(async (c) => ({
-    held: await whenHeld(() => c.hotspotPoints?.(request)),
+    held: await c.hotspotPoints?.(request),
     sql: await selectedPoints({ ...c, hotspotPoints: undefined }, resolved, area),
     records: await selectedPoints(recordCounting(ws), resolved, area),
   }));
-}
-
-/**
- * The answer once the groups hold what it needs: a dimension's values are read in the background
- * when first asked for, and the question meanwhile left to the SQL (undefined). Undefined after
- * a few seconds: the held values cannot answer it.
- */
-async function whenHeld<T>(ask: () => T | undefined): Promise<T | undefined> {
-  for (let k = 0; k < 100; k++) {
-    const answer = ask();
-    if (answer !== undefined) return answer;
-    await new Promise((resolve) => setTimeout(resolve, 30));
-  }
-  return undefined;
 }
 
 describe('the hot spot points held in memory', () => {

@@ -187,7 +187,7 @@ async function countEach(
     return names.map((name) => counted.get(name)!);
   }
   // The groups held in memory (the dashboard's aggregate) answer without a query when they can.
-  const held = counting.heldCounts?.(
+  const held = await counting.heldCounts?.(
     names.map((name) => findDimension(name, dimensions)),
     { filters: where, dimensions, params: context.params ?? {} },
   );

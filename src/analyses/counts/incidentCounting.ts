@@ -37,7 +37,7 @@ export interface IncidentCounting {
    * holds its groups in memory and every filter is one it can read there; undefined otherwise
    * (the analysis then asks its SQL). The same rows as the SQL, always.
    */
-  hotspotPoints?(request: PointsRequest): PointRows | undefined;
+  hotspotPoints?(request: PointsRequest): Promise<PointRows | undefined>;
   /**
    * The counts of a selection by each of several dimensions in turn (what `countIncidentsEach`
    * counts), worked out without a query as `hotspotPoints`; undefined when the counting cannot.
@@ -49,7 +49,7 @@ export interface IncidentCounting {
       dimensions: readonly Dimension[];
       params: Readonly<Record<string, DuckDBValue>>;
     },
-  ): HeldCount[][] | undefined;
+  ): Promise<HeldCount[][] | undefined>;
 }
 
 /** One value's records, and how many of them come from synthetic batches. */

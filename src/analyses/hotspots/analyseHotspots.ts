@@ -120,7 +120,7 @@ export async function selectedPoints(
   resolved: ResolvedSelection,
   found: { level: string; code: string },
 ): Promise<PointRows> {
-  const held = counting.hotspotPoints?.({
+  const held = await counting.hotspotPoints?.({
     filters: resolved.where,
     dimensions: resolved.dimensions,
     params: resolved.sql.given,

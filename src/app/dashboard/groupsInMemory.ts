@@ -64,18 +64,14 @@ export interface GroupsInMemory {
   /** The base LSOAs of each area (`level`, NUL, `code`), any membership. */
   readonly areaLsoas: ReadonlyMap<string, ReadonlySet<number>>;
   /**
-   * A dimension's values of every group, read through its own SQL and joins in the background
-   * the first time it is asked for with these parameters (those its SQL names): undefined until
-   * then; null when they are not all text (or NULL), or when a parameter it names is not given.
+   * A dimension's values of every group, read through its own SQL and joins the first time it is
+   * asked for with these parameters (those its SQL names); null when they are not all text (or
+   * NULL), or when a parameter it names is not given.
    */
   dimension(
     dimension: Dimension,
     params: Readonly<Record<string, DuckDBValue>>,
-  ): HeldDimension | null | undefined;
-  /** Whether a dimension is being read in the background. */
-  reading(): boolean;
-  /** Starts no more reads, and settles when those under way have finished. */
-  stop(): Promise<void>;
+  ): Promise<HeldDimension | null>;
 }
 
 /** Each row of a read, column by column, in the order of the read (the ids, 1 to size). */
@@ -193,48 +189,27 @@ export async function loadGroupsInMemory(
       set.add(b);
     },
   );
-  // Each dimension asked for: its values once read (null when they cannot be held), undefined
-  // while they are being read.
-  const held = new Map<string, { value: HeldDimension | null | undefined }>();
+  const held = new Map<string, Promise<HeldDimension | null>>();
   const dimension = (
     d: Dimension,
     params: Readonly<Record<string, DuckDBValue>>,
-  ): HeldDimension | null | undefined => {
+  ): Promise<HeldDimension | null> => {
     // The parameters its SQL and joins name, and only those (DuckDB refuses others).
     const text = [d.sql, ...Object.values(d.joins ?? {})].join('\n');
     const used: Record<string, DuckDBValue> = {};
     for (const [, name] of text.matchAll(/\$(\w+)/g)) {
-      if (!Object.hasOwn(params, name!)) return null;
+      if (!Object.hasOwn(params, name!)) return Promise.resolve(null);
       used[name!] = params[name!]!;
     }
     const key = `${d.name}\u0000${text}\u0000${valueKey(used)}`;
-    const found = held.get(key);
-    if (found !== undefined) {
-      held.delete(key);
-      held.set(key, found);
-      return found.value;
-    }
-    // Read in the background: this question, and any asked meanwhile, go to the SQL, so that
-    // no answer waits for a read that costs more than the query it would save.
-    if (stopped) return null;
-    const entry: { value: HeldDimension | null | undefined } = { value: undefined };
-    if (held.size >= HELD_DIMENSIONS) held.delete(held.keys().next().value!);
-    held.set(key, entry);
-    const read = readDimension(connect, d, used, size).then(
-      (values) => void (entry.value = values),
-      // Not held (a dimension its groups cannot read): the SQL answers.
-      () => void (entry.value = null),
-    );
-    reading.add(read);
-    void read.finally(() => reading.delete(read));
-    return undefined;
-  };
-  // Reads under way in the background, and whether new ones may start.
-  const reading = new Set<Promise<void>>();
-  let stopped = false;
-  const stop = async (): Promise<void> => {
-    stopped = true;
-    while (reading.size > 0) await Promise.all([...reading]);
+    let found = held.get(key);
+    if (found === undefined) {
+      found = readDimension(connect, d, used, size);
+      if (held.size >= HELD_DIMENSIONS) held.delete(held.keys().next().value!);
+      found.catch(() => held.delete(key));
+    } else held.delete(key);
+    held.set(key, found);
+    return found;
   };
   return {
     size,
@@ -253,8 +228,6 @@ export async function loadGroupsInMemory(
     bases: bases.size,
     areaLsoas,
     dimension,
-    stop,
-    reading: () => reading.size > 0,
   };
 }
 
@@ -348,12 +321,12 @@ type HeldFilter =
     };
 
 /** One filter as read from the held values, or undefined when they cannot answer it. */
-function heldFilter(
+async function heldFilter(
   groups: GroupsInMemory,
   filter: CountFilter,
   dimensions: readonly Dimension[],
   params: Readonly<Record<string, DuckDBValue>>,
-): HeldFilter | undefined {
+): Promise<HeldFilter | undefined> {
   if (filter.range !== undefined) {
     const { from, to } = filter.range;
     if (filter.dimension !== 'month' || !isMonth(from) || !isMonth(to)) return undefined;
@@ -364,8 +337,8 @@ function heldFilter(
   // Several values of a dimension a record may take several of are a semi-join of its own.
   if (dimension.several !== undefined && filter.values.filter((v) => v !== null).length > 1)
     return undefined;
-  const held = groups.dimension(dimension, params);
-  if (held === null || held === undefined) return undefined;
+  const held = await groups.dimension(dimension, params);
+  if (held === null) return undefined;
   const wanted = new Uint8Array(held.values.length + 1);
   let from = groups.size;
   let to = -1;
@@ -426,7 +399,7 @@ interface Picked {
  * The groups the filters select, of those `first` keeps (all when not given); undefined when a
  * filter is not one the held values answer.
  */
-function pick(
+async function pick(
   groups: GroupsInMemory,
   selection: {
     filters: readonly CountFilter[];
@@ -434,13 +407,13 @@ function pick(
     params: Readonly<Record<string, DuckDBValue>>;
   },
   first?: (g: number) => boolean,
-): Picked | undefined {
+): Promise<Picked | undefined> {
   const filters: HeldFilter[] = [];
   let several = 0;
   let from = 0;
   let to = groups.size - 1;
   for (const filter of selection.filters) {
-    const held = heldFilter(groups, filter, selection.dimensions, selection.params);
+    const held = await heldFilter(groups, filter, selection.dimensions, selection.params);
     if (held === undefined) return undefined;
     if (held.kind === 'values') {
       if (held.held.several) several++;
@@ -468,16 +441,16 @@ function pick(
  * The hot spot analysis's points of a selection from the groups held: the rows its SQL gives
  * (analyseHotspots.ts), or undefined when a filter is not one the held values answer.
  */
-export function hotspotPointsOf(
+export async function hotspotPointsOf(
   groups: GroupsInMemory,
   request: PointsRequest,
-): PointRows | undefined {
+): Promise<PointRows | undefined> {
   const { month, n, placed, point, base } = groups;
   // The area test first: placed in an LSOA of the area, or with a point and no LSOA.
   const inArea = new Uint8Array(groups.bases);
   for (const b of groups.areaLsoas.get(`${request.area.level}\u0000${request.area.code}`) ?? [])
     inArea[b] = 1;
-  const chosen = pick(groups, request, (g) => {
+  const chosen = await pick(groups, request, (g) => {
     if (placed[g] !== 1) return false;
     const b = base[g]!;
     return b === -1 ? point[g] !== -1 : inArea[b] === 1;
@@ -554,7 +527,7 @@ export function hotspotPointsOf(
  * the database's order, NULL last), or undefined when a filter or a dimension is not one the held
  * values answer (a dimension must give each group one value).
  */
-export function heldCountsOf(
+export async function heldCountsOf(
   groups: GroupsInMemory,
   names: readonly Dimension[],
   selection: {
@@ -562,14 +535,14 @@ export function heldCountsOf(
     dimensions: readonly Dimension[];
     params: Readonly<Record<string, DuckDBValue>>;
   },
-): HeldCount[][] | undefined {
+): Promise<HeldCount[][] | undefined> {
   const by: HeldDimension[] = [];
   for (const d of names) {
-    const held = groups.dimension(d, selection.params);
-    if (held === null || held === undefined || held.several) return undefined;
+    const held = await groups.dimension(d, selection.params);
+    if (held === null || held.several) return undefined;
     by.push(held);
   }
-  const chosen = pick(groups, selection);
+  const chosen = await pick(groups, selection);
   if (chosen === undefined) return undefined;
   const { picked, times, count } = chosen;
   const { n, synthetic } = groups;

@@ -308,13 +308,7 @@ async function aggregateFrom(
           c.closeSync();
         }
       },
-      // Not while a dimension is read in the background on a connection of its own.
-      close: () => {
-        const reading = held.reading();
-        const settled = held.stop();
-        if (!reading) instance.closeSync();
-        else void settled.then(() => instance.closeSync());
-      },
+      close: () => instance.closeSync(),
     };
   } catch (error) {
     connection?.closeSync();
