@@ -199,7 +199,11 @@ export async function loadGroupsInMemory(
     const used: Record<string, DuckDBValue> = {};
     for (const [, name] of text.matchAll(/\$(\w+)/g)) {
       if (!Object.hasOwn(params, name!)) return Promise.resolve(null);
-      used[name!] = params[name!]!;
+      // A list is the question's own (the areas rates are given for): held, it would be read
+      // again for each, at the cost of the queries it saves.
+      const value = params[name!]!;
+      if (typeof value === 'object' && value !== null) return Promise.resolve(null);
+      used[name!] = value;
     }
     const key = `${d.name}\u0000${text}\u0000${valueKey(used)}`;
     let found = held.get(key);
