@@ -113,7 +113,7 @@ async function pointRows(
 /**
  * The selected incidents of the hot spot area by point and month, by point, and in all: from the
  * groups the counting holds in memory when it can read every filter there, else by the SQL below
- * (the same rows either way; tests/integration/hotspot-points.test.ts).
+ * (the same rows either way; tests/integration/groups-in-memory.test.ts).
  */
 export async function selectedPoints(
   counting: IncidentCounting,

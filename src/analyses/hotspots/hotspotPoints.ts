@@ -22,7 +22,7 @@ export interface PointRows {
     latitude: (number | null)[];
     label: (string | null)[];
   };
-  /** Of every record selected (with a point or not); null when none is. */
+  /** Of every record selected (with a point or not); null, or zeros, when none is. */
   totals: { selected: number; unlocated: number; police_uk: number; synthetic: number } | null;
 }
 
