@@ -44,12 +44,16 @@ export interface IncidentCounting {
    */
   heldCounts?(
     names: readonly Dimension[],
-    selection: {
-      filters: readonly CountFilter[];
-      dimensions: readonly Dimension[];
-      params: Readonly<Record<string, DuckDBValue>>;
-    },
+    selection: HeldSelection,
   ): Promise<HeldCount[][] | undefined>;
+}
+
+/** A selection as groups held in memory read it: its filters, their dimensions and parameters. */
+export interface HeldSelection {
+  filters: readonly CountFilter[];
+  dimensions: readonly Dimension[];
+  /** The parameters the selection's SQL is given besides its values (a definition's). */
+  params: Readonly<Record<string, DuckDBValue>>;
 }
 
 /** One value's records, and how many of them come from synthetic batches. */

@@ -18,7 +18,11 @@ import type { CountFilter, Dimension } from '../../core/dimension.js';
 import { codePointBefore } from '../../core/codePointOrder.js';
 import { isMonth } from '../../core/months.js';
 import { incidentFilterSql } from '../../analyses/selection/incidentFilter.js';
-import { SYNTHETIC_RECORD, type HeldCount } from '../../analyses/counts/incidentCounting.js';
+import {
+  SYNTHETIC_RECORD,
+  type HeldCount,
+  type HeldSelection,
+} from '../../analyses/counts/incidentCounting.js';
 import type { PointRows, PointsRequest } from '../../analyses/hotspots/hotspotPoints.js';
 import { valueKey } from '../../core/valueKey.js';
 
@@ -92,7 +96,7 @@ async function eachRow(
   return index;
 }
 
-const num = (v: DuckDBValue): number => (typeof v === 'bigint' ? Number(v) : Number(v));
+const num = (v: DuckDBValue): number => Number(v);
 
 /** Dimensions held at once, at most (the least recently asked for is dropped). */
 const HELD_DIMENSIONS = 48;
@@ -405,11 +409,7 @@ interface Picked {
  */
 async function pick(
   groups: GroupsInMemory,
-  selection: {
-    filters: readonly CountFilter[];
-    dimensions: readonly Dimension[];
-    params: Readonly<Record<string, DuckDBValue>>;
-  },
+  selection: HeldSelection,
   first?: (g: number) => boolean,
 ): Promise<Picked | undefined> {
   const filters: HeldFilter[] = [];
@@ -534,11 +534,7 @@ export async function hotspotPointsOf(
 export async function heldCountsOf(
   groups: GroupsInMemory,
   names: readonly Dimension[],
-  selection: {
-    filters: readonly CountFilter[];
-    dimensions: readonly Dimension[];
-    params: Readonly<Record<string, DuckDBValue>>;
-  },
+  selection: HeldSelection,
 ): Promise<HeldCount[][] | undefined> {
   const by: HeldDimension[] = [];
   for (const d of names) {
