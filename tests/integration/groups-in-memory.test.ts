@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentReporter } from '../../src/core/reporter.js';
-import type { CountFilter } from '../../src/core/dimension.js';
+import type { CountFilter, Dimension } from '../../src/core/dimension.js';
 import {
   buildIncidentAggregate,
   type IncidentAggregate,
@@ -159,6 +159,49 @@ describe('the hot spot points held in memory', () => {
     expect(held!.totals!.selected).toBeGreaterThan(0);
     expect(plain(held!)).toEqual(plain(sql));
     expect(plain(held!)).toEqual(plain(records));
+  }, 600_000);
+
+  it('hold no dimension whose values are not text, or that gives some group no row', async () => {
+    const dimensions: Dimension[] = [
+      // A number: the filters compare text, the counts order text.
+      { name: 'records_of_group', description: 'records the group stands for', sql: 'i.n' },
+      // An inner join: the groups without an LSOA 2011 have no row.
+      {
+        name: 'placed_lsoa11',
+        description: 'LSOA 2011, of the groups that have one only',
+        sql: 'p.lsoa11_code',
+        joins: {
+          placed: 'JOIN incident_places p ON p.incident_id = i.id AND p.lsoa11_code IS NOT NULL',
+        },
+      },
+      // The same values through the usual left join: held.
+      {
+        name: 'any_lsoa11',
+        description: 'LSOA 2011, NULL when not placed',
+        sql: 'p.lsoa11_code',
+        joins: { places: 'LEFT JOIN incident_places p ON p.incident_id = i.id' },
+      },
+    ];
+    const without = await ws.db.value<number>(
+      `SELECT count(*) FROM incidents i WHERE NOT EXISTS
+         (SELECT 1 FROM incident_places p WHERE p.incident_id = i.id AND p.lsoa11_code IS NOT NULL)`,
+    );
+    expect(without).toBeGreaterThan(0);
+    const counts = await aggregate.read(async (c) =>
+      Promise.all(
+        dimensions.map((d) => c.heldCounts?.([d], { filters: [], dimensions, params: {} })),
+      ),
+    );
+    expect(counts[0]).toBeUndefined();
+    expect(counts[1]).toBeUndefined();
+    const [byLsoa] = counts[2]!;
+    expect(byLsoa!.at(-1)!.value).toBeNull();
+    const records = await ws.db.all<{ value: string | null; n: number }>(
+      `SELECT p.lsoa11_code AS value, CAST(count(*) AS DOUBLE) AS n
+         FROM incidents i LEFT JOIN incident_places p ON p.incident_id = i.id
+        GROUP BY 1 ORDER BY 1 NULLS LAST`,
+    );
+    expect(byLsoa!.map((r) => ({ value: r.value, n: r.n }))).toEqual(records);
   }, 600_000);
 
   it('leave to the SQL what the held values cannot read, with the same rows', async () => {

@@ -13,7 +13,12 @@
  * month, several values of a dimension a record may take several of, two filters whose joins may
  * each give a record several rows, values that are not text) is left to the SQL.
  */
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import {
+  DuckDBIntegerVector,
+  DuckDBTypeId,
+  type DuckDBConnection,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 import type { CountFilter, Dimension } from '../../core/dimension.js';
 import { codePointBefore } from '../../core/codePointOrder.js';
 import { isMonth } from '../../core/months.js';
@@ -241,7 +246,11 @@ export async function loadGroupsInMemory(
 
 /**
  * A dimension's values of every group, by its own SQL and joins over the detailed groups; null
- * when a value is not text: what the filters compare and the counts order is text.
+ * when a value is not text: what the filters compare and the counts order is text. The database
+ * numbers the values, so that what is read back for each group is two integers (its id, its
+ * value's number) and each value's text only once: read one by one as text, a read took
+ * 140–440 ms at ten million records, and the first answer that needed a dimension waited for it
+ * (decision 0081, seventeenth pass).
  */
 async function readDimension(
   connect: () => Promise<DuckDBConnection>,
@@ -255,40 +264,64 @@ async function readDimension(
       alsoUsing: [dimension.name],
       params,
     });
-    const offsets = new Int32Array(size + 1);
-    const codes: number[] = [];
+    // The values (id 0, each with its number), and each group's rows (NULL numbered -1), in no
+    // order: they are put in the order of id here, for less than the database's sort. The value
+    // column is NULL on a group's rows, and of the dimension's own type, so that a value that is
+    // not text is seen as such.
+    const result = await connection.run(
+      `WITH d AS MATERIALIZED (SELECT i.id AS id, ${dimension.sql} AS v FROM ${from}),
+            n AS (SELECT v, CAST(row_number() OVER () - 1 AS INTEGER) AS c
+                    FROM (SELECT DISTINCT v FROM d WHERE v IS NOT NULL))
+       SELECT 0 AS id, c, v FROM n
+       UNION ALL
+       SELECT CAST(d.id AS INTEGER), coalesce(n.c, -1), NULL FROM d LEFT JOIN n ON n.v = d.v`,
+      params,
+    );
+    const type = result.columnTypeId(2);
+    if (type !== DuckDBTypeId.VARCHAR && type !== DuckDBTypeId.ENUM) return null;
     const values: string[] = [];
     const index = new Map<string, number>();
-    let text = true;
-    let last = 0;
-    let ordered = true;
-    await eachRow(
-      connection,
-      `SELECT i.id, ${dimension.sql} FROM ${from} ORDER BY i.id`,
-      params,
-      (item, r) => {
-        const id = num(item(0));
-        // Each id from 1 to size, in order, each once or more.
-        if (id !== last && id !== last + 1) ordered = false;
-        if (id !== last) offsets[id - 1] = r;
-        last = id;
-        const v = item(1);
-        if (v === null) {
-          codes.push(-1);
-          return;
+    // Each group's rows, by id − 1, counted, then placed in order.
+    const offsets = new Int32Array(size + 1);
+    let groupOf: Int32Array = new Int32Array(size);
+    let codeOf: Int32Array = new Int32Array(size);
+    let rows = 0;
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (chunk === null || chunk.rowCount === 0) break;
+      const ids = chunk.getColumnVector(0);
+      const numbers = chunk.getColumnVector(1);
+      const texts = chunk.getColumnVector(2);
+      if (!(ids instanceof DuckDBIntegerVector) || !(numbers instanceof DuckDBIntegerVector))
+        throw new Error(`${dimension.name}: the values were not numbered as integers`);
+      for (let r = 0; r < chunk.rowCount; r++) {
+        const id = ids.getItem(r)!;
+        const c = numbers.getItem(r)!;
+        if (id === 0) {
+          const text = String(texts.getItem(r));
+          values[c] = text;
+          index.set(text, c);
+          continue;
         }
-        if (typeof v !== 'string') text = false;
-        const key = String(v);
-        let c = index.get(key);
-        if (c === undefined) {
-          index.set(key, (c = values.length));
-          values.push(key);
+        // Ids from 1 to size only.
+        if (id < 1 || id > size) return null;
+        if (rows === groupOf.length) {
+          groupOf = grown(groupOf);
+          codeOf = grown(codeOf);
         }
-        codes.push(c);
-      },
-    );
-    offsets[size] = codes.length;
-    if (!text || !ordered || last !== size) return null;
+        groupOf[rows] = id - 1;
+        codeOf[rows++] = c;
+        offsets[id]!++;
+      }
+    }
+    // Each group once or more.
+    for (let g = 0; g < size; g++) {
+      if (offsets[g + 1] === 0) return null;
+      offsets[g + 1] = offsets[g + 1]! + offsets[g]!;
+    }
+    const codes = new Int32Array(rows);
+    const next = offsets.slice(0, size);
+    for (let r = 0; r < rows; r++) codes[next[groupOf[r]!]!++] = codeOf[r]!;
     const first = new Int32Array(values.length + 1).fill(size);
     const lastOf = new Int32Array(values.length + 1).fill(-1);
     for (let g = 0; g < size; g++)
@@ -299,16 +332,23 @@ async function readDimension(
       }
     return {
       offsets,
-      codes: Int32Array.from(codes),
+      codes,
       values,
       index,
-      several: codes.length > size,
+      several: rows > size,
       first,
       last: lastOf,
     };
   } finally {
     connection.closeSync();
   }
+}
+
+/** An array of twice the length, the same values first. */
+function grown(array: Int32Array): Int32Array {
+  const bigger = new Int32Array(array.length * 2 + 1);
+  bigger.set(array);
+  return bigger;
 }
 
 /** A month YYYY-MM as year × 12 + month − 1. */
