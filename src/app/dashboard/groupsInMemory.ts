@@ -39,7 +39,7 @@ import { valueKey } from '../../core/valueKey.js';
 export interface HeldDimension {
   readonly offsets: Int32Array;
   readonly codes: Int32Array;
-  /** The values, by index, and the index of each. */
+  /** The values, by index (in the database's order of them), and the index of each. */
   readonly values: readonly string[];
   readonly index: ReadonlyMap<string, number>;
   /** Whether some group has more than one row. */
@@ -264,13 +264,13 @@ async function readDimension(
       alsoUsing: [dimension.name],
       params,
     });
-    // The values (id 0, each with its number), and each group's rows (NULL numbered -1), in no
-    // order: they are put in the order of id here, for less than the database's sort. The value
-    // column is NULL on a group's rows, and of the dimension's own type, so that a value that is
-    // not text is seen as such.
+    // The values (id 0, each with its number, numbered in the database's order of them), and each
+    // group's rows (NULL numbered -1), in no order: they are put in the order of id here, for less
+    // than the database's sort. The value column is NULL on a group's rows, and of the dimension's
+    // own type, so that a value that is not text is seen as such.
     const result = await connection.run(
       `WITH d AS MATERIALIZED (SELECT i.id AS id, ${dimension.sql} AS v FROM ${from}),
-            n AS (SELECT v, CAST(row_number() OVER () - 1 AS INTEGER) AS c
+            n AS (SELECT v, CAST(row_number() OVER (ORDER BY v) - 1 AS INTEGER) AS c
                     FROM (SELECT DISTINCT v FROM d WHERE v IS NOT NULL))
        SELECT 0 AS id, c, v FROM n
        UNION ALL
@@ -599,15 +599,11 @@ export async function heldCountsOf(
       if (synthetic[g] === 1) generated[c] = generated[c]! + r;
       seen[c] = 1;
     }
-    const order = held.values
-      .map((_, c) => c)
-      .filter((c) => seen[c + 1] === 1)
-      .sort((a, b) => (codePointBefore(held.values[a]!, held.values[b]!) ? -1 : 1));
-    const rows: HeldCount[] = order.map((c) => ({
-      value: held.values[c]!,
-      n: records[c + 1]!,
-      synthetic: generated[c + 1]!,
-    }));
+    // The values are numbered in the database's order: the SQL's order of the rows.
+    const rows: HeldCount[] = [];
+    held.values.forEach((value, c) => {
+      if (seen[c + 1] === 1) rows.push({ value, n: records[c + 1]!, synthetic: generated[c + 1]! });
+    });
     if (seen[0] === 1) rows.push({ value: null, n: records[0]!, synthetic: generated[0]! });
     return rows;
   });
