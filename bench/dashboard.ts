@@ -32,6 +32,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { silentReporter } from '../src/core/reporter.js';
 import { ensureDemoWorkspace } from '../src/app/demo/ensureDemoWorkspace.js';
+import { storedTables } from '../src/store/incidentTables.js';
 import { openWorkspace } from '../src/store/openWorkspace.js';
 import { launchChromium } from '../tests/helpers/browser.js';
 import type { Goal } from './run.js';
@@ -88,9 +89,10 @@ export async function scaledWorkspace(demo: string, dest: string, target: number
     const maxId = (await ws.db.value<number>('SELECT max(id) FROM incidents')) ?? 0;
     const copies = Math.max(1, Math.ceil(target / n));
     const k = `range(1, ${copies}) t(k)`;
-    await ws.db.run(
-      `INSERT INTO incidents SELECT x.* REPLACE (x.id + k * ${maxId} AS id) FROM incidents x, ${k}`,
-    );
+    for (const t of storedTables('incidents'))
+      await ws.db.run(
+        `INSERT INTO ${t} SELECT x.* REPLACE (x.id + k * ${maxId} AS id) FROM ${t} x, ${k}`,
+      );
     await ws.db.run(
       `INSERT INTO incident_places SELECT x.* REPLACE (x.incident_id + k * ${maxId} AS incident_id) FROM incident_places x, ${k}`,
     );

@@ -17,6 +17,7 @@ import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { silentReporter } from '../src/core/reporter.js';
+import { DETAILED_TABLE, storedTables } from '../src/store/incidentTables.js';
 import { classifyIncidents } from '../src/definitions/classifyIncidents.js';
 import { compileDefinition } from '../src/definitions/compileDefinition.js';
 import {
@@ -77,15 +78,16 @@ export async function buildTable(ws: Workspace, records = RECORDS): Promise<numb
       WHEN 'Criminal damage and arson' THEN ${pickSql(['58A', '58B', '58C', '58D', '56A', '56B'], 'code')}
       ELSE NULL END`;
   await ws.db.run(`CREATE TEMP TABLE base AS SELECT * FROM incidents`);
-  await ws.db.run(`DELETE FROM incidents`);
+  for (const t of storedTables('incidents')) await ws.db.run(`DELETE FROM ${t}`);
+  // Records with offence detail: stored as detailed records (source 'force-extract').
   await ws.db.run(
-    `INSERT INTO incidents
+    `INSERT INTO ${DETAILED_TABLE}
       SELECT base.* REPLACE (id + copy * 1000000000 AS id, 'force-extract' AS source)
       FROM base, range(${copies}) r(copy) ORDER BY copy, id LIMIT ${records}`,
   );
-  await ws.db.run(`UPDATE incidents SET offence_code = ${code}`);
+  await ws.db.run(`UPDATE ${DETAILED_TABLE} SET offence_code = ${code}`);
   await ws.db.run(
-    `UPDATE incidents SET
+    `UPDATE ${DETAILED_TABLE} SET
       statute = CASE offence_code WHEN '8N' THEN ${pickSql(['OAPA1861-s20', 'OAPA1861-s47', 'OAPA1861-s47', 'OAPA1861-s47', 'OAPA1861-s47', null], 'statute')}
                                   WHEN '5D' THEN 'OAPA1861-s18' ELSE NULL END,
       flag_knife = CASE WHEN offence_code IS NULL THEN NULL

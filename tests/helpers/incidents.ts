@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { IncidentRecord } from '../../src/definitions/incidentRecord.js';
 import type { Workspace } from '../../src/store/openWorkspace.js';
+import { DETAILED_TABLE } from '../../src/store/incidentTables.js';
 
 export interface TestIncident extends IncidentRecord {
   /** YYYY-MM (default 2024-01). */
@@ -84,7 +85,7 @@ export async function insertIncidents(
       const columns = Object.keys(COLUMNS);
       const first = await ws.db.value<number>(`SELECT nextval('incident_id_seq')`);
       await ws.db.run(
-        `INSERT INTO incidents (id, source, batch_id, ${columns.join(', ')})
+        `INSERT INTO ${DETAILED_TABLE} (id, source, batch_id, ${columns.join(', ')})
          SELECT $first + ord, $source, $batch, ${columns
            .map((c) => (c === 'month' ? `CAST(month || '-01' AS DATE)` : c))
            .join(', ')}

@@ -24,6 +24,7 @@ import { openWorkspace, type Workspace } from '../../src/store/openWorkspace.js'
 import { buildTestWorkspace } from '../helpers/dashboard.js';
 import { randomFilters } from '../helpers/randomFilters.js';
 import { tempDir } from '../helpers/temp.js';
+import { storedTables } from '../../src/store/incidentTables.js';
 
 const dir = tempDir('svd-narrowed-');
 let ws: Workspace;
@@ -230,7 +231,8 @@ describe('a month range compares the stored dates', () => {
   it('selects the records the month text selects, for 100 random ranges, on dates in mid-month too', async () => {
     // Some stored dates moved into their month, so that a bound compared on the first day only
     // would lose them.
-    await ws.db.run(`UPDATE incidents SET month = month + INTERVAL 14 DAY WHERE id % 13 = 0`);
+    for (const table of storedTables('incidents'))
+      await ws.db.run(`UPDATE ${table} SET month = month + INTERVAL 14 DAY WHERE id % 13 = 0`);
     const months = (
       await ws.db.all<{ m: string }>(
         `SELECT DISTINCT strftime(month, '%Y-%m') AS m FROM incidents ORDER BY 1`,

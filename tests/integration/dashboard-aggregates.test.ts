@@ -21,6 +21,7 @@ import { openWorkspace, type Workspace } from '../../src/store/openWorkspace.js'
 import type { Db } from '../../src/store/db.js';
 import { TV_STREET } from '../helpers/paths.js';
 import { tempDir } from '../helpers/temp.js';
+import { DETAILED_TABLE } from '../../src/store/incidentTables.js';
 
 const dir = tempDir('svd-aggregates-');
 let pool: WorkspacePool;
@@ -55,8 +56,8 @@ async function copyForceExtract(db: string): Promise<void> {
          FROM incident_classifications x WHERE x.incident_id IN ${copied}`,
     );
     await ws.db.run(
-      `INSERT INTO incidents SELECT x.* REPLACE (x.id + ${maxId} AS id)
-         FROM incidents x WHERE x.source = 'force-extract'`,
+      `INSERT INTO ${DETAILED_TABLE} SELECT x.* REPLACE (x.id + ${maxId} AS id)
+         FROM ${DETAILED_TABLE} x WHERE x.source = 'force-extract'`,
     );
     expect(
       await ws.db.value<number>(

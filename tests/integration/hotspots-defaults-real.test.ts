@@ -21,6 +21,7 @@ import { OXFORD, oxfordWorkspace } from '../helpers/oxfordHotspots.js';
 import { SHARED_DATA, sharedData } from '../helpers/paths.js';
 import { tempDir } from '../helpers/temp.js';
 import { refreshDerivedData } from '../../src/app/deriveData.js';
+import { storedTables } from '../../src/store/incidentTables.js';
 
 const dir = tempDir();
 let ws: Workspace;
@@ -144,9 +145,10 @@ describe('a top hot spot whose records give no location text', () => {
   it('is named by the text the records of the period within its square give most', async () => {
     // Violence without its text, as partner extracts often come; every other record keeps it.
     const violence = 'Violence and sexual offences';
-    await ws.db.run(`UPDATE incidents SET location_text = NULL WHERE crime_type = $t`, {
-      t: violence,
-    });
+    for (const table of storedTables('incidents'))
+      await ws.db.run(`UPDATE ${table} SET location_text = NULL WHERE crime_type = $t`, {
+        t: violence,
+      });
     const a = await analyseHotspots(
       ws,
       {

@@ -26,6 +26,7 @@ import { openWorkspace, type Workspace } from '../../src/store/openWorkspace.js'
 import { buildTestWorkspace, TEST_MONTHS } from '../helpers/dashboard.js';
 import { randomFilters } from '../helpers/randomFilters.js';
 import { tempDir } from '../helpers/temp.js';
+import { STREET_TABLE } from '../../src/store/incidentTables.js';
 
 const dir = tempDir('svd-narrowing-');
 let ws: Workspace;
@@ -208,7 +209,7 @@ describe('a narrowed selection', () => {
     });
     expect(before.from).toContain('svd_scratch_');
     await ws.db.run(
-      `UPDATE incidents SET source = source WHERE id = (SELECT min(id) FROM incidents)`,
+      `UPDATE ${STREET_TABLE} SET batch_id = batch_id WHERE id = (SELECT min(id) FROM ${STREET_TABLE})`,
     );
     expect(narrowingsOf(ws.db)).toEqual([]);
     await expect(

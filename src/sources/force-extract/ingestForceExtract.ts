@@ -6,11 +6,13 @@
  * and person identifiers are replaced by keyed hashes, dates of birth by ages, and unmapped
  * columns are never read past the header (data minimisation, recorded in the batch). Rows go to
  * a temporary staging table (in memory, pseudonymised values only) and from there, by column
- * name, into `incidents` — all inside the run's one transaction.
+ * name, into `detailed_incidents` (read through the view `incidents`) — all inside the run's
+ * one transaction.
  */
 import { DuckDBDataChunkWriter, JSToDuckDBValueConverter } from '@duckdb/node-api';
 import { systemClock } from '../../core/clock.js';
 import { INCIDENT_FLAGS, flagColumn } from '../../core/vocabulary.js';
+import { DETAILED_TABLE } from '../../store/incidentTables.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import type { LsoaVintage, LsoaVintageBasis } from '../../core/lsoaVintage.js';
 import { loadMapping, type LoadedMapping, type ForceExtractMapping } from '../partner/mapping.js';
@@ -244,7 +246,7 @@ export async function ingestForceExtract(
         }
         const columns = STAGING_COLUMNS.map(([n]) => n);
         await ws.db.run(
-          `INSERT INTO incidents (id, source, batch_id, force, lsoa_vintage, ${columns.join(', ')})
+          `INSERT INTO ${DETAILED_TABLE} (id, source, batch_id, force, lsoa_vintage, ${columns.join(', ')})
            SELECT nextval('incident_id_seq'), 'force-extract', $batch, $force,
                   CASE WHEN lsoa_code IS NULL THEN NULL
                        WHEN CAST(month AS DATE) < DATE '2021-03-01' THEN $old ELSE $recent END,

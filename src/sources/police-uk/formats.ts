@@ -16,7 +16,10 @@ export interface PoliceUkFormat {
   dataset: PoliceUkDataset;
   /** batches.source_kind */
   sourceKind: string;
+  /** The table its rows are read from (`incidents` is a view: see store/incidentTables.ts). */
   table: 'incidents' | 'police_uk_outcomes' | 'police_uk_stop_searches';
+  /** The table its rows are written to. */
+  storedIn: 'police_uk_street' | 'police_uk_outcomes' | 'police_uk_stop_searches';
   columns: readonly ColumnSpec[];
   /** A header that only this layout has, used to tell the layouts apart. */
   signature: string;
@@ -32,6 +35,7 @@ export const STREET: PoliceUkFormat = {
   dataset: 'street',
   sourceKind: 'police-uk-street',
   table: 'incidents',
+  storedIn: 'police_uk_street',
   signature: 'crime type',
   columns: [
     col('Crime ID', 'crime_id'),
@@ -53,6 +57,7 @@ export const OUTCOMES: PoliceUkFormat = {
   dataset: 'outcomes',
   sourceKind: 'police-uk-outcomes',
   table: 'police_uk_outcomes',
+  storedIn: 'police_uk_outcomes',
   signature: 'outcome type',
   columns: [
     col('Crime ID', 'crime_id'),
@@ -72,6 +77,7 @@ export const STOP_AND_SEARCH: PoliceUkFormat = {
   dataset: 'stop-and-search',
   sourceKind: 'police-uk-stop-and-search',
   table: 'police_uk_stop_searches',
+  storedIn: 'police_uk_stop_searches',
   signature: 'object of search',
   columns: [
     col('Type', 'search_type'),

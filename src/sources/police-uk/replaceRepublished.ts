@@ -5,6 +5,7 @@
  * would leave markedly fewer rows is refused unless the replacement is meant (replacementShrinks.ts).
  */
 import type { Db } from '../../store/db.js';
+import { copyRows, deleteRows } from '../../store/incidentTables.js';
 import {
   PARTLY_REPLACED,
   REPLACED,
@@ -36,8 +37,8 @@ export async function moveForceMonth(
   key: { batch: number; force: string; month: string },
 ): Promise<void> {
   const where = `batch_id = $batch AND force = $force AND month = CAST($month AS DATE)`;
-  await db.run(`INSERT INTO ${to} BY NAME SELECT * FROM ${from} WHERE ${where}`, key);
-  await db.run(`DELETE FROM ${from} WHERE ${where}`, key);
+  await copyRows(db, from, to, where, key);
+  await deleteRows(db, from, where, key);
 }
 
 /** After some of its rows moved away: replaced when none is left in use, else partly replaced. */

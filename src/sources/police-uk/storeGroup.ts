@@ -4,6 +4,7 @@
  */
 import { listValue } from '@duckdb/node-api';
 import { SOFTWARE_VERSION } from '../../core/version.js';
+import { STREET_COLUMNS } from '../../store/incidentTables.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import type { HeaderMatch, PoliceUkFormat } from './formats.js';
 import type { PoliceUkIngestOptions, PreparedFile, StoredBatch } from './ingestTypes.js';
@@ -43,27 +44,11 @@ function insertPlan(format: PoliceUkFormat, match: HeaderMatch): InsertPlan {
   switch (format.dataset) {
     case 'street':
       return {
-        columns: [
-          'id',
-          'source',
-          'batch_id',
-          'source_record_id',
-          'month',
-          'force',
-          'falls_within',
-          'crime_type',
-          'location_text',
-          'longitude',
-          'latitude',
-          'lsoa_code',
-          'lsoa_name',
-          'lsoa_vintage',
-          'outcome',
-          'context',
-        ],
+        // Into police_uk_street, whose rows are all of source 'police-uk' (no column for it);
+        // the expressions below are in the order of its columns.
+        columns: [...STREET_COLUMNS],
         expressions: [
           id,
-          `'police-uk'`,
           batch,
           c('crime_id'),
           sqlMonth(c('month')),
@@ -192,7 +177,7 @@ export async function storeGroup(
   );
   const withRows = stored.filter((s) => s.file.hasRows);
   if (withRows.length === 0) return stored;
-  const sql = `INSERT INTO ${format.table} (${plan.columns.join(', ')})
+  const sql = `INSERT INTO ${format.storedIn} (${plan.columns.join(', ')})
     SELECT ${plan.expressions.join(',\n      ')}
     FROM read_csv($files, header = true, auto_detect = false, delim = ',', quote = '"',
                   escape = '"', columns = ${csvColumns(files[0]!.match)})`;

@@ -121,7 +121,7 @@ export async function summariseBatches(
 ): Promise<FileOutcome[]> {
   const { db } = ws;
   const format = batches[0]!.file.match.format;
-  const { dataset, table } = format;
+  const { dataset, storedIn } = format;
   const hasLsoa = dataset !== 'stop-and-search';
   const checks = CHECKS.filter((c) => c.datasets.includes(dataset));
   const firstBatch = batches[0]!.batchId;
@@ -144,7 +144,7 @@ export async function summariseBatches(
             max(month) AS latest,
             list_sort(list(DISTINCT month)) AS months
             ${aggregates.length > 0 ? `, ${aggregates.join(',\n')}` : ''}
-       FROM ${table} WHERE batch_id BETWEEN $firstBatch AND $lastBatch GROUP BY batch_id`,
+       FROM ${storedIn} WHERE batch_id BETWEEN $firstBatch AND $lastBatch GROUP BY batch_id`,
     params,
   );
   const byBatch = new Map(rows.map((r) => [r.batch_id, r]));
@@ -154,7 +154,7 @@ export async function summariseBatches(
           (
             await db.all<{ batch_id: number; n: number }>(
               `SELECT batch_id, sum(n) AS n FROM (
-                 SELECT batch_id, count(*) AS n FROM incidents
+                 SELECT batch_id, count(*) AS n FROM ${storedIn}
                   WHERE batch_id BETWEEN $first AND $last AND source_record_id IS NOT NULL
                   GROUP BY batch_id, hash(source_record_id) HAVING count(*) > 1)
                GROUP BY batch_id`,
@@ -243,7 +243,7 @@ export async function summariseBatches(
   await recordMessages(ws, pending);
   if (upgrade.length > 0) {
     await db.run(
-      `UPDATE ${table} SET lsoa_vintage = 2021
+      `UPDATE ${storedIn} SET lsoa_vintage = 2021
         WHERE batch_id IN (SELECT unnest($ids)) AND lsoa_code IS NOT NULL`,
       { ids: listValue(upgrade) },
     );

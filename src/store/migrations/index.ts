@@ -9,6 +9,7 @@ import { auditLog } from './0008-audit-log.js';
 import { access } from './0009-access.js';
 import { agreements } from './0010-agreements.js';
 import { indicators } from './0011-indicators.js';
+import { policeUkStreet } from './0012-police-uk-street.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   access,
   agreements,
   indicators,
+  policeUkStreet,
 ];
