@@ -69,12 +69,6 @@ const detail = ALL.filter(([name]) => name !== 'source' && !STREET.has(name));
 /** A row of the old table that is a police.uk street row: nothing beyond the street columns. */
 const isStreetRow = `source = 'police-uk' AND ${detail.map(([n]) => `${n} IS NULL`).join(' AND ')}`;
 const typeOf = (constraint: string): string => constraint.replace(' NOT NULL', '');
-/**
- * Text columns of (nearly) distinct values, which DuckDB compresses with FSST: named so, it skips
- * trying the other methods on every row group it writes (about 40 ms of a 39-force month). Where
- * FSST does not apply (a row group with no Crime ID at all) it stores them uncompressed.
- */
-const FSST = new Set(['source_record_id', 'location_text']);
 
 /**
  * Police.uk street records in a table of their own, with only the columns they fill; records
@@ -90,7 +84,7 @@ export const policeUkStreet: Migration = {
   version: 12,
   name: 'police-uk-street',
   statements: [
-    `CREATE TABLE police_uk_street (${street.map(([n, t]) => `${n} ${t}${FSST.has(n) ? ' USING COMPRESSION fsst' : ''}`).join(', ')})`,
+    `CREATE TABLE police_uk_street (${street.map(([n, t]) => `${n} ${t}`).join(', ')})`,
     `INSERT INTO police_uk_street SELECT ${street.map(([n]) => n).join(', ')}
        FROM incidents WHERE ${isStreetRow}`,
     `CREATE TABLE detailed_incidents (${ALL.map(([n, t]) => `${n} ${t}`).join(', ')})`,
