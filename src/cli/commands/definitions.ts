@@ -8,7 +8,7 @@ import { resolveDbPath } from '../../store/resolveDbPath.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
-import { YAML_LIMITS_HELP } from '../yamlLimitsHelp.js';
+import { yamlLimitsHelp } from '../yamlLimitsHelp.js';
 
 const DB_HELP = 'workspace file (default: $SVD_DB, else ./svd.duckdb)';
 
@@ -129,7 +129,7 @@ export function definitionsCommand(io: CliIo): Command {
     .argument('<files...>', 'definition files (YAML or JSON)')
     .option('--json', "print each file's result as JSON")
     .option('--quiet', 'print nothing when the files are valid')
-    .addHelpText('after', YAML_LIMITS_HELP)
+    .addHelpText('after', yamlLimitsHelp)
     .action(async (files: string[], options: CommonOptions) => {
       const ctx = commandContext(io, options);
       const { readDefinitionText } = await import('../../definitions/readDefinition.js');

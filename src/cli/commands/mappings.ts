@@ -4,7 +4,7 @@ import { usageError } from '../../core/errors.js';
 import { commandContext, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
-import { YAML_LIMITS_HELP } from '../yamlLimitsHelp.js';
+import { yamlLimitsHelp } from '../yamlLimitsHelp.js';
 
 interface MappingsOptions extends CommonOptions {
   show?: string;
@@ -17,7 +17,7 @@ export function mappingsCommand(io: CliIo): Command {
     .option('--show <name>', 'print a built-in mapping (to copy and adapt)')
     .option('--check <file>', 'validate a mapping file and say what it reads')
     .option('--json', 'print as JSON')
-    .addHelpText('after', YAML_LIMITS_HELP)
+    .addHelpText('after', yamlLimitsHelp)
     .action(async (options: MappingsOptions) => {
       const { builtInMappings, parseMapping } = await import('../../sources/partner/mapping.js');
       const ctx = commandContext(io, options);

@@ -12,7 +12,7 @@ import { fileName } from '../../app/auditEntries.js';
 import { commandContext, withCommandWorkspace, type CommonOptions } from '../context.js';
 import type { CliIo } from '../io.js';
 import { formatTable } from '../table.js';
-import { YAML_LIMITS_HELP } from '../yamlLimitsHelp.js';
+import { yamlLimitsHelp } from '../yamlLimitsHelp.js';
 import type { StrategyTree } from '../../api/strategy.js';
 
 const DB_HELP = 'workspace file (default: $SVD_DB, else ./svd.duckdb)';
@@ -184,7 +184,7 @@ export function strategyCommand(io: CliIo): Command {
     .option('--db <path>', DB_HELP)
     .option('--json', 'print the problems as JSON')
     .option('--quiet', 'no announcements')
-    .addHelpText('after', YAML_LIMITS_HELP)
+    .addHelpText('after', yamlLimitsHelp)
     .action(async (file: string, options: CommonOptions) => {
       const { strategyContext } = await import('../../strategy/strategyContext.js');
       const { readStrategyText, strategyError } = await import('../../strategy/readStrategy.js');
