@@ -63,8 +63,8 @@ export async function copyRows(
   }
   const fits = await fitsStreetTable(db);
   await db.run(
-    `INSERT INTO ${STREET_TABLE} SELECT ${STREET_COLUMNS.join(', ')} FROM ${from}
-      WHERE (${where}) AND ${fits}`,
+    `INSERT INTO ${STREET_TABLE} (${STREET_COLUMNS.join(', ')})
+      SELECT ${STREET_COLUMNS.join(', ')} FROM ${from} WHERE (${where}) AND ${fits}`,
     params,
   );
   await db.run(
