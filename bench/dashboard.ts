@@ -33,6 +33,8 @@ import { gzipSync } from 'node:zlib';
 import { silentReporter } from '../src/core/reporter.js';
 import { ensureDemoWorkspace } from '../src/app/demo/ensureDemoWorkspace.js';
 import { storedTables } from '../src/store/incidentTables.js';
+import { classifiedVersions, forgetClassification } from '../src/store/classificationTables.js';
+import { reclassifyHeld } from '../src/app/deriveData.js';
 import { openWorkspace } from '../src/store/openWorkspace.js';
 import { launchChromium } from '../tests/helpers/browser.js';
 import type { Goal } from './run.js';
@@ -96,17 +98,15 @@ export async function scaledWorkspace(demo: string, dest: string, target: number
     await ws.db.run(
       `INSERT INTO incident_places SELECT x.* REPLACE (x.incident_id + k * ${maxId} AS incident_id) FROM incident_places x, ${k}`,
     );
-    await ws.db.run(
-      `DELETE FROM incident_classifications WHERE NOT list_contains(['${DEFINITIONS.join("','")}'], definition_id)`,
-    );
-    await ws.db.run(
-      `INSERT INTO incident_classifications SELECT x.* REPLACE (x.incident_id + k * ${maxId} AS incident_id)
-         FROM incident_classifications x, ${k}`,
-    );
-    // Runs of the definitions left out are dropped, so nothing claims to be classified that is not.
+    // The definitions left out are forgotten, runs and all, so nothing claims to be classified
+    // that is not; the rest are classified again, copies and all, as after new data.
+    for (const v of await classifiedVersions(ws.db))
+      if (!DEFINITIONS.includes(v.definition_id))
+        await forgetClassification(ws.db, v.definition_id, v.version);
     await ws.db.run(
       `DELETE FROM classification_runs WHERE NOT list_contains(['${DEFINITIONS.join("','")}'], definition_id)`,
     );
+    await reclassifyHeld(ws, silentReporter);
     await ws.db.run('CHECKPOINT');
     return (await ws.db.value<number>('SELECT count(*) FROM incidents')) ?? 0;
   } finally {

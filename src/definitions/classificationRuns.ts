@@ -82,7 +82,14 @@ export async function unavailableTiers(
   compiled: CompiledDefinition,
   sources?: readonly string[],
 ): Promise<{ tier: string; fields: RecordField[] }[]> {
-  const available = await fieldAvailability(ws, compiled, sources);
+  return tiersWithout(compiled, await fieldAvailability(ws, compiled, sources));
+}
+
+/** The tiers that need a field of which no value is held (`available`: values held per field). */
+export function tiersWithout(
+  compiled: CompiledDefinition,
+  available: ReadonlyMap<RecordField, number>,
+): { tier: string; fields: RecordField[] }[] {
   return tierRequirements(compiled)
     .map((t) => ({ tier: t.tier, fields: t.fields.filter((f) => (available.get(f) ?? 0) === 0) }))
     .filter((t) => t.fields.length > 0);

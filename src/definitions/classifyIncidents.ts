@@ -9,10 +9,11 @@ import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
 import type { Reporter } from '../core/reporter.js';
 import { SOFTWARE_VERSION } from '../core/version.js';
+import { keepClassification } from '../store/classificationTables.js';
 import type { Workspace } from '../store/openWorkspace.js';
-import { compileDefinition } from './compileDefinition.js';
-import { definitionMeta, unavailableTiers } from './classificationRuns.js';
-import type { RecordField } from './incidentRecord.js';
+import { compileDefinition, type CompiledDefinition } from './compileDefinition.js';
+import { definitionMeta, fieldAvailability, tiersWithout } from './classificationRuns.js';
+import { INCIDENT_COLUMNS, type RecordField } from './incidentRecord.js';
 import type { Definition } from './definitionFile.js';
 import { definitionLabel, shortHash } from './resolveDefinition.js';
 import { storeDefinition } from './storeDefinition.js';
@@ -42,6 +43,9 @@ export interface ClassifyReport {
 
 const STATUS_ORDER = ['none', 'excluded', 'no-data'];
 
+/** Classification patterns written by one INSERT. */
+const PATTERNS_PER_STATEMENT = 200;
+
 export interface ClassifyOptions {
   reporter: Reporter;
   clock?: Clock;
@@ -65,10 +69,6 @@ export async function classifyIncidents(
       `classifying ${records.toLocaleString('en-GB')} records under ${definitionLabel(definition)} (sha256 ${shortHash(definition.contentHash)})`,
     );
     await ws.db.run(
-      `DELETE FROM incident_classifications WHERE definition_id = $cls_id AND version = $cls_version`,
-      key,
-    );
-    await ws.db.run(
       `DELETE FROM classification_patterns WHERE definition_id = $cls_id AND version = $cls_version`,
       key,
     );
@@ -87,34 +87,37 @@ export async function classifyIncidents(
     }, 200);
     // The mask depends on the values of the columns it reads and on nothing else, so it is
     // evaluated once per distinct combination of those values (one grouped scan of the columns),
-    // and each record takes its combination's mask through a join: the rule expressions never run
-    // per record. The same grouped scan gives the counts by mask and by source.
+    // and the combinations are what is kept: a record takes its combination's mask through the
+    // view `incident_classifications` (decision 0084). The same grouped scan gives the counts by
+    // mask and by source, the values held of each field read, and the highest record id.
     const columns = maskColumns(sql.mask.sql);
     const grouped = [...new Set([...columns, 'source'])];
     let combinations: { mask: string; source: string; n: number }[];
+    let available: Map<RecordField, number>;
     try {
       await ws.db.run(`DROP TABLE IF EXISTS temp.classify_inputs`);
       await ws.db.run(
         `CREATE TEMP TABLE classify_inputs AS
           SELECT i.*, ${sql.mask.sql} AS mask
-          FROM (SELECT ${grouped.join(', ')}, count(*) AS records_with_values
+          FROM (SELECT ${grouped.join(', ')}, count(*) AS records_with_values, max(id) AS through_id
                 FROM incidents GROUP BY ALL) i`,
         sql.mask.params,
       );
-      const masks = `SELECT DISTINCT ${[...columns, 'mask'].join(', ')} FROM temp.classify_inputs`;
-      const on =
-        columns.length === 0
-          ? 'true'
-          : columns.map((c) => `i.${c} IS NOT DISTINCT FROM m.${c}`).join(' AND ');
-      await ws.db.run(
-        `INSERT INTO incident_classifications
-          SELECT $cls_id, $cls_version, i.id, m.mask FROM incidents i JOIN (${masks}) m ON ${on}`,
-        key,
-      );
+      await keepClassification(ws.db, {
+        definitionId: key.cls_id,
+        version: key.cls_version,
+        columns,
+        combinations: `SELECT DISTINCT ${[...columns, 'mask'].join(', ')} FROM temp.classify_inputs`,
+        throughId:
+          (await ws.db.value<number>(
+            `SELECT coalesce(max(through_id), 0) FROM temp.classify_inputs`,
+          )) ?? 0,
+      });
       combinations = await ws.db.all<{ mask: string; source: string; n: number }>(
         `SELECT CAST(mask AS VARCHAR) AS mask, source, sum(records_with_values)::BIGINT AS n
           FROM temp.classify_inputs GROUP BY ALL ORDER BY 1, 2`,
       );
+      available = await valuesHeld(ws, compiled, columns);
     } finally {
       clearInterval(timer);
       options.reporter.endProgress();
@@ -127,25 +130,33 @@ export async function classifyIncidents(
     const tally = new Map<string, number>();
     const matchedTally = new Map<string, number>();
     let multiTier = 0;
+    const patterns: { mask: string; decoded: ReturnType<typeof compiled.decode> }[] = [];
     for (const [mask, n] of masks) {
       const c = compiled.decode(BigInt(mask));
       const where = c.tier ?? c.status;
       tally.set(where, (tally.get(where) ?? 0) + n);
       for (const t of c.tiers) matchedTally.set(t, (matchedTally.get(t) ?? 0) + n);
       if (c.tiers.length > 1) multiTier += n;
-      await ws.db.run(
-        `INSERT INTO classification_patterns VALUES ($cls_id, $cls_version, CAST($mask AS HUGEINT),
-          $tier, $status, CAST($tiers AS VARCHAR[]), CAST($rules AS VARCHAR[]), CAST($excluded AS VARCHAR[]))`,
-        {
-          ...key,
-          mask,
-          tier: c.tier,
-          status: c.status,
-          tiers: JSON.stringify(c.tiers),
-          rules: JSON.stringify(c.rules),
-          excluded: JSON.stringify(c.excludedBy),
-        },
-      );
+      patterns.push({ mask, decoded: c });
+    }
+    // The patterns written a few hundred to a statement.
+    for (let start = 0; start < patterns.length; start += PATTERNS_PER_STATEMENT) {
+      const params: Record<string, string | number | null> = { ...key };
+      const rows = patterns
+        .slice(start, start + PATTERNS_PER_STATEMENT)
+        .map(({ mask, decoded: c }, k) => {
+          Object.assign(params, {
+            [`m${k}`]: mask,
+            [`t${k}`]: c.tier,
+            [`s${k}`]: c.status,
+            [`ts${k}`]: JSON.stringify(c.tiers),
+            [`r${k}`]: JSON.stringify(c.rules),
+            [`x${k}`]: JSON.stringify(c.excludedBy),
+          });
+          return `($cls_id, $cls_version, CAST($m${k} AS HUGEINT), $t${k}, $s${k},
+          CAST($ts${k} AS VARCHAR[]), CAST($r${k} AS VARCHAR[]), CAST($x${k} AS VARCHAR[]))`;
+        });
+      await ws.db.run(`INSERT INTO classification_patterns VALUES ${rows.join(', ')}`, params);
     }
     const byTier = [...tally].map(([tier, n]) => ({ tier, n }));
     const matched = [...matchedTally].map(([tier, n]) => ({ tier, n }));
@@ -184,7 +195,7 @@ export async function classifyIncidents(
       matched: tierIds.map((tier) => ({ tier, n: matched.find((t) => t.tier === tier)?.n ?? 0 })),
       multiTier,
       noDataBySource,
-      unavailableTiers: await unavailableTiers(ws, compiled),
+      unavailableTiers: tiersWithout(compiled, available),
       classifiedAt,
       seconds: (performance.now() - started) / 1000,
     };
@@ -194,4 +205,29 @@ export async function classifyIncidents(
 /** The columns of `incidents` (alias `i`) a compiled mask expression reads, in order. */
 function maskColumns(maskSql: string): string[] {
   return [...new Set([...maskSql.matchAll(/\bi\.([a-z_][a-z0-9_]*)/g)].map((m) => m[1]!))];
+}
+
+/**
+ * Records holding a value of each field read, from the classification's grouped inputs (0 for a
+ * field that is not a column): what `fieldAvailability` counts, without a second scan.
+ */
+async function valuesHeld(
+  ws: Workspace,
+  compiled: CompiledDefinition,
+  columns: readonly string[],
+): Promise<Map<RecordField, number>> {
+  const fields = compiled.fieldsRead;
+  // A field that is a column but not in the grouping (never, as the mask is compiled) is counted
+  // by a scan of its own.
+  if (fields.some((f) => INCIDENT_COLUMNS.has(f) && !columns.includes(f)))
+    return fieldAvailability(ws, compiled);
+  const out = new Map<RecordField, number>(fields.map((f) => [f, 0]));
+  const counted = fields.filter((f) => columns.includes(f));
+  if (counted.length === 0) return out;
+  const row = await ws.db.one<Record<string, number>>(
+    `SELECT ${counted.map((c) => `coalesce(sum(records_with_values) FILTER (WHERE ${c} IS NOT NULL), 0)::BIGINT AS ${c}`).join(', ')}
+      FROM temp.classify_inputs`,
+  );
+  for (const c of counted) out.set(c, Number(row?.[c] ?? 0));
+  return out;
 }

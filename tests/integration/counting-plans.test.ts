@@ -25,6 +25,7 @@ import { buildTestWorkspace } from '../helpers/dashboard.js';
 import { randomFilters } from '../helpers/randomFilters.js';
 import { tempDir } from '../helpers/temp.js';
 import { storedTables } from '../../src/store/incidentTables.js';
+import { keepPerRecordExcept } from '../helpers/classifications.js';
 
 const dir = tempDir('svd-narrowed-');
 let ws: Workspace;
@@ -53,7 +54,7 @@ beforeAll(async () => {
   ws = await openWorkspace(db, { create: false });
   // Records neither placed nor classified, as after an ingest not yet followed by either.
   await ws.db.run('DELETE FROM incident_places WHERE incident_id % 11 = 0');
-  await ws.db.run('DELETE FROM incident_classifications WHERE incident_id % 7 = 0');
+  await keepPerRecordExcept(ws, 'incident_id % 7 = 0');
   const run = await ws.db.one<{ definition_id: string; version: number }>(
     'SELECT definition_id, version FROM classification_runs ORDER BY run_id DESC LIMIT 1',
   );

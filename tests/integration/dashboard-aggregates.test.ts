@@ -15,6 +15,7 @@ import { seededRandom, type Random } from '../../src/core/random.js';
 import { buildServer } from '../../src/server/buildServer.js';
 import { WorkspacePool } from '../../src/server/workspacePool.js';
 import { buildIncidentAggregate } from '../../src/app/dashboard/incidentAggregate.js';
+import { reclassifyHeld } from '../../src/app/deriveData.js';
 import type { DashboardMeta } from '../../src/api/dashboard.js';
 import { buildTestWorkspace } from '../helpers/dashboard.js';
 import { openWorkspace, type Workspace } from '../../src/store/openWorkspace.js';
@@ -37,8 +38,8 @@ const ENDPOINTS = ['overview', 'map', 'trends'] as const;
 const ANALYSES = ['causes', 'deprivation', 'when', 'who', 'health-vs-police', 'hotspots'] as const;
 
 /**
- * Every force-extract record once more, as a copy with an id of its own (its placement and
- * classifications copied too): the aggregate's groups then stand for more than one record even
+ * Every force-extract record once more, as a copy with an id of its own (its placement copied,
+ * and classified again): the aggregate's groups then stand for more than one record even
  * where they keep every detail (a force extract's records are otherwise each a group of one), so
  * a count that took a group for one record would differ from the records'.
  */
@@ -52,13 +53,11 @@ async function copyForceExtract(db: string): Promise<void> {
          FROM incident_places x WHERE x.incident_id IN ${copied}`,
     );
     await ws.db.run(
-      `INSERT INTO incident_classifications SELECT x.* REPLACE (x.incident_id + ${maxId} AS incident_id)
-         FROM incident_classifications x WHERE x.incident_id IN ${copied}`,
-    );
-    await ws.db.run(
       `INSERT INTO ${DETAILED_TABLE} SELECT x.* REPLACE (x.id + ${maxId} AS id)
          FROM ${DETAILED_TABLE} x WHERE x.source = 'force-extract'`,
     );
+    // The copies classified as new records are: by classifying again.
+    expect(await reclassifyHeld(ws, silentReporter)).not.toEqual([]);
     expect(
       await ws.db.value<number>(
         `SELECT count(*) FROM incidents WHERE source = 'force-extract' AND id > ${maxId}`,

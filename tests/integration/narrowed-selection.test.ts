@@ -27,6 +27,7 @@ import { buildTestWorkspace, TEST_MONTHS } from '../helpers/dashboard.js';
 import { randomFilters } from '../helpers/randomFilters.js';
 import { tempDir } from '../helpers/temp.js';
 import { STREET_TABLE } from '../../src/store/incidentTables.js';
+import { keepPerRecordExcept } from '../helpers/classifications.js';
 
 const dir = tempDir('svd-narrowing-');
 let ws: Workspace;
@@ -47,7 +48,7 @@ beforeAll(async () => {
     'CREATE TABLE removed_places AS SELECT * FROM incident_places WHERE incident_id % 11 = 0',
   );
   await ws.db.run('DELETE FROM incident_places WHERE incident_id % 11 = 0');
-  await ws.db.run('DELETE FROM incident_classifications WHERE incident_id % 7 = 0');
+  await keepPerRecordExcept(ws, 'incident_id % 7 = 0');
   const run = await ws.db.one<{ definition_id: string; version: number }>(
     'SELECT definition_id, version FROM classification_runs ORDER BY run_id DESC LIMIT 1',
   );

@@ -21,6 +21,8 @@ import path from 'node:path';
 import { workspaceMemoryLimit } from '../../store/memoryLimit.js';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { Db, Memos } from '../../store/db.js';
+import { classifiedVersions } from '../../store/classificationTables.js';
+import { sqlText } from '../../core/sqlText.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import type { IncidentCounting } from '../../analyses/counts/incidentCounting.js';
 import {
@@ -110,11 +112,6 @@ export interface IncidentAggregate {
 /** Scratch databases attached so far (each export gets a name of its own). */
 let exports = 0;
 
-/** A string as an SQL literal (a file's path, which ATTACH cannot take as a parameter). */
-function literal(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
-
 /**
  * Builds the aggregate of the workspace `ws` reads (grouped on `ws`'s own connection into a
  * scratch file that the aggregate's in-memory instance then copies). `memoryLimit`: DuckDB's
@@ -125,9 +122,7 @@ export async function buildIncidentAggregate(
   options: { memoryLimit?: string } = {},
 ): Promise<IncidentAggregate> {
   const started = performance.now();
-  const pairs = await ws.db.all<{ definition_id: string; version: number }>(
-    `SELECT DISTINCT definition_id, version FROM incident_classifications ORDER BY 1, 2 LIMIT ${MAX_AGGREGATE_DEFINITIONS}`,
-  );
+  const pairs = await classifiedVersions(ws.db, MAX_AGGREGATE_DEFINITIONS);
   // The grouping runs on the workspace's own connection, into a scratch file; the aggregate's
   // instance then reads that file. The workspace file is never opened a second time in this
   // process: closing a second handle on it would release the lock the server holds on it.
@@ -139,7 +134,7 @@ export async function buildIncidentAggregate(
   // (the classification checks, seconds each at ten million records) still stand.
   const db = new Db(ws.db.connection);
   try {
-    await db.run(`ATTACH ${literal(exported)} AS ${alias} (READ_WRITE)`);
+    await db.run(`ATTACH ${sqlText(exported)} AS ${alias} (READ_WRITE)`);
     try {
       const params: Record<string, DuckDBValue> = {};
       const joins: string[] = [];
@@ -213,7 +208,7 @@ async function aggregateFrom(
   try {
     connection = await instance.connect();
     await connection.run(`SET TimeZone = 'UTC'`);
-    await connection.run(`ATTACH ${literal(exported)} AS src (READ_ONLY)`);
+    await connection.run(`ATTACH ${sqlText(exported)} AS src (READ_ONLY)`);
     try {
       await connection.run(
         `CREATE TABLE detailed_groups AS

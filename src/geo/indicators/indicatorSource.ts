@@ -111,4 +111,3 @@ export async function openIndicatorSource(
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 /** SQL string literal of a name that comes from a file header (never from the user's SQL). */
-export const sqlText = (text: string): string => `'${text.replace(/'/g, "''")}'`;

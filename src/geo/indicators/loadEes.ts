@@ -8,7 +8,8 @@
 import path from 'node:path';
 import type { Workspace } from '../../store/openWorkspace.js';
 import { OGL, type IndicatorMeta, type IndicatorWarning } from './indicatorTypes.js';
-import { quoteIdent, sqlText, type IndicatorSource } from './indicatorSource.js';
+import { sqlText } from '../../core/sqlText.js';
+import { quoteIdent, type IndicatorSource } from './indicatorSource.js';
 import { createLaNumberTable } from './dfeLaNumbers.js';
 import { STAGE, isBadNumberSql, isMissingSql } from './storeIndicatorValues.js';
 

@@ -9,7 +9,8 @@
 import type { Workspace } from '../../store/openWorkspace.js';
 import { humanise } from './loadEes.js';
 import { OGL, type IndicatorMeta, type Polarity } from './indicatorTypes.js';
-import { quoteIdent, sqlText, type IndicatorSource } from './indicatorSource.js';
+import { sqlText } from '../../core/sqlText.js';
+import { quoteIdent, type IndicatorSource } from './indicatorSource.js';
 import { STAGE } from './storeIndicatorValues.js';
 
 export const IOD_CODE_COLUMNS = ['lsoa21_code', 'ltla24_code'] as const;

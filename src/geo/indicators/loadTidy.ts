@@ -12,7 +12,8 @@ import { lineOf, parseBoundedYaml } from '../../core/boundedYaml.js';
 import { SvdError, errorMessage, type Problem } from '../../core/errors.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import { POLARITIES, type IndicatorMeta } from './indicatorTypes.js';
-import { quoteIdent, sqlText, type IndicatorSource } from './indicatorSource.js';
+import { sqlText } from '../../core/sqlText.js';
+import { quoteIdent, type IndicatorSource } from './indicatorSource.js';
 import { STAGE } from './storeIndicatorValues.js';
 
 const text = z.string().min(1);

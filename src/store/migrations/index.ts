@@ -10,6 +10,7 @@ import { access } from './0009-access.js';
 import { agreements } from './0010-agreements.js';
 import { indicators } from './0011-indicators.js';
 import { policeUkStreet } from './0012-police-uk-street.js';
+import { classificationValues } from './0013-classification-values.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   agreements,
   indicators,
   policeUkStreet,
+  classificationValues,
 ];
