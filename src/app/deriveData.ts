@@ -15,16 +15,26 @@ import { latestRuns } from '../definitions/classificationRuns.js';
 import type { Definition } from '../definitions/definitionFile.js';
 import { loadStoredDefinition } from '../definitions/storeDefinition.js';
 import type { PlacementReport } from '../geo/derivedDataState.js';
-import { placeIncidents, type PlaceOptions } from '../geo/placeIncidents.js';
+import type { PlaceOptions } from '../geo/placeIncidents.js';
 import type { Workspace } from '../store/openWorkspace.js';
 
 /**
  * Brings the areas and the placement of the records up to date: the areas rebuilt when their
  * inputs changed, then every record not yet placed placed (`svd geo place`).
  */
-export function refreshDerivedData(ws: Workspace, options: PlaceOptions): Promise<PlacementReport> {
-  return placeIncidents(ws, options);
+export async function refreshDerivedData(
+  ws: Workspace,
+  options: PlaceOptions,
+): Promise<PlacementReport> {
+  return (await placement()).placeIncidents(ws, options);
 }
+
+/**
+ * The placement's modules (the polygon index, the geography's rebuild), imported when records
+ * are placed: a command that only classifies does not load them.
+ */
+const placement = (): Promise<typeof import('../geo/placeIncidents.js')> =>
+  import('../geo/placeIncidents.js');
 
 /** As refreshDerivedData, when LSOA areas are loaded (otherwise there is nothing to place in). */
 export async function refreshDerivedDataWhenAreasHeld(
@@ -34,7 +44,7 @@ export async function refreshDerivedDataWhenAreasHeld(
   const hasAreas = await ws.db.value<number>(
     `SELECT count(*) FROM geo_areas WHERE level IN ('lsoa11', 'lsoa21')`,
   );
-  return (hasAreas ?? 0) > 0 ? placeIncidents(ws, options) : undefined;
+  return (hasAreas ?? 0) > 0 ? (await placement()).placeIncidents(ws, options) : undefined;
 }
 
 /** Classifies every record under one definition version (`svd classify`). */

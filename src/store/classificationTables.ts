@@ -85,6 +85,54 @@ export async function keepClassification(db: Db, kept: KeptClassification): Prom
 }
 
 /**
+ * How a query gives each record of `incidents` (alias `record`) its mask under one definition
+ * version, without reading the records a second time (as a join of the view on the record's id
+ * would: the view joins the records to the combinations): a LEFT JOIN, and the mask, NULL when the
+ * record is unclassified under the version. For a version kept as combinations the join is on the
+ * record's values, and the record's id is compared with the highest id classified in the mask,
+ * not in the join (where DuckDB would join by nested loops); for one kept per record it is on the
+ * id, the rows cut by `rowsWhere` (a condition on `incident_id`) when given.
+ */
+export async function classificationJoin(
+  db: Db,
+  held: ClassifiedVersion & { alias: string; record?: string; rowsWhere?: string },
+): Promise<{ join: string; mask: string }> {
+  const record = held.record ?? 'i';
+  const listed = await db.one<{ value_table: string; columns: string[]; through_id: number }>(
+    `SELECT value_table, columns, through_id FROM ${REGISTRY} WHERE definition_id = $d AND version = $v`,
+    { d: held.definition_id, v: held.version },
+  );
+  if (listed === undefined) {
+    if (!Number.isSafeInteger(held.version)) throw new Error(`not a version: ${held.version}`);
+    return {
+      join: `LEFT JOIN (SELECT incident_id, mask FROM ${CLASSIFICATION_ROWS}
+          WHERE definition_id = ${sqlText(held.definition_id)} AND version = ${held.version}
+            ${held.rowsWhere === undefined ? '' : `AND ${held.rowsWhere}`}) ${held.alias}
+        ON ${held.alias}.incident_id = ${record}.id`,
+      mask: `${held.alias}.mask`,
+    };
+  }
+  return {
+    join: `LEFT JOIN ${valueTable(listed.value_table)} ${held.alias}
+        ON ${combinationMatch(listed.columns, record, held.alias)}`,
+    mask: `CASE WHEN ${record}.id <= ${throughId(listed.through_id)} THEN ${held.alias}.mask END`,
+  };
+}
+
+/** The condition that a record (alias `record`) holds a combination's values (alias `values`). */
+function combinationMatch(columns: readonly string[], record: string, values: string): string {
+  for (const column of columns)
+    if (!COLUMN.test(column)) throw new Error(`not a column of incidents: ${column}`);
+  if (columns.length === 0) return 'true';
+  return columns.map((k) => `${record}.${k} IS NOT DISTINCT FROM ${values}.${k}`).join(' AND ');
+}
+
+function throughId(id: number): number {
+  if (!Number.isSafeInteger(id)) throw new Error(`not a record id: ${id}`);
+  return id;
+}
+
+/**
  * Forgets the classification of one definition version: its records are unclassified under it
  * (its runs and patterns are the caller's). Within the caller's transaction.
  */
@@ -119,18 +167,12 @@ async function rebuildClassificationView(db: Db): Promise<void> {
   const parts = [
     `SELECT definition_id, version, incident_id, mask FROM ${CLASSIFICATION_ROWS}`,
     ...listed.map((c) => {
-      for (const column of c.columns)
-        if (!COLUMN.test(column)) throw new Error(`not a column of incidents: ${column}`);
-      if (!Number.isSafeInteger(c.version) || !Number.isSafeInteger(c.through_id))
+      if (!Number.isSafeInteger(c.version))
         throw new Error(`not a classification: ${c.definition_id}@${c.version}`);
-      const on =
-        c.columns.length === 0
-          ? 'true'
-          : c.columns.map((k) => `i.${k} IS NOT DISTINCT FROM m.${k}`).join(' AND ');
       return `SELECT ${sqlText(c.definition_id)} AS definition_id, CAST(${c.version} AS INTEGER) AS version,
           i.id AS incident_id, m.mask
-        FROM incidents i JOIN ${valueTable(c.value_table)} m ON ${on}
-        WHERE i.id <= ${c.through_id}`;
+        FROM incidents i JOIN ${valueTable(c.value_table)} m ON ${combinationMatch(c.columns, 'i', 'm')}
+        WHERE i.id <= ${throughId(c.through_id)}`;
     }),
   ];
   await db.run(`CREATE OR REPLACE VIEW incident_classifications AS ${parts.join('\nUNION ALL\n')}`);

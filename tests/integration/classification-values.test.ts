@@ -10,6 +10,7 @@
 import path from 'node:path';
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { reclassifyHeld } from '../../src/app/deriveData.js';
+import { buildIncidentAggregate } from '../../src/app/dashboard/incidentAggregate.js';
 import { seededRandom } from '../../src/core/random.js';
 import { silentReporter } from '../../src/core/reporter.js';
 import { classifyIncidents } from '../../src/definitions/classifyIncidents.js';
@@ -68,6 +69,24 @@ async function maskPerRecord(ws: Workspace): Promise<{ id: number; mask: string 
     `SELECT i.id, CAST(CAST(${sql.mask.sql} AS HUGEINT) AS VARCHAR) AS mask FROM incidents i ORDER BY 1`,
     sql.mask.params,
   );
+}
+
+/** The records of each mask under the definition, counted from the dashboard's aggregate. */
+async function aggregatedMasks(ws: Workspace): Promise<{ mask: string; n: number }[]> {
+  const aggregate = await buildIncidentAggregate(ws);
+  try {
+    expect(aggregate.holds(ID, VERSION)).toBe(true);
+    return await aggregate.read((c) =>
+      c.db.all<{ mask: string; n: number }>(
+        `SELECT CAST(c.mask AS VARCHAR) AS mask, ${c.count()} AS n
+          FROM incidents i JOIN incident_classifications c ON c.incident_id = i.id
+          WHERE c.definition_id = $d AND c.version = $v GROUP BY 1 ORDER BY 1`,
+        { d: ID, v: VERSION },
+      ),
+    );
+  } finally {
+    aggregate.close();
+  }
 }
 
 const count = async (ws: Workspace, sql: string): Promise<number> =>
@@ -135,6 +154,9 @@ describe('a classification kept by the values it reads', () => {
     expect(december).toBeGreaterThan(10_000);
     expect(await unclassified(ws)).toBe(december + added.length);
     expect(await classified(ws)).toEqual(before);
+    // The dashboard's aggregate does not count them under the definition either.
+    const aggregated = await aggregatedMasks(ws);
+    expect(aggregated.reduce((n, r) => n + r.n, 0)).toBe(before.length);
 
     expect(await reclassifyHeld(ws, silentReporter)).toEqual([`${ID}@${VERSION}`]);
     expect(await unclassified(ws)).toBe(0);
@@ -190,8 +212,12 @@ describe('a workspace classified per record before schema 13', () => {
     try {
       expect(ws.migrated).toEqual([{ version: 13, name: 'classification-values' }]);
       expect(await classified(ws)).toEqual(before);
+      const fromRows = await aggregatedMasks(ws);
+      expect(fromRows.reduce((n, r) => n + r.n, 0)).toBe(before.length);
       await classifyIncidents(ws, definition, { reporter: silentReporter, source: 'shipped' });
       expect(await classified(ws)).toEqual(before);
+      // The dashboard's aggregate joins each kind of classification in its own way.
+      expect(await aggregatedMasks(ws)).toEqual(fromRows);
       expect(await count(ws, `SELECT count(*) FROM incident_classification_rows`)).toBe(0);
       expect(await count(ws, `SELECT count(*) FROM classification_values`)).toBe(1);
     } finally {

@@ -21,7 +21,7 @@ import path from 'node:path';
 import { workspaceMemoryLimit } from '../../store/memoryLimit.js';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { Db, Memos } from '../../store/db.js';
-import { classifiedVersions } from '../../store/classificationTables.js';
+import { classificationJoin, classifiedVersions } from '../../store/classificationTables.js';
 import { sqlText } from '../../core/sqlText.js';
 import type { Workspace } from '../../store/openWorkspace.js';
 import type { IncidentCounting } from '../../analyses/counts/incidentCounting.js';
@@ -143,14 +143,17 @@ export async function buildIncidentAggregate(
       // records at a time (within the workspace's memory limit, no spilling).
       const chunk = (table: string, id: string): string =>
         `(SELECT * FROM ${table} WHERE ${id} >= $lo AND ${id} < $hi)`;
-      pairs.forEach((p, k) => {
-        params[`d${k}`] = p.definition_id;
-        params[`v${k}`] = p.version;
-        joins.push(
-          `LEFT JOIN ${chunk('incident_classifications', 'incident_id')} c${k} ON c${k}.incident_id = i.id AND c${k}.definition_id = $d${k} AND c${k}.version = $v${k}`,
-        );
-        columns.push(`c${k}.incident_id IS NOT NULL AS c${k}`, `c${k}.mask AS m${k}`);
-      });
+      // Each classification joined on the record's values (or, kept per record, on its id):
+      // its mask, NULL when the record is unclassified under it.
+      for (const [k, p] of pairs.entries()) {
+        const { join, mask } = await classificationJoin(db, {
+          ...p,
+          alias: `c${k}`,
+          rowsWhere: 'incident_id >= $lo AND incident_id < $hi',
+        });
+        joins.push(join);
+        columns.push(`${mask} IS NOT NULL AS c${k}`, `${mask} AS m${k}`);
+      }
       // Grouped with every detail, a chunk of ids at a time (the same group may come from two
       // chunks: they are summed when read); the coarser groups are made from these below
       // (fewer groups, quicker counts).
