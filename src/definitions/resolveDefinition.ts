@@ -12,7 +12,7 @@ import type { Workspace } from '../store/openWorkspace.js';
 import { readDefinitionFile } from './readDefinition.js';
 import { type Definition, type DefinitionIssue } from './definitionFile.js';
 import { ID_PATTERN } from './schema.js';
-import { shippedDefinitions } from './shippedDefinitions.js';
+import { shippedDefinition, shippedDefinitions } from './shippedDefinitions.js';
 import { loadStoredDefinition, storedVersions } from './storeDefinition.js';
 import type { DefinitionSource } from '../api/definitions.js';
 import { definitionLabel, shortHash } from './definitionLabel.js';
@@ -66,7 +66,7 @@ export async function resolveDefinition(
   }
   const ref = parseDefinitionRef(spec);
   const stored = options.ws === undefined ? [] : await storedVersions(options.ws, ref.id);
-  const shipped = shippedDefinitions().find((d) => d.file.id === ref.id);
+  const shipped = shippedDefinition(ref.id);
   if (ref.version !== null) {
     if (stored.some((s) => s.version === ref.version)) {
       const definition = await loadStoredDefinition(options.ws!, ref.id, ref.version);
