@@ -1,7 +1,7 @@
 /**
- * Where classifications are kept (docs/decisions/0084-classification-values.md). Every reader
- * reads `incident_classifications` (definition, version, record id, mask), a view rebuilt here
- * whenever a classification is kept:
+ * Where classifications are kept (docs/decisions/0084-classification-values.md). Readers read
+ * `incident_classifications` (definition, version, record id, mask), a view rebuilt here whenever
+ * a classification is kept, or, over many records, join one version through `classificationJoin`:
  *
  * - a definition version classified since schema 13 is kept as the combinations of the values its
  *   definition reads, each with its mask, in a table of its own (`classification_values_N`),
