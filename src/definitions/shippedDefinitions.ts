@@ -8,6 +8,7 @@ import { SvdError, formatProblem } from '../core/errors.js';
 import { packageFile } from '../core/packageFiles.js';
 import { definitionError, readDefinitionText } from './readDefinition.js';
 import { type Definition } from './definitionFile.js';
+import { ID_PATTERN } from './schema.js';
 
 export const SHIPPED_DEFINITIONS_DIR = packageFile('definitions');
 export const DEFINITION_SCHEMA_FILE = packageFile('definitions', 'definition.schema.json');
@@ -31,7 +32,8 @@ export function shippedDefinitions(): Definition[] {
  * definition need not read and validate the others).
  */
 export function shippedDefinition(id: string): Definition | undefined {
-  if (cached === undefined) {
+  // Only an id names a file: anything else (a path, `..`) is looked for among every file's ids.
+  if (cached === undefined && ID_PATTERN.test(id)) {
     const name = [`${id}.yaml`, `${id}.yml`].find((f) =>
       existsSync(path.join(SHIPPED_DEFINITIONS_DIR, f)),
     );
